@@ -1,0 +1,1 @@
+"""Turning fetched bytes into items: feeds, HTML lists, article pages, dates."""

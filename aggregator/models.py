@@ -1,0 +1,234 @@
+"""The value types passed between stages.
+
+The pipeline is fetch -> extract -> dedupe -> classify -> incidents -> publish. Each stage
+takes and returns these types; only ``store`` turns them into SQLite rows and back.
+All datetimes are timezone-aware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+SourceType = Literal["feed", "html"]
+Category = Literal["press", "union", "payer", "authority", "other"]
+Status = Literal["ongoing", "resolved"]
+StatusSignal = Literal["resolved", "failure"]
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSelectors:
+    """CSS selectors of an HTML list page (``list:`` in sources.yaml)."""
+
+    item: str
+    title: str
+    link: str
+    date: str | None = None
+    summary: str | None = None
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleSelectors:
+    """CSS selectors of an article page (``article:`` in sources.yaml)."""
+
+    content: str
+    remove: tuple[str, ...] = ()
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    type: SourceType
+    url: str
+    category: Category = "other"
+    enabled: bool = True
+    list: ListSelectors | None = None
+    pages: int = 1
+    article: ArticleSelectors | None = None
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """Tunables of the fetcher (``fetch:`` in sources.yaml), with polite defaults."""
+
+    user_agent: str = "aggregator/0.1 (+https://example.org/veille/)"
+    timeout: float = 20.0  # total seconds per request, connection to last byte
+    concurrency: int = 16  # requests in flight over all hosts
+    per_host_delay: float = 0.5  # seconds between two requests to one host
+    max_bytes: int = 10 * 1024 * 1024  # per response, after decompression
+    max_redirects: int = 5
+    retries: int = 2  # extra attempts after a timeout, a 5xx, a 429
+    backoff: float = 1.0  # first retry delay in seconds, doubled each time
+    max_retry_after: float = 60.0  # a longer Retry-After gives up instead of waiting
+    respect_robots: bool = True
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    title: str = "Veille tiers payant et incidents"
+    base_url: str = "https://example.org/veille/"
+    language: str = "fr"
+    max_items: int = 100
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteOptions
+    sources: tuple[Source, ...]
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    taxonomy: dict[str, object] = field(default_factory=dict)  # overrides, see classify
+    path: str = "sources.yaml"
+
+
+# --- fetching and extraction ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one HTTP exchange gave. ``error`` is a human reason when it failed."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    content: bytes = b""
+    not_modified: bool = False  # 304: the cached copy is still good
+    error: str | None = None  # "HTTP 404", "timed out after 20 s", ...
+    elapsed: float = 0.0
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One entry as a feed or a list page gives it, HTML already sanitized."""
+
+    guid: str  # the feed's id, else the link
+    url: str  # absolute
+    title: str
+    summary: str = ""  # sanitized HTML
+    content: str = ""  # sanitized HTML body (feed content or article page)
+    published: datetime | None = None
+    updated: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    items: list[RawItem]
+    next_url: str | None = None  # pagination of HTML lists
+    title: str | None = None  # feed or page title
+
+
+@dataclass(frozen=True)
+class ArticleBody:
+    content: str  # sanitized HTML of the selected body, minus ``remove``
+    text: str  # its plain text, for classification
+    published: datetime | None = None
+
+
+# --- understanding ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Classification:
+    payers: tuple[str, ...] = ()  # slugs of payers hit (not those said to be unaffected)
+    kinds: tuple[str, ...] = ()  # incident kinds
+    organisations: tuple[str, ...] = ()  # non-payer organisations named (slugs)
+    actions: tuple[str, ...] = ()  # short French phrases
+    contacts: tuple[str, ...] = ()  # normalised phone numbers ("0805 62 00 10"), emails
+    status: StatusSignal | None = None  # does this item say service is back, or broken?
+
+    @property
+    def advisory(self) -> bool:
+        return bool(self.payers or self.kinds)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Why an entry was folded into an existing item."""
+
+    target: str  # id of the item it joins
+    rule: str  # "guid", "url", "near-duplicate"
+    score: float  # 1.0 for exact rules, similarity for near-duplicates
+
+
+@dataclass(frozen=True)
+class Item:
+    """A published story: one per article as a reader sees it (JSON Feed item)."""
+
+    id: str  # stable forever
+    source: str  # source id of the first sighting
+    url: str  # canonical URL
+    title: str
+    content_html: str = ""
+    summary: str = ""
+    date_published: datetime | None = None
+    date_modified: datetime | None = None
+    first_seen: datetime | None = None
+    payers: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    incidents: tuple[str, ...] = ()
+    also_at: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    status: StatusSignal | None = None
+    source_name: str = ""
+
+    @property
+    def advisory(self) -> bool:
+        return bool(self.payers or self.kinds)
+
+    @property
+    def date(self) -> datetime | None:
+        """The date an item is sorted by: published, else first seen."""
+        return self.date_published or self.first_seen
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.payers + self.kinds
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str  # stable across runs
+    title: str  # readable French title
+    payers: tuple[str, ...]
+    kinds: tuple[str, ...]
+    status: Status
+    started: datetime
+    updated: datetime
+    resolved: datetime | None
+    items: tuple[str, ...]  # item ids, oldest first
+    actions: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()  # the key when there is no payer
+
+
+# --- operation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    id: str
+    name: str
+    url: str
+    category: str
+    enabled: bool
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    consecutive_failures: int = 0
+    items: int = 0
+    gone: bool = False

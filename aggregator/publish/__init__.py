@@ -1,0 +1,1 @@
+"""Writing output/: feeds and the static site."""
