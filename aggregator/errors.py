@@ -1,11 +1,11 @@
 """The project's exceptions.
 
-    AggregatorError            anything the project raises on purpose
-    ├── ConfigError            sources.yaml is wrong: names the file, the source and the key
-    ├── ExtractError           a page or feed gave nothing usable ("selector `article` matched nothing")
-    ├── StoreError             the database cannot be opened or written
-    ├── LockError              another run holds the database
-    └── PublishError           output/ cannot be written
+AggregatorError            anything the project raises on purpose
+├── ConfigError            sources.yaml is wrong: names the file, the source and the key
+├── ExtractError           a page or feed gave nothing usable ("selector `article` matched nothing")
+├── StoreError             the database cannot be opened or written
+├── LockError              another run holds the database
+└── PublishError           output/ cannot be written
 """
 
 from __future__ import annotations

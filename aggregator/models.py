@@ -232,3 +232,22 @@ class SourceStatus:
     consecutive_failures: int = 0
     items: int = 0
     gone: bool = False
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored sighting of an item: a (source, guid) pair as the store keeps it."""
+
+    id: str
+    source: str
+    guid: str
+    url: str
+    canonical_url: str
+    title: str
+    summary: str = ""
+    content: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+    first_seen: datetime | None = None
+    item_id: str | None = None  # the item it was folded into; None until understood
+    changed: bool = False  # an edit of an entry that was already understood

@@ -1,0 +1,346 @@
+"""Command line: options -> library calls; library errors -> messages and exit codes.
+
+Exit status: 0 the run completed (some sources may have failed); 1 every source failed, or
+the database or output could not be written, or another run holds the lock; 2 usage and
+configuration errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from aggregator import __version__
+from aggregator.errors import AggregatorError, ConfigError, LockError
+from aggregator.lock import run_lock
+from aggregator.models import Config, SourceStatus
+
+log = logging.getLogger("aggregator")
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class UsageFailure(click.ClickException):
+    exit_code = 2
+
+
+class RunFailure(click.ClickException):
+    exit_code = 1
+
+
+def common(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command shares."""
+    options = [
+        click.option(
+            "--config",
+            "config_path",
+            default="sources.yaml",
+            show_default=True,
+            type=click.Path(dir_okay=False),
+            help="The sources file.",
+        ),
+        click.option(
+            "--db",
+            "db_path",
+            default="aggregator.db",
+            show_default=True,
+            type=click.Path(dir_okay=False),
+            help="The SQLite database.",
+        ),
+        click.option(
+            "--output",
+            "output",
+            default="output",
+            show_default=True,
+            type=click.Path(file_okay=False),
+            help="Where the site and feeds go.",
+        ),
+        click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv: debug)."),
+        click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def setup_logging(verbose: int, quiet: bool) -> None:
+    level = (
+        logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    root = logging.getLogger("aggregator")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def load(config_path: str) -> Config:
+    from aggregator.config import load_config
+
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
+@contextmanager
+def errors_to_exits() -> Iterator[None]:
+    """Project errors become one-line messages; the exit status says which kind."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+    except (LockError, AggregatorError) as exc:
+        raise RunFailure(str(exc)) from None
+    except OSError as exc:
+        raise RunFailure(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="aggregator")
+def cli() -> None:
+    """Veille tiers payant: collect, deduplicate, tag and group the advisories a French
+    community pharmacist needs, and publish them as feeds and a static site.
+
+    Example: aggregator run --config sources.yaml --output output/
+    """
+
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Callable[[str], None] | None]:
+    if not enabled or total == 0:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("fetching", total=total)
+        yield lambda source_id: bar.update(task, advance=1, description=source_id)
+
+
+def _run(
+    config_path: str,
+    db_path: str,
+    output: str | None,
+    verbose: int,
+    quiet: bool,
+    wait: float,
+    only: Sequence[str] | None = None,
+) -> None:
+    from aggregator.pipeline import run
+    from aggregator.store import Store
+
+    setup_logging(verbose, quiet)
+    config = load(config_path)
+    show_bar = sys.stderr.isatty() and not quiet
+    with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
+        enabled = [s for s in config.sources if s.enabled]
+        with _progress(len(enabled), show_bar) as progress:
+            report = run(config, store, Path(output) if output else None, only, progress)
+    for source_id, reason in report.failures:
+        if quiet:
+            continue
+        click.echo(f"{source_id}: {reason}", err=True)
+    if not quiet:
+        click.echo(report.summary(), err=True)
+    if report.sources_failed and not report.sources_ok:
+        raise RunFailure("every source failed; see `aggregator status`")
+
+
+WAIT = click.option(
+    "--wait",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds to wait for another run on the same database.",
+)
+
+
+@cli.command(context_settings=CONTEXT)
+@common
+@WAIT
+def run(
+    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, wait: float
+) -> None:
+    """Fetch every enabled source, process, publish. The cron entry point.
+
+    Example: aggregator run --config sources.yaml --db aggregator.db --output output/
+    """
+    _run(config_path, db_path, output, verbose, quiet, wait)
+
+
+@cli.command(context_settings=CONTEXT)
+@common
+@WAIT
+def fetch(
+    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, wait: float
+) -> None:
+    """Fetch and process every enabled source; no publishing.
+
+    Example: aggregator fetch --config sources.yaml
+    """
+    _run(config_path, db_path, None, verbose, quiet, wait)
+
+
+@cli.command(context_settings=CONTEXT)
+@common
+@WAIT
+def publish(
+    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, wait: float
+) -> None:
+    """Rebuild the output folder from the database alone; never touches the network.
+
+    Example: aggregator publish --output output/
+    """
+    from aggregator.classify import load_taxonomy
+    from aggregator.pipeline import publish_output
+    from aggregator.store import Store
+
+    setup_logging(verbose, quiet)
+    config = load(config_path)
+    if not Path(db_path).exists():
+        raise RunFailure(f"no database at {db_path}; run `aggregator run` first")
+    with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
+        report = publish_output(config, store, Path(output), load_taxonomy(config.taxonomy))
+    if not quiet:
+        click.echo(
+            f"files: {len(report.written)} written, {report.unchanged} unchanged, "
+            f"{len(report.removed)} removed",
+            err=True,
+        )
+
+
+@cli.command(context_settings=CONTEXT)
+@common
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def status(
+    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, as_json: bool
+) -> None:
+    """One row per source: last success, last error, consecutive failures, items.
+
+    Example: aggregator status --json
+    """
+    from aggregator.store import Store
+
+    config = load(config_path)
+    with errors_to_exits(), Store(db_path) as store:
+        store.sync_sources(config.sources)
+        statuses = store.source_statuses([s.id for s in config.sources])
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"sources": [_status_dict(s) for s in statuses]}, ensure_ascii=False, indent=2
+            )
+        )
+        return
+    click.echo(_status_table(statuses))
+
+
+def _status_dict(s: SourceStatus) -> dict[str, object]:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "url": s.url,
+        "category": s.category,
+        "enabled": s.enabled,
+        "last_success": s.last_success.isoformat() if s.last_success else None,
+        "last_error": s.last_error,
+        "last_error_at": s.last_error_at.isoformat() if s.last_error_at else None,
+        "consecutive_failures": s.consecutive_failures,
+        "items": s.items,
+        "gone": s.gone,
+    }
+
+
+def _status_table(statuses: Sequence[SourceStatus]) -> str:
+    header = ("source", "last success", "last error", "failures", "items")
+    rows = [header]
+    for s in statuses:
+        success = s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else "never"
+        error = s.last_error or "" if s.consecutive_failures else ""
+        flag = "" if s.enabled else " (disabled)"
+        if s.gone:
+            flag += " (gone)"
+        rows.append((s.id + flag, success, error[:60], str(s.consecutive_failures), str(s.items)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("source_id")
+@common
+def check(
+    source_id: str, config_path: str, db_path: str, output: str, verbose: int, quiet: bool
+) -> None:
+    """Fetch one source and print what would be extracted; stores nothing.
+
+    Example: aggregator check uspo
+    """
+    from aggregator.inspect import check_source
+
+    setup_logging(verbose, quiet)
+    config = load(config_path)
+    source = next((s for s in config.sources if s.id == source_id), None)
+    if source is None:
+        known = ", ".join(s.id for s in config.sources)
+        raise UsageFailure(f"{config_path}: no source with id '{source_id}'; known: {known}")
+    with errors_to_exits():
+        ok = asyncio.run(check_source(config, source, click.echo))
+    if not ok:
+        raise RunFailure(f"{source_id}: nothing could be extracted (see above)")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--output",
+    "output",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the site and feeds go.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Keep the demo database here (default: a temporary file).",
+)
+@click.option("-v", "--verbose", count=True, help="More detail on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+def demo(output: str, db_path: str | None, verbose: int, quiet: bool) -> None:
+    """Serve the bundled sample sites on 127.0.0.1 and run the whole pipeline on them.
+
+    Example: aggregator demo --output /tmp/veille && xdg-open /tmp/veille/index.html
+    """
+    from aggregator.demo import DemoServer, demo_config_text
+
+    with tempfile.TemporaryDirectory(prefix="aggregator-demo-") as tmp, DemoServer() as server:
+        config_file = Path(tmp) / "sources.yaml"
+        config_file.write_text(demo_config_text(server.base_url), encoding="utf-8")
+        _run(str(config_file), db_path or str(Path(tmp) / "demo.db"), output, verbose, quiet, 0)
+    index = (Path(output) / "index.html").resolve()
+    click.echo(f"Demo published to {Path(output).resolve()}/")
+    click.echo(
+        f"Open file://{index} in a browser, or serve it: python -m http.server -d {output} 8000"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="aggregator")
+    except KeyboardInterrupt:
+        click.echo("interrupted; the next run finishes the work", err=True)
+        sys.exit(130)

@@ -1,0 +1,436 @@
+"""run = collect (fetch, extract, store) -> understand (dedupe, classify, group) -> publish.
+
+Each stage reads and writes the database, so each can run alone: ``publish`` needs no network,
+and a run interrupted anywhere is finished by the next one (entries stay ``pending`` until
+they are understood; HTTP validators are stored in the same transaction as the entries they
+describe).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from aggregator.classify import Classifier, Taxonomy, load_taxonomy
+from aggregator.dedupe import Candidate, DedupeIndex, canonical_url
+from aggregator.errors import ExtractError
+from aggregator.extract.article import parse_article
+from aggregator.extract.feed import parse_feed
+from aggregator.extract.html import parse_list
+from aggregator.fetch import Fetcher
+from aggregator.incidents import IncidentInput, group_incidents
+from aggregator.models import Config, Entry, FetchResult, Item, Merge, RawItem, Source
+from aggregator.publish.build import PublishInput, PublishReport, publish
+from aggregator.sanitize import html_to_text
+from aggregator.store import Store, utcnow
+
+log = logging.getLogger("aggregator")
+DEDUPE_WINDOW = timedelta(days=10)
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SourceOutcome:
+    """What collecting one source gave, before it is stored."""
+
+    source: Source
+    items: list[RawItem] = field(default_factory=list)
+    exchanges: list[FetchResult] = field(default_factory=list)
+    error: str | None = None
+    gone: bool = False
+    unchanged: bool = False
+
+
+@dataclass
+class RunReport:
+    sources_ok: int = 0
+    sources_failed: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    new_entries: int = 0
+    updated_entries: int = 0
+    new_items: int = 0
+    new_incidents: int = 0
+    updated_incidents: int = 0
+    published: PublishReport | None = None
+
+    def summary(self) -> str:
+        parts = [
+            f"sources: {self.sources_ok} ok, {self.sources_failed} failed",
+            f"{self.new_entries} new entries ({self.new_items} new items, "
+            f"{self.updated_entries} updated)",
+            f"incidents: {self.new_incidents} new, {self.updated_incidents} updated",
+        ]
+        if self.published is not None:
+            parts.append(
+                f"files: {len(self.published.written)} written, "
+                f"{len(self.published.removed)} removed"
+            )
+        return "; ".join(parts)
+
+
+# --- collect -------------------------------------------------------------------------------
+
+
+class Collector:
+    """Fetches and extracts sources concurrently; the Fetcher keeps it polite."""
+
+    def __init__(self, fetcher: Fetcher, store: Store, now: datetime) -> None:
+        self.fetcher, self.store, self.now = fetcher, store, now
+
+    async def get(self, outcome: SourceOutcome, url: str, conditional: bool) -> FetchResult:
+        etag, modified = self.store.validators(url) if conditional else (None, None)
+        result = await self.fetcher.fetch(url, etag=etag, last_modified=modified)
+        outcome.exchanges.append(result)
+        return result
+
+    async def collect(self, source: Source) -> SourceOutcome:
+        outcome = SourceOutcome(source)
+        try:
+            if source.type == "feed":
+                await self.collect_feed(outcome)
+            else:
+                await self.collect_list(outcome)
+            if source.article and outcome.items:
+                await self.collect_articles(outcome)
+        except ExtractError as exc:
+            outcome.error = str(exc)
+        outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
+        return outcome
+
+    async def collect_feed(self, outcome: SourceOutcome) -> None:
+        result = await self.get(outcome, outcome.source.url, conditional=True)
+        if self.failed(outcome, result):
+            return
+        if result.not_modified:
+            outcome.unchanged = True
+            return
+        page = parse_feed(result.content, result.final_url, result.headers)
+        outcome.items.extend(page.items)
+
+    async def collect_list(self, outcome: SourceOutcome) -> None:
+        source = outcome.source
+        assert source.list is not None
+        url: str | None = source.url
+        visited: set[str] = set()
+        for number in range(source.pages):
+            if url is None or url in visited:
+                break
+            visited.add(url)
+            result = await self.get(outcome, url, conditional=True)
+            if self.failed(outcome, result, first=number == 0):
+                return
+            if result.not_modified:
+                # An unchanged first page means nothing new was published.
+                outcome.unchanged = number == 0
+                return
+            page = parse_list(result.content, result.final_url, source.list, result.headers)
+            outcome.items.extend(page.items)
+            url = page.next_url
+
+    async def collect_articles(self, outcome: SourceOutcome) -> None:
+        """Fetch the page of each NEW item once, for its body."""
+        source = outcome.source
+        assert source.article is not None
+        from aggregator.store import entry_id
+
+        known = self.store.known_entry_ids([entry_id(source.id, i.guid) for i in outcome.items])
+        selectors = source.article
+
+        async def one(item: RawItem) -> RawItem:
+            if entry_id(source.id, item.guid) in known:
+                return item
+            result = await self.get(outcome, item.url, conditional=False)
+            if not result.ok or result.not_modified:
+                log.info("%s: article %s: %s", source.id, item.url, result.error)
+                return item
+            try:
+                body = parse_article(result.content, result.final_url, selectors, result.headers)
+            except ExtractError as exc:
+                log.info("%s: article %s: %s", source.id, item.url, exc)
+                return item
+            return replace(item, content=body.content, published=item.published or body.published)
+
+        outcome.items = list(await asyncio.gather(*(one(item) for item in outcome.items)))
+
+    @staticmethod
+    def failed(outcome: SourceOutcome, result: FetchResult, first: bool = True) -> bool:
+        if result.ok:
+            return False
+        if first:
+            outcome.error = result.error
+            outcome.gone = result.status == 410
+        return True
+
+
+def clamp_dates(item: RawItem, now: datetime) -> RawItem:
+    """A date in the future is the fetch time: nobody publishes tomorrow's news today."""
+    published = min(item.published, now) if item.published else None
+    updated = min(item.updated, now) if item.updated else None
+    if published == item.published and updated == item.updated:
+        return item
+    return replace(item, published=published, updated=updated)
+
+
+def store_outcome(store: Store, outcome: SourceOutcome, now: datetime, report: RunReport) -> None:
+    """Write one source's results in one transaction."""
+    source = outcome.source
+    with store.transaction():
+        for exchange in outcome.exchanges:
+            store.record_fetch(source.id, exchange, now)
+        if outcome.items:
+            canonical = [canonical_url(item.url) for item in outcome.items]
+            new, updated = store.save_entries(source.id, _unique(outcome.items), canonical, now)
+            report.new_entries += new
+            report.updated_entries += updated
+        store.record_source(source.id, now, outcome.error, outcome.gone)
+    if outcome.error:
+        report.sources_failed += 1
+        report.failures.append((source.id, outcome.error))
+        log.warning("%s: %s", source.id, outcome.error)
+    else:
+        report.sources_ok += 1
+        log.info(
+            "%s: ok, %d entries%s",
+            source.id,
+            len(outcome.items),
+            " (not modified)" if outcome.unchanged else "",
+        )
+
+
+def _unique(items: Sequence[RawItem]) -> list[RawItem]:
+    """One item per guid: a feed that repeats an entry keeps its first copy."""
+    seen: set[str] = set()
+    result = []
+    for item in items:
+        if item.guid not in seen:
+            seen.add(item.guid)
+            result.append(item)
+    return result
+
+
+async def collect(
+    config: Config,
+    store: Store,
+    report: RunReport,
+    only: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Fetch every enabled source (or the named ones) and store what they hold."""
+    now = utcnow()
+    store.sync_sources(config.sources)
+    statuses = {s.id: s for s in store.source_statuses()}
+    sources = [s for s in config.sources if s.enabled and (only is None or s.id in only)]
+    async with Fetcher(config.fetch) as fetcher:
+        collector = Collector(fetcher, store, now)
+        tasks = []
+        for source in sources:
+            if statuses[source.id].gone:
+                report.sources_failed += 1
+                report.failures.append(
+                    (
+                        source.id,
+                        "gone (HTTP 410): not fetched again; "
+                        "change its url or remove it from the config",
+                    )
+                )
+                continue
+            tasks.append(asyncio.ensure_future(collector.collect(source)))
+        for finished in asyncio.as_completed(tasks):
+            outcome = await finished
+            store_outcome(store, outcome, now, report)
+            if progress:
+                progress(outcome.source.id)
+
+
+# --- understand ----------------------------------------------------------------------------
+
+
+def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
+    """Fold pending entries into items, classify, regroup incidents. True if anything changed."""
+    pending = store.pending_entries()
+    if not pending:
+        return False
+    classifier = Classifier(taxonomy)
+    index = _dedupe_index(store, pending)
+    with store.transaction():
+        for entry in pending:
+            _understand_entry(store, classifier, index, entry, report)
+    with store.transaction():
+        new, updated = store.replace_incidents(_regroup(store, taxonomy))
+    report.new_incidents += new
+    report.updated_incidents += updated
+    return True
+
+
+def _candidate(
+    item_id: str, source: str, guid: str, url: str, title: str, html: str, date: datetime | None
+) -> Candidate:
+    return Candidate(
+        id=item_id,
+        source=source,
+        guid=guid,
+        url=url,
+        title=title,
+        text=html_to_text(html),
+        published=date,
+    )
+
+
+def _dedupe_index(store: Store, pending: Sequence[Entry]) -> DedupeIndex:
+    index = DedupeIndex(window=DEDUPE_WINDOW)
+    dates = [e.published or e.first_seen for e in pending if e.published or e.first_seen]
+    if dates:
+        for item in store.items_between(min(dates) - DEDUPE_WINDOW, max(dates) + DEDUPE_WINDOW):
+            founding = store.founding_entry(item.id)
+            guid = founding.guid if founding else item.id
+            index.add(
+                _candidate(
+                    item.id,
+                    item.source,
+                    guid,
+                    item.url,
+                    item.title,
+                    item.content_html or item.summary,
+                    item.date,
+                )
+            )
+    return index
+
+
+def _understand_entry(
+    store: Store, classifier: Classifier, index: DedupeIndex, entry: Entry, report: RunReport
+) -> None:
+    if entry.item_id is not None:
+        if entry.item_id == entry.id:  # an edit of the entry that founded its item
+            _save_item(store, classifier, entry, edited=True)
+        store.mark_entry(entry, entry.item_id, None)
+        return
+    date = entry.published or entry.first_seen
+    candidate = _candidate(
+        entry.id,
+        entry.source,
+        entry.guid,
+        entry.canonical_url,
+        entry.title,
+        entry.content or entry.summary,
+        date,
+    )
+    merge = _exact_match(store, entry) or index.match(candidate)
+    if merge is not None:
+        store.mark_entry(entry, merge.target, merge)
+        log.debug(
+            "%s: %s merged into %s (%s %.2f)",
+            entry.source,
+            entry.url,
+            merge.target,
+            merge.rule,
+            merge.score,
+        )
+        return
+    _save_item(store, classifier, entry, edited=False)
+    index.add(candidate)
+    store.mark_entry(entry, entry.id, None)
+    report.new_items += 1
+
+
+def _exact_match(store: Store, entry: Entry) -> Merge | None:
+    target = store.find_by_guid(entry.guid)
+    if target is not None:
+        return Merge(target, "guid", 1.0)
+    target = store.find_by_url(entry.canonical_url)
+    if target is not None:
+        return Merge(target, "url", 1.0)
+    return None
+
+
+def _save_item(store: Store, classifier: Classifier, entry: Entry, edited: bool) -> None:
+    body = entry.content or entry.summary
+    verdict = classifier.classify(entry.title, html_to_text(body))
+    previous = store.get_item(entry.id) if edited else None
+    modified = entry.updated or utcnow() if edited else entry.updated
+    item = Item(
+        id=entry.id,
+        source=entry.source,
+        url=entry.canonical_url,
+        title=entry.title,
+        content_html=entry.content,
+        summary=entry.summary,
+        date_published=previous.date_published if previous else entry.published,
+        date_modified=modified,
+        first_seen=previous.first_seen if previous else entry.first_seen,
+        payers=verdict.payers,
+        kinds=verdict.kinds,
+        organisations=verdict.organisations,
+        actions=verdict.actions,
+        contacts=verdict.contacts,
+        status=verdict.status,
+    )
+    store.save_item(item)
+
+
+def _regroup(store: Store, taxonomy: Taxonomy) -> list:  # type: ignore[type-arg]
+    inputs = [
+        IncidentInput(
+            id=item.id,
+            date=item.date or utcnow(),
+            title=item.title,
+            payers=item.payers,
+            kinds=item.kinds,
+            organisations=item.organisations,
+            status=item.status,
+            actions=item.actions,
+            contacts=item.contacts,
+        )
+        for item in store.all_items(advisory_only=True)
+    ]
+    return group_incidents(
+        inputs, store.incident_memberships(), _namer(taxonomy), taxonomy.kind_label
+    )
+
+
+def _namer(taxonomy: Taxonomy) -> Callable[[str], str]:
+    def name(slug: str) -> str:
+        if slug in taxonomy.payers:
+            return taxonomy.payer_name(slug)
+        return taxonomy.organisation_name(slug)
+
+    return name
+
+
+# --- publish -------------------------------------------------------------------------------
+
+
+def publish_output(config: Config, store: Store, output: Path, taxonomy: Taxonomy) -> PublishReport:
+    data = PublishInput(
+        site=config.site,
+        items=store.all_items(),
+        incidents=store.all_incidents(),
+        sources=store.source_statuses([s.id for s in config.sources]),
+        payer_name=_namer(taxonomy),
+        kind_label=taxonomy.kind_label,
+    )
+    return publish(output, data)
+
+
+# --- the whole run -------------------------------------------------------------------------
+
+
+def run(
+    config: Config,
+    store: Store,
+    output: Path | None,
+    only: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Collect, understand and (when output is given) publish. Returns what happened."""
+    report = RunReport()
+    taxonomy = load_taxonomy(config.taxonomy)
+    asyncio.run(collect(config, store, report, only, progress))
+    understand(store, taxonomy, report)
+    if output is not None:
+        report.published = publish_output(config, store, output, taxonomy)
+    return report

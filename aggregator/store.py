@@ -1,0 +1,583 @@
+"""The only module that touches SQLite (through sqlite-utils).
+
+Tables:
+    sources         one row per configured source, with its health
+    http_state      ETag / Last-Modified per fetched URL
+    fetch_log       one row per HTTP exchange: time, status, bytes, duration, error
+    entries         one row per (source, guid) sighting, as extracted
+    items           one row per story a reader sees (entries are folded into items)
+    incidents       incidents with status, and item_incidents linking them to items
+
+The database is in WAL mode; each source's results are written in one transaction, so a
+crash loses nothing that was already committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from aggregator.errors import StoreError
+from aggregator.models import (
+    Classification,
+    Entry,
+    FetchResult,
+    Incident,
+    Item,
+    Merge,
+    RawItem,
+    Source,
+    SourceStatus,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (
+    id TEXT PRIMARY KEY, name TEXT, type TEXT, url TEXT, category TEXT, enabled INTEGER,
+    last_success TEXT, last_error TEXT, last_error_at TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS http_state (
+    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, checked TEXT
+);
+CREATE TABLE IF NOT EXISTS fetch_log (
+    id INTEGER PRIMARY KEY, source TEXT, url TEXT, time TEXT, status INTEGER,
+    bytes INTEGER, duration REAL, error TEXT
+);
+CREATE TABLE IF NOT EXISTS entries (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, guid TEXT NOT NULL, url TEXT, canonical_url TEXT,
+    title TEXT, summary TEXT, content TEXT, published TEXT, updated TEXT,
+    first_seen TEXT, last_seen TEXT, content_hash TEXT,
+    item_id TEXT, merge_rule TEXT, merge_score REAL, processed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS entries_guid ON entries(guid);
+CREATE INDEX IF NOT EXISTS entries_canonical ON entries(canonical_url);
+CREATE INDEX IF NOT EXISTS entries_item ON entries(item_id);
+CREATE INDEX IF NOT EXISTS entries_pending ON entries(processed);
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY, source TEXT, url TEXT, title TEXT, content_html TEXT, summary TEXT,
+    date_published TEXT, date_modified TEXT, first_seen TEXT, sort_ts REAL,
+    payers TEXT, kinds TEXT, organisations TEXT, actions TEXT, contacts TEXT,
+    status TEXT, advisory INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS items_sort ON items(sort_ts);
+CREATE INDEX IF NOT EXISTS items_advisory ON items(advisory);
+CREATE TABLE IF NOT EXISTS incidents (
+    id TEXT PRIMARY KEY, title TEXT, payers TEXT, kinds TEXT, organisations TEXT, status TEXT,
+    started TEXT, updated TEXT, resolved TEXT, items TEXT, actions TEXT, contacts TEXT
+);
+CREATE TABLE IF NOT EXISTS item_incidents (
+    item_id TEXT NOT NULL, incident_id TEXT NOT NULL, PRIMARY KEY (item_id, incident_id)
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def entry_id(source: str, guid: str) -> str:
+    """The stable id of a sighting, and of the item it founds: a hash of source and guid."""
+    digest = hashlib.sha256(f"{source}\x1f{guid}".encode("utf-8", "surrogatepass")).hexdigest()
+    return digest[:20]
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _dumps(values: Sequence[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _loads(value: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(value)) if value else ()
+
+
+def _content_hash(item: RawItem) -> str:
+    blob = "\x1f".join((item.url, item.title, item.summary, item.content, iso(item.updated) or ""))
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+class Store:
+    """A handle on the database file. Not shared between threads."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work: everything inside is committed together or not at all."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"database {self.path}: {exc}") from None
+
+    # --- sources and HTTP state ------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[Source]) -> None:
+        """Keep the sources table in step with the configuration (health is kept)."""
+        with self.transaction():
+            for s in sources:
+                self.execute(
+                    "INSERT INTO sources (id, name, type, url, category, enabled) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, "
+                    "type=excluded.type, category=excluded.category, enabled=excluded.enabled, "
+                    "gone=CASE WHEN url=excluded.url THEN gone ELSE 0 END, url=excluded.url",
+                    (s.id, s.name, s.type, s.url, s.category, int(s.enabled)),
+                )
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.execute(
+            "SELECT etag, last_modified FROM http_state WHERE url = ?", (url,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def record_fetch(self, source: str, result: FetchResult, when: datetime) -> None:
+        """Log one exchange, and keep the validators of a good answer for next time."""
+        self.execute(
+            "INSERT INTO fetch_log (source, url, time, status, bytes, duration, error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                source,
+                result.url,
+                iso(when),
+                result.status,
+                len(result.content),
+                round(result.elapsed, 3),
+                result.error,
+            ),
+        )
+        if result.ok and not result.not_modified:
+            self.execute(
+                "INSERT INTO http_state (url, etag, last_modified, status, checked) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
+                "last_modified=excluded.last_modified, status=excluded.status, "
+                "checked=excluded.checked",
+                (result.url, result.etag, result.last_modified, result.status, iso(when)),
+            )
+
+    def forget_validators(self, url: str) -> None:
+        """Drop a URL's validators so that the next fetch gets the whole body again."""
+        self.execute("DELETE FROM http_state WHERE url = ?", (url,))
+
+    def record_source(
+        self, source: str, when: datetime, error: str | None = None, gone: bool = False
+    ) -> None:
+        if error is None:
+            self.execute(
+                "UPDATE sources SET last_success=?, consecutive_failures=0, gone=0 WHERE id=?",
+                (iso(when), source),
+            )
+        else:
+            self.execute(
+                "UPDATE sources SET last_error=?, last_error_at=?, gone=?, "
+                "consecutive_failures=consecutive_failures+1 WHERE id=?",
+                (error, iso(when), int(gone), source),
+            )
+
+    def source_statuses(self, ids: Sequence[str] | None = None) -> list[SourceStatus]:
+        counts = dict(
+            self.execute("SELECT source, count(*) FROM entries GROUP BY source").fetchall()
+        )
+        rows = self.execute("SELECT * FROM sources ORDER BY id").fetchall()
+        columns = [d[0] for d in self.db.conn.execute("SELECT * FROM sources LIMIT 0").description]
+        statuses = []
+        for values in rows:
+            row = dict(zip(columns, values, strict=True))
+            if ids is not None and row["id"] not in ids:
+                continue
+            statuses.append(
+                SourceStatus(
+                    id=row["id"],
+                    name=row["name"],
+                    url=row["url"],
+                    category=row["category"],
+                    enabled=bool(row["enabled"]),
+                    last_success=parse_iso(row["last_success"]),
+                    last_error=row["last_error"],
+                    last_error_at=parse_iso(row["last_error_at"]),
+                    consecutive_failures=row["consecutive_failures"],
+                    items=counts.get(row["id"], 0),
+                    gone=bool(row["gone"]),
+                )
+            )
+        if ids is not None:
+            order = {sid: n for n, sid in enumerate(ids)}
+            statuses.sort(key=lambda s: order[s.id])
+        return statuses
+
+    # --- entries ---------------------------------------------------------------------------
+
+    def known_entry_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.execute(f"SELECT id FROM entries WHERE id IN ({marks})", chunk)
+            found.update(r[0] for r in rows)
+        return found
+
+    def save_entries(
+        self, source: str, items: Sequence[RawItem], canonical: Sequence[str], now: datetime
+    ) -> tuple[int, int]:
+        """Insert new sightings and record edits of known ones. Returns (new, updated).
+
+        Call inside a transaction. An entry whose bytes did not change only gets last_seen.
+        """
+        ids = [entry_id(source, item.guid) for item in items]
+        hashes = {
+            row[0]: row[1]
+            for chunk in _chunks(ids, 500)
+            for row in self.execute(
+                f"SELECT id, content_hash FROM entries WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        }
+        new = updated = 0
+        rows: list[dict[str, Any]] = []
+        seen_now: list[str] = []
+        for eid, item, url in zip(ids, items, canonical, strict=True):
+            digest = _content_hash(item)
+            if eid in hashes and hashes[eid] == digest:
+                seen_now.append(eid)
+                continue
+            row = {
+                "id": eid,
+                "source": source,
+                "guid": item.guid,
+                "url": item.url,
+                "canonical_url": url,
+                "title": item.title,
+                "summary": item.summary,
+                "content": item.content,
+                "published": iso(item.published),
+                "updated": iso(item.updated),
+                "last_seen": iso(now),
+                "content_hash": digest,
+                "processed": 0,
+            }
+            if eid in hashes:
+                updated += 1
+                self.execute(
+                    "UPDATE entries SET url=:url, canonical_url=:canonical_url, title=:title, "
+                    "summary=:summary, content=:content, published=COALESCE(published, "
+                    ":published), updated=:updated, last_seen=:last_seen, "
+                    "content_hash=:content_hash, processed=0 WHERE id=:id",
+                    row,
+                )
+            else:
+                new += 1
+                hashes[eid] = digest
+                row["first_seen"] = iso(now)
+                rows.append(row)
+        if rows:
+            self.db["entries"].insert_all(rows, batch_size=200)
+        for chunk in _chunks(seen_now, 500):
+            self.execute(
+                f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
+                [iso(now), *chunk],
+            )
+        return new, updated
+
+    def pending_entries(self) -> list[Entry]:
+        """Entries not yet understood (new ones and edits), oldest first."""
+        rows = self.execute(
+            "SELECT id, source, guid, url, canonical_url, title, summary, content, published, "
+            "updated, first_seen, item_id FROM entries WHERE processed = 0 "
+            "ORDER BY COALESCE(published, first_seen), id"
+        ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def find_by_guid(self, guid: str) -> str | None:
+        """The item of an already understood entry with this guid (from any source)."""
+        row = self.execute(
+            "SELECT item_id FROM entries WHERE guid = ? AND item_id IS NOT NULL LIMIT 1", (guid,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def find_by_url(self, canonical_url: str) -> str | None:
+        row = self.execute(
+            "SELECT item_id FROM entries WHERE canonical_url = ? AND item_id IS NOT NULL LIMIT 1",
+            (canonical_url,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def items_between(self, start: datetime, end: datetime) -> list[Item]:
+        rows = self.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE sort_ts BETWEEN ? AND ?",
+            (start.timestamp(), end.timestamp()),
+        ).fetchall()
+        return [_item(row) for row in rows]
+
+    def mark_entry(self, entry: Entry, item_id: str, merge: Merge | None) -> None:
+        self.execute(
+            "UPDATE entries SET item_id=?, merge_rule=?, merge_score=?, processed=1 WHERE id=?",
+            (item_id, merge.rule if merge else None, merge.score if merge else None, entry.id),
+        )
+
+    # --- items -----------------------------------------------------------------------------
+
+    def save_item(self, item: Item) -> None:
+        """Insert or replace a story, keeping its first date of publication."""
+        date = item.date_published or item.first_seen
+        self.execute(
+            "INSERT INTO items (id, source, url, title, content_html, summary, date_published, "
+            "date_modified, first_seen, sort_ts, payers, kinds, organisations, actions, contacts, "
+            "status, advisory) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO "
+            "UPDATE SET url=excluded.url, title=excluded.title, "
+            "content_html=excluded.content_html, summary=excluded.summary, "
+            "date_modified=excluded.date_modified, payers=excluded.payers, kinds=excluded.kinds, "
+            "organisations=excluded.organisations, actions=excluded.actions, "
+            "contacts=excluded.contacts, status=excluded.status, advisory=excluded.advisory",
+            (
+                item.id,
+                item.source,
+                item.url,
+                item.title,
+                item.content_html,
+                item.summary,
+                iso(item.date_published),
+                iso(item.date_modified),
+                iso(item.first_seen),
+                date.timestamp() if date else 0.0,
+                _dumps(item.payers),
+                _dumps(item.kinds),
+                _dumps(item.organisations),
+                _dumps(item.actions),
+                _dumps(item.contacts),
+                item.status,
+                int(item.advisory),
+            ),
+        )
+
+    def get_item(self, item_id: str) -> Item | None:
+        row = self.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
+        return _item(row) if row else None
+
+    def founding_entry(self, item_id: str) -> Entry | None:
+        row = self.execute(
+            "SELECT id, source, guid, url, canonical_url, title, summary, content, published, "
+            "updated, first_seen, item_id FROM entries WHERE id = ?",
+            (item_id,),
+        ).fetchone()
+        return _entry(row) if row else None
+
+    def set_classification(self, item_id: str, c: Classification) -> None:
+        self.execute(
+            "UPDATE items SET payers=?, kinds=?, organisations=?, actions=?, contacts=?, status=?, "
+            "advisory=? WHERE id=?",
+            (
+                _dumps(c.payers),
+                _dumps(c.kinds),
+                _dumps(c.organisations),
+                _dumps(c.actions),
+                _dumps(c.contacts),
+                c.status,
+                int(c.advisory),
+                item_id,
+            ),
+        )
+
+    def all_items(self, advisory_only: bool = False) -> list[Item]:
+        """Every item with its incidents and the URLs of its merged duplicates."""
+        where = "WHERE advisory = 1" if advisory_only else ""
+        rows = self.execute(f"SELECT {ITEM_COLUMNS} FROM items {where}").fetchall()
+        also: dict[str, list[str]] = {}
+        for item_id, url in self.execute(
+            "SELECT e.item_id, e.url FROM entries e JOIN items i ON i.id = e.item_id "
+            "WHERE e.id != e.item_id AND e.url != i.url ORDER BY e.first_seen, e.id"
+        ):
+            if url not in also.setdefault(item_id, []):
+                also[item_id].append(url)
+        links: dict[str, list[str]] = {}
+        for item_id, incident_id in self.execute(
+            "SELECT item_id, incident_id FROM item_incidents ORDER BY incident_id"
+        ):
+            links.setdefault(item_id, []).append(incident_id)
+        names = dict(self.execute("SELECT id, name FROM sources").fetchall())
+        items = []
+        for row in rows:
+            item = _item(row)
+            items.append(
+                _replace(
+                    item,
+                    also_at=tuple(also.get(item.id, ())),
+                    incidents=tuple(links.get(item.id, ())),
+                    source_name=names.get(item.source, item.source),
+                )
+            )
+        return items
+
+    def count_items(self) -> int:
+        return int(self.execute("SELECT count(*) FROM items").fetchone()[0])
+
+    # --- incidents -------------------------------------------------------------------------
+
+    def incident_memberships(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
+        for item_id, incident_id in self.execute(
+            "SELECT item_id, incident_id FROM item_incidents ORDER BY incident_id"
+        ):
+            result.setdefault(item_id, []).append(incident_id)
+        return result
+
+    def replace_incidents(self, incidents: Sequence[Incident]) -> tuple[int, int]:
+        """Store the new set of incidents. Returns (new, updated) counts against the old set."""
+        old = {
+            row[0]: row[1:]
+            for row in self.execute("SELECT id, status, updated, items FROM incidents")
+        }
+        new = changed = 0
+        self.execute("DELETE FROM incidents")
+        self.execute("DELETE FROM item_incidents")
+        rows, links = [], []
+        for inc in incidents:
+            row = {
+                "id": inc.id,
+                "title": inc.title,
+                "payers": _dumps(inc.payers),
+                "kinds": _dumps(inc.kinds),
+                "organisations": _dumps(inc.organisations),
+                "status": inc.status,
+                "started": iso(inc.started),
+                "updated": iso(inc.updated),
+                "resolved": iso(inc.resolved),
+                "items": _dumps(inc.items),
+                "actions": _dumps(inc.actions),
+                "contacts": _dumps(inc.contacts),
+            }
+            rows.append(row)
+            links.extend({"item_id": i, "incident_id": inc.id} for i in inc.items)
+            if inc.id not in old:
+                new += 1
+            elif old[inc.id] != (row["status"], row["updated"], row["items"]):
+                changed += 1
+        if rows:
+            self.db["incidents"].insert_all(rows, batch_size=200)
+        if links:
+            self.db["item_incidents"].insert_all(links, batch_size=500, ignore=True)
+        return new, changed
+
+    def all_incidents(self) -> list[Incident]:
+        incidents = []
+        for row in self.execute(
+            "SELECT id, title, payers, kinds, organisations, status, started, updated, resolved, "
+            "items, actions, contacts FROM incidents ORDER BY updated DESC, id"
+        ):
+            started, updated = parse_iso(row[6]), parse_iso(row[7])
+            assert started is not None and updated is not None
+            incidents.append(
+                Incident(
+                    id=row[0],
+                    title=row[1],
+                    payers=_loads(row[2]),
+                    kinds=_loads(row[3]),
+                    organisations=_loads(row[4]),
+                    status=row[5],
+                    started=started,
+                    updated=updated,
+                    resolved=parse_iso(row[8]),
+                    items=_loads(row[9]),
+                    actions=_loads(row[10]),
+                    contacts=_loads(row[11]),
+                )
+            )
+        return incidents
+
+    def integrity_ok(self) -> bool:
+        return self.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+ITEM_COLUMNS = (
+    "id, source, url, title, content_html, summary, date_published, date_modified, first_seen, "
+    "payers, kinds, organisations, actions, contacts, status"
+)
+
+
+def _item(row: Sequence[Any]) -> Item:
+    return Item(
+        id=row[0],
+        source=row[1],
+        url=row[2],
+        title=row[3],
+        content_html=row[4] or "",
+        summary=row[5] or "",
+        date_published=parse_iso(row[6]),
+        date_modified=parse_iso(row[7]),
+        first_seen=parse_iso(row[8]),
+        payers=_loads(row[9]),
+        kinds=_loads(row[10]),
+        organisations=_loads(row[11]),
+        actions=_loads(row[12]),
+        contacts=_loads(row[13]),
+        status=row[14],
+    )
+
+
+def _entry(row: Sequence[Any]) -> Entry:
+    return Entry(
+        id=row[0],
+        source=row[1],
+        guid=row[2],
+        url=row[3],
+        canonical_url=row[4],
+        title=row[5],
+        summary=row[6] or "",
+        content=row[7] or "",
+        published=parse_iso(row[8]),
+        updated=parse_iso(row[9]),
+        first_seen=parse_iso(row[10]),
+        item_id=row[11],
+        changed=row[11] is not None,
+    )
+
+
+def _replace(item: Item, **changes: Any) -> Item:
+    from dataclasses import replace
+
+    return replace(item, **changes)
+
+
+def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
