@@ -136,11 +136,11 @@ def _run(
     wait: float,
     only: Sequence[str] | None = None,
 ) -> None:
+    setup_logging(verbose, quiet)
+    config = load(config_path)
     from aggregator.pipeline import run
     from aggregator.store import Store
 
-    setup_logging(verbose, quiet)
-    config = load(config_path)
     show_bar = sys.stderr.isatty() and not quiet
     with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
         enabled = [s for s in config.sources if s.enabled]
@@ -201,12 +201,12 @@ def publish(
 
     Example: aggregator publish --output output/
     """
+    setup_logging(verbose, quiet)
+    config = load(config_path)
     from aggregator.classify import load_taxonomy
     from aggregator.pipeline import publish_output
     from aggregator.store import Store
 
-    setup_logging(verbose, quiet)
-    config = load(config_path)
     if not Path(db_path).exists():
         raise RunFailure(f"no database at {db_path}; run `aggregator run` first")
     with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
@@ -288,14 +288,14 @@ def check(
 
     Example: aggregator check uspo
     """
-    from aggregator.inspect import check_source
-
     setup_logging(verbose, quiet)
     config = load(config_path)
     source = next((s for s in config.sources if s.id == source_id), None)
     if source is None:
         known = ", ".join(s.id for s in config.sources)
         raise UsageFailure(f"{config_path}: no source with id '{source_id}'; known: {known}")
+    from aggregator.checker import check_source
+
     with errors_to_exits():
         ok = asyncio.run(check_source(config, source, click.echo))
     if not ok:
