@@ -1,0 +1,158 @@
+"""The demo, end to end, checked by real tools: newsboat, the Nu HTML checker, headless Chromium.
+
+One module-scoped run of `aggregator demo` as a subprocess feeds every test here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+from aggregator.demo import DemoServer
+
+ROOT = Path(__file__).resolve().parent.parent
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "output"
+    result = subprocess.run(
+        [sys.executable, "-m", "aggregator", "demo", "--output", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "index.html" in result.stdout  # it says where to open the result
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(demo: Path) -> Iterator[str]:
+    with DemoServer(demo) as server:
+        yield server.base_url
+
+
+def test_demo_writes_every_output(demo: Path) -> None:
+    for name in ["index.html", "feed.xml", "feed.atom", "feed.json", "advisories.xml",
+                 "advisories.atom", "advisories.json", "incidents.json", "sources.html",
+                 "feeds.opml"]:  # fmt: skip
+        assert (demo / name).is_file(), name
+    assert list((demo / "payers").glob("*.html"))
+    assert list((demo / "kinds").glob("*.xml"))
+    assert list((demo / "incidents").glob("*.html"))
+    assert list((demo / "digests").glob("*-W*.html"))
+
+
+def test_demo_holds_the_expected_incidents(demo: Path) -> None:
+    incidents = json.loads((demo / "incidents.json").read_text(encoding="utf-8"))["incidents"]
+    by_payer: dict[str, list[dict[str, object]]] = {}
+    for incident in incidents:
+        for payer in incident["payers"]:
+            by_payer.setdefault(payer, []).append(incident)
+    assert "viamedis" in by_payer and "almerys" in by_payer
+    viamedis = by_payer["viamedis"][0]
+    assert "cyberattack" in viamedis["kinds"]
+    assert viamedis["contacts"], "the free line reaches the incident"
+    assert viamedis["actions"], "the actions reach the incident"
+    assert {i["status"] for i in incidents} <= {"ongoing", "resolved"}
+    assert any(i["status"] == "resolved" for i in incidents)
+
+
+def test_feeds_parse_strictly_and_with_feedparser(demo: Path) -> None:
+    strict = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
+    xml_feeds = [*demo.glob("*.xml"), *demo.glob("*.atom"), *demo.glob("payers/*.xml"),
+                 *demo.glob("kinds/*.xml"), demo / "feeds.opml"]  # fmt: skip
+    assert len(xml_feeds) > 6
+    for path in xml_feeds:
+        etree.fromstring(path.read_bytes(), strict)
+        if path.name != "feeds.opml":
+            parsed = feedparser.parse(path.read_bytes())
+            assert not parsed.bozo, (path, parsed.bozo_exception)
+    for path in [*demo.glob("*.json"), *demo.glob("payers/*.json"), *demo.glob("kinds/*.json")]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.name != "incidents.json":
+            assert data["version"] == "https://jsonfeed.org/version/1.1"
+            assert all("id" in item for item in data["items"])
+
+
+def _newsboat_unread(urls: list[str], workdir: Path) -> int:
+    (workdir / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    (workdir / "config").write_text("reload-threads 4\n", encoding="utf-8")
+    result = subprocess.run(
+        ["newsboat", "-u", str(workdir / "urls"), "-c", str(workdir / "cache.db"),
+         "-C", str(workdir / "config"), "-x", "reload", "print-unread"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"(\d+) unread articles", result.stdout)
+    assert match, result.stdout
+    return int(match.group(1))
+
+
+def test_newsboat_reads_the_feeds_and_finds_nothing_new_the_second_time(
+    served: str, tmp_path: Path
+) -> None:
+    assert shutil.which("newsboat"), "scripts/install-test-tools installs newsboat"
+    urls = [served + name for name in ["feed.xml", "feed.atom", "advisories.xml"]]
+    first = _newsboat_unread(urls, tmp_path)
+    assert first > 0
+    assert _newsboat_unread(urls, tmp_path) == first
+
+
+def test_every_page_passes_the_nu_html_checker(demo: Path) -> None:
+    assert VNU.is_file(), "scripts/install-test-tools installs vnu-jar"
+    pages = sorted(str(p) for p in demo.rglob("*.html"))
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *pages],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[:5000]
+
+
+def _chromium(*args: str, workdir: Path) -> str:
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert binary, "scripts/install-test-tools installs chromium"
+    result = subprocess.run(
+        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={workdir / 'profile'}", *args],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_chromium_renders_the_digest_with_the_open_incidents(
+    demo: Path, served: str, tmp_path: Path
+) -> None:
+    incidents = json.loads((demo / "incidents.json").read_text(encoding="utf-8"))["incidents"]
+    ongoing = [i for i in incidents if i["status"] == "ongoing"]
+    shot = tmp_path / "index.png"
+    _chromium("--window-size=1280,1600", f"--screenshot={shot}", served + "index.html",
+              workdir=tmp_path)  # fmt: skip
+    assert shot.stat().st_size > 10_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dom = _chromium("--dump-dom", served + "index.html", workdir=tmp_path)
+    text = re.sub(r"\s+", " ", dom)
+    for incident in ongoing:
+        assert incident["title"].replace("'", "&#39;") in text or incident["title"] in text
+    first_ongoing = text.find("en cours")
+    assert first_ongoing != -1
+    page = served + f"incidents/{incidents[0]['id']}.html"
+    dom = _chromium("--dump-dom", page, workdir=tmp_path)
+    assert incidents[0]["title"].split(" ")[0] in dom
+    shot = tmp_path / "incident.png"
+    _chromium("--window-size=420,1400", f"--screenshot={shot}", page, workdir=tmp_path)
+    assert shot.stat().st_size > 5_000

@@ -1,0 +1,232 @@
+"""The whole pipeline against a local site: incremental runs, broken sources, exit codes, locks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aggregator.cli import cli
+from aggregator.demo import DemoServer
+from aggregator.lock import run_lock
+
+SITE = Path(__file__).parent / "data" / "site"
+
+
+def config_text(base: str, extra_sources: str = "", delay: float = 0.0) -> str:
+    return f"""
+site: {{title: Test, base_url: "https://example.org/veille/", max_items: 50}}
+fetch: {{per_host_delay: {delay}, timeout: 5, retries: 0, user_agent: "aggregator-test/1 (+https://example.org/)"}}
+sources:
+  - id: press
+    name: Officine Hebdo
+    type: feed
+    url: {base}press/feed.xml
+    category: press
+    article: {{content: div.entry-content, remove: [aside, .related]}}
+  - id: union
+    name: Syndicat
+    type: html
+    url: {base}union/index.html
+    category: union
+    list: {{item: article, title: h2, link: h2 a, date: .date, summary: .excerpt, next: a.next}}
+    pages: 3
+{extra_sources}
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[DemoServer]:
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    with DemoServer(root) as server:
+        yield server
+
+
+def invoke(tmp_path: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        cli,
+        [*args, "--config", str(tmp_path / "sources.yaml"), "--db", str(tmp_path / "a.db"),
+         "--output", str(tmp_path / "out")],
+        catch_exceptions=False,
+    )  # fmt: skip
+    return result.exit_code, result.output
+
+
+def fetch_log(tmp_path: Path) -> list[tuple[str, int | None]]:
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        return conn.execute("SELECT url, status FROM fetch_log ORDER BY id").fetchall()
+
+
+def feed_items(tmp_path: Path) -> list[dict[str, object]]:
+    data = json.loads((tmp_path / "out" / "feed.json").read_text(encoding="utf-8"))
+    items: list[dict[str, object]] = data["items"]
+    return items
+
+
+def test_run_twice_stores_each_item_once_and_second_run_is_conditional(
+    tmp_path: Path, site: DemoServer
+) -> None:
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+    code, output = invoke(tmp_path, "run")
+    assert code == 0, output
+    first = fetch_log(tmp_path)
+    items = feed_items(tmp_path)
+    assert len(items) == 5  # 2 feed items + 3 communiqués over two pages
+    assert len({item["id"] for item in items}) == 5
+    article_fetches = [url for url, _ in first if "/articles/" in url]
+    assert len(article_fetches) == 2  # each new item's page once
+
+    code, output = invoke(tmp_path, "run")
+    assert code == 0, output
+    second = fetch_log(tmp_path)[len(first) :]
+    assert second, "the second run fetched nothing"
+    assert all(status == 304 for _, status in second), second
+    assert not [url for url, _ in second if "/articles/" in url]
+    assert "0 new entries" in output
+    assert [i["id"] for i in feed_items(tmp_path)] == [i["id"] for i in items]
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 5
+
+
+def test_article_bodies_drop_sidebars_and_tag_only_the_article(
+    tmp_path: Path, site: DemoServer
+) -> None:
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+    assert invoke(tmp_path, "run")[0] == 0
+    items = {i["title"]: i for i in feed_items(tmp_path)}
+    attack = items["Viamedis victime d'une cyberattaque : le service de droits hors service"]
+    advisory = attack["_advisory"]
+    assert isinstance(advisory, dict)
+    assert advisory["payers"] == ["viamedis"]  # Almerys and Kalixia sit in sidebars only
+    assert "cyberattack" in advisory["incident_kinds"]
+    assert "0805 62 00 10" in advisory["contacts"]
+    assert "utm_source" not in str(attack["url"])
+    assert "Almerys" not in str(attack["content_html"])
+    fees = items["Honoraires de dispensation : ce qui change au 1er mars"]
+    assert fees["tags"] == []
+
+
+def test_one_broken_source_never_stops_the_others(tmp_path: Path, site: DemoServer) -> None:
+    broken = f"""
+  - id: broken
+    name: Broken
+    type: feed
+    url: {site.base_url}missing/feed.xml
+  - id: not-a-feed
+    name: Not a feed
+    type: feed
+    url: {site.base_url}union/index.html
+"""
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url, broken), encoding="utf-8")
+    code, output = invoke(tmp_path, "run")
+    assert code == 0
+    assert "broken: HTTP 404" in output
+    assert "not-a-feed: " in output
+    assert "sources: 2 ok, 2 failed" in output
+    assert len(feed_items(tmp_path)) == 5
+    code, output = invoke(tmp_path, "status", "--json")
+    rows = {row["id"]: row for row in json.loads(output)["sources"]}
+    assert rows["broken"]["last_error"] == "HTTP 404"
+    assert rows["broken"]["consecutive_failures"] == 1
+    assert rows["press"]["consecutive_failures"] == 0 and rows["press"]["items"] == 2
+    code, table = invoke(tmp_path, "status")
+    assert code == 0 and "broken" in table and "HTTP 404" in table
+
+
+def test_every_source_failing_exits_1(tmp_path: Path, site: DemoServer) -> None:
+    text = f"""
+sources:
+  - {{id: a, name: A, type: feed, url: "{site.base_url}nothing-here.xml"}}
+fetch: {{per_host_delay: 0, retries: 0}}
+"""
+    (tmp_path / "sources.yaml").write_text(text, encoding="utf-8")
+    code, output = invoke(tmp_path, "run")
+    assert code == 1
+    assert "every source failed" in output
+    assert "Traceback" not in output
+
+
+def test_publish_needs_no_network_and_twice_changes_nothing(
+    tmp_path: Path, site: DemoServer
+) -> None:
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+    assert invoke(tmp_path, "run")[0] == 0
+    site.__exit__(None, None, None)  # no network from here on
+    out = tmp_path / "out"
+    shutil.rmtree(out)
+    code, output = invoke(tmp_path, "publish")
+    assert code == 0, output
+    snapshot = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    assert (out / "index.html").exists() and (out / "incidents.json").exists()
+    code, output = invoke(tmp_path, "publish")
+    assert code == 0 and "0 written" in output
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    assert after == snapshot
+
+
+def test_second_run_waits_for_the_lock_then_gives_up_with_status_1(
+    tmp_path: Path, site: DemoServer
+) -> None:
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+    with run_lock(tmp_path / "a.db"):
+        started = time.monotonic()
+        code, output = invoke(tmp_path, "run", "--wait", "1")
+        waited = time.monotonic() - started
+    assert code == 1
+    assert "another run" in output and "Traceback" not in output
+    assert waited >= 1.0
+    assert invoke(tmp_path, "run", "--wait", "0")[0] == 0
+
+
+def _aggregator(tmp_path: Path, *args: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "aggregator", *args, "--config",
+               str(tmp_path / "sources.yaml"), "--db", str(tmp_path / "a.db"), "--output",
+               str(tmp_path / "out")]  # fmt: skip
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_two_overlapping_processes_never_interleave(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    with DemoServer(root, latency=0.3) as server:
+        (tmp_path / "sources.yaml").write_text(config_text(server.base_url), encoding="utf-8")
+        first = _aggregator(tmp_path, "run")
+        time.sleep(0.5)
+        second = _aggregator(tmp_path, "run", "--wait", "0")
+        _, err = second.communicate(timeout=60)
+        assert second.returncode == 1
+        assert b"another run" in err
+        _, err = first.communicate(timeout=120)
+        assert first.returncode == 0, err
+
+
+def test_sigkill_in_the_middle_of_a_run_loses_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    with DemoServer(root, latency=0.4) as server:
+        (tmp_path / "sources.yaml").write_text(config_text(server.base_url), encoding="utf-8")
+        victim = _aggregator(tmp_path, "run")
+        time.sleep(1.5)  # some requests answered, some not
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait(timeout=10)
+        assert victim.returncode == -signal.SIGKILL
+        survivor = _aggregator(tmp_path, "run")
+        _, err = survivor.communicate(timeout=120)
+        assert survivor.returncode == 0, err
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 5
+        assert conn.execute("SELECT count(*) FROM entries WHERE processed = 0").fetchone()[0] == 0
+    assert len(feed_items(tmp_path)) == 5
+    assert b"sources: 2 ok, 0 failed" in err
