@@ -1,0 +1,516 @@
+"""Polite, incremental HTTP: one client, one request at a time per host, bounded everything.
+
+``Fetcher.fetch(url)`` returns a ``FetchResult`` and never raises for network or HTTP
+trouble; the reason goes in ``error``. One call goes through these layers:
+
+    robots.txt check (per origin, fetched once)
+    -> redirects, followed by hand: http/https only, no loops, at most ``max_redirects``
+       -> retries: backoff on timeouts, connection errors, 5xx and 429; Retry-After honoured
+          -> one attempt: the host's turn, a global slot, a total deadline, a size cap
+
+Example::
+
+    async with Fetcher(FetchOptions()) as fetcher:
+        result = await fetcher.fetch("https://example.org/feed/", etag='"abc"')
+        if result.not_modified: ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import AsyncGenerator, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from urllib.parse import urldefrag, urljoin
+
+import httpx
+from protego import Protego
+
+from aggregator.models import FetchOptions, FetchResult
+
+__all__ = ["Fetcher", "retry_after_seconds"]
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+SCHEMES = frozenset({"http", "https"})
+# Only encodings whose decoder can be told to stop early: zlib takes an output limit,
+# the brotli and zstd bindings do not reliably, and a bomb must never be inflated whole.
+ACCEPT_ENCODING = "gzip, deflate"
+INFLATE_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate"})
+PIECE = 64 * 1024  # largest piece of decompressed output held at once
+# Statuses whose name tells the reader what to do next; the others are just their number.
+NAMED_STATUSES = {401: "Unauthorized", 403: "Forbidden", 410: "Gone", 429: "Too Many Requests",
+                  451: "Unavailable For Legal Reasons", 503: "Service Unavailable"}  # fmt: skip
+
+
+# --- outcomes of one attempt -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """A response that arrived whole (its body read only for 2xx)."""
+
+    status: int
+    headers: dict[str, str]
+    content: bytes = b""
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An exchange that ended without a usable response."""
+
+    reason: str
+    transient: bool = False  # worth another attempt
+    status: int | None = None
+
+
+_Outcome = _Reply | _Failure
+
+
+@dataclass
+class _Host:
+    """Politeness state of one host: whose turn it is and when the next may start."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = 0.0  # time.monotonic()
+
+
+# --- pure helpers ------------------------------------------------------------------------------
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta or HTTP-date); None if unreadable.
+
+    >>> retry_after_seconds("120")
+    120.0
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is always GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _size(count: int) -> str:
+    """A byte count as people say it: 10 MB, 512 KB, 300 bytes."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if count >= scale:
+            return f"{count / scale:.4g} {unit}"
+    return f"{count} bytes"
+
+
+def _status_reason(status: int) -> str:
+    name = NAMED_STATUSES.get(status)
+    return f"HTTP {status} {name}" if name else f"HTTP {status}"
+
+
+def _host_key(url: httpx.URL) -> str:
+    """Politeness key: host and explicit port (http and https on default ports are one host)."""
+    return f"{url.host}:{url.port}" if url.port else url.host
+
+
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
+
+
+def _parse_url(url: str) -> httpx.URL | str:
+    """The URL, or the reason it cannot be fetched."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return "invalid URL"
+    if parsed.scheme not in SCHEMES:
+        return f"unsupported scheme {parsed.scheme or '(none)'}:"
+    if not parsed.host:
+        return "invalid URL (no host)"
+    return parsed
+
+
+def _redirect_target(current: str, reply: _Reply) -> str | _Failure:
+    """Where a redirect points, resolved and checked, or why it cannot be followed."""
+    location = reply.headers.get("location", "").strip()
+    if not location:
+        return _Failure(f"{_status_reason(reply.status)} redirect without a Location")
+    target = urldefrag(urljoin(current, location)).url
+    parsed = _parse_url(target)
+    if isinstance(parsed, str):
+        return _Failure(f"redirect to {parsed}", status=reply.status)
+    return target
+
+
+def _encodings(header: str) -> list[str]:
+    """Content codings in the order they were applied, ``identity`` dropped."""
+    names = (part.strip().lower() for part in header.split(","))
+    return [name for name in names if name and name != "identity"]
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it was raised from (httpx wraps the socket error)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _connect_reason(exc: Exception) -> str:
+    for cause in _causes(exc):
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return "host not found"
+        if isinstance(cause, ssl.SSLError | ssl.CertificateError):
+            return f"TLS error: {cause}"
+        if isinstance(cause, OSError) and cause.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return "host unreachable"
+    return f"connection failed: {exc}" if str(exc) else "connection failed"
+
+
+def _transport_reason(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"server broke the HTTP protocol: {exc}" if str(exc) else "server closed early"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return "connection lost"
+    return f"transport error: {exc}" if str(exc) else f"transport error: {type(exc).__name__}"
+
+
+# --- bounded decompression ---------------------------------------------------------------------
+
+
+class _Inflater:
+    """Decompresses gzip or deflate in pieces of at most ``PIECE`` bytes.
+
+    zlib's ``max_length`` keeps the not-yet-inflated input aside, so a 50 KB bomb that would
+    expand to 50 MB yields 64 KB at a time and the caller can stop after its cap.
+    """
+
+    def __init__(self, encoding: str) -> None:
+        self.gzip = encoding != "deflate"
+        # "deflate" should be zlib-wrapped, but some servers send a raw stream: try both.
+        self.wbits = zlib.MAX_WBITS | 16 if self.gzip else zlib.MAX_WBITS
+        self.obj = zlib.decompressobj(self.wbits)
+        self.started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            if self.obj.eof:
+                if not self.gzip:
+                    return  # bytes after a deflate stream carry nothing
+                self.obj = zlib.decompressobj(self.wbits)  # next member of a gzip file
+            piece = self._decompress(data)
+            if piece:
+                yield piece
+            data = self.obj.unused_data if self.obj.eof else self.obj.unconsumed_tail
+            # Input all taken but output buffer full: zlib may still hold output.
+            while not data and not self.obj.eof and len(piece) == PIECE:
+                piece = self.obj.decompress(b"", PIECE)
+                if piece:
+                    yield piece
+                data = self.obj.unconsumed_tail
+
+    def _decompress(self, data: bytes) -> bytes:
+        try:
+            piece = self.obj.decompress(data, PIECE)
+        except zlib.error:
+            if self.gzip or self.started or self.wbits < 0:
+                raise
+            self.wbits = -zlib.MAX_WBITS
+            self.obj = zlib.decompressobj(self.wbits)
+            piece = self.obj.decompress(data, PIECE)
+        self.started = True
+        return piece
+
+    def finish(self) -> bytes:
+        return b"" if self.obj.eof else self.obj.flush()
+
+
+def _through(stages: Sequence[_Inflater], data: bytes) -> Iterator[bytes]:
+    """Pass bytes through a chain of inflaters, piece by piece."""
+    if not stages:
+        if data:
+            yield data
+        return
+    for piece in stages[0].feed(data):
+        yield from _through(stages[1:], piece)
+
+
+async def _decoded(response: httpx.Response) -> AsyncGenerator[bytes, None]:
+    """The body decoded in bounded pieces."""
+    encodings = _encodings(response.headers.get("content-encoding", ""))
+    if not all(name in INFLATE_ENCODINGS for name in encodings):
+        # A coding we never asked for: httpx decodes it if it can (not bounded per piece).
+        async for piece in response.aiter_bytes():
+            yield piece
+        return
+    stages = [_Inflater(name) for name in reversed(encodings)]  # undo the last coding first
+    async for chunk in response.aiter_raw():
+        for piece in _through(stages, chunk):
+            yield piece
+    for index, stage in enumerate(stages):
+        for piece in _through(stages[index + 1 :], stage.finish()):
+            yield piece
+
+
+# --- the fetcher -------------------------------------------------------------------------------
+
+
+class Fetcher:
+    """One HTTP client for a whole run, polite to every host. Use as ``async with``."""
+
+    def __init__(self, options: FetchOptions, *, robots: bool | None = None) -> None:
+        self.options = options
+        self.robots = options.respect_robots if robots is None else robots
+        self._client: httpx.AsyncClient | None = None
+        self._slots = asyncio.Semaphore(max(1, options.concurrency))
+        self._hosts: dict[str, _Host] = {}
+        self._rules: dict[str, Protego | None] = {}
+        self._rules_locks: dict[str, asyncio.Lock] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": self.options.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            follow_redirects=False,
+            timeout=httpx.Timeout(self.options.timeout),
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET ``url`` (conditionally when validators are given); never raises for HTTP trouble."""
+        started = time.monotonic()
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        outcome, final_url = await self._follow(url, headers, check_robots=self.robots)
+        elapsed = time.monotonic() - started
+        return _result(url, final_url, outcome, elapsed, etag, last_modified)
+
+    # --- redirects and robots.txt --------------------------------------------------------------
+
+    async def _follow(
+        self, url: str, headers: dict[str, str], *, check_robots: bool, retries: int | None = None
+    ) -> tuple[_Outcome, str]:
+        """Follow redirects by hand; the last outcome and the URL that gave it."""
+        current, seen = url, {urldefrag(url).url}
+        limit = max(0, self.options.max_redirects)
+        for hop in range(limit + 1):
+            parsed = _parse_url(current)
+            if isinstance(parsed, str):
+                return _Failure(parsed), current
+            if check_robots and not await self._allowed(parsed, current):
+                return _Failure("disallowed by robots.txt"), current
+            outcome = await self._with_retries(parsed, headers, retries)
+            if isinstance(outcome, _Failure) or outcome.status not in REDIRECTS:
+                return outcome, current
+            target = _redirect_target(current, outcome)
+            if isinstance(target, _Failure):
+                return target, current
+            if target in seen:
+                return _Failure(f"redirect loop back to {target}", status=outcome.status), current
+            if hop == limit:
+                reason = f"too many redirects (more than {limit})"
+                return _Failure(reason, status=outcome.status), current
+            seen.add(target)
+            current = target
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _allowed(self, parsed: httpx.URL, url: str) -> bool:
+        origin = _origin(parsed)
+        lock = self._rules_locks.setdefault(origin, asyncio.Lock())
+        async with lock:  # concurrent fetches to one origin wait for one robots.txt
+            if origin not in self._rules:
+                self._rules[origin] = await self._load_rules(origin)
+        rules = self._rules[origin]
+        return rules is None or rules.can_fetch(url, self.options.user_agent)
+
+    async def _load_rules(self, origin: str) -> Protego | None:
+        """The origin's robots.txt rules; None (everything allowed) when it has none to give."""
+        outcome, _ = await self._follow(f"{origin}/robots.txt", {}, check_robots=False, retries=0)
+        if not isinstance(outcome, _Reply) or not 200 <= outcome.status < 300:
+            return None  # missing, broken or unreachable robots.txt: nothing is forbidden
+        try:
+            return Protego.parse(outcome.content.decode("utf-8", errors="replace"))
+        except Exception:  # a robots.txt nobody can read must not stop the run
+            return None
+
+    # --- retries -------------------------------------------------------------------------------
+
+    async def _with_retries(
+        self, url: httpx.URL, headers: dict[str, str], retries: int | None
+    ) -> _Outcome:
+        attempts = 1 + max(0, self.options.retries if retries is None else retries)
+        for attempt in range(attempts):
+            outcome = await self._attempt(url, headers)
+            delay = self._retry_delay(url, outcome, attempt)
+            if isinstance(delay, _Failure):
+                return delay
+            if delay is None or attempt == attempts - 1:
+                return _counted(outcome, attempt + 1)
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retry_delay(
+        self, url: httpx.URL, outcome: _Outcome, attempt: int
+    ) -> float | _Failure | None:
+        """Seconds to wait before trying again, None to stop, or a failure that ends it all."""
+        backoff = self.options.backoff * 2.0**attempt
+        if isinstance(outcome, _Failure):
+            return backoff if outcome.transient else None
+        if outcome.status in (429, 503):
+            wait = retry_after_seconds(outcome.headers.get("retry-after"))
+            if wait is not None:
+                if wait > self.options.max_retry_after:
+                    limit = _seconds(self.options.max_retry_after)
+                    reason = f"(Retry-After {_seconds(wait)} s exceeds the {limit} s limit)"
+                    return _Failure(
+                        f"{_status_reason(outcome.status)} {reason}", status=outcome.status
+                    )
+                self._host(url).next_start = max(
+                    self._host(url).next_start, time.monotonic() + wait
+                )  # every request to this host honours it, not just this one
+                return wait
+        if outcome.status == 429 or outcome.status >= 500:
+            return backoff
+        return None
+
+    def _host(self, url: httpx.URL) -> _Host:
+        return self._hosts.setdefault(_host_key(url), _Host())
+
+    # --- one attempt ---------------------------------------------------------------------------
+
+    async def _attempt(self, url: httpx.URL, headers: dict[str, str]) -> _Outcome:
+        """Wait for the host's turn and a global slot, then exchange once."""
+        host = self._host(url)
+        async with host.lock:
+            wait = host.next_start - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                async with self._slots:
+                    return await self._exchange(url, headers)
+            finally:
+                host.next_start = max(
+                    host.next_start, time.monotonic() + self.options.per_host_delay
+                )
+
+    async def _exchange(self, url: httpx.URL, headers: dict[str, str]) -> _Outcome:
+        """One request under a total deadline: connection to last byte."""
+        timeout = self.options.timeout
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._send(url, headers)
+        except (TimeoutError, httpx.TimeoutException):
+            return _Failure(f"timed out after {_seconds(timeout)} s", transient=True)
+        except httpx.ConnectError as exc:
+            return _Failure(_connect_reason(exc), transient=True)
+        except (httpx.DecodingError, zlib.error):
+            return _Failure("the compressed body is corrupt")
+        except httpx.UnsupportedProtocol:
+            return _Failure("unsupported scheme")
+        except httpx.HTTPError as exc:
+            return _Failure(_transport_reason(exc), transient=True)
+        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+            return _Failure(f"invalid request: {exc}")
+        except OSError as exc:
+            return _Failure(f"network error: {exc.strerror or exc}", transient=True)
+
+    async def _send(self, url: httpx.URL, headers: dict[str, str]) -> _Outcome:
+        if self._client is None:
+            raise RuntimeError("use the Fetcher inside 'async with Fetcher(options)'")
+        request = self._client.build_request("GET", url, headers=headers)
+        response = await self._client.send(request, stream=True)
+        try:
+            head = {name.lower(): value for name, value in response.headers.items()}
+            if not 200 <= response.status_code < 300:
+                return _Reply(response.status_code, head)  # error pages and redirects: no body
+            body = await self._read_body(response)
+            if isinstance(body, _Failure):
+                return body
+            return _Reply(response.status_code, head, body)
+        finally:
+            await response.aclose()
+
+    async def _read_body(self, response: httpx.Response) -> bytes | _Failure:
+        """The decoded body, or a failure as soon as it grows past ``max_bytes``."""
+        cap = self.options.max_bytes
+        too_large = _Failure(f"response larger than {_size(cap)}", status=response.status_code)
+        declared = response.headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > cap:
+            return too_large  # refused before a byte of the body is read
+        stream = _decoded(response)
+        parts: list[bytes] = []
+        total = 0
+        async with contextlib.aclosing(stream):
+            async for piece in stream:
+                total += len(piece)
+                if total > cap:
+                    return too_large
+                parts.append(piece)
+        return b"".join(parts)
+
+
+def _counted(outcome: _Outcome, attempts: int) -> _Outcome:
+    """Say how many attempts a failure took, when it took more than one."""
+    if attempts == 1 or (isinstance(outcome, _Reply) and outcome.status < 400):
+        return outcome
+    if isinstance(outcome, _Reply):
+        return _Failure(f"{_status_reason(outcome.status)} after {attempts} attempts",
+                        status=outcome.status)  # fmt: skip
+    return _Failure(f"{outcome.reason} ({attempts} attempts)", outcome.transient, outcome.status)
+
+
+def _result(
+    url: str,
+    final_url: str,
+    outcome: _Outcome,
+    elapsed: float,
+    etag: str | None,
+    last_modified: str | None,
+) -> FetchResult:
+    """Turn the last outcome into the public value type."""
+    if isinstance(outcome, _Failure):
+        return FetchResult(url, final_url, outcome.status, error=outcome.reason, elapsed=elapsed)
+    status, headers = outcome.status, outcome.headers
+    if status == 304:  # a 304 may omit the validators: the ones sent are still good
+        etag = headers.get("etag") or etag
+        last_modified = headers.get("last-modified") or last_modified
+        return FetchResult(url, final_url, status, headers, not_modified=True, elapsed=elapsed,
+                           etag=etag, last_modified=last_modified)  # fmt: skip
+    if not 200 <= status < 300:
+        return FetchResult(url, final_url, status, headers, error=_status_reason(status),
+                           elapsed=elapsed)  # fmt: skip
+    etag, last_modified = headers.get("etag"), headers.get("last-modified")
+    return FetchResult(url, final_url, status, headers, outcome.content, elapsed=elapsed,
+                       etag=etag, last_modified=last_modified)  # fmt: skip

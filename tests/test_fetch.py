@@ -1,0 +1,447 @@
+"""The fetcher against real servers on 127.0.0.1: one behaviour per test."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import itertools
+import resource
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+from httpfixtures import DripServer, LocalServer, Reply, free_port
+
+from aggregator.fetch import Fetcher, retry_after_seconds
+from aggregator.models import FetchOptions, FetchResult
+
+UA = "aggregator-test/1 (+https://example.org/veille/)"
+FAST = FetchOptions(
+    user_agent=UA, timeout=2.0, per_host_delay=0.0, retries=2, backoff=0.01, max_retry_after=5
+)
+MB = 1024 * 1024
+
+
+def fetch(
+    url: str,
+    options: FetchOptions = FAST,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    async def once() -> FetchResult:
+        async with Fetcher(options) as fetcher:
+            return await fetcher.fetch(url, etag=etag, last_modified=last_modified)
+
+    return asyncio.run(once())
+
+
+def fetch_all(urls: list[str], options: FetchOptions = FAST) -> list[FetchResult]:
+    """Fetch concurrently through one Fetcher."""
+
+    async def many() -> list[FetchResult]:
+        async with Fetcher(options) as fetcher:
+            return list(await asyncio.gather(*(fetcher.fetch(url) for url in urls)))
+
+    return asyncio.run(many())
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    with LocalServer() as running:
+        yield running
+
+
+# --- plain and conditional GET -------------------------------------------------------------------
+
+
+def test_ok_response_gives_body_validators_and_lower_case_headers(server: LocalServer) -> None:
+    headers = {"ETag": '"v1"', "Last-Modified": "Mon, 29 Jan 2024 08:00:00 GMT",
+               "Content-Type": "application/rss+xml; charset=utf-8"}  # fmt: skip
+    url = server.route("/feed.xml", Reply(200, b"<rss>flux</rss>", headers))
+    result = fetch(url)
+    assert result.ok and result.status == 200 and not result.not_modified
+    assert result.content == b"<rss>flux</rss>"
+    assert result.etag == '"v1"' and result.last_modified == "Mon, 29 Jan 2024 08:00:00 GMT"
+    assert result.headers["content-type"] == "application/rss+xml; charset=utf-8"
+    assert result.final_url == url == result.url
+    assert 0 < result.elapsed < 2
+
+
+def conditional(headers: dict[str, str]) -> Reply:
+    """Answers 304 only when the client proves it holds version v1."""
+    if headers.get("if-none-match") == '"v1"':
+        return Reply(304, headers={"ETag": '"v1"'})
+    if headers.get("if-modified-since") == "Mon, 29 Jan 2024 08:00:00 GMT":
+        return Reply(304)
+    return Reply(200, b"body", {"ETag": '"v1"', "Last-Modified": "Mon, 29 Jan 2024 08:00:00 GMT"})
+
+
+@pytest.mark.parametrize(
+    "validator",
+    [{"etag": '"v1"'}, {"last_modified": "Mon, 29 Jan 2024 08:00:00 GMT"}],
+    ids=["etag", "last-modified"],
+)
+def test_second_fetch_with_a_validator_is_not_modified(
+    server: LocalServer, validator: dict[str, str]
+) -> None:
+    url = server.route("/feed", handler=conditional)
+    first = fetch(url)
+    assert first.content == b"body" and not first.not_modified
+    second = fetch(url, etag=validator.get("etag"), last_modified=validator.get("last_modified"))
+    assert second.ok and second.not_modified and second.status == 304
+    assert second.content == b""
+    assert second.etag == '"v1"' or second.last_modified == "Mon, 29 Jan 2024 08:00:00 GMT"
+
+
+def test_user_agent_and_accept_encoding_are_sent(server: LocalServer) -> None:
+    url = server.route("/page", Reply(200, b"ok"))
+    fetch(url)
+    (hit,) = server.hits_of("/page")
+    assert hit.headers["user-agent"] == UA
+    assert set(hit.headers["accept-encoding"].replace(" ", "").split(",")) == {"gzip", "deflate"}
+    assert "if-none-match" not in hit.headers and "if-modified-since" not in hit.headers
+
+
+# --- HTTP errors and retries ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "reason"), [(404, "HTTP 404"), (410, "HTTP 410 Gone")])
+def test_client_errors_are_reported_and_not_retried(
+    server: LocalServer, status: int, reason: str
+) -> None:
+    url = server.route("/gone", Reply(status, b"nope"))
+    result = fetch(url)
+    assert result.error == reason and result.status == status and not result.ok
+    assert len(server.hits_of("/gone")) == 1
+
+
+def test_server_errors_are_retried_until_success(server: LocalServer) -> None:
+    url = server.route("/flaky", Reply(500), Reply(502), Reply(200, b"enfin"))
+    result = fetch(url)
+    assert result.ok and result.content == b"enfin"
+    assert len(server.hits_of("/flaky")) == 3
+
+
+def test_server_errors_give_up_after_the_last_retry(server: LocalServer) -> None:
+    url = server.route("/down", Reply(500))
+    result = fetch(url, replace(FAST, retries=1))
+    assert result.error == "HTTP 500 after 2 attempts" and result.status == 500
+    assert len(server.hits_of("/down")) == 2
+
+
+def test_backoff_doubles_between_attempts(server: LocalServer) -> None:
+    url = server.route("/down", Reply(503))
+    fetch(url, replace(FAST, retries=2, backoff=0.2))
+    hits = server.hits_of("/down")
+    gaps = [later.start - earlier.end for earlier, later in itertools.pairwise(hits)]
+    assert len(gaps) == 2 and gaps[0] >= 0.19 and gaps[1] >= 0.39
+
+
+def test_retry_after_in_seconds_is_waited_for(server: LocalServer) -> None:
+    url = server.route("/busy", Reply(429, headers={"Retry-After": "1"}), Reply(200, b"ok"))
+    result = fetch(url)
+    assert result.ok and result.content == b"ok"
+    first, second = server.hits_of("/busy")
+    assert second.start - first.end >= 0.95
+    assert result.elapsed >= 0.95
+
+
+def test_retry_after_beyond_the_limit_gives_up_at_once(server: LocalServer) -> None:
+    url = server.route("/busy", Reply(429, headers={"Retry-After": "120"}))
+    result = fetch(url, replace(FAST, max_retry_after=60))
+    assert result.error == ("HTTP 429 Too Many Requests (Retry-After 120 s exceeds the 60 s limit)")
+    assert result.status == 429
+    assert result.elapsed < 0.5
+    assert len(server.hits_of("/busy")) == 1
+
+
+def test_retry_after_date_on_503_is_waited_for(server: LocalServer) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
+    url = server.route("/busy", Reply(503, headers={"Retry-After": when}), Reply(200, b"ok"))
+    result = fetch(url)
+    assert result.ok
+    first, second = server.hits_of("/busy")
+    assert second.start - first.end >= 0.9  # a whole-second date, so between 1 and 2 s
+
+
+NOW = datetime(2024, 1, 29, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 0 ", 0.0),
+        ("Mon, 29 Jan 2024 08:01:30 GMT", 90.0),
+        ("Mon, 29 Jan 2024 07:00:00 GMT", 0.0),  # already past
+        ("demain", None),
+        ("-5", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after_values(value: str | None, seconds: float | None) -> None:
+    assert retry_after_seconds(value, NOW) == seconds
+
+
+# --- deadlines and size caps ---------------------------------------------------------------------
+
+SLOW_BODY = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000000\r\n\r\n"
+SLOW_HEAD = b"HTTP/1.1 200 OK\r\nX-Lent: "
+
+
+@pytest.mark.parametrize("head", [SLOW_BODY, SLOW_HEAD], ids=["body", "headers"])
+def test_a_dripping_server_is_cut_at_the_total_deadline(head: bytes) -> None:
+    with DripServer(head, interval=0.2) as drip:
+        result = fetch(drip.url, replace(FAST, timeout=1.0, retries=0, respect_robots=False))
+    assert result.error == "timed out after 1 s"
+    assert result.content == b""
+    assert 0.9 <= result.elapsed < 1.6
+
+
+def test_timeouts_are_retried(server: LocalServer) -> None:
+    url = server.route("/slow", Reply(200, b"late", delay=0.6), Reply(200, b"fast"))
+    result = fetch(url, replace(FAST, timeout=0.3))
+    assert result.ok and result.content == b"fast"
+
+
+@pytest.mark.parametrize("length", [True, False], ids=["content-length", "until-close"])
+def test_a_body_over_the_cap_is_refused(server: LocalServer, length: bool) -> None:
+    url = server.route("/big", Reply(200, [b"a" * 65536] * 32, length=length))
+    result = fetch(url, replace(FAST, max_bytes=1 * MB))
+    assert result.error == "response larger than 1 MB"
+    assert result.content == b"" and result.status == 200
+
+
+def test_a_body_at_the_cap_is_accepted(server: LocalServer) -> None:
+    url = server.route("/exact", Reply(200, b"b" * 1000))
+    result = fetch(url, replace(FAST, max_bytes=1000))
+    assert result.ok and len(result.content) == 1000
+
+
+def test_a_declared_length_over_the_cap_is_refused_before_reading(server: LocalServer) -> None:
+    url = server.route(
+        "/huge", Reply(200, b"c" * 5000, {"Content-Length": "99999999"}, length=False)
+    )
+    result = fetch(url, replace(FAST, max_bytes=10 * MB))
+    assert result.error == "response larger than 10 MB"
+
+
+def gzip_of_zeros(megabytes: int) -> bytes:
+    """A gzip bomb built a megabyte at a time, so the test itself never holds it inflated."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(MB)
+    parts = [packer.compress(zeros) for _ in range(megabytes)]
+    return b"".join([*parts, packer.flush()])
+
+
+def test_a_gzip_bomb_is_stopped_at_the_cap_without_inflating_it(server: LocalServer) -> None:
+    bomb = gzip_of_zeros(200)
+    assert len(bomb) < 300_000  # 200 MB of zeros
+    url = server.route("/bomb", Reply(200, bomb, {"Content-Encoding": "gzip"}))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    started = time.monotonic()
+    result = fetch(url, replace(FAST, max_bytes=1 * MB))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert result.error == "response larger than 1 MB" and result.content == b""
+    assert grown_mb < 50
+    assert time.monotonic() - started < 1.0  # 200 MB were never inflated
+
+
+TEXT = "Viamédis : reprise du service de tiers payant ce matin. ".encode() * 200
+
+
+def raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        ("gzip", gzip.compress(TEXT)),
+        ("gzip", gzip.compress(TEXT[:5000]) + gzip.compress(TEXT[5000:])),  # two members
+        ("deflate", zlib.compress(TEXT)),
+        ("deflate", raw_deflate(TEXT)),  # what some servers call deflate
+        ("gzip, deflate", zlib.compress(gzip.compress(TEXT))),
+        ("identity", TEXT),
+    ],
+    ids=["gzip", "gzip-members", "deflate", "raw-deflate", "gzip-then-deflate", "identity"],
+)
+def test_compressed_bodies_are_decoded(server: LocalServer, encoding: str, body: bytes) -> None:
+    url = server.route("/packed", Reply(200, body, {"Content-Encoding": encoding}))
+    result = fetch(url)
+    assert result.ok and result.content == TEXT
+
+
+def test_a_corrupt_gzip_body_is_an_error(server: LocalServer) -> None:
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
+    invalid_block = b"\x07 garbage"  # deflate block type 3 does not exist
+    url = server.route("/broken", Reply(200, header + invalid_block, {"Content-Encoding": "gzip"}))
+    result = fetch(url)
+    assert result.error == "the compressed body is corrupt"
+
+
+# --- redirects -----------------------------------------------------------------------------------
+
+
+def chain(server: LocalServer, hops: int) -> str:
+    """/r0 -> /r1 -> ... -> /r{hops} which answers 200."""
+    for index in range(hops):
+        server.route(f"/r{index}", Reply(301 + index % 2, headers={"Location": f"/r{index + 1}"}))
+    server.route(f"/r{hops}", Reply(200, b"arrive"))
+    return server.url("/r0")
+
+
+def test_five_redirects_are_followed(server: LocalServer) -> None:
+    result = fetch(chain(server, 5))
+    assert result.ok and result.content == b"arrive"
+    assert result.final_url == server.url("/r5") and result.url == server.url("/r0")
+
+
+def test_six_redirects_are_too_many(server: LocalServer) -> None:
+    result = fetch(chain(server, 6))
+    assert result.error == "too many redirects (more than 5)"
+    assert server.hits_of("/r6") == []
+
+
+def test_a_redirect_loop_is_detected(server: LocalServer) -> None:
+    server.route("/a", Reply(302, headers={"Location": "/b"}))
+    server.route("/b", Reply(302, headers={"Location": server.url("/a")}))
+    result = fetch(server.url("/a"), replace(FAST, max_redirects=20))
+    assert result.error is not None and result.error.startswith("redirect loop")
+    assert len(server.hits_of("/a")) == 1
+
+
+@pytest.mark.parametrize("target", ["ftp://example.org/x", "file:///etc/passwd"])
+def test_a_redirect_to_another_scheme_is_refused(server: LocalServer, target: str) -> None:
+    url = server.route("/away", Reply(302, headers={"Location": target}))
+    result = fetch(url)
+    scheme = target.split(":")[0]
+    assert result.error == f"redirect to unsupported scheme {scheme}:"
+
+
+def test_a_redirect_without_location_is_an_error(server: LocalServer) -> None:
+    url = server.route("/nowhere", Reply(302))
+    assert fetch(url).error == "HTTP 302 redirect without a Location"
+
+
+# --- robots.txt ----------------------------------------------------------------------------------
+
+ROBOTS = b"User-agent: *\nDisallow: /private/\n\nUser-agent: aggregator-test\nDisallow: /nous/\n"
+
+
+def test_robots_txt_is_fetched_once_and_obeyed(server: LocalServer) -> None:
+    server.route("/robots.txt", Reply(200, ROBOTS, {"Content-Type": "text/plain"}))
+    server.route("/public", Reply(200, b"ok"))
+    server.route("/nous/page", Reply(200, b"secret"))
+    public, private = fetch_all([server.url("/public"), server.url("/nous/page")])
+    assert public.ok
+    assert private.error == "disallowed by robots.txt" and private.status is None
+    assert server.hits_of("/nous/page") == []
+    assert len(server.hits_of("/robots.txt")) == 1
+
+
+def test_robots_txt_can_be_ignored(server: LocalServer) -> None:
+    server.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /\n"))
+    url = server.route("/page", Reply(200, b"ok"))
+
+    async def once() -> FetchResult:
+        async with Fetcher(FAST, robots=False) as fetcher:
+            return await fetcher.fetch(url)
+
+    assert asyncio.run(once()).ok
+    assert server.hits_of("/robots.txt") == []
+
+
+@pytest.mark.parametrize("status", [404, 500, 403])
+def test_an_unavailable_robots_txt_allows_everything(server: LocalServer, status: int) -> None:
+    server.route("/robots.txt", Reply(status, b"User-agent: *\nDisallow: /\n"))
+    url = server.route("/page", Reply(200, b"ok"))
+    assert fetch(url).ok
+    assert len(server.hits_of("/robots.txt")) == 1  # not retried
+
+
+def test_robots_txt_of_a_redirect_target_is_checked(server: LocalServer) -> None:
+    with LocalServer() as other:
+        other.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /\n"))
+        other.route("/page", Reply(200, b"no"))
+        url = server.route("/go", Reply(302, headers={"Location": other.url("/page")}))
+        result = fetch(url)
+        assert result.error == "disallowed by robots.txt"
+        assert other.hits_of("/page") == []
+
+
+# --- politeness ----------------------------------------------------------------------------------
+
+
+def overlap(first: tuple[float, float], second: tuple[float, float]) -> bool:
+    return first[0] < second[1] and second[0] < first[1]
+
+
+def test_one_host_gets_one_request_at_a_time_with_a_delay(server: LocalServer) -> None:
+    server.route("/a", Reply(200, b"a", delay=0.3))
+    server.route("/b", Reply(200, b"b", delay=0.3))
+    options = replace(FAST, per_host_delay=0.25, respect_robots=False)
+    results = fetch_all([server.url("/a"), server.url("/b")], options)
+    assert all(result.ok for result in results)
+    first, second = sorted(server.hits, key=lambda hit: hit.start)
+    assert second.start - first.end >= 0.24
+
+
+def test_two_hosts_are_fetched_at_the_same_time(server: LocalServer) -> None:
+    with LocalServer() as other:
+        server.route("/a", Reply(200, b"a", delay=0.4))
+        other.route("/b", Reply(200, b"b", delay=0.4))
+        options = replace(FAST, per_host_delay=1.0, respect_robots=False)
+        results = fetch_all([server.url("/a"), other.url("/b")], options)
+        assert all(result.ok for result in results)
+        (a,), (b,) = server.hits, other.hits
+        assert overlap((a.start, a.end), (b.start, b.end))
+
+
+def test_concurrency_limit_holds_across_hosts(server: LocalServer) -> None:
+    with LocalServer() as other:
+        server.route("/a", Reply(200, b"a", delay=0.3))
+        other.route("/b", Reply(200, b"b", delay=0.3))
+        options = replace(FAST, concurrency=1, respect_robots=False)
+        fetch_all([server.url("/a"), other.url("/b")], options)
+        (a,), (b,) = server.hits, other.hits
+        assert not overlap((a.start, a.end), (b.start, b.end))
+
+
+# --- failures that are not HTTP ------------------------------------------------------------------
+
+
+def test_connection_refused_is_a_reason_not_an_exception() -> None:
+    url = f"http://127.0.0.1:{free_port()}/feed"
+    result = fetch(url, replace(FAST, retries=1))
+    assert result.error == "connection refused (2 attempts)"
+    assert result.status is None and result.final_url == url
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("ftp://example.org/feed", "unsupported scheme ftp:"),
+        ("javascript:alert(1)", "unsupported scheme javascript:"),
+        ("not a url", "unsupported scheme (none):"),
+        ("http:///nohost", "invalid URL (no host)"),
+        ("http://[::1/", "invalid URL"),
+    ],
+)
+def test_unfetchable_urls_give_a_reason(url: str, reason: str) -> None:
+    assert fetch(url).error == reason
+
+
+def test_using_the_fetcher_outside_its_context_is_a_programming_error() -> None:
+    async def outside() -> FetchResult:
+        return await Fetcher(FAST, robots=False).fetch("http://127.0.0.1:9/")
+
+    with pytest.raises(RuntimeError, match="async with"):
+        asyncio.run(outside())
