@@ -1,0 +1,484 @@
+"""Canonical URLs, normalised text and near-duplicate matching.
+
+One story often reaches us several times: the same entry in two feeds (same guid), the same
+page behind a tracking parameter or another host of the same site (same canonical URL), or
+a press release republished nearly verbatim by another site (near-duplicate text). The
+:class:`DedupeIndex` finds the item an incoming entry repeats, by those three rules in order.
+
+Near-duplicates are found with word 5-gram shingles. Each indexed text keeps a consistent
+sample of its shingles (those whose hash is divisible by ``SAMPLE_MOD``) in an inverted
+index, so a lookup only visits the texts that share a sampled shingle with the candidate;
+shingles shared by more than ``POSTING_CAP`` texts (site boilerplate, legal footers) are
+skipped as they tell nothing apart. Candidates passing the sample estimate are then
+verified exactly on their full shingle sets.
+
+Thresholds, and why:
+
+* ``CONTAINMENT`` 0.8: at least 80 % of the shorter text's shingles must appear in the
+  longer one. A republished release with a new intro sentence and footer keeps > 90 %;
+  two articles about the same incident, written by different people, share well under
+  30 % even when they quote the same union statement.
+* ``LENGTH_RATIO`` 0.5: the shorter text is at least half the longer. An article that quotes
+  a whole release and adds as much commentary is another article, not a copy.
+* ``MIN_WORDS`` 40: below that, shingles are too few to be trusted, so short texts merge
+  only when both normalised titles and bodies are near-identical (``SHORT_SIMILARITY``).
+* Items of one source merge by text only when nearly identical (``SAME_SOURCE_*``): one
+  site's articles are often built on one template and share much wording.
+* Items with no text merge only by guid or URL: titles such as "Communiqué de presse" are
+  shared by unrelated items.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from array import array
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from difflib import SequenceMatcher
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as _w3lib_canonicalize
+
+from aggregator.models import Merge
+from aggregator.sanitize import clean_text
+
+# --- canonical URLs ----------------------------------------------------------------------------
+
+# Exact names of query parameters that only say where a click came from.
+TRACKING_PARAMS = frozenset(
+    {
+        "xtor",
+        "xts",
+        "xtref",
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "__hssc",
+        "__hstc",
+        "__hsfp",
+        "hsctatracking",
+        "igshid",
+        "_ga",
+        "_gl",
+        "oly_anon_id",
+        "oly_enc_id",
+        "rb_clickid",
+        "s_cid",
+        "cmpid",
+        "ncid",
+        "sr_share",
+        "ref_src",
+        "ref_url",
+        "phpsessid",
+        "jsessionid",
+        "sessionid",
+    }
+)
+# Prefixes of tracking parameter names: Google/Urchin, AT Internet, Piwik, Matomo, Webtrends,
+# comScore, Vero.
+TRACKING_PREFIXES = ("utm_", "at_", "pk_", "piwik_", "mtm_", "matomo_", "wt.", "ns_", "vero_")
+# "ref", "source" and friends are sometimes real parameters; they are dropped only when their
+# value names a channel rather than a record.
+CHANNEL_PARAMS = frozenset({"ref", "source", "src", "from", "origin", "origine", "provenance"})
+CHANNEL_VALUES = frozenset(
+    {
+        "rss",
+        "feed",
+        "atom",
+        "newsletter",
+        "nl",
+        "email",
+        "mail",
+        "e-mail",
+        "twitter",
+        "x",
+        "facebook",
+        "fb",
+        "linkedin",
+        "instagram",
+        "social",
+        "share",
+        "partage",
+        "homepage",
+        "home",
+        "accueil",
+        "google",
+        "gnews",
+        "push",
+        "app",
+        "widget",
+    }
+)
+# A leading host label that names a mirror of the same site rather than another site:
+# www, www2, m (mobile), mobile, amp, prod, static1..N.
+_ALIAS_LABEL = re.compile(r"^(?:www\d*|m|mobile|amp|prod|static\d*)$")
+_DEFAULT_PORTS = {"80", "443"}
+
+
+def canonical_url(url: str) -> str:
+    """The one spelling of a URL that every copy of the same page shares.
+
+    RFC normalisation (percent-escapes, dot segments, IDNA host, sorted query) comes from
+    ``w3lib.url.canonicalize_url``; on top of it: https for http, no credentials, no default
+    port, no fragment, no tracking parameters, host aliases of one site collapsed, no
+    trailing slash, no AMP suffix. Never raises; garbage in gives a best-effort string.
+
+    >>> canonical_url("http://www.example.org/a/?utm_source=rss&b=2&a=1#top")
+    'https://example.org/a?a=1&b=2'
+    """
+    if not isinstance(url, str):
+        return ""
+    raw = clean_text(url).strip()
+    if not raw:
+        return ""
+    if raw.startswith("//"):
+        raw = "https:" + raw
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return raw
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return raw
+    try:
+        rebuilt = urlunsplit(
+            (
+                "https",
+                _netloc(parts.hostname, parts.port),
+                _path(parts.path),
+                _query(parts.query),
+                "",
+            )
+        )
+        canonical = _w3lib_canonicalize(rebuilt)
+    except ValueError:  # an impossible port, an invalid IPv6 literal, an IDNA failure
+        return raw
+    return _strip_trailing_slash(canonical)
+
+
+def _netloc(hostname: str, port: int | None) -> str:
+    host = hostname.lower().rstrip(".")
+    labels = host.split(".")
+    # Keep at least two labels, so "www.example" never becomes a bare top-level domain.
+    while len(labels) > 2 and _ALIAS_LABEL.match(labels[0]):
+        labels = labels[1:]
+    host = ".".join(labels)
+    if ":" in host:  # an IPv6 literal lost its brackets in urlsplit
+        host = f"[{host}]"
+    if port is not None and str(port) not in _DEFAULT_PORTS:
+        return f"{host}:{port}"
+    return host
+
+
+def _path(path: str) -> str:
+    # Session ids glued to a segment (";jsessionid=...") identify a visitor, not a page.
+    path = re.sub(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", "", path, flags=re.IGNORECASE)
+    # AMP copies live at ".../slug/amp"; a path made of "/amp" alone is left alone.
+    segments = path.split("/")
+    while len(segments) > 1 and segments[-1] == "":
+        segments.pop()
+    if len(segments) > 2 and segments[-1].lower() == "amp":
+        segments.pop()
+    return "/".join(segments) or "/"
+
+
+def _query(query: str) -> str:
+    if not query:
+        return ""
+    # Pairs are kept as written (w3lib normalises them next): decoding and re-encoding here
+    # would garble values that are not UTF-8.
+    kept = []
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if pair and not _is_tracking(unquote_plus(name), unquote_plus(value)):
+            kept.append(pair)
+    return "&".join(kept)
+
+
+def _is_tracking(name: str, value: str) -> bool:
+    key = name.strip().lower()
+    if key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES):
+        return True
+    if key == "amp" and value.strip().lower() in ("", "1", "true"):
+        return True  # WordPress AMP plugin: "?amp" or "?amp=1"
+    return key in CHANNEL_PARAMS and value.strip().lower() in CHANNEL_VALUES
+
+
+def _strip_trailing_slash(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    query = parts.query
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+# --- normalised text ---------------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[\W_]+")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
+
+
+def normalise_text(text: str) -> str:
+    """Text reduced to what survives retyping: case, accents and punctuation dropped.
+
+    >>> normalise_text("  L'Assurance Maladie : œuvre rétablie !")
+    'l assurance maladie oeuvre retablie'
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text).translate(_LIGATURES).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+# --- near-duplicate index ---------------------------------------------------------------------
+
+SHINGLE = 5  # words per shingle: long enough that common phrasing rarely repeats by chance
+MIN_WORDS = 40  # body words below which a text is "short" (see module docstring)
+CONTAINMENT = 0.8
+LENGTH_RATIO = 0.5
+SAME_SOURCE_CONTAINMENT = 0.95
+SAME_SOURCE_RATIO = 0.9
+SHORT_SIMILARITY = 0.9
+SAMPLE_MOD = 4  # about a quarter of the shingles go into the inverted index
+POSTING_CAP = 256  # a sampled shingle shared by more texts is boilerplate: not looked up
+PREFILTER = 0.5  # sampled containment below this is not verified (true threshold is 0.8)
+SHORT_BUCKET_SCAN = 64  # most recent short texts compared per title or body bucket
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry as dedupe sees it. ``url`` is already canonical; ``text`` excludes the title."""
+
+    id: str
+    source: str
+    guid: str
+    url: str
+    title: str
+    text: str
+    published: datetime | None
+
+
+@dataclass
+class _Doc:
+    """What the index keeps of one candidate."""
+
+    candidate: Candidate
+    title: str  # normalised
+    body: str  # normalised, for short texts only
+    tokens: array[int]  # hashed words of title + text, for long texts only
+    sample: frozenset[int]
+    shingles: int  # number of distinct shingles
+    short: bool
+
+
+class DedupeIndex:
+    """Candidates already seen, searchable by guid, canonical URL and near-duplicate text.
+
+    ``comparisons`` counts candidate texts visited by :meth:`match` (postings read and
+    exact checks), so tests can prove a lookup does not scan the whole index.
+    """
+
+    def __init__(
+        self, window: timedelta = timedelta(days=10), threshold: float = CONTAINMENT
+    ) -> None:
+        self.window = window
+        self.threshold = threshold
+        self.comparisons = 0
+        self._docs: dict[str, _Doc] = {}
+        self._by_guid: dict[str, str] = {}
+        self._by_url: dict[str, str] = {}
+        self._postings: dict[int, list[str]] = {}
+        self._short: dict[str, deque[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def add(self, c: Candidate) -> None:
+        """Index a candidate. Adding an id twice keeps the first copy."""
+        if c.id in self._docs:
+            return
+        doc = _make_doc(c)
+        self._docs[c.id] = doc
+        if c.guid:
+            self._by_guid.setdefault(c.guid, c.id)
+        if c.url:
+            self._by_url.setdefault(c.url, c.id)
+        for fingerprint in doc.sample:
+            self._postings.setdefault(fingerprint, []).append(c.id)
+        if doc.short:
+            for key in _short_keys(doc):
+                self._short.setdefault(key, deque(maxlen=SHORT_BUCKET_SCAN)).append(c.id)
+
+    def match(self, c: Candidate) -> Merge | None:
+        """The indexed candidate ``c`` repeats, and why; None when it is new."""
+        target = self._by_guid.get(c.guid) if c.guid else None
+        if target is not None and target != c.id:
+            return Merge(target, "guid", 1.0)
+        target = self._by_url.get(c.url) if c.url else None
+        if target is not None and target != c.id:
+            return Merge(target, "url", 1.0)
+        doc = _make_doc(c)
+        if doc.short:
+            return self._match_short(doc)
+        if doc.sample:
+            return self._match_long(doc)
+        return None
+
+    # --- long texts: shingles ------------------------------------------------------------------
+
+    def _match_long(self, doc: _Doc) -> Merge | None:
+        hits: Counter[str] = Counter()
+        for fingerprint in doc.sample:
+            posting = self._postings.get(fingerprint)
+            if not posting or len(posting) > POSTING_CAP:
+                continue
+            self.comparisons += len(posting)
+            hits.update(posting)
+        best: tuple[float, str] | None = None
+        mine: set[int] | None = None
+        for other_id, shared in hits.items():
+            other = self._docs[other_id]
+            if other_id == doc.candidate.id or other.short or not self._plausible(doc, other):
+                continue
+            if shared < PREFILTER * min(len(doc.sample), len(other.sample)):
+                continue
+            self.comparisons += 1
+            mine = mine if mine is not None else _shingles(doc.tokens)
+            score = self._verify(doc, mine, other)
+            if score is not None and (best is None or _better(score, other_id, best)):
+                best = (score, other_id)
+        return Merge(best[1], "near-duplicate", round(best[0], 4)) if best else None
+
+    def _plausible(self, doc: _Doc, other: _Doc) -> bool:
+        """Cheap checks before any set arithmetic: dates and lengths."""
+        if not _within(doc.candidate.published, other.candidate.published, self.window):
+            return False
+        small, large = sorted((doc.shingles, other.shingles))
+        return large > 0 and small / large >= LENGTH_RATIO
+
+    def _verify(self, doc: _Doc, mine: set[int], other: _Doc) -> float | None:
+        theirs = _shingles(other.tokens)
+        small, large = sorted((len(mine), len(theirs)))
+        if not small:
+            return None
+        containment = len(mine & theirs) / small
+        ratio = small / large
+        if doc.candidate.source == other.candidate.source:
+            if containment < SAME_SOURCE_CONTAINMENT or ratio < SAME_SOURCE_RATIO:
+                return None
+            if _similarity(doc.title, other.title) < SHORT_SIMILARITY:
+                return None
+        elif containment < self.threshold or ratio < LENGTH_RATIO:
+            return None
+        return containment
+
+    # --- short texts: near-identical title and body ----------------------------------------------
+
+    def _match_short(self, doc: _Doc) -> Merge | None:
+        seen: set[str] = set()
+        best: tuple[float, str] | None = None
+        for key in _short_keys(doc):
+            for other_id in self._short.get(key, ()):
+                if other_id in seen or other_id == doc.candidate.id:
+                    continue
+                seen.add(other_id)
+                self.comparisons += 1
+                other = self._docs[other_id]
+                if not _within(doc.candidate.published, other.candidate.published, self.window):
+                    continue
+                score = _short_score(doc, other)
+                if score is not None and (best is None or _better(score, other_id, best)):
+                    best = (score, other_id)
+        return Merge(best[1], "near-duplicate", round(best[0], 4)) if best else None
+
+
+def _make_doc(c: Candidate) -> _Doc:
+    title = normalise_text(c.title)
+    body = normalise_text(c.text)
+    body_words = body.split()
+    short = 0 < len(body_words) < MIN_WORDS
+    if short or not body_words:
+        return _Doc(c, title, body, array("q"), frozenset(), 0, short)
+    tokens = array("q", (_word_hash(w) for w in (*title.split(), *body_words)))
+    shingles = _shingles(tokens)
+    sample = frozenset(h for h in shingles if h % SAMPLE_MOD == 0)
+    return _Doc(c, title, "", tokens, sample, len(shingles), False)
+
+
+def _word_hash(word: str) -> int:
+    # crc32 rather than hash(): the same word must hash alike in every process, so that
+    # which shingles are sampled (and so what matches) does not depend on PYTHONHASHSEED.
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def _shingles(tokens: Iterable[int]) -> set[int]:
+    words = list(tokens)
+    if len(words) < SHINGLE:
+        return {hash(tuple(words))} if words else set()
+    # A tuple of ints hashes the same in every process (int hashing is not randomised).
+    return {hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+
+
+def _short_keys(doc: _Doc) -> list[str]:
+    keys = []
+    if doc.title:
+        keys.append("t:" + doc.title)
+    if doc.body:
+        keys.append("b:" + doc.body)
+    return keys
+
+
+def _short_score(doc: _Doc, other: _Doc) -> float | None:
+    """Near-identical titles and bodies, or None."""
+    if not (doc.title and other.title and doc.body and other.body):
+        return None
+    same_source = doc.candidate.source == other.candidate.source
+    needed = 1.0 if same_source else SHORT_SIMILARITY
+    title = _similarity(doc.title, other.title)
+    body = _similarity(doc.body, other.body)
+    if title < needed or body < needed:
+        return None
+    return min(title, body)
+
+
+def _similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _within(a: datetime | None, b: datetime | None, window: timedelta) -> bool:
+    """Dates close enough; an unknown date does not rule a match out."""
+    if a is None or b is None:
+        return True
+    try:
+        return abs(a - b) <= window
+    except TypeError:  # one naive, one aware: compare as if both were UTC
+        return abs(a.replace(tzinfo=None) - b.replace(tzinfo=None)) <= window
+
+
+def _better(score: float, other_id: str, best: tuple[float, str]) -> bool:
+    """Highest score wins; ties go to the smaller id, so results never depend on order."""
+    if score != best[0]:
+        return score > best[0]
+    return other_id < best[1]
