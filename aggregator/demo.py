@@ -112,7 +112,10 @@ class DemoServer:
         port = self._httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}/"
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name=f"demo-server-{port}", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # a quick stop, tests start many servers
+            name=f"demo-server-{port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -240,6 +243,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "aggregator-demo/0.1"
     sys_version = ""
+    # Headers and body leave in one write and without Nagle: otherwise keep-alive clients
+    # wait out a delayed ACK (about 40 ms) on every request.
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024
 
     def do_GET(self) -> None:
         self._answer(with_body=True)
