@@ -94,15 +94,22 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    count = _digits(text)
+    if count is not None:
+        return float(count)
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:  # an HTTP-date is always GMT
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _digits(text: str) -> int | None:
+    """A plain decimal count ("120"), else None; "²" and "-5" are not counts."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _seconds(value: float) -> str:
@@ -137,6 +144,8 @@ def _parse_url(url: str) -> httpx.URL | str:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError):
         return "invalid URL"
+    if not parsed.scheme:
+        return "invalid URL (not absolute)"
     if parsed.scheme not in SCHEMES:
         return f"unsupported scheme {parsed.scheme or '(none)'}:"
     if not parsed.host:
@@ -208,14 +217,16 @@ class _Inflater:
         # "deflate" should be zlib-wrapped, but some servers send a raw stream: try both.
         self.wbits = zlib.MAX_WBITS | 16 if self.gzip else zlib.MAX_WBITS
         self.obj = zlib.decompressobj(self.wbits)
-        self.started = False
+        self.produced = False  # some output already came out
+        self.whole_member = False  # a complete gzip member already came out
+        self.done = False
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        while data:
+        while data and not self.done:
             if self.obj.eof:
-                if not self.gzip:
-                    return  # bytes after a deflate stream carry nothing
-                self.obj = zlib.decompressobj(self.wbits)  # next member of a gzip file
+                self._next_member()
+                if self.done:
+                    return
             piece = self._decompress(data)
             if piece:
                 yield piece
@@ -227,20 +238,31 @@ class _Inflater:
                     yield piece
                 data = self.obj.unconsumed_tail
 
+    def _next_member(self) -> None:
+        """A gzip file may hold several members; a deflate stream ends at its end."""
+        self.whole_member = True
+        if self.gzip:
+            self.obj = zlib.decompressobj(self.wbits)
+        else:
+            self.done = True
+
     def _decompress(self, data: bytes) -> bytes:
         try:
             piece = self.obj.decompress(data, PIECE)
         except zlib.error:
-            if self.gzip or self.started or self.wbits < 0:
+            if self.whole_member:
+                self.done = True  # padding after a good body, as browsers tolerate
+                return b""
+            if self.gzip or self.produced or self.wbits < 0:
                 raise
             self.wbits = -zlib.MAX_WBITS
             self.obj = zlib.decompressobj(self.wbits)
             piece = self.obj.decompress(data, PIECE)
-        self.started = True
+        self.produced = self.produced or bool(piece)
         return piece
 
     def finish(self) -> bytes:
-        return b"" if self.obj.eof else self.obj.flush()
+        return b"" if self.done or self.obj.eof else self.obj.flush()
 
 
 def _through(stages: Sequence[_Inflater], data: bytes) -> Iterator[bytes]:
@@ -323,7 +345,7 @@ class Fetcher:
         self, url: str, headers: dict[str, str], *, check_robots: bool, retries: int | None = None
     ) -> tuple[_Outcome, str]:
         """Follow redirects by hand; the last outcome and the URL that gave it."""
-        current, seen = url, {urldefrag(url).url}
+        current, seen = url, {(urldefrag(url).url, self._cookie_state())}
         limit = max(0, self.options.max_redirects)
         for hop in range(limit + 1):
             parsed = _parse_url(current)
@@ -337,14 +359,22 @@ class Fetcher:
             target = _redirect_target(current, outcome)
             if isinstance(target, _Failure):
                 return target, current
-            if target in seen:
+            # Coming back with a cookie the last answer set (a consent or session wall)
+            # is progress, not a loop.
+            state = (target, self._cookie_state())
+            if state in seen:
                 return _Failure(f"redirect loop back to {target}", status=outcome.status), current
             if hop == limit:
                 reason = f"too many redirects (more than {limit})"
                 return _Failure(reason, status=outcome.status), current
-            seen.add(target)
+            seen.add(state)
             current = target
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _cookie_state(self) -> frozenset[tuple[str, str, str]]:
+        if self._client is None:
+            return frozenset()
+        return frozenset((c.domain, c.name, c.value or "") for c in self._client.cookies.jar)
 
     async def _allowed(self, parsed: httpx.URL, url: str) -> bool:
         origin = _origin(parsed)
@@ -466,8 +496,8 @@ class Fetcher:
         """The decoded body, or a failure as soon as it grows past ``max_bytes``."""
         cap = self.options.max_bytes
         too_large = _Failure(f"response larger than {_size(cap)}", status=response.status_code)
-        declared = response.headers.get("content-length", "").strip()
-        if declared.isdigit() and int(declared) > cap:
+        declared = _digits(response.headers.get("content-length", ""))
+        if declared is not None and declared > cap:
             return too_large  # refused before a byte of the body is read
         stream = _decoded(response)
         parts: list[bytes] = []

@@ -181,6 +181,8 @@ NOW = datetime(2024, 1, 29, 8, 0, tzinfo=UTC)
         ("Mon, 29 Jan 2024 07:00:00 GMT", 0.0),  # already past
         ("demain", None),
         ("-5", None),
+        ("²", None),
+        ("Mon, 29 Jan 99999 08:00:00 GMT", None),
         ("", None),
         (None, None),
     ],
@@ -269,9 +271,18 @@ def raw_deflate(data: bytes) -> bytes:
         ("deflate", zlib.compress(TEXT)),
         ("deflate", raw_deflate(TEXT)),  # what some servers call deflate
         ("gzip, deflate", zlib.compress(gzip.compress(TEXT))),
+        ("gzip", gzip.compress(TEXT) + bytes(30)),  # zero padding after the member
         ("identity", TEXT),
     ],
-    ids=["gzip", "gzip-members", "deflate", "raw-deflate", "gzip-then-deflate", "identity"],
+    ids=[
+        "gzip",
+        "gzip-members",
+        "deflate",
+        "raw-deflate",
+        "gzip-then-deflate",
+        "padded",
+        "identity",
+    ],
 )
 def test_compressed_bodies_are_decoded(server: LocalServer, encoding: str, body: bytes) -> None:
     url = server.route("/packed", Reply(200, body, {"Content-Encoding": encoding}))
@@ -279,10 +290,17 @@ def test_compressed_bodies_are_decoded(server: LocalServer, encoding: str, body:
     assert result.ok and result.content == TEXT
 
 
-def test_a_corrupt_gzip_body_is_an_error(server: LocalServer) -> None:
-    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
-    invalid_block = b"\x07 garbage"  # deflate block type 3 does not exist
-    url = server.route("/broken", Reply(200, header + invalid_block, {"Content-Encoding": "gzip"}))
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
+INVALID_BLOCK = b"\x07 garbage"  # deflate block type 3 does not exist
+
+
+@pytest.mark.parametrize(
+    "body",
+    [GZIP_HEADER + INVALID_BLOCK, gzip.compress(TEXT)[:-8] + b"\xde\xad\xbe\xef" * 2],
+    ids=["invalid-block", "bad-checksum"],
+)
+def test_a_corrupt_gzip_body_is_an_error(server: LocalServer, body: bytes) -> None:
+    url = server.route("/broken", Reply(200, body, {"Content-Encoding": "gzip"}))
     result = fetch(url)
     assert result.error == "the compressed body is corrupt"
 
@@ -316,6 +334,20 @@ def test_a_redirect_loop_is_detected(server: LocalServer) -> None:
     result = fetch(server.url("/a"), replace(FAST, max_redirects=20))
     assert result.error is not None and result.error.startswith("redirect loop")
     assert len(server.hits_of("/a")) == 1
+
+
+def cookie_wall(headers: dict[str, str]) -> Reply:
+    """Sends a first visit back to the same page with a cookie, as consent walls do."""
+    if "vu=1" in headers.get("cookie", ""):
+        return Reply(200, b"contenu")
+    return Reply(302, headers={"Location": "/wall", "Set-Cookie": "vu=1; Path=/"})
+
+
+def test_a_redirect_back_with_a_new_cookie_is_not_a_loop(server: LocalServer) -> None:
+    url = server.route("/wall", handler=cookie_wall)
+    result = fetch(url)
+    assert result.ok and result.content == b"contenu"
+    assert len(server.hits_of("/wall")) == 2
 
 
 @pytest.mark.parametrize("target", ["ftp://example.org/x", "file:///etc/passwd"])
@@ -430,7 +462,7 @@ def test_connection_refused_is_a_reason_not_an_exception() -> None:
     [
         ("ftp://example.org/feed", "unsupported scheme ftp:"),
         ("javascript:alert(1)", "unsupported scheme javascript:"),
-        ("not a url", "unsupported scheme (none):"),
+        ("not a url", "invalid URL (not absolute)"),
         ("http:///nohost", "invalid URL (no host)"),
         ("http://[::1/", "invalid URL"),
     ],
