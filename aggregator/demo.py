@@ -18,9 +18,10 @@ import html
 import json
 import mimetypes
 import re
+import socket
 import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
@@ -97,6 +98,8 @@ class DemoServer:
         self.requests: list[ServedRequest] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
+        self._lock = threading.Lock()
         self.root: Path | None = None
         self.base_url = ""
 
@@ -134,6 +137,12 @@ class DemoServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        # A keep-alive connection would otherwise go on being served after the stop.
+        with self._lock:
+            open_connections, self._connections = list(self._connections), set()
+        for conn in open_connections:
+            with suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
         self._stack.close()
 
     def _packaged_root(self) -> Path:
@@ -142,7 +151,7 @@ class DemoServer:
             return sites
         return self._stack.enter_context(resources.as_file(sites))
 
-    def resource(self, url_path: str) -> _Resource | str | None:
+    def _lookup(self, url_path: str) -> _Resource | str | None:
         """What a path names: a file, a redirect target (str) for a bare directory, or None."""
         assert self.root is not None
         target = _safe_path(self.root, url_path)
@@ -248,6 +257,17 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     wbufsize = 64 * 1024
 
+    def setup(self) -> None:
+        super().setup()
+        with self.server_state._lock:
+            self.server_state._connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server_state._lock:
+            self.server_state._connections.discard(self.connection)
+        with suppress(OSError):  # the client may be gone already
+            super().finish()
+
     def do_GET(self) -> None:
         self._answer(with_body=True)
 
@@ -262,7 +282,7 @@ class _Handler(BaseHTTPRequestHandler):
         if state.latency:
             time.sleep(state.latency)
         path = urlsplit(self.path).path or "/"
-        found = state.resource(path)
+        found = state._lookup(path)
         if found is None and path == "/robots.txt":
             found = _Resource(ROBOTS_ALLOW_ALL, "text/plain; charset=utf-8", '"robots"', 0)
         if isinstance(found, str):

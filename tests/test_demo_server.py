@@ -251,6 +251,21 @@ def test_server_is_quiet_records_requests_and_stops_twice(
         httpx.get(server.base_url + "a.txt")
 
 
+def test_stopping_cuts_keep_alive_connections(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    with DemoServer(tmp_path) as server:
+        parts = urlsplit(server.base_url)
+        conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+        conn.request("GET", "/a.txt")
+        assert conn.getresponse().read() == b"a"
+    try:
+        with pytest.raises((http.client.HTTPException, OSError)):
+            conn.request("GET", "/a.txt")
+            conn.getresponse().read()
+    finally:
+        conn.close()
+
+
 def test_a_missing_root_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="not a directory"), DemoServer(tmp_path / "no"):
         pass
