@@ -159,7 +159,8 @@ class DemoServer:
             return None
         if target.is_dir():
             if not url_path.endswith("/"):
-                return url_path + "/"
+                # One leading slash: "//host/dir" must not become a protocol-relative Location.
+                return "/" + url_path.lstrip("/") + "/"
             target = next((target / n for n in _INDEX_NAMES if (target / n).is_file()), target)
         if not target.is_file():
             return None

@@ -203,6 +203,16 @@ def test_a_directory_without_its_slash_redirects_keeping_the_query(client: httpx
     assert response.headers["location"] == "/upo/communiques/?x=1"
 
 
+def test_redirects_never_point_to_another_host(demo: DemoServer) -> None:
+    parts = urlsplit(demo.base_url)
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+    conn.request("GET", "//upo/communiques")
+    response = conn.getresponse()
+    conn.close()
+    assert response.status == 301
+    assert response.getheader("Location") == "/upo/communiques/"
+
+
 def test_query_strings_do_not_change_the_file(client: httpx.Client) -> None:
     plain = client.get("officine-actu/feed/")
     tracked = client.get("officine-actu/feed/?utm_source=rss&utm_medium=feed")
