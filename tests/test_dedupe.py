@@ -1,0 +1,459 @@
+"""Canonical URLs, normalised text and the three dedupe rules (guid, URL, near-duplicate)."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aggregator.dedupe import (
+    MIN_WORDS,
+    Candidate,
+    DedupeIndex,
+    canonical_url,
+    normalise_text,
+)
+
+# --- canonical_url -------------------------------------------------------------------------
+
+CANONICAL = "https://lequotidiendupharmacien.fr/actualites/viamedis-panne"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne",
+        "http://lequotidiendupharmacien.fr/actualites/viamedis-panne",
+        "https://www.lequotidiendupharmacien.fr/actualites/viamedis-panne",
+        "https://static1.lequotidiendupharmacien.fr/actualites/viamedis-panne",
+        "https://static4.lequotidiendupharmacien.fr/actualites/viamedis-panne",
+        "https://prod.lequotidiendupharmacien.fr/actualites/viamedis-panne",
+        "https://m.lequotidiendupharmacien.fr/actualites/viamedis-panne",
+        "HTTPS://WWW.LeQuotidienDuPharmacien.FR/actualites/viamedis-panne",
+        "https://lequotidiendupharmacien.fr:443/actualites/viamedis-panne",
+        "http://lequotidiendupharmacien.fr:80/actualites/viamedis-panne",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne/",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne#commentaires",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?xtor=RSS-3",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?utm_source=rss&utm_medium=x",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?UTM_Campaign=lettre",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?fbclid=IwAR0abc",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?gclid=x&msclkid=y",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?mc_cid=1&mc_eid=2",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?at_medium=lettre",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?pk_campaign=a&mtm_kwd=b",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?_hsenc=p2&_hsmi=9",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?igshid=abc",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?ref=rss",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?ref_src=twsrc",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne/amp/",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne?amp=1",
+        "https://lequotidiendupharmacien.fr/actualites/viamedis-panne;jsessionid=A1B2",
+        "https://user:secret@lequotidiendupharmacien.fr/actualites/viamedis-panne",
+        "  https://lequotidiendupharmacien.fr/actualites/viamedis-panne\n",
+        "//lequotidiendupharmacien.fr/actualites/viamedis-panne",
+        "https://lequotidiendupharmacien.fr/actualites/./x/../viamedis-panne",
+        "https://lequotidiendupharmacien.fr/actualites/%76iamedis-panne",
+    ],
+)
+def test_variants_of_one_page_share_one_canonical_url(url: str) -> None:
+    assert canonical_url(url) == CANONICAL
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://exemple.fr/a?b=2&a=1", "https://exemple.fr/a?a=1&b=2"),
+        ("https://exemple.fr/a?p=42&utm_source=x", "https://exemple.fr/a?p=42"),
+        ("https://exemple.fr/a?ref=A12345", "https://exemple.fr/a?ref=A12345"),
+        ("https://exemple.fr/", "https://exemple.fr/"),
+        ("https://exemple.fr", "https://exemple.fr/"),
+        ("https://exemple.fr:8443/a/", "https://exemple.fr:8443/a"),
+        ("https://exemple.fr/caf%c3%a9", "https://exemple.fr/caf%C3%A9"),
+        ("https://exemple.fr/café", "https://exemple.fr/caf%C3%A9"),
+        ("https://www.exemple/", "https://www.exemple/"),  # never down to a bare TLD
+        ("https://amp.exemple.fr/amp", "https://exemple.fr/amp"),  # a page named amp
+        ("https://cdn.exemple.fr/a", "https://cdn.exemple.fr/a"),  # not a known alias
+        ("https://blog.exemple.fr/a", "https://blog.exemple.fr/a"),
+        ("https://exemple.fr/page/2/", "https://exemple.fr/page/2"),
+        ("https://exemple.fr/?s=tiers+payant", "https://exemple.fr/?s=tiers+payant"),
+    ],
+)
+def test_canonical_url_keeps_what_identifies_a_page(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_distinct_pages_keep_distinct_urls() -> None:
+    urls = [
+        "https://exemple.fr/a",
+        "https://exemple.fr/b",
+        "https://exemple.fr/a?p=1",
+        "https://exemple.fr/a?p=2",
+        "https://autre.fr/a",
+        "https://exemple.fr:8080/a",
+    ]
+    assert len({canonical_url(u) for u in urls}) == len(urls)
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "",
+        "   ",
+        "pas une adresse",
+        "http://[::1",
+        "https://exemple.fr:99999/x",
+        "javascript:alert(1)",
+        "mailto:contact@exemple.fr",
+        "https://",
+        "http://%zz/",
+        "\x00\x01https://exemple.fr",
+        "https://exemple.fr/?" + "a=1&" * 500,
+        "https://" + "a" * 300 + ".fr/",
+    ],
+)
+def test_garbage_gives_a_string_never_an_exception(garbage: str) -> None:
+    result = canonical_url(garbage)
+    assert isinstance(result, str)
+    assert canonical_url(result) == result
+
+
+def test_non_string_input_gives_an_empty_string() -> None:
+    assert canonical_url(None) == ""  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=80))
+def test_canonical_url_is_total_and_idempotent_on_any_text(text: str) -> None:
+    once = canonical_url(text)
+    assert canonical_url(once) == once
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcdefg"), st.text("xyz019", max_size=3)),
+        max_size=6,
+    )
+)
+def test_query_order_never_matters(pairs: list[tuple[str, str]]) -> None:
+    forward = "&".join(f"{k}={v}" for k, v in pairs)
+    backward = "&".join(f"{k}={v}" for k, v in reversed(pairs))
+    a = canonical_url(f"https://exemple.fr/x?{forward}")
+    assert a == canonical_url(f"https://exemple.fr/x?{backward}")
+    assert canonical_url(a) == a
+
+
+# --- normalise_text ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Viamédis : PANNE !", "viamedis panne"),
+        ("L'Assurance\u00a0Maladie — rétablie…", "l assurance maladie retablie"),
+        ("Œuvre  sœur\tÇa", "oeuvre soeur ca"),
+        ("tiers-payant_suspendu", "tiers payant suspendu"),
+        ("0805 62 00 10", "0805 62 00 10"),
+        ("", ""),
+        ("«»!?;", ""),
+    ],
+)
+def test_normalise_text(text: str, expected: str) -> None:
+    assert normalise_text(text) == expected
+
+
+# --- the index -----------------------------------------------------------------------------
+
+DAY = datetime(2024, 1, 30, 9, 0, tzinfo=UTC)
+
+RELEASE = (
+    "Depuis lundi après-midi, le service de consultation des droits proposé aux officines par "
+    "l'opérateur est inaccessible à la suite d'une intrusion dans son système d'information. "
+    "Le syndicat demande à chaque titulaire de modifier sans attendre le mot de passe de la "
+    "messagerie associée à son compte, ainsi que partout où ce mot de passe a été réutilisé, "
+    "et de prévenir sa banque de toute opération inhabituelle. Au comptoir, il convient de "
+    "demander au patient son attestation papier de complémentaire avant de pratiquer le tiers "
+    "payant. La facturation n'est pas interrompue et les flux continuent d'arriver. Le syndicat "
+    "a sollicité une avance de trésorerie ; sans réponse rapide, il recommandera de ne plus "
+    "pratiquer le tiers payant pour les adhérents concernés. Une ligne gratuite est ouverte au "
+    "0805 62 00 10 et l'opérateur rappelle qu'il ne réclame jamais d'identifiants par courriel "
+    "ni par téléphone."
+)
+
+REPUBLISHED = (
+    "Nous reproduisons ci-dessous le communiqué diffusé ce mardi par le syndicat. "
+    + RELEASE.replace("sans attendre", "immédiatement")
+    + " Retrouvez toutes nos informations sur la cybersécurité dans notre dossier spécial."
+)
+
+OTHER_ARTICLE = (
+    "Les pharmaciens découvrent depuis lundi qu'ils ne peuvent plus vérifier les droits des "
+    "assurés couverts par plusieurs complémentaires. L'opérateur de tiers payant a confirmé "
+    "avoir subi une attaque informatique et a coupé ses portails par précaution. Selon les "
+    "syndicats, les titulaires doivent changer leurs mots de passe et surveiller leurs comptes "
+    "bancaires. Les représentants de la profession réclament une avance sur les remboursements "
+    "et menacent de suspendre le tiers payant. Un numéro vert a été mis en place pour répondre "
+    "aux questions des officines, tandis que la CNIL a été saisie de l'incident."
+)
+
+COMMENTARY = (
+    "Pour les titulaires interrogés, la question n'est plus seulement technique. Plusieurs "
+    "d'entre eux expliquent avoir passé la matinée à rappeler des patients, faute de pouvoir "
+    "confirmer leur couverture, et redoutent un décalage de trésorerie si les virements "
+    "tardent. D'autres regrettent que l'information soit d'abord passée par les réseaux "
+    "sociaux plutôt que par un message officiel. Les éditeurs de logiciels, eux, assurent "
+    "que la télétransmission reste possible et que les lots seront traités dès le retour du "
+    "service."
+)
+
+
+def cand(
+    id: str,
+    text: str = RELEASE,
+    *,
+    source: str = "uspo",
+    guid: str | None = None,
+    url: str | None = None,
+    title: str = "Cyberattaque chez un opérateur de tiers payant",
+    published: datetime | None = DAY,
+) -> Candidate:
+    return Candidate(
+        id=id,
+        source=source,
+        guid=guid if guid is not None else f"guid-{id}",
+        url=url if url is not None else f"https://{source}.example/{id}",
+        title=title,
+        text=text,
+        published=published,
+    )
+
+
+def test_texts_used_below_are_long_enough_for_the_shingle_rule() -> None:
+    for text in (RELEASE, REPUBLISHED, OTHER_ARTICLE, COMMENTARY):
+        assert len(normalise_text(text).split()) >= MIN_WORDS
+
+
+def test_same_guid_in_two_feeds_is_one_item() -> None:
+    index = DedupeIndex()
+    index.add(cand("a", guid="https://uspo.fr/?p=812", source="uspo"))
+    merge = index.match(cand("b", "autre texte", guid="https://uspo.fr/?p=812", source="agr"))
+    assert merge is not None
+    assert (merge.target, merge.rule, merge.score) == ("a", "guid", 1.0)
+
+
+def test_same_canonical_url_is_one_item() -> None:
+    index = DedupeIndex()
+    url = canonical_url("https://static2.lequotidiendupharmacien.fr/art/12?xtor=RSS")
+    index.add(cand("a", url=url))
+    other_url = canonical_url("http://www.lequotidiendupharmacien.fr/art/12/")
+    merge = index.match(cand("b", "", url=other_url, title="Titre modifié", source="q2"))
+    assert merge is not None
+    assert (merge.target, merge.rule) == ("a", "url")
+
+
+def test_guid_rule_comes_before_url_rule() -> None:
+    index = DedupeIndex()
+    index.add(cand("by-url", url="https://x.example/1"))
+    index.add(cand("by-guid", guid="g-1", url="https://x.example/2"))
+    merge = index.match(cand("new", guid="g-1", url="https://x.example/1"))
+    assert merge is not None and (merge.target, merge.rule) == ("by-guid", "guid")
+
+
+def test_empty_guid_and_url_never_match() -> None:
+    index = DedupeIndex()
+    index.add(cand("a", "", guid="", url=""))
+    assert index.match(cand("b", "", guid="", url="")) is None
+
+
+def test_republished_release_with_new_intro_and_footer_merges_with_its_score() -> None:
+    index = DedupeIndex()
+    index.add(cand("release", source="uspo"))
+    later = cand(
+        "copy",
+        REPUBLISHED,
+        source="moniteur",
+        title="Cyberattaque : le communiqué du syndicat",
+        published=DAY + timedelta(days=1),
+    )
+    merge = index.match(later)
+    assert merge is not None
+    assert (merge.target, merge.rule) == ("release", "near-duplicate")
+    assert 0.8 <= merge.score < 1.0
+
+
+def test_the_shorter_copy_is_found_from_the_longer_one_too() -> None:
+    index = DedupeIndex()
+    index.add(cand("copy", REPUBLISHED, source="moniteur"))
+    merge = index.match(cand("release", source="uspo"))
+    assert merge is not None and merge.target == "copy"
+
+
+def test_two_articles_about_the_same_incident_do_not_merge() -> None:
+    index = DedupeIndex()
+    index.add(cand("release", source="uspo"))
+    index.add(cand("copy", REPUBLISHED, source="moniteur"))
+    other = cand("other", OTHER_ARTICLE, source="quotidien")
+    assert index.match(other) is None
+
+
+def test_an_article_quoting_a_release_with_as_much_commentary_is_another_article() -> None:
+    index = DedupeIndex()
+    index.add(cand("release", source="uspo"))
+    long_piece = OTHER_ARTICLE + " " + RELEASE + " " + COMMENTARY
+    assert index.match(cand("analysis", long_piece, source="quotidien")) is None
+
+
+def test_near_duplicates_outside_the_window_stay_apart() -> None:
+    index = DedupeIndex(window=timedelta(days=10))
+    index.add(cand("release", source="uspo"))
+    inside = cand("in", REPUBLISHED, source="moniteur", published=DAY + timedelta(days=10))
+    outside = cand(
+        "out", REPUBLISHED, source="moniteur", published=DAY + timedelta(days=10, seconds=1)
+    )
+    before = cand("before", REPUBLISHED, source="moniteur", published=DAY - timedelta(days=11))
+    assert index.match(inside) is not None
+    assert index.match(outside) is None
+    assert index.match(before) is None
+
+
+def test_unknown_dates_do_not_prevent_a_verbatim_match() -> None:
+    index = DedupeIndex()
+    index.add(cand("release", published=None))
+    assert index.match(cand("copy", REPUBLISHED, source="moniteur")) is not None
+
+
+def test_one_source_merges_with_itself_only_when_nearly_identical() -> None:
+    index = DedupeIndex()
+    index.add(cand("a", source="uspo"))
+    # The same release reposted under another URL by the same site: identical.
+    assert index.match(cand("a-again", source="uspo")) is not None
+    # Same source, new intro and footer: a separate post, not a repost.
+    assert index.match(cand("a-edited", REPUBLISHED, source="uspo")) is None
+
+
+def test_a_templated_series_of_one_source_does_not_merge() -> None:
+    template = (
+        "Retrouvez chaque semaine le point de situation de notre syndicat sur les ruptures "
+        "et les tensions d'approvisionnement signalées par les officines adhérentes, "
+        "ainsi que les recommandations de l'agence pour les patients concernés. "
+    )
+    index = DedupeIndex()
+    index.add(cand("w1", template + "Cette semaine : amoxicilline et corticoïdes.", source="s"))
+    w2 = cand("w2", template + "Cette semaine : insuline rapide et antiépileptiques.", source="s")
+    assert index.match(w2) is None
+
+
+def test_empty_texts_merge_only_by_guid_or_url() -> None:
+    index = DedupeIndex()
+    index.add(cand("a", "", title="Communiqué de presse", source="fspf"))
+    assert index.match(cand("b", "", title="Communiqué de presse", source="uspo")) is None
+    assert index.match(cand("c", "", title="Communiqué de presse", source="fspf")) is None
+
+
+def test_short_texts_need_near_identical_titles_and_bodies() -> None:
+    body = "Le portail de l'opérateur est de nouveau accessible depuis ce matin."
+    index = DedupeIndex()
+    index.add(cand("a", body, title="Viamedis : retour à la normale", source="fspf"))
+    same = cand("b", body + " ", title="VIAMEDIS – Retour à la normale !", source="uspo")
+    other_title = cand("c", body, title="Communiqué de presse", source="uspo")
+    other_body = cand(
+        "d",
+        "Les paiements reprennent progressivement pour toutes les officines.",
+        title="Viamedis : retour à la normale",
+        source="uspo",
+    )
+    merge = index.match(same)
+    assert merge is not None and (merge.target, merge.rule) == ("a", "near-duplicate")
+    assert index.match(other_title) is None
+    assert index.match(other_body) is None
+
+
+def test_generic_title_with_different_short_bodies_stays_apart() -> None:
+    index = DedupeIndex()
+    index.add(cand("a", "Le syndicat appelle à la grève le 30 mai.", title="Communiqué"))
+    assert index.match(cand("b", "Le syndicat salue l'accord sur les honoraires.")) is None
+
+
+def test_best_near_duplicate_wins_and_ties_are_deterministic() -> None:
+    index = DedupeIndex()
+    index.add(cand("z-exact", RELEASE, source="fspf"))
+    index.add(cand("a-edited", REPUBLISHED, source="moniteur"))
+    merge = index.match(cand("new", RELEASE, source="quotidien"))
+    assert merge is not None and merge.target == "z-exact" and merge.score == 1.0
+    tie = DedupeIndex()
+    tie.add(cand("b", RELEASE, source="fspf"))
+    tie.add(cand("a", RELEASE, source="moniteur"))
+    merge = tie.match(cand("new", RELEASE, source="quotidien"))
+    assert merge is not None and merge.target == "a"
+
+
+def test_a_candidate_never_matches_itself_and_adding_twice_is_harmless() -> None:
+    index = DedupeIndex()
+    c = cand("a")
+    index.add(c)
+    index.add(c)
+    assert len(index) == 1
+    assert index.match(c) is None
+
+
+def test_naive_and_aware_dates_compare_without_error() -> None:
+    index = DedupeIndex()
+    index.add(cand("a", published=datetime(2024, 1, 30, 9, 0)))
+    assert index.match(cand("b", REPUBLISHED, source="moniteur")) is not None
+
+
+# --- cost ----------------------------------------------------------------------------------
+
+VOCABULARY = (
+    "officine pharmacien patient ordonnance tiers payant opérateur complémentaire portail "
+    "droits facture paiement remboursement syndicat banque courriel mot passe attestation "
+    "carte vitale caisse assurance maladie panne attaque fuite données service accès compte "
+    "grossiste commande livraison médicament rupture stock agence alerte sécurité réseau "
+    "logiciel éditeur mise jour semaine lundi mardi mercredi jeudi vendredi matin soir"
+)
+WORDS = VOCABULARY.split()
+
+
+def random_text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choices(WORDS, k=words))
+
+
+def test_twenty_thousand_candidates_index_fast_and_lookups_visit_few() -> None:
+    rng = random.Random(20240129)
+    index = DedupeIndex()
+    boilerplate = "Abonnez-vous à notre lettre quotidienne pour recevoir toute l'actualité. " * 2
+    candidates = [
+        cand(
+            f"i{n}",
+            random_text(rng, 60) + " " + boilerplate,
+            source=f"s{n % 7}",
+            title=f"Titre {n}",
+            published=DAY + timedelta(hours=n % 240),
+        )
+        for n in range(20_000)
+    ]
+    started = time.perf_counter()
+    for candidate in candidates:
+        index.add(candidate)
+    elapsed = time.perf_counter() - started
+    assert len(index) == 20_000
+    assert elapsed < 10, f"indexing took {elapsed:.1f} s"
+
+    index.comparisons = 0
+    started = time.perf_counter()
+    for n in range(200):
+        index.match(cand(f"q{n}", random_text(rng, 60) + " " + boilerplate, source="other"))
+    per_lookup = index.comparisons / 200
+    assert time.perf_counter() - started < 5
+    # Shared boilerplate shingles are skipped, so a lookup reads a few short postings, not
+    # the 20,000 indexed texts.
+    assert per_lookup < 2_000, per_lookup
+
+    # And a real copy is still found among them.
+    original = index._docs["i12345"].candidate
+    copy = cand("copy", "Reprise : " + original.text, source="other", published=original.published)
+    merge = index.match(copy)
+    assert merge is not None and merge.target == "i12345"
