@@ -3,7 +3,7 @@
 ``Fetcher.fetch(url)`` returns a ``FetchResult`` and never raises for network or HTTP
 trouble; the reason goes in ``error``. One call goes through these layers:
 
-    robots.txt check (per origin, fetched once)
+    robots.txt check (per origin, fetched once; its Crawl-delay slows that host down)
     -> redirects, followed by hand: http/https only, no loops, at most ``max_redirects``
        -> retries: backoff on timeouts, connection errors, 5xx and 429; Retry-After honoured
           -> one attempt: the host's turn, a global slot, a total deadline, a size cap
@@ -80,6 +80,7 @@ class _Host:
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0  # time.monotonic()
+    crawl_delay: float = 0.0  # what its robots.txt asks for, if more than per_host_delay
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -382,8 +383,21 @@ class Fetcher:
         async with lock:  # concurrent fetches to one origin wait for one robots.txt
             if origin not in self._rules:
                 self._rules[origin] = await self._load_rules(origin)
+                host = self._host(parsed)
+                host.crawl_delay = self._crawl_delay(self._rules[origin])
+                host.next_start = max(host.next_start, time.monotonic() + host.crawl_delay)
         rules = self._rules[origin]
         return rules is None or rules.can_fetch(url, self.options.user_agent)
+
+    def _crawl_delay(self, rules: Protego | None) -> float:
+        """The robots.txt Crawl-delay, capped like Retry-After so one site cannot stall a run."""
+        try:
+            asked = rules.crawl_delay(self.options.user_agent) if rules else None
+        except (TypeError, ValueError):
+            return 0.0
+        if asked is None or asked != asked:  # missing, or NaN
+            return 0.0
+        return max(0.0, min(float(asked), self.options.max_retry_after))
 
     async def _load_rules(self, origin: str) -> Protego | None:
         """The origin's robots.txt rules; None (everything allowed) when it has none to give."""
@@ -451,9 +465,8 @@ class Fetcher:
                 async with self._slots:
                     return await self._exchange(url, headers)
             finally:
-                host.next_start = max(
-                    host.next_start, time.monotonic() + self.options.per_host_delay
-                )
+                delay = max(self.options.per_host_delay, host.crawl_delay)
+                host.next_start = max(host.next_start, time.monotonic() + delay)
 
     async def _exchange(self, url: httpx.URL, headers: dict[str, str]) -> _Outcome:
         """One request under a total deadline: connection to last byte."""
