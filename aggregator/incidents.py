@@ -143,18 +143,25 @@ def _families(kinds: Iterable[str]) -> set[str]:
 
 
 def _stable_ids(groups: Sequence[_Group], previous: Mapping[str, Sequence[str]]) -> list[str]:
-    """An id per group: the previous run's id when its items had one of this key, else new."""
+    """An id per group: the previous run's id when its items had one of this key, else new.
+
+    When a group splits, several groups claim one old id: the group whose items carried it
+    most keeps it (then the oldest group), the others get new ids.
+    """
     order = sorted(
         range(len(groups)), key=lambda i: (_aware(groups[i].items[0].date), groups[i].key)
     )
+    claims = [
+        (-votes, position, old, index)
+        for position, index in enumerate(order)
+        for old, votes in _previous_ids(groups[index], previous)
+    ]
     ids: dict[int, str] = {}
     taken: set[str] = set()
-    for index in order:
-        for candidate in _previous_ids(groups[index], previous):
-            if candidate not in taken:
-                ids[index] = candidate
-                taken.add(candidate)
-                break
+    for _, _, old, index in sorted(claims):
+        if index not in ids and old not in taken:
+            ids[index] = old
+            taken.add(old)
     for index in order:
         if index not in ids:
             ids[index] = _unique_id(_new_id(groups[index]), taken)
@@ -162,17 +169,14 @@ def _stable_ids(groups: Sequence[_Group], previous: Mapping[str, Sequence[str]])
     return [ids[i] for i in range(len(groups))]
 
 
-def _previous_ids(group: _Group, previous: Mapping[str, Sequence[str]]) -> list[str]:
-    """Ids this group's items had before, that were ids of this key; best first.
-
-    Best is the id most items shared, then the oldest (the date the id starts with).
-    """
+def _previous_ids(group: _Group, previous: Mapping[str, Sequence[str]]) -> list[tuple[str, int]]:
+    """Ids of this key that this group's items had before, with how many items had each."""
     counts: Counter[str] = Counter()
     for item in group.items:
         for old in set(previous.get(item.id, ())):
             if _id_key_matches(old, group.key):
                 counts[old] += 1
-    return sorted(counts, key=lambda old: (-counts[old], old[:10], old))
+    return list(counts.items())
 
 
 def _id_key_matches(old: str, key: str) -> bool:

@@ -1,0 +1,345 @@
+"""Grouping advisory items into incidents: keys, windows, status, stable ids, titles."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aggregator.incidents import IncidentInput, group_incidents
+from aggregator.models import Incident, StatusSignal
+
+NAMES = {
+    "viamedis": "Viamedis",
+    "almerys": "Almerys",
+    "sp-sante": "SP Santé",
+    "cerp": "CERP",
+    "resopharma": "Résopharma",
+}
+LABELS = {
+    "cyberattack": "Cyberattaque",
+    "data-breach": "Fuite de données",
+    "outage": "Panne",
+    "payment-disruption": "Retard de paiement",
+    "tiers-payant-suspension": "Suspension du tiers payant",
+    "phishing": "Hameçonnage",
+    "supply-disruption": "Livraisons perturbées",
+}
+START = datetime(2024, 1, 29, 15, 0, tzinfo=UTC)
+
+
+def item(
+    id: str,
+    day: float,
+    *,
+    payers: tuple[str, ...] = ("viamedis",),
+    kinds: tuple[str, ...] = ("cyberattack",),
+    organisations: tuple[str, ...] = (),
+    status: StatusSignal | None = None,
+    actions: tuple[str, ...] = (),
+    contacts: tuple[str, ...] = (),
+) -> IncidentInput:
+    return IncidentInput(
+        id=id,
+        date=START + timedelta(days=day),
+        title=f"Article {id}",
+        payers=payers,
+        kinds=kinds,
+        organisations=organisations,
+        status=status,
+        actions=actions,
+        contacts=contacts,
+    )
+
+
+def group(
+    items: Sequence[IncidentInput], previous: Mapping[str, Sequence[str]] | None = None
+) -> list[Incident]:
+    return group_incidents(
+        items, previous or {}, lambda s: NAMES.get(s, s), lambda k: LABELS.get(k, k)
+    )
+
+
+def by_payer(incidents: list[Incident], payer: str) -> list[Incident]:
+    return [i for i in incidents if i.payers and i.payers[0] == payer]
+
+
+def previous_of(incidents: list[Incident]) -> dict[str, list[str]]:
+    """What the store would hand back on the next run: item id -> incident ids."""
+    memberships: dict[str, list[str]] = {}
+    for incident in incidents:
+        for item_id in incident.items:
+            memberships.setdefault(item_id, []).append(incident.id)
+    return memberships
+
+
+def test_items_of_one_payer_form_one_incident_oldest_first() -> None:
+    incidents = group(
+        [
+            item("c", 3, kinds=("tiers-payant-suspension",)),
+            item("a", 0, kinds=("cyberattack", "outage")),
+            item("b", 1, kinds=("phishing",)),
+        ]
+    )
+    assert len(incidents) == 1
+    incident = incidents[0]
+    assert incident.items == ("a", "b", "c")
+    assert incident.payers == ("viamedis",)
+    assert incident.started == START and incident.updated == START + timedelta(days=3)
+    assert incident.kinds == ("cyberattack", "outage", "tiers-payant-suspension", "phishing")
+    assert incident.status == "ongoing" and incident.resolved is None
+
+
+def test_two_payers_are_two_incidents_and_a_shared_item_belongs_to_both() -> None:
+    incidents = group(
+        [
+            item("v1", 0, payers=("viamedis",)),
+            item("a1", 6, payers=("almerys",), kinds=("cyberattack", "data-breach")),
+            item("cnil", 9, payers=("viamedis", "almerys"), kinds=("data-breach",)),
+        ]
+    )
+    viamedis, almerys = by_payer(incidents, "viamedis"), by_payer(incidents, "almerys")
+    assert len(viamedis) == 1 and len(almerys) == 1
+    assert viamedis[0].items == ("v1", "cnil")
+    assert almerys[0].items == ("a1", "cnil")
+    assert viamedis[0].id != almerys[0].id
+    assert set(viamedis[0].payers) == {"viamedis", "almerys"}
+
+
+def test_items_beyond_the_window_start_a_new_incident() -> None:
+    # The window runs from the incident's last item: 21 days is in, a minute more is out.
+    incidents = group([item("a", 0), item("b", 20), item("c", 41), item("d", 62.001)])
+    assert sorted(i.items for i in incidents) == [("a", "b", "c"), ("d",)]
+
+
+def test_supply_trouble_is_not_the_same_incident_as_a_cyberattack() -> None:
+    incidents = group(
+        [
+            item("attack", 0, payers=(), organisations=("cerp",), kinds=("cyberattack",)),
+            item("orders", 1, payers=(), organisations=("cerp",), kinds=("supply-disruption",)),
+            item("later", 2, payers=(), organisations=("cerp",), kinds=("outage",)),
+        ]
+    )
+    assert sorted(i.items for i in incidents) == [("attack", "later"), ("orders",)]
+    assert all(i.payers == () and i.organisations == ("cerp",) for i in incidents)
+
+
+def test_items_with_neither_payer_nor_organisation_form_no_incident() -> None:
+    assert group([item("a", 0, payers=())]) == []
+
+
+def test_a_payer_merely_named_forms_no_incident() -> None:
+    assert group([item("a", 0, kinds=())]) == []
+
+
+def test_resolved_then_reopened_by_an_explicit_failure() -> None:
+    items = [
+        item("attack", 0, kinds=("cyberattack", "outage")),
+        item("back", 14, kinds=(), status="resolved"),
+    ]
+    [incident] = group(items)
+    assert incident.status == "resolved"
+    assert incident.resolved == START + timedelta(days=14)
+    assert incident.items == ("attack", "back")
+
+    [reopened] = group([*items, item("down", 16, kinds=("outage",), status="failure")])
+    assert reopened.status == "ongoing" and reopened.resolved is None
+    assert reopened.items == ("attack", "back", "down")
+
+
+def test_a_recap_naming_the_attack_does_not_reopen_a_resolved_incident() -> None:
+    [incident] = group(
+        [
+            item("attack", 0),
+            item("back", 10, kinds=(), status="resolved"),
+            item("recap", 12, kinds=("cyberattack", "data-breach")),
+        ]
+    )
+    assert incident.items == ("attack", "back", "recap")
+    assert incident.status == "resolved"
+
+
+def test_a_resolution_only_item_joins_but_never_founds() -> None:
+    lone = group([item("back", 0, kinds=(), status="resolved")])
+    assert lone == []
+    too_late = group([item("attack", 0), item("back", 30, kinds=(), status="resolved")])
+    assert [i.items for i in too_late] == [("attack",)]
+    assert too_late[0].status == "ongoing"
+
+
+def test_a_resolution_joins_the_most_recently_updated_incident_of_its_key() -> None:
+    incidents = group(
+        [
+            item("orders", 0, payers=(), organisations=("cerp",), kinds=("supply-disruption",)),
+            item("attack", 1, payers=(), organisations=("cerp",), kinds=("cyberattack",)),
+            item("back", 2, payers=(), organisations=("cerp",), kinds=(), status="resolved"),
+        ]
+    )
+    resolved = [i for i in incidents if i.status == "resolved"]
+    assert [i.items for i in resolved] == [("attack", "back")]
+
+
+def test_a_failure_without_kind_founds_an_incident() -> None:
+    [incident] = group([item("down", 0, kinds=(), status="failure")])
+    assert incident.id == "2024-01-29-viamedis-incident"
+    assert incident.title == "Viamedis : incident"
+
+
+def test_new_id_is_date_key_and_first_kind() -> None:
+    [incident] = group([item("a", 0, payers=("sp-sante",), kinds=("outage", "cyberattack"))])
+    assert incident.id == "2024-01-29-sp-sante-cyberattack"
+
+
+def test_id_is_stable_when_a_later_item_arrives() -> None:
+    first = group([item("a", 0, kinds=("outage",))])
+    later = group(
+        [item("a", 0, kinds=("outage",)), item("b", 3, kinds=("cyberattack",))],
+        previous_of(first),
+    )
+    assert [i.id for i in later] == [first[0].id]
+
+
+def test_id_is_stable_when_an_earlier_item_is_backfilled() -> None:
+    first = group([item("b", 2, kinds=("outage",)), item("c", 4)])
+    assert first[0].id == "2024-01-31-viamedis-outage"
+    backfilled = group(
+        [item("a", 0, kinds=("cyberattack",)), item("b", 2, kinds=("outage",)), item("c", 4)],
+        previous_of(first),
+    )
+    assert [i.id for i in backfilled] == ["2024-01-31-viamedis-outage"]
+    assert backfilled[0].items == ("a", "b", "c")
+    assert backfilled[0].started == START
+
+
+def test_a_previous_id_of_another_key_is_not_borrowed() -> None:
+    # Last run, the regulator's note was tagged Viamedis only; now it names Almerys too.
+    previous = {"v1": ["2024-01-29-viamedis-cyberattack"]}
+    previous["cnil"] = ["2024-01-29-viamedis-cyberattack"]
+    again = group([item("v1", 0), item("cnil", 2, payers=("viamedis", "almerys"))], previous)
+    ids = {i.payers[0]: i.id for i in again}
+    assert ids == {
+        "viamedis": "2024-01-29-viamedis-cyberattack",
+        "almerys": "2024-01-31-almerys-cyberattack",
+    }
+
+
+def test_a_key_that_prefixes_another_does_not_borrow_its_ids() -> None:
+    names = {"sp": "SP", "sp-sante": "SP Santé"}
+    first = group([item("x", 0, payers=("sp-sante",))])
+    again = group_incidents(
+        [item("x", 0, payers=("sp", "sp-sante"))],
+        previous_of(first),
+        names.__getitem__,
+        LABELS.__getitem__,
+    )
+    ids = {i.payers[0]: i.id for i in again}
+    assert ids["sp-sante"] == first[0].id
+    assert ids["sp"] == "2024-01-29-sp-cyberattack"
+
+
+def test_when_a_group_splits_the_id_goes_to_the_items_that_shared_it_most() -> None:
+    previous = {"a": ["old-viamedis"], "b": ["2024-01-29-viamedis-cyberattack"]}
+    previous["c"] = ["2024-01-29-viamedis-cyberattack"]
+    incidents = group([item("a", 0), item("b", 1), item("c", 2)], previous)
+    assert [i.id for i in incidents] == ["2024-01-29-viamedis-cyberattack"]
+    split = group(
+        [item("a", 0), item("b", 30), item("c", 31)],
+        {"a": ["2024-01-29-viamedis-cyberattack"], "b": ["2024-01-29-viamedis-cyberattack"],
+         "c": ["2024-01-29-viamedis-cyberattack"]},
+    )  # fmt: skip
+    ids = {i.items: i.id for i in split}
+    assert ids[("b", "c")] == "2024-01-29-viamedis-cyberattack"
+    assert ids[("a",)] == "2024-01-29-viamedis-cyberattack-2"
+
+
+def test_ids_are_unique_when_two_groups_would_share_one() -> None:
+    incidents = group(
+        [
+            item("a", 0, payers=(), organisations=("cerp",), kinds=("cyberattack",)),
+            item("b", 0.1, payers=(), organisations=("cerp",), kinds=("supply-disruption",)),
+            item("c", 0.2, payers=(), organisations=("cerp",), kinds=("cyberattack",)),
+            item("d", 40, payers=(), organisations=("cerp",), kinds=("cyberattack",)),
+        ]
+    )
+    ids = [i.id for i in incidents]
+    assert len(ids) == len(set(ids)) == 3
+    for incident_id in ids:
+        assert incident_id.replace("-", "").isalnum() and incident_id == incident_id.lower()
+
+
+def test_ids_are_ascii_slugs_even_for_odd_keys() -> None:
+    [incident] = group([item("a", 0, payers=("Mutuelle Générale!",))])
+    assert incident.id == "2024-01-29-mutuelle-generale-cyberattack"
+
+
+def test_title_names_the_key_and_the_dominant_kinds() -> None:
+    [incident] = group(
+        [
+            item("a", 0, kinds=("cyberattack", "outage")),
+            item("b", 1, kinds=("outage",)),
+            item("c", 2, kinds=("phishing",)),
+            item("d", 3, kinds=("cyberattack",)),
+        ]
+    )
+    assert incident.title == "Viamedis : cyberattaque et panne"
+
+
+def test_title_keeps_acronyms_and_uses_organisation_names() -> None:
+    [incident] = group(
+        [item("a", 0, payers=(), organisations=("resopharma",), kinds=("outage",))],
+    )
+    assert incident.title == "Résopharma : panne"
+
+
+def test_actions_and_contacts_are_merged_without_repeats_in_order() -> None:
+    [incident] = group(
+        [
+            item("a", 0, actions=("changer les mots de passe",), contacts=("0805 62 00 10",)),
+            item(
+                "b",
+                1,
+                actions=("prévenir la banque", "Changer  les mots de passe"),
+                contacts=("0805 62 00 10", "support@exemple.fr"),
+            ),
+        ]
+    )
+    assert incident.actions == ("changer les mots de passe", "prévenir la banque")
+    assert incident.contacts == ("0805 62 00 10", "support@exemple.fr")
+
+
+def test_incidents_come_newest_update_first() -> None:
+    incidents = group(
+        [item("v", 0), item("a", 5, payers=("almerys",)), item("s", 2, payers=("x",))]
+    )
+    assert [i.items for i in incidents] == [("a",), ("s",), ("v",)]
+
+
+def test_input_order_does_not_change_the_result() -> None:
+    items = [
+        item(str(n), n * 0.5, kinds=("outage",) if n % 2 else ("cyberattack",)) for n in range(9)
+    ]
+    assert group(items) == group(list(reversed(items)))
+
+
+@pytest.mark.parametrize("naive_first", [True, False])
+def test_naive_dates_are_read_as_paris_time_without_error(naive_first: bool) -> None:
+    naive = IncidentInput(
+        "n", datetime(2024, 1, 30, 10, 0), "t", ("viamedis",), ("outage",), (), None, (), ()
+    )
+    items = [naive, item("a", 0)] if naive_first else [item("a", 0), naive]
+    [incident] = group(items)
+    assert incident.items == ("a", "n")
+
+
+def test_grouping_many_items_is_fast() -> None:
+    payers = [f"payer-{n}" for n in range(50)]
+    items = [
+        item(f"i{n}", n * 0.01, payers=(payers[n % 50], payers[(n * 7) % 50]))
+        for n in range(20_000)
+    ]
+    started = time.perf_counter()
+    incidents = group(items)
+    assert time.perf_counter() - started < 5
+    assert sum(len(i.items) for i in incidents) >= 20_000
