@@ -336,7 +336,7 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        outcome, final_url = await self._follow(url, headers, check_robots=self.robots)
+        outcome, final_url = await self._follow(url.strip(), headers, check_robots=self.robots)
         elapsed = time.monotonic() - started
         return _result(url, final_url, outcome, elapsed, etag, last_modified)
 
@@ -444,7 +444,7 @@ class Fetcher:
                 self._host(url).next_start = max(
                     self._host(url).next_start, time.monotonic() + wait
                 )  # every request to this host honours it, not just this one
-                return wait
+                return max(wait, backoff)  # "Retry-After: 0" is no reason to hammer
         if outcome.status == 429 or outcome.status >= 500:
             return backoff
         return None

@@ -15,8 +15,10 @@ from email.utils import format_datetime
 
 import pytest
 from httpfixtures import DripServer, LocalServer, Reply, free_port
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from aggregator.fetch import Fetcher, retry_after_seconds
+from aggregator.fetch import PIECE, Fetcher, _Inflater, _through, retry_after_seconds
 from aggregator.models import FetchOptions, FetchResult
 
 UA = "aggregator-test/1 (+https://example.org/veille/)"
@@ -57,6 +59,12 @@ def server() -> Iterator[LocalServer]:
 
 
 # --- plain and conditional GET -------------------------------------------------------------------
+
+
+def test_surrounding_whitespace_in_a_url_is_ignored(server: LocalServer) -> None:
+    url = server.route("/feed", Reply(200, b"ok"))
+    result = fetch(f"  {url}\n")
+    assert result.ok and result.final_url == url
 
 
 def test_ok_response_gives_body_validators_and_lower_case_headers(server: LocalServer) -> None:
@@ -286,6 +294,30 @@ def test_compressed_bodies_are_decoded(server: LocalServer, encoding: str, body:
     url = server.route("/packed", Reply(200, body, {"Content-Encoding": encoding}))
     result = fetch(url)
     assert result.ok and result.content == TEXT
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    unit=st.binary(max_size=3000),
+    repeat=st.integers(min_value=1, max_value=300),  # repetitive data inflates past PIECE
+    cuts=st.lists(st.integers(min_value=0, max_value=300_000), max_size=12),
+    encoding=st.sampled_from(["gzip", "deflate"]),
+)
+def test_inflating_in_any_chunks_gives_the_original_in_bounded_pieces(
+    unit: bytes, repeat: int, cuts: list[int], encoding: str
+) -> None:
+    data = unit * repeat
+    packed = gzip.compress(data) if encoding == "gzip" else zlib.compress(data)
+    bounds = sorted({0, len(packed), *(cut % (len(packed) + 1) for cut in cuts)})
+    stage = _Inflater(encoding)
+    pieces = [
+        piece
+        for start, end in itertools.pairwise(bounds)
+        for piece in _through([stage], packed[start:end])
+    ]
+    pieces.append(stage.finish())
+    assert b"".join(pieces) == data
+    assert max(map(len, pieces)) <= PIECE
 
 
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
