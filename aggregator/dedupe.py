@@ -324,6 +324,7 @@ class DedupeIndex:
         self.comparisons = 0
         self._docs: dict[str, _Doc] = {}
         self._by_guid: dict[str, str] = {}
+        self._by_source_guid: dict[tuple[str, str], str] = {}
         self._by_url: dict[str, str] = {}
         self._postings: dict[int, list[str]] = {}
         self._short: dict[str, deque[str]] = {}
@@ -338,7 +339,9 @@ class DedupeIndex:
         doc = _make_doc(c)
         self._docs[c.id] = doc
         if c.guid:
-            self._by_guid.setdefault(c.guid, c.id)
+            self._by_source_guid.setdefault((c.source, c.guid), c.id)
+            if _global_guid(c.guid):
+                self._by_guid.setdefault(c.guid, c.id)
         if c.url:
             self._by_url.setdefault(c.url, c.id)
         for fingerprint in doc.sample:
@@ -349,9 +352,12 @@ class DedupeIndex:
 
     def match(self, c: Candidate) -> Merge | None:
         """The indexed candidate ``c`` repeats, and why; None when it is new."""
-        target = self._by_guid.get(c.guid) if c.guid else None
-        if target is not None and target != c.id:
-            return Merge(target, "guid", 1.0)
+        if c.guid:
+            target = self._by_source_guid.get((c.source, c.guid))
+            if target is None and _global_guid(c.guid):
+                target = self._by_guid.get(c.guid)
+            if target is not None and target != c.id:
+                return Merge(target, "guid", 1.0)
         target = self._by_url.get(c.url) if c.url else None
         if target is not None and target != c.id:
             return Merge(target, "url", 1.0)
@@ -428,6 +434,15 @@ class DedupeIndex:
                 if score is not None and (best is None or _better(score, other_id, best)):
                     best = (score, other_id)
         return Merge(best[1], "near-duplicate", round(best[0], 4)) if best else None
+
+
+def _global_guid(guid: str) -> bool:
+    """Whether a guid can name an item across feeds: a URL, a URN, a tag, a UUID or hash.
+
+    Some feeds number their entries "1", "2"...; such a guid is unique in its feed only,
+    and two feeds' entry 812 are two items.
+    """
+    return len(guid) >= 16 or any(mark in guid for mark in ":/@")
 
 
 def _make_doc(c: Candidate) -> _Doc:

@@ -146,6 +146,37 @@ def test_query_order_never_matters(pairs: list[tuple[str, str]]) -> None:
     assert canonical_url(a) == a
 
 
+TRACKERS = [
+    "utm_source=rss",
+    "utm_campaign=lettre-du-lundi",
+    "xtor=RSS-12",
+    "fbclid=IwAR3x",
+    "gclid=Cj0K",
+    "at_medium=email",
+    "pk_kwd=tp",
+    "mtm_source=nl",
+    "ref=newsletter",
+]
+
+
+@given(
+    st.lists(st.sampled_from(TRACKERS), max_size=4),
+    st.lists(st.sampled_from(["p=12", "id=7", "page=2", "q=tiers+payant"]), max_size=3),
+    st.sampled_from(["http://", "https://", "HTTPS://"]),
+    st.sampled_from(["", "www.", "static2.", "prod."]),
+    st.sampled_from(["", "/", "#haut"]),
+)
+def test_tracking_and_host_noise_never_change_the_canonical_url(
+    trackers: list[str], kept: list[str], scheme: str, alias: str, tail: str
+) -> None:
+    clean = canonical_url("https://exemple.fr/actu/panne" + ("?" + "&".join(kept) if kept else ""))
+    pairs = trackers + kept
+    noisy = f"{scheme}{alias}exemple.fr/actu/panne"
+    noisy += ("/" if tail == "/" else "") + ("?" + "&".join(pairs) if pairs else "")
+    noisy += tail if tail.startswith("#") else ""
+    assert canonical_url(noisy) == clean
+
+
 # --- normalise_text ------------------------------------------------------------------------
 
 
@@ -242,6 +273,17 @@ def test_same_guid_in_two_feeds_is_one_item() -> None:
     merge = index.match(cand("b", "autre texte", guid="https://uspo.fr/?p=812", source="agr"))
     assert merge is not None
     assert (merge.target, merge.rule, merge.score) == ("a", "guid", 1.0)
+
+
+def test_a_bare_number_guid_is_unique_in_its_own_feed_only() -> None:
+    index = DedupeIndex()
+    index.add(cand("a", guid="812", source="fspf"))
+    assert index.match(cand("b", "", guid="812", source="uspo")) is None
+    merge = index.match(cand("c", "", guid="812", source="fspf"))
+    assert merge is not None and (merge.target, merge.rule) == ("a", "guid")
+    index.add(cand("d", guid="3f2b9c1e-7a4d-4b8e-9c2f-1d5e6a7b8c9d", source="fspf"))
+    merge = index.match(cand("e", "", guid="3f2b9c1e-7a4d-4b8e-9c2f-1d5e6a7b8c9d", source="x"))
+    assert merge is not None and merge.target == "d"
 
 
 def test_same_canonical_url_is_one_item() -> None:
@@ -450,7 +492,7 @@ def test_twenty_thousand_candidates_index_fast_and_lookups_visit_few() -> None:
     assert time.perf_counter() - started < 5
     # Shared boilerplate shingles are skipped, so a lookup reads a few short postings, not
     # the 20,000 indexed texts.
-    assert per_lookup < 2_000, per_lookup
+    assert per_lookup < 100, per_lookup
 
     # And a real copy is still found among them.
     original = index._docs["i12345"].candidate

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.incidents import IncidentInput, group_incidents
 from aggregator.models import Incident, StatusSignal
@@ -343,3 +345,50 @@ def test_grouping_many_items_is_fast() -> None:
     incidents = group(items)
     assert time.perf_counter() - started < 5
     assert sum(len(i.items) for i in incidents) >= 20_000
+
+
+ITEMS = st.lists(
+    st.builds(
+        item,
+        st.uuids().map(lambda u: u.hex[:8]),
+        st.floats(min_value=0, max_value=120, allow_nan=False),
+        payers=st.lists(st.sampled_from(["viamedis", "almerys", "sp-sante"]), max_size=2).map(
+            tuple
+        ),
+        kinds=st.lists(st.sampled_from(sorted(LABELS)), max_size=2).map(tuple),
+        organisations=st.lists(st.sampled_from(["cerp", "resopharma"]), max_size=1).map(tuple),
+        status=st.sampled_from([None, None, "resolved", "failure"]),
+    ),
+    max_size=30,
+    unique_by=lambda i: i.id,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ITEMS)
+def test_invariants_of_any_grouping(items: list[IncidentInput]) -> None:
+    incidents = group(items)
+    ids = [i.id for i in incidents]
+    assert len(ids) == len(set(ids))
+    dates = {i.id: i.date for i in items}
+    for incident in incidents:
+        assert incident.items, "no empty incident"
+        timeline = [dates[x] for x in incident.items]
+        assert timeline == sorted(timeline)
+        assert (incident.started, incident.updated) == (timeline[0], timeline[-1])
+        assert (incident.status == "resolved") == (incident.resolved is not None)
+    placed = {x for incident in incidents for x in incident.items}
+    for i in items:
+        if (i.kinds or i.status == "failure") and (i.payers or i.organisations):
+            assert i.id in placed, "an item with news always finds or founds an incident"
+        if not (i.kinds or i.status):
+            assert i.id not in placed
+
+
+@settings(max_examples=100, deadline=None)
+@given(ITEMS)
+def test_regrouping_with_the_previous_run_keeps_every_id(items: list[IncidentInput]) -> None:
+    first = group(items)
+    again = group(list(reversed(items)), previous_of(first))
+    assert sorted(i.id for i in again) == sorted(i.id for i in first)
+    assert {i.id: i.items for i in again} == {i.id: i.items for i in first}
