@@ -144,7 +144,18 @@ def canonical_url(url: str) -> str:
     """
     if not isinstance(url, str):
         return ""
-    raw = clean_text(url).strip()
+    current = clean_text(url).strip()
+    # One pass settles any real URL; garbage may need another before it stops changing,
+    # and the result must be a fixed point (stored URLs are canonicalised again later).
+    for _ in range(3):
+        following = _canonical_once(current)
+        if following == current:
+            break
+        current = following
+    return current
+
+
+def _canonical_once(raw: str) -> str:
     if not raw:
         return ""
     if raw.startswith("//"):
@@ -154,13 +165,14 @@ def canonical_url(url: str) -> str:
     except ValueError:
         return raw
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
+    host = parts.hostname
+    if scheme not in ("http", "https") or host is None or not _plausible_host(host):
         return raw
     try:
         rebuilt = urlunsplit(
             (
                 "https",
-                _netloc(parts.hostname, parts.port),
+                _netloc(host, parts.port),
                 _path(parts.path),
                 _query(parts.query),
                 "",
@@ -170,6 +182,13 @@ def canonical_url(url: str) -> str:
     except ValueError:  # an impossible port, an invalid IPv6 literal, an IDNA failure
         return raw
     return _strip_trailing_slash(canonical)
+
+
+def _plausible_host(hostname: str) -> bool:
+    """A host name a browser could resolve: no spaces, slashes or quotes, not only dots."""
+    if not hostname.strip("."):
+        return False
+    return not any(ch in hostname for ch in ' \\/<>"{}|^`%')
 
 
 def _netloc(hostname: str, port: int | None) -> str:

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggregator.dedupe import (
@@ -129,6 +129,17 @@ def test_non_string_input_gives_an_empty_string() -> None:
 @given(st.text(max_size=80))
 def test_canonical_url_is_total_and_idempotent_on_any_text(text: str) -> None:
     once = canonical_url(text)
+    assert canonical_url(once) == once
+
+
+@settings(max_examples=500)
+@given(
+    st.sampled_from(["http://", "https://", "//", "HTTP://www.", "https://exemple.fr/"]),
+    st.text(max_size=40),
+    st.text(alphabet="abc.:/?#&=%[]@ é1;\\", max_size=30),
+)
+def test_canonical_url_is_idempotent_on_url_like_garbage(scheme: str, a: str, b: str) -> None:
+    once = canonical_url(scheme + a + b)
     assert canonical_url(once) == once
 
 
