@@ -1,0 +1,194 @@
+"""RSS, Atom and RDF feeds to items, through feedparser.
+
+feedparser only ever sees the fetched bytes, wrapped in a stream: given a ``str`` or
+``bytes`` it may treat them as a URL to fetch or a file path to open. Entity declarations
+that could blow up or reach outside the document are removed before it parses.
+
+>>> entry = b"<item><title>A</title><link>/a</link></item>"
+>>> feed = b'<rss version="2.0"><channel>' + entry + b"</channel></rss>"
+>>> parse_feed(feed, "https://ex.fr/feed/").items[0].url
+'https://ex.fr/a'
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import io
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from aggregator.errors import ExtractError
+from aggregator.extract.dates import parse_date
+from aggregator.extract.html import unique_items
+from aggregator.models import ParsedPage, RawItem
+from aggregator.sanitize import clean_html, html_to_text, safe_url
+
+# Titles shown when an entry has none: the start of its text.
+TITLE_FROM_TEXT = 120
+# The prolog is everything before the first element; an entity declaration there.
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_ENTITY_DECL = re.compile(rb"""<!ENTITY\s(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# The only declarations kept: a short literal or one character reference, which cannot
+# amplify the document nor point outside it (feeds declare &nbsp; and friends this way).
+_HARMLESS_ENTITY = re.compile(rb"""<!ENTITY\s+\w+\s+(?:"(?:&#x?\w+;|[^&%"<]{0,8})")\s*>""")
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_FEED_LINK = re.compile(
+    rb"""<link\b[^>]*\btype=["']?application/(?:rss|atom)\+xml[^>]*>""", re.IGNORECASE
+)
+_HREF = re.compile(rb"""\bhref=["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def parse_feed(content: bytes, url: str, headers: Mapping[str, str] | None = None) -> ParsedPage:
+    """The entries of an RSS, Atom or RDF document; ExtractError when it is none of them."""
+    result = _feedparser(content, url, headers)
+    if not result.get("version") and not result.get("entries"):
+        raise ExtractError(f"not a feed: {_why_not_a_feed(content, url, headers, result)}")
+    items = unique_items(
+        item for entry in result.get("entries", []) if (item := _item(entry, url)) is not None
+    )
+    feed = result.get("feed", {})
+    return ParsedPage(items=items, title=html_to_text(feed.get("title")) or None)
+
+
+def _feedparser(
+    content: bytes, url: str, headers: Mapping[str, str] | None
+) -> feedparser.FeedParserDict:
+    response = {k.lower(): v for k, v in (headers or {}).items()}
+    # feedparser resolves relative links against Content-Location: the address fetched.
+    response["content-location"] = url
+    try:
+        return feedparser.parse(io.BytesIO(_defuse(content)), response_headers=response)
+    except Exception as exc:  # a third-party parser fed hostile bytes: fail this source only
+        raise ExtractError(f"not a feed: the feed parser failed ({exc!r})") from None
+
+
+def _defuse(content: bytes) -> bytes:
+    """The document without entity declarations that could expand or load anything."""
+    start = _FIRST_ELEMENT.search(content)
+    end = start.start() if start else len(content)
+    prolog = content[:end]
+    if b"<!ENTITY" not in prolog:
+        return content
+
+    def keep_harmless(match: re.Match[bytes]) -> bytes:
+        return match.group(0) if _HARMLESS_ENTITY.fullmatch(match.group(0)) else b""
+
+    return _ENTITY_DECL.sub(keep_harmless, prolog) + content[end:]
+
+
+def _why_not_a_feed(
+    content: bytes, url: str, headers: Mapping[str, str] | None, result: Any
+) -> str:
+    content_type = (
+        next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), "")
+        .split(";")[0]
+        .strip()
+    )
+    label = f" ({content_type})" if content_type else ""
+    if not content.strip():
+        return "the response is empty"
+    if b"\x00" in content[:1024] or content_type.startswith(("image/", "audio/", "video/")):
+        return f"the response is binary data{label}"
+    if "html" in content_type or _HTML_START.match(content[:4096]):
+        return f"the response is an HTML page{label}{_feed_hint(content, url)}"
+    problem = result.get("bozo_exception")
+    detail = f" (the XML parser said: {problem})" if problem else ""
+    return f"no RSS, Atom or RDF document found{label}{detail}"
+
+
+def _feed_hint(content: bytes, url: str) -> str:
+    """The page's own advertised feeds, which are likely what the source should point at."""
+    links = []
+    for tag in _FEED_LINK.findall(content[:200_000]):
+        href = _HREF.search(tag)
+        found = safe_url(href.group(1).decode("utf-8", "replace"), url) if href else None
+        if found and found not in links:
+            links.append(found)
+    return f"; this page advertises: {', '.join(links[:3])}" if links else ""
+
+
+def _item(entry: Any, feed_url: str) -> RawItem | None:
+    """One entry as a RawItem, or None when it has no usable link."""
+    entry_id = _text(entry.get("id")).strip()
+    url = safe_url(_link(entry), feed_url) or safe_url(entry_id)
+    if not url:
+        # An entry with no link but an opaque id ("tag:", "urn:uuid:") has nothing a reader
+        # can open, and a made-up URL would make dedupe merge unrelated entries.
+        return None
+    summary = _html(entry.get("summary"), entry.get("summary_detail"), feed_url)
+    content = _longest_content(entry.get("content"), feed_url)
+    published = _date(entry, "published") or _date(entry, "created")
+    updated = _date(entry, "updated")
+    return RawItem(
+        guid=entry_id or url,
+        url=url,
+        title=_title(entry, summary or content),
+        summary=summary,
+        content=content,
+        # Atom requires <updated> only and RSS 1.0 has only dc:date: the best date there is.
+        published=published or updated,
+        updated=updated,
+    )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _link(entry: Any) -> str | None:
+    """The entry's main link: feedparser's pick, else the first link with an href."""
+    link = _text(entry.get("link"))
+    if link.strip():
+        return link
+    for candidate in entry.get("links") or []:
+        href = _text(candidate.get("href")) if isinstance(candidate, Mapping) else ""
+        if href.strip() and candidate.get("rel", "alternate") in ("alternate", "self"):
+            return href
+    return None
+
+
+def _html(value: object, detail: object, base: str) -> str:
+    """Sanitized HTML of a text construct, escaping it first when it is plain text."""
+    text = _text(value)
+    kind = _text(detail.get("type")) if isinstance(detail, Mapping) else ""
+    if kind == "text/plain":
+        text = html.escape(text)
+    return clean_html(text, base)
+
+
+def _longest_content(contents: object, base: str) -> str:
+    if not isinstance(contents, list):
+        return ""
+    blocks = [c for c in contents if isinstance(c, Mapping) and _text(c.get("value"))]
+    if not blocks:
+        return ""
+    longest = max(blocks, key=lambda c: len(_text(c.get("value"))))
+    return _html(longest.get("value"), longest, base)
+
+
+def _title(entry: Any, body: str) -> str:
+    """Plain one-line title; an untitled entry (allowed in RSS) gets the start of its text."""
+    title = html_to_text(_text(entry.get("title")))
+    if title:
+        return title
+    text = html_to_text(body)
+    return text if len(text) <= TITLE_FROM_TEXT else text[: TITLE_FROM_TEXT - 1] + "…"
+
+
+def _date(entry: Any, key: str) -> datetime | None:
+    """The raw date string with its own offset; feedparser's UTC tuple when we can't read it."""
+    found = parse_date(_text(entry.get(key)))
+    if found is not None:
+        return found
+    parsed = entry.get(f"{key}_parsed")
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
+    except (TypeError, ValueError, OverflowError):
+        return None

@@ -1,0 +1,277 @@
+"""HTML list pages to items, through the CSS selectors of a source's ``list:`` block.
+
+The helpers here (soup, selectors, links, dates, text) serve ``article.py`` too.
+
+>>> page = b'<article><h2><a href="/n/1">Viamedis en panne</a></h2></article>'
+>>> sel = ListSelectors(item="article", title="h2", link="h2 a")
+>>> parse_list(page, "https://ex.fr/actus/", sel).items[0].url
+'https://ex.fr/n/1'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from functools import lru_cache
+
+import soupsieve
+from bs4 import BeautifulSoup, Tag
+from bs4.builder import ParserRejectedMarkup
+from bs4.element import CData, NavigableString
+
+from aggregator.errors import ExtractError
+from aggregator.extract.dates import parse_date
+from aggregator.extract.encoding import decode_html
+from aggregator.models import ListSelectors, ParsedPage, RawItem
+from aggregator.sanitize import clean_html, one_line, safe_url
+
+__all__ = [
+    "compile_selector",
+    "date_of",
+    "decode_html",
+    "explain_list",
+    "first_match",
+    "link_of",
+    "make_soup",
+    "page_base",
+    "parse_list",
+    "text_of",
+    "unique_items",
+]
+
+# Never content: dropped from every page before anything is read from it.
+ALWAYS_DROPPED = ("script", "style", "noscript", "template")
+# Elements that separate words when a page is read as text.
+_BREAKS = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+_DATE_ATTRIBUTES = ("datetime", "content", "title")
+_SHOWN = 80
+
+
+# --- helpers shared with article.py ------------------------------------------------------
+
+
+def make_soup(content: bytes, headers: Mapping[str, str] | None = None) -> BeautifulSoup:
+    """The parsed page, without scripts, styles and templates."""
+    try:
+        soup = BeautifulSoup(decode_html(content, headers), "lxml")
+    except (ParserRejectedMarkup, ValueError, LookupError) as exc:
+        raise ExtractError(f"the page could not be parsed as HTML: {exc}") from None
+    for node in soup.find_all(ALWAYS_DROPPED):
+        node.decompose()
+    return soup
+
+
+@lru_cache(maxsize=256)
+def compile_selector(selector: str) -> soupsieve.SoupSieve:
+    """A compiled CSS selector, or ExtractError naming it and saying what is wrong."""
+    try:
+        return soupsieve.compile(selector)
+    except (soupsieve.SelectorSyntaxError, NotImplementedError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExtractError(f"invalid selector `{selector}`: {reason}") from None
+
+
+def page_base(soup: BeautifulSoup, url: str) -> str:
+    """The URL relative links resolve against: ``<base href>`` if usable, else the page."""
+    base = soup.find("base", href=True)
+    href = base.get("href") if isinstance(base, Tag) else None
+    return (safe_url(href, url) if isinstance(href, str) else None) or url
+
+
+def first_match(node: Tag, selector: str) -> Tag | None:
+    """The first element under ``node`` the selector matches, else ``node`` if it matches.
+
+    The fallback lets ``link: a`` work when the item itself is the ``<a>``.
+    """
+    compiled = compile_selector(selector)
+    found = compiled.select_one(node)
+    if found is None and compiled.match(node):
+        return node
+    return found
+
+
+def link_of(node: Tag) -> str | None:
+    """The href of a link element, of its first link inside, or of a link wrapping it."""
+    candidates = [node, node.find("a", href=True), node.find_parent("a", href=True)]
+    for candidate in candidates:
+        href = candidate.get("href") if isinstance(candidate, Tag) else None
+        if isinstance(href, str) and href.strip():
+            return href
+    return None
+
+
+def date_of(node: Tag) -> datetime | None:
+    """A date from a machine-readable attribute (``<time datetime>``), else from the text."""
+    holders = [node, node.select_one("[datetime]")]
+    for holder in holders:
+        if not isinstance(holder, Tag):
+            continue
+        for name in _DATE_ATTRIBUTES:
+            value = holder.get(name)
+            found = parse_date(value) if isinstance(value, str) else None
+            if found is not None:
+                return found
+    return parse_date(text_of(node))
+
+
+def text_of(node: Tag) -> str:
+    """The readable text of an element on one line, words kept apart at block boundaries."""
+    parts: list[str] = []
+    for element in node.descendants:
+        if isinstance(element, Tag):
+            if element.name in _BREAKS:
+                parts.append(" ")
+        elif type(element) in (NavigableString, CData):
+            parts.append(str(element))
+    return one_line("".join(parts))
+
+
+# --- list pages ------------------------------------------------------------------------------
+
+
+def parse_list(
+    content: bytes,
+    url: str,
+    selectors: ListSelectors,
+    headers: Mapping[str, str] | None = None,
+) -> ParsedPage:
+    """One item per ``selectors.item`` match that has both a title and a safe link."""
+    for selector in _selectors(selectors).values():
+        compile_selector(selector)
+    soup = make_soup(content, headers)
+    base = page_base(soup, url)
+    nodes = compile_selector(selectors.item).select(soup)
+    if not nodes:
+        raise ExtractError(f"selector `{selectors.item}` matched nothing on the page")
+    items = unique_items(filter(None, (_list_item(node, base, selectors) for node in nodes)))
+    if not items:
+        raise ExtractError(
+            f"selector `{selectors.item}` matched {len(nodes)} elements, but none had both "
+            f"a title (`{selectors.title}`) and a usable link (`{selectors.link}`)"
+        )
+    return ParsedPage(
+        items=items, next_url=_next_url(soup, base, url, selectors), title=_title(soup)
+    )
+
+
+def _selectors(selectors: ListSelectors) -> dict[str, str]:
+    """The configured selectors by field name, in the order of sources.yaml."""
+    names = ("item", "title", "link", "date", "summary", "next")
+    return {name: value for name in names if (value := getattr(selectors, name))}
+
+
+def _list_item(node: Tag, base: str, selectors: ListSelectors) -> RawItem | None:
+    title_node = first_match(node, selectors.title)
+    link_node = first_match(node, selectors.link)
+    title = text_of(title_node) if title_node is not None else ""
+    href = link_of(link_node) if link_node is not None else None
+    url = safe_url(href, base)
+    if not title or not url:
+        return None
+    date_node = first_match(node, selectors.date) if selectors.date else None
+    summary_node = first_match(node, selectors.summary) if selectors.summary else None
+    return RawItem(
+        guid=url,
+        url=url,
+        title=title,
+        summary=clean_html(str(summary_node), base) if summary_node is not None else "",
+        published=date_of(date_node) if date_node is not None else None,
+    )
+
+
+def unique_items(items: Iterable[RawItem]) -> list[RawItem]:
+    """Items in order, each guid once (lists repeat a featured story, feeds an entry)."""
+    seen: set[str] = set()
+    unique = []
+    for item in items:
+        if item.guid not in seen:
+            seen.add(item.guid)
+            unique.append(item)
+    return unique
+
+
+def _next_url(soup: BeautifulSoup, base: str, url: str, selectors: ListSelectors) -> str | None:
+    if not selectors.next:
+        return None
+    node = compile_selector(selectors.next).select_one(soup)
+    found = safe_url(link_of(node), base) if node is not None else None
+    return found if found and found != url else None
+
+
+def _title(soup: BeautifulSoup) -> str | None:
+    if soup.title is None:
+        return None
+    return text_of(soup.title) or None
+
+
+# --- explaining selectors to a human ---------------------------------------------------------
+
+
+def explain_list(
+    content: bytes,
+    url: str,
+    selectors: ListSelectors,
+    headers: Mapping[str, str] | None = None,
+) -> list[str]:
+    """What each selector finds on the page, as lines for ``aggregator check``.
+
+    Never raises for a bad selector: the line says what is wrong with it.
+    """
+    try:
+        soup = make_soup(content, headers)
+    except ExtractError as exc:
+        return [str(exc)]
+    base = page_base(soup, url)
+    lines = []
+    nodes: list[Tag] = []
+    for name, selector in _selectors(selectors).items():
+        try:
+            compile_selector(selector)
+        except ExtractError as exc:
+            lines.append(f"{name} `{selector}`: {exc}")
+            continue
+        if name == "item":
+            nodes = compile_selector(selector).select(soup)
+            lines.append(f"item `{selector}`: {_count(len(nodes))}")
+        elif name == "next" or not nodes:
+            # Without items, a page-wide count still shows whether the selector is right.
+            found = compile_selector(selector).select(soup)
+            where = "" if name == "next" else " on the whole page (no items to look in)"
+            lines.append(
+                f"{name} `{selector}`: {_count(len(found))}{where}{_first(name, found, base)}"
+            )
+        else:
+            found = [m for node in nodes if (m := first_match(node, selector)) is not None]
+            lines.append(
+                f"{name} `{selector}`: found in {len(found)} of {len(nodes)} items"
+                f"{_first(name, found, base)}"
+            )
+    return lines
+
+
+def _count(number: int) -> str:
+    return f"{number} match" if number == 1 else f"{number} matches"
+
+
+def _first(name: str, found: list[Tag], base: str) -> str:
+    """How the first match reads for its field: a link's URL, a date's value, else its text."""
+    if not found:
+        return ""
+    node = found[0]
+    if name in ("link", "next"):
+        href = link_of(node)
+        resolved = safe_url(href, base)
+        return f"; first: {resolved}" if resolved else f"; first: no usable href ({href!r})"
+    text = _shorten(text_of(node))
+    if name == "date":
+        date = date_of(node)
+        return f'; first: "{text}" -> {date.isoformat() if date else "not a date"}'
+    return f'; first: "{text}"'
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
