@@ -193,7 +193,9 @@ def _new_id(group: _Group) -> str:
     kinds = _ordered(first.kinds)
     # An unknown kind would make an id _id_key_matches cannot read back: use the fallback.
     kind = kinds[0] if kinds and kinds[0] in KIND_ORDER else FALLBACK_KIND
-    return f"{first.date:%Y-%m-%d}-{_slug(group.key)}-{kind}"
+    # The day as French readers count it, whatever zone the date was stored in.
+    day = _aware(first.date).astimezone(_PARIS)
+    return f"{day:%Y-%m-%d}-{_slug(group.key)}-{kind}"
 
 
 def _unique_id(wanted: str, taken: set[str]) -> str:

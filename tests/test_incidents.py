@@ -271,6 +271,22 @@ def test_ids_are_unique_when_two_groups_would_share_one() -> None:
         assert incident_id.replace("-", "").isalnum() and incident_id == incident_id.lower()
 
 
+def test_the_id_date_is_the_day_in_paris() -> None:
+    late = IncidentInput(
+        "late",
+        datetime(2024, 1, 29, 23, 30, tzinfo=UTC),  # 00:30 on the 30th in Paris
+        "t",
+        ("viamedis",),
+        ("outage",),
+        (),
+        None,
+        (),
+        (),
+    )
+    [incident] = group([late])
+    assert incident.id == "2024-01-30-viamedis-outage"
+
+
 def test_ids_are_ascii_slugs_even_for_odd_keys() -> None:
     [incident] = group([item("a", 0, payers=("Mutuelle Générale!",))])
     assert incident.id == "2024-01-29-mutuelle-generale-cyberattack"
