@@ -26,6 +26,8 @@ Thresholds, and why:
   site's articles are often built on one template and share much wording.
 * Items with no text merge only by guid or URL: titles such as "Communiqué de presse" are
   shared by unrelated items.
+* A guid that is a bare number or short word ("812") names an entry within its own feed
+  only; a URL, URN, tag or UUID guid matches across feeds.
 """
 
 from __future__ import annotations
