@@ -361,7 +361,7 @@ class DedupeIndex:
         self._docs[c.id] = doc
         if c.guid:
             self._by_source_guid.setdefault((c.source, c.guid), c.id)
-            if _global_guid(c.guid):
+            if guid_is_global(c.guid):
                 self._by_guid.setdefault(c.guid, c.id)
         if c.url:
             self._by_url.setdefault(c.url, c.id)
@@ -375,7 +375,7 @@ class DedupeIndex:
         """The indexed candidate ``c`` repeats, and why; None when it is new."""
         if c.guid:
             target = self._by_source_guid.get((c.source, c.guid))
-            if target is None and _global_guid(c.guid):
+            if target is None and guid_is_global(c.guid):
                 target = self._by_guid.get(c.guid)
             if target is not None and target != c.id:
                 return Merge(target, "guid", 1.0)
@@ -457,7 +457,7 @@ class DedupeIndex:
         return Merge(best[1], "near-duplicate", round(best[0], 4)) if best else None
 
 
-def _global_guid(guid: str) -> bool:
+def guid_is_global(guid: str) -> bool:
     """Whether a guid can name an item across feeds: a URL, a URN, a tag, a UUID or hash.
 
     Some feeds number their entries "1", "2"...; such a guid is unique in its feed only,
