@@ -193,8 +193,13 @@ def _with_time(date: datetime, rest: str, zone: tzinfo) -> datetime:
     if match is None or (match.group(2) is None and "h" not in match.group(0)):
         return date.replace(tzinfo=zone)
     hour, minute, second, sign, off_h, off_m = match.groups()
-    date = date.replace(hour=int(hour), minute=int(minute or 0), second=min(int(second or 0), 59))
-    if sign:
+    try:
+        date = date.replace(
+            hour=int(hour), minute=int(minute or 0), second=min(int(second or 0), 59)
+        )
+    except ValueError:  # "à 25h70" is no time of day, but the date before it stands
+        return date.replace(tzinfo=zone)
+    if sign and int(off_h) < 24 and int(off_m or 0) < 60:
         delta = timedelta(hours=int(off_h), minutes=int(off_m or 0))
         return date.replace(tzinfo=timezone(-delta if sign == "-" else delta))
     if re.search(r"(?:utc|gmt|z)(?![a-z])", match.group(0)):

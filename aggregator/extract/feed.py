@@ -184,10 +184,11 @@ def _title(entry: Any, body: str) -> str:
 
 def _date(entry: Any, key: str) -> datetime | None:
     """The raw date string with its own offset; feedparser's UTC tuple when we can't read it."""
-    found = parse_date(_text(entry.get(key)))
+    # dict.get: feedparser's own get() answers `updated` with `published` when it is missing.
+    found = parse_date(_text(dict.get(entry, key)))
     if found is not None:
         return found
-    parsed = entry.get(f"{key}_parsed")
+    parsed = dict.get(entry, f"{key}_parsed")
     try:
         return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
     except (TypeError, ValueError, OverflowError):
