@@ -95,6 +95,15 @@ def test_a_broken_date_selector_falls_back_to_metadata() -> None:
     assert body.published == datetime.fromisoformat("2024-07-16T08:15:00+02:00")
 
 
+def test_configured_date_is_read_even_inside_a_removed_byline() -> None:
+    page = """<div class="c"><p class="meta">Publié le 30/01/2024 à 17h45</p>
+    <p>Texte de l'article.</p></div>""".encode()
+    selectors = ArticleSelectors(content="div.c", remove=(".meta",), date=".meta")
+    body = parse_article(page, URL, selectors)
+    assert body.published == datetime.fromisoformat("2024-01-30T17:45:00+01:00")
+    assert body.text == "Texte de l'article."
+
+
 def test_no_date_anywhere_gives_none() -> None:
     page = b"<div class='c'><p>Sans date.</p></div>"
     assert parse_article(page, URL, ArticleSelectors(content="div.c")).published is None

@@ -190,6 +190,17 @@ def test_bytes_that_look_like_a_file_path_are_not_opened() -> None:
         parse_feed(str(feed).encode(), FEED_URL)
 
 
+def test_control_characters_are_cleaned_from_ids_and_titles() -> None:
+    feed = (
+        b'<rss version="2.0"><channel><title>T</title><item><title>Panne&#x1b; g\xc3\xa9n\xc3'
+        b"\xa9rale</title><guid isPermaLink='false'> id-\x7f42 </guid><link>https://a.example/p"
+        b"</link></item></channel></rss>"
+    )
+    item = parse_feed(feed, FEED_URL).items[0]
+    assert item.guid == "id-42"
+    assert item.title == "Panne générale"
+
+
 def test_an_empty_but_valid_feed_gives_no_items() -> None:
     page = parse_feed(b'<rss version="2.0"><channel><title>Vide</title></channel></rss>', FEED_URL)
     assert page.items == [] and page.title == "Vide"

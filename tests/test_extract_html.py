@@ -98,6 +98,12 @@ def test_item_that_is_itself_the_link() -> None:
     ]
 
 
+def test_a_title_selector_catching_a_whole_block_is_cut_short() -> None:
+    page = ("<article><a href='/n'>" + "Très long texte. " * 100 + "</a></article>").encode()
+    item = parse_list(page, "https://a.example/", ListSelectors("article", "a", "a")).items[0]
+    assert len(item.title) <= 300 and item.title.endswith("Très long…")
+
+
 def test_a_story_listed_twice_gives_one_item() -> None:
     page = b"""<section><h3><a href="/une">A la une</a></h3></section>
     <section><h3><a href="https://a.example/une">A la une (rappel)</a></h3></section>"""

@@ -44,6 +44,9 @@ def parse_article(
     base = page_base(soup, url)
     if compile_selector(selectors.content).select_one(soup) is None:
         raise ExtractError(f"selector `{selectors.content}` matched nothing on the page")
+    # The configured date element is read before `remove` runs: a byline kept out of the
+    # text (remove: [.meta]) may still be where the date is.
+    configured = _configured_date(soup, selectors.date)
     for selector in selectors.remove:
         for node in compile_selector(selector).select(soup):
             node.decompose()
@@ -56,20 +59,20 @@ def parse_article(
     return ArticleBody(
         content=clean_html(str(body), base),
         text=text_of(body),
-        published=_published(soup, body, selectors.date),
+        published=configured or _fallback_date(soup, body),
     )
 
 
-def _published(soup: BeautifulSoup, body: Tag, selector: str | None) -> datetime | None:
-    """The configured date element's date, else the page metadata's, else the body's.
+def _configured_date(soup: BeautifulSoup, selector: str | None) -> datetime | None:
+    node = compile_selector(selector).select_one(soup) if selector else None
+    return date_of(node) if node is not None else None
 
-    The fallbacks also cover a configured selector that a site redesign broke.
+
+def _fallback_date(soup: BeautifulSoup, body: Tag) -> datetime | None:
+    """The page metadata's date, else that of a ``<time>`` in the body.
+
+    Used when no date selector is configured, or when a site redesign broke it.
     """
-    if selector:
-        node = compile_selector(selector).select_one(soup)
-        found = date_of(node) if node is not None else None
-        if found is not None:
-            return found
     for meta in _DATE_METAS:
         node = compile_selector(meta).select_one(soup)
         value = node.get("content") if node is not None else None

@@ -24,9 +24,9 @@ import feedparser
 
 from aggregator.errors import ExtractError
 from aggregator.extract.dates import parse_date
-from aggregator.extract.html import unique_items
+from aggregator.extract.html import MAX_TITLE, shorten, unique_items
 from aggregator.models import ParsedPage, RawItem
-from aggregator.sanitize import clean_html, html_to_text, safe_url
+from aggregator.sanitize import clean_html, clean_text, html_to_text, safe_url
 
 # Titles shown when an entry has none: the start of its text.
 TITLE_FROM_TEXT = 120
@@ -116,7 +116,7 @@ def _feed_hint(content: bytes, url: str) -> str:
 
 def _item(entry: Any, feed_url: str) -> RawItem | None:
     """One entry as a RawItem, or None when it has no usable link."""
-    entry_id = _text(entry.get("id")).strip()
+    entry_id = clean_text(_text(entry.get("id"))).strip()
     url = safe_url(_link(entry), feed_url) or safe_url(entry_id)
     if not url:
         # An entry with no link but an opaque id ("tag:", "urn:uuid:") has nothing a reader
@@ -177,9 +177,8 @@ def _title(entry: Any, body: str) -> str:
     """Plain one-line title; an untitled entry (allowed in RSS) gets the start of its text."""
     title = html_to_text(_text(entry.get("title")))
     if title:
-        return title
-    text = html_to_text(body)
-    return text if len(text) <= TITLE_FROM_TEXT else text[: TITLE_FROM_TEXT - 1] + "…"
+        return shorten(title, MAX_TITLE)
+    return shorten(html_to_text(body), TITLE_FROM_TEXT)
 
 
 def _date(entry: Any, key: str) -> datetime | None:

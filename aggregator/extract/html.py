@@ -35,6 +35,7 @@ __all__ = [
     "make_soup",
     "page_base",
     "parse_list",
+    "shorten",
     "text_of",
     "unique_items",
 ]
@@ -48,6 +49,8 @@ _BREAKS = {
     "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
 }  # fmt: skip
 _DATE_ATTRIBUTES = ("datetime", "content", "title")
+# A title selector that catches a whole block must not make a 5,000-character headline.
+MAX_TITLE = 300
 _SHOWN = 80
 
 
@@ -118,6 +121,11 @@ def date_of(node: Tag) -> datetime | None:
     return parse_date(text_of(node))
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def text_of(node: Tag) -> str:
     """The readable text of an element on one line, words kept apart at block boundaries."""
     parts: list[str] = []
@@ -167,7 +175,7 @@ def _selectors(selectors: ListSelectors) -> dict[str, str]:
 def _list_item(node: Tag, base: str, selectors: ListSelectors) -> RawItem | None:
     title_node = first_match(node, selectors.title)
     link_node = first_match(node, selectors.link)
-    title = text_of(title_node) if title_node is not None else ""
+    title = shorten(text_of(title_node), MAX_TITLE) if title_node is not None else ""
     href = link_of(link_node) if link_node is not None else None
     url = safe_url(href, base)
     if not title or not url:
@@ -266,12 +274,8 @@ def _first(name: str, found: list[Tag], base: str) -> str:
         href = link_of(node)
         resolved = safe_url(href, base)
         return f"; first: {resolved}" if resolved else f"; first: no usable href ({href!r})"
-    text = _shorten(text_of(node))
+    text = shorten(text_of(node), _SHOWN)
     if name == "date":
         date = date_of(node)
         return f'; first: "{text}" -> {date.isoformat() if date else "not a date"}'
     return f'; first: "{text}"'
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
