@@ -73,6 +73,17 @@ def test_date_from_page_metadata_when_no_selector() -> None:
     assert body.published == datetime.fromisoformat("2024-07-16T08:15:00+02:00")
 
 
+def test_date_from_json_ld_when_there_is_no_meta_tag() -> None:
+    page = b"""<html><head><script type="application/ld+json">{"@context": "https://schema.org",
+    "@graph": [{"@type": "WebSite", "name": "Echo"}, {"@type": "NewsArticle",
+    "datePublished": "2024-02-12T07:45:00+01:00"}]}</script>
+    <script type="application/ld+json">{ pas du json</script></head>
+    <body><div class="c"><p>Texte.</p><time datetime="2023-01-01">ancien</time></div></body></html>"""
+    body = parse_article(page, URL, ArticleSelectors(content="div.c"))
+    assert body.published == datetime.fromisoformat("2024-02-12T07:45:00+01:00")
+    assert "schema.org" not in body.text
+
+
 def test_date_from_a_time_in_the_body_when_there_is_no_metadata() -> None:
     page = b"""<div class="c"><p>Mis en ligne le <time datetime="2024-01-29T15:00">29 janvier
     </time></p><p>Texte.</p></div>"""

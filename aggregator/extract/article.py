@@ -7,14 +7,23 @@ classifier. Scripts, styles, ``noscript`` and templates are always dropped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 
 from bs4 import BeautifulSoup, Tag
 
 from aggregator.errors import ExtractError
 from aggregator.extract.dates import parse_date
-from aggregator.extract.html import compile_selector, date_of, make_soup, page_base, text_of
+from aggregator.extract.html import (
+    compile_selector,
+    date_of,
+    decode_html,
+    make_soup,
+    page_base,
+    text_of,
+)
 from aggregator.models import ArticleBody, ArticleSelectors
 from aggregator.sanitize import clean_html
 
@@ -28,6 +37,12 @@ _DATE_METAS = (
     'meta[name="DC.date.issued" i]',
     'meta[name="dcterms.created" i]',
 )
+_JSON_LD = re.compile(
+    r"""<script[^>]*type\s*=\s*["']?application/ld\+json[^>]*>(.*?)</script""",
+    re.IGNORECASE | re.DOTALL,
+)
+# schema.org graphs are shallow; a bound keeps a hostile one from recursing deep.
+_JSON_DEPTH = 8
 
 
 def parse_article(
@@ -40,7 +55,8 @@ def parse_article(
     for selector in (selectors.content, *selectors.remove, selectors.date):
         if selector:
             compile_selector(selector)
-    soup = make_soup(content, headers)
+    page = decode_html(content, headers)
+    soup = make_soup(page)
     base = page_base(soup, url)
     if compile_selector(selectors.content).select_one(soup) is None:
         raise ExtractError(f"selector `{selectors.content}` matched nothing on the page")
@@ -59,7 +75,7 @@ def parse_article(
     return ArticleBody(
         content=clean_html(str(body), base),
         text=text_of(body),
-        published=configured or _fallback_date(soup, body),
+        published=configured or _fallback_date(soup, body, page),
     )
 
 
@@ -68,8 +84,8 @@ def _configured_date(soup: BeautifulSoup, selector: str | None) -> datetime | No
     return date_of(node) if node is not None else None
 
 
-def _fallback_date(soup: BeautifulSoup, body: Tag) -> datetime | None:
-    """The page metadata's date, else that of a ``<time>`` in the body.
+def _fallback_date(soup: BeautifulSoup, body: Tag, page: str) -> datetime | None:
+    """The page metadata's date (meta tags, then JSON-LD), else a ``<time>`` in the body.
 
     Used when no date selector is configured, or when a site redesign broke it.
     """
@@ -79,5 +95,39 @@ def _fallback_date(soup: BeautifulSoup, body: Tag) -> datetime | None:
         found = parse_date(value) if isinstance(value, str) else None
         if found is not None:
             return found
+    found = _json_ld_date(page)
+    if found is not None:
+        return found
     time = body.find("time", attrs={"datetime": True})
     return date_of(time) if isinstance(time, Tag) else None
+
+
+def _json_ld_date(page: str) -> datetime | None:
+    """The first schema.org ``datePublished`` of the page's JSON-LD blocks."""
+    for block in _JSON_LD.findall(page):
+        try:
+            data = json.loads(block)
+        except (ValueError, RecursionError):
+            continue
+        for value in _values_of(data, "datePublished", _JSON_DEPTH):
+            found = parse_date(value)
+            if found is not None:
+                return found
+    return None
+
+
+def _values_of(data: object, key: str, depth: int) -> Iterator[str]:
+    """Every string value of ``key`` in nested JSON, breadth before depth at each level."""
+    if depth <= 0:
+        return
+    if isinstance(data, dict):
+        value = data.get(key)
+        if isinstance(value, str):
+            yield value
+        children: list[object] = list(data.values())
+    elif isinstance(data, list):
+        children = list(data)
+    else:
+        return
+    for child in children:
+        yield from _values_of(child, key, depth - 1)

@@ -89,7 +89,7 @@ _MONTH_DAY = re.compile(
 )
 # What may follow a date: "à 14h30", ", 15 h", "- 10:05:12", "at 9:12 GMT", "14h30 +02:00".
 _TIME = re.compile(
-    r"\s*(?:[,-]\s*)?(?:a|at|vers|des)?\s*(\d{1,2})\s*(?:h|:)\s*(\d{2})?"
+    r"\s*(?:[,-]\s*)?(?:a|at|vers|des)?\s*(\d{1,2})\s*(?:h(?:eures?)?(?![a-z])|:)\s*(\d{2})?"
     r"(?:\s*(?::|min)\s*(\d{2}))?(?:\s*(?:s|sec)\b)?"
     r"(?:\s*(?:(?:utc|gmt|z)(?![a-z])\s*)?(?:([+-])(\d{1,2})(?::?(\d{2}))?)?)?"
 )

@@ -57,10 +57,11 @@ _SHOWN = 80
 # --- helpers shared with article.py ------------------------------------------------------
 
 
-def make_soup(content: bytes, headers: Mapping[str, str] | None = None) -> BeautifulSoup:
-    """The parsed page, without scripts, styles and templates."""
+def make_soup(content: bytes | str, headers: Mapping[str, str] | None = None) -> BeautifulSoup:
+    """The parsed page (bytes, or text already decoded), without scripts and styles."""
+    text = content if isinstance(content, str) else decode_html(content, headers)
     try:
-        soup = BeautifulSoup(decode_html(content, headers), "lxml")
+        soup = BeautifulSoup(text, "lxml")
     except (ParserRejectedMarkup, ValueError, LookupError) as exc:
         raise ExtractError(f"the page could not be parsed as HTML: {exc}") from None
     for node in soup.find_all(ALWAYS_DROPPED):
