@@ -78,7 +78,7 @@ def test_date_from_json_ld_when_there_is_no_meta_tag() -> None:
     "@graph": [{"@type": "WebSite", "name": "Echo"}, {"@type": "NewsArticle",
     "datePublished": "2024-02-12T07:45:00+01:00"}]}</script>
     <script type="application/ld+json">{ pas du json</script></head>
-    <body><div class="c"><p>Texte.</p><time datetime="2023-01-01">ancien</time></div></body></html>"""
+    <body><div class="c"><p>Texte.</p><time datetime="2023-01-01">ancien</time></div>"""
     body = parse_article(page, URL, ArticleSelectors(content="div.c"))
     assert body.published == datetime.fromisoformat("2024-02-12T07:45:00+01:00")
     assert "schema.org" not in body.text
