@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from aggregator.errors import ExtractError
 from aggregator.extract.dates import parse_date
@@ -64,9 +65,22 @@ def _feedparser(
     # feedparser resolves relative links against Content-Location: the address fetched.
     response["content-location"] = url
     try:
-        return feedparser.parse(io.BytesIO(_defuse(content)), response_headers=response)
+        data, response = _as_utf8(content, response)
+        return feedparser.parse(io.BytesIO(_defuse(data)), response_headers=response)
     except Exception as exc:  # a third-party parser fed hostile bytes: fail this source only
         raise ExtractError(f"not a feed: the feed parser failed ({exc!r})") from None
+
+
+def _as_utf8(content: bytes, response: dict[str, str]) -> tuple[bytes, dict[str, str]]:
+    """The document as feedparser would decode it, re-encoded in UTF-8 and labelled so.
+
+    Decoding first lets ``_defuse`` see declarations hidden by UTF-16, UTF-32 or EBCDIC.
+    """
+    outcome: dict[str, Any] = {}
+    data = convert_to_utf8(dict(response), content, outcome)
+    if not outcome.get("encoding") or not isinstance(data, bytes):
+        return content, response
+    return data, {**response, "content-type": "application/xml; charset=utf-8"}
 
 
 def _defuse(content: bytes) -> bytes:
