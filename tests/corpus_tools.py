@@ -449,6 +449,7 @@ class Score:
     merged: list[str] = field(default_factory=list)  # items holding several stories
     unmatched: list[str] = field(default_factory=list)  # items matching no record
     status_errors: list[str] = field(default_factory=list)
+    incident_payer_errors: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # readable mismatches
 
     def report(self) -> str:
@@ -458,7 +459,8 @@ class Score:
             f"incident pairs: {self.pairs}",
             f"stories lost: {len(self.lost)}, duplicated: {len(self.duplicated)}, "
             f"wrongly merged items: {len(self.merged)}, unmatched items: {len(self.unmatched)}",
-            f"incident status errors: {len(self.status_errors)}",
+            f"incident status errors: {len(self.status_errors)}, "
+            f"payer errors: {len(self.incident_payer_errors)}",
         ]
         return "\n".join([*head, "", *self.lines])
 
@@ -513,7 +515,9 @@ def score(
     result.payers = _prf(_compare(stories, items_of, "payers", lines))
     result.kinds = _prf(_compare(stories, items_of, "kinds", lines))
     result.pairs = _pair_score(stories, items_of, lines)
-    result.status_errors = _status_errors(corpus, incidents, story_of_item, lines)
+    result.status_errors = _status_errors(
+        corpus, incidents, story_of_item, lines, result.incident_payer_errors
+    )
     result.lines = lines
     return result
 
@@ -563,6 +567,7 @@ def _status_errors(
     incidents: Sequence[OutIncident],
     story_of_item: Mapping[str, set[str]],
     lines: list[str],
+    payer_errors: list[str],
 ) -> list[str]:
     members = {
         i.id: {s for item in i.items for s in story_of_item.get(item, set())} for i in incidents
@@ -570,7 +575,12 @@ def _status_errors(
     errors = []
     for label, expected in sorted(corpus.incidents.items()):
         gold = {s for s, lab in corpus.stories.items() if label in lab.incidents}
-        best = max(incidents, key=lambda i: len(members[i.id] & gold), default=None)
+        # Most of the labelled stories, then fewest foreign ones.
+        best = max(
+            incidents,
+            key=lambda i: (len(members[i.id] & gold), -len(members[i.id] - gold)),
+            default=None,
+        )
         overlap = members[best.id] & gold if best else set()
         if best is None or not overlap:
             errors.append(label)
@@ -586,7 +596,30 @@ def _status_errors(
             lines.append(
                 f"STATUS {label} (output {best.id}): expected {expected.status} got {best.status}"
             )
+        if best.payers != expected.payers:
+            payer_errors.append(label)
+            lines.append(
+                f"INCIDENT PAYERS {label} (output {best.id}): expected "
+                f"{_names(expected.payers)} got {_names(best.payers)}"
+            )
     return errors
+
+
+def membership_problems(items: Sequence[OutItem], incidents: Sequence[OutIncident]) -> list[str]:
+    """Where feed.json's ``_advisory.incidents`` and incidents.json's ``items`` disagree."""
+    problems = []
+    known = {i.id for i in items}
+    listed = {(item, i.id) for i in incidents for item in i.items}
+    for item_id, incident_id in sorted(listed):
+        if item_id not in known:
+            problems.append(f"incident {incident_id} lists item {item_id}, absent from feed.json")
+    claimed = {(i.id, incident) for i in items for incident in i.incidents}
+    for item_id, incident_id in sorted(claimed - listed):
+        problems.append(f"item {item_id} names incident {incident_id}, which does not list it")
+    for item_id, incident_id in sorted(listed - claimed):
+        if item_id in known:
+            problems.append(f"incident {incident_id} lists item {item_id}, which does not name it")
+    return problems
 
 
 # --- in memory: the understand modules without store, fetch or publish ---------------------------

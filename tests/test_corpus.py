@@ -24,6 +24,7 @@ from tests.corpus_tools import (
     Score,
     config_yaml,
     load_corpus,
+    membership_problems,
     read_output,
     score,
     served_url,
@@ -101,6 +102,15 @@ def test_stories_of_one_incident_are_grouped_together(run: Run) -> None:
 
 def test_every_labelled_incident_has_the_right_status(run: Run) -> None:
     assert not run.score.status_errors, run.score.report()
+
+
+def test_every_labelled_incident_carries_its_payers(run: Run) -> None:
+    assert not run.score.incident_payer_errors, run.score.report()
+
+
+def test_feed_and_incidents_json_agree_on_membership(run: Run) -> None:
+    problems = membership_problems(*run.second)
+    assert not problems, "\n".join(problems)
 
 
 def _item_of(items: list[OutItem], key: str) -> OutItem:
