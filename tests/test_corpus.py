@@ -85,27 +85,33 @@ def test_corpus_is_consistent_and_large_enough() -> None:
 
 def test_every_story_is_published_exactly_once(run: Run) -> None:
     s = run.score
-    assert not (s.lost or s.duplicated or s.merged or s.unmatched), s.report()
+    good = not (s.lost or s.duplicated or s.merged or s.unmatched)
+    assert good, s.report()
 
 
 def test_payers_match_the_labels(run: Run) -> None:
-    assert run.score.payers.f1 >= PAYER_F1, run.score.report()
+    good = run.score.payers.f1 >= PAYER_F1
+    assert good, run.score.report()
 
 
 def test_incident_kinds_match_the_labels(run: Run) -> None:
-    assert run.score.kinds.f1 >= KIND_F1, run.score.report()
+    good = run.score.kinds.f1 >= KIND_F1
+    assert good, run.score.report()
 
 
 def test_stories_of_one_incident_are_grouped_together(run: Run) -> None:
-    assert run.score.pairs.f1 >= PAIR_F1, run.score.report()
+    good = run.score.pairs.f1 >= PAIR_F1
+    assert good, run.score.report()
 
 
 def test_every_labelled_incident_has_the_right_status(run: Run) -> None:
-    assert not run.score.status_errors, run.score.report()
+    good = not run.score.status_errors
+    assert good, run.score.report()
 
 
 def test_every_labelled_incident_carries_its_payers(run: Run) -> None:
-    assert not run.score.incident_payer_errors, run.score.report()
+    good = not run.score.incident_payer_errors
+    assert good, run.score.report()
 
 
 def test_feed_and_incidents_json_agree_on_membership(run: Run) -> None:
