@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -150,6 +151,30 @@ def test_windows_1252_article_page() -> None:
     assert "l’opérateur rattrape son retard" in body.text
     assert "Île-de-France" in body.text
     assert "Publié le" not in body.text
+
+
+@pytest.mark.parametrize("opening", ["<div>", "<ul><li>", "<blockquote>"])
+def test_deep_nesting_costs_linear_time(opening: str) -> None:
+    # The sanitizer's parser is quadratic in depth: 30,000 levels took seconds unflattened.
+    page = f"<body>{opening * 30_000}<p>Fin de la page piégée.</p></body>".encode()
+    start = time.perf_counter()
+    body = parse_article(page, URL, ArticleSelectors(content="body"))
+    assert time.perf_counter() - start < 3.0
+    assert "Fin de la page piégée." in body.text
+
+
+def test_nesting_beyond_the_limit_is_flattened_to_its_text() -> None:
+    page = (
+        "<div class='c'><p>Début.</p>"
+        + "<blockquote>" * 100
+        + "<a href='/cite'>la source</a> &amp; la suite"
+        + "</blockquote>" * 100
+        + "</div>"
+    ).encode()
+    body = parse_article(page, URL, ArticleSelectors(content="div.c"))
+    assert 60 <= body.content.count("<blockquote>") <= 64
+    assert "la source &amp; la suite" in body.content  # the text stays, the deep link goes
+    assert body.text.endswith("la source & la suite")
 
 
 @given(st.binary(max_size=2000))

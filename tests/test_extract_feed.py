@@ -236,6 +236,19 @@ def test_hostile_cases_cover_entity_expansion_and_external_entities() -> None:
     assert {"billion-laughs.xml", "xxe-file.xml", "quadratic-blowup.xml"} <= names
 
 
+def test_deeply_nested_feed_content_costs_linear_time() -> None:
+    body = "<div>" * 30_000 + "texte" + "</div>" * 30_000
+    feed = (
+        '<rss version="2.0"><channel><title>t</title><item><title>Profond</title>'
+        f"<link>https://a.example/p</link><description><![CDATA[{body}]]></description>"
+        "</item></channel></rss>"
+    ).encode()
+    start = time.perf_counter()
+    page = parse_feed(feed, FEED_URL)
+    assert time.perf_counter() - start < 3.0
+    assert page.items[0].title == "Profond"
+
+
 def test_harmless_entity_declarations_still_work() -> None:
     feed = (
         b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY eacute "&#233;">\n]>\n'

@@ -22,10 +22,10 @@ from aggregator.extract.html import (
     decode_html,
     make_soup,
     page_base,
+    sanitized,
     text_of,
 )
 from aggregator.models import ArticleBody, ArticleSelectors
-from aggregator.sanitize import clean_html
 
 # Where pages state their publication date when no `date` selector is configured, most
 # reliable first: Open Graph / schema.org metadata, then a <time> in the body.
@@ -73,7 +73,7 @@ def parse_article(
             f"({', '.join(selectors.remove)})"
         )
     return ArticleBody(
-        content=clean_html(str(body), base),
+        content=sanitized(str(body), base),
         text=text_of(body),
         published=configured or _fallback_date(soup, body, page),
     )

@@ -25,9 +25,9 @@ from feedparser.encodings import convert_to_utf8
 
 from aggregator.errors import ExtractError
 from aggregator.extract.dates import parse_date
-from aggregator.extract.html import MAX_TITLE, shorten, unique_items
+from aggregator.extract.html import MAX_TITLE, sanitized, shorten, unique_items
 from aggregator.models import ParsedPage, RawItem
-from aggregator.sanitize import clean_html, clean_text, html_to_text, safe_url
+from aggregator.sanitize import clean_text, html_to_text, safe_url
 
 # Titles shown when an entry has none: the start of its text.
 TITLE_FROM_TEXT = 120
@@ -174,7 +174,7 @@ def _html(value: object, detail: object, base: str) -> str:
     kind = _text(detail.get("type")) if isinstance(detail, Mapping) else ""
     if kind == "text/plain":
         text = html.escape(text)
-    return clean_html(text, base)
+    return sanitized(text, base)
 
 
 def _longest_content(contents: object, base: str) -> str:

@@ -10,14 +10,17 @@ The helpers here (soup, selectors, links, dates, text) serve ``article.py`` too.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
 
+import lxml.html
 import soupsieve
 from bs4 import BeautifulSoup, Tag
 from bs4.builder import ParserRejectedMarkup
 from bs4.element import CData, NavigableString
+from lxml import etree
 
 from aggregator.errors import ExtractError
 from aggregator.extract.dates import parse_date
@@ -35,6 +38,7 @@ __all__ = [
     "make_soup",
     "page_base",
     "parse_list",
+    "sanitized",
     "shorten",
     "text_of",
     "unique_items",
@@ -49,6 +53,8 @@ _BREAKS = {
     "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
 }  # fmt: skip
 _DATE_ATTRIBUTES = ("datetime", "content", "title")
+# Real article bodies nest a few levels; see ``sanitized``.
+MAX_DEPTH = 64
 # A title selector that catches a whole block must not make a 5,000-character headline.
 MAX_TITLE = 300
 _SHOWN = 80
@@ -122,6 +128,49 @@ def date_of(node: Tag) -> datetime | None:
     return parse_date(text_of(node))
 
 
+def sanitized(fragment: str, base: str) -> str:
+    """``clean_html`` of a scraped fragment, its nesting first cut to ``MAX_DEPTH`` levels.
+
+    The HTML parser under nh3 takes time quadratic in nesting depth: 100,000 nested
+    ``<div>`` would hold the pipeline for minutes. What lies deeper is kept as text.
+    """
+    return clean_html(_shallow(fragment), base)
+
+
+def _shallow(fragment: str) -> str:
+    if fragment.count("<") <= MAX_DEPTH:  # too few tags to nest that deep
+        return fragment
+    try:
+        # Bytes, so that an XML declaration in the text cannot make lxml refuse it.
+        root = lxml.html.fragment_fromstring(
+            fragment.encode("utf-8", "replace"),
+            create_parent="div",
+            parser=lxml.html.HTMLParser(encoding="utf-8"),
+        )
+    except (etree.ParserError, ValueError):
+        return fragment
+    deep = _elements_at_depth(root, MAX_DEPTH)
+    if not deep:
+        return fragment
+    for element in deep:
+        etree.strip_tags(element, "*")
+    return "".join(_serialize(node) for node in [root.text or "", *root])
+
+
+def _elements_at_depth(root: lxml.html.HtmlElement, depth: int) -> list[etree._Element]:
+    """Elements ``depth`` levels under ``root`` that have children of their own."""
+    level: list[etree._Element] = [root]
+    for _ in range(depth):
+        level = [child for element in level for child in element]
+    return [element for element in level if len(element)]
+
+
+def _serialize(node: str | etree._Element) -> str:
+    if isinstance(node, str):
+        return html.escape(node, quote=False)
+    return str(lxml.html.tostring(node, encoding="unicode"))
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -187,7 +236,7 @@ def _list_item(node: Tag, base: str, selectors: ListSelectors) -> RawItem | None
         guid=url,
         url=url,
         title=title,
-        summary=clean_html(str(summary_node), base) if summary_node is not None else "",
+        summary=sanitized(str(summary_node), base) if summary_node is not None else "",
         published=date_of(date_node) if date_node is not None else None,
     )
 
