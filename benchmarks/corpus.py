@@ -50,8 +50,8 @@ TOPICS = (
     "la prescription des vaccins par le pharmacien",
 )
 PROBLEMS = (
-    "les tensions d'approvisionnement en amoxicilline",
-    "la pénurie de préparateurs",
+    "la hausse du prix de l'énergie",
+    "le recrutement difficile de préparateurs",
     "la hausse des loyers commerciaux",
     "les incivilités au comptoir",
     "la désertification médicale",
