@@ -44,28 +44,33 @@ _ENTRY_KEYS = ("slug", "name", "aliases", "match_case")
 
 # --- folding ---------------------------------------------------------------------------------
 
-_PUNCT = str.maketrans(
-    {
-        "'": " ",
-        "\u2019": " ",
-        "\u2018": " ",
-        "\u02bc": " ",
-        "`": " ",
-        "\u00b4": " ",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u0153": "oe",
-        "\u0152": "OE",
-        "\u00e6": "ae",
-        "\u00c6": "AE",
-        "\u00df": "ss",
-    }
-)
+_REPLACE = {
+    "'": " ",
+    "\u2019": " ",
+    "\u2018": " ",
+    "\u02bc": " ",
+    "`": " ",
+    "\u00b4": " ",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u0153": "oe",
+    "\u0152": "OE",
+    "\u00e6": "ae",
+    "\u00c6": "AE",
+    "\u00df": "ss",
+}
+# A substitution only where needed: str.translate walks every character in Python-level
+# dict lookups, several times slower on French text that has few such characters.
+_PUNCT = re.compile("|".join(map(re.escape, _REPLACE)))
 _MARKS = re.compile("[\u0300-\u036f]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return _REPLACE[match.group()]
 
 
 def fold_case_kept(text: str) -> str:
@@ -74,7 +79,7 @@ def fold_case_kept(text: str) -> str:
     >>> fold_case_kept("L'Assurance Maladie – Sévéane")
     'L Assurance Maladie - Seveane'
     """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_PUNCT))
+    decomposed = unicodedata.normalize("NFKD", _PUNCT.sub(_replacement, text))
     return _NON_ASCII.sub(" ", _MARKS.sub("", decomposed))
 
 
@@ -123,6 +128,8 @@ class Language:
     not_affected_before: tuple[str, ...]
     contrast: tuple[str, ...]
     reference_markers: tuple[str, ...]
+    reference_before_payer: tuple[str, ...]
+    reference_sentence_markers: tuple[str, ...]
     reference_clause_markers: tuple[str, ...]
 
 
@@ -253,6 +260,8 @@ _LANGUAGE_LISTS = (
     "not_affected_before",
     "contrast",
     "reference_markers",
+    "reference_before_payer",
+    "reference_sentence_markers",
     "reference_clause_markers",
 )
 _STATUS_LISTS = ("resolved", "failure", "pending_before", "pending_after", "recap")
@@ -328,7 +337,10 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 _GAP = r"(?:(?!(?:ne|n|pas|aucune?s?|jamais|sans|ni)\b)[\w-]+\s+){0,4}?"
 _SEP = re.compile(r"[\s-]+")
-_HARD = re.compile(r"[.!?]+(?=\s|$)|[\n;:]|\s-\s")
+# Sentence ends: . ! ? before a space, line breaks, ; and :, and a dash between spaces.
+# Written to start with one character class, which the engine scans for quickly.
+_HARD = re.compile(r"[.!?\n;:-](?:(?<=[.!?])[.!?]*(?=\s|$)|(?<=[\n;:])|(?<=\s-)(?=\s))")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 _PUNCT_SOFT = re.compile(r"[,()\[\]\"]")
 _ENUM_GAP = re.compile(
     r"[\s,/&()]*(?:(?:et|ou|ni|de|du|des|d|chez|l|la|le|les|ainsi\s+que|"
@@ -338,39 +350,154 @@ _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}"
     r"(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![\w-])"
 )
+# Starts with a character class so the engine scans for "+" and "0" quickly; the lookbehind
+# right after keeps numbers out of longer digit runs and words.
+_INTL = r"\s?33[\s.\-]?(?:\(0\)[\s.\-]?)?"
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?33[\s.\-]?(?:\(0\)[\s.\-]?)?|0)"
+    rf"[+0](?<![\w+][+0])(?:(?<=\+){_INTL}|(?<=0)0{_INTL}|(?<=0)(?=[1-9]))"
     r"([1-9](?:[\s.\-]?\d){8})(?![\s.\-]?\d)(?!\w)"
 )
 
 
+def _expand(alternative: str) -> str:
+    return alternative.replace("{gap}", _GAP)
+
+
 def _words(alternatives: Sequence[str]) -> str:
     """One alternation, each alternative a whole word (or words) of folded text."""
-    body = "|".join(f"(?:{alt.replace('{gap}', _GAP)})" for alt in alternatives)
-    return rf"(?<![\w])(?:{body})(?![\w])"
+    body = "|".join(f"(?:{_expand(alt)})" for alt in alternatives)
+    return rf"\b(?:{body})(?![\w])"
 
 
 def _compile(alternatives: Sequence[str]) -> re.Pattern[str]:
     return re.compile(_words(alternatives))
 
 
+# Python's regex engine tries every alternative of a large alternation at every word start,
+# which makes one pass over 2 KB cost ~100 us. Most alternatives start with a literal word
+# ("panne", "retabli"), so the text's word prefixes tell which can match at all: each
+# alternative is compiled alone and run only when its first three letters start some word.
+_WORD = re.compile(r"[a-z0-9]+")
+_HEAD = re.compile(r"[a-z0-9]*")
+
+
+_KEY = 5
+
+
+def _prefixes(folded_lower: str) -> frozenset[str]:
+    """Every word's first 3, 4 and 5 letters, so that a head of 3 letters or more is found
+    by its first five (or all of its letters when shorter)."""
+    words = set(_WORD.findall(folded_lower))
+    return frozenset([w[:3] for w in words] + [w[:4] for w in words] + [w[:_KEY] for w in words])
+
+
+def _distribute(alternative: str, depth: int = 0) -> list[str]:
+    """A leading group spread out: ``(?:a|b)c`` gives ``ac`` and ``bc``, each with a literal
+    start the regex engine can search for quickly."""
+    if not alternative.startswith("(?:") or depth >= 3:
+        return [alternative]
+    end = _closing(alternative)
+    if end < 0 or alternative[end + 1 : end + 2] in ("?", "*", "{", "+"):
+        return [alternative]
+    rest = alternative[end + 1 :]
+    options = _split_top(alternative[3:end])
+    return [spread for option in options for spread in _distribute(option + rest, depth + 1)]
+
+
+def _head(alternative: str) -> str:
+    """The literal letters an alternative must start with ("" if none)."""
+    match = _HEAD.match(alternative)
+    text = match.group() if match else ""
+    if text and alternative[len(text) : len(text) + 1] in ("?", "*", "{"):
+        text = text[:-1]  # the last letter is optional
+    return text
+
+
+def _closing(pattern: str) -> int:
+    """Index of the parenthesis closing the one at index 0, or -1."""
+    depth, index = 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0:
+            return index
+        index += 1
+    return -1
+
+
+def _split_top(pattern: str) -> list[str]:
+    """The alternatives of a pattern, split on its top-level bars."""
+    parts, depth, start, index = [], 0, 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+@dataclass(frozen=True)
+class _Hit:
+    tag: int  # which entry, kind, action... the alternative belongs to
+    start: int
+    end: int
+
+
+class _Matcher:
+    """Whole-word matches of tagged alternatives, each run only if the text can hold it."""
+
+    def __init__(self, tagged: Iterable[tuple[int, str]], cased: bool = False) -> None:
+        self.cased = cased
+        self.always: list[tuple[re.Pattern[str], int]] = []  # "ne", "a": in every text
+        self.keyed: dict[str, list[tuple[re.Pattern[str], int]]] = {}
+        seen: set[tuple[int, str]] = set()
+        for tag, alternative in tagged:
+            for regex in _distribute(_expand(alternative)):
+                if (tag, regex) in seen:
+                    continue
+                seen.add((tag, regex))
+                head = _head(regex.lower() if cased else regex)
+                lead = "" if head else r"\b"
+                part = (re.compile(rf"{lead}(?:{regex})(?![\w])"), tag)
+                if len(head) >= 3:
+                    self.keyed.setdefault(head[:_KEY], []).append(part)
+                else:
+                    self.always.append(part)
+        self.keys = frozenset(self.keyed)
+
+    def find(self, text: str, prefixes: frozenset[str]) -> list[_Hit]:
+        parts = list(self.always)
+        for key in self.keys.intersection(prefixes):
+            parts += self.keyed[key]
+        hits: list[_Hit] = []
+        for pattern, tag in parts:
+            position = 0
+            while match := pattern.search(text, position):
+                start = match.start()
+                if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                    position = start + 1  # inside a word: "msa" in "emsa"
+                    continue
+                hits.append(_Hit(tag, start, match.end()))
+                position = max(match.end(), start + 1)
+        hits.sort(key=lambda hit: (hit.start, hit.tag))
+        return hits
+
+
 def _alias_regex(alias: str, keep_case: bool) -> str:
     folded = fold_case_kept(alias) if keep_case else fold(alias)
     parts = [re.escape(part) for part in _SEP.split(folded.strip()) if part]
     return r"[\s-]*".join(parts)
-
-
-def _name_pattern(entries: Sequence[Named], keep_case: bool) -> re.Pattern[str] | None:
-    """One pattern for every entry, group ``g<i>`` naming entry i; None if nothing to find."""
-    groups = []
-    for index, entry in enumerate(entries):
-        names = entry.match_case if keep_case else entry.aliases
-        regexes = sorted({_alias_regex(n, keep_case) for n in names} - {""}, key=len, reverse=True)
-        if regexes:
-            groups.append(f"(?P<g{index}>{'|'.join(regexes)})")
-    if not groups:
-        return None
-    return re.compile(rf"(?<![\w])(?:{'|'.join(groups)})(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -385,17 +512,22 @@ class _NameFinder:
 
     def __init__(self, entries: Sequence[Named]) -> None:
         self.slugs = tuple(entry.slug for entry in entries)
-        self.lower = _name_pattern(entries, keep_case=False)
-        self.cased = _name_pattern(entries, keep_case=True)
+        self.lower = _Matcher(self._tagged(entries, keep_case=False))
+        self.cased = _Matcher(self._tagged(entries, keep_case=True), cased=True)
 
-    def find(self, lower: str, cased: str) -> list[_Mention]:
-        found: list[_Mention] = []
-        for pattern, text in ((self.lower, lower), (self.cased, cased)):
-            if pattern is None:
-                continue
-            for match in pattern.finditer(text):
-                index = int((match.lastgroup or "g0")[1:])
-                found.append(_Mention(self.slugs[index], match.start(), match.end()))
+    @staticmethod
+    def _tagged(entries: Sequence[Named], keep_case: bool) -> Iterator[tuple[int, str]]:
+        for index, entry in enumerate(entries):
+            names = entry.match_case if keep_case else entry.aliases
+            regexes = {_alias_regex(name, keep_case) for name in names} - {""}
+            for regex in sorted(regexes, key=len, reverse=True):
+                yield index, regex
+
+    def find(self, doc: _Doc) -> list[_Mention]:
+        hits = self.lower.find(doc.text, doc.prefixes)
+        hits += self.cased.find(doc.cased, doc.prefixes)
+        mentions = {(h.start, self.slugs[h.tag]): h.end for h in hits}
+        found = [_Mention(slug, start, end) for (start, slug), end in mentions.items()]
         found.sort(key=lambda m: m.start)
         return found
 
@@ -406,55 +538,64 @@ class _Rules:
 
     payers: _NameFinder
     organisations: _NameFinder
-    kinds: tuple[tuple[str, re.Pattern[str], bool], ...]
+    kinds: _Matcher  # tag: index in kind_slugs
+    kind_slugs: tuple[str, ...]
+    kind_ongoing: tuple[bool, ...]
     any_kind: re.Pattern[str]
-    actions: re.Pattern[str]
+    actions: _Matcher  # tag: index in action_phrases
     action_phrases: tuple[str, ...]
     negation_words: int
     negators: re.Pattern[str]
     scope_breakers: re.Pattern[str]
-    clause: re.Pattern[str]
-    subject: re.Pattern[str]
-    not_affected_after: re.Pattern[str]
-    not_affected_before: re.Pattern[str]
+    clause: _Matcher
+    subject: _Matcher
+    not_affected_after: _Matcher
+    not_affected_before: _Matcher
     contrast: re.Pattern[str]
-    references: re.Pattern[str]
-    reference_clauses: re.Pattern[str]
-    resolved: re.Pattern[str]
-    failure: re.Pattern[str]
+    references: _Matcher
+    payer_references: _Matcher
+    reference_sentences: _Matcher
+    reference_clauses: _Matcher
+    resolved: _Matcher
+    failure: _Matcher
     pending_before: re.Pattern[str]
     pending_after: re.Pattern[str]
     recap: re.Pattern[str]
 
 
+def _one(alternatives: Iterable[str]) -> _Matcher:
+    return _Matcher((0, alternative) for alternative in alternatives)
+
+
 @lru_cache(maxsize=8)
 def _rules(taxonomy: Taxonomy) -> _Rules:
     lang, status = taxonomy.language, taxonomy.status_words
-    every_kind = [p for kind in taxonomy.kind_entries for p in kind.patterns]
-    action_groups = "|".join(
-        f"(?P<a{i}>{_words(action.patterns)})" for i, action in enumerate(taxonomy.actions)
-    )
+    kinds = taxonomy.kind_entries
     return _Rules(
         payers=_NameFinder(taxonomy.payer_entries),
         organisations=_NameFinder(taxonomy.organisation_entries),
-        kinds=tuple(
-            (kind.slug, _compile(kind.patterns), kind.ongoing) for kind in taxonomy.kind_entries
+        kinds=_Matcher((i, p) for i, kind in enumerate(kinds) for p in kind.patterns),
+        kind_slugs=tuple(kind.slug for kind in kinds),
+        kind_ongoing=tuple(kind.ongoing for kind in kinds),
+        any_kind=_compile([*(p for kind in kinds for p in kind.patterns), r"victimes?"]),
+        actions=_Matcher(
+            (i, p) for i, action in enumerate(taxonomy.actions) for p in action.patterns
         ),
-        any_kind=_compile([*every_kind, r"victimes?"]),
-        actions=re.compile(action_groups or r"(?!)"),
         action_phrases=tuple(action.phrase for action in taxonomy.actions),
         negation_words=lang.negation_words,
         negators=_compile(lang.negators),
         scope_breakers=_compile(lang.scope_breakers),
-        clause=re.compile(rf"{_PUNCT_SOFT.pattern}|{_words(lang.clause_boundaries)}"),
-        subject=_compile(lang.subject_boundaries),
-        not_affected_after=_compile(lang.not_affected_after),
-        not_affected_before=_compile(lang.not_affected_before),
+        clause=_one(lang.clause_boundaries),
+        subject=_one(lang.subject_boundaries),
+        not_affected_after=_one(lang.not_affected_after),
+        not_affected_before=_one(lang.not_affected_before),
         contrast=re.compile(rf"{_words(lang.contrast)}\s*$"),
-        references=_compile(lang.reference_markers),
-        reference_clauses=_compile(lang.reference_clause_markers),
-        resolved=_compile(status.resolved),
-        failure=_compile(status.failure),
+        references=_one(lang.reference_markers),
+        payer_references=_one(lang.reference_before_payer),
+        reference_sentences=_one(lang.reference_sentence_markers),
+        reference_clauses=_one(lang.reference_clause_markers),
+        resolved=_one(status.resolved),
+        failure=_one(status.failure),
         pending_before=_compile(status.pending_before),
         pending_after=re.compile(rf"\s*{_words(status.pending_after)}"),
         recap=_compile(status.recap),
@@ -464,47 +605,70 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
 # --- one document ----------------------------------------------------------------------------
 
 
+class _Boundaries:
+    """Sorted boundary spans, to find where the clause around a position starts and ends."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]], length: int) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.ends = sorted(end for _, end in ordered)
+        self.length = length
+
+    def before(self, pos: int) -> int:
+        """End of the last boundary ending at or before ``pos`` (0 if none)."""
+        index = bisect_right(self.ends, pos)
+        return self.ends[index - 1] if index else 0
+
+    def after(self, pos: int) -> int:
+        """Start of the first boundary starting at or after ``pos`` (the end if none)."""
+        index = bisect_right(self.starts, pos - 1)
+        return self.starts[index] if index < len(self.starts) else self.length
+
+
 class _Doc:
     """Folded title and body as one text, with its sentence and clause boundaries."""
 
     def __init__(self, rules: _Rules, title: str, text: str) -> None:
         self.rules = rules
-        cased = fold_case_kept(title) + "\n" + fold_case_kept(text)
-        self.cased = cased
-        self.text = cased.lower()
-        self.title_end = cased.index("\n")
+        self.cased = fold_case_kept(title) + "\n" + fold_case_kept(text)
+        self.text = self.cased.lower()
+        self.title_end = self.cased.index("\n")
+        self.prefixes = _prefixes(self.text)
+
+    def find(self, matcher: _Matcher) -> list[_Hit]:
+        return matcher.find(self.cased if matcher.cased else self.text, self.prefixes)
+
+    def _spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [m.span() for m in pattern.finditer(self.text)]
+
+    def _hits(self, matcher: _Matcher) -> list[tuple[int, int]]:
+        return [(hit.start, hit.end) for hit in self.find(matcher)]
 
     @cached_property
-    def _hard(self) -> list[tuple[int, int]]:
-        return [m.span() for m in _HARD.finditer(self.text)]
+    def _hard_spans(self) -> list[tuple[int, int]]:
+        return self._spans(_HARD)
 
     @cached_property
-    def _punct(self) -> list[tuple[int, int]]:
-        soft = [m.span() for m in _PUNCT_SOFT.finditer(self.text)]
-        return sorted(self._hard + soft)
+    def _punct_spans(self) -> list[tuple[int, int]]:
+        return self._hard_spans + self._spans(_PUNCT_SOFT)
 
     @cached_property
-    def _clause(self) -> list[tuple[int, int]]:
-        soft = [m.span() for m in self.rules.clause.finditer(self.text)]
-        return sorted(self._hard + soft)
+    def hard(self) -> _Boundaries:
+        return _Boundaries(self._hard_spans, len(self.text))
 
     @cached_property
-    def _subject(self) -> list[tuple[int, int]]:
-        soft = [m.span() for m in self.rules.subject.finditer(self.text)]
-        return sorted(self._hard + soft)
+    def punct(self) -> _Boundaries:
+        return _Boundaries(self._punct_spans, len(self.text))
 
-    @staticmethod
-    def _start(spans: list[tuple[int, int]], pos: int) -> int:
-        """End of the last boundary that ends at or before ``pos``."""
-        ends = [end for _, end in spans]
-        index = bisect_right(ends, pos)
-        return ends[index - 1] if index else 0
+    @cached_property
+    def clause(self) -> _Boundaries:
+        spans = self._punct_spans + self._hits(self.rules.clause)
+        return _Boundaries(spans, len(self.text))
 
-    def clause_start(self, pos: int) -> int:
-        return self._start(self._clause, pos)
-
-    def subject_start(self, pos: int) -> int:
-        return self._start(self._subject, pos)
+    @cached_property
+    def subject(self) -> _Boundaries:
+        spans = self._hard_spans + self._hits(self.rules.subject)
+        return _Boundaries(spans, len(self.text))
 
     def in_title(self, pos: int) -> bool:
         return pos < self.title_end
@@ -513,9 +677,9 @@ class _Doc:
 
     def negated(self, start: int) -> bool:
         """A negation governs the word at ``start`` (same clause, a few words before)."""
-        window = self.text[self.clause_start(start) : start]
-        words = window.rsplit(None, self.rules.negation_words)
-        window = " ".join(words[-self.rules.negation_words :])
+        window = self.text[self.clause.before(start) : start]
+        count = self.rules.negation_words
+        window = " ".join(window.rsplit(None, count)[-count:])
         last = None
         for last in self.rules.negators.finditer(window):  # noqa: B007 - the last one counts
             pass
@@ -524,23 +688,23 @@ class _Doc:
         return self.rules.scope_breakers.search(window, last.end()) is None
 
     def prefix_has(self, pattern: re.Pattern[str], start: int) -> bool:
-        return pattern.search(self.text, self.clause_start(start), start) is not None
+        """Does ``pattern`` occur between the start of the clause and ``start``?"""
+        return pattern.search(self.text, self.clause.before(start), start) is not None
 
     @cached_property
     def references(self) -> list[tuple[int, int]]:
-        """Spans that refer back to an earlier story."""
-        spans = []
-        for marker in self.rules.references.finditer(self.text):
-            spans.append((marker.start(), self._punct_end(marker.end())))
-        for marker in self.rules.reference_clauses.finditer(self.text):
-            start = self._start(self._punct, marker.start())
-            spans.append((start, self._punct_end(marker.end())))
+        """Spans that refer back to an earlier story or point to other articles."""
+        rules, spans = self.rules, []
+        for hit in self.find(rules.references):
+            spans.append((hit.start, self.punct.after(hit.end)))
+        for hit in self.find(rules.reference_clauses):
+            spans.append((self.punct.before(hit.start), self.punct.after(hit.end)))
+        for hit in self.find(rules.reference_sentences):
+            if self.text[self.hard.before(hit.start) : hit.start].strip():
+                continue  # "le dossier Viamedis" mid-sentence points nowhere else
+            end = _SENTENCE_END.search(self.text, hit.end)
+            spans.append((hit.start, end.start() if end else len(self.text)))
         return spans
-
-    def _punct_end(self, pos: int) -> int:
-        starts = [start for start, _ in self._punct]
-        index = bisect_right(starts, pos - 1)
-        return starts[index] if index < len(starts) else len(self.text)
 
     def in_reference(self, start: int) -> bool:
         return any(a <= start < b for a, b in self.references)
@@ -548,7 +712,6 @@ class _Doc:
     def counts(self, start: int) -> bool:
         """A trigger at ``start`` is this item's news: not negated, not a back-reference."""
         return not self.negated(start) and not self.in_reference(start)
-
 
 
 # --- the classifier --------------------------------------------------------------------------
@@ -575,13 +738,11 @@ class Classifier:
         payers: tuple[str, ...] = ()
         if kinds or status or actions:
             payers = self._payers(doc)
-        organisations = _unique(
-            m.slug for m in self.rules.organisations.find(doc.text, doc.cased)
-        )
+        named = {mention.slug for mention in self.rules.organisations.find(doc)}
         return Classification(
             payers=payers,
             kinds=kinds,
-            organisations=tuple(s for s in self.taxonomy.organisations if s in organisations),
+            organisations=tuple(s for s in self.taxonomy.organisations if s in named),
             actions=actions,
             contacts=contacts(f"{title}\n{text}"),
             status=status,
@@ -589,39 +750,36 @@ class Classifier:
 
     # -- kinds and status
 
-    def _kinds(self, doc: _Doc) -> tuple[tuple[str, ...], list[int]]:
-        """Kinds present, and where an ongoing-failure word (outage...) is current news."""
-        kinds: list[str] = []
-        ongoing: list[int] = []
-        for slug, pattern, is_ongoing in self.rules.kinds:
-            for match in pattern.finditer(doc.text):
-                if not doc.counts(match.start()):
-                    continue
-                if slug not in kinds:
-                    kinds.append(slug)
-                if not is_ongoing:
-                    break
-                if not doc.prefix_has(self.rules.recap, match.start()):
-                    ongoing.append(match.start())
-                    break
-        return tuple(kinds), ongoing
+    def _kinds(self, doc: _Doc) -> tuple[tuple[str, ...], bool]:
+        """Kinds present, and whether an ongoing-failure word (outage...) is current news."""
+        rules = self.rules
+        present: set[int] = set()
+        ongoing = False
+        for hit in doc.find(rules.kinds):
+            is_ongoing = rules.kind_ongoing[hit.tag]
+            if hit.tag in present and (ongoing or not is_ongoing):
+                continue
+            if not doc.counts(hit.start):
+                continue
+            present.add(hit.tag)
+            if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
+                ongoing = True
+        return tuple(rules.kind_slugs[i] for i in sorted(present)), ongoing
 
-    def _status(self, doc: _Doc, ongoing: list[int]) -> StatusSignal | None:
+    def _status(self, doc: _Doc, ongoing: bool) -> StatusSignal | None:
         """failure (explicitly new or persisting) > resolved > failure (plain, current)."""
         rules = self.rules
+        if any(doc.counts(hit.start) for hit in doc.find(rules.failure)):
+            return "failure"
         resolved = False
-        for match in rules.failure.finditer(doc.text):
-            if doc.counts(match.start()):
-                return "failure"
-        for match in rules.resolved.finditer(doc.text):
-            start = match.start()
-            if doc.in_reference(start) or doc.prefix_has(rules.recap, start):
+        for hit in doc.find(rules.resolved):
+            if doc.in_reference(hit.start) or doc.prefix_has(rules.recap, hit.start):
                 continue
-            if doc.negated(start):
+            if doc.negated(hit.start):
                 return "failure"  # "n'est toujours pas rétabli"
-            if doc.prefix_has(rules.pending_before, start):
+            if doc.prefix_has(rules.pending_before, hit.start):
                 continue
-            if rules.pending_after.match(doc.text, match.end()):
+            if rules.pending_after.match(doc.text, hit.end):
                 continue
             resolved = True
         if resolved:
@@ -631,18 +789,23 @@ class Classifier:
     # -- payers
 
     def _payers(self, doc: _Doc) -> tuple[str, ...]:
-        mentions = self.rules.payers.find(doc.text, doc.cased)
+        mentions = self.rules.payers.find(doc)
         if not mentions:
             return ()
         unaffected = self._unaffected(doc, mentions)
+        earlier = self._earlier_story(doc, mentions)
         hit_title: set[str] = set()
         hit_body: set[str] = set()
         dropped: set[str] = set()
         for index, mention in enumerate(mentions):
+            in_title = doc.in_title(mention.start)
             if index in unaffected:
                 dropped.add(mention.slug)
-            elif not doc.in_reference(mention.start):
-                (hit_title if doc.in_title(mention.start) else hit_body).add(mention.slug)
+            elif index in earlier or doc.in_reference(mention.start):
+                if in_title:  # the title says the story is about someone else
+                    dropped.add(mention.slug)
+            else:
+                (hit_title if in_title else hit_body).add(mention.slug)
         hits = hit_title | (hit_body - dropped)
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
 
@@ -650,31 +813,35 @@ class Classifier:
         """Indexes of mentions said to be unaffected."""
         rules = self.rules
         found: set[int] = set()
-        for predicate in rules.not_affected_after.finditer(doc.text):
-            begin = doc.subject_start(predicate.start())
+        for predicate in doc.find(rules.not_affected_after):
+            begin = doc.subject.before(predicate.start)
             for index, mention in enumerate(mentions):
-                if mention.start < begin or mention.end > predicate.start():
+                if mention.start < begin or mention.end > predicate.start:
                     continue
-                between = doc.text[mention.end : predicate.start()]
-                if rules.any_kind.search(between):
+                if rules.any_kind.search(doc.text, mention.end, predicate.start):
                     continue  # "Viamedis est en panne, Actil n'est pas touché"
                 if rules.contrast.search(doc.text, begin, mention.start):
                     continue  # "contrairement à Viamedis, Actil n'est pas touché"
                 found.add(index)
-        for marker in rules.not_affected_before.finditer(doc.text):
-            found.update(_enumeration(doc.text, marker.end(), mentions))
+        for marker in doc.find(rules.not_affected_before):
+            found.update(_enumeration(doc.text, marker.end, mentions))
+        return found
+
+    def _earlier_story(self, doc: _Doc, mentions: list[_Mention]) -> set[int]:
+        """Indexes of mentions named as an earlier story ("une semaine après Viamedis")."""
+        found: set[int] = set()
+        for marker in doc.find(self.rules.payer_references):
+            found.update(_enumeration(doc.text, marker.end, mentions))
         return found
 
     # -- actions
 
     def _actions(self, doc: _Doc) -> tuple[str, ...]:
-        seen: dict[str, int] = {}
-        for match in self.rules.actions.finditer(doc.text):
-            phrase = self.rules.action_phrases[int((match.lastgroup or "a0")[1:])]
-            if phrase not in seen and doc.counts(match.start()):
-                seen[phrase] = match.start()
-        ordered = sorted(seen, key=seen.__getitem__)
-        return tuple(ordered[:MAX_ACTIONS])
+        chosen: list[int] = []
+        for hit in doc.find(self.rules.actions):
+            if hit.tag not in chosen and doc.counts(hit.start):
+                chosen.append(hit.tag)
+        return tuple(self.rules.action_phrases[i] for i in chosen[:MAX_ACTIONS])
 
 
 def _enumeration(text: str, pos: int, mentions: Sequence[_Mention]) -> Iterator[int]:
@@ -709,10 +876,8 @@ def normalise_phone(digits: str) -> str:
 
 def contacts(text: str) -> tuple[str, ...]:
     """French phone numbers (normalised) and e-mail addresses (lower case), in order."""
-    found: list[tuple[int, str]] = []
-    for match in _PHONE.finditer(text):
-        found.append((match.start(), normalise_phone("0" + match.group(1))))
-    for match in _EMAIL.finditer(text):
-        found.append((match.start(), match.group(0).lower()))
+    found = [(m.start(), normalise_phone("0" + m.group(1))) for m in _PHONE.finditer(text)]
+    if "@" in text:
+        found += [(m.start(), m.group(0).lower()) for m in _EMAIL.finditer(text)]
     found.sort()
     return _unique(value for _, value in found)
