@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -168,22 +169,43 @@ NEWS_TITLES = (
     "{Topic} : un premier bilan encourageant à {town}",
     "À {town}, une officine mise sur {topic}",
 )
+# Square brackets hold alternatives, one drawn per use: real articles rarely repeat a whole
+# sentence, and a corpus that did would exercise near-duplicate matching unrealistically.
 NEWS_SENTENCES = (
-    "Selon les chiffres publiés cette semaine, {n} % des officines interrogées disent avoir "
-    "été concernées par {problem}.",
-    "{Role} estime que {topic} demande du temps et une rémunération à la hauteur.",
-    "Le texte doit encore être examiné par les partenaires conventionnels avant la fin de l'année.",
-    "En {region}, plusieurs groupements ont déjà adapté leurs plannings.",
-    "Les pharmaciens interrogés saluent une mesure attendue mais regrettent un calendrier serré.",
-    "La mise en œuvre passera par une mise à jour des logiciels de gestion d'officine.",
-    "Une foire aux questions sera mise en ligne pour accompagner les équipes.",
-    "Le nombre d'actes réalisés a progressé de {n} % en un an à {town}.",
-    "Les représentants de la profession demandent des règles plus lisibles.",
-    "Une réunion de suivi est prévue le mois prochain avec les autorités de santé.",
+    "[Selon|D'après|À en croire] les chiffres [publiés|dévoilés|communiqués] [cette semaine|"
+    "ce {weekday}|mi-{month}], {n} % des [officines|pharmacies|titulaires] [interrogées|"
+    "sondées|consultées] disent avoir été [concernées|touchées|gênées] par {problem}.",
+    "{Role} [estime|juge|rappelle|souligne] que {topic} [demande|exige|réclame] du temps et "
+    "[une rémunération à la hauteur|des moyens adaptés|un vrai soutien des pouvoirs publics].",
+    "Le texte doit encore [être examiné par|passer devant|recevoir l'aval] des partenaires "
+    "conventionnels [avant la fin de l'année|d'ici {month}|avant l'été|dans les semaines à venir].",
+    "En {region}, [plusieurs|une dizaine de|{n}] groupements ont déjà [adapté|revu|réorganisé] "
+    "leurs [plannings|horaires d'ouverture|équipes du samedi].",
+    "Les [pharmaciens|confrères|adjoints] [interrogés|rencontrés à {town}|que nous avons joints] "
+    "saluent une mesure [attendue|utile|de bon sens] mais regrettent un calendrier [serré|"
+    "flou|trop court].",
+    "La mise en œuvre passera par une mise à jour des logiciels [de gestion d'officine|"
+    "métier|de facturation] [prévue en {month}|attendue d'ici {months} mois|déjà annoncée].",
+    "Une foire aux questions sera mise en ligne [pour accompagner les équipes|dès {weekday}|"
+    "sur le site du syndicat] [de {region}|à l'échelle nationale|avec des exemples concrets].",
+    "Le nombre d'actes [réalisés|facturés|déclarés] a [progressé|bondi|augmenté] de {n} % "
+    "[en un an|depuis {month}|sur le dernier trimestre] à {town}.",
+    "Les représentants de la profession [demandent|réclament|attendent] des règles plus "
+    "[lisibles|simples|stables] [et une concertation|avant toute généralisation|dès {month}].",
+    "Une réunion de suivi est prévue [le mois prochain|le {day} {month}|à la rentrée] avec "
+    "[les autorités de santé|l'agence régionale de santé de {region}|le ministère].",
     "Pour les patients, rien ne change au comptoir.",
-    "Le dispositif sera évalué au bout de {months} mois d'expérimentation.",
-    "Les étudiants en pharmacie de {town} ont été associés à la démarche.",
-    "La question de {problem} reste entière pour les plus petites structures.",
+    "Le dispositif sera [évalué|réexaminé|comparé à d'autres régions] au bout de {months} mois "
+    "[d'expérimentation|de pratique|de recul] [à {town}|en {region}|dans {n} départements].",
+    "Les étudiants en pharmacie de {town} [ont été associés à|participent à|suivent de près] "
+    "[la démarche|l'expérimentation|ces travaux] [depuis {month}|avec leurs enseignants|"
+    "pour la {n}e année].",
+    "La question de {problem} reste [entière|sans réponse|posée] pour les [plus petites "
+    "structures|officines isolées|pharmacies de quartier] de {region}.",
+    "[Interrogé|Sollicité|Contacté] par nos soins, {first} {last} [reconnaît|admet|note] que "
+    "[le sujet divise|les avis restent partagés|la profession avance en ordre dispersé] à {town}.",
+    "[Les chiffres|Les premiers retours|Les remontées du terrain] [montrent|suggèrent|indiquent] "
+    "[une adhésion|un intérêt|une attente] [réelle|croissante|forte] de la patientèle de {town}.",
 )
 LEDES = (
     "À {town}, {first} {last}, titulaire depuis {years} ans, a accepté de nous recevoir "
@@ -233,6 +255,7 @@ ADVISORY_COMMON = (
     "Selon {first} {last}, pharmacien à {town}, une quinzaine de dossiers sont en attente.",
 )
 
+_CHOICES = re.compile(r"\[([^\[\]]*)\]")
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "septembre")
 
@@ -340,9 +363,14 @@ class Writer:
             "c": f"{rng.randrange(10, 99)}",
         }
 
+    def _say(self, template: str, slots: dict[str, object]) -> str:
+        """Draw one of each [a|b|c] alternative, then fill the {slots}."""
+        chosen = _CHOICES.sub(lambda m: self.rng.choice(m.group(1).split("|")), template)
+        return chosen.format(**slots)
+
     def _paragraphs(self, sentences: list[str], slots: dict[str, object]) -> tuple[str, ...]:
         """Two or three paragraphs; the first one is the story's own lede, unlike any other."""
-        lede = self.rng.choice(LEDES).format(**slots)
+        lede = self._say(self.rng.choice(LEDES), slots)
         cut = self.rng.randrange(2, max(3, len(sentences)))
         parts = [lede + " " + " ".join(sentences[:cut]), " ".join(sentences[cut:])]
         return tuple(p for p in parts if p)
@@ -351,8 +379,8 @@ class Writer:
         slots = self._slots()
         picked = self.rng.sample(NEWS_SENTENCES, self.rng.randrange(5, 9))
         # Each sentence draws its own slots so that two stories rarely share whole sentences.
-        sentences = [s.format(**{**self._slots(), "n": slots["n"]}) for s in picked]
-        title = self.rng.choice(NEWS_TITLES).format(**slots)
+        sentences = [self._say(s, {**self._slots(), "n": slots["n"]}) for s in picked]
+        title = self._say(self.rng.choice(NEWS_TITLES), slots)
         return Story(self._slug(), title, self._paragraphs(sentences, slots), date)
 
     def _advisory(self, date: datetime) -> Story:
@@ -361,8 +389,8 @@ class Writer:
         own = list(ADVISORY_SENTENCES[episode.kind])
         common = self.rng.sample(ADVISORY_COMMON, self.rng.randrange(2, 5))
         news = self.rng.sample(NEWS_SENTENCES, 2)
-        sentences = [s.format(**slots) for s in own + common + news]
-        title = self.rng.choice(ADVISORY_TITLES[episode.kind]).format(**slots)
+        sentences = [self._say(s, slots) for s in own + common + news]
+        title = self._say(self.rng.choice(ADVISORY_TITLES[episode.kind]), slots)
         return Story(
             self._slug(),
             title,
