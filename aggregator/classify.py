@@ -211,7 +211,7 @@ def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
         )
     org_slugs = {o.slug for o in base.organisation_entries}
     payers = _merge(
-        base.payer_entries, overrides.get("payers"), "taxonomy.payers", org_slugs, "organisation"
+        base.payer_entries, overrides.get("payers"), "taxonomy.payers", org_slugs, "an organisation"
     )
     payer_slugs = {p.slug for p in payers}
     organisations = _merge(
@@ -219,7 +219,7 @@ def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
         overrides.get("organisations"),
         "taxonomy.organisations",
         payer_slugs,
-        "payer",
+        "a payer",
     )
     return replace(base, payer_entries=payers, organisation_entries=organisations)
 
@@ -294,7 +294,7 @@ def _entry(
     if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise ValueError(f"{here}: 'slug' must match [a-z0-9-]+")
     if slug in reserved:
-        raise ValueError(f"{here}: slug '{slug}' is already an {other}; choose another slug")
+        raise ValueError(f"{here}: slug '{slug}' is already {other}; choose another slug")
     name = spec.get("name")
     if name is not None and (not isinstance(name, str) or not _has_word(name)):
         raise ValueError(f"{here}: 'name' must be a non-empty string")
@@ -354,7 +354,7 @@ _EMAIL = re.compile(
 # right after keeps numbers out of longer digit runs and words.
 _INTL = r"\s?33[\s.\-]?(?:\(0\)[\s.\-]?)?"
 _PHONE = re.compile(
-    rf"[+0](?<![\w+][+0])(?:(?<=\+){_INTL}|(?<=0)0{_INTL}|(?<=0)(?=[1-9]))"
+    rf"[+0](?<![\w+][+0])(?:(?<=\+){_INTL}|(?<=0)0{_INTL}|(?<=0)[\s.\-]?(?=[1-9]))"
     r"([1-9](?:[\s.\-]?\d){8})(?![\s.\-]?\d)(?!\w)"
 )
 

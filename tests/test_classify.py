@@ -1,0 +1,826 @@
+"""Classification: payers, incident kinds, organisations, actions, contacts, status.
+
+Every French sentence here was written for these tests; none is taken from a real article.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from aggregator.classify import (
+    Classifier,
+    Taxonomy,
+    contacts,
+    fold,
+    load_taxonomy,
+    normalise_phone,
+)
+
+CLASSIFIER = Classifier()
+
+
+def classify(title: str, text: str = "") -> tuple[str, ...]:
+    return CLASSIFIER.classify(title, text).payers
+
+
+# --- payers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Viamedis", "viamedis"),
+        ("VIAMÉDIS", "viamedis"),
+        ("viamédis", "viamedis"),
+        ("viamedis.net", "viamedis"),
+        ("viamedis.fr", "viamedis"),
+        ("Oxantis", "viamedis"),
+        ("Almerys", "almerys"),
+        ("ALMÉRYS", "almerys"),
+        ("be-almerys", "almerys"),
+        ("Cetip", "cetip"),
+        ("iSanté", "isante"),
+        ("i-Santé", "isante"),
+        ("ISANTE", "isante"),
+        ("SP Santé", "sp-sante"),
+        ("SPsanté", "sp-sante"),
+        ("SP-Santé", "sp-sante"),
+        ("sp sante", "sp-sante"),
+        ("Actil", "actil"),
+        ("Kalixia", "kalixia"),
+        ("KALIXIA", "kalixia"),
+        ("Itelis", "itelis"),
+        ("Santéclair", "santeclair"),
+        ("SANTECLAIR", "santeclair"),
+        ("Carte Blanche Partenaires", "carte-blanche"),
+        ("Carte Blanche", "carte-blanche"),
+        ("Sévéane", "seveane"),
+        ("Seveane", "seveane"),
+        ("Assurance Maladie", "assurance-maladie"),
+        ("l'assurance maladie", "assurance-maladie"),
+        ("CPAM", "assurance-maladie"),
+        ("CNAM", "assurance-maladie"),
+        ("ameli", "assurance-maladie"),
+        ("amelipro", "assurance-maladie"),
+        ("ameli pro", "assurance-maladie"),
+        ("MSA", "msa"),
+        ("Mutualité sociale agricole", "msa"),
+    ],
+)
+def test_every_payer_alias_is_found_whatever_accents_and_case(name: str, slug: str) -> None:
+    assert classify(f"Le portail de {name} est en panne depuis ce matin") == (slug,)
+
+
+def test_payer_named_in_the_body_only_is_found() -> None:
+    text = "Les officines signalent que le service de droits de Kalixia est indisponible."
+    assert classify("Tiers payant : nouvelle journée difficile", text) == ("kalixia",)
+
+
+def test_payers_come_in_taxonomy_order() -> None:
+    title = "Intrusion chez la MSA, Almerys et Viamedis"
+    assert classify(title) == ("viamedis", "almerys", "msa")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "La MSAP de Guéret est en panne",  # MSA inside MSAP
+        "Panne du réseau emsa de la région",  # msa inside emsa
+        "Actilis annonce une panne de son logiciel",  # Actil inside Actilis
+        "Panne : la CPAMX du fichier de test",  # CPAM inside CPAMX
+        "Panne : comment améliorer la gestion des ruptures",  # ameli inside améliorer
+        "Panne de serveur : le ministre donne carte blanche aux agences",  # the idiom
+        "Un cyberalmerysme inventé tombe en panne",  # a payer inside a longer word
+    ],
+)
+def test_payer_names_match_whole_words_only(title: str) -> None:
+    assert classify(title) == ()
+
+
+# --- kinds -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Viamedis victime d'une cyberattaque.", "cyberattack"),
+        ("Deux cyberattaques en une semaine chez les opérateurs.", "cyberattack"),
+        ("Une cyber-attaque vise l'opérateur.", "cyberattack"),
+        ("L'opérateur a subi une attaque informatique lundi.", "cyberattack"),
+        ("Le portail a été piraté dimanche soir.", "cyberattack"),
+        ("La plateforme a été piratée dimanche soir.", "cyberattack"),
+        ("Les comptes ont été piratés.", "cyberattack"),
+        ("Le piratage a touché le portail des officines.", "cyberattack"),
+        ("Une intrusion a été détectée dans le système.", "cyberattack"),
+        ("Des pirates se sont introduits dans le réseau.", "cyberattack"),
+        ("Un rançongiciel chiffre les serveurs.", "cyberattack"),
+        ("Un ransomware bloque la plateforme.", "cyberattack"),
+        ("Plusieurs comptes professionnels compromis ont servi à l'attaque.", "cyberattack"),
+        ("Une usurpation d'identité d'un pharmacien a permis l'accès.", "cyberattack"),
+        ("Une fuite de données touche des millions d'assurés.", "data-breach"),
+        ("Les fuites de données se multiplient.", "data-breach"),
+        ("Des informations ont fuité sur un forum.", "data-breach"),
+        ("Un vol de données a été constaté.", "data-breach"),
+        ("Une violation de données a été notifiée.", "data-breach"),
+        ("Des données d'assurés ont été exposées.", "data-breach"),
+        ("Les données de santé ont été dérobées.", "data-breach"),
+        ("L'exfiltration a duré plusieurs jours.", "data-breach"),
+        ("L'opérateur a notifié la CNIL de l'incident.", "data-breach"),
+        ("Le portail est hors service.", "outage"),
+        ("Le portail est en panne.", "outage"),
+        ("Les pannes se succèdent sur le portail.", "outage"),
+        ("Le site est inaccessible ce matin.", "outage"),
+        ("Les services sont inaccessibles.", "outage"),
+        ("Le service est indisponible.", "outage"),
+        ("Les portails sont indisponibles depuis lundi.", "outage"),
+        ("Un bug empêche la lecture des droits.", "outage"),
+        ("Un dysfonctionnement bloque la facturation.", "outage"),
+        ("Des dysfonctionnements sont signalés.", "outage"),
+        ("Une interruption de service est en cours.", "outage"),
+        ("La vérification des droits fonctionne en mode dégradé.", "outage"),
+        ("Le portail ne fonctionne plus depuis hier.", "outage"),
+        ("Les officines signalent des retards de paiement.", "payment-disruption"),
+        ("Les paiements sont suspendus jusqu'à nouvel ordre.", "payment-disruption"),
+        ("Les virements sont bloqués depuis le 3 du mois.", "payment-disruption"),
+        ("L'opérateur annonce l'arrêt des paiements.", "payment-disruption"),
+        ("Les impayés s'accumulent dans les officines.", "payment-disruption"),
+        ("Les rejets de factures se multiplient.", "payment-disruption"),
+        ("Des factures refusées sans motif.", "payment-disruption"),
+        ("Le syndicat appelle à suspendre le tiers payant.", "tiers-payant-suspension"),
+        ("Les pharmaciens suspendent le tiers payant.", "tiers-payant-suspension"),
+        ("Suspension du tiers payant dès lundi.", "tiers-payant-suspension"),
+        ("Il conseille de ne plus pratiquer le tiers payant.", "tiers-payant-suspension"),
+        ("Les patients devront faire l'avance de frais.", "tiers-payant-suspension"),
+        ("Attention à une campagne d'hameçonnage.", "phishing"),
+        ("Une tentative de phishing vise les officines.", "phishing"),
+        ("De faux courriels circulent au nom de l'opérateur.", "phishing"),
+        ("Des SMS frauduleux demandent des identifiants.", "phishing"),
+        ("Une escroquerie au faux fournisseur est signalée.", "phishing"),
+        ("Les escrocs se font passer pour un conseiller.", "phishing"),
+        ("Les commandes passées au grossiste-répartiteur sont perturbées.", "supply-disruption"),
+        ("Les livraisons de la CERP sont retardées.", "supply-disruption"),
+        ("Livraisons perturbées dans tout l'Ouest.", "supply-disruption"),
+        ("Une rupture d'approvisionnement touche l'amoxicilline.", "supply-disruption"),
+    ],
+)
+def test_each_kind_and_its_inflections(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Aucune fuite de données n'a été constatée.", "data-breach"),
+        ("L'opérateur assure qu'il n'y a pas de fuite de données.", "data-breach"),
+        ("Pas de fuite à ce stade selon l'opérateur.", "data-breach"),
+        ("Le service a redémarré sans fuite de données.", "data-breach"),
+        ("Les données n'ont pas été dérobées.", "data-breach"),
+        ("L'opérateur dément toute fuite.", "data-breach"),
+        ("Le portail n'a pas été piraté.", "cyberattack"),
+        ("Il ne s'agit pas d'une cyberattaque.", "cyberattack"),
+        ("Ni piratage ni intrusion n'ont été relevés.", "cyberattack"),
+        ("La facturation n'est pas interrompue.", "outage"),
+        ("Aucune panne n'est signalée ce matin.", "outage"),
+        ("Il n'y a eu aucun retard de paiement.", "payment-disruption"),
+        ("Le tiers payant ne sera pas suspendu.", "tiers-payant-suspension"),
+    ],
+)
+def test_negated_trigger_is_not_a_kind(sentence: str, kind: str) -> None:
+    assert kind not in CLASSIFIER.classify("", sentence).kinds
+
+
+def test_aucun_impact_sur_les_paiements_is_no_payment_disruption() -> None:
+    result = CLASSIFIER.classify("", "La panne n'a aucun impact sur les paiements.")
+    assert result.kinds == ("outage",)
+
+
+def test_negation_does_not_cross_sentences() -> None:
+    text = "Hier, aucune panne. Ce matin, le portail est en panne."
+    assert "outage" in CLASSIFIER.classify("", text).kinds
+
+
+def test_negation_does_not_cross_clauses() -> None:
+    text = "Il n'y a pas de panne chez Actil, mais le portail de Viamedis a été piraté."
+    assert "cyberattack" in CLASSIFIER.classify("", text).kinds
+
+
+def test_negation_before_a_scope_breaker_leaves_the_event() -> None:
+    text = "Actil n'a pas été touché par la cyberattaque de la semaine."
+    assert "cyberattack" in CLASSIFIER.classify("", text).kinds
+
+
+def test_idiomatic_sans_is_no_negation() -> None:
+    text = "Changez sans attendre vos identifiants : la cyberattaque est confirmée."
+    assert "cyberattack" in CLASSIFIER.classify("", text).kinds
+
+
+def test_plus_de_is_no_negation() -> None:
+    text = "Plus de deux millions de données exposées selon l'opérateur."
+    assert "data-breach" in CLASSIFIER.classify("", text).kinds
+
+
+# --- payers named as not hit ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "payers"),
+    [
+        (
+            "Cyberattaque chez Viamedis",
+            "Le portail est indisponible. SP Santé et Actil ne sont pas touchés.",
+            ("viamedis",),
+        ),
+        (
+            "Intrusion chez un opérateur",
+            "Viamedis est en panne depuis lundi. Almerys n'est pas concerné.",
+            ("viamedis",),
+        ),
+        (
+            "Panne des droits",
+            "Tous les opérateurs sont en panne, hors Kalixia et Itelis.",
+            (),
+        ),
+        (
+            "Retards de paiement chez Viamedis",
+            "Les autres opérateurs (Almerys, iSanté) fonctionnent normalement.",
+            ("viamedis",),
+        ),
+        (
+            "Almerys piraté",
+            "Sévéane, Itelis et Santéclair indiquent ne pas être touchés par l'attaque.",
+            ("almerys",),
+        ),
+        (
+            "Piratage confirmé",
+            "Viamedis, qui gère des millions d'assurés, n'a pas été piraté selon son directeur. "
+            "L'intrusion concerne Almerys.",
+            ("almerys",),
+        ),
+        (
+            "Cyberattaque en cours",
+            "Si Viamedis a été piraté, Almerys n'est pas concerné.",
+            ("viamedis",),
+        ),
+        (
+            "Cyberattaque en cours",
+            "Contrairement à Viamedis, Almerys n'a pas été touché.",
+            ("viamedis",),
+        ),
+        (
+            "Nouvelle intrusion",
+            "Les complémentaires gérées par Kalixia restent opérationnelles.",
+            (),
+        ),
+    ],
+)
+def test_payer_said_to_be_unaffected_is_not_hit(
+    title: str, text: str, payers: tuple[str, ...]
+) -> None:
+    assert classify(title, text) == payers
+
+
+def test_title_naming_a_payer_as_hit_wins_over_the_body() -> None:
+    text = "Depuis ce matin, Kalixia fonctionne normalement, mais les retards restent."
+    assert classify("Kalixia : retards de paiement", text) == ("kalixia",)
+
+
+def test_visiodroits_is_no_payer_but_an_organisation() -> None:
+    result = CLASSIFIER.classify(
+        "Visiodroits indisponible", "La consultation des droits via Visiodroits est en panne."
+    )
+    assert result.payers == ()
+    assert result.organisations == ("visiodroits",)
+    assert result.kinds == ("outage",)
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Résopharma", "resopharma"),
+        ("AGETIP", "agetip"),
+        ("SESAM-Vitale", "sesam-vitale"),
+        ("Sesam Vitale", "sesam-vitale"),
+        ("Pro Santé Connect", "pro-sante-connect"),
+        ("la CERP", "cerp"),
+        ("OCP", "ocp"),
+        ("la CNIL", "cnil"),
+        ("l'ANSSI", "anssi"),
+        ("l'ANSM", "ansm"),
+        ("l'USPO", "uspo"),
+        ("la FSPF", "fspf"),
+        ("l'Ordre des pharmaciens", "ordre"),
+        ("Cybermalveillance.gouv.fr", "cybermalveillance"),
+    ],
+)
+def test_organisations_are_recognised_and_never_payers(name: str, slug: str) -> None:
+    result = CLASSIFIER.classify("Panne générale", f"Selon {name}, le service est en panne.")
+    assert slug in result.organisations
+    assert result.payers == ()
+
+
+def test_case_kept_organisation_alias_ignores_the_common_word() -> None:
+    text = "Depuis dix ans, les ans passent et le portail reste en panne."
+    assert "ans" not in CLASSIFIER.classify("", text).organisations
+    upper = CLASSIFIER.classify("", "L'ANS publie une alerte sur la panne.")
+    assert "ans" in upper.organisations
+
+
+# --- back-references ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "payers"),
+    [
+        (
+            "Almerys victime d'une intrusion",
+            "Comme lors de la cyberattaque de Viamedis en 2024, les pharmaciens doivent changer "
+            "leurs mots de passe.",
+            ("almerys",),
+        ),
+        (
+            "Intrusion chez un opérateur",
+            "Une semaine après Viamedis, c'est au tour d'Almerys de signaler une intrusion.",
+            ("almerys",),
+        ),
+        (
+            "Après Kalixia, les opérateurs renforcent leurs contrôles",
+            "Les paiements de Kalixia ont été rétablis la semaine dernière.",
+            (),
+        ),
+        (
+            "Piratage chez Itelis",
+            "L'attaque, rappelant celle de Viamedis, vise les comptes des officines. "
+            "À lire aussi : Almerys, Kalixia et SP Santé renforcent leurs contrôles.",
+            ("itelis",),
+        ),
+    ],
+)
+def test_payer_named_as_an_earlier_story_is_not_hit(
+    title: str, text: str, payers: tuple[str, ...]
+) -> None:
+    assert classify(title, text) == payers
+
+
+def test_kind_inside_a_back_reference_is_not_this_items_kind() -> None:
+    text = "Les virements sont en retard, comme lors de la cyberattaque de l'an passé."
+    assert CLASSIFIER.classify("Kalixia", text).kinds == ("payment-disruption",)
+
+
+# --- status -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le service est rétabli depuis ce matin.",
+        "La vérification des droits a été rétablie.",
+        "Les portails ont été rétablis vendredi.",
+        "Les accès sont rétablies pour toutes les officines.",
+        "Retour à la normale chez l'opérateur.",
+        "Le portail a été remis en service dans la nuit.",
+        "Les portails sont de nouveau accessibles.",
+        "Le service est de nouveau disponible.",
+        "La plateforme est à nouveau opérationnelle.",
+        "L'opérateur annonce la reprise des paiements.",
+        "Le rattrapage des paiements a commencé mardi.",
+        "Le portail fonctionne à nouveau.",
+        "Après onze jours d'interruption, les portails rouvrent.",
+        "Grève levée : les livraisons reprennent.",
+    ],
+)
+def test_resolution_wording_gives_resolved(sentence: str) -> None:
+    assert CLASSIFIER.classify("Viamedis", sentence).status == "resolved"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le portail est en panne depuis 15 heures.",
+        "Les virements sont bloqués depuis lundi.",
+        "Nouvelle panne du portail ce matin.",
+        "Les portails sont de nouveau inaccessibles.",
+        "Le service reste indisponible ce mardi.",
+        "Le service n'est toujours pas rétabli.",
+        "La vérification des droits n'a pas été rétablie.",
+        "Les livraisons restent perturbées dans l'Ouest.",
+        "Après le rétablissement de lundi, les portails sont à nouveau hors service.",
+    ],
+)
+def test_failure_wording_gives_failure(sentence: str) -> None:
+    assert CLASSIFIER.classify("Viamedis", sentence).status == "failure"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le service devrait être rétabli d'ici vendredi.",
+        "Les syndicats réclament le rétablissement rapide des portails.",
+        "En attendant le retour à la normale, gardez les attestations.",
+        "Le rétablissement est attendu pour lundi.",
+    ],
+)
+def test_awaited_resolution_is_no_resolution(sentence: str) -> None:
+    assert CLASSIFIER.classify("Viamedis", sentence).status != "resolved"
+
+
+def test_resolution_wins_over_a_recap_of_the_failure() -> None:
+    text = (
+        "Les portails sont de nouveau accessibles depuis ce matin. Ils avaient été coupés "
+        "le 3 novembre après une intrusion et le service était indisponible."
+    )
+    assert CLASSIFIER.classify("Viamedis : retour des portails", text).status == "resolved"
+
+
+def test_recap_of_a_past_failure_alone_says_nothing() -> None:
+    text = "L'opérateur, dont le portail avait été en panne l'an dernier, recrute."
+    assert CLASSIFIER.classify("Viamedis recrute", text).status is None
+
+
+def test_naming_an_attack_is_not_a_failure_report() -> None:
+    text = "La CNIL ouvre une enquête sur la cyberattaque subie par l'opérateur."
+    result = CLASSIFIER.classify("Viamedis : enquête de la CNIL", text)
+    assert result.kinds == ("cyberattack",)
+    assert result.status is None
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "0805 62 00 10",
+        "08 05 62 00 10",
+        "0805620010",
+        "08.05.62.00.10",
+        "08-05-62-00-10",
+        "+33 805 62 00 10",
+        "+33 (0)8 05 62 00 10",
+        "+338 05 62 00 10",
+        "0033 8 05 62 00 10",
+        "0805\u00a062\u00a000\u00a010",
+        "0 805 62 00 10",
+    ],
+)
+def test_phone_numbers_in_any_spacing_are_normalised(written: str) -> None:
+    text = f"Une ligne gratuite est ouverte au {written}, du lundi au vendredi."
+    assert CLASSIFIER.classify("Numéro vert", text).contacts == ("0805 62 00 10",)
+
+
+def test_numero_vert_keeps_its_number() -> None:
+    text = "Numéro vert : 0800 12 34 56 (appel gratuit)."
+    assert contacts(text) == ("0800 12 34 56",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Standard : 01 23 45 67 89.", ("01 23 45 67 89",)),
+        ("Portable : 06.12.34.56.78", ("06 12 34 56 78",)),
+        ("Écrire à Support-Officines@Exemple.fr.", ("support-officines@exemple.fr",)),
+        ("Contact : a.b+pharma@mail.exemple.org ou 0805 62 00 10", None),
+        ("Le 12/11/2025 à 15:00, lot 2025110315 rejeté.", ()),
+        ("SIRET 12345678901234 ; commande 0123456789012.", ()),
+        ("Plus de 33 000 000 d'assurés concernés.", ()),
+        ("Courriel invalide : @exemple.fr ou nom@", ()),
+    ],
+)
+def test_contacts_are_phones_and_emails_only(
+    text: str, expected: tuple[str, ...] | None
+) -> None:
+    if expected is None:
+        expected = ("a.b+pharma@mail.exemple.org", "0805 62 00 10")
+    assert contacts(text) == expected
+
+
+def test_contacts_are_deduplicated_in_order_of_appearance() -> None:
+    text = "Appelez le 08 05 62 00 10 ou écrivez à aide@exemple.fr ; rappel : 0805620010."
+    assert contacts(text) == ("0805 62 00 10", "aide@exemple.fr")
+
+
+def test_normalise_phone_groups_other_numbers_by_two() -> None:
+    assert normalise_phone("0987654321") == "09 87 65 43 21"
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+PASSWORDS = "Changer les mots de passe (messagerie et comptes liés)"
+BANK = "Prévenir sa banque"
+PAPER = "Demander l'attestation ou la carte de complémentaire papier"
+SUSPEND = "Suspendre le tiers payant"
+KEEP = "Maintenir le tiers payant"
+STATEMENTS = "Vérifier les relevés et retours de paiement"
+IGNORE = "Ne pas répondre aux courriels ni aux appels demandant des données"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        ("Changez le mot de passe de la messagerie liée au compte.", PASSWORDS),
+        ("Il faut modifier sans attendre vos mots de passe.", PASSWORDS),
+        ("Les mots de passe réutilisés doivent être changés.", PASSWORDS),
+        ("Prévenez votre banque de toute opération inhabituelle.", BANK),
+        ("Pensez à alerter votre banquier.", BANK),
+        ("Demandez au patient son attestation papier.", PAPER),
+        ("Réclamez la carte de mutuelle au comptoir.", PAPER),
+        ("Le syndicat appelle à suspendre le tiers payant lundi.", SUSPEND),
+        ("Il recommandera de ne plus pratiquer le tiers payant.", SUSPEND),
+        ("Le syndicat invite à maintenir le tiers payant.", KEEP),
+        ("Les officines peuvent continuer à pratiquer le tiers payant.", KEEP),
+        ("Vérifiez vos relevés de paiement lot par lot.", STATEMENTS),
+        ("Surveillez les retours NOEMIE cette semaine.", STATEMENTS),
+        ("Ne répondez jamais aux courriels qui demandent vos identifiants.", IGNORE),
+        ("Ne jamais communiquer ses identifiants par téléphone.", IGNORE),
+        ("Méfiez-vous des appels se réclamant de l'opérateur.", IGNORE),
+        ("L'opérateur ne vous demandera jamais vos codes par courriel.", IGNORE),
+        ("Les victimes sont invitées à porter plainte.", "Porter plainte"),
+    ],
+)
+def test_actions_are_short_canonical_phrases(sentence: str, action: str) -> None:
+    assert CLASSIFIER.classify("Consignes", sentence).actions == (action,)
+
+
+def test_actions_are_deduplicated_in_order_of_appearance() -> None:
+    text = (
+        "Prévenez votre banque. Changez vos mots de passe. Modifiez aussi le mot de passe "
+        "de la messagerie. Demandez l'attestation papier. Informez votre banque au besoin."
+    )
+    assert CLASSIFIER.classify("Consignes", text).actions == (BANK, PASSWORDS, PAPER)
+
+
+def test_negated_advice_is_no_action() -> None:
+    text = "Il n'est pas nécessaire de changer vos mots de passe."
+    assert CLASSIFIER.classify("Consignes", text).actions == ()
+
+
+def test_at_most_six_actions() -> None:
+    text = (
+        "Changez vos mots de passe. Prévenez votre banque. Demandez l'attestation papier. "
+        "Suspendez le tiers payant. Vérifiez vos relevés de paiement. Ne répondez pas aux "
+        "courriels suspects. Portez plainte. Signalez les messages sur cybermalveillance.gouv.fr."
+    )
+    assert len(CLASSIFIER.classify("Consignes", text).actions) == 6
+
+
+# --- noise ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Génériques : nouvelles baisses de prix au 1er décembre",
+            "Le comité fixe de nouveaux tarifs ; l'Assurance Maladie remboursera les "
+            "spécialités concernées sur la base du prix le plus bas du groupe.",
+        ),
+        (
+            "Départ à la retraite : bien préparer la cession de l'officine",
+            "Un titulaire sur cinq a plus de soixante ans. Les experts conseillent d'anticiper "
+            "la transmission et de consulter la MSA ou la caisse de retraite cinq ans avant.",
+        ),
+        (
+            "Agressions au comptoir : un bilan préoccupant",
+            "Les violences verbales et physiques augmentent. L'Ordre des pharmaciens recense "
+            "les déclarations et rappelle qu'il faut déposer une main courante.",
+        ),
+        (
+            "Gardes de nuit : le nouveau barème",
+            "La rémunération des gardes est revalorisée de dix pour cent à partir de janvier.",
+        ),
+    ],
+)
+def test_noise_articles_get_no_payer_and_no_kind(title: str, text: str) -> None:
+    result = CLASSIFIER.classify(title, text)
+    assert (result.payers, result.kinds, result.status) == ((), (), None)
+    assert not result.advisory
+
+
+# --- a whole advisory -----------------------------------------------------------------------------
+
+
+def test_union_circular_gives_everything_a_subscriber_needs() -> None:
+    title = "Cyberattaque Viamedis : nos consignes aux officines"
+    text = (
+        "Depuis lundi 15 h, le portail de vérification des droits de Viamedis est inaccessible "
+        "à la suite d'une intrusion. Nous demandons à chaque titulaire de changer le mot de "
+        "passe de la messagerie associée au compte Viamedis, et partout où il a été réutilisé, "
+        "puis de prévenir sa banque. Au comptoir, demandez l'attestation papier de "
+        "complémentaire. La facturation n'est pas interrompue. Aucune fuite de données n'est "
+        "établie à ce jour. SP Santé et Actil ne sont pas touchés. Viamedis a ouvert un numéro "
+        "vert, le 08 05 62 00 10, et rappelle qu'il ne demande jamais d'identifiants par courriel."
+    )
+    result = CLASSIFIER.classify(title, text)
+    assert result.payers == ("viamedis",)
+    assert result.kinds == ("cyberattack", "outage", "phishing")
+    assert result.status == "failure"
+    assert result.actions == (PASSWORDS, BANK, PAPER, IGNORE)
+    assert result.contacts == ("0805 62 00 10",)
+
+
+# --- hostile and odd input ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("", ""),
+        ("\x00\x1b\ufffe", "\ud800 texte \U0001f600 cassé"),
+        ("Виамедис", "панне 0805 62 00 10 ☎"),
+        ("(((((", "[[[ \\ ** ?? ++ {{{ ))) |||"),
+        ("Panne " * 5000, "n'" * 20000),
+        ("Viamedis", "ne " * 30000 + "panne"),
+        ("\n\n\nViamedis\n", "\r\n".join(["Viamedis en panne."] * 3000)),
+    ],
+)
+def test_odd_input_never_raises(title: str, text: str) -> None:
+    result = CLASSIFIER.classify(title, text)
+    assert isinstance(result.payers, tuple)
+
+
+def test_none_input_is_treated_as_empty() -> None:
+    result = CLASSIFIER.classify(None, None)  # type: ignore[arg-type]
+    assert result == CLASSIFIER.classify("", "")
+
+
+def test_classify_is_fast_enough_for_thousands_of_items() -> None:
+    body = (
+        "Depuis lundi, le portail de Viamedis est indisponible après une intrusion. "
+        "Changez vos mots de passe, prévenez votre banque et demandez l'attestation papier. "
+        "SP Santé et Actil ne sont pas touchés ; numéro vert 0805 62 00 10. "
+        "Par ailleurs, les prix des génériques baissent en décembre, comme prévu. "
+    ) * 6
+    body = body[:2048]
+    start = time.process_time()
+    for index in range(300):
+        CLASSIFIER.classify(f"Article numéro {index}", body)
+    per_second = 300 / max(time.process_time() - start, 1e-9)
+    assert per_second > 500  # about 2,000 on a quiet machine; loose against CI noise
+
+
+# --- folding -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Viamédis", "viamedis"),
+        ("L’Assurance Maladie", "l assurance maladie"),
+        ("Œuvre", "oeuvre"),
+        ("SP‑Santé", "sp-sante"),
+        ("ﬁchier", "fichier"),
+        ("déjà\u00a0là", "deja la"),
+    ],
+)
+def test_fold_strips_accents_and_case(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+# --- the taxonomy ----------------------------------------------------------------------------------
+
+
+def test_taxonomy_lists_the_fixed_vocabularies_in_order() -> None:
+    taxonomy = load_taxonomy()
+    assert taxonomy.payers == (
+        "viamedis",
+        "almerys",
+        "cetip",
+        "isante",
+        "sp-sante",
+        "actil",
+        "kalixia",
+        "itelis",
+        "santeclair",
+        "carte-blanche",
+        "seveane",
+        "assurance-maladie",
+        "msa",
+    )
+    assert taxonomy.kinds == (
+        "cyberattack",
+        "data-breach",
+        "outage",
+        "payment-disruption",
+        "tiers-payant-suspension",
+        "phishing",
+        "supply-disruption",
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [
+        ("cyberattack", "cyberattaque"),
+        ("data-breach", "fuite de données"),
+        ("outage", "panne"),
+        ("payment-disruption", "perturbation des paiements"),
+        ("tiers-payant-suspension", "suspension du tiers payant"),
+        ("phishing", "hameçonnage"),
+        ("supply-disruption", "rupture d'approvisionnement"),
+        ("incident", "incident"),  # unknown kinds come back as they are
+    ],
+)
+def test_kind_labels_are_french(kind: str, label: str) -> None:
+    assert load_taxonomy().kind_label(kind) == label
+
+
+def test_display_names() -> None:
+    taxonomy = load_taxonomy()
+    assert taxonomy.payer_name("viamedis") == "Viamedis"
+    assert taxonomy.payer_name("assurance-maladie") == "Assurance Maladie"
+    assert taxonomy.payer_name("sp-sante") == "SP Santé"
+    assert taxonomy.organisation_name("cnil") == "CNIL"
+    assert taxonomy.organisation_name("sesam-vitale") == "SESAM-Vitale"
+    assert taxonomy.payer_name("inconnu") == "inconnu"
+    assert taxonomy.organisation_name("cnil") != taxonomy.payer_name("cnil")
+
+
+def test_override_adds_a_payer_and_aliases() -> None:
+    taxonomy = load_taxonomy(
+        {
+            "payers": [
+                {"slug": "harmonie", "name": "Harmonie Mutuelle", "aliases": ["Harmonie"]},
+                {"slug": "viamedis", "aliases": ["VIAMEDIS SA", "Viamédis Santé"]},
+            ],
+            "organisations": [{"slug": "giphar", "name": "Giphar"}],
+        }
+    )
+    assert taxonomy.payers[-1] == "harmonie"
+    assert taxonomy.payers[:13] == load_taxonomy().payers
+    assert taxonomy.payer_name("harmonie") == "Harmonie Mutuelle"
+    assert taxonomy.payer_name("viamedis") == "Viamedis"
+    classifier = Classifier(taxonomy)
+    assert classifier.classify("Harmonie Mutuelle en panne", "").payers == ("harmonie",)
+    assert classifier.classify("Panne chez Harmonie", "").payers == ("harmonie",)
+    assert classifier.classify("Viamédis Santé en panne", "").payers == ("viamedis",)
+    assert "giphar" in classifier.classify("Panne chez Giphar", "").organisations
+    # the built-in taxonomy is left alone
+    assert "harmonie" not in load_taxonomy().payers
+    assert Classifier().classify("Harmonie Mutuelle en panne", "").payers == ()
+
+
+def test_override_can_rename_an_existing_payer() -> None:
+    taxonomy = load_taxonomy({"payers": [{"slug": "msa", "name": "MSA (régime agricole)"}]})
+    assert taxonomy.payer_name("msa") == "MSA (régime agricole)"
+
+
+def test_empty_override_is_the_builtin_taxonomy() -> None:
+    assert load_taxonomy({}) == load_taxonomy()
+    assert load_taxonomy(None) == load_taxonomy()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"payer": []}, "taxonomy: unknown key 'payer'"),
+        ({"payers": "harmonie"}, "taxonomy.payers: must be a list"),
+        ({"payers": ["harmonie"]}, "taxonomy.payers[0]: must be a mapping"),
+        (
+            {
+                "payers": [
+                    {"slug": "a", "name": "A"},
+                    {"slug": "b", "name": "B"},
+                    {"slug": "Harmonie", "name": "H"},
+                ]
+            },
+            "taxonomy.payers[2]: 'slug' must match [a-z0-9-]+",
+        ),
+        ({"payers": [{"name": "Harmonie"}]}, "taxonomy.payers[0]: 'slug' must match"),
+        ({"payers": [{"slug": "harmonie"}]}, "taxonomy.payers[0]: 'name' is required"),
+        ({"payers": [{"slug": "h", "name": 3}]}, "taxonomy.payers[0]: 'name' must be"),
+        ({"payers": [{"slug": "h", "name": "  "}]}, "taxonomy.payers[0]: 'name' must be"),
+        (
+            {"payers": [{"slug": "viamedis", "aliases": "Via"}]},
+            "taxonomy.payers[0]: 'aliases' must be a list",
+        ),
+        (
+            {"payers": [{"slug": "viamedis", "aliases": ["!!"]}]},
+            "has no letter or digit",
+        ),
+        (
+            {"payers": [{"slug": "viamedis", "alias": ["V"]}]},
+            "taxonomy.payers[0]: unknown key 'alias'",
+        ),
+        ({"payers": [{"slug": "cnil", "name": "CNIL"}]}, "already an organisation"),
+        (
+            {"organisations": [{"slug": "msa", "name": "MSA"}]},
+            "taxonomy.organisations[0]: slug 'msa' is already a payer",
+        ),
+        ("payers", "taxonomy: must be a mapping"),
+    ],
+)
+def test_invalid_override_raises_value_error_naming_the_key(
+    overrides: object, message: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        load_taxonomy(overrides)  # type: ignore[arg-type]
+    assert message in str(caught.value)
+
+
+def test_taxonomy_is_a_value() -> None:
+    taxonomy = load_taxonomy()
+    assert isinstance(taxonomy, Taxonomy)
+    assert hash(taxonomy) == hash(load_taxonomy())
+    with pytest.raises(AttributeError):
+        taxonomy.payers = ()  # type: ignore[misc]
