@@ -335,7 +335,7 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 # --- compiled patterns -----------------------------------------------------------------------
 
-_GAP = r"(?:(?!(?:ne|n|pas|aucune?s?|jamais|sans|ni)\b)[\w-]+\s+){0,4}?"
+_GAP = r"(?:(?!(?:ne|n|pas|aucune?s?|jamais|sans|ni)\b)[\w-]+\s+){0,6}?"
 _SEP = re.compile(r"[\s-]+")
 # Sentence ends: . ! ? before a space, line breaks, ; and :, and a dash between spaces.
 # Written to start with one character class, which the engine scans for quickly.

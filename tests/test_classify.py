@@ -126,6 +126,7 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Une violation de données a été notifiée.", "data-breach"),
         ("Des données d'assurés ont été exposées.", "data-breach"),
         ("Les données de santé ont été dérobées.", "data-breach"),
+        ("Les données de 33 millions d'assurés ont été volées.", "data-breach"),
         ("L'exfiltration a duré plusieurs jours.", "data-breach"),
         ("L'opérateur a notifié la CNIL de l'incident.", "data-breach"),
         ("Le portail est hors service.", "outage"),
@@ -141,6 +142,9 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Une interruption de service est en cours.", "outage"),
         ("La vérification des droits fonctionne en mode dégradé.", "outage"),
         ("Le portail ne fonctionne plus depuis hier.", "outage"),
+        ("Le portail n'est plus accessible.", "outage"),
+        ("Les officines ne peuvent plus vérifier les droits.", "outage"),
+        ("Il est impossible de se connecter au portail.", "outage"),
         ("Les officines signalent des retards de paiement.", "payment-disruption"),
         ("Les paiements sont suspendus jusqu'à nouvel ordre.", "payment-disruption"),
         ("Les virements sont bloqués depuis le 3 du mois.", "payment-disruption"),
@@ -148,6 +152,8 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Les impayés s'accumulent dans les officines.", "payment-disruption"),
         ("Les rejets de factures se multiplient.", "payment-disruption"),
         ("Des factures refusées sans motif.", "payment-disruption"),
+        ("Les virements n'arrivent plus depuis dix jours.", "payment-disruption"),
+        ("Les paiements du mois ne sont toujours pas arrivés.", "payment-disruption"),
         ("Le syndicat appelle à suspendre le tiers payant.", "tiers-payant-suspension"),
         ("Les pharmaciens suspendent le tiers payant.", "tiers-payant-suspension"),
         ("Suspension du tiers payant dès lundi.", "tiers-payant-suspension"),
@@ -185,6 +191,8 @@ def test_each_kind_and_its_inflections(sentence: str, kind: str) -> None:
         ("Aucune panne n'est signalée ce matin.", "outage"),
         ("Il n'y a eu aucun retard de paiement.", "payment-disruption"),
         ("Le tiers payant ne sera pas suspendu.", "tiers-payant-suspension"),
+        ("Les paiements ne sont pas suspendus.", "payment-disruption"),
+        ("Aucune donnée bancaire ni de santé n'a fuité.", "data-breach"),
     ],
 )
 def test_negated_trigger_is_not_a_kind(sentence: str, kind: str) -> None:
@@ -273,6 +281,13 @@ def test_plus_de_is_no_negation() -> None:
             "Les complémentaires gérées par Kalixia restent opérationnelles.",
             (),
         ),
+        ("Cyberattaque", "Ni Kalixia ni Itelis ne sont touchés.", ()),
+        (
+            "Cyberattaque",
+            "Kalixia et Itelis, quant à eux, ne sont pas concernés par l'incident.",
+            (),
+        ),
+        ("Cyberattaque", "Les opérateurs Actil et Itelis ont été épargnés.", ()),
     ],
 )
 def test_payer_said_to_be_unaffected_is_not_hit(
@@ -348,6 +363,11 @@ def test_case_kept_organisation_alias_ignores_the_common_word() -> None:
             "Après Kalixia, les opérateurs renforcent leurs contrôles",
             "Les paiements de Kalixia ont été rétablis la semaine dernière.",
             (),
+        ),
+        (
+            "Intrusion chez Santéclair",
+            "Kalixia avait déjà été visé au printemps, sans conséquence pour les officines.",
+            ("santeclair",),
         ),
         (
             "Piratage chez Itelis",
