@@ -25,7 +25,7 @@ def classify(title: str, text: str = "") -> tuple[str, ...]:
     return CLASSIFIER.classify(title, text).payers
 
 
-# --- payers ------------------------------------------------------------------------------------
+# --- payers ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
     assert classify(title) == ()
 
 
-# --- kinds -------------------------------------------------------------------------------------
+# --- kinds -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -229,7 +229,7 @@ def test_plus_de_is_no_negation() -> None:
     assert "data-breach" in CLASSIFIER.classify("", text).kinds
 
 
-# --- payers named as not hit ---------------------------------------------------------------------
+# --- payers named as not hit -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -342,7 +342,7 @@ def test_case_kept_organisation_alias_ignores_the_common_word() -> None:
     assert "ans" in upper.organisations
 
 
-# --- back-references ------------------------------------------------------------------------------
+# --- back-references -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -388,7 +388,7 @@ def test_kind_inside_a_back_reference_is_not_this_items_kind() -> None:
     assert CLASSIFIER.classify("Kalixia", text).kinds == ("payment-disruption",)
 
 
-# --- status -------------------------------------------------------------------------------------
+# --- status ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -465,7 +465,7 @@ def test_naming_an_attack_is_not_a_failure_report() -> None:
     assert result.status is None
 
 
-# --- contacts ------------------------------------------------------------------------------------
+# --- contacts --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -507,9 +507,7 @@ def test_numero_vert_keeps_its_number() -> None:
         ("Courriel invalide : @exemple.fr ou nom@", ()),
     ],
 )
-def test_contacts_are_phones_and_emails_only(
-    text: str, expected: tuple[str, ...] | None
-) -> None:
+def test_contacts_are_phones_and_emails_only(text: str, expected: tuple[str, ...] | None) -> None:
     if expected is None:
         expected = ("a.b+pharma@mail.exemple.org", "0805 62 00 10")
     assert contacts(text) == expected
@@ -524,7 +522,7 @@ def test_normalise_phone_groups_other_numbers_by_two() -> None:
     assert normalise_phone("0987654321") == "09 87 65 43 21"
 
 
-# --- actions ------------------------------------------------------------------------------------
+# --- actions ---------------------------------------------------------------------------------
 
 PASSWORDS = "Changer les mots de passe (messagerie et comptes liés)"
 BANK = "Prévenir sa banque"
@@ -584,7 +582,7 @@ def test_at_most_six_actions() -> None:
     assert len(CLASSIFIER.classify("Consignes", text).actions) == 6
 
 
-# --- noise ----------------------------------------------------------------------------------------
+# --- noise -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -617,7 +615,7 @@ def test_noise_articles_get_no_payer_and_no_kind(title: str, text: str) -> None:
     assert not result.advisory
 
 
-# --- a whole advisory -----------------------------------------------------------------------------
+# --- a whole advisory ------------------------------------------------------------------------
 
 
 def test_union_circular_gives_everything_a_subscriber_needs() -> None:
@@ -639,7 +637,7 @@ def test_union_circular_gives_everything_a_subscriber_needs() -> None:
     assert result.contacts == ("0805 62 00 10",)
 
 
-# --- hostile and odd input ------------------------------------------------------------------------
+# --- hostile and odd input -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -679,7 +677,7 @@ def test_classify_is_fast_enough_for_thousands_of_items() -> None:
     assert per_second > 500  # about 2,000 on a quiet machine; loose against CI noise
 
 
-# --- folding -------------------------------------------------------------------------------------
+# --- folding ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -697,7 +695,7 @@ def test_fold_strips_accents_and_case(text: str, expected: str) -> None:
     assert fold(text) == expected
 
 
-# --- the taxonomy ----------------------------------------------------------------------------------
+# --- the taxonomy ----------------------------------------------------------------------------
 
 
 def test_taxonomy_lists_the_fixed_vocabularies_in_order() -> None:
