@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import ClassVar
 
 from lxml import etree as ET
 
@@ -297,6 +299,44 @@ class Corpus:
     syndicated: int = 0  # feed items that repeat a story carried by another feed
 
 
+class Slots(dict[str, object]):
+    """Slot values drawn on first use: a template pays only for the slots it names."""
+
+    DRAW: ClassVar[dict[str, Callable[[random.Random], object]]] = {
+        "topic": lambda rng: rng.choice(TOPICS),
+        "problem": lambda rng: rng.choice(PROBLEMS),
+        "region": lambda rng: rng.choice(REGIONS),
+        "town": lambda rng: rng.choice(TOWNS),
+        "role": lambda rng: rng.choice(ROLES),
+        "first": lambda rng: rng.choice(FIRST_NAMES),
+        "last": lambda rng: rng.choice(LAST_NAMES),
+        "years": lambda rng: rng.randrange(3, 35),
+        "n": lambda rng: rng.randrange(5, 80),
+        "months": lambda rng: rng.choice((3, 6, 9, 12, 18)),
+        "day": lambda rng: rng.randrange(1, 29),
+        "month": lambda rng: rng.choice(MONTHS),
+        "weekday": lambda rng: rng.choice(WEEKDAYS),
+        "hour": lambda rng: rng.randrange(7, 20),
+        "days": lambda rng: rng.randrange(3, 21),
+        "a": lambda rng: rng.randrange(10, 99),
+        "b": lambda rng: rng.randrange(10, 99),
+        "c": lambda rng: rng.randrange(10, 99),
+    }
+
+    def __init__(self, rng: random.Random, fixed: dict[str, object]) -> None:
+        super().__init__(fixed)
+        self.rng = rng
+
+    def __missing__(self, key: str) -> object:
+        if key[:1].isupper():  # "Topic": the same topic, capitalised
+            text = str(self[key[0].lower() + key[1:]])
+            value: object = text[0].upper() + text[1:]
+        else:
+            value = self.DRAW[key](self.rng)
+        self[key] = value
+        return value
+
+
 @dataclass(frozen=True)
 class Episode:
     """A payer's incident that several advisories are about."""
@@ -336,39 +376,15 @@ class Writer:
             return self._advisory(date)
         return self._news(date)
 
-    def _slots(self) -> dict[str, object]:
-        rng = self.rng
-        topic = rng.choice(TOPICS)
-        role = rng.choice(ROLES)
-        return {
-            "topic": topic,
-            "Topic": topic[0].upper() + topic[1:],
-            "problem": rng.choice(PROBLEMS),
-            "region": rng.choice(REGIONS),
-            "town": rng.choice(TOWNS),
-            "role": role,
-            "Role": role[0].upper() + role[1:],
-            "first": rng.choice(FIRST_NAMES),
-            "last": rng.choice(LAST_NAMES),
-            "years": rng.randrange(3, 35),
-            "n": rng.randrange(5, 80),
-            "months": rng.choice((3, 6, 9, 12, 18)),
-            "day": rng.randrange(1, 29),
-            "month": rng.choice(MONTHS),
-            "weekday": rng.choice(WEEKDAYS),
-            "hour": rng.randrange(7, 20),
-            "days": rng.randrange(3, 21),
-            "a": f"{rng.randrange(10, 99)}",
-            "b": f"{rng.randrange(10, 99)}",
-            "c": f"{rng.randrange(10, 99)}",
-        }
+    def _slots(self, **fixed: object) -> Slots:
+        return Slots(self.rng, fixed)
 
-    def _say(self, template: str, slots: dict[str, object]) -> str:
+    def _say(self, template: str, slots: Slots) -> str:
         """Draw one of each [a|b|c] alternative, then fill the {slots}."""
         chosen = _CHOICES.sub(lambda m: self.rng.choice(m.group(1).split("|")), template)
-        return chosen.format(**slots)
+        return chosen.format_map(slots)
 
-    def _paragraphs(self, sentences: list[str], slots: dict[str, object]) -> tuple[str, ...]:
+    def _paragraphs(self, sentences: list[str], slots: Slots) -> tuple[str, ...]:
         """Two or three paragraphs; the first one is the story's own lede, unlike any other."""
         lede = self._say(self.rng.choice(LEDES), slots)
         cut = self.rng.randrange(2, max(3, len(sentences)))
@@ -379,13 +395,13 @@ class Writer:
         slots = self._slots()
         picked = self.rng.sample(NEWS_SENTENCES, self.rng.randrange(5, 9))
         # Each sentence draws its own slots so that two stories rarely share whole sentences.
-        sentences = [self._say(s, {**self._slots(), "n": slots["n"]}) for s in picked]
+        sentences = [self._say(s, self._slots(n=slots["n"])) for s in picked]
         title = self._say(self.rng.choice(NEWS_TITLES), slots)
         return Story(self._slug(), title, self._paragraphs(sentences, slots), date)
 
     def _advisory(self, date: datetime) -> Story:
         episode = min(self.episodes, key=lambda e: abs((e.start - date).total_seconds()))
-        slots = {**self._slots(), "payer": PAYERS[episode.payer]}
+        slots = self._slots(payer=PAYERS[episode.payer])
         own = list(ADVISORY_SENTENCES[episode.kind])
         common = self.rng.sample(ADVISORY_COMMON, self.rng.randrange(2, 5))
         news = self.rng.sample(NEWS_SENTENCES, 2)
