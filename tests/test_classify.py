@@ -6,6 +6,7 @@ Every French sentence here was written for these tests; none is taken from a rea
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from aggregator.classify import (
 )
 
 CLASSIFIER = Classifier()
+CASES = Path(__file__).parent / "data" / "classify"
 
 
 def classify(title: str, text: str = "") -> tuple[str, ...]:
@@ -842,3 +844,32 @@ def test_taxonomy_is_a_value() -> None:
     assert hash(taxonomy) == hash(load_taxonomy())
     with pytest.raises(AttributeError):
         taxonomy.payers = ()  # type: ignore[misc]
+
+
+# --- whole articles, one file each (tests/data/classify/README.md) -----------------------------
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _case(path: Path) -> tuple[dict[str, str], str]:
+    header, _, body = path.read_text("utf-8").partition("\n---\n")
+    fields = dict(line.split(":", 1) for line in header.splitlines() if line.strip())
+    return {key.strip(): value.strip() for key, value in fields.items()}, body
+
+
+@pytest.mark.parametrize("path", sorted(CASES.glob("*.txt")), ids=lambda p: p.stem)
+def test_article_case_file(path: Path) -> None:
+    expected, body = _case(path)
+    result = CLASSIFIER.classify(expected["title"], body)
+    assert result.payers == _split(expected["payers"])
+    assert result.kinds == _split(expected["kinds"])
+    assert result.organisations == _split(expected["organisations"])
+    assert (result.status or "none") == expected["status"]
+    assert result.actions == _split(expected["actions"])
+    assert result.contacts == _split(expected["contacts"])
+
+
+def test_there_are_article_case_files() -> None:
+    assert len(list(CASES.glob("*.txt"))) >= 7
