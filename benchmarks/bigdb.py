@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from aggregator.classify import load_taxonomy
 from corpus import EPOCH, Story, Writer, _html_body
 
+from aggregator.classify import load_taxonomy
 from aggregator.config import load_config
 from aggregator.dedupe import canonical_url
 from aggregator.models import Entry, Item, Merge, RawItem
@@ -26,7 +26,7 @@ from aggregator.store import Store, entry_id
 
 SPAN_DAYS = 365
 DUPLICATE_SHARE = 0.05
-BATCH = 2000
+BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -64,49 +64,51 @@ def build_big_db(
     return BigDb(db_path, items, entries, incidents, time.perf_counter() - started)
 
 
+@dataclass(frozen=True)
+class _Sighting:
+    source: str
+    raw: RawItem
+    canonical: str
+    merged_into: str | None  # the item a duplicate is folded into; None for a founding entry
+
+
 def _store_batch(store: Store, stories: list[Story], sources: list[str], rng: random.Random) -> int:
     """Store each story as its founding entry and item, some with one merged duplicate."""
-    written = 0
+    sightings: dict[str, list[_Sighting]] = {}
     for story in stories:
         source = rng.choice(sources)
         url = f"https://{source}.example/actualites/{story.slug}.html"
-        raw = RawItem(
-            guid=url,
-            url=url,
-            title=story.title,
-            summary=story.summary,
-            content=_html_body(story),
-            published=story.date,
-        )
-        founding = _save_entry(store, source, raw, story, None)
-        written += 1
-        store.save_item(_item(founding, source, raw, story))
+        raw = RawItem(url, url, story.title, story.summary, _html_body(story), story.date)
+        founding = _Sighting(source, raw, canonical_url(url), None)
+        sightings.setdefault(source, []).append(founding)
+        item_id = entry_id(source, url)
+        store.save_item(_item(item_id, founding, story))
         if rng.random() < DUPLICATE_SHARE:
             other = rng.choice(sources)
             copy_url = f"https://{other}.example/reprise/{story.slug}?utm_source=rss"
             copy = RawItem(copy_url, copy_url, story.title, story.summary, raw.content, story.date)
-            _save_entry(store, other, copy, story, Merge(founding, "near-duplicate", 0.93))
-            written += 1
-    return written
+            duplicate = _Sighting(other, copy, canonical_url(copy_url), item_id)
+            sightings.setdefault(other, []).append(duplicate)
+    # One save_entries call per source, as the pipeline stores one source's outcome at once.
+    for source, group in sightings.items():
+        seen = max(s.raw.published or EPOCH for s in group)
+        store.save_entries(source, [s.raw for s in group], [s.canonical for s in group], seen)
+        for s in group:
+            eid = entry_id(source, s.raw.guid)
+            entry = Entry(eid, source, s.raw.guid, s.raw.url, s.canonical, s.raw.title)
+            merge = Merge(s.merged_into, "near-duplicate", 0.93) if s.merged_into else None
+            store.mark_entry(entry, s.merged_into or eid, merge)
+    return sum(len(group) for group in sightings.values())
 
 
-def _save_entry(store: Store, source: str, raw: RawItem, story: Story, merge: Merge | None) -> str:
-    canonical = canonical_url(raw.url)
-    store.save_entries(source, [raw], [canonical], story.date)
-    eid = entry_id(source, raw.guid)
-    entry = Entry(eid, source, raw.guid, raw.url, canonical, raw.title)
-    store.mark_entry(entry, merge.target if merge else eid, merge)
-    return eid
-
-
-def _item(item_id: str, source: str, raw: RawItem, story: Story) -> Item:
+def _item(item_id: str, sighting: _Sighting, story: Story) -> Item:
     return Item(
         id=item_id,
-        source=source,
-        url=canonical_url(raw.url),
-        title=raw.title,
-        content_html=raw.content,
-        summary=raw.summary,
+        source=sighting.source,
+        url=sighting.canonical,
+        title=story.title,
+        content_html=sighting.raw.content,
+        summary=story.summary,
         date_published=story.date,
         first_seen=story.date,
         payers=story.payers,
