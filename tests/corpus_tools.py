@@ -78,6 +78,7 @@ class LabelledIncident:
     id: str
     status: str
     payers: frozenset[str]
+    contacts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,9 @@ def load_corpus(directory: Path = CORPUS_DIR) -> Corpus:
         sources=tuple(CorpusSource(**s) for s in feeds["sources"]),
         records=tuple(_record(r) for r in items),
         incidents={
-            key: LabelledIncident(key, value["status"], _frozen(value.get("payers")))
+            key: LabelledIncident(
+                key, value["status"], _frozen(value.get("payers")), _frozen(value.get("contacts"))
+            )
             for key, value in incidents.items()
         },
     )
@@ -376,6 +379,7 @@ class OutIncident:
     status: str
     payers: frozenset[str]
     items: tuple[str, ...]
+    contacts: tuple[str, ...] = ()
 
 
 def read_output(out: Path) -> tuple[list[OutItem], list[OutIncident]]:
@@ -398,7 +402,13 @@ def read_output(out: Path) -> tuple[list[OutItem], list[OutIncident]]:
         )
     data = json.loads((out / "incidents.json").read_text(encoding="utf-8"))
     incidents = [
-        OutIncident(i["id"], i["status"], _frozen(i.get("payers")), tuple(i.get("items") or ()))
+        OutIncident(
+            i["id"],
+            i["status"],
+            _frozen(i.get("payers")),
+            tuple(i.get("items") or ()),
+            tuple(i.get("contacts") or ()),
+        )
         for i in data["incidents"]
     ]
     return items, incidents
@@ -450,6 +460,7 @@ class Score:
     unmatched: list[str] = field(default_factory=list)  # items matching no record
     status_errors: list[str] = field(default_factory=list)
     incident_payer_errors: list[str] = field(default_factory=list)
+    contact_errors: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # readable mismatches
 
     def report(self) -> str:
@@ -460,7 +471,8 @@ class Score:
             f"stories lost: {len(self.lost)}, duplicated: {len(self.duplicated)}, "
             f"wrongly merged items: {len(self.merged)}, unmatched items: {len(self.unmatched)}",
             f"incident status errors: {len(self.status_errors)}, "
-            f"payer errors: {len(self.incident_payer_errors)}",
+            f"payer errors: {len(self.incident_payer_errors)}, "
+            f"contact errors: {len(self.contact_errors)}",
         ]
         return "\n".join([*head, "", *self.lines])
 
@@ -516,7 +528,7 @@ def score(
     result.kinds = _prf(_compare(stories, items_of, "kinds", lines))
     result.pairs = _pair_score(stories, items_of, lines)
     result.status_errors = _status_errors(
-        corpus, incidents, story_of_item, lines, result.incident_payer_errors
+        corpus, incidents, story_of_item, lines, result.incident_payer_errors, result.contact_errors
     )
     result.lines = lines
     return result
@@ -568,6 +580,7 @@ def _status_errors(
     story_of_item: Mapping[str, set[str]],
     lines: list[str],
     payer_errors: list[str],
+    contact_errors: list[str],
 ) -> list[str]:
     members = {
         i.id: {s for item in i.items for s in story_of_item.get(item, set())} for i in incidents
@@ -595,6 +608,15 @@ def _status_errors(
             errors.append(label)
             lines.append(
                 f"STATUS {label} (output {best.id}): expected {expected.status} got {best.status}"
+            )
+        digits = [re.sub(r"\D", "", c.replace("+33", "0")) for c in best.contacts]
+        missing = [c for c in sorted(expected.contacts) if c not in best.contacts]
+        twice = sorted({d for d in digits if d and digits.count(d) > 1})
+        if missing or twice:
+            contact_errors.append(label)
+            lines.append(
+                f"CONTACTS {label} (output {best.id}): missing {missing}, "
+                f"same number spelled several ways {twice}, got {list(best.contacts)}"
             )
         if best.payers != expected.payers:
             payer_errors.append(label)
@@ -633,7 +655,6 @@ def understand_in_memory(corpus: Corpus, base: str = "") -> tuple[list[OutItem],
     """
 
     from aggregator.classify import Classifier, load_taxonomy
-
     from aggregator.dedupe import Candidate, DedupeIndex, canonical_url
     from aggregator.incidents import IncidentInput, group_incidents
 
@@ -707,7 +728,8 @@ def understand_in_memory(corpus: Corpus, base: str = "") -> tuple[list[OutItem],
         for key, value in items.items()
     ]
     out_incidents = [
-        OutIncident(i.id, i.status, frozenset(i.payers), tuple(i.items)) for i in grouped
+        OutIncident(i.id, i.status, frozenset(i.payers), tuple(i.items), i.contacts)
+        for i in grouped
     ]
     return out_items, out_incidents
 

@@ -114,6 +114,11 @@ def test_every_labelled_incident_carries_its_payers(run: Run) -> None:
     assert good, run.score.report()
 
 
+def test_incidents_give_the_number_to_call_once(run: Run) -> None:
+    good = not run.score.contact_errors
+    assert good, run.score.report()
+
+
 def test_feed_and_incidents_json_agree_on_membership(run: Run) -> None:
     problems = membership_problems(*run.second)
     assert not problems, "\n".join(problems)
