@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -37,6 +37,10 @@ from aggregator.models import Classification, StatusSignal
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
 MAX_ACTIONS = 6
+# How far back a clause is read for a negation or a recap, and how long a list of payers
+# before "ne sont pas touchés" may be: bounds the work per trigger on hostile text.
+WINDOW = 300
+MAX_LISTED = 20
 SLUG = re.compile(r"[a-z0-9-]+")
 _OVERRIDE_KEYS = ("payers", "organisations")
 _ENTRY_KEYS = ("slug", "name", "aliases", "match_case")
@@ -677,7 +681,7 @@ class _Doc:
 
     def negated(self, start: int) -> bool:
         """A negation governs the word at ``start`` (same clause, a few words before)."""
-        window = self.text[self.clause.before(start) : start]
+        window = self.text[max(self.clause.before(start), start - WINDOW) : start]
         count = self.rules.negation_words
         window = " ".join(window.rsplit(None, count)[-count:])
         last = None
@@ -689,7 +693,8 @@ class _Doc:
 
     def prefix_has(self, pattern: re.Pattern[str], start: int) -> bool:
         """Does ``pattern`` occur between the start of the clause and ``start``?"""
-        return pattern.search(self.text, self.clause.before(start), start) is not None
+        begin = max(self.clause.before(start), start - WINDOW)
+        return pattern.search(self.text, begin, start) is not None
 
     @cached_property
     def references(self) -> list[tuple[int, int]]:
@@ -706,8 +711,23 @@ class _Doc:
             spans.append((hit.start, end.start() if end else len(self.text)))
         return spans
 
+    @cached_property
+    def _reference_runs(self) -> tuple[list[int], list[int]]:
+        """The reference spans merged into disjoint runs: starts and ends, sorted."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in sorted(self.references):
+            if ends and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        return starts, ends
+
     def in_reference(self, start: int) -> bool:
-        return any(a <= start < b for a, b in self.references)
+        starts, ends = self._reference_runs
+        index = bisect_right(starts, start) - 1
+        return index >= 0 and start < ends[index]
 
     def counts(self, start: int) -> bool:
         """A trigger at ``start`` is this item's news: not negated, not a back-reference."""
@@ -813,10 +833,12 @@ class Classifier:
         """Indexes of mentions said to be unaffected."""
         rules = self.rules
         found: set[int] = set()
+        starts = [mention.start for mention in mentions]
         for predicate in doc.find(rules.not_affected_after):
-            begin = doc.subject.before(predicate.start)
-            for index, mention in enumerate(mentions):
-                if mention.start < begin or mention.end > predicate.start:
+            begin = max(doc.subject.before(predicate.start), predicate.start - WINDOW)
+            for index in range(bisect_left(starts, begin), bisect_left(starts, predicate.start)):
+                mention = mentions[index]
+                if mention.end > predicate.start:
                     continue
                 if rules.any_kind.search(doc.text, mention.end, predicate.start):
                     continue  # "Viamedis est en panne, Actil n'est pas touché"
@@ -824,14 +846,15 @@ class Classifier:
                     continue  # "contrairement à Viamedis, Actil n'est pas touché"
                 found.add(index)
         for marker in doc.find(rules.not_affected_before):
-            found.update(_enumeration(doc.text, marker.end, mentions))
+            found.update(_enumeration(doc.text, marker.end, mentions, starts))
         return found
 
     def _earlier_story(self, doc: _Doc, mentions: list[_Mention]) -> set[int]:
         """Indexes of mentions named as an earlier story ("une semaine après Viamedis")."""
         found: set[int] = set()
+        starts = [mention.start for mention in mentions]
         for marker in doc.find(self.rules.payer_references):
-            found.update(_enumeration(doc.text, marker.end, mentions))
+            found.update(_enumeration(doc.text, marker.end, mentions, starts))
         return found
 
     # -- actions
@@ -844,11 +867,18 @@ class Classifier:
         return tuple(self.rules.action_phrases[i] for i in chosen[:MAX_ACTIONS])
 
 
-def _enumeration(text: str, pos: int, mentions: Sequence[_Mention]) -> Iterator[int]:
-    """Indexes of the mentions listed one after another from ``pos`` ("hors X, Y et Z")."""
-    for index, mention in enumerate(mentions):
+def _enumeration(
+    text: str, pos: int, mentions: Sequence[_Mention], starts: Sequence[int]
+) -> Iterator[int]:
+    """Indexes of the mentions listed one after another from ``pos`` ("hors X, Y et Z").
+
+    ``starts`` are the mentions' start offsets; a list stops after ``MAX_LISTED`` names.
+    """
+    first = bisect_left(starts, pos)
+    for index in range(first, min(len(mentions), first + MAX_LISTED)):
+        mention = mentions[index]
         if mention.start < pos:
-            continue
+            continue  # another alias of the same name, overlapping
         if not _ENUM_GAP.fullmatch(text, pos, mention.start):
             return
         yield index

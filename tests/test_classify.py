@@ -659,6 +659,28 @@ def test_odd_input_never_raises(title: str, text: str) -> None:
     assert isinstance(result.payers, tuple)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "aucune panne " * 15000,
+        "comme lors de Viamedis panne " * 7000,
+        "SP Santé n'est pas touché par la panne " * 5000,
+        "hors Kalixia " * 15000,
+        "hors Kalixia, " + "Kalixia, " * 20000,
+        ("Viamedis " * 100 + "ne sont pas touchés. ") * 200,
+        "après Viamedis " * 15000,
+        "À lire aussi " * 15000,
+        "rétabli " * 25000,
+        "0805 62 00 10 " * 10000 + "a@b.fr " * 10000,
+    ],
+    ids=lambda body: body[:20],
+)
+def test_repetitive_hostile_text_stays_linear(body: str) -> None:
+    start = time.process_time()
+    CLASSIFIER.classify("Panne", body)
+    assert time.process_time() - start < 3.0  # a fraction of a second when linear
+
+
 def test_none_input_is_treated_as_empty() -> None:
     result = CLASSIFIER.classify(None, None)  # type: ignore[arg-type]
     assert result == CLASSIFIER.classify("", "")
