@@ -380,12 +380,10 @@ def _compile(alternatives: Sequence[str]) -> re.Pattern[str]:
 # Python's regex engine tries every alternative of a large alternation at every word start,
 # which makes one pass over 2 KB cost ~100 us. Most alternatives start with a literal word
 # ("panne", "retabli"), so the text's word prefixes tell which can match at all: each
-# alternative is compiled alone and run only when its first three letters start some word.
+# alternative is compiled alone and run only when its first letters start some word.
 _WORD = re.compile(r"[a-z0-9]+")
 _HEAD = re.compile(r"[a-z0-9]*")
-
-
-_KEY = 5
+_KEY = 5  # letters of a head looked up among the words' prefixes
 
 
 def _prefixes(folded_lower: str) -> frozenset[str]:
@@ -467,7 +465,8 @@ class _Matcher:
         self.keyed: dict[str, list[tuple[re.Pattern[str], int]]] = {}
         seen: set[tuple[int, str]] = set()
         for tag, alternative in tagged:
-            for regex in _distribute(_expand(alternative)):
+            spread = (r for option in _split_top(_expand(alternative)) for r in _distribute(option))
+            for regex in spread:
                 if (tag, regex) in seen:
                     continue
                 seen.add((tag, regex))

@@ -13,6 +13,8 @@ import pytest
 from aggregator.classify import (
     Classifier,
     Taxonomy,
+    _Matcher,
+    _prefixes,
     contacts,
     fold,
     load_taxonomy,
@@ -699,6 +701,27 @@ def test_classify_is_fast_enough_for_thousands_of_items() -> None:
         CLASSIFIER.classify(f"Article numéro {index}", body)
     per_second = 300 / max(time.process_time() - start, 1e-9)
     assert per_second > 500  # about 2,000 on a quiet machine; loose against CI noise
+
+
+# --- the prefiltered matcher ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "found"),
+    [
+        ("panne|bugs?", "un bug hier", ["bug"]),  # a top-level bar: both sides are tried
+        ("(?:chang|modifi)\\w*", "modifiez puis changez", ["modifiez", "changez"]),
+        ("msa", "emsa msa msap", ["msa"]),  # whole words only, even after a false start
+        ("sp[\\s-]*sante", "spsante, sp-sante", ["spsante", "sp-sante"]),
+        ("(?:a|b)?cde", "abcde cde", ["cde"]),
+        ("n\\s+est\\s+plus", "il n est plus la", ["n est plus"]),
+    ],
+)
+def test_matcher_finds_whole_words_of_every_alternative(
+    pattern: str, text: str, found: list[str]
+) -> None:
+    hits = _Matcher([(0, pattern)]).find(text, _prefixes(text))
+    assert [text[hit.start : hit.end] for hit in hits] == found
 
 
 # --- folding ---------------------------------------------------------------------------------
