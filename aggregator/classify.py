@@ -125,6 +125,8 @@ class Language:
 
     negation_words: int
     negators: tuple[str, ...]
+    hypothetical_before: tuple[str, ...]
+    hypothetical_after: tuple[str, ...]
     scope_breakers: tuple[str, ...]
     clause_boundaries: tuple[str, ...]
     subject_boundaries: tuple[str, ...]
@@ -138,8 +140,16 @@ class Language:
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """Wording that says service is back; ``kind`` names what had been broken, if it does."""
+
+    kind: str | None
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StatusWords:
-    resolved: tuple[str, ...]
+    resolved: tuple[Resolution, ...]
     failure: tuple[str, ...]
     pending_before: tuple[str, ...]
     pending_after: tuple[str, ...]
@@ -251,12 +261,20 @@ def _parse(data: Any) -> Taxonomy:
             negation_words=int(lang["negation_words"]),
             **{key: tuple(lang[key]) for key in _LANGUAGE_LISTS},
         ),
-        status_words=StatusWords(**{key: tuple(status[key]) for key in _STATUS_LISTS}),
+        status_words=StatusWords(
+            resolved=tuple(
+                Resolution(group.get("kind"), tuple(group["patterns"]))
+                for group in status["resolved"]
+            ),
+            **{key: tuple(status[key]) for key in _STATUS_LISTS},
+        ),
     )
 
 
 _LANGUAGE_LISTS = (
     "negators",
+    "hypothetical_before",
+    "hypothetical_after",
     "scope_breakers",
     "clause_boundaries",
     "subject_boundaries",
@@ -268,7 +286,7 @@ _LANGUAGE_LISTS = (
     "reference_sentence_markers",
     "reference_clause_markers",
 )
-_STATUS_LISTS = ("resolved", "failure", "pending_before", "pending_after", "recap")
+_STATUS_LISTS = ("failure", "pending_before", "pending_after", "recap")
 
 
 def _merge(
@@ -549,6 +567,8 @@ class _Rules:
     action_phrases: tuple[str, ...]
     negation_words: int
     negators: re.Pattern[str]
+    hypothetical_before: re.Pattern[str]
+    hypothetical_after: re.Pattern[str]
     scope_breakers: re.Pattern[str]
     clause: _Matcher
     subject: _Matcher
@@ -559,7 +579,8 @@ class _Rules:
     payer_references: _Matcher
     reference_sentences: _Matcher
     reference_clauses: _Matcher
-    resolved: _Matcher
+    resolved: _Matcher  # tag: index in resolved_kinds
+    resolved_kinds: tuple[int | None, ...]  # index in kind_slugs of the kind a group implies
     failure: _Matcher
     pending_before: re.Pattern[str]
     pending_after: re.Pattern[str]
@@ -587,6 +608,8 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         action_phrases=tuple(action.phrase for action in taxonomy.actions),
         negation_words=lang.negation_words,
         negators=_compile(lang.negators),
+        hypothetical_before=_compile(lang.hypothetical_before),
+        hypothetical_after=re.compile(rf"\s*{_words(lang.hypothetical_after)}"),
         scope_breakers=_compile(lang.scope_breakers),
         clause=_one(lang.clause_boundaries),
         subject=_one(lang.subject_boundaries),
@@ -597,7 +620,13 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         payer_references=_one(lang.reference_before_payer),
         reference_sentences=_one(lang.reference_sentence_markers),
         reference_clauses=_one(lang.reference_clause_markers),
-        resolved=_one(status.resolved),
+        resolved=_Matcher(
+            (i, p) for i, group in enumerate(status.resolved) for p in group.patterns
+        ),
+        resolved_kinds=tuple(
+            None if group.kind is None else [k.slug for k in kinds].index(group.kind)
+            for group in status.resolved
+        ),
         failure=_one(status.failure),
         pending_before=_compile(status.pending_before),
         pending_after=re.compile(rf"\s*{_words(status.pending_after)}"),
@@ -728,6 +757,13 @@ class _Doc:
         index = bisect_right(starts, start) - 1
         return index >= 0 and start < ends[index]
 
+    def hypothetical(self, start: int, end: int) -> bool:
+        """A risk rather than an event: "en cas de panne", "qui pourraient servir"."""
+        rules = self.rules
+        return self.prefix_has(rules.hypothetical_before, start) or bool(
+            rules.hypothetical_after.match(self.text, end)
+        )
+
     def counts(self, start: int) -> bool:
         """A trigger at ``start`` is this item's news: not negated, not a back-reference."""
         return not self.negated(start) and not self.in_reference(start)
@@ -751,9 +787,10 @@ class Classifier:
         title = (title or "")[:MAX_CHARS].replace("\n", " ")
         text = (text or "")[:MAX_CHARS]
         doc = _Doc(self.rules, title, text)
-        kinds, ongoing = self._kinds(doc)
+        present, ongoing = self._kinds(doc)
+        status, implied = self._status(doc, ongoing)
+        kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
-        status = self._status(doc, ongoing)
         payers: tuple[str, ...] = ()
         if kinds or status or actions:
             payers = self._payers(doc)
@@ -769,7 +806,7 @@ class Classifier:
 
     # -- kinds and status
 
-    def _kinds(self, doc: _Doc) -> tuple[tuple[str, ...], bool]:
+    def _kinds(self, doc: _Doc) -> tuple[set[int], bool]:
         """Kinds present, and whether an ongoing-failure word (outage...) is current news."""
         rules = self.rules
         present: set[int] = set()
@@ -778,32 +815,40 @@ class Classifier:
             is_ongoing = rules.kind_ongoing[hit.tag]
             if hit.tag in present and (ongoing or not is_ongoing):
                 continue
-            if not doc.counts(hit.start):
+            if not doc.counts(hit.start) or doc.hypothetical(hit.start, hit.end):
                 continue
             present.add(hit.tag)
             if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
                 ongoing = True
-        return tuple(rules.kind_slugs[i] for i in sorted(present)), ongoing
+        return present, ongoing
 
-    def _status(self, doc: _Doc, ongoing: bool) -> StatusSignal | None:
-        """failure (explicitly new or persisting) > resolved > failure (plain, current)."""
+    def _status(self, doc: _Doc, ongoing: bool) -> tuple[StatusSignal | None, set[int]]:
+        """The status signal, and the kinds that resolution wording names as having been broken.
+
+        failure (explicitly new or persisting) > resolved > failure (plain, current).
+        """
         rules = self.rules
-        if any(doc.counts(hit.start) for hit in doc.find(rules.failure)):
-            return "failure"
-        resolved = False
+        new_failure = any(doc.counts(hit.start) for hit in doc.find(rules.failure))
+        resolved, not_back, implied = False, False, set()
         for hit in doc.find(rules.resolved):
             if doc.in_reference(hit.start) or doc.prefix_has(rules.recap, hit.start):
                 continue
             if doc.negated(hit.start):
-                return "failure"  # "n'est toujours pas rétabli"
+                not_back = True  # "n'est toujours pas rétabli"
+                continue
             if doc.prefix_has(rules.pending_before, hit.start):
                 continue
             if rules.pending_after.match(doc.text, hit.end):
                 continue
             resolved = True
+            kind = rules.resolved_kinds[hit.tag]
+            if kind is not None:
+                implied.add(kind)
+        if new_failure or not_back:
+            return "failure", set()
         if resolved:
-            return "resolved"
-        return "failure" if ongoing else None
+            return "resolved", implied
+        return ("failure" if ongoing else None), set()
 
     # -- payers
 

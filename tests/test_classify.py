@@ -133,6 +133,8 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Les données de 33 millions d'assurés ont été volées.", "data-breach"),
         ("L'exfiltration a duré plusieurs jours.", "data-breach"),
         ("L'opérateur a notifié la CNIL de l'incident.", "data-breach"),
+        ("Des données d'assurés ont pu être consultées par les pirates.", "data-breach"),
+        ("Il a procédé à la notification à l'autorité de contrôle.", "data-breach"),
         ("Le portail est hors service.", "outage"),
         ("Le portail est en panne.", "outage"),
         ("Les pannes se succèdent sur le portail.", "outage"),
@@ -147,6 +149,8 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("La vérification des droits fonctionne en mode dégradé.", "outage"),
         ("Le portail ne fonctionne plus depuis hier.", "outage"),
         ("Le portail n'est plus accessible.", "outage"),
+        ("Le portail de l'opérateur reste fermé.", "outage"),
+        ("Les droits ne peuvent plus être contrôlés en ligne.", "outage"),
         ("Les officines ne peuvent plus vérifier les droits.", "outage"),
         ("Il est impossible de se connecter au portail.", "outage"),
         ("Les officines signalent des retards de paiement.", "payment-disruption"),
@@ -154,6 +158,7 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Les virements sont bloqués depuis le 3 du mois.", "payment-disruption"),
         ("L'opérateur annonce l'arrêt des paiements.", "payment-disruption"),
         ("Les impayés s'accumulent dans les officines.", "payment-disruption"),
+        ("Trois factures restent impayées depuis mai.", "payment-disruption"),
         ("Les rejets de factures se multiplient.", "payment-disruption"),
         ("Des factures refusées sans motif.", "payment-disruption"),
         ("Les virements n'arrivent plus depuis dix jours.", "payment-disruption"),
@@ -172,6 +177,9 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Les commandes passées au grossiste-répartiteur sont perturbées.", "supply-disruption"),
         ("Les livraisons de la CERP sont retardées.", "supply-disruption"),
         ("Livraisons perturbées dans tout l'Ouest.", "supply-disruption"),
+        ("Une grève perturbe depuis lundi les livraisons du répartiteur.", "supply-disruption"),
+        ("Faute de livraisons, les officines se dépannent entre elles.", "supply-disruption"),
+        ("Les commandes arrivent au compte-gouttes.", "supply-disruption"),
         ("Une rupture d'approvisionnement touche l'amoxicilline.", "supply-disruption"),
     ],
 )
@@ -201,6 +209,27 @@ def test_each_kind_and_its_inflections(sentence: str, kind: str) -> None:
 )
 def test_negated_trigger_is_not_a_kind(sentence: str, kind: str) -> None:
     assert kind not in CLASSIFIER.classify("", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("En cas de panne du portail, gardez une copie de l'attestation.", "outage"),
+        ("Méfiez-vous des messages frauduleux qui pourraient exploiter ces données.", "phishing"),
+        ("Les données volées peuvent encore servir à des escroqueries.", "phishing"),
+        ("Une cyberattaque pourrait paralyser les opérateurs, selon l'agence.", "cyberattack"),
+        ("Les officines risquent des retards de paiement cet été.", "payment-disruption"),
+    ],
+)
+def test_a_risk_is_not_an_event(sentence: str, kind: str) -> None:
+    assert kind not in CLASSIFIER.classify("", sentence).kinds
+
+
+def test_never_asking_for_data_is_advice_not_a_phishing_campaign() -> None:
+    text = "L'opérateur ne vous demandera jamais vos identifiants par courriel."
+    result = CLASSIFIER.classify("Information importante", text)
+    assert result.kinds == ()
+    assert result.actions == (IGNORE,)
 
 
 def test_aucun_impact_sur_les_paiements_is_no_payment_disruption() -> None:
@@ -443,10 +472,36 @@ def test_failure_wording_gives_failure(sentence: str) -> None:
         "Les syndicats réclament le rétablissement rapide des portails.",
         "En attendant le retour à la normale, gardez les attestations.",
         "Le rétablissement est attendu pour lundi.",
+        "Les équipes travaillent en vue de la remise en service du portail.",
+        "Les techniciens se mobilisent afin de rétablir le service.",
     ],
 )
 def test_awaited_resolution_is_no_resolution(sentence: str) -> None:
     assert CLASSIFIER.classify("Viamedis", sentence).status != "resolved"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("L'opérateur annonce la reprise des paiements.", "payment-disruption"),
+        ("Kalixia a annoncé la reprise de ses virements.", "payment-disruption"),
+        ("Le rattrapage des paiements a commencé.", "payment-disruption"),
+        ("Les livraisons reprennent dès mercredi.", "supply-disruption"),
+        ("La direction annonce la fin de la grève.", "supply-disruption"),
+        ("Les portails sont de nouveau accessibles.", "outage"),
+        ("Le portail a été remis en service.", "outage"),
+        ("Le service de consultation des droits est rétabli.", "outage"),
+    ],
+)
+def test_resolution_names_what_had_been_broken(sentence: str, kind: str) -> None:
+    result = CLASSIFIER.classify("Bonne nouvelle", sentence)
+    assert result.status == "resolved"
+    assert result.kinds == (kind,)
+
+
+def test_a_bare_resolution_names_no_kind() -> None:
+    result = CLASSIFIER.classify("Bonne nouvelle", "Retour à la normale depuis ce matin.")
+    assert (result.status, result.kinds) == ("resolved", ())
 
 
 def test_resolution_wins_over_a_recap_of_the_failure() -> None:
@@ -635,7 +690,7 @@ def test_union_circular_gives_everything_a_subscriber_needs() -> None:
     )
     result = CLASSIFIER.classify(title, text)
     assert result.payers == ("viamedis",)
-    assert result.kinds == ("cyberattack", "outage", "phishing")
+    assert result.kinds == ("cyberattack", "outage")  # "never asks" is advice, not a campaign
     assert result.status == "failure"
     assert result.actions == (PASSWORDS, BANK, PAPER, IGNORE)
     assert result.contacts == ("0805 62 00 10",)
