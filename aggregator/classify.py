@@ -8,7 +8,14 @@ is not found inside "MSAP". A trigger word counts unless
 * a negation precedes it in the same clause ("aucune fuite de données", "n'a pas été
   piraté"), with no scope breaker in between ("n'a pas été touché *par* la cyberattaque"
   still speaks of a cyberattack);
-* it sits in a back-reference to another story ("comme lors de la cyberattaque de X").
+* it sits in a back-reference to another story ("comme lors de la cyberattaque de X");
+* it is a risk or a question, not an event ("en cas de panne", "seront-ils retardés ?").
+
+Status: "failure" when the item says a service is broken again or still, or reports a
+current outage, payment, supply or tiers-payant trouble; "resolved" when it says service is
+back (not merely expected back: "devrait être rétabli"), which wins over its recap of the
+failure. Resolution wording that names what was broken ("reprise des paiements") adds that
+kind, so the good news joins its incident.
 
 A payer counts when a mention is neither a back-reference nor said to be unaffected
 ("SP Santé et Actil ne sont pas touchés", "hors Kalixia"); a payer said to be unaffected
@@ -758,8 +765,10 @@ class _Doc:
         return index >= 0 and start < ends[index]
 
     def hypothetical(self, start: int, end: int) -> bool:
-        """A risk rather than an event: "en cas de panne", "qui pourraient servir"."""
+        """A risk or a question rather than an event: "en cas de panne", "qui pourraient"."""
         rules = self.rules
+        if self.text.startswith("?", self.hard.after(end)):
+            return True  # a question: "mes paiements seront-ils retardés ?"
         return self.prefix_has(rules.hypothetical_before, start) or bool(
             rules.hypothetical_after.match(self.text, end)
         )

@@ -219,6 +219,8 @@ def test_negated_trigger_is_not_a_kind(sentence: str, kind: str) -> None:
         ("Les données volées peuvent encore servir à des escroqueries.", "phishing"),
         ("Une cyberattaque pourrait paralyser les opérateurs, selon l'agence.", "cyberattack"),
         ("Les officines risquent des retards de paiement cet été.", "payment-disruption"),
+        ("Mes paiements seront-ils bloqués ? Non, selon l'opérateur.", "payment-disruption"),
+        ("Le portail est-il en panne ?", "outage"),
     ],
 )
 def test_a_risk_is_not_an_event(sentence: str, kind: str) -> None:
@@ -472,6 +474,8 @@ def test_failure_wording_gives_failure(sentence: str) -> None:
         "Les syndicats réclament le rétablissement rapide des portails.",
         "En attendant le retour à la normale, gardez les attestations.",
         "Le rétablissement est attendu pour lundi.",
+        "L'opérateur assure que la remise en service se fera par étapes.",
+        "La reprise des paiements interviendra la semaine prochaine.",
         "Les équipes travaillent en vue de la remise en service du portail.",
         "Les techniciens se mobilisent afin de rétablir le service.",
     ],
