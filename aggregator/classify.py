@@ -118,6 +118,7 @@ class Kind:
     label: str  # French, for titles and pages
     patterns: tuple[str, ...]
     ongoing: bool  # does naming it say the service is broken now (outage) or not (attack)?
+    masks: tuple[str, ...] = ()  # kinds whose words inside this kind's match do not count
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,13 @@ def _parse(data: Any) -> Taxonomy:
             (), data["organisations"], "taxonomy.yaml organisations", set(), ""
         ),
         kind_entries=tuple(
-            Kind(k["slug"], k["label"], tuple(k["patterns"]), bool(k["ongoing"]))
+            Kind(
+                k["slug"],
+                k["label"],
+                tuple(k["patterns"]),
+                bool(k["ongoing"]),
+                tuple(k.get("masks", ())),
+            )
             for k in data["kinds"]
         ),
         actions=tuple(Action(a["phrase"], tuple(a["patterns"])) for a in data["actions"]),
@@ -569,6 +576,7 @@ class _Rules:
     kinds: _Matcher  # tag: index in kind_slugs
     kind_slugs: tuple[str, ...]
     kind_ongoing: tuple[bool, ...]
+    kind_masks: tuple[frozenset[int], ...]  # by kind index: the kind indexes it masks
     any_kind: re.Pattern[str]
     actions: _Matcher  # tag: index in action_phrases
     action_phrases: tuple[str, ...]
@@ -608,6 +616,10 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         kinds=_Matcher((i, p) for i, kind in enumerate(kinds) for p in kind.patterns),
         kind_slugs=tuple(kind.slug for kind in kinds),
         kind_ongoing=tuple(kind.ongoing for kind in kinds),
+        kind_masks=tuple(
+            frozenset(i for i, other in enumerate(kinds) if other.slug in kind.masks)
+            for kind in kinds
+        ),
         any_kind=_compile([*(p for kind in kinds for p in kind.patterns), r"victimes?"]),
         actions=_Matcher(
             (i, p) for i, action in enumerate(taxonomy.actions) for p in action.patterns
@@ -662,6 +674,24 @@ class _Boundaries:
         """Start of the first boundary starting at or after ``pos`` (the end if none)."""
         index = bisect_right(self.starts, pos - 1)
         return self.starts[index] if index < len(self.starts) else self.length
+
+
+class _Runs:
+    """Spans merged into disjoint runs, to ask whether a position falls inside any of them."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(spans):
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def __contains__(self, position: int) -> bool:
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]
 
 
 class _Doc:
@@ -747,22 +777,11 @@ class _Doc:
         return spans
 
     @cached_property
-    def _reference_runs(self) -> tuple[list[int], list[int]]:
-        """The reference spans merged into disjoint runs: starts and ends, sorted."""
-        starts: list[int] = []
-        ends: list[int] = []
-        for start, end in sorted(self.references):
-            if ends and start <= ends[-1]:
-                ends[-1] = max(ends[-1], end)
-            else:
-                starts.append(start)
-                ends.append(end)
-        return starts, ends
+    def _reference_runs(self) -> _Runs:
+        return _Runs(self.references)
 
     def in_reference(self, start: int) -> bool:
-        starts, ends = self._reference_runs
-        index = bisect_right(starts, start) - 1
-        return index >= 0 and start < ends[index]
+        return start in self._reference_runs
 
     def hypothetical(self, start: int, end: int) -> bool:
         """A risk or a question rather than an event: "en cas de panne", "qui pourraient"."""
@@ -820,7 +839,11 @@ class Classifier:
         rules = self.rules
         present: set[int] = set()
         ongoing = False
-        for hit in doc.find(rules.kinds):
+        hits = doc.find(rules.kinds)
+        masked = _masked(hits, rules.kind_masks)
+        for hit in hits:
+            if hit.tag in masked and hit.start in masked[hit.tag]:
+                continue  # "interruption" inside "interruption des paiements"
             is_ongoing = rules.kind_ongoing[hit.tag]
             if hit.tag in present and (ongoing or not is_ongoing):
                 continue
@@ -918,6 +941,15 @@ class Classifier:
             if hit.tag not in chosen and doc.counts(hit.start):
                 chosen.append(hit.tag)
         return tuple(self.rules.action_phrases[i] for i in chosen[:MAX_ACTIONS])
+
+
+def _masked(hits: Sequence[_Hit], masks: Sequence[frozenset[int]]) -> dict[int, _Runs]:
+    """By kind index: where its hits are covered by the match of a kind that masks it."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for hit in hits:
+        for masked in masks[hit.tag]:
+            spans.setdefault(masked, []).append((hit.start, hit.end))
+    return {kind: _Runs(found) for kind, found in spans.items()}
 
 
 def _enumeration(

@@ -123,6 +123,8 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Un ransomware bloque la plateforme.", "cyberattack"),
         ("Plusieurs comptes professionnels compromis ont servi à l'attaque.", "cyberattack"),
         ("Une usurpation d'identité d'un pharmacien a permis l'accès.", "cyberattack"),
+        ("La compromission de comptes professionnels est confirmée.", "cyberattack"),
+        ("Une attaque par déni de service a saturé le site.", "cyberattack"),
         ("Une fuite de données touche des millions d'assurés.", "data-breach"),
         ("Les fuites de données se multiplient.", "data-breach"),
         ("Des informations ont fuité sur un forum.", "data-breach"),
@@ -150,6 +152,8 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Le portail ne fonctionne plus depuis hier.", "outage"),
         ("Le portail n'est plus accessible.", "outage"),
         ("Le portail de l'opérateur reste fermé.", "outage"),
+        ("Les téléservices sont très perturbés depuis midi.", "outage"),
+        ("Un incident affectant le service de facturation est en cours.", "outage"),
         ("Les droits ne peuvent plus être contrôlés en ligne.", "outage"),
         ("Les officines ne peuvent plus vérifier les droits.", "outage"),
         ("Il est impossible de se connecter au portail.", "outage"),
@@ -174,6 +178,7 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Des SMS frauduleux demandent des identifiants.", "phishing"),
         ("Une escroquerie au faux fournisseur est signalée.", "phishing"),
         ("Les escrocs se font passer pour un conseiller.", "phishing"),
+        ("Des courriels usurpant l'identité de l'opérateur circulent.", "phishing"),
         ("Les commandes passées au grossiste-répartiteur sont perturbées.", "supply-disruption"),
         ("Les livraisons de la CERP sont retardées.", "supply-disruption"),
         ("Livraisons perturbées dans tout l'Ouest.", "supply-disruption"),
@@ -181,6 +186,8 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Faute de livraisons, les officines se dépannent entre elles.", "supply-disruption"),
         ("Les commandes arrivent au compte-gouttes.", "supply-disruption"),
         ("Une rupture d'approvisionnement touche l'amoxicilline.", "supply-disruption"),
+        ("Plusieurs présentations du vaccin sont indisponibles.", "supply-disruption"),
+        ("Le sirop pour enfants est en rupture de stock.", "supply-disruption"),
     ],
 )
 def test_each_kind_and_its_inflections(sentence: str, kind: str) -> None:
@@ -232,6 +239,23 @@ def test_never_asking_for_data_is_advice_not_a_phishing_campaign() -> None:
     result = CLASSIFIER.classify("Information importante", text)
     assert result.kinds == ()
     assert result.actions == (IGNORE,)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("L'opérateur annonce une interruption des virements.", ("payment-disruption",)),
+        ("Plusieurs médicaments sont indisponibles en pharmacie.", ("supply-disruption",)),
+        (
+            "Le portail est indisponible et les virements suspendus.",
+            ("outage", "payment-disruption"),
+        ),
+    ],
+)
+def test_a_more_specific_kind_masks_outage_on_the_same_words(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("", sentence).kinds == kinds
 
 
 def test_aucun_impact_sur_les_paiements_is_no_payment_disruption() -> None:
