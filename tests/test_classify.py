@@ -702,6 +702,24 @@ def test_noise_articles_get_no_payer_and_no_kind(title: str, text: str) -> None:
     assert not result.advisory
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Incontinence : bien conseiller les protections contre les fuites urinaires.",
+        "La fuite des cerveaux touche aussi les officines rurales.",
+        "L'interruption volontaire de grossesse médicamenteuse en officine : ce qui change.",
+        "Un traitement interrompu trop tôt favorise les résistances.",
+        "Soigner les petites coupures et brûlures : le rôle du pharmacien.",
+        "La pénurie de pharmaciens s'aggrave dans les zones rurales.",
+        "Un titulaire en rupture avec son groupement raconte.",
+        "Le marché de l'automédication résiste malgré la panne de croissance.",
+        "Le préparateur a été agressé au comptoir ; la police est intervenue.",
+    ],
+)
+def test_everyday_senses_of_trigger_words_are_no_incident(sentence: str) -> None:
+    assert CLASSIFIER.classify("", sentence).kinds == ()
+
+
 # --- a whole advisory ------------------------------------------------------------------------
 
 
