@@ -373,6 +373,7 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 _GAP = r"(?:(?!(?:ne|n|pas|aucune?s?|jamais|sans|ni)\b)[\w-]+\s+){0,6}?"
 _SEP = re.compile(r"[\s-]+")
+_EDGES = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
 # Sentence ends: . ! ? before a space, line breaks, ; and :, and a dash between spaces.
 # Written to start with one character class, which the engine scans for quickly.
 _HARD = re.compile(r"[.!?\n;:-](?:(?<=[.!?])[.!?]*(?=\s|$)|(?<=[\n;:])|(?<=\s-)(?=\s))")
@@ -530,8 +531,10 @@ class _Matcher:
 
 
 def _alias_regex(alias: str, keep_case: bool) -> str:
-    folded = fold_case_kept(alias) if keep_case else fold(alias)
-    parts = [re.escape(part) for part in _SEP.split(folded.strip()) if part]
+    """A name as a regex: spaces and hyphens inside may be either or nothing; punctuation
+    around it ("(Harmonie)") is not part of the name."""
+    folded = _EDGES.sub("", fold_case_kept(alias) if keep_case else fold(alias))
+    parts = [re.escape(part) for part in _SEP.split(folded) if part]
     return r"[\s-]*".join(parts)
 
 

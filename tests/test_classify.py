@@ -929,6 +929,12 @@ def test_override_adds_a_payer_and_aliases() -> None:
 def test_override_can_rename_an_existing_payer() -> None:
     taxonomy = load_taxonomy({"payers": [{"slug": "msa", "name": "MSA (régime agricole)"}]})
     assert taxonomy.payer_name("msa") == "MSA (régime agricole)"
+    assert Classifier(taxonomy).classify("Panne à la MSA", "").payers == ("msa",)
+
+
+def test_punctuation_around_an_alias_is_not_part_of_the_name() -> None:
+    taxonomy = load_taxonomy({"payers": [{"slug": "mgen", "name": "« MGEN »"}]})
+    assert Classifier(taxonomy).classify("La MGEN est en panne", "").payers == ("mgen",)
 
 
 def test_empty_override_is_the_builtin_taxonomy() -> None:
