@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.classify import (
     Classifier,
@@ -782,6 +784,33 @@ def test_repetitive_hostile_text_stays_linear(body: str) -> None:
     start = time.process_time()
     CLASSIFIER.classify("Panne", body)
     assert time.process_time() - start < 3.0  # a fraction of a second when linear
+
+
+WORDS = st.sampled_from(
+    [
+        "Viamedis", "Almérys", "SP Santé", "MSA", "ameli", "ne", "n'", "pas", "aucune",
+        "panne", "fuite", "de", "données", "piraté", "rétabli", "hors", "Kalixia", "sont",
+        "touchés", "comme lors de", "après", "0805 62 00 10", "+33", "a@b.fr", ",", ".",
+        ":", "?", "(", ")", "\n", "tiers payant", "suspendre", "mots de passe", "é", "’",
+        "\u00a0", "€", "🙂", "ﬁ", "İ", "ß",
+    ]
+)  # fmt: skip
+PHRASES = st.lists(WORDS, max_size=60).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=PHRASES, text=PHRASES)
+def test_any_text_gives_vocabulary_values_only(title: str, text: str) -> None:
+    result = CLASSIFIER.classify(title, text)
+    taxonomy = CLASSIFIER.taxonomy
+    assert set(result.payers) <= set(taxonomy.payers)
+    assert list(result.payers) == [p for p in taxonomy.payers if p in result.payers]
+    assert set(result.kinds) <= set(taxonomy.kinds)
+    assert set(result.organisations) <= set(taxonomy.organisations)
+    assert len(result.actions) <= 6 and len(set(result.actions)) == len(result.actions)
+    assert result.status in (None, "resolved", "failure")
+    for contact in result.contacts:
+        assert "@" in contact or len(contact.replace(" ", "")) == 10
 
 
 def test_none_input_is_treated_as_empty() -> None:
