@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from aggregator.classify import Classifier, Taxonomy, load_taxonomy
-from aggregator.dedupe import Candidate, DedupeIndex, canonical_url
+from aggregator.dedupe import Candidate, DedupeIndex, canonical_url, guid_is_global
 from aggregator.errors import ExtractError
 from aggregator.extract.article import parse_article
 from aggregator.extract.feed import parse_feed
@@ -338,7 +338,8 @@ def _understand_entry(
 
 
 def _exact_match(store: Store, entry: Entry) -> Merge | None:
-    target = store.find_by_guid(entry.guid)
+    # A guid like "812" is unique in its own feed only; its (source, guid) pair is the entry id.
+    target = store.find_by_guid(entry.guid) if guid_is_global(entry.guid) else None
     if target is not None:
         return Merge(target, "guid", 1.0)
     target = store.find_by_url(entry.canonical_url)
