@@ -706,9 +706,17 @@ class _Doc:
         self.text = self.cased.lower()
         self.title_end = self.cased.index("\n")
         self.prefixes = _prefixes(self.text)
+        self._found: dict[int, list[_Hit]] = {}
+        self._masked: dict[int, _Runs] | None = None
+        self._starts: dict[int, list[int]] = {}
 
     def find(self, matcher: _Matcher) -> list[_Hit]:
-        return matcher.find(self.cased if matcher.cased else self.text, self.prefixes)
+        """The matcher's hits in this text, found once."""
+        key = id(matcher)
+        if key not in self._found:
+            text = self.cased if matcher.cased else self.text
+            self._found[key] = matcher.find(text, self.prefixes)
+        return self._found[key]
 
     def _spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         return [m.span() for m in pattern.finditer(self.text)]
@@ -779,6 +787,19 @@ class _Doc:
             spans.append((hit.start, end.start() if end else len(self.text)))
         return spans
 
+    def starts(self, matcher: _Matcher) -> list[int]:
+        """Start offsets of the matcher's hits, in order (for bisection)."""
+        key = id(matcher)
+        if key not in self._starts:
+            self._starts[key] = [hit.start for hit in self.find(matcher)]
+        return self._starts[key]
+
+    def masked(self, rules: _Rules) -> dict[int, _Runs]:
+        """By kind index: spans where a more specific kind's match masks it."""
+        if self._masked is None:
+            self._masked = _masked(self.find(rules.kinds), rules.kind_masks)
+        return self._masked
+
     @cached_property
     def _reference_runs(self) -> _Runs:
         return _Runs(self.references)
@@ -842,20 +863,39 @@ class Classifier:
         rules = self.rules
         present: set[int] = set()
         ongoing = False
-        hits = doc.find(rules.kinds)
-        masked = _masked(hits, rules.kind_masks)
-        for hit in hits:
-            if hit.tag in masked and hit.start in masked[hit.tag]:
-                continue  # "interruption" inside "interruption des paiements"
+        for hit in doc.find(rules.kinds):
             is_ongoing = rules.kind_ongoing[hit.tag]
             if hit.tag in present and (ongoing or not is_ongoing):
                 continue
-            if not doc.counts(hit.start) or doc.hypothetical(hit.start, hit.end):
+            if not self._event(doc, hit):
                 continue
             present.add(hit.tag)
             if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
                 ongoing = True
         return present, ongoing
+
+    def _event(self, doc: _Doc, hit: _Hit) -> bool:
+        """Does this kind word report an event of this item?"""
+        masked = doc.masked(self.rules)
+        if hit.tag in masked and hit.start in masked[hit.tag]:
+            return False  # "interruption" inside "interruption des paiements"
+        return doc.counts(hit.start) and not doc.hypothetical(hit.start, hit.end)
+
+    def _reports_event(self, doc: _Doc, start: int, end: int) -> bool:
+        """Does the sentence around ``start``..``end`` report an incident or its end?"""
+        low, high = doc.hard.before(start), doc.hard.after(end)
+        rules = self.rules
+        for matcher in (rules.kinds, rules.failure, rules.resolved):
+            hits = doc.find(matcher)
+            for index in range(bisect_left(doc.starts(matcher), low), len(hits)):
+                hit = hits[index]
+                if hit.start >= high:
+                    break
+                if matcher is rules.kinds and self._event(doc, hit):
+                    return True
+                if matcher is not rules.kinds and doc.counts(hit.start):
+                    return True
+        return False
 
     def _status(self, doc: _Doc, ongoing: bool) -> tuple[StatusSignal | None, set[int]]:
         """The status signal, and the kinds that resolution wording names as having been broken.
@@ -903,8 +943,12 @@ class Classifier:
             elif index in earlier or doc.in_reference(mention.start):
                 if in_title:  # the title says the story is about someone else
                     dropped.add(mention.slug)
-            else:
-                (hit_title if in_title else hit_body).add(mention.slug)
+            elif in_title:
+                hit_title.add(mention.slug)
+            elif not hit_title or self._reports_event(doc, mention.start, mention.end):
+                # A title naming its payers makes a payer named only in the body a
+                # bystander, unless its own sentence reports an incident.
+                hit_body.add(mention.slug)
         hits = hit_title | (hit_body - dropped)
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
 

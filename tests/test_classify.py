@@ -357,6 +357,25 @@ def test_payer_said_to_be_unaffected_is_not_hit(
     assert classify(title, text) == payers
 
 
+@pytest.mark.parametrize(
+    ("text", "payers"),
+    [
+        ("Viamedis, autre opérateur du marché, a renforcé ses contrôles.", ("almerys",)),
+        ("Viamedis a lui aussi subi une intrusion mardi.", ("viamedis", "almerys")),
+        ("Les virements de Kalixia sont également en retard.", ("almerys", "kalixia")),
+    ],
+)
+def test_with_payers_in_the_title_a_body_payer_needs_its_own_incident_sentence(
+    text: str, payers: tuple[str, ...]
+) -> None:
+    assert classify("Almerys victime d'une intrusion", text) == payers
+
+
+def test_without_payers_in_the_title_body_payers_count() -> None:
+    text = "Viamedis, autre opérateur du marché, a renforcé ses contrôles après l'intrusion."
+    assert classify("Intrusion chez un opérateur de tiers payant", text) == ("viamedis",)
+
+
 def test_title_naming_a_payer_as_hit_wins_over_the_body() -> None:
     text = "Depuis ce matin, Kalixia fonctionne normalement, mais les retards restent."
     assert classify("Kalixia : retards de paiement", text) == ("kalixia",)
@@ -776,6 +795,7 @@ def test_odd_input_never_raises(title: str, text: str) -> None:
         "après Viamedis " * 15000,
         "À lire aussi " * 15000,
         "rétabli " * 25000,
+        "Kalixia en panne. " + "Viamedis panne aucune " * 9000,
         "0805 62 00 10 " * 10000 + "a@b.fr " * 10000,
     ],
     ids=lambda body: body[:20],
