@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aggregator.classify import Classifier, Taxonomy, load_taxonomy
 from aggregator.dedupe import Candidate, DedupeIndex, canonical_url, guid_is_global
@@ -24,9 +25,11 @@ from aggregator.extract.html import parse_list
 from aggregator.fetch import Fetcher
 from aggregator.incidents import IncidentInput, group_incidents
 from aggregator.models import Config, Entry, FetchResult, Item, Merge, RawItem, Source
-from aggregator.publish.build import PublishInput, PublishReport, publish
 from aggregator.sanitize import html_to_text
 from aggregator.store import Store, utcnow
+
+if TYPE_CHECKING:
+    from aggregator.publish.build import PublishReport
 
 log = logging.getLogger("aggregator")
 DEDUPE_WINDOW = timedelta(days=10)
@@ -406,6 +409,8 @@ def _namer(taxonomy: Taxonomy) -> Callable[[str], str]:
 
 
 def publish_output(config: Config, store: Store, output: Path, taxonomy: Taxonomy) -> PublishReport:
+    from aggregator.publish.build import PublishInput, publish
+
     data = PublishInput(
         site=config.site,
         items=store.all_items(),

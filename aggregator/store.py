@@ -149,6 +149,19 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"database {self.path}: {exc}") from None
 
+    def insert_many(self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False) -> None:
+        """Batch insert inside the caller's transaction (sqlite-utils' insert_all commits)."""
+        columns = list(rows[0])
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        sql = (
+            f"{verb} INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)})"
+        )
+        try:
+            self.db.conn.executemany(sql, rows)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"database {self.path}: {exc}") from None
+
     # --- sources and HTTP state ------------------------------------------------------------
 
     def sync_sources(self, sources: Iterable[Source]) -> None:
@@ -307,7 +320,7 @@ class Store:
                 row["first_seen"] = iso(now)
                 rows.append(row)
         if rows:
-            self.db["entries"].insert_all(rows, batch_size=200)
+            self.insert_many("entries", rows)
         for chunk in _chunks(seen_now, 500):
             self.execute(
                 f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
@@ -489,9 +502,9 @@ class Store:
             elif old[inc.id] != (row["status"], row["updated"], row["items"]):
                 changed += 1
         if rows:
-            self.db["incidents"].insert_all(rows, batch_size=200)
+            self.insert_many("incidents", rows)
         if links:
-            self.db["item_incidents"].insert_all(links, batch_size=500, ignore=True)
+            self.insert_many("item_incidents", links, ignore=True)
         return new, changed
 
     def all_incidents(self) -> list[Incident]:
