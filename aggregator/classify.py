@@ -448,6 +448,24 @@ def _head(alternative: str) -> str:
     return text
 
 
+_SPACE = "\\s+"
+
+
+def _anchor(alternative: str) -> str:
+    """The first literal word of three letters or more that starts a word in every match:
+    "panne" for ``pannes?``, "arret" for ``a\\s+l\\s+arret``; "" if there is none."""
+    rest = alternative
+    while True:
+        word = _head(rest)
+        if len(word) >= 3:
+            return word
+        full = _HEAD.match(rest)
+        rest = rest[len(full.group()) if full else 0 :]
+        if word != (full.group() if full else "") or not rest.startswith(_SPACE):
+            return ""  # an optional letter or something else than a space comes next
+        rest = rest[len(_SPACE) :]
+
+
 def _closing(pattern: str) -> int:
     """Index of the parenthesis closing the one at index 0, or -1."""
     depth, index = 0, 0
@@ -503,11 +521,12 @@ class _Matcher:
                 if (tag, regex) in seen:
                     continue
                 seen.add((tag, regex))
-                head = _head(regex.lower() if cased else regex)
-                lead = "" if head else r"\b"
+                plain = regex.lower() if cased else regex
+                lead = "" if _head(plain) else r"\b"
                 part = (re.compile(rf"{lead}(?:{regex})(?![\w])"), tag)
-                if len(head) >= 3:
-                    self.keyed.setdefault(head[:_KEY], []).append(part)
+                anchor = _anchor(plain)
+                if anchor:
+                    self.keyed.setdefault(anchor[:_KEY], []).append(part)
                 else:
                     self.always.append(part)
         self.keys = frozenset(self.keyed)

@@ -865,6 +865,8 @@ def test_classify_is_fast_enough_for_thousands_of_items() -> None:
         ("sp[\\s-]*sante", "spsante, sp-sante", ["spsante", "sp-sante"]),
         ("(?:a|b)?cde", "abcde cde", ["cde"]),
         ("n\\s+est\\s+plus", "il n est plus la", ["n est plus"]),
+        ("a\\s+l\\s+arret", "le site est a l arret", ["a l arret"]),  # keyed on "arret"
+        ("ab?\\s+cdef", "a cdef et ab cdef", ["a cdef", "ab cdef"]),
     ],
 )
 def test_matcher_finds_whole_words_of_every_alternative(
