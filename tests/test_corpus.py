@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from aggregator.cli import cli
-from tests.corpus_tools import (
+from corpus_tools import (
     Corpus,
     CorpusServer,
     OutIncident,
@@ -31,6 +29,8 @@ from tests.corpus_tools import (
     site_files,
     url_key,
 )
+
+from aggregator.cli import cli
 
 PAYER_F1 = 0.95
 KIND_F1 = 0.85
