@@ -285,11 +285,11 @@ def _candidate(
 
 def _dedupe_index(store: Store, pending: Sequence[Entry]) -> DedupeIndex:
     index = DedupeIndex(window=DEDUPE_WINDOW)
-    dates = [e.published or e.first_seen for e in pending if e.published or e.first_seen]
+    dates = [d for d in (e.published or e.first_seen for e in pending) if d is not None]
     if dates:
-        for item in store.items_between(min(dates) - DEDUPE_WINDOW, max(dates) + DEDUPE_WINDOW):
-            founding = store.founding_entry(item.id)
-            guid = founding.guid if founding else item.id
+        for item, guid in store.items_between(
+            min(dates) - DEDUPE_WINDOW, max(dates) + DEDUPE_WINDOW
+        ):
             index.add(
                 _candidate(
                     item.id,

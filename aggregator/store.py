@@ -145,9 +145,10 @@ class Store:
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         try:
-            return self.db.execute(sql, params)
+            cursor: sqlite3.Cursor = self.db.execute(sql, params)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"database {self.path}: {exc}") from None
+        return cursor
 
     def insert_many(self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False) -> None:
         """Batch insert inside the caller's transaction (sqlite-utils' insert_all commits)."""
@@ -351,12 +352,15 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
-    def items_between(self, start: datetime, end: datetime) -> list[Item]:
+    def items_between(self, start: datetime, end: datetime) -> list[tuple[Item, str]]:
+        """Items dated within [start, end], each with the guid of the entry that founded it."""
+        columns = ", ".join(f"i.{c.strip()}" for c in ITEM_COLUMNS.split(","))
         rows = self.execute(
-            f"SELECT {ITEM_COLUMNS} FROM items WHERE sort_ts BETWEEN ? AND ?",
+            f"SELECT {columns}, e.guid FROM items i JOIN entries e ON e.id = i.id "
+            "WHERE i.sort_ts BETWEEN ? AND ?",
             (start.timestamp(), end.timestamp()),
         ).fetchall()
-        return [_item(row) for row in rows]
+        return [(_item(row), row[-1]) for row in rows]
 
     def mark_entry(self, entry: Entry, item_id: str, merge: Merge | None) -> None:
         self.execute(
@@ -402,14 +406,6 @@ class Store:
     def get_item(self, item_id: str) -> Item | None:
         row = self.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
         return _item(row) if row else None
-
-    def founding_entry(self, item_id: str) -> Entry | None:
-        row = self.execute(
-            "SELECT id, source, guid, url, canonical_url, title, summary, content, published, "
-            "updated, first_seen, item_id FROM entries WHERE id = ?",
-            (item_id,),
-        ).fetchone()
-        return _entry(row) if row else None
 
     def set_classification(self, item_id: str, c: Classification) -> None:
         self.execute(
@@ -479,7 +475,8 @@ class Store:
         new = changed = 0
         self.execute("DELETE FROM incidents")
         self.execute("DELETE FROM item_incidents")
-        rows, links = [], []
+        rows: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
         for inc in incidents:
             row = {
                 "id": inc.id,
@@ -534,7 +531,7 @@ class Store:
         return incidents
 
     def integrity_ok(self) -> bool:
-        return self.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return bool(self.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
 
 ITEM_COLUMNS = (
