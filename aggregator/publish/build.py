@@ -1,0 +1,389 @@
+"""Publishing: every item, incident and source status -> the files of output/.
+
+The work is linear in the number of items: items are sorted once, grouped once (by payer,
+kind and week), and only the newest ``max_items`` of each feed are rendered as feed
+entries. Nothing depends on the clock, so the same input always gives the same bytes, and
+:class:`~aggregator.publish.write.OutputWriter` leaves files whose bytes did not change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from aggregator.errors import PublishError
+from aggregator.models import Incident, Item, SiteOptions, SourceStatus
+from aggregator.publish import feeds
+from aggregator.publish.feeds import FeedSpec, Labels, clean_item, iso, plain, sort_key, texts
+from aggregator.publish.site import (
+    Page,
+    SiteRenderer,
+    file_name,
+    stylesheet,
+    week_name,
+    week_of,
+)
+from aggregator.publish.write import OutputWriter
+from aggregator.sanitize import clean_text, one_line, safe_url
+
+# Folders whose every file is ours: what a run no longer produces there is removed.
+MANAGED_FOLDERS = ("payers", "kinds", "incidents", "digests")
+INDEX_ITEMS = 20  # advisories, and other news, on the front page
+INDEX_RESOLVED = 10  # recently resolved incidents on the front page
+
+Week = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class PublishInput:
+    site: SiteOptions
+    items: Sequence[Item]  # every item, any order
+    incidents: Sequence[Incident]
+    sources: Sequence[SourceStatus]
+    payer_name: Callable[[str], str]  # slug -> "Viamedis"
+    kind_label: Callable[[str], str]  # kind -> "cyberattaque"
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    written: tuple[str, ...]  # relative paths whose bytes changed
+    unchanged: int
+    removed: tuple[str, ...]
+
+
+def publish(output: Path, data: PublishInput) -> PublishReport:
+    """Write output/ from ``data``; raises PublishError when it cannot be written."""
+    base_url = _base_url(data.site.base_url)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PublishError(f"cannot create the output folder {output}: {error}") from error
+    writer = OutputWriter(output)
+    try:
+        _Build(writer, data, base_url).run()
+    except (ValueError, jinja2.TemplateError) as error:
+        raise PublishError(f"cannot render the output: {error}") from error
+    removed = writer.remove_stale(MANAGED_FOLDERS)
+    return PublishReport(tuple(writer.written), writer.unchanged, tuple(removed))
+
+
+def _base_url(value: str) -> str:
+    url = safe_url(value)
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        raise PublishError(
+            f"site.base_url {value!r} is not an http(s) URL; set it in sources.yaml to "
+            "where output/ is served, e.g. https://example.org/veille/"
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+# --- choosing what goes where --------------------------------------------------------------
+
+
+def newest(items: Iterable[Item], limit: int) -> list[Item]:
+    """The first ``limit`` of items already sorted newest first."""
+    return list(islice(items, max(0, limit)))
+
+
+def group_newest(
+    items: Iterable[Item], keys: Callable[[Item], Iterable[str]], limit: int
+) -> dict[str, list[Item]]:
+    """Items (sorted newest first) by key, each group capped at ``limit``; keys seen stay."""
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        for key in keys(item):
+            group = groups.setdefault(key, [])
+            if len(group) < limit:
+                group.append(item)
+    return groups
+
+
+def group_by_week(items: Iterable[Item]) -> dict[Week, list[Item]]:
+    """Dated items by ISO week of their date (Paris time), order kept."""
+    weeks: dict[Week, list[Item]] = defaultdict(list)
+    for item in items:
+        if item.date is not None:
+            weeks[week_of(item.date)].append(item)
+    return dict(weeks)
+
+
+def incident_order(incident: Incident) -> tuple[bool, float, str]:
+    """Open incidents first, then the most recently updated; ties by id."""
+    return (incident.status != "ongoing", -incident.updated.timestamp(), incident.id)
+
+
+def clean_incident(incident: Incident) -> Incident:
+    """The incident with every text cleaned for XML and HTML."""
+    return replace(
+        incident,
+        id=one_line(incident.id),
+        title=plain(incident.title) or "Incident",
+        payers=texts(incident.payers),
+        kinds=texts(incident.kinds),
+        items=tuple(filter(None, map(one_line, incident.items))),
+        actions=texts(incident.actions),
+        contacts=texts(incident.contacts),
+    )
+
+
+def clean_source(source: SourceStatus) -> SourceStatus:
+    return replace(
+        source,
+        id=one_line(source.id),
+        name=plain(source.name) or one_line(source.id),
+        url=safe_url(clean_text(source.url)) or "",
+        category=plain(source.category),
+        last_error=plain(source.last_error) or None,
+    )
+
+
+def incident_json(incident: Incident) -> dict[str, object]:
+    """One incident as incidents.json holds it (the contract's fields, in its order)."""
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "payers": list(incident.payers),
+        "kinds": list(incident.kinds),
+        "status": incident.status,
+        "started": iso(incident.started),
+        "updated": iso(incident.updated),
+        "resolved": iso(incident.resolved),
+        "items": list(incident.items),
+        "actions": list(incident.actions),
+        "contacts": list(incident.contacts),
+    }
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+# --- the build -----------------------------------------------------------------------------
+
+
+class _Build:
+    """One publish run: sorted and grouped input, cleaned lazily, written in order."""
+
+    def __init__(self, writer: OutputWriter, data: PublishInput, base_url: str) -> None:
+        self.writer, self.data, self.base_url = writer, data, base_url
+        self.site = data.site
+        self.labels = Labels(payer=data.payer_name, kind=data.kind_label)
+        self.limit = max(0, data.site.max_items)
+        self.ordered = sorted(data.items, key=sort_key)
+        self.by_id = {item.id: item for item in data.items}
+        self.incidents = sorted(map(clean_incident, data.incidents), key=incident_order)
+        self.incident_by_id = {incident.id: incident for incident in self.incidents}
+        self._full: dict[str, Item] = {}
+        self._light: dict[str, Item] = {}
+        self._payer_groups: dict[str, list[Item]] | None = None
+        self.renderer = SiteRenderer(plain(data.site.title) or "Veille", self._payer, self._kind)
+        self.renderer.env.globals.update(summary_of=feeds.summary_text, host_of=_host)
+        self.weeks = group_by_week(self.ordered)
+        self.renderer.env.globals["latest_week"] = max(self.weeks, default=None)
+
+    # names and cleaning
+
+    def _payer(self, slug: str) -> str:
+        return plain(self.data.payer_name(slug)) or slug
+
+    def _kind(self, kind: str) -> str:
+        return plain(self.data.kind_label(kind)) or kind
+
+    def full(self, items: Iterable[Item]) -> list[Item]:
+        """Items cleaned for feeds: HTML sanitized again (cached per item)."""
+        return [self._full.get(i.id) or self._full.setdefault(i.id, clean_item(i)) for i in items]
+
+    def light(self, items: Iterable[Item]) -> list[Item]:
+        """Items cleaned for pages, which show text and links but never the stored HTML."""
+        out = []
+        for item in items:
+            cleaned = self._light.get(item.id)
+            if cleaned is None:
+                cleaned = clean_item(replace(item, content_html="", summary=""))
+                # Pages show a plain-text summary, made from the stored HTML on demand.
+                cleaned = replace(cleaned, summary=item.summary, content_html=item.content_html)
+                self._light[item.id] = cleaned
+            out.append(cleaned)
+        return out
+
+    # output
+
+    def run(self) -> None:
+        specs = self.write_feeds()
+        self.main_specs = tuple(specs["main"])
+        self.payer_specs = {spec.path: spec for spec in specs["payers"]}
+        self.writer.write("incidents.json", self.incidents_json())
+        self.write_incident_pages()
+        self.write_payer_pages(specs["payers"])
+        self.write_digests()
+        self.write_sources()
+        self.writer.write("style.css", stylesheet())
+        self.writer.write("feeds.opml", self.opml(specs))
+        self.write_index(specs["main"])
+
+    def write_feed(self, spec: FeedSpec, items: Sequence[Item]) -> None:
+        cleaned = self.full(items)
+        lang = one_line(self.site.language) or "fr"
+        rss, atom = feeds.rss_and_atom(spec, cleaned, self.base_url, lang, self.labels)
+        self.writer.write(spec.path + ".xml", rss)
+        self.writer.write(spec.path + ".atom", atom)
+        self.writer.write(spec.path + ".json", feeds.json_feed(spec, cleaned, self.base_url, lang))
+
+    def write_feeds(self) -> dict[str, list[FeedSpec]]:
+        title = plain(self.site.title) or "Veille"
+        main = FeedSpec("feed", title, "Tous les articles, les plus récents d’abord.", "index.html")
+        advisories = FeedSpec(
+            "advisories",
+            f"{title} : avis",
+            "Articles qui concernent un organisme de tiers payant ou un incident.",
+            "index.html",
+        )
+        self.write_feed(main, newest(self.ordered, self.limit))
+        self.write_feed(advisories, newest((i for i in self.ordered if i.advisory), self.limit))
+        payer_specs = []
+        for slug, items in self.payer_groups().items():
+            name = file_name(slug)
+            spec = FeedSpec(
+                f"payers/{name}",
+                f"{title} : {self._payer(slug)}",
+                f"Articles et incidents qui concernent {self._payer(slug)}.",
+                f"payers/{name}.html",
+            )
+            self.write_feed(spec, items)
+            payer_specs.append(spec)
+        kind_specs = []
+        for kind, items in sorted(group_newest(self.ordered, _kinds, self.limit).items()):
+            spec = FeedSpec(
+                f"kinds/{file_name(kind)}",
+                f"{title} : {self._kind(kind)}",
+                f"Articles qui signalent : {self._kind(kind)}.",
+                "index.html",
+            )
+            self.write_feed(spec, items)
+            kind_specs.append(spec)
+        return {"main": [main, advisories], "payers": payer_specs, "kinds": kind_specs}
+
+    def payer_groups(self) -> dict[str, list[Item]]:
+        """Every payer named by an item or an incident, with its newest items, by name."""
+        if self._payer_groups is None:
+            self._payer_groups = self._group_payers()
+        return self._payer_groups
+
+    def _group_payers(self) -> dict[str, list[Item]]:
+        groups = group_newest(self.ordered, _payers, self.limit)
+        for incident in self.incidents:
+            for slug in incident.payers:
+                groups.setdefault(slug, [])
+        return dict(
+            sorted(groups.items(), key=lambda pair: (self._payer(pair[0]).lower(), pair[0]))
+        )
+
+    def incidents_json(self) -> bytes:
+        return feeds.dump_json({"incidents": [incident_json(i) for i in self.incidents]})
+
+    def timeline(self, incident: Incident) -> list[Item]:
+        items = [self.by_id[i] for i in incident.items if i in self.by_id]
+        # Oldest first as the incident lists them; undated items keep their place at the end.
+        items.sort(key=lambda item: (item.date is None, item.date.timestamp() if item.date else 0))
+        return self.light(items)
+
+    def write_incident_pages(self) -> None:
+        for incident in self.incidents:
+            payers = (self.payer_specs.get(f"payers/{file_name(p)}") for p in incident.payers)
+            offered = (*filter(None, payers), *self.main_specs)
+            page = Page(
+                "incident.html", f"incidents/{file_name(incident.id)}.html", incident.title, offered
+            )
+            html = self.renderer.render(page, incident=incident, timeline=self.timeline(incident))
+            self.writer.write(page.path, html)
+
+    def write_payer_pages(self, specs: Sequence[FeedSpec]) -> None:
+        by_payer: dict[str, list[Incident]] = defaultdict(list)
+        for incident in self.incidents:
+            for slug in incident.payers:
+                by_payer[file_name(slug)].append(incident)
+        groups = self.payer_groups()
+        for spec, (slug, items) in zip(specs, groups.items(), strict=True):
+            page = Page("payer.html", spec.page, self._payer(slug), (spec, *self.main_specs))
+            html = self.renderer.render(
+                page,
+                slug=slug,
+                incidents=by_payer.get(file_name(slug), []),
+                items=self.light(items),
+            )
+            self.writer.write(page.path, html)
+
+    def write_digests(self) -> None:
+        weeks = sorted(self.weeks)
+        for index, week in enumerate(weeks):
+            items = self.light(self.weeks[week])
+            seen = dict.fromkeys(i for item in items for i in item.incidents)
+            incidents = [self.incident_by_id[i] for i in seen if i in self.incident_by_id]
+            page = Page(
+                "digest.html",
+                f"digests/{week_name(week)}.html",
+                f"Semaine {week[1]} de {week[0]}",
+                self.main_specs,
+            )
+            html = self.renderer.render(
+                page,
+                week=week,
+                previous=weeks[index - 1] if index else None,
+                next=weeks[index + 1] if index + 1 < len(weeks) else None,
+                incidents=sorted(incidents, key=incident_order),
+                advisories=[i for i in items if i.advisory],
+                news=[i for i in items if not i.advisory],
+            )
+            self.writer.write(page.path, html)
+
+    def write_sources(self) -> None:
+        page = Page("sources.html", "sources.html", "Sources", self.main_specs)
+        sources = [clean_source(s) for s in self.data.sources]
+        self.writer.write(page.path, self.renderer.render(page, sources=sources))
+
+    def write_index(self, specs: Sequence[FeedSpec]) -> None:
+        ongoing = [i for i in self.incidents if i.status == "ongoing"]
+        resolved = sorted(
+            (i for i in self.incidents if i.status != "ongoing"),
+            key=lambda i: (-(i.resolved or i.updated).timestamp(), i.id),
+        )
+        page = Page("index.html", "index.html", "Accueil", tuple(specs))
+        html = self.renderer.render(
+            page,
+            updated=_newest(self.ordered),
+            ongoing=ongoing,
+            resolved=resolved[:INDEX_RESOLVED],
+            advisories=self.light(newest((i for i in self.ordered if i.advisory), INDEX_ITEMS)),
+            news=self.light(newest((i for i in self.ordered if not i.advisory), INDEX_ITEMS)),
+            payers=list(self.payer_groups()),
+            weeks=sorted(self.weeks, reverse=True)[:12],
+        )
+        self.writer.write(page.path, html)
+
+    def opml(self, specs: dict[str, list[FeedSpec]]) -> bytes:
+        groups = [
+            ("", specs["main"]),
+            ("Par organisme", specs["payers"]),
+            ("Par type d’incident", specs["kinds"]),
+        ]
+        title = plain(self.site.title) or "Veille"
+        return feeds.opml(title, [(h, s) for h, s in groups if s], self.base_url)
+
+
+def _payers(item: Item) -> Iterator[str]:
+    return iter(item.payers)
+
+
+def _kinds(item: Item) -> Iterator[str]:
+    return iter(item.kinds)
+
+
+def _newest(items: Sequence[Item]) -> datetime | None:
+    return items[0].date if items else None

@@ -1,0 +1,182 @@
+"""The static site: one Jinja2 environment, French dates, links a phone can dial.
+
+Pages are rendered from templates only (autoescaped); this module prepares the values they
+show. Every internal link is relative (``root`` is "" or "../"), so output/ can be served
+from any path, or opened from disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+
+from aggregator.publish.feeds import FeedSpec, iso, paris
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STYLESHEET = HERE / "static" / "style.css"
+
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+CATEGORIES = {
+    "press": "presse",
+    "union": "syndicat",
+    "payer": "organisme payeur",
+    "authority": "autorité",
+    "other": "autre",
+}
+STATUS = {"ongoing": "en cours", "resolved": "résolu"}
+
+_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,80}", re.IGNORECASE)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+?[0-9 .()\u00a0-]{3,25}")
+
+
+# --- formatting ----------------------------------------------------------------------------
+
+
+def french_day(value: date) -> str:
+    """``lundi 29 janvier 2024``; the first of a month is ``1er``."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{DAYS[value.weekday()]} {day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def french_date(value: datetime | None) -> str:
+    """``lundi 29 janvier 2024 à 15 h 00``, on Paris time; "" for no date.
+
+    >>> from datetime import UTC
+    >>> french_date(datetime(2024, 1, 29, 14, 0, tzinfo=UTC))
+    'lundi 29 janvier 2024 à 15 h 00'
+    """
+    if value is None:
+        return ""
+    local = paris(value)
+    return f"{french_day(local.date())} à {local.hour} h {local.minute:02d}"
+
+
+def week_of(value: datetime) -> tuple[int, int]:
+    """ISO (year, week) of an instant, on Paris time."""
+    year, week, _ = paris(value).isocalendar()
+    return year, week
+
+
+def week_name(week: tuple[int, int]) -> str:
+    """File stem of a week's digest: ``2024-W05``."""
+    return f"{week[0]:04d}-W{week[1]:02d}"
+
+
+def week_span(week: tuple[int, int]) -> str:
+    """``du lundi 29 janvier au dimanche 4 février 2024``."""
+    monday = date.fromisocalendar(week[0], week[1], 1)
+    sunday = date.fromisocalendar(week[0], week[1], 7)
+    first = french_day(monday)
+    if monday.year == sunday.year:
+        first = first.rsplit(" ", 1)[0]
+    return f"du {first} au {french_day(sunday)}"
+
+
+def file_name(key: str) -> str:
+    """A file stem for a slug or an id: itself when plainly safe, else a stable hash."""
+    if _SAFE_NAME.fullmatch(key):
+        return key
+    return "x-" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def contact_href(contact: str) -> str | None:
+    """A ``tel:`` or ``mailto:`` link for a phone number or an email address, else None.
+
+    >>> contact_href("0805 62 00 10")
+    'tel:+33805620010'
+    """
+    text = contact.strip()
+    if _EMAIL.fullmatch(text):
+        return "mailto:" + text
+    if not _PHONE.fullmatch(text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        return "tel:+" + digits
+    if len(digits) == 10 and digits.startswith("0"):
+        return "tel:+33" + digits[1:]
+    if 3 <= len(digits) <= 6:
+        return "tel:" + digits  # short numbers (3237, 15): dialled as they are
+    return None
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to render: its template, path, title and the feeds it offers."""
+
+    template: str
+    path: str  # relative to output/: "payers/viamedis.html"
+    title: str
+    feeds: Sequence[FeedSpec] = ()
+
+
+def root_of(path: str) -> str:
+    """The relative prefix from a page back to output/: "" or "../"."""
+    return "../" * path.count("/")
+
+
+class SiteRenderer:
+    """Renders pages with one shared Jinja2 environment."""
+
+    def __init__(
+        self, site_title: str, payer_name: Callable[[str], str], kind_label: Callable[[str], str]
+    ) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            fr_date=french_date, fr_day=french_day, iso=iso, contact_href=contact_href
+        )
+        self.env.globals.update(
+            site_title=site_title,
+            payer_name=payer_name,
+            kind_label=kind_label,
+            file_name=file_name,
+            week_name=week_name,
+            week_span=week_span,
+            categories=CATEGORIES,
+            status_label=STATUS,
+        )
+
+    def render(self, page: Page, **context: object) -> bytes:
+        """The page as UTF-8 bytes."""
+        template = self.env.get_template(page.template)
+        text = template.render(
+            page_title=page.title, feeds=page.feeds, root=root_of(page.path), **context
+        )
+        return text.encode("utf-8")
+
+
+def stylesheet() -> bytes:
+    """The site's CSS, copied to output/style.css."""
+    return STYLESHEET.read_bytes()

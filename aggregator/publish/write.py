@@ -1,0 +1,96 @@
+"""Writing output/ safely: atomic per file, and only when the bytes change.
+
+A file is written beside its target, flushed to disk, then renamed over it, so a reader (or a
+crash) only ever sees the old complete file or the new complete file. A file whose bytes are
+already right is not touched at all, so an unchanged run changes no byte and no mtime.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from aggregator.errors import PublishError
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _target(root: Path, relative: str) -> Path:
+    parts = PurePosixPath(relative).parts
+    # Names come from data (slugs, ids); refuse anything that could leave output/.
+    if not parts or any(p in ("", ".", "..") or "\\" in p for p in parts) or relative[0] == "/":
+        raise PublishError(f"refusing to write outside the output folder: {relative!r}")
+    return root.joinpath(*parts)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` through a temporary file renamed over it."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)  # mkstemp makes 0600; a static host must read the file
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+class OutputWriter:
+    """Writes files under ``root`` and remembers what it wrote, kept and was asked for."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written: list[str] = []
+        self.unchanged = 0
+        self.produced: set[str] = set()
+
+    def write(self, relative: str, data: bytes) -> bool:
+        """Write one file unless it already holds ``data``; True when bytes changed."""
+        if relative in self.produced:
+            raise PublishError(f"two outputs want the same file: {relative}")
+        path = _target(self.root, relative)
+        self.produced.add(relative)
+        if _same_bytes(path, data):
+            self.unchanged += 1
+            return False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+        except OSError as error:
+            raise PublishError(f"cannot write {path}: {error.strerror or error}") from error
+        self.written.append(relative)
+        return True
+
+    def remove_stale(self, folders: Iterable[str]) -> list[str]:
+        """Delete files directly under ``folders`` that this run did not produce."""
+        removed: list[str] = []
+        for folder in folders:
+            directory = self.root / folder
+            if not directory.is_dir():
+                continue
+            for path in sorted(directory.iterdir()):
+                relative = f"{folder}/{path.name}"
+                if not path.is_file() or relative in self.produced:
+                    continue
+                if path.name.startswith(".") and not path.name.endswith(".tmp"):
+                    continue  # a host's own dotfile (.htaccess): not ours
+                try:
+                    path.unlink()
+                except OSError as error:
+                    raise PublishError(f"cannot remove {path}: {error.strerror}") from error
+                removed.append(relative)
+        return removed
