@@ -384,7 +384,10 @@ def _regroup(store: Store, taxonomy: Taxonomy) -> list:  # type: ignore[type-arg
             title=item.title,
             payers=item.payers,
             kinds=item.kinds,
-            organisations=item.organisations,
+            # Without a payer, the incident belongs to the organisation the item is about;
+            # the classifier lists subjects (wholesalers, concentrators) before reporters
+            # (CNIL, ANSSI), so a regulator's note does not found an incident of its own.
+            organisations=item.organisations[:1],
             status=item.status,
             actions=item.actions,
             contacts=item.contacts,
