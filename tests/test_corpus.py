@@ -9,7 +9,7 @@ prints which story went wrong, what was expected and what was published.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from corpus_tools import (
     score,
     served_url,
     site_files,
+    understand_in_memory,
     url_key,
 )
 
@@ -162,3 +163,44 @@ def test_entries_served_again_unchanged_are_left_alone(run: Run) -> None:
     ]
     assert len(run.second[0]) == len(run.first[0]), "round 2 added or dropped items"
     assert not changed, "items changed although their entries did not:\n" + "\n".join(changed)
+
+
+def test_understand_modules_alone_publish_each_story_once() -> None:
+    """Dedupe, classify and grouping straight from the corpus, no fetch, store or publish."""
+    corpus = load_corpus()
+    result = score(corpus, *understand_in_memory(corpus))
+    good = not (result.lost or result.duplicated or result.merged or result.unmatched)
+    assert good, result.report()
+
+
+def _perfect(corpus: Corpus, base: str) -> list[OutItem]:
+    """One output item per story, carrying exactly its labels."""
+    items = {}
+    for r in corpus.records:
+        if r.labels.story not in items:
+            items[r.labels.story] = OutItem(
+                id=r.labels.story,
+                url=served_url(r, corpus.source(r.source), base),
+                title=r.title,
+                payers=r.labels.payers,
+                kinds=r.labels.kinds,
+                incidents=r.labels.incidents,
+            )
+    return list(items.values())
+
+
+def test_the_scorer_sees_duplicates_merges_and_wrong_labels() -> None:
+    corpus = load_corpus()
+    base = "http://127.0.0.1:8000/"
+    perfect = _perfect(corpus, base)
+    clean = score(corpus, perfect, [], base)
+    assert clean.payers.f1 == clean.kinds.f1 == clean.pairs.f1 == 1.0
+    assert not (clean.lost or clean.duplicated or clean.merged or clean.unmatched)
+    first, second, *rest = perfect
+    merged = replace(first, also_at=(second.url,), payers=first.payers | {"msa"})
+    copy = replace(rest[0], id="copy", url=rest[0].url + "?utm_source=rss")
+    broken = score(corpus, [merged, *rest, copy], [], base)
+    assert broken.merged == [merged.id]
+    assert broken.duplicated == [rest[0].id]
+    assert broken.payers.fp >= 1
+    assert any("WRONG MERGE" in line for line in broken.lines)
