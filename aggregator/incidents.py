@@ -220,7 +220,9 @@ def _incident(
 ) -> Incident:
     items = group.items
     status, resolved = _status(items)
-    payers = _key_first(group.key, (p for i in items for p in i.payers)) if group.by_payer else ()
+    # An incident is one payer's: a note naming two operators joins both incidents, but the
+    # Viamedis incident does not become Almerys' too.
+    payers = (group.key,) if group.by_payer else ()
     organisations = _key_first(
         None if group.by_payer else group.key, (o for i in items for o in i.organisations)
     )
