@@ -250,4 +250,5 @@ class Entry:
     updated: datetime | None = None
     first_seen: datetime | None = None
     item_id: str | None = None  # the item it was folded into; None until understood
+    merge_rule: str | None = None  # why it was folded into another entry's item
     changed: bool = False  # an edit of an entry that was already understood

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("aggregator")
 DEDUPE_WINDOW = timedelta(days=10)
+EXACT_RULES = ("guid", "url")
 Progress = Callable[[str], None]
 
 
@@ -186,7 +187,9 @@ def store_outcome(store: Store, outcome: SourceOutcome, now: datetime, report: R
             store.record_fetch(source.id, exchange, now)
         if outcome.items:
             canonical = [canonical_url(item.url) for item in outcome.items]
-            new, updated = store.save_entries(source.id, _unique(outcome.items), canonical, now)
+            new, updated = store.save_entries(
+                source.id, _unique(outcome.items), canonical, now, source.article is not None
+            )
             report.new_entries += new
             report.updated_entries += updated
         store.record_source(source.id, now, outcome.error, outcome.gone)
@@ -308,9 +311,12 @@ def _understand_entry(
     store: Store, classifier: Classifier, index: DedupeIndex, entry: Entry, report: RunReport
 ) -> None:
     if entry.item_id is not None:
-        if entry.item_id == entry.id:  # an edit of the entry that founded its item
-            _save_item(store, classifier, entry, edited=True)
-        store.mark_entry(entry, entry.item_id, None)
+        # An edit of the entry that founded its item, or of an exact copy of it (the same
+        # guid or URL elsewhere), is an edit of the item. A near-duplicate on another site
+        # is another text: its edits stay its own.
+        if entry.item_id == entry.id or entry.merge_rule in EXACT_RULES:
+            _save_item(store, classifier, entry, item_id=entry.item_id)
+        store.mark_processed(entry)
         return
     date = entry.published or entry.first_seen
     candidate = _candidate(
@@ -334,7 +340,7 @@ def _understand_entry(
             merge.score,
         )
         return
-    _save_item(store, classifier, entry, edited=False)
+    _save_item(store, classifier, entry)
     index.add(candidate)
     store.mark_entry(entry, entry.id, None)
     report.new_items += 1
@@ -351,15 +357,18 @@ def _exact_match(store: Store, entry: Entry) -> Merge | None:
     return None
 
 
-def _save_item(store: Store, classifier: Classifier, entry: Entry, edited: bool) -> None:
+def _save_item(
+    store: Store, classifier: Classifier, entry: Entry, item_id: str | None = None
+) -> None:
+    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes."""
     body = entry.content or entry.summary
     verdict = classifier.classify(entry.title, html_to_text(body))
-    previous = store.get_item(entry.id) if edited else None
-    modified = entry.updated or utcnow() if edited else entry.updated
+    previous = store.get_item(item_id) if item_id else None
+    modified = (entry.updated or utcnow()) if item_id else entry.updated
     item = Item(
-        id=entry.id,
-        source=entry.source,
-        url=entry.canonical_url,
+        id=item_id or entry.id,
+        source=previous.source if previous else entry.source,
+        url=previous.url if previous else entry.canonical_url,
         title=entry.title,
         content_html=entry.content,
         summary=entry.summary,

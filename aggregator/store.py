@@ -102,8 +102,9 @@ def _loads(value: str | None) -> tuple[str, ...]:
     return tuple(json.loads(value)) if value else ()
 
 
-def _content_hash(item: RawItem) -> str:
-    blob = "\x1f".join((item.url, item.title, item.summary, item.content, iso(item.updated) or ""))
+def _content_hash(item: RawItem, with_content: bool = True) -> str:
+    content = item.content if with_content else ""
+    blob = "\x1f".join((item.url, item.title, item.summary, content, iso(item.updated) or ""))
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
@@ -268,11 +269,18 @@ class Store:
         return found
 
     def save_entries(
-        self, source: str, items: Sequence[RawItem], canonical: Sequence[str], now: datetime
+        self,
+        source: str,
+        items: Sequence[RawItem],
+        canonical: Sequence[str],
+        now: datetime,
+        article_bodies: bool = False,
     ) -> tuple[int, int]:
         """Insert new sightings and record edits of known ones. Returns (new, updated).
 
         Call inside a transaction. An entry whose bytes did not change only gets last_seen.
+        With ``article_bodies`` the body came from the item's own page, fetched once when the
+        entry was new: a known entry's body is neither compared nor replaced.
         """
         ids = [entry_id(source, item.guid) for item in items]
         hashes = {
@@ -287,7 +295,7 @@ class Store:
         rows: list[dict[str, Any]] = []
         seen_now: list[str] = []
         for eid, item, url in zip(ids, items, canonical, strict=True):
-            digest = _content_hash(item)
+            digest = _content_hash(item, with_content=not article_bodies)
             if eid in hashes and hashes[eid] == digest:
                 seen_now.append(eid)
                 continue
@@ -308,9 +316,11 @@ class Store:
             }
             if eid in hashes:
                 updated += 1
+                row["keep"] = int(article_bodies)
                 self.execute(
                     "UPDATE entries SET url=:url, canonical_url=:canonical_url, title=:title, "
-                    "summary=:summary, content=:content, published=COALESCE(published, "
+                    "summary=:summary, content=CASE WHEN :keep THEN content ELSE :content END, "
+                    "published=COALESCE(published, "
                     ":published), updated=:updated, last_seen=:last_seen, "
                     "content_hash=:content_hash, processed=0 WHERE id=:id",
                     row,
@@ -333,7 +343,7 @@ class Store:
         """Entries not yet understood (new ones and edits), oldest first."""
         rows = self.execute(
             "SELECT id, source, guid, url, canonical_url, title, summary, content, published, "
-            "updated, first_seen, item_id FROM entries WHERE processed = 0 "
+            "updated, first_seen, item_id, merge_rule FROM entries WHERE processed = 0 "
             "ORDER BY COALESCE(published, first_seen), id"
         ).fetchall()
         return [_entry(row) for row in rows]
@@ -361,6 +371,10 @@ class Store:
             (start.timestamp(), end.timestamp()),
         ).fetchall()
         return [(_item(row), row[-1]) for row in rows]
+
+    def mark_processed(self, entry: Entry) -> None:
+        """An edit of an entry already folded into an item has been understood."""
+        self.execute("UPDATE entries SET processed=1 WHERE id=?", (entry.id,))
 
     def mark_entry(self, entry: Entry, item_id: str, merge: Merge | None) -> None:
         self.execute(
@@ -574,6 +588,7 @@ def _entry(row: Sequence[Any]) -> Entry:
         updated=parse_iso(row[9]),
         first_seen=parse_iso(row[10]),
         item_id=row[11],
+        merge_rule=row[12],
         changed=row[11] is not None,
     )
 
