@@ -230,3 +230,39 @@ def test_sigkill_in_the_middle_of_a_run_loses_nothing(tmp_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM entries WHERE processed = 0").fetchone()[0] == 0
     assert len(feed_items(tmp_path)) == 5
     assert b"sources: 2 ok, 0 failed" in err
+
+
+def test_summary_line_verbosity_and_no_progress_bar_off_a_terminal(
+    tmp_path: Path, site: DemoServer
+) -> None:
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+    code, output = invoke(tmp_path, "run", "-v")
+    assert code == 0
+    lines = output.strip().splitlines()
+    assert lines[-1].startswith("sources: 2 ok, 0 failed; 5 new entries (5 new items, 0 updated)")
+    assert "files: " in lines[-1] and " written" in lines[-1]
+    assert any(line.startswith("INFO press: ok") for line in lines)
+    assert "\r" not in output and "fetching" not in output  # no progress bar in cron mail
+    code, output = invoke(tmp_path, "run", "-q")
+    assert code == 0 and output == ""
+    code, output = invoke(tmp_path, "run")
+    assert output.strip().splitlines() == [
+        "sources: 2 ok, 0 failed; 0 new entries (0 new items, 0 updated); "
+        "incidents: 0 new, 0 updated; files: 0 written, 0 removed"
+    ]
+
+
+def test_sources_page_shows_what_status_shows(tmp_path: Path, site: DemoServer) -> None:
+    broken = f"""
+  - id: broken
+    name: Broken
+    type: feed
+    url: {site.base_url}missing/feed.xml
+"""
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url, broken), encoding="utf-8")
+    assert invoke(tmp_path, "run")[0] == 0
+    page = (tmp_path / "out" / "sources.html").read_text(encoding="utf-8")
+    _, output = invoke(tmp_path, "status", "--json")
+    for row in json.loads(output)["sources"]:
+        assert row["name"] in page
+    assert "HTTP 404" in page
