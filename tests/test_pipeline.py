@@ -266,3 +266,27 @@ def test_sources_page_shows_what_status_shows(tmp_path: Path, site: DemoServer) 
     for row in json.loads(output)["sources"]:
         assert row["name"] in page
     assert "HTTP 404" in page
+
+
+def test_check_prints_what_each_selector_matched_and_stores_nothing(
+    tmp_path: Path, site: DemoServer
+) -> None:
+    bad = f"""
+  - id: empty-list
+    name: Empty
+    type: html
+    url: {site.base_url}union/index.html
+    list: {{item: div.nothing, title: h2, link: a}}
+"""
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url, bad), encoding="utf-8")
+    code, output = invoke(tmp_path, "check", "union")
+    assert code == 0, output
+    assert "item `article`" in output and "2 match" in output
+    assert "Cyberattaque Viamedis : nos consignes" in output
+    assert "next page" in output
+    code, output = invoke(tmp_path, "check", "press")
+    assert code == 0 and "2 items" in output and "article step" in output
+    code, output = invoke(tmp_path, "check", "empty-list")
+    assert code == 1
+    assert "selector `div.nothing` matched nothing" in output
+    assert not (tmp_path / "a.db").exists()
