@@ -21,7 +21,16 @@ import jinja2
 from aggregator.errors import PublishError
 from aggregator.models import Incident, Item, SiteOptions, SourceStatus
 from aggregator.publish import feeds
-from aggregator.publish.feeds import FeedSpec, Labels, clean_item, iso, plain, sort_key, texts
+from aggregator.publish.feeds import (
+    FeedSpec,
+    Labels,
+    clean_item,
+    instant,
+    iso,
+    plain,
+    sort_key,
+    texts,
+)
 from aggregator.publish.site import (
     Page,
     SiteRenderer,
@@ -116,7 +125,7 @@ def group_by_week(items: Iterable[Item]) -> dict[Week, list[Item]]:
 
 def incident_order(incident: Incident) -> tuple[bool, float, str]:
     """Open incidents first, then the most recently updated; ties by id."""
-    return (incident.status != "ongoing", -incident.updated.timestamp(), incident.id)
+    return (incident.status != "ongoing", -instant(incident.updated), incident.id)
 
 
 def clean_incident(incident: Incident) -> Incident:
@@ -206,9 +215,7 @@ class _Build:
         for item in items:
             cleaned = self._light.get(item.id)
             if cleaned is None:
-                cleaned = clean_item(replace(item, content_html="", summary=""))
-                # Pages show a plain-text summary, made from the stored HTML on demand.
-                cleaned = replace(cleaned, summary=item.summary, content_html=item.content_html)
+                cleaned = clean_item(item, html=False)
                 self._light[item.id] = cleaned
             out.append(cleaned)
         return out
@@ -291,7 +298,7 @@ class _Build:
     def timeline(self, incident: Incident) -> list[Item]:
         items = [self.by_id[i] for i in incident.items if i in self.by_id]
         # Oldest first as the incident lists them; undated items keep their place at the end.
-        items.sort(key=lambda item: (item.date is None, item.date.timestamp() if item.date else 0))
+        items.sort(key=lambda item: (item.date is None, instant(item.date) if item.date else 0))
         return self.light(items)
 
     def write_incident_pages(self) -> None:
@@ -352,7 +359,7 @@ class _Build:
         ongoing = [i for i in self.incidents if i.status == "ongoing"]
         resolved = sorted(
             (i for i in self.incidents if i.status != "ongoing"),
-            key=lambda i: (-(i.resolved or i.updated).timestamp(), i.id),
+            key=lambda i: (-instant(i.resolved or i.updated), i.id),
         )
         page = Page("index.html", "index.html", "Accueil", tuple(specs))
         html = self.renderer.render(

@@ -8,6 +8,7 @@ sanitizers once more (defence in depth) and drops every unsafe URL.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ GENERATOR = "aggregator"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNTITLED = "(sans titre)"
 SUMMARY_CHARS = 400
+_SCRIPT_SCHEME = re.compile(r"(?:java|vb|live)\s*script\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,11 @@ def paris(value: datetime) -> datetime:
     return value.astimezone(PARIS)
 
 
+def instant(value: datetime) -> float:
+    """Seconds since the epoch; a naive datetime is Paris time, never the host's zone."""
+    return (value if value.tzinfo else value.replace(tzinfo=PARIS)).timestamp()
+
+
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 with its offset, to the second, on Paris time."""
     return paris(value).isoformat(timespec="seconds") if value else None
@@ -67,7 +74,27 @@ def plain(text: str | None) -> str:
     >>> plain("Viamedis <script>alert(1)</script>en panne\x00")
     'Viamedis en panne'
     """
-    return html_to_text(text)
+    if not text:
+        return ""
+    if "<" not in text and "&" not in text:
+        return unscript(one_line(text)).strip()  # nothing to parse: the common, fast case
+    return unscript(html_to_text(text)).strip()
+
+
+def unscript(text: str) -> str:
+    """``text`` without any ``javascript:``-like token, even as plain words.
+
+    Readers turn URL-looking text into links, so a script URL must not survive even as
+    text. Repeated until stable, so that removing one cannot join the halves of another.
+    """
+    while ":" in text and _SCRIPT_SCHEME.search(text):
+        text = _SCRIPT_SCHEME.sub("", text)
+    return text
+
+
+def clean_fragment(fragment: str) -> str:
+    """Stored HTML sanitized once more on its way out (defence in depth)."""
+    return unscript(clean_html(fragment))
 
 
 def texts(values: Iterable[str]) -> tuple[str, ...]:
@@ -79,8 +106,16 @@ def _urls(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(url for url in (safe_url(clean_text(v)) for v in values) if url)
 
 
-def clean_item(item: Item) -> Item:
-    """The item with every text cleaned, HTML sanitized again, unsafe URLs dropped ("")."""
+def _slugs(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(text for text in map(one_line, values) if text)
+
+
+def clean_item(item: Item, html: bool = True) -> Item:
+    """The item with every text cleaned, HTML sanitized again, unsafe URLs dropped ("").
+
+    With ``html=False`` the stored HTML is kept as is, for pages that only ever show its
+    plain text (:func:`summary_text`), never the markup.
+    """
     return replace(
         item,
         id=one_line(item.id),
@@ -88,12 +123,12 @@ def clean_item(item: Item) -> Item:
         source_name=plain(item.source_name) or plain(item.source),
         url=safe_url(clean_text(item.url)) or "",
         title=plain(item.title) or UNTITLED,
-        content_html=clean_html(item.content_html),
-        summary=clean_html(item.summary),
-        payers=texts(item.payers),
-        kinds=texts(item.kinds),
-        organisations=texts(item.organisations),
-        incidents=texts(item.incidents),
+        content_html=clean_fragment(item.content_html) if html else item.content_html,
+        summary=clean_fragment(item.summary) if html else item.summary,
+        payers=_slugs(item.payers),
+        kinds=_slugs(item.kinds),
+        organisations=_slugs(item.organisations),
+        incidents=_slugs(item.incidents),
         also_at=_urls(item.also_at),
         actions=texts(item.actions),
         contacts=texts(item.contacts),
@@ -102,7 +137,7 @@ def clean_item(item: Item) -> Item:
 
 def summary_text(item: Item) -> str:
     """Plain-text summary of a cleaned item: its summary, else the start of its body."""
-    text = html_to_text(item.summary) or html_to_text(item.content_html)
+    text = plain(item.summary) or plain(item.content_html)
     if len(text) <= SUMMARY_CHARS:
         return text
     cut = text[:SUMMARY_CHARS].rsplit(" ", 1)[0]
@@ -114,7 +149,7 @@ def sort_key(item: Item) -> tuple[bool, float, str]:
     date = item.date
     if date is None:
         return (True, 0.0, item.id)
-    return (False, -paris(date).timestamp(), item.id)
+    return (False, -instant(date), item.id)
 
 
 def newest_date(items: Iterable[Item]) -> datetime:
