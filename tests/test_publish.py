@@ -271,7 +271,12 @@ def test_json_feed_items_follow_the_contract(out: Path) -> None:
         "contacts": ["0805 62 00 10"],
     }
     advisories = json.loads((out / "advisories.json").read_text(encoding="utf-8"))
-    assert {e["id"] for e in advisories["items"]} == {"item-001", "item-002", "item-003", "item-004"}
+    assert {e["id"] for e in advisories["items"]} == {
+        "item-001",
+        "item-002",
+        "item-003",
+        "item-004",
+    }
 
 
 def test_kind_feeds_hold_only_their_kind(out: Path) -> None:
@@ -502,7 +507,7 @@ def test_every_page_is_french_for_phones_with_one_h1_and_feed_links(out: Path) -
     assert len(pages) >= 8
     for path in pages:
         text = path.read_text(encoding="utf-8")
-        assert text.startswith("<!DOCTYPE html>\n<html lang=\"fr\">"), path
+        assert text.startswith('<!DOCTYPE html>\n<html lang="fr">'), path
         doc = parse_page(path)
         assert doc.xpath("//meta[@name='viewport']"), path
         assert len(doc.xpath("//h1")) == 1, path
@@ -616,10 +621,7 @@ def test_pages_render_big_inputs_in_linear_time(tmp_path: Path) -> None:
     import time
 
     def many(count: int) -> list[Item]:
-        return [
-            item(n, n * 0.7, payers=("viamedis",) if n % 10 == 0 else ())
-            for n in range(count)
-        ]
+        return [item(n, n * 0.7, payers=("viamedis",) if n % 10 == 0 else ()) for n in range(count)]
 
     def timed(count: int) -> float:
         started = time.perf_counter()
@@ -628,5 +630,3 @@ def test_pages_render_big_inputs_in_linear_time(tmp_path: Path) -> None:
 
     small, large = timed(500), timed(4000)
     assert large < small * 8 * 3, (small, large)  # 8 times the items, well under 24 times the time
-
-

@@ -136,6 +136,7 @@ def clean_incident(incident: Incident) -> Incident:
         title=plain(incident.title) or "Incident",
         payers=texts(incident.payers),
         kinds=texts(incident.kinds),
+        organisations=texts(incident.organisations),
         items=tuple(filter(None, map(one_line, incident.items))),
         actions=texts(incident.actions),
         contacts=texts(incident.contacts),

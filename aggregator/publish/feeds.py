@@ -71,7 +71,7 @@ def iso(value: datetime | None) -> str | None:
 def plain(text: str | None) -> str:
     """One line of plain text: markup that slipped into a text field is dropped, not shown.
 
-    >>> plain("Viamedis <script>alert(1)</script>en panne\x00")
+    >>> plain("Viamedis <script>alert(1)</script>en panne\\x00")
     'Viamedis en panne'
     """
     if not text:
