@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.errors import PublishError
 from aggregator.models import Item
-from aggregator.publish.feeds import clean_item, iso, plain, sort_key, summary_text
+from aggregator.publish.feeds import clean_item, iso, link, plain, sort_key, summary_text
 from aggregator.publish.site import (
     contact_href,
     file_name,
@@ -21,6 +23,7 @@ from aggregator.publish.site import (
     week_span,
 )
 from aggregator.publish.write import OutputWriter
+from aggregator.sanitize import clean_text, safe_url
 
 
 @pytest.mark.parametrize(
@@ -184,11 +187,31 @@ def test_writer_refuses_to_write_one_file_twice(tmp_path: Path) -> None:
 def test_stale_files_go_only_from_managed_folders(tmp_path: Path) -> None:
     (tmp_path / "payers").mkdir()
     (tmp_path / "payers" / "old.html").write_bytes(b"old")
-    (tmp_path / "payers" / ".old.html.abc.tmp").write_bytes(b"half")
+    (tmp_path / "payers" / ".aggregator-old.html.abc.tmp").write_bytes(b"half")
+    (tmp_path / "payers" / ".htaccess").write_bytes(b"host")
+    (tmp_path / ".aggregator-index.html.xyz.tmp").write_bytes(b"half")
+    (tmp_path / ".well-known.tmp").write_bytes(b"someone else's")
     (tmp_path / "notes.txt").write_bytes(b"mine")
     writer = OutputWriter(tmp_path)
     writer.write("payers/new.html", b"new")
     removed = writer.remove_stale(["payers", "kinds"])
-    assert sorted(removed) == ["payers/.old.html.abc.tmp", "payers/old.html"]
+    assert sorted(removed) == [
+        ".aggregator-index.html.xyz.tmp",
+        "payers/.aggregator-old.html.abc.tmp",
+        "payers/old.html",
+    ]
     assert (tmp_path / "notes.txt").read_bytes() == b"mine"
-    assert [p.name for p in (tmp_path / "payers").iterdir()] == ["new.html"]
+    assert (tmp_path / ".well-known.tmp").is_file()
+    assert sorted(p.name for p in (tmp_path / "payers").iterdir()) == [".htaccess", "new.html"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.from_regex(r"https?://[a-z0-9.-]{1,12}(:[0-9]{1,5})?/[ -~]{0,30}", fullmatch=True),
+        st.from_regex(r"(?i)\s*(java|vb)\s*script\s*:[ -~]{0,10}", fullmatch=True),
+    )
+)
+def test_the_fast_url_check_agrees_with_safe_url(url: str) -> None:
+    assert link(url) == safe_url(clean_text(url))

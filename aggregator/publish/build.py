@@ -188,11 +188,14 @@ class _Build:
         self.limit = max(0, data.site.max_items)
         self.ordered = sorted(data.items, key=sort_key)
         self.by_id = {item.id: item for item in data.items}
-        self.incidents = sorted(map(clean_incident, data.incidents), key=incident_order)
-        self.incident_by_id = {incident.id: incident for incident in self.incidents}
+        # One incident per id (the first given): each id is one page.
+        unique = {i.id: i for i in map(clean_incident, reversed(data.incidents)) if i.id}
+        self.incidents = sorted(unique.values(), key=incident_order)
+        self.incident_by_id = unique
         self._full: dict[str, Item] = {}
         self._light: dict[str, Item] = {}
         self._payer_groups: dict[str, list[Item]] | None = None
+        self._names: dict[tuple[str, str], str] = {}  # display names, asked once each
         self.renderer = SiteRenderer(plain(data.site.title) or "Veille", self._payer, self._kind)
         self.renderer.env.globals.update(summary_of=feeds.summary_text, host_of=_host)
         self.weeks = group_by_week(self.ordered)
@@ -201,10 +204,16 @@ class _Build:
     # names and cleaning
 
     def _payer(self, slug: str) -> str:
-        return plain(self.data.payer_name(slug)) or slug
+        name = self._names.get(("p", slug))
+        if name is None:
+            name = self._names[("p", slug)] = plain(self.data.payer_name(slug)) or slug
+        return name
 
     def _kind(self, kind: str) -> str:
-        return plain(self.data.kind_label(kind)) or kind
+        label = self._names.get(("k", kind))
+        if label is None:
+            label = self._names[("k", kind)] = plain(self.data.kind_label(kind)) or kind
+        return label
 
     def full(self, items: Iterable[Item]) -> list[Item]:
         """Items cleaned for feeds: HTML sanitized again (cached per item)."""

@@ -15,6 +15,10 @@ from pathlib import Path, PurePosixPath
 
 from aggregator.errors import PublishError
 
+# Temporary files are named so that a later run can tell its own leftovers (after a crash or
+# a kill) from anything else a host keeps in output/.
+TEMP_PREFIX = ".aggregator-"
+
 
 def _same_bytes(path: Path, data: bytes) -> bool:
     try:
@@ -35,7 +39,7 @@ def _target(root: Path, relative: str) -> Path:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` by ``data`` through a temporary file renamed over it."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -76,21 +80,37 @@ class OutputWriter:
         return True
 
     def remove_stale(self, folders: Iterable[str]) -> list[str]:
-        """Delete files directly under ``folders`` that this run did not produce."""
-        removed: list[str] = []
+        """Delete files under ``folders`` that this run did not produce, and our leftovers.
+
+        Dotfiles a host may keep there (``.htaccess``) stay; so does anything outside
+        ``folders`` except this writer's own temporary files.
+        """
+        removed = [p for p in self._files("") if _is_temp(p)]
         for folder in folders:
-            directory = self.root / folder
-            if not directory.is_dir():
-                continue
-            for path in sorted(directory.iterdir()):
-                relative = f"{folder}/{path.name}"
-                if not path.is_file() or relative in self.produced:
-                    continue
-                if path.name.startswith(".") and not path.name.endswith(".tmp"):
-                    continue  # a host's own dotfile (.htaccess): not ours
-                try:
-                    path.unlink()
-                except OSError as error:
-                    raise PublishError(f"cannot remove {path}: {error.strerror}") from error
-                removed.append(relative)
+            removed += [
+                p
+                for p in self._files(folder)
+                if p not in self.produced and (_is_temp(p) or not _is_dotfile(p))
+            ]
+        for relative in removed:
+            try:
+                (self.root / relative).unlink()
+            except OSError as error:
+                raise PublishError(f"cannot remove {self.root / relative}: {error}") from error
         return removed
+
+    def _files(self, folder: str) -> list[str]:
+        directory = self.root / folder if folder else self.root
+        if not directory.is_dir():
+            return []
+        prefix = f"{folder}/" if folder else ""
+        return [prefix + p.name for p in sorted(directory.iterdir()) if p.is_file()]
+
+
+def _is_dotfile(relative: str) -> bool:
+    return PurePosixPath(relative).name.startswith(".")
+
+
+def _is_temp(relative: str) -> bool:
+    name = PurePosixPath(relative).name
+    return name.startswith(TEMP_PREFIX) and name.endswith(".tmp")
