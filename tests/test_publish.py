@@ -235,10 +235,11 @@ def test_atom_has_ids_titles_updated_and_self_link(out: Path) -> None:
     selves = [link.get("href") for link in root.findall("a:link[@rel='self']", ns)]
     assert selves == [BASE + "payers/viamedis.atom"]
     entries = root.findall("a:entry", ns)
+    # Atom ids must be IRIs: the item id inside a URN, as stable as the id itself.
     assert [e.findtext("a:id", namespaces=ns) for e in entries] == [
-        "item-003",
-        "item-002",
-        "item-001",
+        "urn:aggregator:item:item-003",
+        "urn:aggregator:item:item-002",
+        "urn:aggregator:item:item-001",
     ]
     for entry in entries:
         assert entry.findtext("a:title", namespaces=ns)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
@@ -32,6 +33,7 @@ SUMMARY_CHARS = 400
 _PLAIN_URL = re.compile(
     r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9._~%!$'()*+,;=:@/?#-]*)?"
 )
+_IRI = re.compile(r"(?:https?|urn|tag):[^\s<>\"{}|\\^`]+")
 _SCRIPT_SCHEME = re.compile(r"(?:java|vb|live)\s*script\s*:", re.IGNORECASE)
 
 
@@ -222,6 +224,19 @@ def _generator(
     return fg
 
 
+def atom_id(item_id: str) -> str:
+    """The Atom id of an item: its id when already an IRI, else a URN around it.
+
+    Atom requires an IRI where RSS takes any string; the URN is as stable as the id.
+
+    >>> atom_id("3f9c0a")
+    'urn:aggregator:item:3f9c0a'
+    """
+    if _IRI.fullmatch(item_id):
+        return item_id
+    return "urn:aggregator:item:" + quote(item_id, safe="-._~!$&'()*+,;=:@/")
+
+
 def _links(fg: FeedGenerator, spec: FeedSpec, base_url: str, extension: str, kind: str) -> None:
     fg.link(
         [
@@ -240,6 +255,8 @@ def rss_and_atom(
     _links(fg, spec, base_url, ".xml", "application/rss+xml")
     rss: bytes = fg.rss_str(pretty=True)
     _links(fg, spec, base_url, ".atom", "application/atom+xml")
+    for entry in fg.entry():
+        entry.id(atom_id(entry.id()))
     atom: bytes = fg.atom_str(pretty=True)
     return rss, atom
 
