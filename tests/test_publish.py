@@ -631,3 +631,14 @@ def test_pages_render_big_inputs_in_linear_time(tmp_path: Path) -> None:
 
     small, large = timed(500), timed(4000)
     assert large < small * 8 * 3, (small, large)  # 8 times the items, well under 24 times the time
+
+
+def test_incident_items_are_listed_oldest_first_whatever_the_input_order(tmp_path: Path) -> None:
+    shuffled = [replace(sample_incidents()[0], items=("item-003", "item-001", "item-002"))]
+    output = tmp_path / "out"
+    publish(output, make_input(incidents=shuffled))
+    data = json.loads((output / "incidents.json").read_text(encoding="utf-8"))
+    assert data["incidents"][0]["items"] == ["item-001", "item-002", "item-003"]
+    doc = parse_page(output / "incidents/viamedis-2024-01.html")
+    titles = [li.xpath("string(.//strong)") for li in doc.xpath("//ol[@class='timeline']/li")]
+    assert titles[0] == "Viamedis à l’arrêt après une attaque informatique"

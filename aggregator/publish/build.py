@@ -189,7 +189,11 @@ class _Build:
         self.ordered = sorted(data.items, key=sort_key)
         self.by_id = {item.id: item for item in data.items}
         # One incident per id (the first given): each id is one page.
-        unique = {i.id: i for i in map(clean_incident, reversed(data.incidents)) if i.id}
+        unique = {
+            i.id: replace(i, items=self.oldest_first(i.items))
+            for i in map(clean_incident, reversed(data.incidents))
+            if i.id
+        }
         self.incidents = sorted(unique.values(), key=incident_order)
         self.incident_by_id = unique
         self._full: dict[str, Item] = {}
@@ -305,11 +309,18 @@ class _Build:
     def incidents_json(self) -> bytes:
         return feeds.dump_json({"incidents": [incident_json(i) for i in self.incidents]})
 
+    def oldest_first(self, ids: Sequence[str]) -> tuple[str, ...]:
+        """Item ids by date, oldest first; unknown or undated ones last, in their order."""
+
+        def key(item_id: str) -> tuple[bool, float]:
+            item = self.by_id.get(item_id)
+            date = item.date if item else None
+            return (date is None, instant(date) if date else 0.0)
+
+        return tuple(sorted(dict.fromkeys(ids), key=key))
+
     def timeline(self, incident: Incident) -> list[Item]:
-        items = [self.by_id[i] for i in incident.items if i in self.by_id]
-        # Oldest first as the incident lists them; undated items keep their place at the end.
-        items.sort(key=lambda item: (item.date is None, instant(item.date) if item.date else 0))
-        return self.light(items)
+        return self.light(self.by_id[i] for i in incident.items if i in self.by_id)
 
     def write_incident_pages(self) -> None:
         for incident in self.incidents:
