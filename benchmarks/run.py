@@ -351,6 +351,10 @@ def run_fetch_benchmark(bench: Bench) -> None:
 # --- publish ---------------------------------------------------------------------------------
 
 
+def publish_label(args: argparse.Namespace, phase: str) -> str:
+    return f"publish {args.publish_items:,} items {phase}".replace(",", " ")
+
+
 def run_publish_benchmark(bench: Bench) -> None:
     from bigdb import build_big_db
 
@@ -369,9 +373,9 @@ def run_publish_benchmark(bench: Bench) -> None:
     env = clean_env(bench.work / "home")
     for rep in range(bench.args.repeat):
         shutil.rmtree(out, ignore_errors=True)
-        cold = bench.runs_of("publish 100k cold").add(measured(command, env))
+        cold = bench.runs_of(publish_label(bench.args, "cold")).add(measured(command, env))
         bench.facts["publish cold summary"] = cold.stderr.strip().splitlines()[-1]
-        warm = bench.runs_of("publish 100k warm").add(measured(command, env))
+        warm = bench.runs_of(publish_label(bench.args, "warm")).add(measured(command, env))
         bench.facts["publish warm summary"] = warm.stderr.strip().splitlines()[-1]
         print(
             f"publish {rep + 1}/{bench.args.repeat}: cold {cold.seconds:.2f} s, "
@@ -691,7 +695,7 @@ def target_lines(bench: Bench) -> list[str]:
             f"checks {'passed' if checked else 'FAILED'}: "
             f"{verdict(ours.median <= theirs.median and checked)}"
         )
-    publish = runs.get("publish 100k cold")
+    publish = runs.get(publish_label(bench.args, "cold"))
     if publish:
         lines.append(
             f"- Publish of {bench.args.publish_items} items under 30 s: "
@@ -749,6 +753,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_publish_benchmark(bench)
         parses = bare_parses(corpus, args.repeat)
         text = report(bench, parses, profile)
+    except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
+        # A failed command ends the benchmark: half a set of figures would mislead.
+        print(f"benchmark stopped: {exc}", file=sys.stderr)
+        return 1
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
