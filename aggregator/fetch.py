@@ -74,6 +74,14 @@ class _Failure:
 _Outcome = _Reply | _Failure
 
 
+class _Refused(Exception):
+    """A redirect refused while httpx still holds the response (see ``_refuse_bad_redirect``)."""
+
+    def __init__(self, failure: _Failure) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
+
+
 @dataclass
 class _Host:
     """Politeness state of one host: whose turn it is and when the next may start."""
@@ -164,6 +172,20 @@ def _redirect_target(current: str, reply: _Reply) -> str | _Failure:
     if isinstance(parsed, str):
         return _Failure(f"redirect to {parsed}", status=reply.status)
     return target
+
+
+async def _refuse_bad_redirect(response: httpx.Response) -> None:
+    """Response hook: refuse a redirect to a non-web scheme before httpx builds its request.
+
+    httpx prepares the next request even when it does not follow redirects, and a Location
+    such as ``javascript:alert(1)`` makes it raise InvalidURL with a message nobody can act on.
+    """
+    if response.status_code not in REDIRECTS:
+        return
+    head = {name.lower(): value for name, value in response.headers.items()}
+    target = _redirect_target(str(response.request.url), _Reply(response.status_code, head))
+    if isinstance(target, _Failure):
+        raise _Refused(target)
 
 
 def _encodings(header: str) -> list[str]:
@@ -313,6 +335,7 @@ class Fetcher:
             headers={"User-Agent": self.options.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
             timeout=httpx.Timeout(self.options.timeout),
+            event_hooks={"response": [_refuse_bad_redirect]},
         )
         return self
 
@@ -474,6 +497,8 @@ class Fetcher:
         try:
             async with asyncio.timeout(timeout):
                 return await self._send(url, headers)
+        except _Refused as exc:
+            return exc.failure
         except (TimeoutError, httpx.TimeoutException):
             return _Failure(f"timed out after {_seconds(timeout)} s", transient=True)
         except httpx.ConnectError as exc:
