@@ -25,9 +25,10 @@ from feedparser.encodings import convert_to_utf8
 
 from aggregator.errors import ExtractError
 from aggregator.extract.dates import parse_date
-from aggregator.extract.html import MAX_TITLE, sanitized, shorten, unique_items
+from aggregator.extract.encoding import header_charset
+from aggregator.extract.html import MAX_TITLE, page_url, sanitized, shorten, unique_items
 from aggregator.models import ParsedPage, RawItem
-from aggregator.sanitize import clean_text, html_to_text, safe_url
+from aggregator.sanitize import clean_text, html_to_text
 
 # Titles shown when an entry has none: the start of its text.
 TITLE_FROM_TEXT = 120
@@ -37,6 +38,9 @@ _ENTITY_DECL = re.compile(rb"""<!ENTITY\s(?:[^>"']|"[^"]*"|'[^']*')*>""")
 # The only declarations kept: a short literal or one character reference, which cannot
 # amplify the document nor point outside it (feeds declare &nbsp; and friends this way).
 _HARMLESS_ENTITY = re.compile(rb"""<!ENTITY\s+\w+\s+(?:"(?:&#x?\w+;|[^&%"<]{0,8})")\s*>""")
+# Numeric references to what no text can hold, which make feedparser crash: UTF-16
+# surrogates (alone or paired) and numbers past U+10FFFF.
+_NUMERIC_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -66,6 +70,7 @@ def _feedparser(
     response["content-location"] = url
     try:
         data, response = _as_utf8(content, response)
+        data = _NUMERIC_REFERENCE.sub(_drop_impossible, data)
         return feedparser.parse(io.BytesIO(_defuse(data)), response_headers=response)
     except Exception as exc:  # a third-party parser fed hostile bytes: fail this source only
         raise ExtractError(f"not a feed: the feed parser failed ({exc!r})") from None
@@ -77,10 +82,33 @@ def _as_utf8(content: bytes, response: dict[str, str]) -> tuple[bytes, dict[str,
     Decoding first lets ``_defuse`` see declarations hidden by UTF-16, UTF-32 or EBCDIC.
     """
     outcome: dict[str, Any] = {}
+    if _wide_label_on_narrow_bytes(content, response):
+        media_type = response.get("content-type", "").split(";")[0]
+        response = {**response, "content-type": media_type or "application/xml"}
     data = convert_to_utf8(dict(response), content, outcome)
     if not outcome.get("encoding") or not isinstance(data, bytes):
         return content, response
     return data, {**response, "content-type": "application/xml; charset=utf-8"}
+
+
+def _wide_label_on_narrow_bytes(content: bytes, response: Mapping[str, str]) -> bool:
+    """A UTF-16 or UTF-32 label on bytes without a NUL: a server's mistake, not the encoding.
+
+    Markup in those encodings has a NUL beside every ASCII character, starting with ``<``.
+    """
+    label = (header_charset(response) or "").lower().replace("_", "-")
+    return (
+        label.startswith(("utf-16", "utf16", "utf-32", "utf32")) and b"\x00" not in content[:1024]
+    )
+
+
+def _drop_impossible(match: re.Match[bytes]) -> bytes:
+    """A character reference kept, or dropped when no character has that number."""
+    digits = (match.group(1) or match.group(2)).lstrip(b"0") or b"0"
+    if len(digits) > 8:  # past U+10FFFF whatever the base, and too long to convert cheaply
+        return b""
+    number = int(digits, 16) if match.group(1) else int(digits)
+    return b"" if 0xD800 <= number <= 0xDFFF or number > 0x10FFFF else match.group(0)
 
 
 def _defuse(content: bytes) -> bytes:
@@ -122,7 +150,7 @@ def _feed_hint(content: bytes, url: str) -> str:
     links = []
     for tag in _FEED_LINK.findall(content[:200_000]):
         href = _HREF.search(tag)
-        found = safe_url(href.group(1).decode("utf-8", "replace"), url) if href else None
+        found = page_url(href.group(1).decode("utf-8", "replace"), url) if href else None
         if found and found not in links:
             links.append(found)
     return f"; this page advertises: {', '.join(links[:3])}" if links else ""
@@ -131,7 +159,7 @@ def _feed_hint(content: bytes, url: str) -> str:
 def _item(entry: Any, feed_url: str) -> RawItem | None:
     """One entry as a RawItem, or None when it has no usable link."""
     entry_id = clean_text(_text(entry.get("id"))).strip()
-    url = safe_url(_link(entry), feed_url) or safe_url(entry_id)
+    url = page_url(_link(entry), feed_url) or page_url(entry_id)
     if not url:
         # An entry with no link but an opaque id ("tag:", "urn:uuid:") has nothing a reader
         # can open, and a made-up URL would make dedupe merge unrelated entries.

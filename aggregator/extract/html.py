@@ -11,6 +11,7 @@ The helpers here (soup, selectors, links, dates, text) serve ``article.py`` too.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -37,6 +38,7 @@ __all__ = [
     "link_of",
     "make_soup",
     "page_base",
+    "page_url",
     "parse_list",
     "sanitized",
     "shorten",
@@ -55,6 +57,12 @@ _BREAKS = {
 _DATE_ATTRIBUTES = ("datetime", "content", "title")
 # Real article bodies nest a few levels; see ``sanitized``.
 MAX_DEPTH = 64
+# libxml2 silently drops everything from the 256th nesting level to the end of the fragment;
+# a cheap pre-pass brings deeper markup under this level first.
+_PARSER_DEPTH = 200
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+         "source", "track", "wbr"}  # fmt: skip
 # A title selector that catches a whole block must not make a 5,000-character headline.
 MAX_TITLE = 300
 _SHOWN = 80
@@ -89,7 +97,16 @@ def page_base(soup: BeautifulSoup, url: str) -> str:
     """The URL relative links resolve against: ``<base href>`` if usable, else the page."""
     base = soup.find("base", href=True)
     href = base.get("href") if isinstance(base, Tag) else None
-    return (safe_url(href, url) if isinstance(href, str) else None) or url
+    return (page_url(href, url) if isinstance(href, str) else None) or url
+
+
+def page_url(href: str | None, base: str | None = None) -> str | None:
+    """``safe_url`` for what must be a web page (an item's link): http and https only.
+
+    A ``mailto:`` link is safe to show but is no article a reader can open.
+    """
+    url = safe_url(href, base)
+    return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
 def first_match(node: Tag, selector: str) -> Tag | None:
@@ -140,6 +157,8 @@ def sanitized(fragment: str, base: str) -> str:
 def _shallow(fragment: str) -> str:
     if fragment.count("<") <= MAX_DEPTH:  # too few tags to nest that deep
         return fragment
+    if fragment.count("<") > _PARSER_DEPTH:
+        fragment = _cap_depth(fragment, _PARSER_DEPTH)
     try:
         # Bytes, so that an XML declaration in the text cannot make lxml refuse it.
         root = lxml.html.fragment_fromstring(
@@ -155,6 +174,29 @@ def _shallow(fragment: str) -> str:
     for element in deep:
         etree.strip_tags(element, "*")
     return "".join(_serialize(node) for node in [root.text or "", *root])
+
+
+def _cap_depth(fragment: str, limit: int) -> str:
+    """Tags nested deeper than ``limit`` removed, their text kept.
+
+    A tokenizer, not a parser: unclosed ``<p>`` count as nesting, which only matters past
+    ``limit`` of them, and nh3 sanitizes whatever comes out.
+    """
+    depth = 0
+
+    def keep(match: re.Match[str]) -> str:
+        nonlocal depth
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _VOID:
+            return match.group(0) if depth < limit else ""
+        if closing:
+            kept = depth <= limit
+            depth = max(0, depth - 1)
+            return match.group(0) if kept else ""
+        depth += 1
+        return match.group(0) if depth <= limit else ""
+
+    return _TAG.sub(keep, fragment)
 
 
 def _elements_at_depth(root: lxml.html.HtmlElement, depth: int) -> list[etree._Element]:
@@ -227,7 +269,7 @@ def _list_item(node: Tag, base: str, selectors: ListSelectors) -> RawItem | None
     link_node = first_match(node, selectors.link)
     title = shorten(text_of(title_node), MAX_TITLE) if title_node is not None else ""
     href = link_of(link_node) if link_node is not None else None
-    url = safe_url(href, base)
+    url = page_url(href, base)
     if not title or not url:
         return None
     date_node = first_match(node, selectors.date) if selectors.date else None
@@ -256,7 +298,7 @@ def _next_url(soup: BeautifulSoup, base: str, url: str, selectors: ListSelectors
     if not selectors.next:
         return None
     node = compile_selector(selectors.next).select_one(soup)
-    found = safe_url(link_of(node), base) if node is not None else None
+    found = page_url(link_of(node), base) if node is not None else None
     return found if found and found != url else None
 
 
