@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 import nh3
@@ -74,6 +75,11 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 # non-characters XML forbids.
 _INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
+_TABS_AND_NEWLINES = re.compile(r"[\t\n\r]")
+# A script scheme anywhere in a URL, even in the path of an http one (a feed's
+# ``jav&#x61;script:`` link resolved as relative): never a page worth linking, and it
+# trips the filters and readers that grep for it.
+_SCRIPT_SCHEME = re.compile(r"(?:java|vb|live)script:|data:text/html")
 
 
 def clean_text(text: str | None) -> str:
@@ -105,11 +111,12 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url:
         return None
-    raw = clean_text(html.unescape(url)).strip()
-    # What a browser would see as the scheme: drop every space and control, decode %xx.
-    probe = unquote("".join(ch for ch in raw if not ch.isspace() and ch.isprintable()))
-    probe = unicodedata.normalize("NFKC", probe).lower()
+    # Browsers drop every ASCII tab and newline from a URL, wherever they are.
+    raw = _TABS_AND_NEWLINES.sub("", clean_text(_unescape(url))).strip()
+    probe = _probe(raw)
     if ":" in probe.split("/", 1)[0] and not probe.startswith(("http:", "https:", "mailto:")):
+        return None
+    if _SCRIPT_SCHEME.search(probe):
         return None
     if base:
         try:
@@ -127,9 +134,31 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     return raw.replace(" ", "%20").replace('"', "%22").replace("<", "%3C").replace(">", "%3E")
 
 
+def _unescape(text: str, also: Callable[[str], str] = str) -> str:
+    """Entities (and ``also``) decoded until nothing changes: a twice-escaped ``&amp;#58;``
+    is a colon one step later, and ``safe_url`` must give the same answer on its own output.
+    """
+    for _ in range(4):
+        decoded = also(html.unescape(text))
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _probe(text: str) -> str:
+    """What a browser might end up reading: spaces and controls dropped, entities and %xx
+    decoded."""
+    text = _unescape(text, unquote)
+    text = "".join(ch for ch in text if not ch.isspace() and ch.isprintable())
+    return unicodedata.normalize("NFKC", text).lower()
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute in ("href", "src"):
         return safe_url(value)
+    if _SCRIPT_SCHEME.search(_probe(value)):
+        return None  # harmless in a title, but no script URL is published, even as a tooltip
     return value
 
 
