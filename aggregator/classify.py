@@ -145,6 +145,7 @@ class Language:
     reference_before_payer: tuple[str, ...]
     reference_sentence_markers: tuple[str, ...]
     reference_clause_markers: tuple[str, ...]
+    reference_intent_markers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,7 @@ _LANGUAGE_LISTS = (
     "reference_before_payer",
     "reference_sentence_markers",
     "reference_clause_markers",
+    "reference_intent_markers",
 )
 _STATUS_LISTS = ("failure", "pending_before", "pending_after", "recap")
 
@@ -378,6 +380,8 @@ _EDGES = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
 # Written to start with one character class, which the engine scans for quickly.
 _HARD = re.compile(r"[.!?\n;:-](?:(?<=[.!?])[.!?]*(?=\s|$)|(?<=[\n;:])|(?<=\s-)(?=\s))")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+# What a past threat is said to have been about: the next few words ("suspendre le tiers payant").
+_INTENT_WORDS = re.compile(r"(?:\s*[\w-]+){1,6}")
 _PUNCT_SOFT = re.compile(r"[,()\[\]\"]")
 _ENUM_GAP = re.compile(
     r"[\s,/&()]*(?:(?:et|ou|ni|de|du|des|d|chez|l|la|le|les|ainsi\s+que|"
@@ -616,6 +620,7 @@ class _Rules:
     payer_references: _Matcher
     reference_sentences: _Matcher
     reference_clauses: _Matcher
+    reference_intents: _Matcher
     resolved: _Matcher  # tag: index in resolved_kinds
     resolved_kinds: tuple[int | None, ...]  # index in kind_slugs of the kind a group implies
     failure: _Matcher
@@ -661,6 +666,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         payer_references=_one(lang.reference_before_payer),
         reference_sentences=_one(lang.reference_sentence_markers),
         reference_clauses=_one(lang.reference_clause_markers),
+        reference_intents=_one(lang.reference_intent_markers),
         resolved=_Matcher(
             (i, p) for i, group in enumerate(status.resolved) for p in group.patterns
         ),
@@ -799,6 +805,12 @@ class _Doc:
             spans.append((hit.start, self.punct.after(hit.end)))
         for hit in self.find(rules.reference_clauses):
             spans.append((self.punct.before(hit.start), self.punct.after(hit.end)))
+        for hit in self.find(rules.reference_intents):
+            # Only the threatened act: the clause may go on with this item's news
+            # ("qui menaçaient de suspendre le tiers payant saluent la reprise").
+            words = _INTENT_WORDS.match(self.text, hit.end)
+            end = words.end() if words else hit.end
+            spans.append((hit.start, min(end, self.clause.after(hit.end))))
         for hit in self.find(rules.reference_sentences):
             if self.text[self.hard.before(hit.start) : hit.start].strip():
                 continue  # "le dossier Viamedis" mid-sentence points nowhere else
