@@ -113,12 +113,23 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Context:
+    """Words that are a kind only in context ("l'attaque" beside "données", not "couteau")."""
+
+    patterns: tuple[str, ...]
+    context: tuple[str, ...]  # one of these in the same sentence is enough...
+    context_kinds: tuple[str, ...]  # ...or one of these kinds in the item
+    veto: tuple[str, ...]  # one of these anywhere in the item rules the words out
+
+
+@dataclass(frozen=True)
 class Kind:
     slug: str
     label: str  # French, for titles and pages
     patterns: tuple[str, ...]
     ongoing: bool  # does naming it say the service is broken now (outage) or not (attack)?
     masks: tuple[str, ...] = ()  # kinds whose words inside this kind's match do not count
+    contextual: Context | None = None
 
 
 @dataclass(frozen=True)
@@ -268,6 +279,7 @@ def _parse(data: Any) -> Taxonomy:
                 tuple(k["patterns"]),
                 bool(k["ongoing"]),
                 tuple(k.get("masks", ())),
+                _context(k.get("contextual")),
             )
             for k in data["kinds"]
         ),
@@ -283,6 +295,17 @@ def _parse(data: Any) -> Taxonomy:
             ),
             **{key: tuple(status[key]) for key in _STATUS_LISTS},
         ),
+    )
+
+
+def _context(raw: Any) -> Context | None:
+    if raw is None:
+        return None
+    return Context(
+        tuple(raw["patterns"]),
+        tuple(raw["context"]),
+        tuple(raw.get("context_kinds", ())),
+        tuple(raw.get("veto", ())),
     )
 
 
@@ -604,6 +627,8 @@ class _Rules:
     kind_ongoing: tuple[bool, ...]
     kind_masks: tuple[frozenset[int], ...]  # by kind index: the kind indexes it masks
     any_kind: re.Pattern[str]
+    contextual: _Matcher  # tag: index in kind_slugs
+    contexts: tuple[_KindContext | None, ...]  # by kind index
     actions: _Matcher  # tag: index in action_phrases
     action_phrases: tuple[str, ...]
     negation_words: int
@@ -629,6 +654,24 @@ class _Rules:
     recap: re.Pattern[str]
 
 
+@dataclass(frozen=True)
+class _KindContext:
+    context: re.Pattern[str]
+    kinds: frozenset[int]
+    veto: re.Pattern[str] | None
+
+
+def _kind_context(kind: Kind, kinds: Sequence[Kind]) -> _KindContext | None:
+    spec = kind.contextual
+    if spec is None:
+        return None
+    return _KindContext(
+        _compile(spec.context),
+        frozenset(i for i, other in enumerate(kinds) if other.slug in spec.context_kinds),
+        _compile(spec.veto) if spec.veto else None,
+    )
+
+
 def _one(alternatives: Iterable[str]) -> _Matcher:
     return _Matcher((0, alternative) for alternative in alternatives)
 
@@ -648,6 +691,13 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             for kind in kinds
         ),
         any_kind=_compile([*(p for kind in kinds for p in kind.patterns), r"victimes?"]),
+        contextual=_Matcher(
+            (i, p)
+            for i, kind in enumerate(kinds)
+            if kind.contextual
+            for p in kind.contextual.patterns
+        ),
+        contexts=tuple(_kind_context(kind, kinds) for kind in kinds),
         actions=_Matcher(
             (i, p) for i, action in enumerate(taxonomy.actions) for p in action.patterns
         ),
@@ -903,7 +953,28 @@ class Classifier:
             present.add(hit.tag)
             if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
                 ongoing = True
+        for hit in doc.find(rules.contextual):
+            if hit.tag in present or not self._in_context(doc, hit, present):
+                continue
+            if self._event(doc, hit):
+                present.add(hit.tag)
+                ongoing = ongoing or (
+                    rules.kind_ongoing[hit.tag] and not doc.prefix_has(rules.recap, hit.start)
+                )
         return present, ongoing
+
+    def _in_context(self, doc: _Doc, hit: _Hit, present: set[int]) -> bool:
+        """Is a contextual word ("l'attaque") its kind here: no veto word in the item,
+        and a context word in its sentence or a context kind in the item?"""
+        context = self.rules.contexts[hit.tag]
+        if context is None:
+            return False
+        if context.veto is not None and context.veto.search(doc.text):
+            return False
+        if context.kinds & present:
+            return True
+        low, high = doc.hard.before(hit.start), doc.hard.after(hit.end)
+        return context.context.search(doc.text, low, high) is not None
 
     def _event(self, doc: _Doc, hit: _Hit) -> bool:
         """Does this kind word report an event of this item?"""
