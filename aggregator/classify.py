@@ -859,8 +859,8 @@ class _Doc:
             # Only the threatened act: the clause may go on with this item's news
             # ("qui menaçaient de suspendre le tiers payant saluent la reprise").
             words = _INTENT_WORDS.match(self.text, hit.end)
-            end = words.end() if words else hit.end
-            spans.append((hit.start, min(end, self.clause.after(hit.end))))
+            act_end = words.end() if words else hit.end
+            spans.append((hit.start, min(act_end, self.clause.after(hit.end))))
         for hit in self.find(rules.reference_sentences):
             if self.text[self.hard.before(hit.start) : hit.start].strip():
                 continue  # "le dossier Viamedis" mid-sentence points nowhere else
@@ -936,6 +936,19 @@ class Classifier:
             contacts=contacts(f"{title}\n{text}"),
             status=status,
         )
+
+    def payers_named(self, text: str) -> tuple[str, ...]:
+        """Payers whose names appear in a short text, such as a source's name, in taxonomy
+        order: plain whole-word matches, with no incident required.
+
+        >>> Classifier().payers_named("Viamedis – actualités")
+        ('viamedis',)
+        """
+        if not text:
+            return ()
+        doc = _Doc(self.rules, "", text[:MAX_CHARS])
+        named = {mention.slug for mention in self.rules.payers.find(doc)}
+        return tuple(slug for slug in self.taxonomy.payers if slug in named)
 
     # -- kinds and status
 

@@ -1076,3 +1076,178 @@ def test_article_case_file(path: Path) -> None:
 
 def test_there_are_article_case_files() -> None:
     assert len(list(CASES.glob("*.txt"))) >= 7
+
+
+# --- payers paying late, unpaid invoices -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "La caisse de Bretagne règle ses factures avec retard depuis la rentrée.",
+        "L'organisme paie les officines avec plusieurs semaines de retard.",
+        "Les complémentaires remboursent en retard les dossiers de décembre.",
+        "Les virements de l'opérateur arrivent avec dix jours de retard.",
+        "Les paiements n'arrivent plus dans les délais habituels, selon les titulaires.",
+        "Les règlements de la caisse régionale du Nord n'arrivent plus à date.",
+        "Plusieurs lots transmis en octobre n'ont toujours pas été payés.",
+        "Des factures télétransmises il y a un mois ne sont pas encore réglées.",
+        "Les pharmaciens se plaignent de retards de règlement répétés.",
+        "Les paiements en souffrance représentent plusieurs milliers d'euros par officine.",
+        "Des centaines de factures restent en attente de paiement.",
+        "Les titulaires constatent un allongement des délais de remboursement.",
+        "Les délais de paiement se sont allongés de deux semaines.",
+    ],
+)
+def test_a_payer_paying_late_is_a_payment_disruption(sentence: str) -> None:
+    result = CLASSIFIER.classify("", sentence)
+    assert result.kinds == ("payment-disruption",)
+    assert result.status == "failure"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Les paiements arrivent dans les délais habituels.",
+        "Aucune facture n'est restée impayée ce trimestre.",
+        "Le client paie avec sa carte bancaire au comptoir.",
+        "La caisse rembourse désormais les autotests.",
+        "Les factures n'ont pas à être payées par le patient en tiers payant.",
+        "Le dossier de subvention n'a pas encore été examiné.",
+        "Les retardataires règlent leur cotisation en ligne.",
+        "Les virements n'arrivent jamais en retard chez cet opérateur.",
+        # the nouns, not the verbs
+        "La nouvelle règle sur les génériques entre en vigueur en retard.",
+        "La paie des salariés de l'officine part en retard ce mois-ci.",
+    ],
+)
+def test_punctual_or_unrelated_payment_wording_is_no_disruption(sentence: str) -> None:
+    assert CLASSIFIER.classify("", sentence).kinds == ()
+
+
+def test_a_title_saying_a_payer_pays_late_names_it() -> None:
+    result = CLASSIFIER.classify("La CPAM du Var rembourse avec retard", "")
+    assert (result.payers, result.kinds) == (("assurance-maladie",), ("payment-disruption",))
+
+
+# --- past threats ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Les unions, qui menaçaient de suspendre le tiers payant, se félicitent de la reprise "
+        "des paiements.",
+        "Les unions qui menaçaient de suspendre le tiers payant se félicitent de la reprise "
+        "des paiements.",
+        "Le syndicat, qui avait menacé de cesser de pratiquer le tiers payant, prend acte de "
+        "la reprise des virements.",
+        "La fédération avait envisagé de suspendre le tiers payant ; l'opérateur a finalement "
+        "annoncé la reprise des paiements.",
+    ],
+)
+def test_a_past_threat_is_no_suspension_and_no_action(sentence: str) -> None:
+    result = CLASSIFIER.classify("", sentence)
+    assert "tiers-payant-suspension" not in result.kinds
+    assert "Suspendre le tiers payant" not in result.actions
+    # The rest of the sentence is still read: the good news counts.
+    assert result.status == "resolved"
+    assert "payment-disruption" in result.kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le syndicat menace de suspendre le tiers payant dès lundi.",
+        "Les unions appellent les confrères à suspendre le tiers payant.",
+        "Les unions, qui menaçaient de le faire, ont décidé de suspendre le tiers payant.",
+    ],
+)
+def test_a_present_threat_or_decision_still_counts(sentence: str) -> None:
+    result = CLASSIFIER.classify("", sentence)
+    assert "tiers-payant-suspension" in result.kinds
+    assert "Suspendre le tiers payant" in result.actions
+
+
+def test_after_a_past_threat_the_suspension_itself_still_counts() -> None:
+    text = (
+        "Les unions, qui menaçaient de suspendre le tiers payant, passent à l'acte : "
+        "le tiers payant est suspendu depuis ce matin pour les adhérents de l'opérateur."
+    )
+    assert "tiers-payant-suspension" in CLASSIFIER.classify("", text).kinds
+
+
+# --- "l'attaque" in context --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prudence : les données volées pendant l'attaque circulent déjà.",
+        "Les serveurs de la plateforme ont été attaqués samedi soir.",
+        "Depuis cette attaque, le portail de consultation des droits reste fermé.",
+        "Les pirates revendiquent l'attaque et exigent une rançon.",
+        # a data breach elsewhere in the item is context enough
+        "Des données d'assurés ont été exfiltrées. L'attaque a été signalée au parquet.",
+    ],
+)
+def test_a_bare_attaque_with_cyber_context_is_a_cyberattack(text: str) -> None:
+    assert "cyberattack" in CLASSIFIER.classify("", text).kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # robbery or violence anywhere in the item rules it out, whatever else is said
+        "L'attaque a duré deux minutes ; l'homme, armé d'un couteau, a vidé la caisse.",
+        "Braquage à Lyon : après l'attaque, les données de la vidéosurveillance sont "
+        "remises aux enquêteurs.",
+        "Agression au comptoir : l'officine a été attaquée en plein jour, les systèmes "
+        "informatiques n'ont rien.",
+        # no cyber word in the sentence, no breach in the item
+        "L'opérateur a subi une attaque. Les serveurs sont isolés.",
+        "La pharmacie a été attaquée par deux individus.",
+        # other senses
+        "Le syndicat attaque le décret devant le Conseil d'État.",
+        "Une attaque de migraine se soigne tôt ; les données de l'étude le confirment.",
+        "L'attaque cérébrale : les données récentes sur la prise en charge.",
+        # negated or hypothetical
+        "Aucune attaque n'a visé les serveurs de l'opérateur.",
+        "En cas d'attaque, isolez les serveurs de la pharmacie.",
+    ],
+)
+def test_a_bare_attaque_without_cyber_context_is_no_cyberattack(text: str) -> None:
+    assert "cyberattack" not in CLASSIFIER.classify("", text).kinds
+
+
+# --- payers named in a short text --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Viamedis – actualités", ("viamedis",)),
+        ("Espace Almérys", ("almerys",)),
+        ("Actualités de l'ASSURANCE MALADIE", ("assurance-maladie",)),
+        ("MSA / CPAM : informations", ("assurance-maladie", "msa")),
+        ("Carte Blanche Partenaires", ("carte-blanche",)),
+        ("Le Moniteur des pharmacies", ()),
+        ("une carte blanche au pharmacien", ()),  # an everyday phrase in lower case
+        ("Viamedisplus", ()),  # whole words only
+        ("Visiodroits", ()),  # an organisation, not a payer
+        ("", ()),
+    ],
+)
+def test_payers_named_in_a_source_name(text: str, expected: tuple[str, ...]) -> None:
+    assert CLASSIFIER.payers_named(text) == expected
+
+
+def test_payers_named_needs_no_incident_where_classify_does() -> None:
+    title = "Kalixia : nouvelle offre pour les opticiens"
+    assert CLASSIFIER.classify(title, "").payers == ()
+    assert CLASSIFIER.payers_named(title) == ("kalixia",)
+
+
+def test_payers_named_uses_the_taxonomy_overrides() -> None:
+    taxonomy = load_taxonomy({"payers": [{"slug": "harmonie", "name": "Harmonie Mutuelle"}]})
+    assert Classifier(taxonomy).payers_named("Harmonie Mutuelle – infos") == ("harmonie",)
