@@ -25,7 +25,7 @@ Generators: ``gzip-bomb N`` (N MB of zeros gzipped), ``endless`` (the body, then
 forever, no length), ``drip`` (headers, then a byte every half second), ``never-answer``
 (accepts, never replies), ``redirect-loop``, ``redirect-chain`` (each hop to a new path),
 ``feed-items N`` (an RSS feed of N items), ``nested N`` (``{nest}`` in the body becomes N
-nested divs).
+nested divs), ``flat N`` (``{nest}`` becomes N empty elements side by side).
 """
 
 from __future__ import annotations
@@ -204,6 +204,8 @@ def serve(case: Case, server: LocalServer, stack: ExitStack) -> str:
         body = feed_items(int(arg[0]))
     elif kind == "nested":
         body = nested(case.body, int(arg[0]))
+    elif kind == "flat":
+        body = case.body.replace(b"{nest}", b"<b></b>" * int(arg[0]))
     else:
         body = substitute(case.body, base)
     headers = {k: substitute(v.encode(), base).decode() for k, v in headers.items()}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -63,6 +64,10 @@ _PARSER_DEPTH = 200
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
          "source", "track", "wbr"}  # fmt: skip
+_SELF_ENDING = {"p", "li", "dt", "dd", "option", "tr", "td", "th"}  # a new one ends the last
+# Each element costs BeautifulSoup about 500 bytes: a 10 MB page of empty tags would take
+# gigabytes. Real pages, even long lists, have a few tens of thousands.
+MAX_TAGS = 200_000
 # A title selector that catches a whole block must not make a 5,000-character headline.
 MAX_TITLE = 300
 _SHOWN = 80
@@ -74,6 +79,10 @@ _SHOWN = 80
 def make_soup(content: bytes | str, headers: Mapping[str, str] | None = None) -> BeautifulSoup:
     """The parsed page (bytes, or text already decoded), without scripts and styles."""
     text = content if isinstance(content, str) else decode_html(content, headers)
+    if text.count("<") > MAX_TAGS:
+        raise ExtractError(
+            f"the page has more than {MAX_TAGS:,} tags, far more than any real page; not parsed"
+        )
     try:
         soup = BeautifulSoup(text, "lxml")
     except (ParserRejectedMarkup, ValueError, LookupError) as exc:
@@ -179,22 +188,33 @@ def _shallow(fragment: str) -> str:
 def _cap_depth(fragment: str, limit: int) -> str:
     """Tags nested deeper than ``limit`` removed, their text kept.
 
-    A tokenizer, not a parser: unclosed ``<p>`` count as nesting, which only matters past
-    ``limit`` of them, and nh3 sanitizes whatever comes out.
+    A tokenizer with a stack of open elements, not a parser: it knows that a new ``<p>``
+    or ``<li>`` closes the previous one and that a closing tag closes what it encloses;
+    whatever comes out, nh3 sanitizes.
     """
-    depth = 0
+    stack: list[str] = []
+    open_count: Counter[str] = Counter()
 
     def keep(match: re.Match[str]) -> str:
-        nonlocal depth
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _VOID:
-            return match.group(0) if depth < limit else ""
+        closing, raw_name, self_closing = match.groups()
+        name = raw_name.lower()
+        if self_closing or name in _VOID:
+            return match.group(0) if len(stack) < limit else ""
         if closing:
-            kept = depth <= limit
-            depth = max(0, depth - 1)
-            return match.group(0) if kept else ""
-        depth += 1
-        return match.group(0) if depth <= limit else ""
+            if not open_count[name]:
+                return ""  # closes nothing: every parser ignores it
+            index = len(stack) - 1
+            while stack[index] != name:  # from the top: what it passes, it closes
+                index -= 1
+            for closed in stack[index:]:
+                open_count[closed] -= 1
+            del stack[index:]
+            return match.group(0) if index < limit else ""
+        if name in _SELF_ENDING and stack and stack[-1] == name:
+            open_count[stack.pop()] -= 1
+        stack.append(name)
+        open_count[name] += 1
+        return match.group(0) if len(stack) <= limit else ""
 
     return _TAG.sub(keep, fragment)
 
