@@ -327,3 +327,22 @@ def test_dangers_helper_sees_what_it_must() -> None:
     assert dangers('<a href="jav&#x61;script:x()">a</a>')
     assert dangers("<p onclick=x()>a</p>") and dangers("<svg></svg>")
     assert not dangers('<p title="onclick=x()">onerror=1 javascript</p>')
+
+
+@given(
+    st.one_of(
+        st.from_regex(
+            r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d(:[0-5]\d)?([+-][01]\d:[0-5]\d|Z)", fullmatch=True
+        ),
+        st.from_regex(r"[0-3]?\d (janvier|mars|décembre) \d{1,4}", fullmatch=True),
+        st.sampled_from(
+            ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-12:00", "1 janvier 0001"]
+        ),
+    )
+)
+@settings(max_examples=400)
+def test_parse_date_gives_only_dates_the_pipeline_can_compute_with(text: str) -> None:
+    # Dedupe windows and sorting convert to UTC and add days: year 1 at +01:00 cannot.
+    found = parse_date(text)
+    if found is not None:
+        assert found.astimezone(UTC) - timedelta(days=366) < found + timedelta(days=366)

@@ -26,6 +26,10 @@ from zoneinfo import ZoneInfo
 DEFAULT_TZ = "Europe/Paris"
 # Date elements are short; capping the text keeps a hostile page from costing much.
 MAX_TEXT = 2000
+# Dates outside these years are no publication date: year 1 or 9999 cannot even be turned
+# into UTC, and the stages after this one do arithmetic on dates. A future date inside
+# the range is kept; the pipeline sets it to the fetch time.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 # Accent-free, lower-case month names and abbreviations, French then English.
 MONTHS: dict[str, int] = {
@@ -105,10 +109,17 @@ def parse_date(text: str | None, default_tz: str = DEFAULT_TZ) -> datetime | Non
     if not text:
         return None
     try:
-        return _parse(_normalize(text[:MAX_TEXT]), _zone(default_tz))
+        return plausible(_parse(_normalize(text[:MAX_TEXT]), _zone(default_tz)))
     except (ValueError, OverflowError, TypeError, IndexError):
         # Out-of-range fields ("31/02/2024", "25h70") or a wild RFC 822 string.
         return None
+
+
+def plausible(date: datetime | None) -> datetime | None:
+    """The date when it can be a publication date (years MIN_YEAR to MAX_YEAR), else None."""
+    if date is None or not MIN_YEAR <= date.year <= MAX_YEAR:
+        return None
+    return date
 
 
 def _normalize(text: str) -> str:

@@ -24,7 +24,7 @@ import feedparser
 from feedparser.encodings import convert_to_utf8
 
 from aggregator.errors import ExtractError
-from aggregator.extract.dates import parse_date
+from aggregator.extract.dates import parse_date, plausible
 from aggregator.extract.encoding import header_charset
 from aggregator.extract.html import MAX_TITLE, page_url, sanitized, shorten, unique_items
 from aggregator.models import ParsedPage, RawItem
@@ -231,6 +231,6 @@ def _date(entry: Any, key: str) -> datetime | None:
         return found
     parsed = dict.get(entry, f"{key}_parsed")
     try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
-    except (TypeError, ValueError, OverflowError):
+        return plausible(datetime.fromtimestamp(calendar.timegm(parsed), UTC)) if parsed else None
+    except (TypeError, ValueError, OverflowError, OSError):
         return None
