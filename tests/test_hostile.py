@@ -19,7 +19,8 @@ Front matter keys: ``type`` (feed | html), ``list`` (selectors for html), ``arti
 ``items``, ``keep`` / ``absent`` (strings that must / must not be in feed.json),
 ``no_hits`` (paths the server must never be asked for), ``gone`` (true: a second run must
 not request the source), ``dates`` (clamped | past).
-``{base}`` in a body or header is replaced by the server's address.
+``{base}`` in a body or header is replaced by the server's address, and
+``{repeat N}text{/repeat}`` in a body by N copies of the text.
 
 Generators: ``gzip-bomb N`` (N MB of zeros gzipped), ``endless`` (the body, then items
 forever, no length), ``drip`` (headers, then a byte every half second), ``never-answer``
@@ -158,7 +159,12 @@ def nested(body: bytes, depth: int) -> bytes:
     return body.replace(b"{nest}", deep)
 
 
+REPEAT = re.compile(rb"\{repeat (\d+)\}(.*?)\{/repeat\}", re.DOTALL)
+
+
 def substitute(data: bytes, base: str) -> bytes:
+    """``{base}`` becomes the server's address, ``{repeat N}text{/repeat}`` N copies of text."""
+    data = REPEAT.sub(lambda m: m.group(2) * int(m.group(1)), data)
     return data.replace(b"{base}", base.encode())
 
 
