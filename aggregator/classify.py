@@ -966,8 +966,9 @@ class Classifier:
             present.add(hit.tag)
             if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
                 ongoing = True
+        vetoed: dict[int, bool] = {}  # by kind: one look at the whole item, not one per hit
         for hit in doc.find(rules.contextual):
-            if hit.tag in present or not self._in_context(doc, hit, present):
+            if hit.tag in present or not self._in_context(doc, hit, present, vetoed):
                 continue
             if self._event(doc, hit):
                 present.add(hit.tag)
@@ -976,17 +977,21 @@ class Classifier:
                 )
         return present, ongoing
 
-    def _in_context(self, doc: _Doc, hit: _Hit, present: set[int]) -> bool:
+    def _in_context(self, doc: _Doc, hit: _Hit, present: set[int], vetoed: dict[int, bool]) -> bool:
         """Is a contextual word ("l'attaque") its kind here: no veto word in the item,
         and a context word in its sentence or a context kind in the item?"""
         context = self.rules.contexts[hit.tag]
         if context is None:
             return False
-        if context.veto is not None and context.veto.search(doc.text):
+        if hit.tag not in vetoed:
+            vetoed[hit.tag] = context.veto is not None and bool(context.veto.search(doc.text))
+        if vetoed[hit.tag]:
             return False
         if context.kinds & present:
             return True
-        low, high = doc.hard.before(hit.start), doc.hard.after(hit.end)
+        # The sentence, but no further than WINDOW either side: bounded work per hit.
+        low = max(doc.hard.before(hit.start), hit.start - WINDOW)
+        high = min(doc.hard.after(hit.end), hit.end + WINDOW)
         return context.context.search(doc.text, low, high) is not None
 
     def _event(self, doc: _Doc, hit: _Hit) -> bool:

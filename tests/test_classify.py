@@ -797,6 +797,12 @@ def test_odd_input_never_raises(title: str, text: str) -> None:
         "rétabli " * 25000,
         "Kalixia en panne. " + "Viamedis panne aucune " * 9000,
         "0805 62 00 10 " * 10000 + "a@b.fr " * 10000,
+        # contextual words: each failing hit must not rescan the item or its sentence
+        "l'attaque " * 20000,
+        "a été attaqué " * 14000,
+        "qui menaçaient de " * 10000,
+        "factures qui n'ont " * 10000,
+        "paiements règle en " * 10000,
     ],
     ids=lambda body: body[:20],
 )
