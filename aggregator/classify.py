@@ -9,7 +9,14 @@ is not found inside "MSAP". A trigger word counts unless
   piraté"), with no scope breaker in between ("n'a pas été touché *par* la cyberattaque"
   still speaks of a cyberattack);
 * it sits in a back-reference to another story ("comme lors de la cyberattaque de X");
-* it is a risk or a question, not an event ("en cas de panne", "seront-ils retardés ?").
+* it is a risk or a question, not an event ("en cas de panne", "seront-ils retardés ?");
+* it names what a past threat was about ("les syndicats, qui menaçaient de suspendre le
+  tiers payant, ..."): only the few words after the threat verb, so the rest of the clause
+  is still read.
+
+Some words are a kind only in context: a bare "l'attaque" is a cyberattack beside a cyber
+word in its sentence ("données", "serveurs") or in an item reporting a data breach, and never
+in an item about a robbery or violence ("couteau", "braquage").
 
 Status: "failure" when the item says a service is broken again or still, or reports a
 current outage, payment, supply or tiers-payant trouble; "resolved" when it says service is
@@ -21,7 +28,8 @@ A payer counts when a mention is neither a back-reference nor said to be unaffec
 ("SP Santé et Actil ne sont pas touchés", "hors Kalixia"); a payer said to be unaffected
 anywhere is dropped unless the title names it as hit. Payers are kept only on items that
 carry some incident signal (a kind, a status or an action): a price rule that names the
-Assurance Maladie is not news about the Assurance Maladie.
+Assurance Maladie is not news about the Assurance Maladie. :meth:`Classifier.payers_named`
+is the plain lookup, for short texts such as a source's name.
 
 >>> Classifier().classify("Viamédis piraté", "Le portail est indisponible.").kinds
 ('cyberattack', 'outage')
