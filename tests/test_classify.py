@@ -1125,6 +1125,9 @@ def test_a_payer_paying_late_is_a_payment_disruption(sentence: str) -> None:
         # the nouns, not the verbs
         "La nouvelle règle sur les génériques entre en vigueur en retard.",
         "La paie des salariés de l'officine part en retard ce mois-ci.",
+        # an issue left unsettled, not an invoice left unpaid
+        "Le dossier des retraites n'est toujours pas réglé.",
+        "Les dossiers en souffrance s'accumulent au tribunal.",
     ],
 )
 def test_punctual_or_unrelated_payment_wording_is_no_disruption(sentence: str) -> None:
