@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -261,15 +261,29 @@ def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
     if not pending:
         return False
     classifier = Classifier(taxonomy)
+    speakers = _payer_sources(store, classifier)
     index = _dedupe_index(store, pending)
     with store.transaction():
         for entry in pending:
-            _understand_entry(store, classifier, index, entry, report)
+            _understand_entry(store, classifier, speakers, index, entry, report)
     with store.transaction():
         new, updated = store.replace_incidents(_regroup(store, taxonomy))
     report.new_incidents += new
     report.updated_incidents += updated
     return True
+
+
+def _payer_sources(store: Store, classifier: Classifier) -> dict[str, tuple[str, ...]]:
+    """The payers a payer's own news source speaks for, read from the source's name.
+
+    A payer writes "our portals are back" without naming itself; its own feed tells
+    who "we" are.
+    """
+    return {
+        source: payers
+        for source, (name, category) in store.source_identities().items()
+        if category == "payer" and (payers := classifier.payers_named(name))
+    }
 
 
 def _candidate(
@@ -308,14 +322,19 @@ def _dedupe_index(store: Store, pending: Sequence[Entry]) -> DedupeIndex:
 
 
 def _understand_entry(
-    store: Store, classifier: Classifier, index: DedupeIndex, entry: Entry, report: RunReport
+    store: Store,
+    classifier: Classifier,
+    speakers: Mapping[str, tuple[str, ...]],
+    index: DedupeIndex,
+    entry: Entry,
+    report: RunReport,
 ) -> None:
     if entry.item_id is not None:
         # An edit of the entry that founded its item, or of an exact copy of it (the same
         # guid or URL elsewhere), is an edit of the item. A near-duplicate on another site
         # is another text: its edits stay its own.
         if entry.item_id == entry.id or entry.merge_rule in EXACT_RULES:
-            _save_item(store, classifier, entry, item_id=entry.item_id)
+            _save_item(store, classifier, speakers, entry, item_id=entry.item_id)
         store.mark_processed(entry)
         return
     date = entry.published or entry.first_seen
@@ -340,7 +359,7 @@ def _understand_entry(
             merge.score,
         )
         return
-    _save_item(store, classifier, entry)
+    _save_item(store, classifier, speakers, entry)
     index.add(candidate)
     store.mark_entry(entry, entry.id, None)
     report.new_items += 1
@@ -358,16 +377,25 @@ def _exact_match(store: Store, entry: Entry) -> Merge | None:
 
 
 def _save_item(
-    store: Store, classifier: Classifier, entry: Entry, item_id: str | None = None
+    store: Store,
+    classifier: Classifier,
+    speakers: Mapping[str, tuple[str, ...]],
+    entry: Entry,
+    item_id: str | None = None,
 ) -> None:
     """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes."""
     body = entry.content or entry.summary
     verdict = classifier.classify(entry.title, html_to_text(body))
     previous = store.get_item(item_id) if item_id else None
     modified = (entry.updated or utcnow()) if item_id else entry.updated
+    source = previous.source if previous else entry.source
+    payers = verdict.payers
+    if not payers and (verdict.kinds or verdict.status):
+        # An incident told by the payer itself, in the first person.
+        payers = tuple(speakers.get(source, ()))
     item = Item(
         id=item_id or entry.id,
-        source=previous.source if previous else entry.source,
+        source=source,
         url=previous.url if previous else entry.canonical_url,
         title=entry.title,
         content_html=entry.content,
@@ -375,7 +403,7 @@ def _save_item(
         date_published=previous.date_published if previous else entry.published,
         date_modified=modified,
         first_seen=previous.first_seen if previous else entry.first_seen,
-        payers=verdict.payers,
+        payers=payers,
         kinds=verdict.kinds,
         organisations=verdict.organisations,
         actions=verdict.actions,

@@ -173,6 +173,23 @@ def clean_html(fragment: str | None, base_url: str | None = None) -> str:
     text = clean_text(fragment)
     if base_url:
         text = _absolutize(text, base_url)
+    # Removing a disallowed element can leave a tree that HTML cannot express
+    # (``<p><object></p>`` becomes a paragraph inside a paragraph), which reads
+    # back differently. Clean until the output reads back as itself, so
+    # publishing the stored HTML again never changes it.
+    cleaned = _clean_once(text)
+    for _ in range(_MAX_CLEAN_PASSES):
+        again = _clean_once(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+_MAX_CLEAN_PASSES = 4
+
+
+def _clean_once(text: str) -> str:
     return nh3.clean(
         text,
         tags=ALLOWED_TAGS,

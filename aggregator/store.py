@@ -178,6 +178,11 @@ class Store:
                     (s.id, s.name, s.type, s.url, s.category, int(s.enabled)),
                 )
 
+    def source_identities(self) -> dict[str, tuple[str, str]]:
+        """Each known source's (name, category), by id."""
+        rows = self.execute("SELECT id, name, category FROM sources").fetchall()
+        return {row[0]: (row[1], row[2]) for row in rows}
+
     def validators(self, url: str) -> tuple[str | None, str | None]:
         row = self.execute(
             "SELECT etag, last_modified FROM http_state WHERE url = ?", (url,)

@@ -165,6 +165,15 @@ def test_entries_served_again_unchanged_are_left_alone(run: Run) -> None:
     assert not changed, "items changed although their entries did not:\n" + "\n".join(changed)
 
 
+def test_a_payer_speaking_of_itself_is_tagged_with_its_own_name(run: Run) -> None:
+    # "Reprise de nos services" on Viamedis's own feed never says "Viamedis": the
+    # source's name does. The same first-person wording in the press names nobody.
+    own = [i for i in run.second[0] if i.title == "Reprise de nos services"]
+    assert len(own) == 1
+    assert own[0].payers == {"viamedis"}
+    assert own[0].incidents, "the payer's own 'service is back' joined no incident"
+
+
 def test_understand_modules_alone_publish_each_story_once() -> None:
     """Dedupe, classify and grouping straight from the corpus, no fetch, store or publish."""
     corpus = load_corpus()

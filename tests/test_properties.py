@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import lxml.html
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aggregator.dedupe import canonical_url
@@ -138,6 +138,7 @@ def test_clean_html_output_holds_nothing_that_runs(fragment: str) -> None:
 
 
 @given(FRAGMENTS)
+@example("<p><OBJECT></p>")  # removing the object left a paragraph inside a paragraph
 @settings(max_examples=200, deadline=None)
 def test_clean_html_is_stable_when_run_again(fragment: str) -> None:
     # Publishing sanitizes stored HTML a second time: that pass must not change it.
