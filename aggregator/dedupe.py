@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
+from itertools import chain
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
@@ -301,6 +302,7 @@ SHORT_SIMILARITY = 0.9
 SAMPLE_MOD = 4  # about a quarter of the shingles go into the inverted index
 POSTING_CAP = 256  # a sampled shingle shared by more texts is boilerplate: not looked up
 PREFILTER = 0.5  # sampled containment below this is not verified (true threshold is 0.8)
+SAMPLE_SLACK = 0.5  # a sample may hold this share of its expected size, at worst
 SHORT_BUCKET_SCAN = 64  # most recent short texts compared per title or body bucket
 
 
@@ -349,6 +351,7 @@ class DedupeIndex:
         self._by_url: dict[str, str] = {}
         self._postings: dict[int, list[str]] = {}
         self._short: dict[str, deque[str]] = {}
+        self._last: _Doc | None = None
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -357,7 +360,9 @@ class DedupeIndex:
         """Index a candidate. Adding an id twice keeps the first copy."""
         if c.id in self._docs:
             return
-        doc = _make_doc(c)
+        # The usual call order is match(c) then add(c): reuse the text match just read.
+        doc = self._last if self._last is not None and self._last.candidate is c else _make_doc(c)
+        self._last = None
         self._docs[c.id] = doc
         if c.guid:
             self._by_source_guid.setdefault((c.source, c.guid), c.id)
@@ -382,7 +387,7 @@ class DedupeIndex:
         target = self._by_url.get(c.url) if c.url else None
         if target is not None and target != c.id:
             return Merge(target, "url", 1.0)
-        doc = _make_doc(c)
+        doc = self._last = _make_doc(c)
         if doc.short:
             return self._match_short(doc)
         if doc.sample:
@@ -392,20 +397,22 @@ class DedupeIndex:
     # --- long texts: shingles ------------------------------------------------------------------
 
     def _match_long(self, doc: _Doc) -> Merge | None:
-        hits: Counter[str] = Counter()
-        for fingerprint in doc.sample:
-            posting = self._postings.get(fingerprint)
-            if not posting or len(posting) > POSTING_CAP:
-                continue
-            self.comparisons += len(posting)
-            hits.update(posting)
+        found = [self._postings.get(fingerprint) for fingerprint in doc.sample]
+        postings = [p for p in found if p and len(p) <= POSTING_CAP]
+        self.comparisons += sum(map(len, postings))
+        hits: Counter[str] = Counter(chain.from_iterable(postings))
         best: tuple[float, str] | None = None
         mine: set[int] | None = None
-        for other_id, shared in hits.items():
+        # Most texts share a fingerprint or two by chance. A plausible copy is at least
+        # LENGTH_RATIO as long, so it has (give or take sampling) at least half as many
+        # sampled shingles, and PREFILTER of the smaller sample must be shared: a bound
+        # that drops the chance hits before any per-text work.
+        floor = PREFILTER * LENGTH_RATIO * SAMPLE_SLACK * len(doc.sample)
+        for other_id, shared in [(i, n) for i, n in hits.items() if n >= floor]:
             other = self._docs[other_id]
-            if other_id == doc.candidate.id or other.short or not self._plausible(doc, other):
-                continue
             if shared < PREFILTER * min(len(doc.sample), len(other.sample)):
+                continue
+            if other_id == doc.candidate.id or other.short or not self._plausible(doc, other):
                 continue
             self.comparisons += 1
             mine = mine if mine is not None else _shingles(doc.tokens)

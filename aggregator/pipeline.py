@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,9 +25,19 @@ from aggregator.extract.feed import parse_feed
 from aggregator.extract.html import parse_list
 from aggregator.fetch import Fetcher
 from aggregator.incidents import IncidentInput, group_incidents
-from aggregator.models import Config, Entry, FetchResult, Item, Merge, RawItem, Source
+from aggregator.models import (
+    Classification,
+    Config,
+    Entry,
+    FetchResult,
+    Item,
+    Merge,
+    RawItem,
+    Source,
+)
 from aggregator.sanitize import html_to_text
 from aggregator.store import Store, utcnow
+from aggregator.workers import Workers
 
 if TYPE_CHECKING:
     from aggregator.publish.build import PublishReport
@@ -82,8 +93,11 @@ class RunReport:
 class Collector:
     """Fetches and extracts sources concurrently; the Fetcher keeps it polite."""
 
-    def __init__(self, fetcher: Fetcher, store: Store, now: datetime) -> None:
+    def __init__(
+        self, fetcher: Fetcher, store: Store, now: datetime, workers: Workers | None = None
+    ) -> None:
         self.fetcher, self.store, self.now = fetcher, store, now
+        self.workers = workers or Workers(0)
 
     async def get(self, outcome: SourceOutcome, url: str, conditional: bool) -> FetchResult:
         etag, modified = self.store.validators(url) if conditional else (None, None)
@@ -112,7 +126,7 @@ class Collector:
         if result.not_modified:
             outcome.unchanged = True
             return
-        page = parse_feed(result.content, result.final_url, result.headers)
+        page = await self.workers.call(parse_feed, result.content, result.final_url, result.headers)
         outcome.items.extend(page.items)
 
     async def collect_list(self, outcome: SourceOutcome) -> None:
@@ -131,7 +145,9 @@ class Collector:
                 # An unchanged first page means nothing new was published.
                 outcome.unchanged = number == 0
                 return
-            page = parse_list(result.content, result.final_url, source.list, result.headers)
+            page = await self.workers.call(
+                parse_list, result.content, result.final_url, source.list, result.headers
+            )
             outcome.items.extend(page.items)
             url = page.next_url
 
@@ -152,7 +168,9 @@ class Collector:
                 log.info("%s: article %s: %s", source.id, item.url, result.error)
                 return item
             try:
-                body = parse_article(result.content, result.final_url, selectors, result.headers)
+                body = await self.workers.call(
+                    parse_article, result.content, result.final_url, selectors, result.headers
+                )
             except ExtractError as exc:
                 log.info("%s: article %s: %s", source.id, item.url, exc)
                 return item
@@ -230,26 +248,27 @@ async def collect(
     store.sync_sources(config.sources)
     statuses = {s.id: s for s in store.source_statuses()}
     sources = [s for s in config.sources if s.enabled and (only is None or s.id in only)]
-    async with Fetcher(config.fetch) as fetcher:
-        collector = Collector(fetcher, store, now)
-        tasks = []
-        for source in sources:
-            if statuses[source.id].gone:
-                report.sources_failed += 1
-                report.failures.append(
-                    (
-                        source.id,
-                        "gone (HTTP 410): not fetched again; "
-                        "change its url or remove it from the config",
+    with Workers() as workers:
+        async with Fetcher(config.fetch) as fetcher:
+            collector = Collector(fetcher, store, now, workers)
+            tasks = []
+            for source in sources:
+                if statuses[source.id].gone:
+                    report.sources_failed += 1
+                    report.failures.append(
+                        (
+                            source.id,
+                            "gone (HTTP 410): not fetched again; "
+                            "change its url or remove it from the config",
+                        )
                     )
-                )
-                continue
-            tasks.append(asyncio.ensure_future(collector.collect(source)))
-        for finished in asyncio.as_completed(tasks):
-            outcome = await finished
-            store_outcome(store, outcome, now, report)
-            if progress:
-                progress(outcome.source.id)
+                    continue
+                tasks.append(asyncio.ensure_future(collector.collect(source)))
+            for finished in asyncio.as_completed(tasks):
+                outcome = await finished
+                store_outcome(store, outcome, now, report)
+                if progress:
+                    progress(outcome.source.id)
 
 
 # --- understand ----------------------------------------------------------------------------
@@ -262,15 +281,69 @@ def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
         return False
     classifier = Classifier(taxonomy)
     speakers = _payer_sources(store, classifier)
-    index = _dedupe_index(store, pending)
-    with store.transaction():
-        for entry in pending:
-            _understand_entry(store, classifier, speakers, index, entry, report)
+    texts = {entry.id: html_to_text(entry.content or entry.summary) for entry in pending}
+    with Workers() as workers:
+        verdicts = Verdicts(classifier, workers, pending, texts)
+        index = _dedupe_index(store, pending)
+        with store.transaction():
+            for entry in pending:
+                _understand_entry(store, verdicts, speakers, index, entry, texts[entry.id], report)
     with store.transaction():
         new, updated = store.replace_incidents(_regroup(store, taxonomy))
     report.new_incidents += new
     report.updated_incidents += updated
     return True
+
+
+# Entries per batch sent to a worker for classification.
+CLASSIFY_BATCH = 250
+# The classifier a forked worker inherits from ``Verdicts`` (set before the pool starts).
+_shared_classifier: Classifier | None = None
+
+
+def _classify_batch(batch: list[tuple[str, str]]) -> list[Classification]:
+    assert _shared_classifier is not None, "classification worker started without a classifier"
+    return [_shared_classifier.classify(title, text) for title, text in batch]
+
+
+class Verdicts:
+    """The classification of every pending entry, computed ahead on the other cores.
+
+    Dedupe must see entries one by one in date order; classifying them does not. While
+    the main process deduplicates, workers classify every pending entry (duplicates too:
+    cheaper than waiting). Without workers, or if one fails, an entry is classified when
+    it is asked for.
+    """
+
+    def __init__(
+        self,
+        classifier: Classifier,
+        workers: Workers,
+        pending: Sequence[Entry],
+        texts: Mapping[str, str],
+    ) -> None:
+        global _shared_classifier
+        self.classifier = classifier
+        self._ahead: dict[str, tuple[Future[list[Classification]], int]] = {}
+        if workers.size == 0 or len(pending) < CLASSIFY_BATCH:
+            return
+        _shared_classifier = classifier
+        for start in range(0, len(pending), CLASSIFY_BATCH):
+            chunk = pending[start : start + CLASSIFY_BATCH]
+            future = workers.submit(_classify_batch, [(e.title, texts[e.id]) for e in chunk])
+            if future is None:
+                return
+            for offset, entry in enumerate(chunk):
+                self._ahead[entry.id] = (future, offset)
+
+    def of(self, entry: Entry, text: str) -> Classification:
+        ahead = self._ahead.pop(entry.id, None)
+        if ahead is not None:
+            try:
+                return ahead[0].result()[ahead[1]]
+            except Exception as exc:  # a dead worker costs time, never a verdict
+                log.debug("classification worker failed (%r); classifying inline", exc)
+        return self.classifier.classify(entry.title, text)
 
 
 def _payer_sources(store: Store, classifier: Classifier) -> dict[str, tuple[str, ...]]:
@@ -287,16 +360,10 @@ def _payer_sources(store: Store, classifier: Classifier) -> dict[str, tuple[str,
 
 
 def _candidate(
-    item_id: str, source: str, guid: str, url: str, title: str, html: str, date: datetime | None
+    item_id: str, source: str, guid: str, url: str, title: str, text: str, date: datetime | None
 ) -> Candidate:
     return Candidate(
-        id=item_id,
-        source=source,
-        guid=guid,
-        url=url,
-        title=title,
-        text=html_to_text(html),
-        published=date,
+        id=item_id, source=source, guid=guid, url=url, title=title, text=text, published=date
     )
 
 
@@ -314,7 +381,7 @@ def _dedupe_index(store: Store, pending: Sequence[Entry]) -> DedupeIndex:
                     guid,
                     item.url,
                     item.title,
-                    item.content_html or item.summary,
+                    html_to_text(item.content_html or item.summary),
                     item.date,
                 )
             )
@@ -323,10 +390,11 @@ def _dedupe_index(store: Store, pending: Sequence[Entry]) -> DedupeIndex:
 
 def _understand_entry(
     store: Store,
-    classifier: Classifier,
+    verdicts: Verdicts,
     speakers: Mapping[str, tuple[str, ...]],
     index: DedupeIndex,
     entry: Entry,
+    text: str,
     report: RunReport,
 ) -> None:
     if entry.item_id is not None:
@@ -334,7 +402,7 @@ def _understand_entry(
         # guid or URL elsewhere), is an edit of the item. A near-duplicate on another site
         # is another text: its edits stay its own.
         if entry.item_id == entry.id or entry.merge_rule in EXACT_RULES:
-            _save_item(store, classifier, speakers, entry, item_id=entry.item_id)
+            _save_item(store, verdicts, speakers, entry, text, item_id=entry.item_id)
         store.mark_processed(entry)
         return
     date = entry.published or entry.first_seen
@@ -344,7 +412,7 @@ def _understand_entry(
         entry.guid,
         entry.canonical_url,
         entry.title,
-        entry.content or entry.summary,
+        text,
         date,
     )
     merge = _exact_match(store, entry) or index.match(candidate)
@@ -359,7 +427,7 @@ def _understand_entry(
             merge.score,
         )
         return
-    _save_item(store, classifier, speakers, entry)
+    _save_item(store, verdicts, speakers, entry, text)
     index.add(candidate)
     store.mark_entry(entry, entry.id, None)
     report.new_items += 1
@@ -378,14 +446,17 @@ def _exact_match(store: Store, entry: Entry) -> Merge | None:
 
 def _save_item(
     store: Store,
-    classifier: Classifier,
+    verdicts: Verdicts,
     speakers: Mapping[str, tuple[str, ...]],
     entry: Entry,
+    text: str,
     item_id: str | None = None,
 ) -> None:
-    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes."""
-    body = entry.content or entry.summary
-    verdict = classifier.classify(entry.title, html_to_text(body))
+    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes.
+
+    ``text`` is the entry's body as plain text.
+    """
+    verdict = verdicts.of(entry, text)
     previous = store.get_item(item_id) if item_id else None
     modified = (entry.updated or utcnow()) if item_id else entry.updated
     source = previous.source if previous else entry.source

@@ -101,6 +101,19 @@ def test_atom_entries_with_xml_base_and_text_constructs() -> None:
     assert first.updated == datetime.fromisoformat("2024-02-07T12:00:00+01:00")
 
 
+def test_relative_links_in_content_follow_the_entry_xml_base() -> None:
+    feed = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        b'<entry xml:base="https://autre.example/dossiers/"><id>tag:x,2024:1</id>'
+        b'<title>Panne</title><link href="panne"/>'
+        b'<content type="html">&lt;a href="consignes"&gt;consignes&lt;/a&gt;</content>'
+        b"</entry></feed>"
+    )
+    item = parse_feed(feed, "https://site.example/flux.atom").items[0]
+    assert item.url == "https://autre.example/dossiers/panne"
+    assert 'href="https://autre.example/dossiers/consignes"' in item.content
+
+
 def test_atom_entry_with_only_updated_uses_it_as_publication_date() -> None:
     item = by_title(parse("atom.xml"), "Intrusion chez un opérateur")
     assert item.published == item.updated == datetime.fromisoformat("2024-08-05T16:20:00+02:00")

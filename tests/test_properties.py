@@ -24,6 +24,7 @@ from aggregator.extract.dates import parse_date
 from aggregator.extract.feed import parse_feed
 from aggregator.extract.html import parse_list
 from aggregator.models import ArticleSelectors, ListSelectors, RawItem
+from aggregator import sanitize
 from aggregator.sanitize import clean_html, clean_text, one_line, safe_url
 
 BASE = "https://exemple.fr/actus/"
@@ -347,3 +348,12 @@ def test_parse_date_gives_only_dates_the_pipeline_can_compute_with(text: str) ->
     found = parse_date(text)
     if found is not None:
         assert found.astimezone(UTC) - timedelta(days=366) < found + timedelta(days=366)
+
+
+@given(
+    st.from_regex(sanitize._PLAIN_URL, fullmatch=True),
+    st.sampled_from([None, BASE, "https://autre.example/a/b?c=d"]),
+)
+@settings(max_examples=300)
+def test_the_fast_path_of_safe_url_agrees_with_the_full_one(url: str, base: str | None) -> None:
+    assert safe_url(url, base) == sanitize._safe_url(url, base)

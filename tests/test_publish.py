@@ -618,6 +618,25 @@ def test_sources_page_is_a_table_of_source_health(out: Path) -> None:
     assert [td.text_content() for td in rows[1].xpath("td")][3] == "3"
 
 
+def test_a_healthy_source_succeeding_again_the_same_day_changes_no_byte(tmp_path: Path) -> None:
+    # Every run is a new success for a healthy source; the page shows its day, so a run
+    # with nothing new rewrites nothing. A failing source's health does change.
+    output = tmp_path / "out"
+    publish(output, make_input())
+    before = files(output)
+    later = [
+        replace(s, last_success=T0 + timedelta(hours=3)) if not s.consecutive_failures else s
+        for s in sources()
+    ]
+    report = publish(output, replace(make_input(), sources=later))
+    assert report.written == () and files(output) == before
+    row = parse_page(output / "sources.html").xpath("//table/tbody/tr")[0]
+    assert row.xpath("td[2]/time/@datetime") == ["2024-01-29"]
+    worse = [replace(s, consecutive_failures=4) if s.consecutive_failures else s for s in later]
+    publish(output, replace(make_input(), sources=worse))
+    assert files(output)["sources.html"] != before["sources.html"]
+
+
 def test_pages_render_big_inputs_in_linear_time(tmp_path: Path) -> None:
     import time
 

@@ -71,7 +71,14 @@ def _feedparser(
     try:
         data, response = _as_utf8(content, response)
         data = _NUMERIC_REFERENCE.sub(_drop_impossible, data)
-        return feedparser.parse(io.BytesIO(_defuse(data)), response_headers=response)
+        # nh3 sanitizes and absolutizes every fragment afterwards (see _html); feedparser's
+        # own sanitizer and URI resolver would do the same work a second time, slowly.
+        return feedparser.parse(
+            io.BytesIO(_defuse(data)),
+            response_headers=response,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     except Exception as exc:  # a third-party parser fed hostile bytes: fail this source only
         raise ExtractError(f"not a feed: the feed parser failed ({exc!r})") from None
 
@@ -202,7 +209,9 @@ def _html(value: object, detail: object, base: str) -> str:
     kind = _text(detail.get("type")) if isinstance(detail, Mapping) else ""
     if kind == "text/plain":
         text = html.escape(text)
-    return sanitized(text, base)
+    # Relative links inside the fragment resolve against its xml:base, when it has one.
+    own = _text(detail.get("base")) if isinstance(detail, Mapping) else ""
+    return sanitized(text, page_url(own, base) or base if own else base)
 
 
 def _longest_content(contents: object, base: str) -> str:

@@ -73,6 +73,11 @@ def french_date(value: datetime | None) -> str:
     return f"{french_day(local.date())} à {local.hour} h {local.minute:02d}"
 
 
+def local_day(value: datetime) -> date:
+    """The calendar day of an instant, on Paris time."""
+    return paris(value).date()
+
+
 def week_of(value: datetime) -> tuple[int, int]:
     """ISO (year, week) of an instant, on Paris time."""
     year, week, _ = paris(value).isocalendar()
@@ -155,7 +160,11 @@ class SiteRenderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(
-            fr_date=french_date, fr_day=french_day, iso=iso, contact_href=contact_href
+            fr_date=french_date,
+            fr_day=french_day,
+            local_day=local_day,
+            iso=iso,
+            contact_href=contact_href,
         )
         self.env.globals.update(
             site_title=site_title,

@@ -1,0 +1,153 @@
+"""The worker pool that parses and classifies on every core: results, errors, crashes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from aggregator import pipeline
+from aggregator.classify import Classifier, load_taxonomy
+from aggregator.errors import ExtractError
+from aggregator.models import Entry
+from aggregator.workers import Workers
+
+
+def _pid(_: object = None) -> int:
+    return os.getpid()
+
+
+def _refuse(message: str) -> None:
+    raise ExtractError(message)
+
+
+def _die(_: object = None) -> None:
+    os._exit(3)
+
+
+def test_calls_run_in_another_process_and_errors_come_back_as_they_were() -> None:
+    async def main() -> tuple[int, str]:
+        with Workers(2) as workers:
+            pid = await workers.call(_pid)
+            with pytest.raises(ExtractError) as caught:
+                await workers.call(_refuse, "selector `article` matched nothing")
+            return pid, str(caught.value)
+
+    pid, message = asyncio.run(main())
+    assert pid != os.getpid()
+    assert message == "selector `article` matched nothing"
+
+
+def test_without_workers_calls_run_inline() -> None:
+    async def main() -> int:
+        with Workers(0) as workers:
+            assert workers.submit(_pid) is None
+            return await workers.call(_pid)
+
+    assert asyncio.run(main()) == os.getpid()
+
+
+def test_a_dying_worker_fails_its_call_only_and_the_pool_recovers() -> None:
+    async def main() -> tuple[str, list[int]]:
+        with Workers(2) as workers:
+            with pytest.raises(ExtractError) as caught:
+                await workers.call(_die)
+            after = await asyncio.gather(*(workers.call(_pid) for _ in range(4)))
+            return str(caught.value), list(after)
+
+    message, pids = asyncio.run(main())
+    assert "parser process died" in message
+    assert all(pid != os.getpid() for pid in pids)
+
+
+def _entries(count: int) -> list[Entry]:
+    texts = [
+        ("Viamedis : cyberattaque, le tiers payant suspendu", "Appelez le 0 800 12 34 56."),
+        ("Almerys rétablit ses services", "Le service est rétabli depuis ce matin."),
+        ("Vaccination antigrippale : la campagne démarre", "Rien à voir avec un incident."),
+    ]
+    return [
+        Entry(
+            id=f"e{n}",
+            source="press",
+            guid=f"https://ex.fr/{n}",
+            url=f"https://ex.fr/{n}",
+            canonical_url=f"https://ex.fr/{n}",
+            title=texts[n % 3][0],
+            summary=texts[n % 3][1],
+            content="",
+            published=None,
+            updated=None,
+            first_seen=None,
+        )
+        for n in range(count)
+    ]
+
+
+def test_classification_ahead_in_workers_equals_classification_inline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pipeline, "CLASSIFY_BATCH", 4)
+    classifier = Classifier(load_taxonomy())
+    entries = _entries(30)
+    texts = {e.id: e.summary for e in entries}
+    with Workers(2) as workers:
+        verdicts = pipeline.Verdicts(classifier, workers, entries, texts)
+        assert len(verdicts._ahead) == 30  # every entry went to a worker
+        ahead = [verdicts.of(e, texts[e.id]) for e in entries]
+    inline = [classifier.classify(e.title, texts[e.id]) for e in entries]
+    assert ahead == inline
+    assert ahead[0].payers == ("viamedis",)
+
+
+SCRIPT = """
+import asyncio, sys, time
+from aggregator.workers import Workers
+
+def nap(_):
+    time.sleep(60)
+
+async def main():
+    with Workers(2) as workers:
+        tasks = [asyncio.ensure_future(workers.call(nap, n)) for n in range(2)]
+        await asyncio.sleep(1)
+        pids = [p.pid for p in workers._pool._processes.values()]
+        print(" ".join(map(str, pids)), flush=True)
+        await asyncio.gather(*tasks)
+
+asyncio.run(main())
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    # A worker outliving a kill -9 of its run would keep the database lock's descriptor.
+    script = tmp_path / "parent.py"
+    script.write_text(textwrap.dedent(SCRIPT), encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    pids = [int(p) for p in parent.stdout.readline().split()]
+    assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = [pid for pid in pids if _alive(pid)]
+    for pid in survivors:  # leave no process behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors
