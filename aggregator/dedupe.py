@@ -356,12 +356,14 @@ class DedupeIndex:
     def __len__(self) -> int:
         return len(self._docs)
 
-    def add(self, c: Candidate) -> None:
-        """Index a candidate. Adding an id twice keeps the first copy."""
+    def add(self, c: Candidate, prepared: Fingerprint | None = None) -> None:
+        """Index a candidate (``prepared``: its fingerprint, if already computed). Adding an
+        id twice keeps the first copy."""
         if c.id in self._docs:
             return
         # The usual call order is match(c) then add(c): reuse the text match just read.
-        doc = self._last if self._last is not None and self._last.candidate is c else _make_doc(c)
+        last = self._last
+        doc = last if last is not None and last.candidate is c else _make_doc(c, prepared)
         self._last = None
         self._docs[c.id] = doc
         if c.guid:
@@ -376,7 +378,7 @@ class DedupeIndex:
             for key in _short_keys(doc):
                 self._short.setdefault(key, deque(maxlen=SHORT_BUCKET_SCAN)).append(c.id)
 
-    def match(self, c: Candidate) -> Merge | None:
+    def match(self, c: Candidate, prepared: Fingerprint | None = None) -> Merge | None:
         """The indexed candidate ``c`` repeats, and why; None when it is new."""
         if c.guid:
             target = self._by_source_guid.get((c.source, c.guid))
@@ -387,7 +389,7 @@ class DedupeIndex:
         target = self._by_url.get(c.url) if c.url else None
         if target is not None and target != c.id:
             return Merge(target, "url", 1.0)
-        doc = self._last = _make_doc(c)
+        doc = self._last = _make_doc(c, prepared)
         if doc.short:
             return self._match_short(doc)
         if doc.sample:
@@ -473,17 +475,36 @@ def guid_is_global(guid: str) -> bool:
     return len(guid) >= 16 or any(mark in guid for mark in ":/@")
 
 
-def _make_doc(c: Candidate) -> _Doc:
-    title = normalise_text(c.title)
-    body = normalise_text(c.text)
+@dataclass(frozen=True)
+class Fingerprint:
+    """What dedupe reads of a title and a text, computed once (and anywhere: in a worker
+    process, ahead of the match). Same fields as the index's documents, bar the candidate."""
+
+    title: str
+    body: str
+    tokens: array[int]
+    sample: frozenset[int]
+    shingles: int
+    short: bool
+
+
+def fingerprint(title: str, text: str) -> Fingerprint:
+    """The fingerprint of a candidate's title and plain text."""
+    title = normalise_text(title)
+    body = normalise_text(text)
     body_words = body.split()
     short = 0 < len(body_words) < MIN_WORDS
     if short or not body_words:
-        return _Doc(c, title, body, array("q"), frozenset(), 0, short)
+        return Fingerprint(title, body, array("q"), frozenset(), 0, short)
     tokens = _word_hashes(f"{title} {body}")
     shingles = _shingles(tokens)
     sample = frozenset(h for h in shingles if h % SAMPLE_MOD == 0)
-    return _Doc(c, title, "", tokens, sample, len(shingles), False)
+    return Fingerprint(title, "", tokens, sample, len(shingles), False)
+
+
+def _make_doc(c: Candidate, prepared: Fingerprint | None = None) -> _Doc:
+    f = prepared or fingerprint(c.title, c.text)
+    return _Doc(c, f.title, f.body, f.tokens, f.sample, f.shingles, f.short)
 
 
 def _word_hashes(text: str) -> array[int]:

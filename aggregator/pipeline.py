@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aggregator.classify import Classifier, Taxonomy, load_taxonomy
-from aggregator.dedupe import Candidate, DedupeIndex, canonical_url, guid_is_global
+from aggregator.dedupe import (
+    Candidate,
+    DedupeIndex,
+    Fingerprint,
+    canonical_url,
+    fingerprint,
+    guid_is_global,
+)
 from aggregator.errors import ExtractError
 from aggregator.extract.article import parse_article
 from aggregator.extract.feed import parse_feed
@@ -281,13 +288,12 @@ def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
         return False
     classifier = Classifier(taxonomy)
     speakers = _payer_sources(store, classifier)
-    texts = {entry.id: html_to_text(entry.content or entry.summary) for entry in pending}
     with Workers() as workers:
-        verdicts = Verdicts(classifier, workers, pending, texts)
+        analyses = Analyses(classifier, workers, pending)
         index = _dedupe_index(store, pending)
         with store.transaction():
             for entry in pending:
-                _understand_entry(store, verdicts, speakers, index, entry, texts[entry.id], report)
+                _understand_entry(store, analyses, speakers, index, entry, report)
     with store.transaction():
         new, updated = store.replace_incidents(_regroup(store, taxonomy))
     report.new_incidents += new
@@ -295,55 +301,71 @@ def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
     return True
 
 
-# Entries per batch sent to a worker for classification.
-CLASSIFY_BATCH = 250
-# The classifier a forked worker inherits from ``Verdicts`` (set before the pool starts).
+# Entries per batch sent to a worker for analysis.
+ANALYSIS_BATCH = 250
+# The classifier a forked worker inherits from ``Analyses`` (set before the pool starts).
 _shared_classifier: Classifier | None = None
 
 
-def _classify_batch(batch: list[tuple[str, str]]) -> list[Classification]:
-    assert _shared_classifier is not None, "classification worker started without a classifier"
-    return [_shared_classifier.classify(title, text) for title, text in batch]
+@dataclass(frozen=True)
+class Analysis:
+    """What understanding needs of one entry's text, whichever process computed it."""
+
+    classification: Classification
+    fingerprint: Fingerprint
 
 
-class Verdicts:
-    """The classification of every pending entry, computed ahead on the other cores.
+def analyse(classifier: Classifier, title: str, html: str) -> Analysis:
+    text = html_to_text(html)
+    return Analysis(classifier.classify(title, text), fingerprint(title, text))
 
-    Dedupe must see entries one by one in date order; classifying them does not. While
-    the main process deduplicates, workers classify every pending entry (duplicates too:
-    cheaper than waiting). Without workers, or if one fails, an entry is classified when
+
+def _analyse_batch(batch: list[tuple[str, str]]) -> list[Analysis]:
+    assert _shared_classifier is not None, "analysis worker started without a classifier"
+    return [analyse(_shared_classifier, title, html) for title, html in batch]
+
+
+class Analyses:
+    """The classification and dedupe fingerprint of every pending entry, computed ahead
+    on the other cores.
+
+    Dedupe must see entries one by one in date order; reading their texts need not. While
+    the main process deduplicates, workers analyse every pending entry in batches (repeats
+    too: cheaper than waiting). Without workers, or if one fails, an entry is analysed when
     it is asked for.
     """
 
-    def __init__(
-        self,
-        classifier: Classifier,
-        workers: Workers,
-        pending: Sequence[Entry],
-        texts: Mapping[str, str],
-    ) -> None:
+    def __init__(self, classifier: Classifier, workers: Workers, pending: Sequence[Entry]):
         global _shared_classifier
         self.classifier = classifier
-        self._ahead: dict[str, tuple[Future[list[Classification]], int]] = {}
-        if workers.size == 0 or len(pending) < CLASSIFY_BATCH:
+        self._ahead: dict[str, tuple[Future[list[Analysis]], int]] = {}
+        self._done: dict[str, Analysis] = {}
+        if workers.size == 0 or len(pending) < ANALYSIS_BATCH:
             return
         _shared_classifier = classifier
-        for start in range(0, len(pending), CLASSIFY_BATCH):
-            chunk = pending[start : start + CLASSIFY_BATCH]
-            future = workers.submit(_classify_batch, [(e.title, texts[e.id]) for e in chunk])
+        for start in range(0, len(pending), ANALYSIS_BATCH):
+            chunk = pending[start : start + ANALYSIS_BATCH]
+            batch = [(e.title, e.content or e.summary) for e in chunk]
+            future = workers.submit(_analyse_batch, batch)
             if future is None:
                 return
             for offset, entry in enumerate(chunk):
                 self._ahead[entry.id] = (future, offset)
 
-    def of(self, entry: Entry, text: str) -> Classification:
+    def of(self, entry: Entry) -> Analysis:
+        found = self._done.get(entry.id)
+        if found is not None:
+            return found
         ahead = self._ahead.pop(entry.id, None)
         if ahead is not None:
             try:
-                return ahead[0].result()[ahead[1]]
+                found = ahead[0].result()[ahead[1]]
             except Exception as exc:  # a dead worker costs time, never a verdict
-                log.debug("classification worker failed (%r); classifying inline", exc)
-        return self.classifier.classify(entry.title, text)
+                log.debug("analysis worker failed (%r); analysing inline", exc)
+        if found is None:
+            found = analyse(self.classifier, entry.title, entry.content or entry.summary)
+        self._done[entry.id] = found
+        return found
 
 
 def _payer_sources(store: Store, classifier: Classifier) -> dict[str, tuple[str, ...]]:
@@ -390,11 +412,10 @@ def _dedupe_index(store: Store, pending: Sequence[Entry]) -> DedupeIndex:
 
 def _understand_entry(
     store: Store,
-    verdicts: Verdicts,
+    analyses: Analyses,
     speakers: Mapping[str, tuple[str, ...]],
     index: DedupeIndex,
     entry: Entry,
-    text: str,
     report: RunReport,
 ) -> None:
     if entry.item_id is not None:
@@ -402,20 +423,23 @@ def _understand_entry(
         # guid or URL elsewhere), is an edit of the item. A near-duplicate on another site
         # is another text: its edits stay its own.
         if entry.item_id == entry.id or entry.merge_rule in EXACT_RULES:
-            _save_item(store, verdicts, speakers, entry, text, item_id=entry.item_id)
+            verdict = analyses.of(entry).classification
+            _save_item(store, verdict, speakers, entry, item_id=entry.item_id)
         store.mark_processed(entry)
         return
-    date = entry.published or entry.first_seen
-    candidate = _candidate(
-        entry.id,
-        entry.source,
-        entry.guid,
-        entry.canonical_url,
-        entry.title,
-        text,
-        date,
-    )
-    merge = _exact_match(store, entry) or index.match(candidate)
+    merge = _exact_match(store, entry)
+    if merge is None:
+        analysis = analyses.of(entry)
+        candidate = _candidate(
+            entry.id,
+            entry.source,
+            entry.guid,
+            entry.canonical_url,
+            entry.title,
+            "",  # the fingerprint below is what dedupe reads of the text
+            entry.published or entry.first_seen,
+        )
+        merge = index.match(candidate, analysis.fingerprint)
     if merge is not None:
         store.mark_entry(entry, merge.target, merge)
         log.debug(
@@ -427,8 +451,8 @@ def _understand_entry(
             merge.score,
         )
         return
-    _save_item(store, verdicts, speakers, entry, text)
-    index.add(candidate)
+    _save_item(store, analysis.classification, speakers, entry)
+    index.add(candidate, analysis.fingerprint)
     store.mark_entry(entry, entry.id, None)
     report.new_items += 1
 
@@ -446,17 +470,12 @@ def _exact_match(store: Store, entry: Entry) -> Merge | None:
 
 def _save_item(
     store: Store,
-    verdicts: Verdicts,
+    verdict: Classification,
     speakers: Mapping[str, tuple[str, ...]],
     entry: Entry,
-    text: str,
     item_id: str | None = None,
 ) -> None:
-    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes.
-
-    ``text`` is the entry's body as plain text.
-    """
-    verdict = verdicts.of(entry, text)
+    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes."""
     previous = store.get_item(item_id) if item_id else None
     modified = (entry.updated or utcnow()) if item_id else entry.updated
     source = previous.source if previous else entry.source

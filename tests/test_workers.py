@@ -91,20 +91,20 @@ def _entries(count: int) -> list[Entry]:
     ]
 
 
-def test_classification_ahead_in_workers_equals_classification_inline(
+def test_analysis_ahead_in_workers_equals_analysis_inline(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pipeline, "CLASSIFY_BATCH", 4)
+    monkeypatch.setattr(pipeline, "ANALYSIS_BATCH", 4)
     classifier = Classifier(load_taxonomy())
     entries = _entries(30)
-    texts = {e.id: e.summary for e in entries}
     with Workers(2) as workers:
-        verdicts = pipeline.Verdicts(classifier, workers, entries, texts)
-        assert len(verdicts._ahead) == 30  # every entry went to a worker
-        ahead = [verdicts.of(e, texts[e.id]) for e in entries]
-    inline = [classifier.classify(e.title, texts[e.id]) for e in entries]
+        analyses = pipeline.Analyses(classifier, workers, entries)
+        assert len(analyses._ahead) == 30  # every entry went to a worker
+        ahead = [analyses.of(e) for e in entries]
+    inline = [pipeline.analyse(classifier, e.title, e.summary) for e in entries]
     assert ahead == inline
-    assert ahead[0].payers == ("viamedis",)
+    assert ahead[0].classification.payers == ("viamedis",)
+    assert ahead[0].fingerprint.short  # a one-line body is compared whole, not by shingles
 
 
 SCRIPT = """
