@@ -291,9 +291,10 @@ def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
     with Workers() as workers:
         analyses = Analyses(classifier, workers, pending)
         index = _dedupe_index(store, pending)
+        exact = ExactKeys(store, pending)
         with store.transaction():
             for entry in pending:
-                _understand_entry(store, analyses, speakers, index, entry, report)
+                _understand_entry(store, analyses, speakers, index, exact, entry, report)
     with store.transaction():
         new, updated = store.replace_incidents(_regroup(store, taxonomy))
     report.new_incidents += new
@@ -415,6 +416,7 @@ def _understand_entry(
     analyses: Analyses,
     speakers: Mapping[str, tuple[str, ...]],
     index: DedupeIndex,
+    exact: ExactKeys,
     entry: Entry,
     report: RunReport,
 ) -> None:
@@ -427,7 +429,7 @@ def _understand_entry(
             _save_item(store, verdict, speakers, entry, item_id=entry.item_id)
         store.mark_processed(entry)
         return
-    merge = _exact_match(store, entry)
+    merge = exact.match(entry)
     if merge is None:
         analysis = analyses.of(entry)
         candidate = _candidate(
@@ -442,6 +444,7 @@ def _understand_entry(
         merge = index.match(candidate, analysis.fingerprint)
     if merge is not None:
         store.mark_entry(entry, merge.target, merge)
+        exact.note(entry, merge.target)
         log.debug(
             "%s: %s merged into %s (%s %.2f)",
             entry.source,
@@ -454,18 +457,34 @@ def _understand_entry(
     _save_item(store, analysis.classification, speakers, entry)
     index.add(candidate, analysis.fingerprint)
     store.mark_entry(entry, entry.id, None)
+    exact.note(entry, entry.id)
     report.new_items += 1
 
 
-def _exact_match(store: Store, entry: Entry) -> Merge | None:
-    # A guid like "812" is unique in its own feed only; its (source, guid) pair is the entry id.
-    target = store.find_by_guid(entry.guid) if guid_is_global(entry.guid) else None
-    if target is not None:
-        return Merge(target, "guid", 1.0)
-    target = store.find_by_url(entry.canonical_url)
-    if target is not None:
-        return Merge(target, "url", 1.0)
-    return None
+class ExactKeys:
+    """The item each guid and canonical URL already belongs to, for the pending entries:
+    read from the store in a few queries, then kept up to date as entries are folded."""
+
+    def __init__(self, store: Store, pending: Sequence[Entry]) -> None:
+        self._guids, self._urls = store.understood_by_key(
+            (e.guid for e in pending if guid_is_global(e.guid)),
+            (e.canonical_url for e in pending),
+        )
+
+    def match(self, entry: Entry) -> Merge | None:
+        # A guid like "812" is unique in its own feed only; (source, guid) is the entry id.
+        target = self._guids.get(entry.guid) if guid_is_global(entry.guid) else None
+        if target is not None:
+            return Merge(target, "guid", 1.0)
+        target = self._urls.get(entry.canonical_url) if entry.canonical_url else None
+        if target is not None:
+            return Merge(target, "url", 1.0)
+        return None
+
+    def note(self, entry: Entry, item_id: str) -> None:
+        self._guids.setdefault(entry.guid, item_id)
+        if entry.canonical_url:
+            self._urls.setdefault(entry.canonical_url, item_id)
 
 
 def _save_item(

@@ -38,6 +38,9 @@ from aggregator.models import (
     SourceStatus,
 )
 
+# Keys per "IN (...)" query: well under SQLite's limit on bound parameters.
+_IN_CHUNK = 500
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, name TEXT, type TEXT, url TEXT, category TEXT, enabled INTEGER,
@@ -353,19 +356,26 @@ class Store:
         ).fetchall()
         return [_entry(row) for row in rows]
 
-    def find_by_guid(self, guid: str) -> str | None:
-        """The item of an already understood entry with this guid (from any source)."""
-        row = self.execute(
-            "SELECT item_id FROM entries WHERE guid = ? AND item_id IS NOT NULL LIMIT 1", (guid,)
-        ).fetchone()
-        return row[0] if row else None
-
-    def find_by_url(self, canonical_url: str) -> str | None:
-        row = self.execute(
-            "SELECT item_id FROM entries WHERE canonical_url = ? AND item_id IS NOT NULL LIMIT 1",
-            (canonical_url,),
-        ).fetchone()
-        return row[0] if row else None
+    def understood_by_key(
+        self, guids: Iterable[str], urls: Iterable[str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """The item of an already understood entry (from any source) with each of these
+        guids, and with each of these canonical URLs: two mappings, read in a few queries."""
+        found: list[dict[str, str]] = []
+        for column, keys in (("guid", guids), ("canonical_url", urls)):
+            mapping: dict[str, str] = {}
+            wanted = sorted({k for k in keys if k})
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                rows = self.execute(
+                    f"SELECT {column}, item_id FROM entries WHERE item_id IS NOT NULL "
+                    f"AND {column} IN ({', '.join('?' * len(chunk))}) ORDER BY rowid",
+                    chunk,
+                ).fetchall()
+                for key, item_id in rows:
+                    mapping.setdefault(key, item_id)
+            found.append(mapping)
+        return found[0], found[1]
 
     def items_between(self, start: datetime, end: datetime) -> list[tuple[Item, str]]:
         """Items dated within [start, end], each with the guid of the entry that founded it."""
