@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aggregator.classify import Classifier, Taxonomy, load_taxonomy
 from aggregator.dedupe import (
@@ -39,6 +39,7 @@ from aggregator.models import (
     FetchResult,
     Item,
     Merge,
+    ParsedPage,
     RawItem,
     Source,
 )
@@ -65,6 +66,7 @@ class SourceOutcome:
     error: str | None = None
     gone: bool = False
     unchanged: bool = False
+    canonical: dict[str, str] = field(default_factory=dict)  # item URL -> canonical URL
 
 
 @dataclass
@@ -95,6 +97,12 @@ class RunReport:
 
 
 # --- collect -------------------------------------------------------------------------------
+
+
+def _extracted(parse: Callable[..., ParsedPage], *args: Any) -> tuple[ParsedPage, dict[str, str]]:
+    """A page's items and their canonical URLs, both computed where the parsing runs."""
+    page = parse(*args)
+    return page, {item.url: canonical_url(item.url) for item in page.items}
 
 
 class Collector:
@@ -133,8 +141,11 @@ class Collector:
         if result.not_modified:
             outcome.unchanged = True
             return
-        page = await self.workers.call(parse_feed, result.content, result.final_url, result.headers)
+        page, canonical = await self.workers.call(
+            _extracted, parse_feed, result.content, result.final_url, result.headers
+        )
         outcome.items.extend(page.items)
+        outcome.canonical.update(canonical)
 
     async def collect_list(self, outcome: SourceOutcome) -> None:
         source = outcome.source
@@ -152,10 +163,16 @@ class Collector:
                 # An unchanged first page means nothing new was published.
                 outcome.unchanged = number == 0
                 return
-            page = await self.workers.call(
-                parse_list, result.content, result.final_url, source.list, result.headers
+            page, canonical = await self.workers.call(
+                _extracted,
+                parse_list,
+                result.content,
+                result.final_url,
+                source.list,
+                result.headers,
             )
             outcome.items.extend(page.items)
+            outcome.canonical.update(canonical)
             url = page.next_url
 
     async def collect_articles(self, outcome: SourceOutcome) -> None:
@@ -211,7 +228,8 @@ def store_outcome(store: Store, outcome: SourceOutcome, now: datetime, report: R
         for exchange in outcome.exchanges:
             store.record_fetch(source.id, exchange, now)
         if outcome.items:
-            canonical = [canonical_url(item.url) for item in outcome.items]
+            known = outcome.canonical
+            canonical = [known.get(item.url) or canonical_url(item.url) for item in outcome.items]
             new, updated = store.save_entries(
                 source.id, _unique(outcome.items), canonical, now, source.article is not None
             )
