@@ -32,6 +32,7 @@ Thresholds, and why:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import zlib
@@ -256,8 +257,13 @@ def _strip_trailing_slash(url: str) -> str:
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+@functools.cache
 def _combining_class() -> re.Pattern[str]:
-    """Every combining mark, as one character class (far faster than a per-character test)."""
+    """Every combining mark, as one character class (far faster than a per-character test).
+
+    Built on first need (a text beyond the Latin accents): scanning every code point takes
+    a few hundred milliseconds that most runs, reading French, never need.
+    """
     ranges: list[list[int]] = []
     for code in range(0x110000):
         if unicodedata.combining(chr(code)):
@@ -269,7 +275,6 @@ def _combining_class() -> re.Pattern[str]:
     return re.compile("[" + "".join(parts) + "]+")
 
 
-_COMBINING = _combining_class()
 # The accents of Latin scripts: one short range, matched much faster than the full class.
 _LATIN_COMBINING = re.compile("[\u0300-\u036f]+")
 
@@ -286,7 +291,7 @@ def normalise_text(text: str) -> str:
     folded = str(text).casefold().replace("œ", "oe").replace("æ", "ae")
     stripped = _LATIN_COMBINING.sub("", unicodedata.normalize("NFKD", folded))
     if stripped and max(stripped) > "\u036f":
-        stripped = _COMBINING.sub("", stripped)
+        stripped = _combining_class().sub("", stripped)
     return _NON_WORD.sub(" ", stripped).strip()
 
 

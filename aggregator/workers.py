@@ -36,7 +36,14 @@ MAX_WORKERS = 8
 
 
 def default_workers() -> int:
-    """One worker per core the process may use, at most MAX_WORKERS; 0 means inline."""
+    """One worker per core the process may use, at most MAX_WORKERS; 0 means inline.
+
+    The environment variable AGGREGATOR_WORKERS sets the number instead (0: no worker
+    processes, everything in one process, as a profiler or a tight container may want).
+    """
+    wanted = os.environ.get("AGGREGATOR_WORKERS", "").strip()
+    if wanted.isdigit():
+        return min(int(wanted), MAX_WORKERS) if int(wanted) > 1 else 0
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):

@@ -390,7 +390,8 @@ def run_publish_benchmark(bench: Bench) -> None:
 
 # --- where the time goes ---------------------------------------------------------------------
 
-# (file, function, label). cProfile cannot follow time through the event loop (coroutine
+# (file, function, label), from a run in one process (AGGREGATOR_WORKERS=0), so the CPU
+# time of every stage is seen. cProfile cannot follow time through the event loop (coroutine
 # frames are suspended and resumed), so collect is shown as the CPU time of the per-source
 # coroutine, Collector.collect, not as the wall time of asyncio.run.
 STAGES = (
@@ -402,10 +403,12 @@ STAGES = (
     ("aggregator/pipeline.py", "store_outcome", "collect: store entries (store_outcome)"),
     ("aggregator/pipeline.py", "understand", "understand: dedupe, classify, incidents"),
     ("aggregator/pipeline.py", "_dedupe_index", "  dedupe index of known items"),
-    ("aggregator/pipeline.py", "_exact_match", "  exact guid/url matches (SQL)"),
-    ("aggregator/dedupe.py", "match", "  near-duplicate matching (DedupeIndex.match)"),
-    ("aggregator/pipeline.py", "_save_item", "  classify and save items (_save_item)"),
+    ("aggregator/store.py", "understood_by_key", "  exact guid/url matches (SQL)"),
+    ("aggregator/pipeline.py", "analyse", "  text, classification, fingerprint (analyse)"),
     ("aggregator/classify.py", "classify", "    of which Classifier.classify"),
+    ("aggregator/dedupe.py", "fingerprint", "    of which dedupe.fingerprint"),
+    ("aggregator/dedupe.py", "match", "  near-duplicate matching (DedupeIndex.match)"),
+    ("aggregator/pipeline.py", "_save_item", "  save items (_save_item)"),
     ("aggregator/pipeline.py", "_regroup", "  incidents (_regroup)"),
     ("aggregator/pipeline.py", "publish_output", "publish: feeds and site"),
     ("aggregator/store.py", "all_items", "  load items (store.all_items)"),
@@ -432,7 +435,9 @@ def profile_runs(bench: Bench) -> None:
     for path in bench.work.glob("prof.db*"):
         path.unlink()
     shutil.rmtree(out, ignore_errors=True)
-    env = clean_env(bench.work / "home")
+    # One process: the parsing and analysis that worker processes do in a timed run are
+    # then in the profile too (a profiler sees only its own process).
+    env = {**clean_env(bench.work / "home"), "AGGREGATOR_WORKERS": "0"}
     for phase in ("cold", "warm"):
         target = bench.work / f"profile-{phase}.pstats"
         args = ["run", "--config", str(bench.config), "--db", str(db), "--output", str(out)]
@@ -463,9 +468,10 @@ def profile_tables(bench: Bench) -> str:
     warm = _stats(Path(bench.facts["profile warm"]))
     wall = cold.total_tt  # type: ignore[attr-defined]
     lines = [
-        f"Profiled cold run: {wall:.1f} s under cProfile (profiling slows Python-heavy code "
-        "about twofold; the shares are what matter). Shares are of that total; the waiting for "
-        "the network is the rest.",
+        f"Profiled cold run: {wall:.1f} s under cProfile, in one process (AGGREGATOR_WORKERS=0, "
+        "so the work that timed runs spread over worker processes is seen here, one stage "
+        "after another; profiling also slows Python-heavy code about twofold: the shares are "
+        "what matter). Shares are of that total; the waiting for the network is the rest.",
         "",
         "| stage | calls | cumulative s | share |",
         "|---|---:|---:|---:|",
