@@ -151,3 +151,17 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     for pid in survivors:  # leave no process behind, even when the test fails
         os.kill(pid, signal.SIGKILL)
     assert not survivors
+
+
+def test_the_worker_count_can_be_set_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aggregator.workers import default_workers
+
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "0")
+    assert Workers().size == 0
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "3")
+    assert default_workers() == 3
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "1")  # one worker is no better than none
+    assert default_workers() == 0
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "many")  # not a number: one per core
+    cores = len(os.sched_getaffinity(0))
+    assert default_workers() == (0 if cores < 2 else min(cores, 8))
