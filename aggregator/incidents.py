@@ -5,7 +5,10 @@ Items are walked oldest first. An item with incident kinds (or saying a service 
 joins the latest incident of its key whose last item is at most ``WINDOW`` older and whose
 kinds belong to the same family, else it starts a new one. An item that only says service
 is back joins the latest incident of its key within the window and never starts one. An
-item about two payers joins both payers' incidents.
+item about two payers joins both payers' incidents. An item that names neither payer nor
+organisation (a follow-up: "Grève levée : les livraisons reprennent") joins the one incident
+in reach of its kind family whose items share enough distinctive words with it, and none
+when two could fit.
 
 Kind families: a cyberattack takes a service down, leaks data, invites phishing in its wake
 and stops payments, after which unions call to suspend tiers payant; pharmacists live these
@@ -60,6 +63,7 @@ class IncidentInput:
     status: StatusSignal | None
     actions: tuple[str, ...]
     contacts: tuple[str, ...]
+    text: str = ""  # the start of the body as plain text, to recognise unnamed follow-ups
 
 
 @dataclass
@@ -70,10 +74,23 @@ class _Group:
     by_payer: bool
     items: list[IncidentInput] = field(default_factory=list)
     families: set[str] = field(default_factory=set)
+    _terms: set[str] | None = None
 
     @property
     def last(self) -> datetime:
         return _aware(self.items[-1].date)
+
+    def add(self, item: IncidentInput) -> None:
+        self.items.append(item)
+        self.families |= _families(item.kinds)
+        if self._terms is not None:
+            self._terms |= _terms(item)
+
+    @property
+    def terms(self) -> set[str]:
+        if self._terms is None:
+            self._terms = set().union(*(_terms(i) for i in self.items))
+        return self._terms
 
 
 def group_incidents(
@@ -107,6 +124,11 @@ def _assign(items: Iterable[IncidentInput], window: timedelta) -> list[_Group]:
     for item in items:
         by_payer = bool(item.payers)
         date = _aware(item.date)
+        if not (item.payers or item.organisations):
+            follows = _followed(item, date, live, window)
+            if follows is not None:
+                follows.add(item)
+            continue
         for key in _unique(item.payers or item.organisations):
             # Items come oldest first, so a group out of reach now stays out of reach.
             own = [g for g in live.get((by_payer, key), []) if date - g.last <= window]
@@ -116,10 +138,68 @@ def _assign(items: Iterable[IncidentInput], window: timedelta) -> list[_Group]:
                 own.append(target)
                 groups.append(target)
             if target is not None:
-                target.items.append(item)
-                target.families |= _families(item.kinds)
+                target.add(item)
             live[(by_payer, key)] = own
     return groups
+
+
+def _followed(
+    item: IncidentInput,
+    date: datetime,
+    live: Mapping[tuple[bool, str], list[_Group]],
+    window: timedelta,
+) -> _Group | None:
+    """The one incident an item that names nobody continues, if it is beyond doubt.
+
+    A follow-up often drops the name ("Grève levée : les livraisons reprennent" after "Grève
+    chez la CERP"). Such an item joins an incident in reach only when its kinds are of the
+    same family, it shares enough distinctive words with the incident's items, and no
+    other incident fits: with two candidates, or none, it stays out.
+    """
+    families = _families(item.kinds)
+    if not families:
+        return None  # "le service est rétabli" alone could be about anyone
+    mine = _terms(item)
+    if len(mine) < FOLLOW_MIN_SHARED:
+        return None
+    fitting = [
+        g
+        for own in live.values()
+        for g in own
+        if timedelta(0) <= date - g.last <= window
+        and families & g.families
+        and _close(mine, g.terms)
+    ]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _close(mine: set[str], theirs: set[str]) -> bool:
+    shared = len(mine & theirs)
+    return shared >= FOLLOW_MIN_SHARED and shared >= FOLLOW_SHARE * len(mine)
+
+
+_WORD = re.compile(r"[^\W\d_]{5,}")
+# Long words any pharmacy story may use: they say nothing about which story it is.
+_COMMON_WORDS = """
+    pharmacie pharmacies pharmacien pharmaciens officine officines patient patients
+    depuis apres avant pendant encore toujours plusieurs certains certaines leurs notre
+    votre elles cette celle entre aupres selon service services semaine semaines matin
+    journee mardi mercredi jeudi vendredi samedi dimanche lundi janvier fevrier avril
+    juillet septembre octobre novembre decembre normale normalement habituel habituelle
+    rythme reprise reprennent reprend retour annonce annoncent indique indiquent precise
+    informe information informations
+"""
+_COMMON = frozenset(_COMMON_WORDS.split())
+FOLLOW_MIN_SHARED = 4  # distinctive word stems an unnamed follow-up shares with its incident
+FOLLOW_SHARE = 0.2  # and the share of its own distinctive stems they make up
+STEM = 6  # letters kept of each word: "livraisons" and "livraison" are one stem
+
+
+def _terms(item: IncidentInput) -> set[str]:
+    """Distinctive word stems of an item's title and text, accents and case dropped."""
+    text = unicodedata.normalize("NFKD", f"{item.title} {item.text}".casefold())
+    plain = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return {w[:STEM] for w in _WORD.findall(plain) if w not in _COMMON}
 
 
 def _target(own: list[_Group], item: IncidentInput) -> _Group | None:

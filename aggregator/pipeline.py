@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("aggregator")
 DEDUPE_WINDOW = timedelta(days=10)
 EXACT_RULES = ("guid", "url")
+FOLLOW_UP_HTML = 3000  # characters of an item's HTML read to match it with its incident
 Progress = Callable[[str], None]
 
 
@@ -555,6 +556,8 @@ def _regroup(store: Store, taxonomy: Taxonomy) -> list:  # type: ignore[type-arg
             status=item.status,
             actions=item.actions,
             contacts=item.contacts,
+            # The opening of the body is enough to recognise a follow-up that names nobody.
+            text=html_to_text((item.content_html or item.summary)[:FOLLOW_UP_HTML]),
         )
         for item in store.all_items(advisory_only=True)
     ]

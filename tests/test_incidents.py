@@ -408,3 +408,81 @@ def test_regrouping_with_the_previous_run_keeps_every_id(items: list[IncidentInp
     again = group(list(reversed(items)), previous_of(first))
     assert sorted(i.id for i in again) == sorted(i.id for i in first)
     assert {i.id: i.items for i in again} == {i.id: i.items for i in first}
+
+
+# --- follow-ups that name nobody ----------------------------------------------------------
+
+STRIKE = (
+    "Grève chez un grossiste : livraisons perturbées",
+    "Un mouvement social des chauffeurs-livreurs perturbe les livraisons de la CERP dans les "
+    "agences de l'Ouest ; des commandes urgentes sont retardées et les tournées réduites.",
+)
+STRIKE_OVER = (
+    "Grève levée : les livraisons reprennent dans l'Ouest",
+    "Le mouvement des chauffeurs-livreurs a pris fin après un accord salarial ; les tournées "
+    "du grossiste-répartiteur et les commandes reprennent dans les agences de Bretagne.",
+)
+SHORTAGE_OVER = (
+    "Amoxicilline : les tensions d'approvisionnement se résorbent",
+    "Les laboratoires ont augmenté leur production de suspensions buvables pédiatriques ; "
+    "l'Agence du médicament lève les recommandations de dispensation à l'unité.",
+)
+
+
+def told(
+    id: str,
+    day: float,
+    story: tuple[str, str],
+    *,
+    organisations: tuple[str, ...] = (),
+    status: StatusSignal | None = None,
+    kinds: tuple[str, ...] = ("supply-disruption",),
+) -> IncidentInput:
+    return IncidentInput(
+        id=id,
+        date=START + timedelta(days=day),
+        title=story[0],
+        payers=(),
+        kinds=kinds,
+        organisations=organisations,
+        status=status,
+        actions=(),
+        contacts=(),
+        text=story[1],
+    )
+
+
+def test_a_follow_up_naming_nobody_joins_and_resolves_the_incident_it_continues() -> None:
+    strike = told("a", 0, STRIKE, organisations=("cerp",), status="failure")
+    over = told("b", 2, STRIKE_OVER, status="resolved")
+    [incident] = group([strike, over])
+    assert incident.items == ("a", "b")
+    assert incident.status == "resolved"
+
+
+def test_an_unnamed_item_about_another_story_of_the_same_kind_stays_out() -> None:
+    strike = told("a", 0, STRIKE, organisations=("cerp",), status="failure")
+    shortage_over = told("b", 2, SHORTAGE_OVER, status="resolved")
+    [incident] = group([strike, shortage_over])
+    assert incident.items == ("a",)
+    assert incident.status == "ongoing"
+
+
+def test_an_unnamed_follow_up_with_two_fitting_incidents_joins_neither() -> None:
+    first = told("a", 0, STRIKE, organisations=("cerp",), status="failure")
+    second = told("b", 1, STRIKE, organisations=("ocp",), status="failure")
+    over = told("c", 2, STRIKE_OVER, status="resolved")
+    incidents = group([first, second, over])
+    assert sorted(i.items for i in incidents) == [("a",), ("b",)]
+    assert all(i.status == "ongoing" for i in incidents)
+
+
+def test_an_unnamed_follow_up_needs_a_kind_reach_and_a_later_date() -> None:
+    strike = told("a", 5, STRIKE, organisations=("cerp",), status="failure")
+    no_kind = told("b", 6, STRIKE_OVER, status="resolved", kinds=())
+    too_late = told("c", 5 + 22, STRIKE_OVER, status="resolved")
+    earlier = told("d", 4, STRIKE_OVER, status="resolved")
+    other_family = told("e", 6, STRIKE_OVER, status="resolved", kinds=("outage",))
+    [incident] = group([strike, no_kind, too_late, earlier, other_family])
+    assert incident.items == ("a",)
+    assert incident.status == "ongoing"
