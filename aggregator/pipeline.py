@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -605,8 +606,14 @@ def run(
     """Collect, understand and (when output is given) publish. Returns what happened."""
     report = RunReport()
     taxonomy = load_taxonomy(config.taxonomy)
+    started = time.perf_counter()
     asyncio.run(collect(config, store, report, only, progress))
+    collected = time.perf_counter()
+    log.info("collect took %.1f s", collected - started)
     understand(store, taxonomy, report)
+    understood = time.perf_counter()
+    log.info("understand took %.1f s", understood - collected)
     if output is not None:
         report.published = publish_output(config, store, output, taxonomy)
+        log.info("publish took %.1f s", time.perf_counter() - understood)
     return report
