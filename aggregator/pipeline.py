@@ -313,8 +313,10 @@ def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
         index = _dedupe_index(store, pending)
         exact = ExactKeys(store, pending)
         with store.transaction():
+            writes = Writes(store)
             for entry in pending:
-                _understand_entry(store, analyses, speakers, index, exact, entry, report)
+                _understand_entry(writes, analyses, speakers, index, exact, entry, report)
+            writes.flush()
     with store.transaction():
         new, updated = store.replace_incidents(_regroup(store, taxonomy))
     report.new_incidents += new
@@ -431,8 +433,38 @@ def _dedupe_index(store: Store, pending: Sequence[Entry]) -> DedupeIndex:
     return index
 
 
+class Writes:
+    """Items and entry marks of the understanding loop, written in batches (same order,
+    same transaction) rather than one statement each."""
+
+    BATCH = 500
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._items: list[Item] = []
+        self._marks: list[tuple[Entry, str, Merge | None]] = []
+
+    def item(self, item: Item) -> None:
+        self._items.append(item)
+        if len(self._items) >= self.BATCH:
+            self.flush()
+
+    def mark(self, entry: Entry, item_id: str, merge: Merge | None) -> None:
+        self._marks.append((entry, item_id, merge))
+        if len(self._marks) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._items:
+            self.store.save_items(self._items)
+            self._items = []
+        if self._marks:
+            self.store.mark_entries(self._marks)
+            self._marks = []
+
+
 def _understand_entry(
-    store: Store,
+    writes: Writes,
     analyses: Analyses,
     speakers: Mapping[str, tuple[str, ...]],
     index: DedupeIndex,
@@ -446,8 +478,9 @@ def _understand_entry(
         # is another text: its edits stay its own.
         if entry.item_id == entry.id or entry.merge_rule in EXACT_RULES:
             verdict = analyses.of(entry).classification
-            _save_item(store, verdict, speakers, entry, item_id=entry.item_id)
-        store.mark_processed(entry)
+            _save_item(writes, verdict, speakers, entry, item_id=entry.item_id)
+        writes.flush()
+        writes.store.mark_processed(entry)
         return
     merge = exact.match(entry)
     if merge is None:
@@ -463,7 +496,7 @@ def _understand_entry(
         )
         merge = index.match(candidate, analysis.fingerprint)
     if merge is not None:
-        store.mark_entry(entry, merge.target, merge)
+        writes.mark(entry, merge.target, merge)
         exact.note(entry, merge.target)
         log.debug(
             "%s: %s merged into %s (%s %.2f)",
@@ -474,9 +507,9 @@ def _understand_entry(
             merge.score,
         )
         return
-    _save_item(store, analysis.classification, speakers, entry)
+    _save_item(writes, analysis.classification, speakers, entry)
     index.add(candidate, analysis.fingerprint)
-    store.mark_entry(entry, entry.id, None)
+    writes.mark(entry, entry.id, None)
     exact.note(entry, entry.id)
     report.new_items += 1
 
@@ -508,14 +541,16 @@ class ExactKeys:
 
 
 def _save_item(
-    store: Store,
+    writes: Writes,
     verdict: Classification,
     speakers: Mapping[str, tuple[str, ...]],
     entry: Entry,
     item_id: str | None = None,
 ) -> None:
     """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes."""
-    previous = store.get_item(item_id) if item_id else None
+    if item_id:
+        writes.flush()  # an edit reads the item as stored
+    previous = writes.store.get_item(item_id) if item_id else None
     modified = (entry.updated or utcnow()) if item_id else entry.updated
     source = previous.source if previous else entry.source
     payers = verdict.payers
@@ -539,7 +574,7 @@ def _save_item(
         contacts=verdict.contacts,
         status=verdict.status,
     )
-    store.save_item(item)
+    writes.item(item)
 
 
 def _regroup(store: Store, taxonomy: Taxonomy) -> list:  # type: ignore[type-arg]

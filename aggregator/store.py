@@ -154,6 +154,13 @@ class Store:
             raise StoreError(f"database {self.path}: {exc}") from None
         return cursor
 
+    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """One statement for many rows, in order, inside the caller's transaction."""
+        try:
+            self.db.conn.executemany(sql, rows)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"database {self.path}: {exc}") from None
+
     def insert_many(self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False) -> None:
         """Batch insert inside the caller's transaction (sqlite-utils' insert_all commits)."""
         columns = list(rows[0])
@@ -392,45 +399,27 @@ class Store:
         self.execute("UPDATE entries SET processed=1 WHERE id=?", (entry.id,))
 
     def mark_entry(self, entry: Entry, item_id: str, merge: Merge | None) -> None:
-        self.execute(
+        self.mark_entries([(entry, item_id, merge)])
+
+    def mark_entries(self, marks: Sequence[tuple[Entry, str, Merge | None]]) -> None:
+        """Entries folded into items: each with its item and why (None: it founded it)."""
+        self.execute_many(
             "UPDATE entries SET item_id=?, merge_rule=?, merge_score=?, processed=1 WHERE id=?",
-            (item_id, merge.rule if merge else None, merge.score if merge else None, entry.id),
+            [
+                (item_id, merge.rule if merge else None, merge.score if merge else None, entry.id)
+                for entry, item_id, merge in marks
+            ],
         )
 
     # --- items -----------------------------------------------------------------------------
 
     def save_item(self, item: Item) -> None:
         """Insert or replace a story, keeping its first date of publication."""
-        date = item.date_published or item.first_seen
-        self.execute(
-            "INSERT INTO items (id, source, url, title, content_html, summary, date_published, "
-            "date_modified, first_seen, sort_ts, payers, kinds, organisations, actions, contacts, "
-            "status, advisory) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO "
-            "UPDATE SET url=excluded.url, title=excluded.title, "
-            "content_html=excluded.content_html, summary=excluded.summary, "
-            "date_modified=excluded.date_modified, payers=excluded.payers, kinds=excluded.kinds, "
-            "organisations=excluded.organisations, actions=excluded.actions, "
-            "contacts=excluded.contacts, status=excluded.status, advisory=excluded.advisory",
-            (
-                item.id,
-                item.source,
-                item.url,
-                item.title,
-                item.content_html,
-                item.summary,
-                iso(item.date_published),
-                iso(item.date_modified),
-                iso(item.first_seen),
-                date.timestamp() if date else 0.0,
-                _dumps(item.payers),
-                _dumps(item.kinds),
-                _dumps(item.organisations),
-                _dumps(item.actions),
-                _dumps(item.contacts),
-                item.status,
-                int(item.advisory),
-            ),
-        )
+        self.save_items([item])
+
+    def save_items(self, items: Sequence[Item]) -> None:
+        """``save_item`` for many stories in one statement, in order."""
+        self.execute_many(_SAVE_ITEM, [_item_row(item) for item in items])
 
     def get_item(self, item_id: str) -> Item | None:
         row = self.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
@@ -621,3 +610,38 @@ def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+_SAVE_ITEM = (
+    "INSERT INTO items (id, source, url, title, content_html, summary, date_published, "
+    "date_modified, first_seen, sort_ts, payers, kinds, organisations, actions, contacts, "
+    "status, advisory) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO "
+    "UPDATE SET url=excluded.url, title=excluded.title, "
+    "content_html=excluded.content_html, summary=excluded.summary, "
+    "date_modified=excluded.date_modified, payers=excluded.payers, kinds=excluded.kinds, "
+    "organisations=excluded.organisations, actions=excluded.actions, "
+    "contacts=excluded.contacts, status=excluded.status, advisory=excluded.advisory"
+)
+
+
+def _item_row(item: Item) -> tuple[object, ...]:
+    date = item.date_published or item.first_seen
+    return (
+        item.id,
+        item.source,
+        item.url,
+        item.title,
+        item.content_html,
+        item.summary,
+        iso(item.date_published),
+        iso(item.date_modified),
+        iso(item.first_seen),
+        date.timestamp() if date else 0.0,
+        _dumps(item.payers),
+        _dumps(item.kinds),
+        _dumps(item.organisations),
+        _dumps(item.actions),
+        _dumps(item.contacts),
+        item.status,
+        int(item.advisory),
+    )
