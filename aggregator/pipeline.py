@@ -353,42 +353,54 @@ class Analyses:
     on the other cores.
 
     Dedupe must see entries one by one in date order; reading their texts need not. While
-    the main process deduplicates, workers analyse every pending entry in batches (repeats
-    too: cheaper than waiting). Without workers, or if one fails, an entry is analysed when
-    it is asked for.
+    the main process deduplicates, workers analyse the pending entries in batches (repeats
+    too: cheaper than waiting), at most ``LOOKAHEAD`` batches ahead of the one asked
+    for, so memory stays bounded however many entries a first run brings. Entries must be
+    asked for in the order given (each once); one asked out of order, not planned, or
+    whose worker failed, is analysed when it is asked for.
     """
+
+    LOOKAHEAD = 6  # batches in flight or waiting to be read
 
     def __init__(self, classifier: Classifier, workers: Workers, pending: Sequence[Entry]):
         global _shared_classifier
         self.classifier = classifier
-        self._ahead: dict[str, tuple[Future[list[Analysis]], int]] = {}
-        self._done: dict[str, Analysis] = {}
+        self._workers = workers
+        self._chunks: list[Sequence[Entry]] = []
+        self._places: dict[str, tuple[int, int]] = {}  # entry id -> (batch, offset)
+        self._futures: dict[int, Future[list[Analysis]] | None] = {}
+        self._released = 0  # batches before this one have been read and let go
         if workers.size == 0 or len(pending) < ANALYSIS_BATCH:
             return
         _shared_classifier = classifier
         for start in range(0, len(pending), ANALYSIS_BATCH):
             chunk = pending[start : start + ANALYSIS_BATCH]
-            batch = [(e.title, e.content or e.summary) for e in chunk]
-            future = workers.submit(_analyse_batch, batch)
-            if future is None:
-                return
             for offset, entry in enumerate(chunk):
-                self._ahead[entry.id] = (future, offset)
+                self._places[entry.id] = (len(self._chunks), offset)
+            self._chunks.append(chunk)
+        self._submit_until(self.LOOKAHEAD)
+
+    def _submit_until(self, end: int) -> None:
+        for number in range(len(self._futures), min(end, len(self._chunks))):
+            batch = [(e.title, e.content or e.summary) for e in self._chunks[number]]
+            self._futures[number] = self._workers.submit(_analyse_batch, batch)
 
     def of(self, entry: Entry) -> Analysis:
-        found = self._done.get(entry.id)
-        if found is not None:
-            return found
-        ahead = self._ahead.pop(entry.id, None)
-        if ahead is not None:
-            try:
-                found = ahead[0].result()[ahead[1]]
-            except Exception as exc:  # a dead worker costs time, never a verdict
-                log.debug("analysis worker failed (%r); analysing inline", exc)
-        if found is None:
-            found = analyse(self.classifier, entry.title, entry.content or entry.summary)
-        self._done[entry.id] = found
-        return found
+        place = self._places.pop(entry.id, None)
+        if place is not None:
+            number, offset = place
+            # Earlier batches are done with: their results can go.
+            for old in range(self._released, number):
+                self._futures[old] = None
+            self._released = max(self._released, number)
+            self._submit_until(number + self.LOOKAHEAD)
+            future = self._futures.get(number)
+            if future is not None:
+                try:
+                    return future.result()[offset]
+                except Exception as exc:  # a dead worker costs time, never a verdict
+                    log.debug("analysis worker failed (%r); analysing inline", exc)
+        return analyse(self.classifier, entry.title, entry.content or entry.summary)
 
 
 def _payer_sources(store: Store, classifier: Classifier) -> dict[str, tuple[str, ...]]:

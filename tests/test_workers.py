@@ -99,8 +99,11 @@ def test_analysis_ahead_in_workers_equals_analysis_inline(
     entries = _entries(30)
     with Workers(2) as workers:
         analyses = pipeline.Analyses(classifier, workers, entries)
-        assert len(analyses._ahead) == 30  # every entry went to a worker
+        # Every entry is planned for a worker, but only LOOKAHEAD batches start at once.
+        assert len(analyses._places) == 30
+        assert len(analyses._futures) == pipeline.Analyses.LOOKAHEAD
         ahead = [analyses.of(e) for e in entries]
+        assert all(f is None for n, f in analyses._futures.items() if n < 7)  # let go
     inline = [pipeline.analyse(classifier, e.title, e.summary) for e in entries]
     assert ahead == inline
     assert ahead[0].classification.payers == ("viamedis",)
