@@ -36,6 +36,9 @@ from aggregator.sanitize import clean_text, safe_url
         (datetime(2024, 3, 31, 10, 0), "dimanche 31 mars 2024 à 10 h 00"),  # naive: Paris
         (datetime(2024, 5, 8, 12, 0, tzinfo=timezone(timedelta(hours=-4))),
          "mercredi 8 mai 2024 à 18 h 00"),
+        # Midnight sharp in Paris is a date that came without a time: the day alone.
+        (datetime(2025, 11, 11, 23, 0, tzinfo=UTC), "mercredi 12 novembre 2025"),
+        (datetime(2025, 11, 12, 0, 0, 1, tzinfo=UTC), "mercredi 12 novembre 2025 à 1 h 00"),
     ],
 )  # fmt: skip
 def test_french_date_is_paris_time_in_words(value: datetime, expected: str) -> None:

@@ -63,13 +63,19 @@ def french_day(value: date) -> str:
 def french_date(value: datetime | None) -> str:
     """``lundi 29 janvier 2024 à 15 h 00``, on Paris time; "" for no date.
 
+    Midnight sharp is how a date without a time ("12/11/2025") is stored: the day alone.
+
     >>> from datetime import UTC
     >>> french_date(datetime(2024, 1, 29, 14, 0, tzinfo=UTC))
     'lundi 29 janvier 2024 à 15 h 00'
+    >>> french_date(datetime(2024, 1, 28, 23, 0, tzinfo=UTC))
+    'lundi 29 janvier 2024'
     """
     if value is None:
         return ""
     local = paris(value)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return french_day(local.date())
     return f"{french_day(local.date())} à {local.hour} h {local.minute:02d}"
 
 
