@@ -9,6 +9,8 @@ describe).
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -43,6 +45,7 @@ from aggregator.models import (
     ParsedPage,
     RawItem,
     Source,
+    SourceStatus,
 )
 from aggregator.sanitize import html_to_text
 from aggregator.store import Store, utcnow
@@ -319,6 +322,7 @@ def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
             writes.flush()
     with store.transaction():
         new, updated = store.replace_incidents(_regroup(store, taxonomy))
+        store.bump_generation()
     report.new_incidents += new
     report.updated_incidents += updated
     return True
@@ -626,18 +630,81 @@ def _namer(taxonomy: Taxonomy) -> Callable[[str], str]:
 # --- publish -------------------------------------------------------------------------------
 
 
-def publish_output(config: Config, store: Store, output: Path, taxonomy: Taxonomy) -> PublishReport:
-    from aggregator.publish.build import PublishInput, publish
+def publish_output(
+    config: Config,
+    store: Store,
+    output: Path,
+    taxonomy: Taxonomy,
+    skip_unchanged: bool = False,
+) -> PublishReport:
+    """Write output/ from the database. With ``skip_unchanged`` (as ``run`` does), render
+    nothing when nothing the pages show changed since the last publish to that folder."""
+    from aggregator.publish.build import PublishInput, PublishReport, publish
 
+    sources = store.source_statuses([s.id for s in config.sources])
+    state_key = f"published:{output.resolve()}"
+    state = _publish_state(config, store, sources)
+    if skip_unchanged:
+        last = json.loads(store.get_meta(state_key) or "{}")
+        files = last.get("files", [])
+        if last.get("state") == state and files and all((output / f).is_file() for f in files):
+            log.info("publish: nothing changed since the last publish to %s", output)
+            return PublishReport((), len(files), (), tuple(files), skipped=True)
     data = PublishInput(
         site=config.site,
         items=store.all_items(),
         incidents=store.all_incidents(),
-        sources=store.source_statuses([s.id for s in config.sources]),
+        sources=sources,
         payer_name=_namer(taxonomy),
         kind_label=taxonomy.kind_label,
     )
-    return publish(output, data)
+    report = publish(output, data)
+    with store.transaction():
+        store.set_meta(state_key, json.dumps({"state": state, "files": list(report.files)}))
+    return report
+
+
+def _publish_state(config: Config, store: Store, sources: Sequence[SourceStatus]) -> str:
+    """A digest of everything the outputs are made of, short of reading every item: the
+    generation of items and incidents, the site options and taxonomy override, source
+    health as sources.html shows it, and the templates, styles and taxonomy shipped."""
+    from aggregator.publish.feeds import paris
+
+    def success(s: SourceStatus) -> str | None:
+        if s.last_success is None:
+            return None
+        # sources.html shows a healthy source's day and a failing source's minute.
+        return (
+            str(paris(s.last_success).date()) if not s.consecutive_failures else str(s.last_success)
+        )
+
+    health = [
+        [s.id, s.name, s.url, s.category, s.enabled, s.gone, s.items, s.consecutive_failures,
+         s.last_error, str(s.last_error_at), success(s)]
+        for s in sources
+    ]  # fmt: skip
+    facts = {
+        "generation": store.get_meta("generation"),
+        "site": repr(config.site),
+        "taxonomy": repr(config.taxonomy),
+        "health": health,
+        "code": _shipped_digest(),
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+
+def _shipped_digest() -> str:
+    """The version and the shipped files that shape the outputs (templates, style, taxonomy)."""
+    import aggregator
+
+    root = Path(aggregator.__file__).parent
+    digest = hashlib.sha256(aggregator.__version__.encode())
+    for folder in ("publish/templates", "publish/static"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + path.read_bytes())
+    digest.update((root / "taxonomy.yaml").read_bytes())
+    return digest.hexdigest()
 
 
 # --- the whole run -------------------------------------------------------------------------
@@ -661,6 +728,6 @@ def run(
     understood = time.perf_counter()
     log.info("understand took %.1f s", understood - collected)
     if output is not None:
-        report.published = publish_output(config, store, output, taxonomy)
+        report.published = publish_output(config, store, output, taxonomy, skip_unchanged=True)
         log.info("publish took %.1f s", time.perf_counter() - understood)
     return report

@@ -188,6 +188,23 @@ class Store:
                     (s.id, s.name, s.type, s.url, s.category, int(s.enabled)),
                 )
 
+    # --- meta: small facts about the database itself -----------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def bump_generation(self) -> None:
+        """Mark that items or incidents changed (inside the transaction that changed them)."""
+        self.set_meta("generation", str(int(self.get_meta("generation") or 0) + 1))
+
     def source_identities(self) -> dict[str, tuple[str, str]]:
         """Each known source's (name, category), by id."""
         rows = self.execute("SELECT id, name, category FROM sources").fetchall()

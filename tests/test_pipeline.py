@@ -290,3 +290,41 @@ def test_check_prints_what_each_selector_matched_and_stores_nothing(
     assert code == 1
     assert "selector `div.nothing` matched nothing" in output
     assert not (tmp_path / "a.db").exists()
+
+
+def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_run_with_nothing_new_renders_nothing_but_repairs_and_follows_health(
+    tmp_path: Path, site: DemoServer
+) -> None:
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+    out = tmp_path / "out"
+    assert invoke(tmp_path, "run")[0] == 0
+    before = _snapshot(out)
+    code, output = invoke(tmp_path, "run", "-v")
+    assert code == 0 and "publish: nothing changed since the last publish" in output
+    assert _snapshot(out) == before  # not even rewritten with the same bytes
+    # A file lost from the output is written again by the next run.
+    (out / "feed.xml").unlink()
+    code, output = invoke(tmp_path, "run", "-v")
+    assert code == 0 and "nothing changed since the last publish" not in output
+    assert (out / "feed.xml").read_bytes() == before["feed.xml"][0]
+    # A source that starts failing changes what sources.html says, with no new item.
+    broken = f"""
+  - id: broken
+    name: Broken
+    type: feed
+    url: {site.base_url}missing/feed.xml
+"""
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url, broken), encoding="utf-8")
+    invoke(tmp_path, "run")
+    assert "HTTP 404" in (out / "sources.html").read_text(encoding="utf-8")
+    # And `publish` always renders: it is how to rebuild output/ on purpose.
+    code, output = invoke(tmp_path, "publish", "-v")
+    assert code == 0 and "nothing changed" not in output

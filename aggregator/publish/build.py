@@ -65,6 +65,8 @@ class PublishReport:
     written: tuple[str, ...]  # relative paths whose bytes changed
     unchanged: int
     removed: tuple[str, ...]
+    files: tuple[str, ...] = ()  # every file the output holds, sorted
+    skipped: bool = False  # nothing changed since the last publish: nothing was rendered
 
 
 def publish(output: Path, data: PublishInput) -> PublishReport:
@@ -80,7 +82,9 @@ def publish(output: Path, data: PublishInput) -> PublishReport:
     except (ValueError, jinja2.TemplateError) as error:
         raise PublishError(f"cannot render the output: {error}") from error
     removed = writer.remove_stale(MANAGED_FOLDERS)
-    return PublishReport(tuple(writer.written), writer.unchanged, tuple(removed))
+    return PublishReport(
+        tuple(writer.written), writer.unchanged, tuple(removed), tuple(sorted(writer.produced))
+    )
 
 
 def _base_url(value: str) -> str:
