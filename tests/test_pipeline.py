@@ -45,6 +45,16 @@ sources:
 """
 
 
+def broken_source(base: str) -> str:
+    """A source whose feed answers 404, to append to config_text."""
+    return f"""
+  - id: broken
+    name: Broken
+    type: feed
+    url: {base}missing/feed.xml
+"""
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[DemoServer]:
     root = tmp_path / "site"
@@ -253,12 +263,7 @@ def test_summary_line_verbosity_and_no_progress_bar_off_a_terminal(
 
 
 def test_sources_page_shows_what_status_shows(tmp_path: Path, site: DemoServer) -> None:
-    broken = f"""
-  - id: broken
-    name: Broken
-    type: feed
-    url: {site.base_url}missing/feed.xml
-"""
+    broken = broken_source(site.base_url)
     (tmp_path / "sources.yaml").write_text(config_text(site.base_url, broken), encoding="utf-8")
     assert invoke(tmp_path, "run")[0] == 0
     page = (tmp_path / "out" / "sources.html").read_text(encoding="utf-8")
@@ -316,12 +321,7 @@ def test_a_run_with_nothing_new_renders_nothing_but_repairs_and_follows_health(
     assert code == 0 and "nothing changed since the last publish" not in output
     assert (out / "feed.xml").read_bytes() == before["feed.xml"][0]
     # A source that starts failing changes what sources.html says, with no new item.
-    broken = f"""
-  - id: broken
-    name: Broken
-    type: feed
-    url: {site.base_url}missing/feed.xml
-"""
+    broken = broken_source(site.base_url)
     (tmp_path / "sources.yaml").write_text(config_text(site.base_url, broken), encoding="utf-8")
     invoke(tmp_path, "run")
     assert "HTTP 404" in (out / "sources.html").read_text(encoding="utf-8")
