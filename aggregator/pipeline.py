@@ -279,6 +279,8 @@ async def collect(
     statuses = {s.id: s for s in store.source_statuses()}
     sources = [s for s in config.sources if s.enabled and (only is None or s.id in only)]
     with Workers() as workers:
+        if sources:
+            workers.start()
         async with Fetcher(config.fetch) as fetcher:
             collector = Collector(fetcher, store, now, workers)
             tasks = []

@@ -85,6 +85,12 @@ class Workers:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def start(self) -> None:
+        """Fork the workers now, before the caller opens sockets they would inherit (a
+        socket a worker holds is not closed when the parent closes it)."""
+        if self.size:
+            self._executor().submit(os.getpid).result()
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

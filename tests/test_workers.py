@@ -168,3 +168,12 @@ def test_the_worker_count_can_be_set_from_the_environment(monkeypatch: pytest.Mo
     monkeypatch.setenv("AGGREGATOR_WORKERS", "many")  # not a number: one per core
     cores = len(os.sched_getaffinity(0))
     assert default_workers() == (0 if cores < 2 else min(cores, 8))
+
+
+def test_start_forks_every_worker_at_once() -> None:
+    # Forked before the run opens its sockets, so no worker holds one of them.
+    with Workers(2) as workers:
+        workers.start()
+        assert workers._pool is not None
+        processes = list(workers._pool._processes.values())  # type: ignore[attr-defined]
+        assert len(processes) == 2 and all(p.is_alive() for p in processes)
