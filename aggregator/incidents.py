@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from aggregator.dedupe import normalise_text
 from aggregator.models import Incident, Status, StatusSignal
 
 WINDOW = timedelta(days=21)
@@ -197,8 +198,7 @@ STEM = 6  # letters kept of each word: "livraisons" and "livraison" are one stem
 
 def _terms(item: IncidentInput) -> set[str]:
     """Distinctive word stems of an item's title and text, accents and case dropped."""
-    text = unicodedata.normalize("NFKD", f"{item.title} {item.text}".casefold())
-    plain = "".join(ch for ch in text if not unicodedata.combining(ch))
+    plain = normalise_text(f"{item.title} {item.text}")
     return {w[:STEM] for w in _WORD.findall(plain) if w not in _COMMON}
 
 

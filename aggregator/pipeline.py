@@ -497,7 +497,6 @@ def _understand_entry(
         if entry.item_id == entry.id or entry.merge_rule in EXACT_RULES:
             verdict = analyses.of(entry).classification
             _save_item(writes, verdict, speakers, entry, item_id=entry.item_id)
-        writes.flush()
         writes.store.mark_processed(entry)
         return
     merge = exact.match(entry)
@@ -651,7 +650,7 @@ def publish_output(
         files = last.get("files", [])
         if last.get("state") == state and files and all((output / f).is_file() for f in files):
             log.info("publish: nothing changed since the last publish to %s", output)
-            return PublishReport((), len(files), (), tuple(files), skipped=True)
+            return PublishReport((), len(files), (), tuple(files))
     data = PublishInput(
         site=config.site,
         items=store.all_items(),
@@ -670,15 +669,13 @@ def _publish_state(config: Config, store: Store, sources: Sequence[SourceStatus]
     """A digest of everything the outputs are made of, short of reading every item: the
     generation of items and incidents, the site options and taxonomy override, source
     health as sources.html shows it, and the templates, styles and taxonomy shipped."""
-    from aggregator.publish.feeds import paris
+    from aggregator.publish.site import local_day
 
     def success(s: SourceStatus) -> str | None:
         if s.last_success is None:
             return None
         # sources.html shows a healthy source's day and a failing source's minute.
-        return (
-            str(paris(s.last_success).date()) if not s.consecutive_failures else str(s.last_success)
-        )
+        return str(local_day(s.last_success) if not s.consecutive_failures else s.last_success)
 
     health = [
         [s.id, s.name, s.url, s.category, s.enabled, s.gone, s.items, s.consecutive_failures,

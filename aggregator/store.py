@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,7 +154,9 @@ class Store:
             raise StoreError(f"database {self.path}: {exc}") from None
         return cursor
 
-    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    def execute_many(
+        self, sql: str, rows: Iterable[Sequence[Any]] | Iterable[Mapping[str, Any]]
+    ) -> None:
         """One statement for many rows, in order, inside the caller's transaction."""
         try:
             self.db.conn.executemany(sql, rows)
@@ -169,10 +171,7 @@ class Store:
             f"{verb} INTO {table} ({', '.join(columns)}) "
             f"VALUES ({', '.join(':' + c for c in columns)})"
         )
-        try:
-            self.db.conn.executemany(sql, rows)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {self.path}: {exc}") from None
+        self.execute_many(sql, rows)
 
     # --- sources and HTTP state ------------------------------------------------------------
 
@@ -294,7 +293,7 @@ class Store:
 
     def known_entry_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        for chunk in _chunks(list(ids), 500):
+        for chunk in _chunks(list(ids), _IN_CHUNK):
             marks = ",".join("?" * len(chunk))
             rows = self.execute(f"SELECT id FROM entries WHERE id IN ({marks})", chunk)
             found.update(r[0] for r in rows)
@@ -317,7 +316,7 @@ class Store:
         ids = [entry_id(source, item.guid) for item in items]
         hashes = {
             row[0]: row[1]
-            for chunk in _chunks(ids, 500)
+            for chunk in _chunks(ids, _IN_CHUNK)
             for row in self.execute(
                 f"SELECT id, content_hash FROM entries WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
@@ -364,7 +363,7 @@ class Store:
                 rows.append(row)
         if rows:
             self.insert_many("entries", rows)
-        for chunk in _chunks(seen_now, 500):
+        for chunk in _chunks(seen_now, _IN_CHUNK):
             self.execute(
                 f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
                 [iso(now), *chunk],
@@ -388,9 +387,7 @@ class Store:
         found: list[dict[str, str]] = []
         for column, keys in (("guid", guids), ("canonical_url", urls)):
             mapping: dict[str, str] = {}
-            wanted = sorted({k for k in keys if k})
-            for start in range(0, len(wanted), _IN_CHUNK):
-                chunk = wanted[start : start + _IN_CHUNK]
+            for chunk in _chunks(sorted({k for k in keys if k}), _IN_CHUNK):
                 rows = self.execute(
                     f"SELECT {column}, item_id FROM entries WHERE item_id IS NOT NULL "
                     f"AND {column} IN ({', '.join('?' * len(chunk))}) ORDER BY rowid",

@@ -66,7 +66,6 @@ class PublishReport:
     unchanged: int
     removed: tuple[str, ...]
     files: tuple[str, ...] = ()  # every file the output holds, sorted
-    skipped: bool = False  # nothing changed since the last publish: nothing was rendered
 
 
 def publish(output: Path, data: PublishInput) -> PublishReport:
