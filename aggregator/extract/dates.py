@@ -101,6 +101,7 @@ _RFC822 = re.compile(rf"^(?:[a-z]{{3}},?\s*)?\d{{1,2}}\s+(?:{_MONTH})\s+\d{{2,4}
 _UTC_MARK = re.compile(r"(?:[+-]0000|\bgmt|\but|\bz)\s*$")
 
 
+@lru_cache(maxsize=4096)  # a pure function, asked twice of each feed date
 def parse_date(text: str | None, default_tz: str = DEFAULT_TZ) -> datetime | None:
     """The first date written in ``text``, timezone-aware; None when there is none.
 

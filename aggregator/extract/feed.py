@@ -26,6 +26,7 @@ from feedparser.encodings import convert_to_utf8
 from aggregator.errors import ExtractError
 from aggregator.extract.dates import parse_date, plausible
 from aggregator.extract.encoding import header_charset
+from aggregator.extract.feedfast import read_plain_feed
 from aggregator.extract.html import MAX_TITLE, page_url, sanitized, shorten, unique_items
 from aggregator.models import ParsedPage, RawItem
 from aggregator.sanitize import clean_text, html_to_text
@@ -50,37 +51,57 @@ _FEED_LINK = re.compile(
 _HREF = re.compile(rb"""\bhref=["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
-def parse_feed(content: bytes, url: str, headers: Mapping[str, str] | None = None) -> ParsedPage:
-    """The entries of an RSS, Atom or RDF document; ExtractError when it is none of them."""
-    result = _feedparser(content, url, headers)
-    if not result.get("version") and not result.get("entries"):
-        raise ExtractError(f"not a feed: {_why_not_a_feed(content, url, headers, result)}")
-    items = unique_items(
-        item for entry in result.get("entries", []) if (item := _item(entry, url)) is not None
-    )
-    feed = result.get("feed", {})
-    return ParsedPage(items=items, title=html_to_text(feed.get("title")) or None)
+def parse_feed(
+    content: bytes, url: str, headers: Mapping[str, str] | None = None, *, quick: bool = True
+) -> ParsedPage:
+    """The entries of an RSS, Atom or RDF document; ExtractError when it is none of them.
+
+    A plain, well-formed feed is read quickly from an lxml tree (``feedfast``), any other
+    through feedparser; ``quick=False`` sends every document to feedparser.
+    """
+    try:
+        data, response = _prepared(content, url, headers)
+        utf8 = response.get("content-type") == _UTF8_LABEL
+        plain = read_plain_feed(data, url) if quick and utf8 else None
+        result = None if plain is not None else _feedparser(data, response)
+    except Exception as exc:  # a third-party parser fed hostile bytes: fail this source only
+        raise ExtractError(f"not a feed: the feed parser failed ({exc!r})") from None
+    if plain is not None:
+        entries, title = plain
+    else:
+        assert result is not None
+        if not result.get("version") and not result.get("entries"):
+            raise ExtractError(f"not a feed: {_why_not_a_feed(content, url, headers, result)}")
+        entries, title = result.get("entries", []), result.get("feed", {}).get("title")
+    items = unique_items(item for entry in entries if (item := _item(entry, url)) is not None)
+    return ParsedPage(items=items, title=html_to_text(title) or None)
 
 
-def _feedparser(
+_UTF8_LABEL = "application/xml; charset=utf-8"
+
+
+def _prepared(
     content: bytes, url: str, headers: Mapping[str, str] | None
-) -> feedparser.FeedParserDict:
+) -> tuple[bytes, dict[str, str]]:
+    """The document in UTF-8 (when its encoding is known), defused, and the headers to
+    read it with."""
     response = {k.lower(): v for k, v in (headers or {}).items()}
     # feedparser resolves relative links against Content-Location: the address fetched.
     response["content-location"] = url
-    try:
-        data, response = _as_utf8(content, response)
-        data = _NUMERIC_REFERENCE.sub(_drop_impossible, data)
-        # nh3 sanitizes and absolutizes every fragment afterwards (see _html); feedparser's
-        # own sanitizer and URI resolver would do the same work a second time, slowly.
-        return feedparser.parse(
-            io.BytesIO(_defuse(data)),
-            response_headers=response,
-            sanitize_html=False,
-            resolve_relative_uris=False,
-        )
-    except Exception as exc:  # a third-party parser fed hostile bytes: fail this source only
-        raise ExtractError(f"not a feed: the feed parser failed ({exc!r})") from None
+    data, response = _as_utf8(content, response)
+    data = _NUMERIC_REFERENCE.sub(_drop_impossible, data)
+    return _defuse(data), response
+
+
+def _feedparser(data: bytes, response: dict[str, str]) -> feedparser.FeedParserDict:
+    # nh3 sanitizes and absolutizes every fragment afterwards (see _html); feedparser's
+    # own sanitizer and URI resolver would do the same work a second time, slowly.
+    return feedparser.parse(
+        io.BytesIO(data),
+        response_headers=response,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
 
 
 def _as_utf8(content: bytes, response: dict[str, str]) -> tuple[bytes, dict[str, str]]:
@@ -95,7 +116,7 @@ def _as_utf8(content: bytes, response: dict[str, str]) -> tuple[bytes, dict[str,
     data = convert_to_utf8(dict(response), content, outcome)
     if not outcome.get("encoding") or not isinstance(data, bytes):
         return content, response
-    return data, {**response, "content-type": "application/xml; charset=utf-8"}
+    return data, {**response, "content-type": _UTF8_LABEL}
 
 
 def _wide_label_on_narrow_bytes(content: bytes, response: Mapping[str, str]) -> bool:
