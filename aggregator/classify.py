@@ -46,8 +46,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from aggregator.config import safe_yaml
 from aggregator.models import Classification, StatusSignal
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
@@ -269,7 +268,7 @@ def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
 @lru_cache(maxsize=1)
 def _builtin() -> Taxonomy:
     text = resources.files("aggregator").joinpath("taxonomy.yaml").read_text("utf-8")
-    return _parse(yaml.safe_load(text))
+    return _parse(safe_yaml(text))
 
 
 def _parse(data: Any) -> Taxonomy:

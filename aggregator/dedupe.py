@@ -290,7 +290,7 @@ def normalise_text(text: str) -> str:
     # NFKD splits "é" into "e" and a combining accent; œ and æ are letters of their own.
     folded = str(text).casefold().replace("œ", "oe").replace("æ", "ae")
     stripped = _LATIN_COMBINING.sub("", unicodedata.normalize("NFKD", folded))
-    if stripped and max(stripped) > "\u036f":
+    if stripped and not stripped.isascii() and max(stripped) > "\u036f":
         stripped = _combining_class().sub("", stripped)
     return _NON_WORD.sub(" ", stripped).strip()
 
@@ -503,7 +503,7 @@ def fingerprint(title: str, text: str) -> Fingerprint:
         return Fingerprint(title, body, array("q"), frozenset(), 0, short)
     tokens = _word_hashes(f"{title} {body}")
     shingles = _shingles(tokens)
-    sample = frozenset(h for h in shingles if h % SAMPLE_MOD == 0)
+    sample = frozenset({h for h in shingles if h % SAMPLE_MOD == 0})
     return Fingerprint(title, "", tokens, sample, len(shingles), False)
 
 
@@ -523,7 +523,8 @@ def _shingles(tokens: Iterable[int]) -> set[int]:
     if len(words) < SHINGLE:
         return {hash(tuple(words))} if words else set()
     # A tuple of ints hashes the same in every process (int hashing is not randomised).
-    return {hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+    # zip builds the tuples of SHINGLE consecutive words in C, far faster than slicing.
+    return set(map(hash, zip(*(words[i:] for i in range(SHINGLE)), strict=False)))
 
 
 def _short_keys(doc: _Doc) -> list[str]:

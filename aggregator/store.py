@@ -98,11 +98,12 @@ def parse_iso(value: str | None) -> datetime | None:
 
 
 def _dumps(values: Sequence[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    # Most lists are empty: the JSON encoder is skipped for them, in both directions.
+    return json.dumps(list(values), ensure_ascii=False) if values else "[]"
 
 
 def _loads(value: str | None) -> tuple[str, ...]:
-    return tuple(json.loads(value)) if value else ()
+    return tuple(json.loads(value)) if value and value != "[]" else ()
 
 
 def _content_hash(item: RawItem, with_content: bool = True) -> str:
