@@ -185,6 +185,8 @@ def clean_html(fragment: str | None, base_url: str | None = None) -> str:
     if not fragment:
         return ""
     text = clean_text(fragment)
+    if not _SANITIZER_CHANGES.search(text):
+        return text.strip()  # plain text: the sanitizer would give it back as it is
     if base_url:
         text = _absolutize(text, base_url)
     # Removing a disallowed element can leave a tree that HTML cannot express
@@ -201,6 +203,10 @@ def clean_html(fragment: str | None, base_url: str | None = None) -> str:
 
 
 _MAX_CLEAN_PASSES = 4
+# What the sanitizer changes in text without markup: markup itself, entities, carriage
+# returns (to line feeds) and no-break spaces (to &nbsp;). A text with none of them comes
+# out of it unchanged (tests/test_properties.py holds this against nh3).
+_SANITIZER_CHANGES = re.compile("[<>&\r\u00a0]")
 
 
 def _clean_once(text: str) -> str:
@@ -231,5 +237,8 @@ def html_to_text(fragment: str | None) -> str:
     """The readable text of an HTML fragment, white space folded."""
     if not fragment:
         return ""
-    stripped = nh3.clean(fragment, tags=set(), attributes={}, strip_comments=True)
+    text = clean_text(fragment)  # a lone surrogate would make nh3 raise
+    if "<" not in text and "&" not in text:
+        return one_line(text)  # no markup, no entity: nothing for the parser to do
+    stripped = nh3.clean(text, tags=set(), attributes={}, strip_comments=True)
     return one_line(html.unescape(stripped))

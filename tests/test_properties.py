@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import lxml.html
+import nh3
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -182,6 +183,32 @@ def test_clean_text_and_one_line_leave_only_xml_safe_characters(text: str) -> No
     assert not INVALID_CHARS.search(clean_text(text))
     line = one_line(text)
     assert "\n" not in line and "\r" not in line and line == line.strip()
+
+
+# Text with every kind of character but markup: what the sanitizers' shortcuts for plain
+# text see. Whitespace, no-break spaces, carriage returns and accents are drawn often.
+PLAIN = st.text(
+    st.one_of(
+        st.characters(blacklist_characters="<&"),
+        st.sampled_from(["\r", "\u00a0", " ", "\n", "\t", "é", ">", "\u2028", "\ufeff"]),
+    ),
+    max_size=60,
+)
+
+
+@given(PLAIN, st.sampled_from([None, BASE]))
+@settings(max_examples=1000)
+def test_plain_text_shortcuts_give_what_the_sanitizer_gives(text: str, base: str | None) -> None:
+    # clean_html and html_to_text skip nh3 for text it would not change: hold them to it.
+    cleaned = clean_text(text)
+    assert clean_html(text, base) == sanitize._clean_once(cleaned)
+    through_nh3 = nh3.clean(cleaned, tags=set(), attributes={}, strip_comments=True)
+    assert sanitize.html_to_text(text) == one_line(html.unescape(through_nh3))
+
+
+def test_html_to_text_survives_a_lone_surrogate() -> None:
+    assert sanitize.html_to_text("a\ud800b <b>c</b>") == "ab c"
+    assert sanitize.html_to_text("\udfff") == ""
 
 
 # --- extractors on structured hostile documents ------------------------------------------------
