@@ -663,3 +663,35 @@ def test_incident_items_are_listed_oldest_first_whatever_the_input_order(tmp_pat
     doc = parse_page(output / "incidents/viamedis-2024-01.html")
     titles = [li.xpath("string(.//strong)") for li in doc.xpath("//ol[@class='timeline']/li")]
     assert titles[0] == "Viamedis à l’arrêt après une attaque informatique"
+
+
+def test_digests_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+    import os
+
+    from aggregator.publish import build
+
+    # Items over six weeks: six digests, rendered by a forked worker when there is one.
+    items = [item(n, hours=n * 40.0, payers=("viamedis",) if n % 3 else ()) for n in range(25)]
+    renderers = tmp_path / "renderers"
+    original = build._render_digests
+
+    @functools.wraps(original)
+    def noting(start: int, end: int) -> list[tuple[str, bytes]]:
+        with renderers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        return original(start, end)
+
+    monkeypatch.setattr(build, "_render_digests", noting)
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "0")
+    inline = publish(tmp_path / "inline", make_input(items=items))
+    assert not renderers.exists()  # no worker: rendered in this process
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "2")
+    forked = publish(tmp_path / "forked", make_input(items=items))
+    assert renderers.read_text().split() != [str(os.getpid())]  # rendered elsewhere
+    assert len(renderers.read_text().split()) == 1
+    assert forked == inline
+    assert len([p for p in forked.files if p.startswith("digests/")]) >= 6
+    assert files(tmp_path / "forked") == files(tmp_path / "inline")

@@ -8,8 +8,10 @@ entries. Nothing depends on the clock, so the same input always gives the same b
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
@@ -41,6 +43,9 @@ from aggregator.publish.site import (
 )
 from aggregator.publish.write import OutputWriter
 from aggregator.sanitize import clean_text, one_line, safe_url
+from aggregator.workers import Workers, default_workers
+
+log = logging.getLogger("aggregator")
 
 # Folders whose every file is ours: what a run no longer produces there is removed.
 MANAGED_FOLDERS = ("payers", "kinds", "incidents", "digests")
@@ -202,6 +207,7 @@ class _Build:
         self._full: dict[str, Item] = {}
         self._light: dict[str, Item] = {}
         self._payer_groups: dict[str, list[Item]] | None = None
+        self._kind_groups: dict[str, list[Item]] | None = None
         self._names: dict[tuple[str, str], str] = {}  # display names, asked once each
         self.renderer = SiteRenderer(plain(data.site.title) or "Veille", self._payer, self._kind)
         self.renderer.env.globals.update(summary_of=feeds.summary_text, host_of=_host)
@@ -240,13 +246,19 @@ class _Build:
     # output
 
     def run(self) -> None:
-        specs = self.write_feeds()
+        specs = self.feed_specs()
         self.main_specs = tuple(specs["main"])
         self.payer_specs = {spec.path: spec for spec in specs["payers"]}
-        self.writer.write("incidents.json", self.incidents_json())
-        self.write_incident_pages()
-        self.write_payer_pages(specs["payers"])
-        self.write_digests()
+        with Workers(1 if default_workers() else 0) as workers:
+            # The weekly digests (the largest share of the rendering) are rendered in a
+            # forked process while this one writes the feeds and the other pages; every
+            # file is still written here, in the same order.
+            digests = self.start_digests(workers)
+            self.write_feeds(specs)
+            self.writer.write("incidents.json", self.incidents_json())
+            self.write_incident_pages()
+            self.write_payer_pages(specs["payers"])
+            self.write_digests(digests)
         self.write_sources()
         self.writer.write("style.css", stylesheet())
         self.writer.write("feeds.opml", self.opml(specs))
@@ -260,7 +272,8 @@ class _Build:
         self.writer.write(spec.path + ".atom", atom)
         self.writer.write(spec.path + ".json", feeds.json_feed(spec, cleaned, self.base_url, lang))
 
-    def write_feeds(self) -> dict[str, list[FeedSpec]]:
+    def feed_specs(self) -> dict[str, list[FeedSpec]]:
+        """Every feed, with its address and titles (what pages link to)."""
         title = plain(self.site.title) or "Veille"
         main = FeedSpec("feed", title, "Tous les articles, les plus récents d’abord.", "index.html")
         advisories = FeedSpec(
@@ -269,10 +282,8 @@ class _Build:
             "Articles qui concernent un organisme de tiers payant ou un incident.",
             "index.html",
         )
-        self.write_feed(main, newest(self.ordered, self.limit))
-        self.write_feed(advisories, newest((i for i in self.ordered if i.advisory), self.limit))
         payer_specs = []
-        for slug, items in self.payer_groups().items():
+        for slug in self.payer_groups():
             name = file_name(slug)
             spec = FeedSpec(
                 f"payers/{name}",
@@ -280,19 +291,32 @@ class _Build:
                 f"Articles et incidents qui concernent {self._payer(slug)}.",
                 f"payers/{name}.html",
             )
-            self.write_feed(spec, items)
             payer_specs.append(spec)
         kind_specs = []
-        for kind, items in sorted(group_newest(self.ordered, _kinds, self.limit).items()):
+        for kind in sorted(self.kind_groups()):
             spec = FeedSpec(
                 f"kinds/{file_name(kind)}",
                 f"{title} : {self._kind(kind)}",
                 f"Articles qui signalent : {self._kind(kind)}.",
                 "index.html",
             )
-            self.write_feed(spec, items)
             kind_specs.append(spec)
         return {"main": [main, advisories], "payers": payer_specs, "kinds": kind_specs}
+
+    def write_feeds(self, specs: dict[str, list[FeedSpec]]) -> None:
+        main, advisories = specs["main"]
+        self.write_feed(main, newest(self.ordered, self.limit))
+        self.write_feed(advisories, newest((i for i in self.ordered if i.advisory), self.limit))
+        for spec, items in zip(specs["payers"], self.payer_groups().values(), strict=True):
+            self.write_feed(spec, items)
+        kinds = self.kind_groups()
+        for spec, kind in zip(specs["kinds"], sorted(kinds), strict=True):
+            self.write_feed(spec, kinds[kind])
+
+    def kind_groups(self) -> dict[str, list[Item]]:
+        if self._kind_groups is None:
+            self._kind_groups = group_newest(self.ordered, _kinds, self.limit)
+        return self._kind_groups
 
     def payer_groups(self) -> dict[str, list[Item]]:
         """Every payer named by an item or an incident, with its newest items, by name."""
@@ -351,9 +375,32 @@ class _Build:
             )
             self.writer.write(page.path, html)
 
-    def write_digests(self) -> None:
+    def start_digests(self, workers: Workers) -> Future[list[tuple[str, bytes]]] | None:
+        """The digests rendering in a worker, or None (they render when written)."""
+        global _building
+        if not workers.size or len(self.weeks) < 2:
+            return None
+        _building = self  # the worker, forked by submit(), renders from this build
+        try:
+            return workers.submit(_render_digests, 0, len(self.weeks))
+        finally:
+            _building = None
+
+    def write_digests(self, started: Future[list[tuple[str, bytes]]] | None = None) -> None:
+        pages = None
+        if started is not None:
+            try:
+                pages = started.result()
+            except Exception as error:  # a worker lost costs time, never a page
+                log.debug("digest worker failed (%r); rendering here", error)
+        for path, html in pages if pages is not None else self.digests(0, len(self.weeks)):
+            self.writer.write(path, html)
+
+    def digests(self, start: int, end: int) -> Iterator[tuple[str, bytes]]:
+        """The digests of weeks ``start`` to ``end`` (oldest first), rendered."""
         weeks = sorted(self.weeks)
-        for index, week in enumerate(weeks):
+        for index in range(start, end):
+            week = weeks[index]
             items = self.light(self.weeks[week])
             seen = dict.fromkeys(i for item in items for i in item.incidents)
             incidents = [self.incident_by_id[i] for i in seen if i in self.incident_by_id]
@@ -372,7 +419,7 @@ class _Build:
                 advisories=[i for i in items if i.advisory],
                 news=[i for i in items if not i.advisory],
             )
-            self.writer.write(page.path, html)
+            yield page.path, html
 
     def write_sources(self) -> None:
         page = Page("sources.html", "sources.html", "Sources", self.main_specs)
@@ -406,6 +453,15 @@ class _Build:
         ]
         title = plain(self.site.title) or "Veille"
         return feeds.opml(title, [(h, s) for h, s in groups if s], self.base_url)
+
+
+# The build a forked digest worker renders from (set only while the worker is forked).
+_building: _Build | None = None
+
+
+def _render_digests(start: int, end: int) -> list[tuple[str, bytes]]:
+    assert _building is not None, "digest worker started without a build"
+    return list(_building.digests(start, end))
 
 
 def _payers(item: Item) -> Iterator[str]:
