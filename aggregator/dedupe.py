@@ -37,12 +37,11 @@ import re
 import unicodedata
 import zlib
 from array import array
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
-from itertools import chain
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
@@ -354,7 +353,10 @@ class DedupeIndex:
         self._by_guid: dict[str, str] = {}
         self._by_source_guid: dict[tuple[str, str], str] = {}
         self._by_url: dict[str, str] = {}
-        self._postings: dict[int, list[str]] = {}
+        # Sampled shingle -> the indexed long texts holding it, by their number in _order.
+        self._postings: dict[int, array[int]] = {}
+        self._order: list[_Doc] = []
+        self._sample_sizes = array("i")  # len(sample) of each text in _order
         self._short: dict[str, deque[str]] = {}
         self._last: _Doc | None = None
 
@@ -377,8 +379,16 @@ class DedupeIndex:
                 self._by_guid.setdefault(c.guid, c.id)
         if c.url:
             self._by_url.setdefault(c.url, c.id)
-        for fingerprint in doc.sample:
-            self._postings.setdefault(fingerprint, []).append(c.id)
+        if doc.sample:
+            number = len(self._order)
+            self._order.append(doc)
+            self._sample_sizes.append(len(doc.sample))
+            for fingerprint in doc.sample:
+                posting = self._postings.get(fingerprint)
+                if posting is None:
+                    self._postings[fingerprint] = array("i", (number,))
+                else:
+                    posting.append(number)
         if doc.short:
             for key in _short_keys(doc):
                 self._short.setdefault(key, deque(maxlen=SHORT_BUCKET_SCAN)).append(c.id)
@@ -406,19 +416,20 @@ class DedupeIndex:
     def _match_long(self, doc: _Doc) -> Merge | None:
         found = [self._postings.get(fingerprint) for fingerprint in doc.sample]
         postings = [p for p in found if p and len(p) <= POSTING_CAP]
+        if not postings:
+            return None
         self.comparisons += sum(map(len, postings))
-        hits: Counter[str] = Counter(chain.from_iterable(postings))
         best: tuple[float, str] | None = None
         mine: set[int] | None = None
         # Most texts share a fingerprint or two by chance. A plausible copy is at least
         # LENGTH_RATIO as long, so it has (give or take sampling) at least half as many
         # sampled shingles, and PREFILTER of the smaller sample must be shared: a bound
         # that drops the chance hits before any per-text work.
+        # Then PREFILTER of the smaller sample, text by text.
         floor = PREFILTER * LENGTH_RATIO * SAMPLE_SLACK * len(doc.sample)
-        for other_id, shared in [(i, n) for i, n in hits.items() if n >= floor]:
-            other = self._docs[other_id]
-            if shared < PREFILTER * min(len(doc.sample), len(other.sample)):
-                continue
+        for number in _shared_enough(postings, floor, len(doc.sample), self._sample_sizes):
+            other = self._order[number]
+            other_id = other.candidate.id
             if other_id == doc.candidate.id or other.short or not self._plausible(doc, other):
                 continue
             self.comparisons += 1
@@ -469,6 +480,26 @@ class DedupeIndex:
                 if score is not None and (best is None or _better(score, other_id, best)):
                     best = (score, other_id)
         return Merge(best[1], "near-duplicate", round(best[0], 4)) if best else None
+
+
+def _shared_enough(
+    postings: list[array[int]], floor: float, size: int, sizes: array[int]
+) -> list[int]:
+    """The texts (numbers in the postings) that share at least ``floor`` of the sampled
+    shingles, and PREFILTER of the smaller of the two samples (``size``: the one looked up;
+    ``sizes``: every indexed text's).
+
+    Counted by numpy, several times faster than a Counter over postings that hold hundreds
+    of texts each, as sentence templates make them; the answer's order does not matter.
+    """
+    import numpy as np  # here: most commands never match texts
+
+    counts = np.bincount(np.concatenate([np.frombuffer(p, dtype=np.intc) for p in postings]))
+    numbers = np.flatnonzero(counts >= max(floor, 1))
+    shared = counts[numbers]
+    theirs = np.frombuffer(sizes, dtype=np.intc)[numbers]
+    kept: list[int] = numbers[shared >= PREFILTER * np.minimum(theirs, size)].tolist()
+    return kept
 
 
 def guid_is_global(guid: str) -> bool:

@@ -510,3 +510,67 @@ def test_twenty_thousand_candidates_index_fast_and_lookups_visit_few() -> None:
     copy = cand("copy", "Reprise : " + original.text, source="other", published=original.published)
     merge = index.match(copy)
     assert merge is not None and merge.target == "i12345"
+
+
+# --- the posting count against a pairwise count ----------------------------------------------
+
+
+def _derived_texts(seed: int) -> list[str]:
+    """Texts of many lengths, many of them cut, edited or padded copies of others, so that
+    pairs fall on both sides of every threshold of the lookup."""
+    rng = random.Random(seed)
+    words = [f"mot{n}" for n in range(300)]
+    originals = [" ".join(rng.choices(words, k=rng.randint(45, 260))) for _ in range(25)]
+    texts = list(originals)
+    for _ in range(120):
+        source = rng.choice(texts).split()
+        start = rng.randint(0, len(source) // 3)
+        kept = source[start : start + rng.randint(len(source) // 3, len(source))]
+        edited = [rng.choice(words) if rng.random() < rng.choice((0.0, 0.05, 0.2)) else w for w in kept]
+        padding = rng.choices(words, k=rng.choice((0, 5, 40, 150)))
+        texts.append(" ".join(edited + padding if len(edited) + len(padding) >= 45 else source))
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_posting_count_finds_what_a_pairwise_count_finds(seed: int) -> None:
+    """The index counts shared sampled shingles over its posting lists (vectorised); here
+    the same rule is applied pair by pair with sets, and every decision must agree."""
+    from aggregator import dedupe
+
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    index, indexed = DedupeIndex(window=timedelta(days=30)), []
+    oracle = DedupeIndex(window=timedelta(days=30))  # its checks, after a pairwise count
+    merges = 0
+    for n, text in enumerate(_derived_texts(seed)):
+        c = Candidate(f"t{n:03d}", f"s{n % 4}", "", "", f"Titre {n % 9}", text, start)
+        before = index.comparisons
+        got = index.match(c)
+        mine = dedupe._make_doc(c)
+        best: tuple[float, str] | None = None
+        if mine.sample and not mine.short:
+            floor = dedupe.PREFILTER * dedupe.LENGTH_RATIO * dedupe.SAMPLE_SLACK
+            read = verified = 0  # postings read, texts verified: what `comparisons` counts
+            for other in indexed:
+                shared = len(mine.sample & other.sample)
+                read += shared
+                if shared < max(floor * len(mine.sample), 1) or shared < dedupe.PREFILTER * min(
+                    len(mine.sample), len(other.sample)
+                ):
+                    continue
+                if other.short or not oracle._plausible(mine, other):
+                    continue
+                verified += 1
+                score = oracle._verify(mine, dedupe._shingles(mine.tokens), other)
+                if score is not None and (
+                    best is None or dedupe._better(score, other.candidate.id, best)
+                ):
+                    best = (score, other.candidate.id)
+            assert (got.target if got else None) == (best[1] if best else None), n
+            assert index.comparisons - before == read + verified, n
+        if got is None:
+            index.add(c)
+            indexed.append(mine)
+        else:
+            merges += 1
+    assert merges >= 5  # the generated copies do merge, so the comparison means something
