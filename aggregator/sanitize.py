@@ -164,7 +164,10 @@ def _probe(text: str) -> str:
     """What a browser might end up reading: spaces and controls dropped, entities and %xx
     decoded."""
     text = _unescape(text, unquote)
-    text = "".join(ch for ch in text if not ch.isspace() and ch.isprintable())
+    if text.isprintable():  # then its only white space is U+0020
+        text = text.replace(" ", "")
+    else:
+        text = "".join(ch for ch in text if not ch.isspace() and ch.isprintable())
     return unicodedata.normalize("NFKC", text).lower()
 
 

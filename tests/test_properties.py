@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
+from urllib.parse import unquote
 
 import lxml.html
 import nh3
@@ -204,6 +206,14 @@ def test_plain_text_shortcuts_give_what_the_sanitizer_gives(text: str, base: str
     assert clean_html(text, base) == sanitize._clean_once(cleaned)
     through_nh3 = nh3.clean(cleaned, tags=set(), attributes={}, strip_comments=True)
     assert sanitize.html_to_text(text) == one_line(html.unescape(through_nh3))
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=500)
+def test_the_url_probe_drops_exactly_white_space_and_unprintable_characters(text: str) -> None:
+    expected = "".join(ch for ch in sanitize._unescape(text, unquote) if ch.isprintable())
+    expected = "".join(ch for ch in expected if not ch.isspace())
+    assert sanitize._probe(text) == unicodedata.normalize("NFKC", expected).lower()
 
 
 def test_html_to_text_survives_a_lone_surrogate() -> None:
