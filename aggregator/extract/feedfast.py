@@ -127,11 +127,13 @@ def read_plain_feed(data: bytes, url: str) -> tuple[list[dict[str, Any]], str] |
         return _read(root, url)
     except _Decline:
         return None
+    except Exception:  # a shape nobody foresaw: feedparser, which reads anything, decides
+        return None
 
 
 def _read(root: etree._Element, url: str) -> tuple[list[dict[str, Any]], str]:
     docinfo = root.getroottree().docinfo
-    if docinfo.encoding.lower() not in ("utf-8", "utf8") or docinfo.doctype:
+    if (docinfo.encoding or "").lower() not in ("utf-8", "utf8") or docinfo.doctype:
         raise _Decline
     if root.tag == "rss" and root.get("version") in ("2.0", "0.91", "0.92"):
         channels = [c for c in root if c.tag == "channel"]
