@@ -49,7 +49,7 @@ from aggregator.models import (
 )
 from aggregator.sanitize import html_to_text
 from aggregator.store import Store, utcnow
-from aggregator.workers import Workers
+from aggregator.workers import Workers, shared
 
 if TYPE_CHECKING:
     from aggregator.publish.build import PublishReport
@@ -332,8 +332,6 @@ def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
 
 # Entries per batch sent to a worker for analysis.
 ANALYSIS_BATCH = 250
-# The classifier a forked worker inherits from ``Analyses`` (set before the pool starts).
-_shared_classifier: Classifier | None = None
 
 
 @dataclass(frozen=True)
@@ -350,8 +348,8 @@ def analyse(classifier: Classifier, title: str, html: str) -> Analysis:
 
 
 def _analyse_batch(batch: list[tuple[str, str]]) -> list[Analysis]:
-    assert _shared_classifier is not None, "analysis worker started without a classifier"
-    return [analyse(_shared_classifier, title, html) for title, html in batch]
+    classifier: Classifier = shared()  # given by Analyses, inherited by the fork
+    return [analyse(classifier, title, html) for title, html in batch]
 
 
 class Analyses:
@@ -369,7 +367,6 @@ class Analyses:
     LOOKAHEAD = 6  # batches in flight or waiting to be read
 
     def __init__(self, classifier: Classifier, workers: Workers, pending: Sequence[Entry]):
-        global _shared_classifier
         self.classifier = classifier
         self._workers = workers
         self._chunks: list[Sequence[Entry]] = []
@@ -378,7 +375,7 @@ class Analyses:
         self._released = 0  # batches before this one have been read and let go
         if workers.size == 0 or len(pending) < ANALYSIS_BATCH:
             return
-        _shared_classifier = classifier
+        workers.share(classifier)
         for start in range(0, len(pending), ANALYSIS_BATCH):
             chunk = pending[start : start + ANALYSIS_BATCH]
             for offset, entry in enumerate(chunk):

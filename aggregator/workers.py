@@ -52,6 +52,14 @@ def default_workers() -> int:
 
 
 _PR_SET_PDEATHSIG = 1
+# What the next forked workers inherit beside their arguments (see Workers.share).
+_shared: object = None
+
+
+def shared() -> Any:
+    """In a worker: the object its pool was given with :meth:`Workers.share`."""
+    assert _shared is not None, "a worker task that needs a shared object, started without one"
+    return _shared
 
 
 def _worker_start(parent: int) -> None:
@@ -78,6 +86,7 @@ class Workers:
             self.size = 0
         self._pool: ProcessPoolExecutor | None = None
         self._generation = 0
+        self._shared: object = None
 
     def __enter__(self) -> Workers:
         return self
@@ -91,12 +100,27 @@ class Workers:
         if self.size:
             self._executor().submit(os.getpid).result()
 
+    def share(self, value: object) -> None:
+        """Give the workers ``value`` (a compiled classifier, a publish build) to read with
+        :func:`shared`: forked workers inherit it as it is, unpickled. Call it before the
+        first task, as workers already forked would not see it."""
+        if self._pool is not None:
+            raise RuntimeError("share() must come before the workers start")
+        self._shared = value
+
     def close(self) -> None:
+        global _shared
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._shared is not None and _shared is self._shared:
+            _shared = None  # let it go in this process too
 
     def _executor(self) -> ProcessPoolExecutor:
+        global _shared
+        # Workers fork on the pool's first task, and again for a pool replaced after a
+        # crash: the object to inherit is in place every time.
+        _shared = self._shared
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.size,

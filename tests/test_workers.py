@@ -17,6 +17,7 @@ from aggregator import pipeline
 from aggregator.classify import Classifier, load_taxonomy
 from aggregator.errors import ExtractError
 from aggregator.models import Entry
+from aggregator import workers as workers_module
 from aggregator.workers import Workers
 
 
@@ -43,6 +44,30 @@ def test_calls_run_in_another_process_and_errors_come_back_as_they_were() -> Non
     pid, message = asyncio.run(main())
     assert pid != os.getpid()
     assert message == "selector `article` matched nothing"
+
+
+class _Unpicklable:
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.lock = __import__("threading").Lock()  # pickle refuses it: only a fork passes it
+
+
+def _shared_pid(_: object = None) -> tuple[int, int]:
+    value = workers_module.shared()
+    return value.pid, os.getpid()
+
+
+def test_a_shared_object_reaches_forked_workers_unpickled_and_is_let_go() -> None:
+    value = _Unpicklable()
+    with Workers(2) as workers:
+        workers.share(value)
+        future = workers.submit(_shared_pid)
+        assert future is not None
+        owner, worker = future.result()
+        assert owner == os.getpid() and worker != os.getpid()
+        with pytest.raises(RuntimeError):
+            workers.share(object())  # too late: the workers are forked
+    assert workers_module._shared is None  # nothing kept alive once the pool is closed
 
 
 def test_without_workers_calls_run_inline() -> None:

@@ -43,7 +43,7 @@ from aggregator.publish.site import (
 )
 from aggregator.publish.write import OutputWriter
 from aggregator.sanitize import clean_text, one_line, safe_url
-from aggregator.workers import Workers, default_workers
+from aggregator.workers import Workers, default_workers, shared
 
 log = logging.getLogger("aggregator")
 
@@ -377,14 +377,10 @@ class _Build:
 
     def start_digests(self, workers: Workers) -> Future[list[tuple[str, bytes]]] | None:
         """The digests rendering in a worker, or None (they render when written)."""
-        global _building
         if not workers.size or len(self.weeks) < 2:
             return None
-        _building = self  # the worker, forked by submit(), renders from this build
-        try:
-            return workers.submit(_render_digests, 0, len(self.weeks))
-        finally:
-            _building = None
+        workers.share(self)  # the worker, forked by submit(), renders from this build
+        return workers.submit(_render_digests)
 
     def write_digests(self, started: Future[list[tuple[str, bytes]]] | None = None) -> None:
         pages = None
@@ -393,14 +389,13 @@ class _Build:
                 pages = started.result()
             except Exception as error:  # a worker lost costs time, never a page
                 log.debug("digest worker failed (%r); rendering here", error)
-        for path, html in pages if pages is not None else self.digests(0, len(self.weeks)):
+        for path, html in pages if pages is not None else self.digests():
             self.writer.write(path, html)
 
-    def digests(self, start: int, end: int) -> Iterator[tuple[str, bytes]]:
-        """The digests of weeks ``start`` to ``end`` (oldest first), rendered."""
+    def digests(self) -> Iterator[tuple[str, bytes]]:
+        """Every week's digest (oldest first), rendered."""
         weeks = sorted(self.weeks)
-        for index in range(start, end):
-            week = weeks[index]
+        for index, week in enumerate(weeks):
             items = self.light(self.weeks[week])
             seen = dict.fromkeys(i for item in items for i in item.incidents)
             incidents = [self.incident_by_id[i] for i in seen if i in self.incident_by_id]
@@ -455,13 +450,9 @@ class _Build:
         return feeds.opml(title, [(h, s) for h, s in groups if s], self.base_url)
 
 
-# The build a forked digest worker renders from (set only while the worker is forked).
-_building: _Build | None = None
-
-
-def _render_digests(start: int, end: int) -> list[tuple[str, bytes]]:
-    assert _building is not None, "digest worker started without a build"
-    return list(_building.digests(start, end))
+def _render_digests() -> list[tuple[str, bytes]]:
+    build: _Build = shared()  # given by start_digests, inherited by the fork
+    return list(build.digests())
 
 
 def _payers(item: Item) -> Iterator[str]:
