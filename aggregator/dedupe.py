@@ -423,9 +423,8 @@ class DedupeIndex:
         mine: set[int] | None = None
         # Most texts share a fingerprint or two by chance. A plausible copy is at least
         # LENGTH_RATIO as long, so it has (give or take sampling) at least half as many
-        # sampled shingles, and PREFILTER of the smaller sample must be shared: a bound
-        # that drops the chance hits before any per-text work.
-        # Then PREFILTER of the smaller sample, text by text.
+        # sampled shingles, and PREFILTER of the smaller sample must be shared: a floor
+        # that drops the chance hits, then that share text by text, before any set work.
         floor = PREFILTER * LENGTH_RATIO * SAMPLE_SLACK * len(doc.sample)
         for number in _shared_enough(postings, floor, len(doc.sample), self._sample_sizes):
             other = self._order[number]

@@ -125,15 +125,13 @@ def read_plain_feed(data: bytes, url: str) -> tuple[list[dict[str, Any]], str] |
         return None
     try:
         return _read(root, url)
-    except _Decline:
-        return None
-    except Exception:  # a shape nobody foresaw: feedparser, which reads anything, decides
+    except Exception:  # _Decline, or a shape nobody foresaw: feedparser reads it instead
         return None
 
 
 def _read(root: etree._Element, url: str) -> tuple[list[dict[str, Any]], str]:
     docinfo = root.getroottree().docinfo
-    if (docinfo.encoding or "").lower() not in ("utf-8", "utf8") or docinfo.doctype:
+    if (docinfo.encoding or "").lower() not in ("utf-8", "utf8"):
         raise _Decline
     if root.tag == "rss" and root.get("version") in ("2.0", "0.91", "0.92"):
         channels = [c for c in root if c.tag == "channel"]
@@ -239,10 +237,7 @@ def _rss_entry(item: etree._Element, url: str, fields: dict[str, str]) -> dict[s
             summary_from_content = value
         else:
             entry[key] = value
-    if "summary" not in entry and summary_from_content is not None:
-        entry["summary"] = summary_from_content
-    _check_dates(entry)
-    return entry
+    return _finished(entry, summary_from_content)
 
 
 def _attribute(element: etree._Element, name: str, default: str) -> str:
@@ -295,16 +290,17 @@ def _atom_entry(node: etree._Element, url: str) -> dict[str, Any]:
     elif "id" in entry:  # feedparser's link, ahead of any rel="self" link
         entry["link"] = entry["id"]
     entry["links"] = links
+    return _finished(entry, summary_from_content)
+
+
+def _finished(entry: dict[str, Any], summary_from_content: str | None) -> dict[str, Any]:
+    # Without a summary, feedparser copies the body's text into it.
     if "summary" not in entry and summary_from_content is not None:
         entry["summary"] = summary_from_content
-    _check_dates(entry)
-    return entry
-
-
-def _check_dates(entry: dict[str, Any]) -> None:
     # feedparser reads some dates the aggregator's own reader does not; those documents
     # go to feedparser, whose reading is the fallback.
     for key in _DATES:
         value = entry.get(key)
         if value and parse_date(value) is None:
             raise _Decline
+    return entry
