@@ -37,7 +37,7 @@ import re
 import unicodedata
 import zlib
 from array import array
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -308,6 +308,8 @@ POSTING_CAP = 256  # a sampled shingle shared by more texts is boilerplate: not 
 PREFILTER = 0.5  # sampled containment below this is not verified (true threshold is 0.8)
 SAMPLE_SLACK = 0.5  # a sample may hold this share of its expected size, at worst
 SHORT_BUCKET_SCAN = 64  # most recent short texts compared per title or body bucket
+SHINGLE_CACHE = 256  # shingle sets of recently verified texts kept (a few texts, often
+# a syndicated story or a template-heavy one, are verified against again and again)
 
 
 @dataclass(frozen=True)
@@ -359,6 +361,7 @@ class DedupeIndex:
         self._sample_sizes = array("i")  # len(sample) of each text in _order
         self._short: dict[str, deque[str]] = {}
         self._last: _Doc | None = None
+        self._shingle_sets: OrderedDict[str, set[int]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -446,7 +449,7 @@ class DedupeIndex:
         return large > 0 and small / large >= LENGTH_RATIO
 
     def _verify(self, doc: _Doc, mine: set[int], other: _Doc) -> float | None:
-        theirs = _shingles(other.tokens)
+        theirs = self._shingles_of(other)
         small, large = sorted((len(mine), len(theirs)))
         if not small:
             return None
@@ -460,6 +463,19 @@ class DedupeIndex:
         elif containment < self.threshold or ratio < LENGTH_RATIO:
             return None
         return containment
+
+    def _shingles_of(self, doc: _Doc) -> set[int]:
+        """An indexed text's shingle set, from a small cache of the recently verified."""
+        key = doc.candidate.id
+        cache = self._shingle_sets
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+        found = cache[key] = _shingles(doc.tokens)
+        if len(cache) > SHINGLE_CACHE:
+            cache.popitem(last=False)
+        return found
 
     # --- short texts: near-identical title and body ----------------------------------------------
 
@@ -493,7 +509,8 @@ def _shared_enough(
     """
     import numpy as np  # here: most commands never match texts
 
-    counts = np.bincount(np.concatenate([np.frombuffer(p, dtype=np.intc) for p in postings]))
+    # One buffer of every posting (bytes.join copies their memory), read by numpy once.
+    counts = np.bincount(np.frombuffer(b"".join(postings), dtype=np.intc))
     numbers = np.flatnonzero(counts >= max(floor, 1))
     shared = counts[numbers]
     theirs = np.frombuffer(sizes, dtype=np.intc)[numbers]
@@ -530,7 +547,7 @@ def fingerprint(title: str, text: str) -> Fingerprint:
     body_words = body.split()
     short = 0 < len(body_words) < MIN_WORDS
     if short or not body_words:
-        return Fingerprint(title, body, array("q"), frozenset(), 0, short)
+        return Fingerprint(title, body, array("I"), frozenset(), 0, short)
     tokens = _word_hashes(f"{title} {body}")
     shingles = _shingles(tokens)
     sample = frozenset({h for h in shingles if h % SAMPLE_MOD == 0})
@@ -545,7 +562,7 @@ def _make_doc(c: Candidate, prepared: Fingerprint | None = None) -> _Doc:
 def _word_hashes(text: str) -> array[int]:
     # crc32 rather than hash(): the same word must hash alike in every process, so that
     # which shingles are sampled (and so what matches) does not depend on PYTHONHASHSEED.
-    return array("q", map(zlib.crc32, text.encode("utf-8").split()))
+    return array("I", map(zlib.crc32, text.encode("utf-8").split()))
 
 
 def _shingles(tokens: Iterable[int]) -> set[int]:

@@ -532,15 +532,22 @@ def _derived_texts(seed: int) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_posting_count_finds_what_a_pairwise_count_finds(seed: int) -> None:
-    """The index counts shared sampled shingles over its posting lists (vectorised); here
-    the same rule is applied pair by pair with sets, and every decision must agree."""
+@pytest.mark.parametrize("seed, cache", [(1, None), (2, None), (3, None), (1, 2), (2, 5)])
+def test_the_posting_count_finds_what_a_pairwise_count_finds(
+    seed: int, cache: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index counts shared sampled shingles over its posting lists (vectorised) and
+    keeps the shingle sets of recently verified texts; here the same rule is applied pair
+    by pair with sets computed afresh, and every decision must agree, whatever the cache
+    size."""
     from aggregator import dedupe
 
+    if cache is not None:
+        monkeypatch.setattr(dedupe, "SHINGLE_CACHE", cache)
     start = datetime(2026, 3, 1, tzinfo=UTC)
     index, indexed = DedupeIndex(window=timedelta(days=30)), []
     oracle = DedupeIndex(window=timedelta(days=30))  # its checks, after a pairwise count
+    monkeypatch.setattr(oracle, "_shingles_of", lambda doc: dedupe._shingles(doc.tokens))
     merges = 0
     for n, text in enumerate(_derived_texts(seed)):
         c = Candidate(f"t{n:03d}", f"s{n % 4}", "", "", f"Titre {n % 9}", text, start)
@@ -574,3 +581,4 @@ def test_the_posting_count_finds_what_a_pairwise_count_finds(seed: int) -> None:
         else:
             merges += 1
     assert merges >= 5  # the generated copies do merge, so the comparison means something
+    assert 0 < len(index._shingle_sets) <= dedupe.SHINGLE_CACHE
