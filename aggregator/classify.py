@@ -97,8 +97,18 @@ def fold_case_kept(text: str) -> str:
     >>> fold_case_kept("L'Assurance Maladie – Sévéane")
     'L Assurance Maladie - Seveane'
     """
+    return _fold(text)[0]
+
+
+def _fold(text: str) -> tuple[str, bool]:
+    """:func:`fold_case_kept`, and whether it blanked no letter: then its words, lower-cased,
+    are the words of :func:`aggregator.dedupe.normalise_text` (which keeps other scripts'
+    letters, and the modifier apostrophe as one)."""
     decomposed = unicodedata.normalize("NFKD", _PUNCT.sub(_replacement, text))
-    return _NON_ASCII.sub(" ", _MARKS.sub("", decomposed))
+    stripped = _MARKS.sub("", decomposed)
+    if stripped.isascii():
+        return stripped, "\u02bc" not in text
+    return _NON_ASCII.sub(" ", stripped), False
 
 
 def fold(text: str) -> str:
@@ -453,10 +463,10 @@ _HEAD = re.compile(r"[a-z0-9]*")
 _KEY = 5  # letters of a head looked up among the words' prefixes
 
 
-def _prefixes(folded_lower: str) -> frozenset[str]:
+def _prefixes(all_words: Iterable[str]) -> frozenset[str]:
     """Every word's first 3, 4 and 5 letters, so that a head of 3 letters or more is found
     by its first five (or all of its letters when shorter)."""
-    words = set(_WORD.findall(folded_lower))
+    words = set(all_words)
     return frozenset([w[:3] for w in words] + [w[:4] for w in words] + [w[:_KEY] for w in words])
 
 
@@ -784,10 +794,14 @@ class _Doc:
 
     def __init__(self, rules: _Rules, title: str, text: str) -> None:
         self.rules = rules
-        self.cased = fold_case_kept(title) + "\n" + fold_case_kept(text)
+        (title_cased, title_plain), (text_cased, text_plain) = _fold(title), _fold(text)
+        self.cased = title_cased + "\n" + text_cased
         self.text = self.cased.lower()
-        self.title_end = self.cased.index("\n")
-        self.prefixes = _prefixes(self.text)
+        self.title_end = len(title_cased)
+        self.title_words = _WORD.findall(self.text, 0, self.title_end)
+        self.body_words = _WORD.findall(self.text, self.title_end + 1)
+        self.plain = title_plain and text_plain  # see _fold
+        self.prefixes = _prefixes(self.title_words + self.body_words)
         self._found: dict[int, list[_Hit]] = {}
         self._masked: dict[int, _Runs] | None = None
         self._starts: dict[int, list[int]] = {}
@@ -924,9 +938,22 @@ class Classifier:
 
     def classify(self, title: str, text: str) -> Classification:
         """Classify one item from its title and its plain-text body."""
+        return self.classify_and_read(title, text)[0]
+
+    def classify_and_read(
+        self, title: str, text: str
+    ) -> tuple[Classification, tuple[list[str], list[str]] | None]:
+        """:meth:`classify`, and the words of the title and of the body as
+        :func:`aggregator.dedupe.normalise_text` reads them, so that dedupe need not fold
+        the text again (None when they may differ: other scripts, a body cut short)."""
+        whole = len(title or "") <= MAX_CHARS and len(text or "") <= MAX_CHARS
         title = (title or "")[:MAX_CHARS].replace("\n", " ")
         text = (text or "")[:MAX_CHARS]
         doc = _Doc(self.rules, title, text)
+        words = (doc.title_words, doc.body_words) if whole and doc.plain else None
+        return self._classify(doc, title, text), words
+
+    def _classify(self, doc: _Doc, title: str, text: str) -> Classification:
         present, ongoing = self._kinds(doc)
         status, implied = self._status(doc, ongoing)
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))

@@ -540,11 +540,18 @@ class Fingerprint:
     short: bool
 
 
-def fingerprint(title: str, text: str) -> Fingerprint:
-    """The fingerprint of a candidate's title and plain text."""
-    title = normalise_text(title)
-    body = normalise_text(text)
-    body_words = body.split()
+def fingerprint(
+    title: str, text: str, words: tuple[list[str], list[str]] | None = None
+) -> Fingerprint:
+    """The fingerprint of a candidate's title and plain text. ``words``: the words of
+    :func:`normalise_text` of each, when already at hand (the classifier folds the same
+    text); they are used as given."""
+    if words is None:
+        title, body = normalise_text(title), normalise_text(text)
+        body_words = body.split()
+    else:
+        title, body_words = " ".join(words[0]), words[1]
+        body = " ".join(body_words)
     short = 0 < len(body_words) < MIN_WORDS
     if short or not body_words:
         return Fingerprint(title, body, array("I"), frozenset(), 0, short)

@@ -344,7 +344,8 @@ class Analysis:
 
 def analyse(classifier: Classifier, title: str, html: str) -> Analysis:
     text = html_to_text(html)
-    return Analysis(classifier.classify(title, text), fingerprint(title, text))
+    verdict, words = classifier.classify_and_read(title, text)
+    return Analysis(verdict, fingerprint(title, text, words))
 
 
 def _analyse_batch(batch: list[tuple[str, str]]) -> list[Analysis]:

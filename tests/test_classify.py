@@ -16,6 +16,7 @@ from aggregator.classify import (
     Classifier,
     Taxonomy,
     _Matcher,
+    _WORD,
     _prefixes,
     contacts,
     fold,
@@ -878,7 +879,7 @@ def test_classify_is_fast_enough_for_thousands_of_items() -> None:
 def test_matcher_finds_whole_words_of_every_alternative(
     pattern: str, text: str, found: list[str]
 ) -> None:
-    hits = _Matcher([(0, pattern)]).find(text, _prefixes(text))
+    hits = _Matcher([(0, pattern)]).find(text, _prefixes(_WORD.findall(text)))
     assert [text[hit.start : hit.end] for hit in hits] == found
 
 

@@ -208,6 +208,46 @@ def test_plain_text_shortcuts_give_what_the_sanitizer_gives(text: str, base: str
     assert sanitize.html_to_text(text) == one_line(html.unescape(through_nh3))
 
 
+# French words with every accent, ligature and apostrophe, beside any character at all.
+FOLDABLE = st.lists(
+    st.one_of(
+        st.characters(blacklist_categories=["Cs"]),
+        st.sampled_from(list("éèêëàâäîïôöûüùçÉÈÊÀÇŒœÆæß'’ʼ‘`´-–—_ ﬁſİK²Ａ\n\t\u0301")),
+        st.sampled_from(["Viamedis", "l'Assurance", "rétabli", "hors-service", "cœur"]),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(FOLDABLE, FOLDABLE)
+@settings(max_examples=1500)
+@example("Cœur", "Æther ß ẞ")
+@example("Lʼincident", "lʼautre")
+def test_the_classifier_reads_the_words_dedupe_would(title: str, text: str) -> None:
+    # Analysis takes dedupe's words from the classifier's folding when it says they agree:
+    # they must, and the fingerprint must be the one dedupe computes alone.
+    from aggregator.classify import Classifier
+    from aggregator.dedupe import fingerprint, normalise_text
+
+    classification, words = Classifier().classify_and_read(title, text)
+    assert classification == Classifier().classify(title, text)
+    if words is not None:
+        assert words == (normalise_text(title).split(), normalise_text(text).split())
+        assert fingerprint(title, text, words) == fingerprint(title, text)
+
+
+def test_the_classifier_reads_french_text_in_one_pass() -> None:
+    # The shortcut must apply to ordinary French text, or it saves nothing.
+    from aggregator.classify import Classifier
+
+    title, text = "L'Assurance Maladie : œuvre rétablie", "Le téléservice ADRi est à nouveau…"
+    assert Classifier().classify_and_read(title, text)[1] == (
+        ["l", "assurance", "maladie", "oeuvre", "retablie"],
+        ["le", "teleservice", "adri", "est", "a", "nouveau"],
+    )
+    assert Classifier().classify_and_read("Ελλάδα", text)[1] is None
+
+
 @given(st.text(max_size=40))
 @settings(max_examples=500)
 def test_the_url_probe_drops_exactly_white_space_and_unprintable_characters(text: str) -> None:
