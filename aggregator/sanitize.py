@@ -74,7 +74,6 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 # C0 and C1 controls except tab, newline and carriage return; lone surrogates; the two
 # non-characters XML forbids.
 _INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_SPACES = re.compile(r"\s+")
 _TABS_AND_NEWLINES = re.compile(r"[\t\n\r]")
 # A script scheme anywhere in a URL, even in the path of an http one (a feed's
 # ``jav&#x61;script:`` link resolved as relative): never a page worth linking, and it
@@ -95,7 +94,9 @@ def clean_text(text: str | None) -> str:
 
 def one_line(text: str | None) -> str:
     """Clean text with every run of white space folded to one space (titles)."""
-    return _SPACES.sub(" ", clean_text(text)).strip()
+    # str.split() splits on exactly the characters regex \s matches (every code point
+    # checked by a test), and several times faster than a substitution.
+    return " ".join(clean_text(text).split())
 
 
 def safe_url(url: str | None, base: str | None = None) -> str | None:

@@ -180,6 +180,14 @@ def test_a_script_scheme_inside_an_http_url_is_refused() -> None:
     assert safe_url("https://exemple.fr/script-de-paie") == "https://exemple.fr/script-de-paie"
 
 
+def test_one_line_folds_exactly_what_a_regex_calls_white_space() -> None:
+    # one_line folds with str.split(); every code point must agree with regex \s.
+    spaces = re.compile(r"\s+")
+    for code in range(0x110000):
+        text = " a{0}{0}b{0}".format(chr(code))
+        assert one_line(text) == spaces.sub(" ", clean_text(text)).strip(), hex(code)
+
+
 @given(st.text(max_size=200))
 def test_clean_text_and_one_line_leave_only_xml_safe_characters(text: str) -> None:
     assert not INVALID_CHARS.search(clean_text(text))
