@@ -473,18 +473,15 @@ class Store:
         ):
             links.setdefault(item_id, []).append(incident_id)
         names = dict(self.execute("SELECT id, name FROM sources").fetchall())
-        items = []
-        for row in rows:
-            item = _item(row)
-            items.append(
-                _replace(
-                    item,
-                    also_at=tuple(also.get(item.id, ())),
-                    incidents=tuple(links.get(item.id, ())),
-                    source_name=names.get(item.source, item.source),
-                )
+        return [
+            _item(
+                row,
+                also_at=tuple(also.get(row[0], ())),
+                incidents=tuple(links.get(row[0], ())),
+                source_name=names.get(row[1], row[1]),
             )
-        return items
+            for row in rows
+        ]
 
     def count_items(self) -> int:
         return int(self.execute("SELECT count(*) FROM items").fetchone()[0])
@@ -573,7 +570,8 @@ ITEM_COLUMNS = (
 )
 
 
-def _item(row: Sequence[Any]) -> Item:
+def _item(row: Sequence[Any], **extra: Any) -> Item:
+    """An item from its row (``extra``: fields from other tables)."""
     return Item(
         id=row[0],
         source=row[1],
@@ -590,6 +588,7 @@ def _item(row: Sequence[Any]) -> Item:
         actions=_loads(row[12]),
         contacts=_loads(row[13]),
         status=row[14],
+        **extra,
     )
 
 
@@ -610,12 +609,6 @@ def _entry(row: Sequence[Any]) -> Entry:
         merge_rule=row[12],
         changed=row[11] is not None,
     )
-
-
-def _replace(item: Item, **changes: Any) -> Item:
-    from dataclasses import replace
-
-    return replace(item, **changes)
 
 
 def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
