@@ -80,6 +80,33 @@ def test_ok_response_gives_body_validators_and_lower_case_headers(server: LocalS
     assert 0 < result.elapsed < 2
 
 
+class _ImportWatch:
+    """A meta-path finder that only notes which modules were searched for."""
+
+    def __init__(self) -> None:
+        self.searched: list[str] = []
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        self.searched.append(name)
+
+
+def test_requests_do_not_search_for_modules_again_and_again(server: LocalServer) -> None:
+    # httpcore imports sniffio lazily on every lock it sets up; were sniffio missing, each
+    # request would search sys.path for it again (a failed import is not remembered).
+    import sys
+
+    urls = [server.route(f"/f{n}", Reply(200, b"ok")) for n in range(30)]
+    fetch_all(urls[:2])  # whatever the first requests import for good
+    watch = _ImportWatch()
+    sys.meta_path.insert(0, watch)
+    try:
+        results = fetch_all(urls)
+    finally:
+        sys.meta_path.remove(watch)
+    assert all(r.ok for r in results)
+    assert len(watch.searched) < 5, sorted(set(watch.searched))
+
+
 def conditional(headers: dict[str, str]) -> Reply:
     """Answers 304 only when the client proves it holds version v1."""
     if headers.get("if-none-match") == '"v1"':
