@@ -326,6 +326,7 @@ class Store:
         new = updated = 0
         rows: list[dict[str, Any]] = []
         seen_now: list[str] = []
+        stamp = iso(now)
         for eid, item, url in zip(ids, items, canonical, strict=True):
             digest = _content_hash(item, with_content=not article_bodies)
             if eid in hashes and hashes[eid] == digest:
@@ -342,7 +343,7 @@ class Store:
                 "content": item.content,
                 "published": iso(item.published),
                 "updated": iso(item.updated),
-                "last_seen": iso(now),
+                "last_seen": stamp,
                 "content_hash": digest,
                 "processed": 0,
             }
@@ -360,14 +361,14 @@ class Store:
             else:
                 new += 1
                 hashes[eid] = digest
-                row["first_seen"] = iso(now)
+                row["first_seen"] = stamp
                 rows.append(row)
         if rows:
             self.insert_many("entries", rows)
         for chunk in _chunks(seen_now, _IN_CHUNK):
             self.execute(
                 f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
-                [iso(now), *chunk],
+                [stamp, *chunk],
             )
         return new, updated
 
