@@ -16,6 +16,7 @@ from email.utils import format_datetime
 from urllib.parse import unquote
 
 import lxml.html
+import pytest
 import nh3
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -254,6 +255,56 @@ def test_the_classifier_reads_french_text_in_one_pass() -> None:
         ["le", "teleservice", "adri", "est", "a", "nouveau"],
     )
     assert Classifier().classify_and_read("Ελλάδα", text)[1] is None
+
+
+def _text_through_nh3(fragment: str) -> str:
+    spaced = sanitize._BLOCK_EDGE.sub(" <", clean_text(fragment))
+    return one_line(html.unescape(nh3.clean(spaced, tags=set(), attributes={}, strip_comments=True)))
+
+
+# Markup as the sanitizer writes it and as it never would: the tags of the shortcut and
+# their near misses, every way of quoting, references of all kinds, stray brackets.
+MARKUP_BITS = st.sampled_from(
+    ["<p>", "</p>", "<br>", "<br/>", "<b>", "</b>", "<blockquote>", "<pre>", "</pre>", "<table>",
+     "<tr>", "<td>", "</td>", "<textarea>", "<script>", "</script>", "<style>", "<!--", "-->",
+     '<a href="x">', '<a href="x>y">', "<a href='x>y'>", '<a title=x"y>', '<a title= "v">',
+     '<img src="i" alt="alt">', "<P CLASS=x>", "<p\x0c>", "<p\xa0>", "<pre>\n", "<xmp>",
+     "&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;", "&#39;", "&apos;", "&eacute;", "&amp",
+     "&#0;", "&#x80;", "&#xFDD0;", "&notit;", "<", ">", "&", '"', "'", "=", " ", "\n", "\r",
+     "texte", "é"]  # fmt: skip
+)
+HTMLISH = st.lists(st.one_of(MARKUP_BITS, TEXT), max_size=25).map("".join)
+
+
+@given(st.one_of(HTMLISH, FRAGMENTS))
+@settings(max_examples=1500, deadline=None)
+@example("<table><tr><td>x</td></tr>stray</table>")
+@example("<pre>\nligne</pre>")
+@example('<a title=x"y>texte<b class="z">')
+def test_html_to_text_gives_what_nh3_gives(fragment: str) -> None:
+    # html_to_text skips nh3 for markup shaped like the sanitizer's: hold it to nh3, on
+    # any fragment and on what the sanitizer makes of it.
+    assert sanitize.html_to_text(fragment) == _text_through_nh3(fragment)
+    cleaned = clean_html(fragment)
+    assert sanitize.html_to_text(cleaned) == _text_through_nh3(cleaned)
+
+
+def test_html_to_text_reads_sanitized_markup_without_nh3(monkeypatch: pytest.MonkeyPatch) -> None:
+    stored = clean_html('<p>Viamedis &amp; Almerys</p><p>Voir <a href="https://x.fr/a?b=1&c=2">'
+                        "l'avis</a>&nbsp;: <strong>rétabli</strong><br>depuis 14 h</p>")  # fmt: skip
+    monkeypatch.setattr(sanitize.nh3, "clean", None)  # any call would raise
+    assert sanitize.html_to_text(stored) == "Viamedis & Almerys Voir l'avis : rétabli depuis 14 h"
+
+
+def test_text_on_either_side_of_a_block_edge_stays_apart() -> None:
+    from aggregator.classify import Classifier
+    from aggregator.pipeline import analyse
+
+    body = "<ul><li>Viamedis</li><li>Almerys</li></ul><p>En panne</p><h3>Que faire</h3>rien<br>ici"
+    assert sanitize.html_to_text(body) == "Viamedis Almerys En panne Que faire rien ici"
+    assert sanitize.html_to_text("ré<b>tabli</b> <em>hier</em>") == "rétabli hier"  # inline: one word
+    verdict = analyse(Classifier(), "Tiers payant : deux opérateurs touchés", clean_html(body))
+    assert verdict.classification.payers == ("viamedis", "almerys")
 
 
 @given(st.text(max_size=40))
