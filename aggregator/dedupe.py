@@ -132,6 +132,16 @@ CHANNEL_VALUES = frozenset(
 # www, www2, m (mobile), mobile, amp, prod, static1..N.
 _ALIAS_LABEL = re.compile(r"^(?:www\d*|m|mobile|amp|prod|static\d*)$")
 _DEFAULT_PORTS = {"80", "443"}
+# A URL every rule below leaves as it is: https, a lower-case ASCII host that is no alias,
+# no port, a path of unreserved characters with no empty, dot or trailing segment, no
+# query, no fragment (and not ending in /amp, checked apart). tests/test_properties.py
+# holds it to the full canonicalisation.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
+_ALREADY_CANONICAL = re.compile(
+    rf"https://(?!(?:www\d*|m|mobile|amp|prod|static\d*)\.){_LABEL}(?:\.{_LABEL})+"
+    rf"/(?:{_SEGMENT}(?:/{_SEGMENT})*)?"
+)
 
 
 def canonical_url(url: str) -> str:
@@ -148,6 +158,12 @@ def canonical_url(url: str) -> str:
     if not isinstance(url, str):
         return ""
     current = clean_text(url).strip()
+    if _ALREADY_CANONICAL.fullmatch(current) and not current.lower().endswith("/amp"):
+        return current  # what most feeds link to; the passes would give it back
+    return _canonical_passes(current)
+
+
+def _canonical_passes(current: str) -> str:
     # One pass settles any real URL; garbage may need another before it stops changing,
     # and the result must be a fixed point (stored URLs are canonicalised again later).
     for _ in range(3):

@@ -21,6 +21,7 @@ import nh3
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from aggregator import dedupe
 from aggregator.dedupe import canonical_url
 from aggregator.errors import ExtractError
 from aggregator.extract.article import parse_article
@@ -294,6 +295,27 @@ def test_html_to_text_reads_sanitized_markup_without_nh3(monkeypatch: pytest.Mon
                         "l'avis</a>&nbsp;: <strong>rétabli</strong><br>depuis 14 h</p>")  # fmt: skip
     monkeypatch.setattr(sanitize.nh3, "clean", None)  # any call would raise
     assert sanitize.html_to_text(stored) == "Viamedis & Almerys Voir l'avis : rétabli depuis 14 h"
+
+
+@given(st.from_regex(dedupe._ALREADY_CANONICAL, fullmatch=True))
+@settings(max_examples=1000)
+@example("https://a.example/x/AMP")
+@example("https://xn--a.example/x")
+@example("https://www.a.example/x")
+def test_urls_taken_as_canonical_are_what_the_full_rules_give(url: str) -> None:
+    assert canonical_url(url) == dedupe._canonical_passes(url)
+
+
+@given(
+    st.one_of(
+        URLS,
+        st.from_regex(r"(https?:)?//[a-zA-Z0-9.-]{1,20}(:\d{1,5})?(/[a-zA-Z0-9._~;=%-]{0,8}){0,4}/?"
+                      r"(\?[a-z_]{1,6}=[a-z0-9]{0,4})?(#\w*)?", fullmatch=True),
+    )
+)  # fmt: skip
+@settings(max_examples=1000)
+def test_canonical_url_agrees_with_its_full_rules(url: str) -> None:
+    assert canonical_url(url) == dedupe._canonical_passes(clean_text(url).strip())
 
 
 def test_text_on_either_side_of_a_block_edge_stays_apart() -> None:
