@@ -176,6 +176,8 @@ def _text(element: etree._Element) -> str:
 def _repair(text: str) -> str:
     # feedparser, reading UTF-8, undoes text that was UTF-8 decoded as Latin-1, then maps
     # the C1 controls to the Windows-1252 characters they usually stand for.
+    if text.isascii():
+        return text  # nothing to undo, no C1 control
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         text = text.encode("iso-8859-1").decode("utf-8")
     assert _CP1252 is not None
