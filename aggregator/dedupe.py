@@ -349,7 +349,7 @@ class _Doc:
     title: str  # normalised
     body: str  # normalised, for short texts only
     tokens: array[int]  # hashed words of title + text, for long texts only
-    sample: frozenset[int]
+    sample: array[int]  # the sampled shingles, each once
     shingles: int  # number of distinct shingles
     short: bool
 
@@ -551,7 +551,7 @@ class Fingerprint:
     title: str
     body: str
     tokens: array[int]
-    sample: frozenset[int]
+    sample: array[int]  # the sampled shingles, each once
     shingles: int
     short: bool
 
@@ -570,10 +570,12 @@ def fingerprint(
         body = " ".join(body_words)
     short = 0 < len(body_words) < MIN_WORDS
     if short or not body_words:
-        return Fingerprint(title, body, array("I"), frozenset(), 0, short)
+        return Fingerprint(title, body, array("I"), array("q"), 0, short)
     tokens = _word_hashes(f"{title} {body}")
     shingles = _shingles(tokens)
-    sample = frozenset({h for h in shingles if h % SAMPLE_MOD == 0})
+    # An array rather than a set: it is only counted and walked, and a worker process hands
+    # it over (pickled) many times faster.
+    sample = array("q", [h for h in shingles if h % SAMPLE_MOD == 0])
     return Fingerprint(title, "", tokens, sample, len(shingles), False)
 
 

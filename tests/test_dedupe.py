@@ -559,7 +559,7 @@ def test_the_posting_count_finds_what_a_pairwise_count_finds(
             floor = dedupe.PREFILTER * dedupe.LENGTH_RATIO * dedupe.SAMPLE_SLACK
             read = verified = 0  # postings read, texts verified: what `comparisons` counts
             for other in indexed:
-                shared = len(mine.sample & other.sample)
+                shared = len(set(mine.sample) & set(other.sample))
                 read += shared
                 if shared < max(floor * len(mine.sample), 1) or shared < dedupe.PREFILTER * min(
                     len(mine.sample), len(other.sample)
