@@ -324,6 +324,7 @@ POSTING_CAP = 256  # a sampled shingle shared by more texts is boilerplate: not 
 PREFILTER = 0.5  # sampled containment below this is not verified (true threshold is 0.8)
 SAMPLE_SLACK = 0.5  # a sample may hold this share of its expected size, at worst
 SHORT_BUCKET_SCAN = 64  # most recent short texts compared per title or body bucket
+TALLY_SPAN = 16  # a lookup tallies every indexed text while they are under 16x its postings
 SHINGLE_CACHE = 256  # shingle sets of recently verified texts kept (a few texts, often
 # a syndicated story or a template-heavy one, are verified against again and again)
 
@@ -526,9 +527,17 @@ def _shared_enough(
     import numpy as np  # here: most commands never match texts
 
     # One buffer of every posting (bytes.join copies their memory), read by numpy once.
-    counts = np.bincount(np.frombuffer(b"".join(postings), dtype=np.intc))
-    numbers = np.flatnonzero(counts >= max(floor, 1))
-    shared = counts[numbers]
+    read = np.frombuffer(b"".join(postings), dtype=np.intc)
+    least = max(floor, 1)
+    if len(read) * TALLY_SPAN < len(sizes):
+        # Few postings read in a large index: sort them rather than tally every text.
+        numbers, shared = np.unique(read, return_counts=True)
+        enough = shared >= least
+        numbers, shared = numbers[enough], shared[enough]
+    else:
+        counts = np.bincount(read)
+        numbers = np.flatnonzero(counts >= least)
+        shared = counts[numbers]
     theirs = np.frombuffer(sizes, dtype=np.intc)[numbers]
     kept: list[int] = numbers[shared >= PREFILTER * np.minimum(theirs, size)].tolist()
     return kept

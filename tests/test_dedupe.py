@@ -532,18 +532,24 @@ def _derived_texts(seed: int) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("seed, cache", [(1, None), (2, None), (3, None), (1, 2), (2, 5)])
+@pytest.mark.parametrize(
+    "seed, cache, span",
+    [(1, None, None), (2, None, None), (3, None, None), (1, 2, None), (2, 5, None),
+     (1, None, 0), (2, None, 0), (3, None, 10**9)],  # fmt: skip
+)
 def test_the_posting_count_finds_what_a_pairwise_count_finds(
-    seed: int, cache: int | None, monkeypatch: pytest.MonkeyPatch
+    seed: int, cache: int | None, span: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The index counts shared sampled shingles over its posting lists (vectorised) and
-    keeps the shingle sets of recently verified texts; here the same rule is applied pair
-    by pair with sets computed afresh, and every decision must agree, whatever the cache
-    size."""
+    """The index counts shared sampled shingles over its posting lists (vectorised, by a
+    tally or by sorting: ``span`` 0 always sorts, a huge one always tallies) and keeps the
+    shingle sets of recently verified texts; here the same rule is applied pair by pair
+    with sets computed afresh, and every decision must agree, whatever the cache size."""
     from aggregator import dedupe
 
     if cache is not None:
         monkeypatch.setattr(dedupe, "SHINGLE_CACHE", cache)
+    if span is not None:
+        monkeypatch.setattr(dedupe, "TALLY_SPAN", span)
     start = datetime(2026, 3, 1, tzinfo=UTC)
     index, indexed = DedupeIndex(window=timedelta(days=30)), []
     oracle = DedupeIndex(window=timedelta(days=30))  # its checks, after a pairwise count
