@@ -42,6 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
+from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
@@ -529,6 +530,8 @@ def _shared_enough(
     # One buffer of every posting (bytes.join copies their memory), read by numpy once.
     read = np.frombuffer(b"".join(postings), dtype=np.intc)
     least = max(floor, 1)
+    numbers: Any  # integer arrays, of numpy types that differ by branch
+    shared: Any
     if len(read) * TALLY_SPAN < len(sizes):
         # Few postings read in a large index: sort them rather than tally every text.
         numbers, shared = np.unique(read, return_counts=True)
