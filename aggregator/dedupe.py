@@ -131,7 +131,8 @@ CHANNEL_VALUES = frozenset(
 )
 # A leading host label that names a mirror of the same site rather than another site:
 # www, www2, m (mobile), mobile, amp, prod, static1..N.
-_ALIAS_LABEL = re.compile(r"^(?:www\d*|m|mobile|amp|prod|static\d*)$")
+_ALIASES = r"(?:www\d*|m|mobile|amp|prod|static\d*)"
+_ALIAS_LABEL = re.compile(rf"^{_ALIASES}$")
 _DEFAULT_PORTS = {"80", "443"}
 # A URL every rule below leaves as it is: https, a lower-case ASCII host that is no alias,
 # no port, a path of unreserved characters with no empty, dot or trailing segment, no
@@ -140,7 +141,7 @@ _DEFAULT_PORTS = {"80", "443"}
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
 _ALREADY_CANONICAL = re.compile(
-    rf"https://(?!(?:www\d*|m|mobile|amp|prod|static\d*)\.){_LABEL}(?:\.{_LABEL})+"
+    rf"https://(?!{_ALIASES}\.){_LABEL}(?:\.{_LABEL})+"
     rf"/(?:{_SEGMENT}(?:/{_SEGMENT})*)?"
 )
 

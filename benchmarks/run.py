@@ -405,7 +405,7 @@ STAGES = (
     ("aggregator/pipeline.py", "_dedupe_index", "  dedupe index of known items"),
     ("aggregator/store.py", "understood_by_key", "  exact guid/url matches (SQL)"),
     ("aggregator/pipeline.py", "analyse", "  text, classification, fingerprint (analyse)"),
-    ("aggregator/classify.py", "classify", "    of which Classifier.classify"),
+    ("aggregator/classify.py", "classify_and_read", "    of which classification"),
     ("aggregator/dedupe.py", "fingerprint", "    of which dedupe.fingerprint"),
     ("aggregator/dedupe.py", "match", "  near-duplicate matching (DedupeIndex.match)"),
     ("aggregator/pipeline.py", "_save_item", "  save items (_save_item)"),
