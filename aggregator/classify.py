@@ -965,7 +965,9 @@ class Classifier:
         return Classification(
             payers=payers,
             kinds=kinds,
-            organisations=tuple(s for s in self.taxonomy.organisations if s in named),
+            organisations=(
+                tuple(s for s in self.taxonomy.organisations if s in named) if named else ()
+            ),
             actions=actions,
             contacts=contacts(f"{title}\n{text}"),
             status=status,
