@@ -222,7 +222,7 @@ def test_plain_text_shortcuts_give_what_the_sanitizer_gives(text: str, base: str
 FOLDABLE = st.lists(
     st.one_of(
         st.characters(blacklist_categories=["Cs"]),
-        st.sampled_from(list("éèêëàâäîïôöûüùçÉÈÊÀÇŒœÆæß'’ʼ‘`´-–—_ ﬁſİK²Ａ\n\t\u0301")),
+        st.sampled_from(list("éèêëàâäîïôöûüùçÉÈÊÀÇŒœÆæß'’ʼ‘`´-–—_ ﬁſİK²Ａ𝓐ᴬⅫⒶ\n\t\u0301")),
         st.sampled_from(["Viamedis", "l'Assurance", "rétabli", "hors-service", "cœur"]),
     ),
     max_size=40,
@@ -233,6 +233,8 @@ FOLDABLE = st.lists(
 @settings(max_examples=1500)
 @example("Cœur", "Æther ß ẞ")
 @example("Lʼincident", "lʼautre")
+@example("", "𝓐ᴬ")
+@example("", "\u0345")
 def test_the_classifier_reads_the_words_dedupe_would(title: str, text: str) -> None:
     # Analysis takes dedupe's words from the classifier's folding when it says they agree:
     # they must, and the fingerprint must be the one dedupe computes alone.
@@ -244,6 +246,23 @@ def test_the_classifier_reads_the_words_dedupe_would(title: str, text: str) -> N
     if words is not None:
         assert words == (normalise_text(title).split(), normalise_text(text).split())
         assert fingerprint(title, text, words) == fingerprint(title, text)
+
+
+def test_every_character_the_classifier_calls_plain_reads_as_dedupe_reads_it() -> None:
+    # The words are taken as plain only for text made of the Latin blocks and general
+    # punctuation; check each of those characters alone and among letters.
+    from aggregator.classify import Classifier
+    from aggregator.dedupe import normalise_text
+
+    classifier, plain = Classifier(), 0
+    for code in [*range(0x250), *range(0x2000, 0x2070)]:
+        for text in ("{}", "a{}b", "É{}x", "{0}{0}"):
+            text = text.format(chr(code))
+            words = classifier.classify_and_read("", text)[1]
+            if words is not None:
+                plain += 1
+                assert words[1] == normalise_text(text).split(), hex(code)
+    assert plain > 1500  # most of them are plain
 
 
 def test_the_classifier_reads_french_text_in_one_pass() -> None:
