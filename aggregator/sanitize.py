@@ -190,7 +190,9 @@ def clean_html(fragment: str | None, base_url: str | None = None) -> str:
         return ""
     text = clean_text(fragment)
     if not _SANITIZER_CHANGES.search(text):
-        return text.strip()  # plain text: the sanitizer would give it back as it is
+        # Plain text: the sanitizer would give it back as it is, bar the byte-order mark
+        # an HTML parser drops from the start of its input.
+        return text.removeprefix(_BOM).strip()
     if base_url:
         text = _absolutize(text, base_url)
     # Removing a disallowed element can leave a tree that HTML cannot express
@@ -207,6 +209,7 @@ def clean_html(fragment: str | None, base_url: str | None = None) -> str:
 
 
 _MAX_CLEAN_PASSES = 4
+_BOM = "\ufeff"  # dropped by HTML parsers when it starts their input, kept elsewhere
 # What the sanitizer changes in text without markup: markup itself, entities, carriage
 # returns (to line feeds) and no-break spaces (to &nbsp;). A text with none of them comes
 # out of it unchanged (tests/test_properties.py holds this against nh3).
@@ -267,12 +270,13 @@ def html_to_text(fragment: str | None) -> str:
         return ""
     text = clean_text(fragment)  # a lone surrogate would make nh3 raise
     if "<" not in text and "&" not in text:
-        return one_line(text)  # no markup, no entity: nothing for the parser to do
+        # No markup, no entity: nothing for the parser to do but drop a leading BOM.
+        return one_line(text.removeprefix(_BOM))
     text = _BLOCK_EDGE.sub(" <", text)  # a space before: text, never a tag, so parsers agree
     # HTML as the sanitizer writes it (what stored items hold) needs no parser either:
     # its tags go, its few references are decoded. Anything else goes through nh3.
     # tests/test_properties.py holds this shortcut to nh3's own answer.
-    stripped = _TEXT_KEEPING_TAG.sub("", text) if "<" in text else text
+    stripped = _TEXT_KEEPING_TAG.sub("", text.removeprefix(_BOM))
     if "<" in stripped or "&" in _PLAIN_REFERENCE.sub("", stripped):
         stripped = nh3.clean(text, tags=set(), attributes={}, strip_comments=True)
     return one_line(html.unescape(stripped))

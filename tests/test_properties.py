@@ -210,6 +210,8 @@ PLAIN = st.text(
 
 @given(PLAIN, st.sampled_from([None, BASE]))
 @settings(max_examples=1000)
+@example("\ufeffx", None)
+@example("\ufeff\ufeff x", None)
 def test_plain_text_shortcuts_give_what_the_sanitizer_gives(text: str, base: str | None) -> None:
     # clean_html and html_to_text skip nh3 for text it would not change: hold them to it.
     cleaned = clean_text(text)
@@ -301,6 +303,9 @@ HTMLISH = st.lists(st.one_of(MARKUP_BITS, TEXT), max_size=25).map("".join)
 @example("<table><tr><td>x</td></tr>stray</table>")
 @example("<pre>\nligne</pre>")
 @example('<a title=x"y>texte<b class="z">')
+@example("\ufeff<b>x</b>")
+@example("<b>\ufeffx</b>")
+@example("\ufeff\ufeff&amp;")
 def test_html_to_text_gives_what_nh3_gives(fragment: str) -> None:
     # html_to_text skips nh3 for markup shaped like the sanitizer's: hold it to nh3, on
     # any fragment and on what the sanitizer makes of it.
