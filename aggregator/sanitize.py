@@ -112,8 +112,10 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url:
         return None
-    if _PLAIN_URL.fullmatch(url):
-        return url  # nothing to decode, no scheme to disguise, nothing to resolve
+    if _PLAIN_URL.fullmatch(url) and not url.endswith("?"):
+        # Nothing to decode, no scheme to disguise, nothing to resolve (an empty query,
+        # which the full path drops, excepted).
+        return url
     return _safe_url(url, base)
 
 

@@ -537,5 +537,7 @@ def test_parse_date_gives_only_dates_the_pipeline_can_compute_with(text: str) ->
     st.sampled_from([None, BASE, "https://autre.example/a/b?c=d"]),
 )
 @settings(max_examples=300)
+@example("https://0/?", BASE)
+@example("https://a.fr/b?c?", None)
 def test_the_fast_path_of_safe_url_agrees_with_the_full_one(url: str, base: str | None) -> None:
     assert safe_url(url, base) == sanitize._safe_url(url, base)
