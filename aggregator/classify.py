@@ -106,9 +106,10 @@ def fold_case_kept(text: str) -> str:
 
 
 def _fold(text: str) -> tuple[str, bool]:
-    """:func:`fold_case_kept`, and whether it blanked no letter: then its words, lower-cased,
-    are the words of :func:`aggregator.dedupe.normalise_text` (which keeps other scripts'
-    letters, and the modifier apostrophe as one)."""
+    """:func:`fold_case_kept`, and whether the text is plain: made of the characters where
+    this folding and :func:`aggregator.dedupe.normalise_text` agree (``_FOLDS_APART``), and
+    folded to ASCII with nothing blanked. The words of a plain text, lower-cased, are the
+    words normalise_text finds."""
     decomposed = unicodedata.normalize("NFKD", _PUNCT.sub(_replacement, text))
     stripped = _MARKS.sub("", decomposed)
     if stripped.isascii():

@@ -75,6 +75,7 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 # non-characters XML forbids.
 _INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _TABS_AND_NEWLINES = re.compile(r"[\t\n\r]")
+_BOM = "\ufeff"  # dropped by HTML parsers when it starts their input, kept elsewhere
 # A script scheme anywhere in a URL, even in the path of an http one (a feed's
 # ``jav&#x61;script:`` link resolved as relative): never a page worth linking, and it
 # trips the filters and readers that grep for it.
@@ -211,7 +212,6 @@ def clean_html(fragment: str | None, base_url: str | None = None) -> str:
 
 
 _MAX_CLEAN_PASSES = 4
-_BOM = "\ufeff"  # dropped by HTML parsers when it starts their input, kept elsewhere
 # What the sanitizer changes in text without markup: markup itself, entities, carriage
 # returns (to line feeds) and no-break spaces (to &nbsp;). A text with none of them comes
 # out of it unchanged (tests/test_properties.py holds this against nh3).
