@@ -376,7 +376,7 @@ class Store:
         """Entries not yet understood (new ones and edits), oldest first."""
         rows = self.execute(
             "SELECT id, source, guid, url, canonical_url, title, summary, content, published, "
-            "updated, first_seen, item_id, merge_rule FROM entries WHERE processed = 0 "
+            "updated, first_seen, item_id, merge_rule, rowid FROM entries WHERE processed = 0 "
             "ORDER BY COALESCE(published, first_seen), id"
         ).fetchall()
         return [_entry(row) for row in rows]
@@ -418,12 +418,19 @@ class Store:
         self.mark_entries([(entry, item_id, merge)])
 
     def mark_entries(self, marks: Sequence[tuple[Entry, str, Merge | None]]) -> None:
-        """Entries folded into items: each with its item and why (None: it founded it)."""
+        """Entries folded into items: each with its item and why (None: it founded it).
+
+        Written in the order the rows sit in the table (entries read by
+        :meth:`pending_entries` know it) rather than the order given: understanding goes by
+        date, which would visit pages all over the table, each read again once SQLite's page
+        cache no longer holds it.
+        """
+        ordered = sorted(marks, key=lambda mark: mark[0].row or 0)
         self.execute_many(
             "UPDATE entries SET item_id=?, merge_rule=?, merge_score=?, processed=1 WHERE id=?",
             [
                 (item_id, merge.rule if merge else None, merge.score if merge else None, entry.id)
-                for entry, item_id, merge in marks
+                for entry, item_id, merge in ordered
             ],
         )
 
@@ -609,6 +616,7 @@ def _entry(row: Sequence[Any]) -> Entry:
         item_id=row[11],
         merge_rule=row[12],
         changed=row[11] is not None,
+        row=row[13] if len(row) > 13 else None,
     )
 
 
