@@ -203,6 +203,8 @@ def clean_html(fragment: str | None, base_url: str | None = None) -> str:
     # back differently. Clean until the output reads back as itself, so
     # publishing the stored HTML again never changes it.
     cleaned = _clean_once(text)
+    if cleaned == text:
+        return cleaned  # already what the sanitizer writes: a second pass would give it back
     for _ in range(_MAX_CLEAN_PASSES):
         again = _clean_once(cleaned)
         if again == cleaned:
