@@ -113,11 +113,16 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url:
         return None
-    if _PLAIN_URL.fullmatch(url) and not url.endswith("?"):
-        # Nothing to decode, no scheme to disguise, nothing to resolve (an empty query,
-        # which the full path drops, excepted).
+    if is_plain_url(url):
         return url
     return _safe_url(url, base)
+
+
+def is_plain_url(url: str) -> bool:
+    """An absolute http(s) URL with nothing to decode, no scheme to disguise and nothing
+    that resolving it (``urljoin`` against any base) would change: an empty query, which
+    ``urljoin`` drops, excepted."""
+    return _PLAIN_URL.fullmatch(url) is not None and not url.endswith("?")
 
 
 # An absolute http(s) URL in characters that no decoding step, browser or urljoin would

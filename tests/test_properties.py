@@ -561,3 +561,20 @@ def test_parse_date_gives_only_dates_the_pipeline_can_compute_with(text: str) ->
 @example("https://a.fr/b?c?", None)
 def test_the_fast_path_of_safe_url_agrees_with_the_full_one(url: str, base: str | None) -> None:
     assert safe_url(url, base) == sanitize._safe_url(url, base)
+
+
+@given(
+    st.from_regex(sanitize._PLAIN_URL, fullmatch=True),
+    st.sampled_from(["", BASE, "http://autre.example/a/b?c=d", "https://x.example"]),
+)
+@settings(max_examples=300)
+@example("https://0/?", BASE)
+@example("https://a.fr/b?c?", BASE)
+def test_the_quick_feed_reader_joins_links_as_feedparser_does(url: str, base: str) -> None:
+    from feedparser.urls import _urljoin
+
+    from aggregator.extract import feedfast
+
+    if sanitize.is_plain_url(url):  # the shortcut: feedparser must give it back unchanged
+        assert _urljoin(base, url) == url
+    assert feedfast._join(base, url) == _urljoin(base, url)

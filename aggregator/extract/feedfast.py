@@ -35,6 +35,7 @@ except ImportError:  # a feedparser without them: everything goes through feedpa
     _urljoin = None
 
 from aggregator.extract.dates import parse_date
+from aggregator.sanitize import is_plain_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -185,6 +186,8 @@ def _repair(text: str) -> str:
 
 
 def _join(url: str, href: str) -> str:
+    if is_plain_url(href):
+        return href  # feedparser's join gives such a URL back as it is
     assert _urljoin is not None
     return str(_urljoin(url, href))
 
