@@ -476,6 +476,28 @@ def _prefixes(all_words: Iterable[str]) -> frozenset[str]:
     return frozenset([w[:3] for w in words] + [w[:4] for w in words] + [w[:_KEY] for w in words])
 
 
+class _WordKeys(dict[str, tuple[str, ...]]):
+    """The matchers' keys each word starts with (for most words, none), worked out once per
+    word: the words of a language repeat from text to text, so a text's keys are a few
+    lookups rather than three new prefixes of each of its words."""
+
+    LIMIT = 200_000  # words remembered; past it, new words are worked out each time
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        super().__init__()
+        self.known = frozenset(keys)
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        found = tuple(self.known.intersection(_prefixes((word,))))
+        if len(self) < self.LIMIT:
+            self[word] = found
+        return found
+
+    def of(self, words: Iterable[str]) -> frozenset[str]:
+        """The known keys the words start with: what :func:`_prefixes` of them has of them."""
+        return frozenset().union(*map(self.__getitem__, set(words)))
+
+
 def _distribute(alternative: str, depth: int = 0) -> list[str]:
     """A leading group spread out: ``(?:a|b)c`` gives ``ac`` and ``bc``, each with a literal
     start the regex engine can search for quickly."""
@@ -675,6 +697,18 @@ class _Rules:
     pending_before: re.Pattern[str]
     pending_after: re.Pattern[str]
     recap: re.Pattern[str]
+    # The keys of every matcher above, and which of them each word starts with.
+    word_keys: _WordKeys = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys: set[str] = set()
+        for value in vars(self).values():
+            finders: tuple[_Matcher, ...] = (value,) if isinstance(value, _Matcher) else ()
+            if isinstance(value, _NameFinder):
+                finders = (value.lower, value.cased)
+            for matcher in finders:
+                keys.update(matcher.keys)
+        object.__setattr__(self, "word_keys", _WordKeys(keys))
 
 
 @dataclass(frozen=True)
@@ -807,7 +841,7 @@ class _Doc:
         self.title_words = _WORD.findall(self.text, 0, self.title_end)
         self.body_words = _WORD.findall(self.text, self.title_end + 1)
         self.plain = title_plain and text_plain  # see _fold
-        self.prefixes = _prefixes(self.title_words + self.body_words)
+        self.prefixes = rules.word_keys.of(self.title_words + self.body_words)
         self._found: dict[int, list[_Hit]] = {}
         self._masked: dict[int, _Runs] | None = None
         self._starts: dict[int, list[int]] = {}

@@ -16,7 +16,10 @@ from aggregator.classify import (
     Classifier,
     Taxonomy,
     _Matcher,
+    _NameFinder,
+    _rules,
     _WORD,
+    _WordKeys,
     _prefixes,
     contacts,
     fold,
@@ -881,6 +884,58 @@ def test_matcher_finds_whole_words_of_every_alternative(
 ) -> None:
     hits = _Matcher([(0, pattern)]).find(text, _prefixes(_WORD.findall(text)))
     assert [text[hit.start : hit.end] for hit in hits] == found
+
+
+def _all_matchers(taxonomy: Taxonomy) -> list[_Matcher]:
+    rules = _rules(taxonomy)
+    found: list[_Matcher] = []
+    for value in vars(rules).values():
+        if isinstance(value, _Matcher):
+            found.append(value)
+        elif isinstance(value, _NameFinder):
+            found += [value.lower, value.cased]
+    return found
+
+
+def test_the_word_key_table_knows_every_matchers_keys() -> None:
+    taxonomy = load_taxonomy(None)
+    matchers = _all_matchers(taxonomy)
+    assert len(matchers) > 15  # kinds, actions, payers, status... all seen
+    known = _rules(taxonomy).word_keys.known
+    for matcher in matchers:
+        assert matcher.keys <= known
+
+
+WORDLIKE = st.text(st.sampled_from("abcdeilmnoprstuvy0123"), max_size=9)
+
+
+@given(
+    st.lists(
+        st.one_of(WORDLIKE, st.sampled_from(sorted(_rules(load_taxonomy(None)).word_keys.known))),
+        max_size=40,
+    ),
+    st.booleans(),
+)
+@settings(max_examples=400)
+def test_the_keys_of_a_text_are_those_its_word_prefixes_give(
+    words: list[str], forgetful: bool
+) -> None:
+    table = _WordKeys(_rules(load_taxonomy(None)).word_keys.known)
+    if forgetful:
+        table.LIMIT = 0  # nothing remembered: worked out each time, same answer
+    for _ in range(2):  # asked twice: the second answer comes from what was remembered
+        assert table.of(words) == table.known & _prefixes(words)
+    assert len(table) == (0 if forgetful else len(set(words)))
+
+
+def test_a_long_key_is_found_from_a_longer_word_and_a_short_one_from_itself() -> None:
+    table = _WordKeys({"pann", "msa", "retab"})
+    assert table.of(["pannes", "msa", "retablissement", "ms", "retab"]) == {
+        "pann",
+        "msa",
+        "retab",
+    }
+    assert table.of(["emsa", "pan", "re"]) == frozenset()
 
 
 # --- folding ---------------------------------------------------------------------------------

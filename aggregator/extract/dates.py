@@ -125,8 +125,9 @@ def plausible(date: datetime | None) -> datetime | None:
 
 def _normalize(text: str) -> str:
     """Lower case, accents dropped, non-breaking and odd spaces made plain spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = unicodedata.normalize("NFKD", text)
+    if not plain.isascii():  # no ASCII character is a combining mark
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     return " ".join(plain.lower().split())
 
 
