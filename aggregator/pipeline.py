@@ -314,9 +314,9 @@ def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
     classifier = Classifier(taxonomy)
     speakers = _payer_sources(store, classifier)
     with Workers() as workers:
-        analyses = Analyses(classifier, workers, pending)
-        index = _dedupe_index(store, pending)
         exact = ExactKeys(store, pending)
+        analyses = Analyses(classifier, workers, exact.to_read(pending))
+        index = _dedupe_index(store, pending)
         with store.transaction():
             writes = Writes(store)
             for entry in pending:
@@ -358,8 +358,9 @@ class Analyses:
     on the other cores.
 
     Dedupe must see entries one by one in date order; reading their texts need not. While
-    the main process deduplicates, workers analyse the pending entries in batches (repeats
-    too: cheaper than waiting), at most ``LOOKAHEAD`` batches ahead of the one asked
+    the main process deduplicates, workers analyse the entries given (those whose text will
+    be read: see ExactKeys.to_read; near-duplicates too, as which ones are is known only
+    when matching) in batches, at most ``LOOKAHEAD`` batches ahead of the one asked
     for, so memory stays bounded however many entries a first run brings. Entries must be
     asked for in the order given (each once); one asked out of order, not planned, or
     whose worker failed, is analysed when it is asked for.
@@ -556,6 +557,25 @@ class ExactKeys:
         self._guids.setdefault(entry.guid, item_id)
         if entry.canonical_url:
             self._urls.setdefault(entry.canonical_url, item_id)
+
+    def to_read(self, pending: Sequence[Entry]) -> list[Entry]:
+        """The pending entries whose text understanding will read, in order: all but the
+        new ones that :meth:`match` will fold into an item by guid or URL (a stored one,
+        or one an earlier pending entry founds or joins), as nothing of their text is
+        needed. Call before folding any entry."""
+        guids, urls = set(self._guids), set(self._urls)
+        wanted = []
+        for entry in pending:
+            if entry.item_id is not None:  # an edit: see _understand_entry
+                wanted.append(entry)
+                continue
+            known = guid_is_global(entry.guid) and entry.guid in guids
+            if not known and not (entry.canonical_url and entry.canonical_url in urls):
+                wanted.append(entry)
+            guids.add(entry.guid)
+            if entry.canonical_url:
+                urls.add(entry.canonical_url)
+        return wanted
 
 
 def _save_item(

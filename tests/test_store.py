@@ -88,3 +88,65 @@ def test_understanding_writes_items_and_marks_once_each_after_matching(
     assert report.new_items == 620
     assert store.execute("SELECT count(*) FROM items").fetchone()[0] == 620
     assert store.pending_entries() == []
+
+
+def _copy(number: int) -> RawItem:
+    """An agency's copy of _raw(number), a minute later: its own guid, the same page."""
+    original = _raw(number)
+    return RawItem(
+        guid=f"agence-{number}",
+        url=original.url + "?utm_source=agence",  # the same canonical URL
+        title=original.title,
+        content=original.content,
+        published=original.published + timedelta(minutes=1),  # type: ignore[operator]
+    )
+
+
+def test_entries_folded_by_guid_or_url_are_not_read_ahead(tmp_path: Path) -> None:
+    store = _stored(tmp_path, 3)
+    with store.transaction():  # entry 0 is understood already: an item exists
+        first = store.pending_entries()[-1]
+        assert first.guid.endswith("/0")
+        store.mark_entries([(first, first.id, None)])
+    copies = [_copy(0), _copy(1), _copy(2)]
+    with store.transaction():
+        store.save_entries("agence", copies, [i.url.split("?")[0] for i in copies], NOW)
+        # The same guid, but a bare number: unique in its own feed only.
+        numbered = [RawItem(guid="812", url=f"https://ex.org/{n}", title="t") for n in (1, 2)]
+        store.save_entries("a", numbered[:1], [numbered[0].url], NOW)
+        store.save_entries("b", numbered[1:], [numbered[1].url], NOW)
+    pending = store.pending_entries()
+    read = pipeline.ExactKeys(store, pending).to_read(pending)
+    # The copy of an understood entry, and the later of each pair sharing a page, are
+    # folded by URL: their texts are never read. Each "812" is an entry of its own.
+    names = sorted(e.guid for e in read)
+    assert names == ["812", "812", "https://example.org/a/1", "https://example.org/a/2"]
+
+
+def test_understanding_analyses_only_the_texts_it_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers: 300 agency copies of 300 of 600 stories are folded by URL, and no
+    process analyses them; the 600 others are analysed once each."""
+    store = _stored(tmp_path, 600)
+    copies = [_copy(n) for n in range(0, 600, 2)]
+    with store.transaction():
+        store.save_entries("agence", copies, [i.url.split("?")[0] for i in copies], NOW)
+    log = tmp_path / "analysed.log"
+    analyse = pipeline.analyse
+
+    def logged(classifier: object, title: str, html: str) -> object:
+        with log.open("a") as out:  # appended to by every worker process
+            out.write(title + "\n")
+        return analyse(classifier, title, html)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "analyse", logged)
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "2")
+    report = pipeline.RunReport()
+    pipeline.understand(store, load_taxonomy(None), report)
+
+    analysed = log.read_text().splitlines()
+    assert len(analysed) == 600 and len(set(analysed)) == 600
+    assert report.new_items == 600
+    rules = dict(store.execute("SELECT merge_rule, count(*) FROM entries GROUP BY 1").fetchall())
+    assert rules == {None: 600, "url": 300}
