@@ -673,16 +673,17 @@ def test_digests_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
 
     from aggregator.publish import build
 
-    # Items over six weeks: six digests, rendered by a forked worker when there is one.
+    # Items over six weeks: six digests, rendered by forked workers when there are some,
+    # a share of the weeks each.
     items = [item(n, hours=n * 40.0, payers=("viamedis",) if n % 3 else ()) for n in range(25)]
     renderers = tmp_path / "renderers"
     original = build._render_digests
 
     @functools.wraps(original)
-    def noting() -> list[tuple[str, bytes]]:
+    def noting(indexes: list[int]) -> list[tuple[int, str, bytes]]:
         with renderers.open("a") as log:
-            log.write(f"{os.getpid()}\n")
-        return original()
+            log.write(f"{os.getpid()} {','.join(map(str, sorted(indexes)))}\n")
+        return original(indexes)
 
     monkeypatch.setattr(build, "_render_digests", noting)
     monkeypatch.setenv("AGGREGATOR_WORKERS", "0")
@@ -690,8 +691,29 @@ def test_digests_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
     assert not renderers.exists()  # no worker: rendered in this process
     monkeypatch.setenv("AGGREGATOR_WORKERS", "2")
     forked = publish(tmp_path / "forked", make_input(items=items))
-    assert renderers.read_text().split() != [str(os.getpid())]  # rendered elsewhere
-    assert len(renderers.read_text().split()) == 1
+    calls = [line.split() for line in renderers.read_text().splitlines()]
+    assert len(calls) == 2 and str(os.getpid()) not in {pid for pid, _ in calls}
+    weeks = sorted(int(n) for _, share in calls for n in share.split(","))
+    assert weeks == list(range(len(weeks))) and len(weeks) >= 6  # each week once
     assert forked == inline
     assert len([p for p in forked.files if p.startswith("digests/")]) >= 6
     assert files(tmp_path / "forked") == files(tmp_path / "inline")
+
+
+@pytest.mark.parametrize(
+    ("sizes", "count", "expected"),
+    [
+        ([2622, 4034, 4252, 3857], 2, [[2, 0], [1, 3]]),  # 6874 and 7891 items
+        ([5, 1, 1, 1, 1, 1], 2, [[0], [1, 2, 3, 4, 5]]),
+        ([3, 3], 4, [[0], [1]]),  # no more shares than weeks
+        ([7], 2, [[0]]),
+        ([], 2, []),
+        ([1, 2, 3], 1, [[2, 1, 0]]),
+    ],
+)
+def test_weeks_are_shared_out_by_size_with_no_share_empty(
+    sizes: list[int], count: int, expected: list[list[int]]
+) -> None:
+    from aggregator.publish.build import week_shares
+
+    assert week_shares(sizes, count) == expected

@@ -249,10 +249,10 @@ class _Build:
         specs = self.feed_specs()
         self.main_specs = tuple(specs["main"])
         self.payer_specs = {spec.path: spec for spec in specs["payers"]}
-        with Workers(1 if default_workers() else 0) as workers:
-            # The weekly digests (the largest share of the rendering) are rendered in a
-            # forked process while this one writes the feeds and the other pages; every
-            # file is still written here, in the same order.
+        with Workers(default_workers()) as workers:
+            # The weekly digests (the largest share of the rendering) are rendered in
+            # forked processes, each a share of the weeks, while this one writes the feeds
+            # and the other pages; every file is still written here, in the same order.
             digests = self.start_digests(workers)
             self.write_feeds(specs)
             self.writer.write("incidents.json", self.incidents_json())
@@ -375,27 +375,36 @@ class _Build:
             )
             self.writer.write(page.path, html)
 
-    def start_digests(self, workers: Workers) -> Future[list[tuple[str, bytes]]] | None:
-        """The digests rendering in a worker, or None (they render when written)."""
+    def start_digests(self, workers: Workers) -> list[Future[list[tuple[int, str, bytes]]]] | None:
+        """The digests rendering in workers, a share each, or None (they render when
+        written)."""
         if not workers.size or len(self.weeks) < 2:
             return None
-        workers.share(self)  # the worker, forked by submit(), renders from this build
-        return workers.submit(_render_digests)
+        workers.share(self)  # the workers, forked by submit(), render from this build
+        shares = week_shares([len(items) for _, items in sorted(self.weeks.items())], workers.size)
+        started = [workers.submit(_render_digests, share) for share in shares]
+        futures = [future for future in started if future is not None]
+        return futures if len(futures) == len(started) else None
 
-    def write_digests(self, started: Future[list[tuple[str, bytes]]] | None = None) -> None:
-        pages = None
+    def write_digests(
+        self, started: Sequence[Future[list[tuple[int, str, bytes]]]] | None = None
+    ) -> None:
+        pages: list[tuple[str, bytes]] | None = None
         if started is not None:
             try:
-                pages = started.result()
+                rendered = sorted(page for future in started for page in future.result())
+                pages = [(path, html) for _, path, html in rendered]
             except Exception as error:  # a worker lost costs time, never a page
                 log.debug("digest worker failed (%r); rendering here", error)
         for path, html in pages if pages is not None else self.digests():
             self.writer.write(path, html)
 
-    def digests(self) -> Iterator[tuple[str, bytes]]:
-        """Every week's digest (oldest first), rendered."""
+    def digests(self, indexes: Iterable[int] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Every week's digest (oldest first), or those of the weeks at ``indexes``
+        (counted oldest first), rendered."""
         weeks = sorted(self.weeks)
-        for index, week in enumerate(weeks):
+        for index in range(len(weeks)) if indexes is None else sorted(indexes):
+            week = weeks[index]
             items = self.light(self.weeks[week])
             seen = dict.fromkeys(i for item in items for i in item.incidents)
             incidents = [self.incident_by_id[i] for i in seen if i in self.incident_by_id]
@@ -450,9 +459,22 @@ class _Build:
         return feeds.opml(title, [(h, s) for h, s in groups if s], self.base_url)
 
 
-def _render_digests() -> list[tuple[str, bytes]]:
+def _render_digests(indexes: list[int]) -> list[tuple[int, str, bytes]]:
     build: _Build = shared()  # given by start_digests, inherited by the fork
-    return list(build.digests())
+    pages = build.digests(indexes)
+    return [(index, path, html) for index, (path, html) in zip(sorted(indexes), pages, strict=True)]
+
+
+def week_shares(sizes: Sequence[int], count: int) -> list[list[int]]:
+    """The indexes of ``sizes`` in at most ``count`` shares of about equal total size
+    (each index to the lightest share, largest first); none empty."""
+    shares: list[list[int]] = [[] for _ in range(max(1, min(count, len(sizes))))]
+    totals = [0] * len(shares)
+    for index in sorted(range(len(sizes)), key=lambda i: (-sizes[i], i)):
+        lightest = totals.index(min(totals))
+        shares[lightest].append(index)
+        totals[lightest] += sizes[index]
+    return [share for share in shares if share]
 
 
 def _payers(item: Item) -> Iterator[str]:
