@@ -376,9 +376,12 @@ class Store:
         """Entries not yet understood (new ones and edits), oldest first."""
         rows = self.execute(
             "SELECT id, source, guid, url, canonical_url, title, summary, content, published, "
-            "updated, first_seen, item_id, merge_rule, rowid FROM entries WHERE processed = 0 "
-            "ORDER BY COALESCE(published, first_seen), id"
+            "updated, first_seen, item_id, merge_rule, rowid FROM entries WHERE processed = 0"
         ).fetchall()
+        # ORDER BY COALESCE(published, first_seen), id, sorted here: SQLite would copy every
+        # row, bodies and all, through a temporary B-tree. The keys are ASCII (ISO dates, hex
+        # ids), which both order alike; a missing date sorts first, as NULL does.
+        rows.sort(key=lambda row: (row[8] or row[10] or "", row[0]))
         return [_entry(row) for row in rows]
 
     def understood_by_key(
