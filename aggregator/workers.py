@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -63,6 +64,10 @@ def shared() -> Any:
 
 
 def _worker_start(parent: int) -> None:
+    # What the worker inherits is the parent's to collect: left out of this process's
+    # collections, which then walk only its own objects (and leave the inherited pages
+    # shared rather than copied on write).
+    gc.freeze()
     # Ctrl-C reaches the whole process group; the parent decides what to do with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A worker holds copies of the parent's descriptors, the database lock among them:

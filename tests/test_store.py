@@ -150,3 +150,33 @@ def test_understanding_analyses_only_the_texts_it_reads(
     assert report.new_items == 600
     rules = dict(store.execute("SELECT merge_rule, count(*) FROM entries GROUP BY 1").fetchall())
     assert rules == {None: 600, "url": 300}
+
+
+def test_a_run_collects_garbage_in_batches_and_restores_the_collector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from aggregator.config import load_config
+
+    config_file = tmp_path / "sources.yaml"
+    config_file.write_text(
+        "sources:\n  - {id: quiet, name: Quiet, type: feed, url: 'http://127.0.0.1:9/', "
+        "enabled: false}\n",
+        encoding="utf-8",
+    )
+    seen: list[tuple[tuple[int, ...], int]] = []
+    understand = pipeline.understand
+
+    def watched(*args: object) -> bool:
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        return understand(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "understand", watched)
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    pipeline.run(load_config(config_file), Store(tmp_path / "a.db"), None)
+    ((thresholds, frozen),) = seen
+    assert thresholds == pipeline.RUN_GC_THRESHOLDS != before
+    assert frozen > 10_000  # what existed before the run is left out of collections
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -202,3 +202,21 @@ def test_start_forks_every_worker_at_once() -> None:
         assert workers._pool is not None
         processes = list(workers._pool._processes.values())  # type: ignore[attr-defined]
         assert len(processes) == 2 and all(p.is_alive() for p in processes)
+
+
+def _freeze_count(_: object = None) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_a_worker_leaves_what_it_inherits_out_of_its_collections() -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0  # nothing frozen here...
+    with Workers(2) as workers:
+        future = workers.submit(_freeze_count)
+        assert future is not None
+        inherited = future.result()
+    assert inherited > 10_000  # ...but the worker froze the parent's objects it holds
+    assert gc.get_freeze_count() == 0
