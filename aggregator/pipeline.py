@@ -13,6 +13,8 @@ import gc
 import hashlib
 import json
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
@@ -280,29 +282,78 @@ async def collect(
     store.sync_sources(config.sources)
     statuses = {s.id: s for s in store.source_statuses()}
     sources = [s for s in config.sources if s.enabled and (only is None or s.id in only)]
+    for source in sources:
+        if statuses[source.id].gone:
+            report.sources_failed += 1
+            report.failures.append(
+                (
+                    source.id,
+                    "gone (HTTP 410): not fetched again; "
+                    "change its url or remove it from the config",
+                )
+            )
+    wanted = [s for s in sources if not statuses[s.id].gone]
     with Workers() as workers:
-        if sources:
-            workers.start()
-        async with Fetcher(config.fetch) as fetcher:
-            collector = Collector(fetcher, store, now, workers)
-            tasks = []
-            for source in sources:
-                if statuses[source.id].gone:
-                    report.sources_failed += 1
-                    report.failures.append(
-                        (
-                            source.id,
-                            "gone (HTTP 410): not fetched again; "
-                            "change its url or remove it from the config",
-                        )
-                    )
-                    continue
-                tasks.append(asyncio.ensure_future(collector.collect(source)))
-            for finished in asyncio.as_completed(tasks):
-                outcome = await finished
-                store_outcome(store, outcome, now, report)
-                if progress:
-                    progress(outcome.source.id)
+        if wanted:
+            workers.start()  # before the storing thread and any socket: see Workers.start
+        storer = Storer(store, now, report)
+        try:
+            async with Fetcher(config.fetch) as fetcher:
+                collector = Collector(fetcher, store, now, workers)
+                tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
+                for finished in asyncio.as_completed(tasks):
+                    outcome = await finished
+                    storer.put(outcome)
+                    if progress:
+                        progress(outcome.source.id)
+        finally:
+            storer.close()
+
+
+class Storer:
+    """Stores collected sources, each in its own transaction and in the order they come,
+    from a thread with a connection of its own, so that the event loop goes on fetching
+    while SQLite writes (it lets other threads run while it works). Reads made meanwhile
+    on the caller's connection (validators, known entries) see what was committed.
+
+    A store that is not a file (":memory:") is written inline instead. An error while
+    storing is raised by the next :meth:`put`, else by :meth:`close`, which waits until
+    everything put is stored.
+    """
+
+    def __init__(self, store: Store, now: datetime, report: RunReport) -> None:
+        self._store, self._now, self._report = store, now, report
+        self._queue: queue.SimpleQueue[SourceOutcome | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if store.path not in ("", ":memory:") and not store.path.startswith("file:"):
+            self._thread = threading.Thread(target=self._run, name="store", daemon=True)
+            self._thread.start()
+
+    def put(self, outcome: SourceOutcome) -> None:
+        if self._thread is None:
+            store_outcome(self._store, outcome, self._now, self._report)
+            return
+        if self._error is not None:
+            raise self._error
+        self._queue.put(outcome)
+
+    def close(self) -> None:
+        if self._thread is None:
+            return
+        self._queue.put(None)
+        self._thread.join()
+        self._thread = None
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        try:
+            with Store(self._store.path) as store:
+                while (outcome := self._queue.get()) is not None:
+                    store_outcome(store, outcome, self._now, self._report)
+        except BaseException as error:  # handed to the event loop's thread
+            self._error = error
 
 
 # --- understand ----------------------------------------------------------------------------

@@ -328,3 +328,64 @@ def test_a_run_with_nothing_new_renders_nothing_but_repairs_and_follows_health(
     # And `publish` always renders: it is how to rebuild output/ on purpose.
     code, output = invoke(tmp_path, "publish", "-v")
     assert code == 0 and "nothing changed" not in output
+
+
+def _collect(tmp_path: Path, store_path: str) -> tuple[object, object]:
+    import asyncio
+
+    from aggregator import pipeline
+    from aggregator.config import load_config
+    from aggregator.store import Store
+
+    store = Store(store_path)
+    report = pipeline.RunReport()
+    asyncio.run(pipeline.collect(load_config(tmp_path / "sources.yaml"), store, report))
+    return store, report
+
+
+def test_collected_sources_are_stored_by_a_thread_of_their_own(
+    tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from aggregator import pipeline
+
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+    storing: list[tuple[str, str, str]] = []
+    store_outcome = pipeline.store_outcome
+
+    def watched(store: object, outcome: pipeline.SourceOutcome, *rest: object) -> None:
+        storing.append((outcome.source.id, threading.current_thread().name, store.path))  # type: ignore[attr-defined]
+        store_outcome(store, outcome, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "store_outcome", watched)
+    store, report = _collect(tmp_path, str(tmp_path / "a.db"))
+    assert sorted(s for s, _, _ in storing) == ["press", "union"]
+    assert {thread for _, thread, _ in storing} == {"store"}  # not the event loop's thread
+    assert {path for _, _, path in storing} == {str(tmp_path / "a.db")}
+    assert report.sources_ok == 2 and report.new_entries == 5  # type: ignore[attr-defined]
+    assert store.execute("SELECT count(*) FROM entries").fetchone()[0] == 5  # type: ignore[attr-defined]
+    assert not [t for t in threading.enumerate() if t.name == "store"]  # waited for
+
+    # A database that is no file is written from the event loop's thread.
+    storing.clear()
+    _collect(tmp_path, ":memory:")
+    assert {thread for _, thread, _ in storing} == {threading.current_thread().name}
+
+
+def test_a_failure_to_store_stops_the_collection_with_the_store_error(
+    tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aggregator import pipeline
+    from aggregator.errors import StoreError
+
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+
+    def full(*_: object) -> None:
+        raise StoreError("database a.db: database or disk is full")
+
+    monkeypatch.setattr(pipeline, "store_outcome", full)
+    with pytest.raises(StoreError, match="disk is full"):
+        _collect(tmp_path, str(tmp_path / "a.db"))
+    code, output = invoke(tmp_path, "run")  # through the command line: a message, not a trace
+    assert code != 0 and "disk is full" in output and "Traceback" not in output
