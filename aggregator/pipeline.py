@@ -296,7 +296,8 @@ async def collect(
     with Workers() as workers:
         if wanted:
             workers.start()  # before the storing thread and any socket: see Workers.start
-        storer = Storer(store, now, report)
+        # Without workers (AGGREGATOR_WORKERS=0: a profiler's view) storing stays inline too.
+        storer = Storer(store, now, report, inline=workers.size == 0)
         try:
             async with Fetcher(config.fetch) as fetcher:
                 collector = Collector(fetcher, store, now, workers)
@@ -316,17 +317,20 @@ class Storer:
     while SQLite writes (it lets other threads run while it works). Reads made meanwhile
     on the caller's connection (validators, known entries) see what was committed.
 
-    A store that is not a file (":memory:") is written inline instead. An error while
+    With ``inline``, or for a store that is not a file (":memory:", which a second
+    connection would not see), each source is stored by :meth:`put` itself. An error while
     storing is raised by the next :meth:`put`, else by :meth:`close`, which waits until
     everything put is stored.
     """
 
-    def __init__(self, store: Store, now: datetime, report: RunReport) -> None:
+    def __init__(
+        self, store: Store, now: datetime, report: RunReport, inline: bool = False
+    ) -> None:
         self._store, self._now, self._report = store, now, report
         self._queue: queue.SimpleQueue[SourceOutcome | None] = queue.SimpleQueue()
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
-        if store.path not in ("", ":memory:"):  # a second connection would see another one
+        if not inline and store.path not in ("", ":memory:"):
             self._thread = threading.Thread(target=self._run, name="store", daemon=True)
             self._thread.start()
 

@@ -359,6 +359,7 @@ def test_collected_sources_are_stored_by_a_thread_of_their_own(
         store_outcome(store, outcome, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "store_outcome", watched)
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "2")  # whatever the machine's core count
     store, report = _collect(tmp_path, str(tmp_path / "a.db"))
     assert sorted(s for s, _, _ in storing) == ["press", "union"]
     assert {thread for _, thread, _ in storing} == {"store"}  # not the event loop's thread
@@ -367,10 +368,16 @@ def test_collected_sources_are_stored_by_a_thread_of_their_own(
     assert store.execute("SELECT count(*) FROM entries").fetchone()[0] == 5  # type: ignore[attr-defined]
     assert not [t for t in threading.enumerate() if t.name == "store"]  # waited for
 
-    # A database that is no file is written from the event loop's thread.
+    # A database that is no file is written from the event loop's thread, and so is any
+    # without workers (AGGREGATOR_WORKERS=0, for profiling: one process, one thread).
     storing.clear()
     _collect(tmp_path, ":memory:")
     assert {thread for _, thread, _ in storing} == {threading.current_thread().name}
+    storing.clear()
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "0")
+    _collect(tmp_path, str(tmp_path / "b.db"))
+    assert {thread for _, thread, _ in storing} == {threading.current_thread().name}
+    assert len(storing) == 2
 
 
 def test_a_failure_to_store_stops_the_collection_with_the_store_error(
