@@ -318,12 +318,26 @@ async def _decoded(response: httpx.Response) -> AsyncGenerator[bytes, None]:
 # --- the fetcher -------------------------------------------------------------------------------
 
 
+# Idle connections kept open for later requests: at least httpx's default, at most enough
+# for a run's hosts up to a bound. With fewer than the hosts a run visits in turn, each
+# request closes the oldest idle connection and the next one to its host opens a new one;
+# with many more, httpx's pool spends time scanning them (its bookkeeping on each request
+# grows with the square of the connections it holds).
+KEEPALIVE_BOUNDS = (20, 64)
+
+
 class Fetcher:
     """One HTTP client for a whole run, polite to every host. Use as ``async with``."""
 
-    def __init__(self, options: FetchOptions, *, robots: bool | None = None) -> None:
+    def __init__(
+        self, options: FetchOptions, *, robots: bool | None = None, hosts: int = 0
+    ) -> None:
+        """``hosts``: how many hosts the caller will ask, when it knows: that many idle
+        connections are kept open (within KEEPALIVE_BOUNDS) for their next requests."""
         self.options = options
         self.robots = options.respect_robots if robots is None else robots
+        low, high = KEEPALIVE_BOUNDS
+        self._keepalive = min(max(hosts, low), high)
         self._client: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(max(1, options.concurrency))
         self._hosts: dict[str, _Host] = {}
@@ -335,6 +349,7 @@ class Fetcher:
             headers={"User-Agent": self.options.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
             timeout=httpx.Timeout(self.options.timeout),
+            limits=httpx.Limits(max_keepalive_connections=self._keepalive),
             event_hooks={"response": [_refuse_bad_redirect]},
         )
         return self

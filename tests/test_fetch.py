@@ -554,3 +554,78 @@ def test_using_the_fetcher_outside_its_context_is_a_programming_error() -> None:
 
     with pytest.raises(RuntimeError, match="async with"):
         asyncio.run(outside())
+
+
+class _KeepAliveCounter:
+    """HTTP/1.1 servers on several loopback addresses that keep connections open, and
+    count the connections they are opened."""
+
+    def __init__(self, hosts: int) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.connections = 0
+        lock = threading.Lock()
+        counter = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:  # once per connection, however many requests
+                super().setup()
+                with lock:
+                    counter.connections += 1
+
+            def do_GET(self) -> None:
+                body = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+        self.servers = [Server((f"127.0.0.{2 + n}", 0), Handler) for n in range(hosts)]
+        self.threads = [
+            threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+            for s in self.servers
+        ]
+
+    def __enter__(self) -> _KeepAliveCounter:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+
+    def urls(self, path: str) -> list[str]:
+        return [f"http://{s.server_address[0]}:{s.server_address[1]}{path}" for s in self.servers]
+
+
+def test_a_run_over_many_hosts_keeps_one_connection_to_each_open() -> None:
+    """30 hosts asked in turn, three times each: with httpx's default of 20 idle
+    connections every request would close the oldest and the next to its host reconnect."""
+    with _KeepAliveCounter(30) as farm:
+        urls = farm.urls("/feed.xml")
+
+        async def rounds(hosts: int) -> list[FetchResult]:
+            options = replace(FAST, concurrency=4)
+            async with Fetcher(options, robots=False, hosts=hosts) as fetcher:
+                results = []
+                for _ in range(3):
+                    results += await asyncio.gather(*(fetcher.fetch(u) for u in urls))
+                return results
+
+        assert all(r.status == 200 for r in asyncio.run(rounds(30)))
+        assert farm.connections == 30
+        farm.connections = 0
+        asyncio.run(rounds(0))  # the caller did not say: httpx's default
+        assert farm.connections > 30

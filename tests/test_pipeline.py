@@ -396,3 +396,22 @@ def test_a_failure_to_store_stops_the_collection_with_the_store_error(
         _collect(tmp_path, str(tmp_path / "a.db"))
     code, output = invoke(tmp_path, "run")  # through the command line: a message, not a trace
     assert code != 0 and "disk is full" in output and "Traceback" not in output
+
+
+def test_the_fetcher_is_told_how_many_hosts_the_run_visits(
+    tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aggregator import pipeline
+
+    extra = broken_source(site.base_url.replace("127.0.0.1", "localhost"))
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url, extra), encoding="utf-8")
+    told: list[int] = []
+
+    class Watched(pipeline.Fetcher):
+        def __init__(self, *args: object, hosts: int = 0, **kwargs: object) -> None:
+            told.append(hosts)
+            super().__init__(*args, hosts=hosts, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "Fetcher", Watched)
+    _collect(tmp_path, str(tmp_path / "a.db"))
+    assert told == [2]  # 127.0.0.1 for two sources, localhost for the third
