@@ -1,4 +1,5 @@
-"""The store's batch writes: what they write, and in which order they write it."""
+"""The store as understanding and a run use it: batch writes and their order, the texts read
+ahead, and the garbage collector's settings during a run."""
 
 from __future__ import annotations
 
