@@ -283,17 +283,18 @@ async def collect(
     store.sync_sources(config.sources)
     statuses = {s.id: s for s in store.source_statuses()}
     sources = [s for s in config.sources if s.enabled and (only is None or s.id in only)]
+    wanted = []
     for source in sources:
-        if statuses[source.id].gone:
-            report.sources_failed += 1
-            report.failures.append(
-                (
-                    source.id,
-                    "gone (HTTP 410): not fetched again; "
-                    "change its url or remove it from the config",
-                )
+        if not statuses[source.id].gone:
+            wanted.append(source)
+            continue
+        report.sources_failed += 1
+        report.failures.append(
+            (
+                source.id,
+                "gone (HTTP 410): not fetched again; change its url or remove it from the config",
             )
-    wanted = [s for s in sources if not statuses[s.id].gone]
+        )
     with Workers() as workers:
         if wanted:
             workers.start()  # before the storing thread and any socket: see Workers.start

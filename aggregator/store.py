@@ -619,7 +619,7 @@ def _entry(row: Sequence[Any]) -> Entry:
         item_id=row[11],
         merge_rule=row[12],
         changed=row[11] is not None,
-        row=row[13] if len(row) > 13 else None,
+        row=row[13],
     )
 
 
