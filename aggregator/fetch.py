@@ -24,7 +24,7 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import AsyncGenerator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -319,7 +319,7 @@ async def _decoded(response: httpx.Response) -> AsyncGenerator[bytes, None]:
 
 
 # Idle connections kept open for later requests: at least httpx's default, at most enough
-# for a run's hosts up to a bound. With fewer than the hosts a run visits in turn, each
+# for a run's origins up to a bound. With fewer than the origins a run visits in turn, each
 # request closes the oldest idle connection and the next one to its host opens a new one;
 # with many more, httpx's pool spends time scanning them (its bookkeeping on each request
 # grows with the square of the connections it holds).
@@ -330,14 +330,15 @@ class Fetcher:
     """One HTTP client for a whole run, polite to every host. Use as ``async with``."""
 
     def __init__(
-        self, options: FetchOptions, *, robots: bool | None = None, hosts: int = 0
+        self, options: FetchOptions, *, robots: bool | None = None, urls: Iterable[str] = ()
     ) -> None:
-        """``hosts``: how many hosts the caller will ask, when it knows: that many idle
-        connections are kept open (within KEEPALIVE_BOUNDS) for their next requests."""
+        """``urls``: what the caller will ask, when it knows: one idle connection per
+        origin among them is kept open (within KEEPALIVE_BOUNDS) for its next requests."""
         self.options = options
         self.robots = options.respect_robots if robots is None else robots
+        origins = {_origin(p) for p in map(_parse_url, urls) if not isinstance(p, str)}
         low, high = KEEPALIVE_BOUNDS
-        self._keepalive = min(max(hosts, low), high)
+        self._keepalive = min(max(len(origins), low), high)
         self._client: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(max(1, options.concurrency))
         self._hosts: dict[str, _Host] = {}

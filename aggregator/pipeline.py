@@ -23,7 +23,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from aggregator.classify import Classifier, Taxonomy, load_taxonomy
 from aggregator.dedupe import (
@@ -301,8 +300,7 @@ async def collect(
         # Without workers (AGGREGATOR_WORKERS=0: a profiler's view) storing stays inline too.
         storer = Storer(store, now, report, inline=workers.size == 0)
         try:
-            hosts = len({urlsplit(source.url).hostname for source in wanted})
-            async with Fetcher(config.fetch, hosts=hosts) as fetcher:
+            async with Fetcher(config.fetch, urls=[source.url for source in wanted]) as fetcher:
                 collector = Collector(fetcher, store, now, workers)
                 tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
                 for finished in asyncio.as_completed(tasks):

@@ -616,16 +616,30 @@ def test_a_run_over_many_hosts_keeps_one_connection_to_each_open() -> None:
     with _KeepAliveCounter(30) as farm:
         urls = farm.urls("/feed.xml")
 
-        async def rounds(hosts: int) -> list[FetchResult]:
+        async def rounds(told: list[str]) -> list[FetchResult]:
             options = replace(FAST, concurrency=4)
-            async with Fetcher(options, robots=False, hosts=hosts) as fetcher:
+            async with Fetcher(options, robots=False, urls=told) as fetcher:
                 results = []
                 for _ in range(3):
                     results += await asyncio.gather(*(fetcher.fetch(u) for u in urls))
                 return results
 
-        assert all(r.status == 200 for r in asyncio.run(rounds(30)))
+        assert all(r.status == 200 for r in asyncio.run(rounds(urls)))
         assert farm.connections == 30
         farm.connections = 0
-        asyncio.run(rounds(0))  # the caller did not say: httpx's default
+        asyncio.run(rounds([]))  # the caller did not say: httpx's default
         assert farm.connections > 30
+
+
+def test_one_idle_connection_is_kept_per_origin_the_caller_names_within_bounds() -> None:
+    from aggregator.fetch import KEEPALIVE_BOUNDS
+
+    low, high = KEEPALIVE_BOUNDS
+    origins = [f"http://127.0.0.{n % 250 + 2}:{8000 + n // 250}/feed" for n in range(low + 5)]
+    # Two URLs on one origin count once; another port is another origin; what cannot be
+    # fetched counts for nothing.
+    named = [*origins, origins[0] + "?page=2", "ftp://x.example/", "not a url"]
+    assert Fetcher(FAST, urls=named)._keepalive == low + 5
+    assert Fetcher(FAST, urls=origins[:3])._keepalive == low  # never below httpx's default
+    many = [f"http://127.0.{n // 250}.{n % 250 + 2}/" for n in range(high + 10)]
+    assert Fetcher(FAST, urls=many)._keepalive == high
