@@ -300,7 +300,7 @@ async def collect(
         # Without workers (AGGREGATOR_WORKERS=0: a profiler's view) storing stays inline too.
         storer = Storer(store, now, report, inline=workers.size == 0)
         try:
-            async with Fetcher(config.fetch, urls=[source.url for source in wanted]) as fetcher:
+            async with Fetcher(config.fetch) as fetcher:
                 collector = Collector(fetcher, store, now, workers)
                 tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
                 for finished in asyncio.as_completed(tasks):

@@ -610,36 +610,93 @@ class _KeepAliveCounter:
         return [f"http://{s.server_address[0]}:{s.server_address[1]}{path}" for s in self.servers]
 
 
-def test_a_run_over_many_hosts_keeps_one_connection_to_each_open() -> None:
-    """30 hosts asked in turn, three times each: with httpx's default of 20 idle
-    connections every request would close the oldest and the next to its host reconnect."""
+def _without_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+
+
+async def _rounds(urls: list[str], times: int, concurrency: int = 4) -> list[FetchResult]:
+    async with Fetcher(replace(FAST, concurrency=concurrency), robots=False) as fetcher:
+        results = []
+        for _ in range(times):
+            results += await asyncio.gather(*(fetcher.fetch(u) for u in urls))
+        return results
+
+
+def test_a_run_over_many_hosts_keeps_one_connection_to_each_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """30 hosts asked in turn, three times each: with httpx's single pool and its default
+    of 20 idle connections, every request would close the oldest and the next to its
+    host reconnect."""
+    _without_proxies(monkeypatch)
     with _KeepAliveCounter(30) as farm:
-        urls = farm.urls("/feed.xml")
-
-        async def rounds(told: list[str]) -> list[FetchResult]:
-            options = replace(FAST, concurrency=4)
-            async with Fetcher(options, robots=False, urls=told) as fetcher:
-                results = []
-                for _ in range(3):
-                    results += await asyncio.gather(*(fetcher.fetch(u) for u in urls))
-                return results
-
-        assert all(r.status == 200 for r in asyncio.run(rounds(urls)))
+        results = asyncio.run(_rounds(farm.urls("/feed.xml"), 3))
+        assert [r.status for r in results] == [200] * 90
+        assert all(b"<rss" in r.content for r in results)
         assert farm.connections == 30
-        farm.connections = 0
-        asyncio.run(rounds([]))  # the caller did not say: httpx's default
-        assert farm.connections > 30
 
 
-def test_one_idle_connection_is_kept_per_origin_the_caller_names_within_bounds() -> None:
-    from aggregator.fetch import KEEPALIVE_BOUNDS
+def test_beyond_the_idle_origins_kept_the_least_recently_used_connections_close(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import aggregator.fetch as fetch_module
 
-    low, high = KEEPALIVE_BOUNDS
-    origins = [f"http://127.0.0.{n % 250 + 2}:{8000 + n // 250}/feed" for n in range(low + 5)]
-    # Two URLs on one origin count once; another port is another origin; what cannot be
-    # fetched counts for nothing.
-    named = [*origins, origins[0] + "?page=2", "ftp://x.example/", "not a url"]
-    assert Fetcher(FAST, urls=named)._keepalive == low + 5
-    assert Fetcher(FAST, urls=origins[:3])._keepalive == low  # never below httpx's default
-    many = [f"http://127.0.{n // 250}.{n % 250 + 2}/" for n in range(high + 10)]
-    assert Fetcher(FAST, urls=many)._keepalive == high
+    _without_proxies(monkeypatch)
+    monkeypatch.setattr(fetch_module, "IDLE_ORIGINS", 4)
+    seen: list[int] = []
+    original = fetch_module._OriginPools._trim
+
+    async def trim(self: fetch_module._OriginPools) -> None:
+        await original(self)
+        seen.append(len(self._pools))
+
+    monkeypatch.setattr(fetch_module._OriginPools, "_trim", trim)
+    with _KeepAliveCounter(10) as farm:
+        # Ten hosts in turn with four kept: the second round reconnects to those closed,
+        # and no response in flight loses its connection to the trimming (bodies whole).
+        results = asyncio.run(_rounds(farm.urls("/feed.xml"), 2, concurrency=8))
+        assert [r.status for r in results] == [200] * 20
+        assert all(r.content.endswith(b"</rss>") for r in results)
+        assert 10 + 10 - 4 <= farm.connections <= 20
+    assert seen and max(seen) <= 4 + 8  # kept ones, plus those busy when trimmed
+    assert seen[-1] == 4
+
+
+def test_a_proxy_set_in_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)  # a proxy is asked for the absolute URL
+            body = b"via the proxy"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _without_proxies(monkeypatch)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.server_address[1]}")
+
+        async def one() -> FetchResult:
+            async with Fetcher(FAST, robots=False) as fetcher:
+                return await fetcher.fetch("http://feeds.example.invalid/news.xml")
+
+        result = asyncio.run(one())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.status == 200 and result.content == b"via the proxy"
+    assert asked == ["http://feeds.example.invalid/news.xml"]

@@ -398,23 +398,3 @@ def test_a_failure_to_store_stops_the_collection_with_the_store_error(
     assert code != 0 and "disk is full" in output and "Traceback" not in output
 
 
-def test_the_fetcher_is_told_what_the_run_will_fetch(
-    tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from aggregator import pipeline
-
-    elsewhere = site.base_url.replace("127.0.0.1", "localhost")
-    extra, extra_url = broken_source(elsewhere), f"{elsewhere}missing/feed.xml"
-    (tmp_path / "sources.yaml").write_text(config_text(site.base_url, extra), encoding="utf-8")
-    told: list[list[str]] = []
-
-    class Watched(pipeline.Fetcher):
-        def __init__(self, *args: object, urls: list[str], **kwargs: object) -> None:
-            told.append(urls)
-            super().__init__(*args, urls=urls, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "Fetcher", Watched)
-    _collect(tmp_path, str(tmp_path / "a.db"))
-    assert [sorted(urls) for urls in told] == [
-        sorted([f"{site.base_url}press/feed.xml", f"{site.base_url}union/index.html", extra_url])
-    ]
