@@ -798,12 +798,15 @@ def run(
     """Collect, understand and (when output is given) publish. Returns what happened."""
     report = RunReport()
     taxonomy = load_taxonomy(config.taxonomy)
-    with _batch_collections():
+    # Understanding writes every new item in one transaction: the log it leaves is copied
+    # into the database while publish reads, rather than by the thread that committed it.
+    with _batch_collections(), store.deferred_checkpoints():
         started = time.perf_counter()
         asyncio.run(collect(config, store, report, only, progress))
         collected = time.perf_counter()
         log.info("collect took %.1f s", collected - started)
         understand(store, taxonomy, report)
+        store.checkpoint_behind()
         understood = time.perf_counter()
         log.info("understand took %.1f s", understood - collected)
         if output is not None:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -37,6 +39,8 @@ from aggregator.models import (
     Source,
     SourceStatus,
 )
+
+log = logging.getLogger("aggregator")
 
 # Keys per "IN (...)" query: well under SQLite's limit on bound parameters.
 _IN_CHUNK = 500
@@ -128,7 +132,53 @@ class Store:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
 
     def close(self) -> None:
+        self._join_checkpoint()
         self.db.conn.close()
+
+    # --- the write-ahead log -----------------------------------------------------------------
+
+    _checkpoint: threading.Thread | None = None
+
+    @contextmanager
+    def deferred_checkpoints(self) -> Iterator[None]:
+        """Commits on this connection leave the write-ahead log as it grows instead of
+        copying it into the database file there and then (SQLite's automatic checkpoint,
+        which after a large transaction holds the committing thread for a tenth of a second
+        or more); :meth:`checkpoint_behind` copies it on another thread. On exit, any such
+        checkpoint is waited for and automatic checkpoints come back. Nothing is less safe:
+        a committed transaction is in the log, which SQLite reads and later copies."""
+        (pages,) = self.execute("PRAGMA wal_autocheckpoint").fetchone()
+        self.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            yield
+        finally:
+            self._join_checkpoint()
+            self.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
+
+    def checkpoint_behind(self) -> None:
+        """Copy the write-ahead log into the database file on a thread of its own (with its
+        own connection), while this one goes on reading and writing. A checkpoint that
+        cannot be done now is simply left for later: SQLite does it when it next can."""
+        if self.path in ("", ":memory:") or self._checkpoint is not None:
+            return
+
+        def checkpoint() -> None:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30)
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    conn.close()
+            except sqlite3.Error as exc:
+                log.debug("checkpoint of %s left for later: %s", self.path, exc)
+
+        self._checkpoint = threading.Thread(target=checkpoint, name="checkpoint", daemon=True)
+        self._checkpoint.start()
+
+    def _join_checkpoint(self) -> None:
+        if self._checkpoint is not None:
+            self._checkpoint.join()
+            self._checkpoint = None
 
     def __enter__(self) -> Store:
         return self

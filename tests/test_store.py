@@ -181,3 +181,89 @@ def test_a_run_collects_garbage_in_batches_and_restores_the_collector(
     assert thresholds == pipeline.RUN_GC_THRESHOLDS != before
     assert frozen > 10_000  # what existed before the run is left out of collections
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def _bulk(store: Store, rows: int) -> None:
+    with store.transaction():
+        store.execute_many(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [(f"k{n}", "x" * 2000) for n in range(rows)],
+        )
+
+
+def test_deferred_checkpoints_leave_the_log_to_a_checkpoint_on_another_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    path = tmp_path / "a.db"
+    store = Store(path)
+    # As SQLite does by default: a large commit copies the log into the file at once.
+    _bulk(store, 3000)
+    assert path.stat().st_size > 5_000_000
+
+    later = Store(tmp_path / "b.db")
+    threads: list[str] = []
+    original = threading.Thread.start
+
+    def start(self: threading.Thread) -> None:
+        threads.append(self.name)
+        original(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    with later.deferred_checkpoints():
+        _bulk(later, 3000)
+        assert (tmp_path / "b.db").stat().st_size < 1_000_000  # all of it still in the log
+        assert later.execute("SELECT count(*) FROM meta").fetchone()[0] == 3000
+        later.checkpoint_behind()
+    # Waited for on the way out; automatic checkpoints are back.
+    assert threads == ["checkpoint"]
+    assert (tmp_path / "b.db").stat().st_size > 5_000_000
+    assert later.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    later.close()
+    reopened = Store(tmp_path / "b.db")
+    assert reopened.execute("SELECT count(*) FROM meta").fetchone()[0] == 3000
+
+
+def test_a_checkpoint_that_cannot_be_done_is_left_for_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aggregator.store as store_module
+
+    store = Store(tmp_path / "a.db")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise store_module.sqlite3.OperationalError("database is locked")
+
+    with store.deferred_checkpoints():
+        _bulk(store, 10)
+        monkeypatch.setattr(store_module.sqlite3, "connect", refuse)
+        store.checkpoint_behind()  # the thread's failure is its own: nothing raised here
+    monkeypatch.undo()
+    store.close()
+    assert Store(tmp_path / "a.db").execute("SELECT count(*) FROM meta").fetchone()[0] == 10
+
+
+def test_a_run_restores_automatic_checkpoints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aggregator.config import load_config
+
+    config_file = tmp_path / "sources.yaml"
+    config_file.write_text(
+        "sources:\n  - {id: quiet, name: Quiet, type: feed, url: 'http://127.0.0.1:9/', "
+        "enabled: false}\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "a.db")
+    seen: list[int] = []
+    understand = pipeline.understand
+
+    def watched(*args: object) -> bool:
+        seen.append(store.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        return understand(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "understand", watched)
+    pipeline.run(load_config(config_file), store, None)
+    assert seen == [0]
+    assert store.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
