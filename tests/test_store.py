@@ -153,6 +153,17 @@ def test_understanding_analyses_only_the_texts_it_reads(
     assert rules == {None: 600, "url": 300}
 
 
+def _quiet_config(tmp_path: Path) -> Path:
+    """A configuration whose one source is disabled: a run with nothing to fetch."""
+    config_file = tmp_path / "sources.yaml"
+    config_file.write_text(
+        "sources:\n  - {id: quiet, name: Quiet, type: feed, url: 'http://127.0.0.1:9/', "
+        "enabled: false}\n",
+        encoding="utf-8",
+    )
+    return config_file
+
+
 def test_a_run_collects_garbage_in_batches_and_restores_the_collector(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,12 +171,7 @@ def test_a_run_collects_garbage_in_batches_and_restores_the_collector(
 
     from aggregator.config import load_config
 
-    config_file = tmp_path / "sources.yaml"
-    config_file.write_text(
-        "sources:\n  - {id: quiet, name: Quiet, type: feed, url: 'http://127.0.0.1:9/', "
-        "enabled: false}\n",
-        encoding="utf-8",
-    )
+    config_file = _quiet_config(tmp_path)
     seen: list[tuple[tuple[int, ...], int]] = []
     understand = pipeline.understand
 
@@ -249,12 +255,7 @@ def test_a_run_restores_automatic_checkpoints(
 ) -> None:
     from aggregator.config import load_config
 
-    config_file = tmp_path / "sources.yaml"
-    config_file.write_text(
-        "sources:\n  - {id: quiet, name: Quiet, type: feed, url: 'http://127.0.0.1:9/', "
-        "enabled: false}\n",
-        encoding="utf-8",
-    )
+    config_file = _quiet_config(tmp_path)
     store = Store(tmp_path / "a.db")
     seen: list[int] = []
     understand = pipeline.understand
