@@ -276,8 +276,12 @@ async def collect(
     report: RunReport,
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> None:
-    """Fetch every enabled source (or the named ones) and store what they hold."""
+    """Fetch every enabled source (or the named ones) and store what they hold.
+
+    ``meanwhile`` is called once the workers are forked (a thread it starts is not copied
+    into them): the time to start work of one's own while the network is waited on."""
     now = utcnow()
     store.sync_sources(config.sources)
     statuses = {s.id: s for s in store.source_statuses()}
@@ -297,6 +301,8 @@ async def collect(
     with Workers() as workers:
         if wanted:
             workers.start()  # before the storing thread and any socket: see Workers.start
+        if meanwhile is not None:
+            meanwhile()
         # Without workers (AGGREGATOR_WORKERS=0: a profiler's view) storing stays inline too.
         storer = Storer(store, now, report, inline=workers.size == 0)
         try:
@@ -364,12 +370,15 @@ class Storer:
 # --- understand ----------------------------------------------------------------------------
 
 
-def understand(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
-    """Fold pending entries into items, classify, regroup incidents. True if anything changed."""
+def understand(
+    store: Store, taxonomy: Taxonomy, report: RunReport, classifier: Classifier | None = None
+) -> bool:
+    """Fold pending entries into items, classify, regroup incidents. True if anything changed.
+    ``classifier``: one already compiled for ``taxonomy``."""
     pending = store.pending_entries()
     if not pending:
         return False
-    classifier = Classifier(taxonomy)
+    classifier = classifier or Classifier(taxonomy)
     speakers = _payer_sources(store, classifier)
     with Workers() as workers:
         exact = ExactKeys(store, pending)
@@ -800,12 +809,13 @@ def run(
     taxonomy = load_taxonomy(config.taxonomy)
     # Understanding writes every new item in one transaction: the log it leaves is copied
     # into the database while publish reads, rather than by the thread that committed it.
+    ahead = _Ahead(taxonomy)
     with _batch_collections(), store.deferred_checkpoints():
         started = time.perf_counter()
-        asyncio.run(collect(config, store, report, only, progress))
+        asyncio.run(collect(config, store, report, only, progress, meanwhile=ahead.start))
         collected = time.perf_counter()
         log.info("collect took %.1f s", collected - started)
-        understand(store, taxonomy, report)
+        understand(store, taxonomy, report, ahead.classifier())
         store.checkpoint_behind()
         understood = time.perf_counter()
         log.info("understand took %.1f s", understood - collected)
@@ -813,6 +823,34 @@ def run(
             report.published = publish_output(config, store, output, taxonomy, skip_unchanged=True)
             log.info("publish took %.1f s", time.perf_counter() - understood)
     return report
+
+
+class _Ahead:
+    """What understanding and publishing will need, made ready on a thread while
+    collecting waits on the network (at its start above all, when every request is in
+    flight and nothing has come back to parse): the classifier, compiled from the
+    taxonomy, and the publishing modules (templates, feed writer), imported."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self._taxonomy = taxonomy
+        self._classifier: Classifier | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._prepare, name="prepare", daemon=True)
+        self._thread.start()
+
+    def _prepare(self) -> None:
+        try:
+            self._classifier = Classifier(self._taxonomy)
+            import aggregator.publish.build  # noqa: F401
+        except Exception as error:  # done again where it is needed, and reported there
+            log.debug("preparing ahead failed: %r", error)
+
+    def classifier(self) -> Classifier:
+        if self._thread is not None:
+            self._thread.join()
+        return self._classifier or Classifier(self._taxonomy)
 
 
 # Garbage collection during a run: a young generation of 10,000 new objects rather than

@@ -1,5 +1,6 @@
 """The store as understanding and a run use it: batch writes and their order, the texts read
-ahead, and the garbage collector's settings during a run."""
+ahead, the write-ahead log, and what a run sets up around its steps (the garbage collector's
+settings, the classifier compiled while collecting)."""
 
 from __future__ import annotations
 
@@ -268,3 +269,69 @@ def test_a_run_restores_automatic_checkpoints(
     pipeline.run(load_config(config_file), store, None)
     assert seen == [0]
     assert store.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+
+
+def test_a_run_compiles_its_classifier_while_collecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from aggregator.classify import Classifier
+    from aggregator.config import load_config
+    from aggregator.workers import Workers
+
+    events: list[str] = []
+    built: list[Classifier] = []
+    init = Classifier.__init__
+
+    def watched_init(self: Classifier, *args: object, **kwargs: object) -> None:
+        events.append(f"classifier built on {threading.current_thread().name}")
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+        built.append(self)
+
+    start = Workers.start
+
+    def watched_start(self: Workers) -> None:
+        start(self)
+        events.append("workers forked")
+
+    given: list[object] = []
+    understand = pipeline.understand
+
+    def watched_understand(*args: object) -> bool:
+        given.append(args[3])
+        return understand(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Classifier, "__init__", watched_init)
+    monkeypatch.setattr(Workers, "start", watched_start)
+    monkeypatch.setattr(pipeline, "understand", watched_understand)
+    config_file = _quiet_config(tmp_path)
+    quiet = config_file.read_text(encoding="utf-8").replace("enabled: false", "enabled: true")
+    config_file.write_text("fetch: {retries: 0}\n" + quiet, encoding="utf-8")
+    report = pipeline.run(load_config(config_file), Store(tmp_path / "a.db"), None)
+    assert report.sources_failed == 1  # nothing listens on port 9: collected all the same
+    # Started once the workers were forked (a thread is not copied into them), and the
+    # one compiled there is the one understanding uses.
+    assert events[:2] == ["workers forked", "classifier built on prepare"]
+    assert len(built) == 1 and given == built
+
+
+def test_a_classifier_that_could_not_be_prepared_ahead_is_compiled_when_needed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aggregator.classify import Classifier
+
+    attempts: list[int] = []
+    init = Classifier.__init__
+
+    def flaky(self: Classifier, *args: object, **kwargs: object) -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise MemoryError("no room on that thread")
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Classifier, "__init__", flaky)
+    ahead = pipeline._Ahead(load_taxonomy(None))
+    ahead.start()
+    classifier = ahead.classifier()
+    assert isinstance(classifier, Classifier) and len(attempts) == 2
