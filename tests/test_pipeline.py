@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from click.testing import CliRunner
@@ -398,3 +399,49 @@ def test_a_failure_to_store_stops_the_collection_with_the_store_error(
     assert code != 0 and "disk is full" in output and "Traceback" not in output
 
 
+
+
+def test_the_command_ends_with_the_status_its_command_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aggregator import cli as cli_module
+
+    class Ended(Exception):
+        pass
+
+    ended: list[int] = []
+
+    def end(status: int) -> NoReturn:
+        ended.append(status)
+        raise Ended
+
+    monkeypatch.setattr(cli_module.os, "_exit", end)
+    for argv in (["--version"], ["status", "--config", str(tmp_path / "missing.yaml")]):
+        with pytest.raises(Ended):
+            cli_module.main(argv)
+    with pytest.raises(Ended):
+        cli_module._end("cannot go on")  # as sys.exit("...") would: printed, status 1
+    with pytest.raises(Ended):
+        cli_module._end(None)
+    assert ended == [0, 2, 1, 0]
+    assert "cannot go on" in capsys.readouterr().err
+
+
+def test_a_long_output_reaches_the_reader_whole_before_the_process_ends(tmp_path: Path) -> None:
+    sources = "".join(
+        f"  - {{id: s{n}, name: Source {n}, type: feed, url: 'http://127.0.0.1:9/{n}'}}\n"
+        for n in range(2000)
+    )
+    (tmp_path / "sources.yaml").write_text("sources:\n" + sources, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "aggregator", "status", "--json", "--config",
+         str(tmp_path / "sources.yaml"), "--db", str(tmp_path / "a.db")],
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)["sources"]
+    assert len(done.stdout) > 500_000 and len(listed) == 2000
+    assert listed[-1]["id"] == "s1999"
+    assert not (tmp_path / "a.db-wal").exists()  # the database was closed cleanly
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 2000
