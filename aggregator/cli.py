@@ -348,6 +348,11 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     feeds) and tear down some 700 modules. So the process ends as soon as its output and
     logs are flushed, with the status the command set.
     """
+    # httpx imports its own command-line client (with click, rich and pygments: 30-60 ms)
+    # whenever those are installed, as rich is, for our progress bar. This process never
+    # runs that client; a None entry makes its import fail, which httpx expects of a
+    # machine without them.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="aggregator")
         status: object = 0

@@ -438,7 +438,13 @@ class Store:
         self, guids: Iterable[str], urls: Iterable[str]
     ) -> tuple[dict[str, str], dict[str, str]]:
         """The item of an already understood entry (from any source) with each of these
-        guids, and with each of these canonical URLs: two mappings, read in a few queries."""
+        guids, and with each of these canonical URLs: two mappings, read in a few queries
+        (none when no entry has been understood yet, as on a first run)."""
+        if (
+            self.execute("SELECT 1 FROM entries WHERE item_id IS NOT NULL LIMIT 1").fetchone()
+            is None
+        ):
+            return {}, {}
         found: list[dict[str, str]] = []
         for column, keys in (("guid", guids), ("canonical_url", urls)):
             mapping: dict[str, str] = {}

@@ -445,3 +445,27 @@ def test_a_long_output_reaches_the_reader_whole_before_the_process_ends(tmp_path
     assert not (tmp_path / "a.db-wal").exists()  # the database was closed cleanly
     with sqlite3.connect(tmp_path / "a.db") as conn:
         assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 2000
+
+
+def test_the_command_does_not_load_the_http_clients_own_command_line(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - {id: quiet, name: Quiet, type: feed, url: 'http://127.0.0.1:9/', "
+        "enabled: false}\n",
+        encoding="utf-8",
+    )
+    # The same process before it ends: what the fetch command imported.
+    script = (
+        "import os, sys\n"
+        "from aggregator import cli\n"
+        "end = os._exit\n"
+        "def report(status):\n"
+        "    print(sorted(m for m in ('httpx', 'pygments', 'rich') if m in sys.modules))\n"
+        "    sys.stdout.flush()\n"
+        "    end(status)\n"
+        "os._exit = report\n"
+        f"cli.main(['fetch', '--config', {str(tmp_path / 'sources.yaml')!r}, "
+        f"'--db', {str(tmp_path / 'a.db')!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().strip() == "['httpx']"

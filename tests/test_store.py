@@ -125,6 +125,20 @@ def test_entries_folded_by_guid_or_url_are_not_read_ahead(tmp_path: Path) -> Non
     assert names == ["812", "812", "https://example.org/a/1", "https://example.org/a/2"]
 
 
+def test_keys_are_looked_up_only_once_something_has_been_understood(tmp_path: Path) -> None:
+    store = _stored(tmp_path, 30)  # a first run: entries saved, none understood yet
+    keys = [f"https://example.org/a/{n}" for n in range(30)]
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    assert store.understood_by_key(keys, keys) == ({}, {})
+    assert len(statements) == 1  # one look at the table, no lookup of 60 keys
+    store.db.conn.set_trace_callback(None)
+    assert pipeline.understand(store, load_taxonomy(None), pipeline.RunReport())
+    guids, urls = store.understood_by_key(keys[:2], keys[:2])
+    assert set(guids) == set(urls) == set(keys[:2])
+    assert guids[keys[0]] == urls[keys[0]] != guids[keys[1]]
+
+
 def test_understanding_analyses_only_the_texts_it_reads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
