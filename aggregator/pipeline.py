@@ -829,7 +829,8 @@ class _Ahead:
     """What understanding and publishing will need, made ready on a thread while
     collecting waits on the network (at its start above all, when every request is in
     flight and nothing has come back to parse): the classifier, compiled from the
-    taxonomy, and the publishing modules (templates, feed writer), imported."""
+    taxonomy, and the modules of dedupe's counting (numpy) and of publishing (templates,
+    feed writer), imported."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self._taxonomy = taxonomy
@@ -843,6 +844,8 @@ class _Ahead:
     def _prepare(self) -> None:
         try:
             self._classifier = Classifier(self._taxonomy)
+            import numpy  # noqa: F401
+
             import aggregator.publish.build  # noqa: F401
         except Exception as error:  # done again where it is needed, and reported there
             log.debug("preparing ahead failed: %r", error)

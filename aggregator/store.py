@@ -18,14 +18,13 @@ import hashlib
 import json
 import logging
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from aggregator.errors import StoreError
 from aggregator.models import (
@@ -39,6 +38,9 @@ from aggregator.models import (
     Source,
     SourceStatus,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger("aggregator")
 
@@ -116,14 +118,39 @@ def _content_hash(item: RawItem, with_content: bool = True) -> str:
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
+def _sqlite_utils() -> Any:
+    """The sqlite-utils module, imported without numpy.
+
+    sqlite-utils imports numpy whenever it is installed, to give numpy values a column type;
+    this store never writes one. Importing numpy takes 0.05-0.1 s, which every command would
+    pay on start-up, though only dedupe uses numpy (imported there, and only by runs with
+    texts to match). A None entry in sys.modules makes that import fail, as sqlite-utils
+    expects of a machine without numpy; it is removed at once, so numpy imports as usual
+    afterwards (sqlite-utils then simply knows no numpy type, which nothing here needs).
+    """
+    if "sqlite_utils" in sys.modules:
+        return sys.modules["sqlite_utils"]
+    keep_out = "numpy" not in sys.modules
+    if keep_out:
+        sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils
+    finally:
+        if keep_out and sys.modules.get("numpy", False) is None:
+            del sys.modules["numpy"]
+    return sqlite_utils
+
+
 class Store:
     """A handle on the database file. Not shared between threads."""
+
+    db: sqlite_utils.Database
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db = sqlite_utils.Database(conn)
+            self.db = _sqlite_utils().Database(conn)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")

@@ -349,3 +349,21 @@ def test_a_classifier_that_could_not_be_prepared_ahead_is_compiled_when_needed(
     ahead.start()
     classifier = ahead.classifier()
     assert isinstance(classifier, Classifier) and len(attempts) == 2
+
+
+def test_opening_a_store_does_not_import_numpy(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from aggregator.store import Store\n"
+        f"store = Store({str(tmp_path / 'a.db')!r})\n"
+        "store.set_meta('k', 'v')\n"
+        "print('numpy' in sys.modules, store.get_meta('k'))\n"
+        "import numpy\n"  # later, for dedupe: as usual
+        "print(numpy.frombuffer(b'abcd', dtype=numpy.uint8).sum())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().split() == ["False", "v", "394"]
