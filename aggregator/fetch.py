@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import logging
 import socket
 import ssl
 import time
@@ -30,6 +31,7 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Iterable,
     Iterator,
     Sequence,
 )
@@ -46,6 +48,8 @@ from protego import Protego
 from aggregator.models import FetchOptions, FetchResult
 
 __all__ = ["Fetcher", "retry_after_seconds"]
+
+log = logging.getLogger("aggregator")
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 SCHEMES = frozenset({"http", "https"})
@@ -398,13 +402,20 @@ class _OriginPools(httpx.AsyncBaseTransport):
             if self._busy[key] <= 0:
                 del self._busy[key]
                 closing.append(self._pools.pop(key))  # before any await: trims overlap
-        for pool in closing:
-            await pool.aclose()
+        await _close(closing)
 
     async def aclose(self) -> None:
         pools, self._pools = list(self._pools.values()), OrderedDict()
-        for pool in pools:
+        await _close(pools)
+
+
+async def _close(pools: Iterable[httpx.AsyncHTTPTransport]) -> None:
+    """Close each pool; one whose connection fails to close costs nothing, and stops no other."""
+    for pool in pools:
+        try:
             await pool.aclose()
+        except Exception as exc:
+            log.debug("closing a connection failed: %r", exc)
 
 
 class Fetcher:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import httpx
 import pytest
 from httpfixtures import DripServer, LocalServer, Reply, free_port
 from hypothesis import given, settings
@@ -700,3 +701,22 @@ def test_a_proxy_set_in_the_environment_is_used(monkeypatch: pytest.MonkeyPatch)
         server.server_close()
     assert result.status == 200 and result.content == b"via the proxy"
     assert asked == ["http://feeds.example.invalid/news.xml"]
+
+
+def test_a_connection_that_fails_to_close_costs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import aggregator.fetch as fetch_module
+
+    _without_proxies(monkeypatch)
+    monkeypatch.setattr(fetch_module, "IDLE_ORIGINS", 1)
+    closed: list[int] = []
+
+    async def broken_close(self: httpx.AsyncHTTPTransport) -> None:
+        closed.append(1)
+        raise OSError("the socket went away first")
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "aclose", broken_close)
+    with _KeepAliveCounter(4) as farm:
+        # Idle pools closed beyond the one kept, then every pool at the end: all fail.
+        results = asyncio.run(_rounds(farm.urls("/feed.xml"), 2, concurrency=1))
+    assert [r.status for r in results] == [200] * 8
+    assert len(closed) >= 8
