@@ -341,6 +341,7 @@ class _Released(httpx.AsyncByteStream):
 
     def __init__(self, stream: httpx.AsyncByteStream, done: Callable[[], Awaitable[None]]):
         self._stream, self._done = stream, done
+        self._released = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._stream:
@@ -350,7 +351,9 @@ class _Released(httpx.AsyncByteStream):
         try:
             await self._stream.aclose()
         finally:
-            await self._done()
+            if not self._released:  # told once, however often it is closed
+                self._released = True
+                await self._done()
 
 
 class _OriginPools(httpx.AsyncBaseTransport):

@@ -720,3 +720,20 @@ def test_a_connection_that_fails_to_close_costs_nothing(monkeypatch: pytest.Monk
         results = asyncio.run(_rounds(farm.urls("/feed.xml"), 2, concurrency=1))
     assert [r.status for r in results] == [200] * 8
     assert len(closed) >= 8
+
+
+def test_a_body_closed_twice_releases_its_connection_once() -> None:
+    from aggregator.fetch import _Released
+
+    released: list[int] = []
+
+    async def done() -> None:
+        released.append(1)
+
+    async def twice() -> None:
+        body = _Released(httpx.ByteStream(b"x"), done)
+        await body.aclose()
+        await body.aclose()
+
+    asyncio.run(twice())
+    assert released == [1]
