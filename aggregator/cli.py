@@ -375,7 +375,8 @@ def _end(status: object) -> NoReturn:
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # None when started without standard streams
+                stream.flush()
         except (OSError, ValueError):  # a closed pipe: nobody is reading any more
             status = status or 1
     os._exit(status)
