@@ -809,7 +809,7 @@ def run(
     taxonomy = load_taxonomy(config.taxonomy)
     # Understanding writes every new item in one transaction: the log it leaves is copied
     # into the database while publish reads, rather than by the thread that committed it.
-    ahead = _Ahead(taxonomy)
+    ahead = _Ahead(taxonomy, publishing=output is not None)
     with _batch_collections(), store.deferred_checkpoints():
         started = time.perf_counter()
         asyncio.run(collect(config, store, report, only, progress, meanwhile=ahead.start))
@@ -829,11 +829,12 @@ class _Ahead:
     """What understanding and publishing will need, made ready on a thread while
     collecting waits on the network (at its start above all, when every request is in
     flight and nothing has come back to parse): the classifier, compiled from the
-    taxonomy, and the modules of dedupe's counting (numpy) and of publishing (templates,
-    feed writer), imported."""
+    taxonomy, and the modules of dedupe's counting (numpy) and, when the run publishes, of
+    publishing (templates, feed writer), imported."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, publishing: bool = True) -> None:
         self._taxonomy = taxonomy
+        self._publishing = publishing
         self._classifier: Classifier | None = None
         self._thread: threading.Thread | None = None
 
@@ -846,7 +847,8 @@ class _Ahead:
             self._classifier = Classifier(self._taxonomy)
             import numpy  # noqa: F401
 
-            import aggregator.publish.build  # noqa: F401
+            if self._publishing:
+                import aggregator.publish.build  # noqa: F401
         except Exception as error:  # done again where it is needed, and reported there
             log.debug("preparing ahead failed: %r", error)
 

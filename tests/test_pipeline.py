@@ -447,7 +447,9 @@ def test_a_long_output_reaches_the_reader_whole_before_the_process_ends(tmp_path
         assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 2000
 
 
-def test_the_command_does_not_load_the_http_clients_own_command_line(tmp_path: Path) -> None:
+def test_fetching_loads_neither_the_http_clients_command_line_nor_publishing(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "sources.yaml").write_text(
         "sources:\n  - {id: quiet, name: Quiet, type: feed, url: 'http://127.0.0.1:9/', "
         "enabled: false}\n",
@@ -459,7 +461,8 @@ def test_the_command_does_not_load_the_http_clients_own_command_line(tmp_path: P
         "from aggregator import cli\n"
         "end = os._exit\n"
         "def report(status):\n"
-        "    print(sorted(m for m in ('httpx', 'pygments', 'rich') if m in sys.modules))\n"
+        "    kinds = ('httpx', 'pygments', 'rich', 'aggregator.publish.build')\n"
+        "    print(sorted(m for m in kinds if m in sys.modules))\n"
         "    sys.stdout.flush()\n"
         "    end(status)\n"
         "os._exit = report\n"
