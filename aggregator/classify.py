@@ -495,7 +495,8 @@ class _WordKeys(dict[str, tuple[str, ...]]):
 
     def of(self, words: Iterable[str]) -> frozenset[str]:
         """The known keys the words start with: what :func:`_prefixes` of them has of them."""
-        return frozenset().union(*map(self.__getitem__, set(words)))
+        # Most words start no key: their empty tuples are left out of the union.
+        return frozenset().union(*filter(None, map(self.__getitem__, set(words))))
 
 
 def _distribute(alternative: str, depth: int = 0) -> list[str]:
