@@ -458,6 +458,73 @@ def profile_runs(bench: Bench) -> None:
         bench.facts[f"profile {phase}"] = str(target)
 
 
+TICK = 0.1  # seconds between two samples of the busy cores
+
+
+def busy_cores(command: list[str], env: dict[str, str]) -> tuple[list[float], str] | None:
+    """Run ``command``, sampling how many of the machine's cores are busy every TICK s
+    (from /proc/stat: the whole machine, the corpus server included); the samples and the
+    command's stderr. None where /proc/stat cannot be read."""
+    stat = Path("/proc/stat")
+    if not stat.is_file():
+        return None
+
+    def sample() -> tuple[int, int]:
+        values = [int(v) for v in stat.read_text().split("\n", 1)[0].split()[1:]]
+        return sum(values), values[3] + values[4]  # all time, idle and iowait
+
+    cores = os.cpu_count() or 1
+    busy: list[float] = []
+    with tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        last = sample()
+        while process.poll() is None:
+            time.sleep(TICK)
+            now = sample()
+            total, idle = now[0] - last[0], now[1] - last[1]
+            last = now
+            busy.append(cores * (1 - idle / total) if total else 0.0)
+        err.seek(0)
+        stderr = err.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}:\n{stderr}")
+    return busy, stderr
+
+
+def timeline(bench: Bench) -> str:
+    """Busy cores over one more cold run, and the stages it logged (``run -v``)."""
+    db, out = bench.work / "timeline.db", bench.work / "timeline-out"
+    for path in bench.work.glob("timeline.db*"):
+        path.unlink()
+    shutil.rmtree(out, ignore_errors=True)
+    args = ("run", "-v", "--config", str(bench.config), "--db", str(db), "--output", str(out))
+    sampled = busy_cores(aggregator(*args), clean_env(bench.work / "home"))
+    if sampled is None:
+        return ""
+    busy, stderr = sampled
+    stages = re.findall(r"(\w+) took ([\d.]+ s)", stderr)
+    return "\n".join(
+        [
+            f"Busy cores over one more cold run, every {TICK:g} s (the whole machine, the "
+            "corpus server included; tenths of a core, so 10 is one core busy):",
+            "",
+            "```",
+            *_wrapped([f"{round(10 * b):d}" for b in busy], 30),
+            "```",
+            "",
+            "Stages as that run logged them: "
+            + (", ".join(f"{name} {took}" for name, took in stages) or "none logged")
+            + ".",
+            "",
+            "",
+        ]
+    )
+
+
+def _wrapped(words: list[str], per_line: int) -> list[str]:
+    return [" ".join(words[i : i + per_line]) for i in range(0, len(words), per_line)]
+
+
 def _stats(path: Path) -> pstats.Stats:
     return pstats.Stats(str(path))
 
@@ -767,7 +834,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile = ""
             if not args.skip_profile:
                 profile_runs(bench)
-                profile = profile_tables(bench)
+                profile = timeline(bench) + profile_tables(bench)
         if not args.skip_publish:
             run_publish_benchmark(bench)
         parses = bare_parses(corpus, args.repeat)
