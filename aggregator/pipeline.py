@@ -337,7 +337,7 @@ class Storer:
         self._queue: queue.SimpleQueue[SourceOutcome | None] = queue.SimpleQueue()
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
-        if not inline and store.path not in ("", ":memory:"):
+        if not inline and store.on_disk:
             self._thread = threading.Thread(target=self._run, name="store", daemon=True)
             self._thread.start()
 
@@ -807,9 +807,9 @@ def run(
     """Collect, understand and (when output is given) publish. Returns what happened."""
     report = RunReport()
     taxonomy = load_taxonomy(config.taxonomy)
+    ahead = _Ahead(taxonomy, publishing=output is not None)
     # Understanding writes every new item in one transaction: the log it leaves is copied
     # into the database while publish reads, rather than by the thread that committed it.
-    ahead = _Ahead(taxonomy, publishing=output is not None)
     with _batch_collections(), store.deferred_checkpoints():
         started = time.perf_counter()
         asyncio.run(collect(config, store, report, only, progress, meanwhile=ahead.start))

@@ -148,6 +148,7 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        self._checkpoint: threading.Thread | None = None
         try:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db = _sqlite_utils().Database(conn)
@@ -162,9 +163,13 @@ class Store:
         self._join_checkpoint()
         self.db.conn.close()
 
-    # --- the write-ahead log -----------------------------------------------------------------
+    @property
+    def on_disk(self) -> bool:
+        """Whether the database is a file that another connection opens too (":memory:"
+        and "" give each connection a database of its own)."""
+        return self.path not in ("", ":memory:")
 
-    _checkpoint: threading.Thread | None = None
+    # --- the write-ahead log -----------------------------------------------------------------
 
     @contextmanager
     def deferred_checkpoints(self) -> Iterator[None]:
@@ -186,7 +191,7 @@ class Store:
         """Copy the write-ahead log into the database file on a thread of its own (with its
         own connection), while this one goes on reading and writing. A checkpoint that
         cannot be done now is simply left for later: SQLite does it when it next can."""
-        if self.path in ("", ":memory:") or self._checkpoint is not None:
+        if not self.on_disk or self._checkpoint is not None:
             return
 
         def checkpoint() -> None:
