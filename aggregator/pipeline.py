@@ -9,6 +9,7 @@ describe).
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
 import hashlib
 import json
@@ -630,18 +631,17 @@ class ExactKeys:
         new ones that :meth:`match` will fold into an item by guid or URL (a stored one,
         or one an earlier pending entry founds or joins), as nothing of their text is
         needed. Call before folding any entry."""
-        guids, urls = set(self._guids), set(self._urls)
+        # A rehearsal of the loop on copies: every new entry's keys are noted, matched or not.
+        ahead = copy.copy(self)
+        ahead._guids, ahead._urls = dict(self._guids), dict(self._urls)
         wanted = []
         for entry in pending:
             if entry.item_id is not None:  # an edit: see _understand_entry
                 wanted.append(entry)
                 continue
-            known = guid_is_global(entry.guid) and entry.guid in guids
-            if not known and not (entry.canonical_url and entry.canonical_url in urls):
+            if ahead.match(entry) is None:
                 wanted.append(entry)
-            guids.add(entry.guid)
-            if entry.canonical_url:
-                urls.add(entry.canonical_url)
+            ahead.note(entry, "")  # which item does not matter here, only that there is one
         return wanted
 
 
