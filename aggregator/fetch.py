@@ -370,13 +370,11 @@ class _OriginPools(httpx.AsyncBaseTransport):
     def __init__(self, idle_origins: int) -> None:
         self._idle_origins = idle_origins
         self._ssl = httpx.create_ssl_context()  # loaded once, shared by every pool
-        self._pools: OrderedDict[tuple[str, str, int | None], httpx.AsyncHTTPTransport] = (
-            OrderedDict()
-        )
-        self._busy: Counter[tuple[str, str, int | None]] = Counter()
+        self._pools: OrderedDict[str, httpx.AsyncHTTPTransport] = OrderedDict()  # by origin
+        self._busy: Counter[str] = Counter()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        key = (request.url.scheme, request.url.host, request.url.port)
+        key = _origin(request.url)
         pool = self._pools.get(key)
         if pool is None:
             limits = httpx.Limits(max_keepalive_connections=1)
