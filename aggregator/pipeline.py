@@ -54,7 +54,7 @@ from aggregator.models import (
 )
 from aggregator.sanitize import html_to_text
 from aggregator.store import Store, utcnow
-from aggregator.workers import Workers, shared
+from aggregator.workers import Workers, default_workers, shared
 
 if TYPE_CHECKING:
     from aggregator.publish.build import PublishReport
@@ -816,7 +816,8 @@ def run(
         collected = time.perf_counter()
         log.info("collect took %.1f s", collected - started)
         understand(store, taxonomy, report, ahead.classifier())
-        store.checkpoint_behind()
+        if default_workers():  # else one thread only: SQLite checkpoints when it closes
+            store.checkpoint_behind()
         understood = time.perf_counter()
         log.info("understand took %.1f s", understood - collected)
         if output is not None:
@@ -839,6 +840,8 @@ class _Ahead:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        if not default_workers():
+            return  # one thread only (a profiler's view): all is done where it is needed
         self._thread = threading.Thread(target=self._prepare, name="prepare", daemon=True)
         self._thread.start()
 

@@ -40,8 +40,8 @@ def default_workers() -> int:
     """One worker per core the process may use, at most MAX_WORKERS; 0 means inline.
 
     The environment variable AGGREGATOR_WORKERS sets the number instead (0: no worker
-    processes and no storing thread: everything in one process and one thread, as a
-    profiler or a tight container may want).
+    processes, and none of a run's threads (storing, preparing, checkpointing): everything
+    in one process and one thread, as a profiler or a tight container may want).
     """
     wanted = os.environ.get("AGGREGATOR_WORKERS", "").strip()
     if wanted.isdigit():

@@ -316,6 +316,7 @@ def test_a_run_compiles_its_classifier_while_collecting(
         given.append(args[3])
         return understand(*args)  # type: ignore[arg-type]
 
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "2")  # whatever the machine's cores
     monkeypatch.setattr(Classifier, "__init__", watched_init)
     monkeypatch.setattr(Workers, "start", watched_start)
     monkeypatch.setattr(pipeline, "understand", watched_understand)
@@ -367,3 +368,30 @@ def test_opening_a_store_does_not_import_numpy(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode().split() == ["False", "v", "394"]
+
+
+def test_without_workers_a_run_starts_no_thread_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from aggregator.config import load_config
+
+    started: list[str] = []
+    original = threading.Thread.start
+
+    def start(self: threading.Thread) -> None:
+        started.append(self.name)
+        original(self)
+
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "0")  # a profiler's view: one process, one thread
+    monkeypatch.setattr(threading.Thread, "start", start)
+    config_file = _quiet_config(tmp_path)
+    quiet = config_file.read_text(encoding="utf-8").replace("enabled: false", "enabled: true")
+    config_file.write_text("fetch: {retries: 0}\n" + quiet, encoding="utf-8")
+    store = Store(tmp_path / "a.db")
+    with store.transaction():  # something to understand, so the checkpoint would be due
+        store.save_entries("quiet", [_raw(1)], [_raw(1).url], NOW)
+    report = pipeline.run(load_config(config_file), store, None)
+    assert report.new_items == 1
+    assert not {"prepare", "checkpoint", "store"} & set(started)
