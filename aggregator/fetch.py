@@ -410,6 +410,16 @@ class _OriginPools(httpx.AsyncBaseTransport):
         await _close(pools)
 
 
+def _proxied() -> bool:
+    """Whether the environment sends requests through a proxy, as httpx reads it: an
+    http, https or all proxy set, and NO_PROXY not ``*``. NO_PROXY alone (often set to
+    ``*`` or to local names) names no proxy."""
+    found = getproxies()
+    if "*" in (host.strip() for host in found.get("no", "").split(",")):
+        return False
+    return any(found.get(scheme) for scheme in ("http", "https", "all"))
+
+
 async def _close(pools: Iterable[httpx.AsyncHTTPTransport]) -> None:
     """Close each pool; one whose connection fails to close costs nothing, and stops no other."""
     for pool in pools:
@@ -438,7 +448,7 @@ class Fetcher:
             timeout=httpx.Timeout(self.options.timeout),
             # Behind a proxy configured in the environment every request goes to the
             # proxy, through httpx's own pool; otherwise, a pool per origin.
-            transport=None if getproxies() else _OriginPools(IDLE_ORIGINS),
+            transport=None if _proxied() else _OriginPools(IDLE_ORIGINS),
             event_hooks={"response": [_refuse_bad_redirect]},
         )
         return self

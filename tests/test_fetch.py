@@ -627,13 +627,24 @@ async def _rounds(urls: list[str], times: int, concurrency: int = 4) -> list[Fet
         return results
 
 
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {},
+        {"NO_PROXY": "*"},
+        {"no_proxy": "localhost,127.0.0.1"},
+        {"HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": "*"},
+    ],
+)
 def test_a_run_over_many_hosts_keeps_one_connection_to_each_open(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]
 ) -> None:
     """30 hosts asked in turn, three times each: with httpx's single pool and its default
     of 20 idle connections, every request would close the oldest and the next to its
-    host reconnect."""
+    host reconnect. NO_PROXY names no proxy: alone, or ``*`` beside one, the pools stay."""
     _without_proxies(monkeypatch)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     with _KeepAliveCounter(30) as farm:
         results = asyncio.run(_rounds(farm.urls("/feed.xml"), 3))
         assert [r.status for r in results] == [200] * 90
