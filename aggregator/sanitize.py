@@ -126,10 +126,10 @@ def is_plain_url(url: str) -> bool:
 
 
 # An absolute http(s) URL in characters that no decoding step, browser or urljoin would
-# change (no entity, percent sign, space, colon past the scheme, or dot segment): most
-# links in most feeds, which need none of the work below.
+# change (no entity, percent sign, space, colon past the scheme but a port's, or dot
+# segment): most links in most feeds, which need none of the work below.
 _PLAIN_URL = re.compile(
-    r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:/(?!\.)[A-Za-z0-9_~=+,?-]*(?:\.[A-Za-z0-9_~=+,?-]+)*)*/?"
+    r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::[0-9]{1,5})?(?:/(?!\.)[A-Za-z0-9_~=+,?-]*(?:\.[A-Za-z0-9_~=+,?-]+)*)*/?"
 )
 
 

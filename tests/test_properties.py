@@ -559,7 +559,11 @@ def test_parse_date_gives_only_dates_the_pipeline_can_compute_with(text: str) ->
 @settings(max_examples=300)
 @example("https://0/?", BASE)
 @example("https://a.fr/b?c?", None)
+@example("http://127.0.0.2:8000/flux/a.xml", "http://127.0.0.2:8000/flux/")
+@example("https://a.fr:0/", None)
 def test_the_fast_path_of_safe_url_agrees_with_the_full_one(url: str, base: str | None) -> None:
+    # Feeds served on a port (a local or intranet feed) take the shortcut too.
+    assert sanitize.is_plain_url("http://127.0.0.2:8000/flux/a.xml")
     assert safe_url(url, base) == sanitize._safe_url(url, base)
 
 
@@ -570,6 +574,7 @@ def test_the_fast_path_of_safe_url_agrees_with_the_full_one(url: str, base: str 
 @settings(max_examples=300)
 @example("https://0/?", BASE)
 @example("https://a.fr/b?c?", BASE)
+@example("http://a.fr:65535/b", BASE)
 def test_the_quick_feed_reader_joins_links_as_feedparser_does(url: str, base: str) -> None:
     from feedparser.urls import _urljoin
 
