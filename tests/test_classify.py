@@ -1316,3 +1316,30 @@ def test_payers_named_needs_no_incident_where_classify_does() -> None:
 def test_payers_named_uses_the_taxonomy_overrides() -> None:
     taxonomy = load_taxonomy({"payers": [{"slug": "harmonie", "name": "Harmonie Mutuelle"}]})
     assert Classifier(taxonomy).payers_named("Harmonie Mutuelle – infos") == ("harmonie",)
+
+
+def _fold_by_substitution(text: str) -> tuple[str, bool]:
+    """classify._fold as first written: marks removed by a substitution, every text alike."""
+    import unicodedata
+
+    from aggregator import classify
+
+    decomposed = unicodedata.normalize("NFKD", classify._PUNCT.sub(classify._replacement, text))
+    stripped = classify._MARKS.sub("", decomposed)
+    if stripped.isascii():
+        return stripped, not classify._FOLDS_APART.search(text)
+    return classify._NON_ASCII.sub(" ", stripped), False
+
+
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.text(alphabet="aeiouAEIOUéèêëàâîïôöùûüçÉÈÀÇœŒæßÅñ' ’-–«»\u0301\u0327\u00a0xyz", max_size=60),
+    )
+)
+@settings(max_examples=1500)
+def test_folding_by_encoding_agrees_with_the_substitution(text: str) -> None:
+    """ASCII-and-marks text drops its marks by encoding: the same as the substitution."""
+    from aggregator import classify
+
+    assert classify._fold(text) == _fold_by_substitution(text)
