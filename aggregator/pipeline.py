@@ -831,7 +831,7 @@ class _Ahead:
     collecting waits on the network (at its start above all, when every request is in
     flight and nothing has come back to parse): the classifier, compiled from the
     taxonomy, and the modules of dedupe's counting (numpy) and, when the run publishes, of
-    publishing (templates, feed writer), imported."""
+    publishing (templates, feed writer), imported, and the page templates compiled."""
 
     def __init__(self, taxonomy: Taxonomy, publishing: bool = True) -> None:
         self._taxonomy = taxonomy
@@ -852,6 +852,9 @@ class _Ahead:
 
             if self._publishing:
                 import aggregator.publish.build  # noqa: F401
+                from aggregator.publish.site import compile_templates
+
+                compile_templates()
         except Exception as error:  # done again where it is needed, and reported there
             log.debug("preparing ahead failed: %r", error)
 

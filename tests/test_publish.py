@@ -717,3 +717,52 @@ def test_weeks_are_shared_out_by_size_with_no_share_empty(
     from aggregator.publish.build import week_shares
 
     assert week_shares(sizes, count) == expected
+
+
+def test_templates_compiled_ahead_serve_every_publish_and_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run compiles the templates on a thread while it collects; publishing then compiles
+    none (in this process or its digest workers), and two sites published one after the
+    other each show their own title."""
+    import jinja2
+
+    from aggregator.publish import site
+
+    site.compile_templates()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a template compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+    first = make_input()
+    publish(tmp_path / "a", first)
+    other = PublishInput(
+        **{**first.__dict__, "site": SiteOptions(title="Autre veille", base_url=BASE)}
+    )
+    publish(tmp_path / "b", other)
+    assert b"Veille officine" in (tmp_path / "a" / "index.html").read_bytes()
+    assert b"Autre veille" in (tmp_path / "b" / "index.html").read_bytes()
+    assert b"Veille officine" not in (tmp_path / "b" / "index.html").read_bytes()
+
+
+def test_a_run_compiles_the_templates_while_it_collects(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from aggregator import pipeline
+    from aggregator.classify import load_taxonomy
+    from aggregator.publish import site
+
+    threads: list[str] = []
+    monkeypatch.setattr(
+        site, "compile_templates", lambda: threads.append(threading.current_thread().name)
+    )
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "2")
+    ahead = pipeline._Ahead(load_taxonomy(None), publishing=True)
+    ahead.start()
+    ahead.classifier()
+    assert threads == ["prepare"]
+    quiet = pipeline._Ahead(load_taxonomy(None), publishing=False)  # `fetch` publishes nothing
+    quiet.start()
+    quiet.classifier()
+    assert threads == ["prepare"]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -151,27 +152,45 @@ def root_of(path: str) -> str:
     return "../" * path.count("/")
 
 
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The one Jinja2 environment of this process, whose templates, once compiled, serve
+    every later publish (and the digest workers forked from it)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        fr_date=french_date,
+        fr_day=french_day,
+        local_day=local_day,
+        iso=iso,
+        contact_href=contact_href,
+    )
+    return env
+
+
+def compile_templates() -> None:
+    """Compile every page template now: a run does it on a thread while it collects, so
+    that publishing (and each worker it forks) finds them ready."""
+    env = environment()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+
+
 class SiteRenderer:
-    """Renders pages with one shared Jinja2 environment."""
+    """Renders pages with the shared Jinja2 environment and this site's names."""
 
     def __init__(
         self, site_title: str, payer_name: Callable[[str], str], kind_label: Callable[[str], str]
     ) -> None:
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters.update(
-            fr_date=french_date,
-            fr_day=french_day,
-            local_day=local_day,
-            iso=iso,
-            contact_href=contact_href,
-        )
+        self.env = environment()
+        # Templates read globals when they render, not when they are compiled: setting
+        # them here serves this site's pages (one publish at a time per process).
         self.env.globals.update(
             site_title=site_title,
             payer_name=payer_name,
