@@ -231,8 +231,14 @@ def clamp_dates(item: RawItem, now: datetime) -> RawItem:
     return replace(item, published=published, updated=updated)
 
 
-def store_outcome(store: Store, outcome: SourceOutcome, now: datetime, report: RunReport) -> None:
-    """Write one source's results in one transaction."""
+def store_outcome(
+    store: Store,
+    outcome: SourceOutcome,
+    now: datetime,
+    report: RunReport,
+    fresh: list[tuple[Any, ...]] | None = None,
+) -> None:
+    """Write one source's results in one transaction (``fresh``: see Store.save_entries)."""
     source = outcome.source
     with store.transaction():
         for exchange in outcome.exchanges:
@@ -241,7 +247,12 @@ def store_outcome(store: Store, outcome: SourceOutcome, now: datetime, report: R
             known = outcome.canonical
             canonical = [known.get(item.url) or canonical_url(item.url) for item in outcome.items]
             new, updated = store.save_entries(
-                source.id, _unique(outcome.items), canonical, now, source.article is not None
+                source.id,
+                _unique(outcome.items),
+                canonical,
+                now,
+                source.article is not None,
+                fresh,
             )
             report.new_entries += new
             report.updated_entries += updated
@@ -278,11 +289,14 @@ async def collect(
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
     meanwhile: Callable[[], object] | None = None,
+    fresh: list[tuple[Any, ...]] | None = None,
 ) -> None:
     """Fetch every enabled source (or the named ones) and store what they hold.
 
     ``meanwhile`` is called once the workers are forked (a thread it starts is not copied
-    into them): the time to start work of one's own while the network is waited on."""
+    into them): the time to start work of one's own while the network is waited on.
+    ``fresh`` gets the entries inserted, for understanding to take rather than read back
+    (see Store.save_entries)."""
     now = utcnow()
     store.sync_sources(config.sources)
     statuses = {s.id: s for s in store.source_statuses()}
@@ -305,7 +319,7 @@ async def collect(
         if meanwhile is not None:
             meanwhile()
         # Without workers (AGGREGATOR_WORKERS=0: a profiler's view) storing stays inline too.
-        storer = Storer(store, now, report, inline=workers.size == 0)
+        storer = Storer(store, now, report, inline=workers.size == 0, fresh=fresh)
         try:
             async with Fetcher(config.fetch) as fetcher:
                 collector = Collector(fetcher, store, now, workers)
@@ -332,9 +346,14 @@ class Storer:
     """
 
     def __init__(
-        self, store: Store, now: datetime, report: RunReport, inline: bool = False
+        self,
+        store: Store,
+        now: datetime,
+        report: RunReport,
+        inline: bool = False,
+        fresh: list[tuple[Any, ...]] | None = None,
     ) -> None:
-        self._store, self._now, self._report = store, now, report
+        self._store, self._now, self._report, self._fresh = store, now, report, fresh
         self._queue: queue.SimpleQueue[SourceOutcome | None] = queue.SimpleQueue()
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
@@ -344,7 +363,7 @@ class Storer:
 
     def put(self, outcome: SourceOutcome) -> None:
         if self._thread is None:
-            store_outcome(self._store, outcome, self._now, self._report)
+            store_outcome(self._store, outcome, self._now, self._report, self._fresh)
             return
         if self._error is not None:
             raise self._error
@@ -363,7 +382,7 @@ class Storer:
         try:
             with Store(self._store.path) as store:
                 while (outcome := self._queue.get()) is not None:
-                    store_outcome(store, outcome, self._now, self._report)
+                    store_outcome(store, outcome, self._now, self._report, self._fresh)
         except BaseException as error:  # handed to the event loop's thread
             self._error = error
 
@@ -372,11 +391,16 @@ class Storer:
 
 
 def understand(
-    store: Store, taxonomy: Taxonomy, report: RunReport, classifier: Classifier | None = None
+    store: Store,
+    taxonomy: Taxonomy,
+    report: RunReport,
+    classifier: Classifier | None = None,
+    fresh: Sequence[tuple[Any, ...]] = (),
 ) -> bool:
     """Fold pending entries into items, classify, regroup incidents. True if anything changed.
-    ``classifier``: one already compiled for ``taxonomy``."""
-    pending = store.pending_entries()
+    ``classifier``: one already compiled for ``taxonomy``; ``fresh``: the entries collect
+    just inserted (see Store.pending_entries)."""
+    pending = store.pending_entries(fresh)
     if not pending:
         return False
     classifier = classifier or Classifier(taxonomy)
@@ -812,10 +836,14 @@ def run(
     # into the database while publish reads, rather than by the thread that committed it.
     with _batch_collections(), store.deferred_checkpoints():
         started = time.perf_counter()
-        asyncio.run(collect(config, store, report, only, progress, meanwhile=ahead.start))
+        fresh: list[tuple[Any, ...]] = []  # what collect inserts, for understand to take
+        asyncio.run(
+            collect(config, store, report, only, progress, meanwhile=ahead.start, fresh=fresh)
+        )
         collected = time.perf_counter()
         log.info("collect took %.1f s", collected - started)
-        understand(store, taxonomy, report, ahead.classifier())
+        understand(store, taxonomy, report, ahead.classifier(), fresh)
+        del fresh
         if default_workers():  # else one thread only: SQLite checkpoints when it closes
             store.checkpoint_behind()
         understood = time.perf_counter()

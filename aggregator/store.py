@@ -389,12 +389,14 @@ class Store:
         canonical: Sequence[str],
         now: datetime,
         article_bodies: bool = False,
+        fresh: list[tuple[Any, ...]] | None = None,
     ) -> tuple[int, int]:
         """Insert new sightings and record edits of known ones. Returns (new, updated).
 
         Call inside a transaction. An entry whose bytes did not change only gets last_seen.
         With ``article_bodies`` the body came from the item's own page, fetched once when the
-        entry was new: a known entry's body is neither compared nor replaced.
+        entry was new: a known entry's body is neither compared nor replaced. ``fresh``
+        gets each inserted entry as :meth:`pending_entries` would read it back.
         """
         ids = [entry_id(source, item.guid) for item in items]
         hashes = {
@@ -447,6 +449,8 @@ class Store:
                 rows.append(row)
         if rows:
             self.insert_many("entries", rows)
+            if fresh is not None:
+                fresh.extend(tuple(row.get(key) for key in _PENDING_COLUMNS) for row in rows)
         for chunk in _chunks(seen_now, _IN_CHUNK):
             self.execute(
                 f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
@@ -454,12 +458,33 @@ class Store:
             )
         return new, updated
 
-    def pending_entries(self) -> list[Entry]:
-        """Entries not yet understood (new ones and edits), oldest first."""
-        rows = self.execute(
-            "SELECT id, source, guid, url, canonical_url, title, summary, content, published, "
-            "updated, first_seen, item_id, merge_rule, rowid FROM entries WHERE processed = 0"
-        ).fetchall()
+    def pending_entries(self, fresh: Iterable[Sequence[Any]] = ()) -> list[Entry]:
+        """Entries not yet understood (new ones and edits), oldest first.
+
+        ``fresh``: entries as :meth:`save_entries` inserted them in this run (its ``fresh``
+        list): those still pending are taken from there rather than read back, bodies and
+        all; the others (edits, entries an interrupted run left) are read as usual.
+        """
+        known = {row[0]: row for row in fresh}
+        columns = ", ".join(_PENDING_COLUMNS)
+        if not known:
+            rows = self.execute(
+                f"SELECT {columns}, rowid FROM entries WHERE processed = 0"
+            ).fetchall()
+        else:
+            rows, missing = [], []
+            for eid, rowid in self.execute("SELECT id, rowid FROM entries WHERE processed = 0"):
+                row = known.get(eid)
+                if row is None:
+                    missing.append(eid)
+                else:
+                    rows.append((*row, rowid))
+            for chunk in _chunks(missing, _IN_CHUNK):
+                rows += self.execute(
+                    f"SELECT {columns}, rowid FROM entries WHERE processed = 0 "
+                    f"AND id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
         # ORDER BY COALESCE(published, first_seen), id, sorted here: SQLite would copy every
         # row, bodies and all, through a temporary B-tree. The keys are ASCII (ISO dates, hex
         # ids), which both order alike; a missing date sorts first, as NULL does.
@@ -689,6 +714,13 @@ def _item(row: Sequence[Any], **extra: Any) -> Item:
         status=row[14],
         **extra,
     )
+
+
+# The columns of an entry that understanding reads (see _entry), in that order.
+_PENDING_COLUMNS = (
+    "id", "source", "guid", "url", "canonical_url", "title", "summary", "content", "published",
+    "updated", "first_seen", "item_id", "merge_rule",
+)  # fmt: skip
 
 
 def _entry(row: Sequence[Any]) -> Entry:

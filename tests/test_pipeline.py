@@ -472,3 +472,28 @@ def test_fetching_loads_neither_the_http_clients_command_line_nor_publishing(
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode().strip() == "['httpx']"
+
+
+@pytest.mark.parametrize("workers", ["2", "0"])
+def test_a_run_hands_what_it_collected_to_understanding_in_memory(
+    tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """The entries collect inserted reach understanding from memory (read back from the
+    database they would be the same: see test_store), whichever thread stored them."""
+    from aggregator import pipeline
+    from aggregator.config import load_config
+    from aggregator.store import Store
+
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+    monkeypatch.setenv("AGGREGATOR_WORKERS", workers)
+    given: list[int] = []
+    pending_entries = Store.pending_entries
+
+    def watched(self: Store, fresh: object = ()) -> object:
+        given.append(len(list(fresh)))  # type: ignore[call-overload]
+        return pending_entries(self, fresh)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "pending_entries", watched)
+    report = pipeline.run(load_config(tmp_path / "sources.yaml"), Store(tmp_path / "a.db"), None)
+    assert report.new_entries == 5 and report.new_items == 5
+    assert given == [5]

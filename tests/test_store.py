@@ -395,3 +395,55 @@ def test_without_workers_a_run_starts_no_thread_of_its_own(
     report = pipeline.run(load_config(config_file), store, None)
     assert report.new_items == 1
     assert not {"prepare", "checkpoint", "store"} & set(started)
+
+
+def test_entries_collect_inserted_are_taken_from_memory_exactly_as_stored(
+    tmp_path: Path,
+) -> None:
+    """Understanding takes the entries a run just inserted from memory instead of reading
+    them back: the same entries, in the same order, with their table rows; pending entries
+    it did not insert (an interrupted run's, this run's edits) are read as before."""
+    from zoneinfo import ZoneInfo
+
+    store = Store(tmp_path / "a.db")
+    paris = ZoneInfo("Europe/Paris")
+    left = [_raw(n) for n in range(100, 103)]  # an interrupted run left these pending
+    known = _raw(200)
+    with store.transaction():
+        store.save_entries("union", left, [i.url for i in left], NOW)
+        store.save_entries("press", [known], [known.url], NOW)
+    store.execute("UPDATE entries SET processed = 1, item_id = id WHERE source = 'press'")
+    fresh: list[tuple[object, ...]] = []
+    new = [_raw(n) for n in range(20)] + [
+        RawItem(guid="urn:x:1", url="https://example.org/b", title="Sans corps", summary=""),
+        RawItem(
+            guid="urn:x:2",
+            url="https://example.org/c",
+            title="Heure de Paris",
+            summary="<p>Résumé</p>",
+            published=datetime(2026, 7, 1, 9, 30, 15, 250, tzinfo=paris),
+            updated=datetime(2026, 7, 2, 10, 0, tzinfo=paris),
+        ),
+    ]
+    edited = RawItem(known.guid, known.url, known.title + " (mis à jour)", content="<p>Neuf</p>")
+    with store.transaction():
+        assert store.save_entries("press", new + [edited], [i.url for i in new] + [known.url],
+                                  NOW, fresh=fresh) == (len(new), 1)  # fmt: skip
+    assert len(fresh) == len(new)  # inserted ones only, not the edit
+
+    read_back = store.pending_entries()
+    taken = store.pending_entries(fresh)
+    assert len(read_back) == len(new) + len(left) + 1
+    assert taken == read_back
+    assert [e.row for e in taken] == [e.row for e in read_back]
+    assert [(e.published, str(e.published and e.published.tzinfo)) for e in taken] == [
+        (e.published, str(e.published and e.published.tzinfo)) for e in read_back
+    ]
+    # Taken from memory indeed: a body changed behind the store's back shows only when read.
+    store.execute("UPDATE entries SET content = 'autre' WHERE guid = ?", (new[0].guid,))
+    by_guid = {e.guid: e.content for e in store.pending_entries(fresh)}
+    assert by_guid[new[0].guid] == new[0].content
+    assert {e.guid: e.content for e in store.pending_entries()}[new[0].guid] == "autre"
+    # An entry understood since is no longer pending, whatever memory holds.
+    store.execute("UPDATE entries SET processed = 1 WHERE guid = ?", (new[1].guid,))
+    assert new[1].guid not in {e.guid for e in store.pending_entries(fresh)}
