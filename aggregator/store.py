@@ -68,8 +68,10 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_guid ON entries(guid);
 CREATE INDEX IF NOT EXISTS entries_canonical ON entries(canonical_url);
-CREATE INDEX IF NOT EXISTS entries_item ON entries(item_id);
-CREATE INDEX IF NOT EXISTS entries_pending ON entries(processed);
+CREATE TABLE IF NOT EXISTS entry_marks (
+    entry_id TEXT PRIMARY KEY, item_id TEXT NOT NULL, merge_rule TEXT, merge_score REAL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending_entries (entry_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY, source TEXT, url TEXT, title TEXT, content_html TEXT, summary TEXT,
     date_published TEXT, date_modified TEXT, first_seen TEXT, sort_ts REAL,
@@ -87,6 +89,13 @@ CREATE TABLE IF NOT EXISTS item_incidents (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
+# Which item an entry was folded into, and which entries wait to be understood, have tables
+# of their own (entry_marks, pending_entries): understanding writes a small row for each
+# entry instead of rewriting the entry's row, bodies and all, and two indexes of entries.
+# The entries columns item_id, merge_rule, merge_score and processed held them until
+# SCHEMA_VERSION 1; a database written before is moved over once (see Store._migrate) and
+# those columns are no longer read or written.
+SCHEMA_VERSION = 1
 
 
 def entry_id(source: str, guid: str) -> str:
@@ -156,8 +165,29 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.conn.executescript(SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
+
+    def _migrate(self) -> None:
+        """Bring a database written by an earlier version to SCHEMA_VERSION, once."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        with self.transaction():
+            if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+                return  # another process did it while this one waited
+            self.db.execute(
+                "INSERT OR IGNORE INTO entry_marks (entry_id, item_id, merge_rule, merge_score) "
+                "SELECT id, item_id, merge_rule, merge_score FROM entries "
+                "WHERE item_id IS NOT NULL"
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO pending_entries (entry_id) "
+                "SELECT id FROM entries WHERE processed = 0"
+            )
+            self.db.execute("DROP INDEX IF EXISTS entries_item")
+            self.db.execute("DROP INDEX IF EXISTS entries_pending")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self._join_checkpoint()
@@ -416,7 +446,7 @@ class Store:
             if eid in hashes and hashes[eid] == digest:
                 seen_now.append(eid)
                 continue
-            row = {
+            row: dict[str, Any] = {
                 "id": eid,
                 "source": source,
                 "guid": item.guid,
@@ -429,7 +459,6 @@ class Store:
                 "updated": iso(item.updated),
                 "last_seen": stamp,
                 "content_hash": digest,
-                "processed": 0,
             }
             if eid in hashes:
                 updated += 1
@@ -439,9 +468,10 @@ class Store:
                     "summary=:summary, content=CASE WHEN :keep THEN content ELSE :content END, "
                     "published=COALESCE(published, "
                     ":published), updated=:updated, last_seen=:last_seen, "
-                    "content_hash=:content_hash, processed=0 WHERE id=:id",
+                    "content_hash=:content_hash WHERE id=:id",
                     row,
                 )
+                self.execute("INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)", (eid,))
             else:
                 new += 1
                 hashes[eid] = digest
@@ -449,6 +479,10 @@ class Store:
                 rows.append(row)
         if rows:
             self.insert_many("entries", rows)
+            self.execute_many(
+                "INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)",
+                [(row["id"],) for row in rows],
+            )
             if fresh is not None:
                 fresh.extend(tuple(row.get(key) for key in _PENDING_COLUMNS) for row in rows)
         for chunk in _chunks(seen_now, _IN_CHUNK):
@@ -466,14 +500,13 @@ class Store:
         all; the others (edits, entries an interrupted run left) are read as usual.
         """
         known = {row[0]: row for row in fresh}
-        columns = ", ".join(_PENDING_COLUMNS)
         if not known:
-            rows = self.execute(
-                f"SELECT {columns}, rowid FROM entries WHERE processed = 0"
-            ).fetchall()
+            rows = self.execute(_PENDING_SELECT).fetchall()
         else:
             rows, missing = [], []
-            for eid, rowid in self.execute("SELECT id, rowid FROM entries WHERE processed = 0"):
+            for eid, rowid in self.execute(
+                "SELECT e.id, e.rowid FROM pending_entries p JOIN entries e ON e.id = p.entry_id"
+            ):
                 row = known.get(eid)
                 if row is None:
                     missing.append(eid)
@@ -481,9 +514,7 @@ class Store:
                     rows.append((*row, rowid))
             for chunk in _chunks(missing, _IN_CHUNK):
                 rows += self.execute(
-                    f"SELECT {columns}, rowid FROM entries WHERE processed = 0 "
-                    f"AND id IN ({','.join('?' * len(chunk))})",
-                    chunk,
+                    f"{_PENDING_SELECT} WHERE e.id IN ({','.join('?' * len(chunk))})", chunk
                 ).fetchall()
         # ORDER BY COALESCE(published, first_seen), id, sorted here: SQLite would copy every
         # row, bodies and all, through a temporary B-tree. The keys are ASCII (ISO dates, hex
@@ -497,18 +528,16 @@ class Store:
         """The item of an already understood entry (from any source) with each of these
         guids, and with each of these canonical URLs: two mappings, read in a few queries
         (none when no entry has been understood yet, as on a first run)."""
-        if (
-            self.execute("SELECT 1 FROM entries WHERE item_id IS NOT NULL LIMIT 1").fetchone()
-            is None
-        ):
+        if self.execute("SELECT 1 FROM entry_marks LIMIT 1").fetchone() is None:
             return {}, {}
         found: list[dict[str, str]] = []
         for column, keys in (("guid", guids), ("canonical_url", urls)):
             mapping: dict[str, str] = {}
             for chunk in _chunks(sorted({k for k in keys if k}), _IN_CHUNK):
                 rows = self.execute(
-                    f"SELECT {column}, item_id FROM entries WHERE item_id IS NOT NULL "
-                    f"AND {column} IN ({', '.join('?' * len(chunk))}) ORDER BY rowid",
+                    f"SELECT e.{column}, m.item_id FROM entries e "
+                    "JOIN entry_marks m ON m.entry_id = e.id "
+                    f"WHERE e.{column} IN ({', '.join('?' * len(chunk))}) ORDER BY e.rowid",
                     chunk,
                 ).fetchall()
                 for key, item_id in rows:
@@ -528,7 +557,7 @@ class Store:
 
     def mark_processed(self, entry: Entry) -> None:
         """An edit of an entry already folded into an item has been understood."""
-        self.execute("UPDATE entries SET processed=1 WHERE id=?", (entry.id,))
+        self.execute("DELETE FROM pending_entries WHERE entry_id=?", (entry.id,))
 
     def mark_entry(self, entry: Entry, item_id: str, merge: Merge | None) -> None:
         self.mark_entries([(entry, item_id, merge)])
@@ -536,18 +565,19 @@ class Store:
     def mark_entries(self, marks: Sequence[tuple[Entry, str, Merge | None]]) -> None:
         """Entries folded into items: each with its item and why (None: it founded it).
 
-        Written in the order the rows sit in the table (entries read by
-        :meth:`pending_entries` know it) rather than the order given: understanding goes by
-        date, which would visit pages all over the table, each read again once SQLite's page
-        cache no longer holds it.
+        A small row each in entry_marks, and off the pending list: the entries' own rows,
+        bodies and all, are not written again.
         """
-        ordered = sorted(marks, key=lambda mark: mark[0].row or 0)
         self.execute_many(
-            "UPDATE entries SET item_id=?, merge_rule=?, merge_score=?, processed=1 WHERE id=?",
+            "INSERT OR REPLACE INTO entry_marks (entry_id, item_id, merge_rule, merge_score) "
+            "VALUES (?, ?, ?, ?)",
             [
-                (item_id, merge.rule if merge else None, merge.score if merge else None, entry.id)
-                for entry, item_id, merge in ordered
+                (entry.id, item_id, merge.rule if merge else None, merge.score if merge else None)
+                for entry, item_id, merge in marks
             ],
+        )
+        self.execute_many(
+            "DELETE FROM pending_entries WHERE entry_id = ?", [(entry.id,) for entry, _, _ in marks]
         )
 
     # --- items -----------------------------------------------------------------------------
@@ -586,8 +616,9 @@ class Store:
         rows = self.execute(f"SELECT {ITEM_COLUMNS} FROM items {where}").fetchall()
         also: dict[str, list[str]] = {}
         for item_id, url in self.execute(
-            "SELECT e.item_id, e.url FROM entries e JOIN items i ON i.id = e.item_id "
-            "WHERE e.id != e.item_id AND e.url != i.url ORDER BY e.first_seen, e.id"
+            "SELECT m.item_id, e.url FROM entry_marks m JOIN entries e ON e.id = m.entry_id "
+            "JOIN items i ON i.id = m.item_id "
+            "WHERE m.entry_id != m.item_id AND e.url != i.url ORDER BY e.first_seen, e.id"
         ):
             if url not in also.setdefault(item_id, []):
                 also[item_id].append(url)
@@ -716,11 +747,18 @@ def _item(row: Sequence[Any], **extra: Any) -> Item:
     )
 
 
-# The columns of an entry that understanding reads (see _entry), in that order.
+# What understanding reads of an entry (see _entry), in that order: its own columns, then
+# its mark, if it has one (an edit of an entry already understood).
 _PENDING_COLUMNS = (
     "id", "source", "guid", "url", "canonical_url", "title", "summary", "content", "published",
     "updated", "first_seen", "item_id", "merge_rule",
 )  # fmt: skip
+_PENDING_SELECT = (
+    "SELECT "
+    + ", ".join(f"e.{c}" for c in _PENDING_COLUMNS[:-2])
+    + ", m.item_id, m.merge_rule, e.rowid FROM pending_entries p "
+    "JOIN entries e ON e.id = p.entry_id LEFT JOIN entry_marks m ON m.entry_id = e.id"
+)
 
 
 def _entry(row: Sequence[Any]) -> Entry:

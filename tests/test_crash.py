@@ -148,7 +148,7 @@ def outcome(work: Path) -> Outcome:
     db, out = work / "a.db", work / "out"
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT count(*) FROM entries WHERE processed = 0").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM pending_entries").fetchone()[0] == 0
         items = {row[0] for row in conn.execute("SELECT id FROM items")}
         entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
         incidents = {row[0] for row in conn.execute("SELECT id FROM incidents")}
@@ -194,7 +194,7 @@ def test_sigkill_during_classification_then_a_run_loses_nothing(
             and query(db, "SELECT count(*) FROM items") == 0
         ),
     )
-    assert query(db, "SELECT count(*) FROM entries WHERE processed = 0") == ITEMS
+    assert query(db, "SELECT count(*) FROM pending_entries") == ITEMS
     assert query(db, "SELECT count(*) FROM items") == 0, "killed too late: classification was done"
     assert not (work / "out" / "feed.json").exists()
     run_to_end(work)

@@ -238,7 +238,7 @@ def test_sigkill_in_the_middle_of_a_run_loses_nothing(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "a.db") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 5
-        assert conn.execute("SELECT count(*) FROM entries WHERE processed = 0").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM pending_entries").fetchone()[0] == 0
     assert len(feed_items(tmp_path)) == 5
     assert b"sources: 2 ok, 0 failed" in err
 

@@ -37,7 +37,9 @@ def _stored(tmp_path: Path, count: int) -> Store:
     return store
 
 
-def test_marks_are_written_in_table_order_whatever_order_they_come_in(tmp_path: Path) -> None:
+def test_marks_go_to_a_table_of_their_own_and_leave_the_entries_rows_alone(
+    tmp_path: Path,
+) -> None:
     store = _stored(tmp_path, 30)
     pending = store.pending_entries()
     assert [e.published for e in pending] == sorted(e.published for e in pending)  # by date
@@ -53,15 +55,18 @@ def test_marks_are_written_in_table_order_whatever_order_they_come_in(tmp_path: 
         )
     store.db.conn.set_trace_callback(None)
 
-    updated = [s.rsplit("'", 2)[1] for s in statements if s.startswith("UPDATE entries")]
-    assert updated == table_order
+    # An entry's row (its bodies) is written when it is seen, never again for its mark.
+    assert not [s for s in statements if "entries SET" in s or "INTO entries" in s]
     marked = store.execute(
-        "SELECT count(*) FROM entries WHERE processed = 1 AND item_id = ? "
+        "SELECT count(*) FROM entry_marks WHERE item_id = ? "
         "AND merge_rule = 'near-duplicate' AND merge_score = 0.9",
         (pending[0].id,),
     ).fetchone()[0]
     assert marked == 30
     assert store.pending_entries() == []
+    assert store.understood_by_key([e.guid for e in pending], [])[0] == {
+        e.guid: pending[0].id for e in pending
+    }
 
 
 def test_understanding_writes_items_and_marks_once_each_after_matching(
@@ -164,7 +169,9 @@ def test_understanding_analyses_only_the_texts_it_reads(
     analysed = log.read_text().splitlines()
     assert len(analysed) == 600 and len(set(analysed)) == 600
     assert report.new_items == 600
-    rules = dict(store.execute("SELECT merge_rule, count(*) FROM entries GROUP BY 1").fetchall())
+    rules = dict(
+        store.execute("SELECT merge_rule, count(*) FROM entry_marks GROUP BY 1").fetchall()
+    )
     assert rules == {None: 600, "url": 300}
 
 
@@ -412,7 +419,10 @@ def test_entries_collect_inserted_are_taken_from_memory_exactly_as_stored(
     with store.transaction():
         store.save_entries("union", left, [i.url for i in left], NOW)
         store.save_entries("press", [known], [known.url], NOW)
-    store.execute("UPDATE entries SET processed = 1, item_id = id WHERE source = 'press'")
+    with store.transaction():  # understood by an earlier run
+        store.mark_entries(
+            [(e, e.id, None) for e in store.pending_entries() if e.source == "press"]
+        )
     fresh: list[tuple[object, ...]] = []
     new = [_raw(n) for n in range(20)] + [
         RawItem(guid="urn:x:1", url="https://example.org/b", title="Sans corps", summary=""),
@@ -445,5 +455,48 @@ def test_entries_collect_inserted_are_taken_from_memory_exactly_as_stored(
     assert by_guid[new[0].guid] == new[0].content
     assert {e.guid: e.content for e in store.pending_entries()}[new[0].guid] == "autre"
     # An entry understood since is no longer pending, whatever memory holds.
-    store.execute("UPDATE entries SET processed = 1 WHERE guid = ?", (new[1].guid,))
+    store.execute(
+        "DELETE FROM pending_entries WHERE entry_id = ?",
+        (taken[[e.guid for e in taken].index(new[1].guid)].id,),
+    )
     assert new[1].guid not in {e.guid for e in store.pending_entries(fresh)}
+
+
+def test_a_database_from_before_marks_had_tables_is_moved_over_once(tmp_path: Path) -> None:
+    """Marks and the pending list move from the entries' own columns to their tables when
+    an older database is opened; understanding then goes on where the old run left off."""
+    import shutil
+    import sqlite3
+
+    from aggregator.store import SCHEMA_VERSION
+
+    path = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "data" / "store" / "version-0.db", path)
+    with sqlite3.connect(path) as raw:
+        old = raw.execute(
+            "SELECT id, item_id, merge_rule, processed FROM entries ORDER BY id"
+        ).fetchall()
+    store = Store(path)
+    assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    indexes = {r[0] for r in store.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert not {"entries_item", "entries_pending"} & indexes
+    marks = store.execute("SELECT entry_id, item_id, merge_rule FROM entry_marks").fetchall()
+    assert sorted(marks) == sorted((i, item, rule) for i, item, rule, _ in old if item)
+    pending = store.pending_entries()
+    assert sorted(e.id for e in pending) == sorted(i for i, _, _, done in old if not done)
+    edit = next(e for e in pending if e.item_id is not None)
+    assert edit.changed and edit.item_id == edit.id and edit.title == "Viamedis : service rétabli"
+    merged = next(i for i, _, rule, _ in old if rule == "url")
+    items = {item.id: item for item in store.all_items()}
+    assert merged not in items and dict((i, item) for i, item, _, _ in old)[merged] in items
+    assert store.understood_by_key([], ["https://echo-officine.example/a/1"])[1] == {
+        "https://echo-officine.example/a/1": dict((i, item) for i, item, _, _ in old)[merged]
+    }
+    store.close()
+
+    again = Store(path)  # opened again: nothing moved twice
+    assert again.execute("SELECT count(*) FROM entry_marks").fetchone()[0] == len(marks)
+    report = pipeline.RunReport()
+    assert pipeline.understand(again, load_taxonomy(None), report)
+    assert again.pending_entries() == [] and report.new_items == 1
+    assert again.get_item(edit.id).title == "Viamedis : service rétabli"  # type: ignore[union-attr]
