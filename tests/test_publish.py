@@ -665,7 +665,7 @@ def test_incident_items_are_listed_oldest_first_whatever_the_input_order(tmp_pat
     assert titles[0] == "Viamedis à l’arrêt après une attaque informatique"
 
 
-def test_digests_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
+def test_pages_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import functools
@@ -673,11 +673,11 @@ def test_digests_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
 
     from aggregator.publish import build
 
-    # Items over six weeks: six digests, rendered by forked workers when there are some,
-    # a share of the weeks each.
+    # Items over six weeks: six digests and the incident pages, rendered by forked workers
+    # when there are some, a share of them each.
     items = [item(n, hours=n * 40.0, payers=("viamedis",) if n % 3 else ()) for n in range(25)]
     renderers = tmp_path / "renderers"
-    original = build._render_digests
+    original = build._render_pages
 
     @functools.wraps(original)
     def noting(indexes: list[int]) -> list[tuple[int, str, bytes]]:
@@ -685,7 +685,7 @@ def test_digests_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
             log.write(f"{os.getpid()} {','.join(map(str, sorted(indexes)))}\n")
         return original(indexes)
 
-    monkeypatch.setattr(build, "_render_digests", noting)
+    monkeypatch.setattr(build, "_render_pages", noting)
     monkeypatch.setenv("AGGREGATOR_WORKERS", "0")
     inline = publish(tmp_path / "inline", make_input(items=items))
     assert not renderers.exists()  # no worker: rendered in this process
@@ -693,10 +693,33 @@ def test_digests_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
     forked = publish(tmp_path / "forked", make_input(items=items))
     calls = [line.split() for line in renderers.read_text().splitlines()]
     assert len(calls) == 2 and str(os.getpid()) not in {pid for pid, _ in calls}
-    weeks = sorted(int(n) for _, share in calls for n in share.split(","))
-    assert weeks == list(range(len(weeks))) and len(weeks) >= 6  # each week once
+    digests = len([p for p in forked.files if p.startswith("digests/")])
+    incidents = len([p for p in forked.files if p.startswith("incidents/")])
+    assert digests >= 6 and incidents >= 2
+    pages = sorted(int(n) for _, share in calls for n in share.split(","))
+    assert pages == list(range(digests + incidents))  # each page once, in one worker
     assert forked == inline
-    assert len([p for p in forked.files if p.startswith("digests/")]) >= 6
+    assert files(tmp_path / "forked") == files(tmp_path / "inline")
+
+
+def test_a_page_worker_lost_costs_time_never_a_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from aggregator.publish import build
+
+    items = [item(n, hours=n * 40.0, payers=("viamedis",) if n % 3 else ()) for n in range(25)]
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "0")
+    inline = publish(tmp_path / "inline", make_input(items=items))
+
+    def lost(indexes: list[int]) -> list[tuple[int, str, bytes]]:
+        os._exit(1)  # a worker killed in the middle of its share
+
+    monkeypatch.setattr(build, "_render_pages", lost)
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "2")
+    forked = publish(tmp_path / "forked", make_input(items=items))
+    assert forked == inline
     assert files(tmp_path / "forked") == files(tmp_path / "inline")
 
 

@@ -250,15 +250,17 @@ class _Build:
         self.main_specs = tuple(specs["main"])
         self.payer_specs = {spec.path: spec for spec in specs["payers"]}
         with Workers(default_workers()) as workers:
-            # The weekly digests (the largest share of the rendering) are rendered in
-            # forked processes, each a share of the weeks, while this one writes the feeds
+            # The weekly digests and the incident pages (most of the rendering) are
+            # rendered in forked processes, a share each, while this one writes the feeds
             # and the other pages; every file is still written here, in the same order.
-            digests = self.start_digests(workers)
+            rendered = _Rendered(self.start_pages(workers))
             self.write_feeds(specs)
             self.writer.write("incidents.json", self.incidents_json())
-            self.write_incident_pages()
-            self.write_payer_pages(specs["payers"])
-            self.write_digests(digests)
+            payer_pages = list(self.payer_pages(specs["payers"]))  # before waiting on workers
+            self.write_incident_pages(rendered)
+            for path, html in payer_pages:
+                self.writer.write(path, html)
+            self.write_digests(rendered)
         self.write_sources()
         self.writer.write("style.css", stylesheet())
         self.writer.write("feeds.opml", self.opml(specs))
@@ -349,17 +351,25 @@ class _Build:
     def timeline(self, incident: Incident) -> list[Item]:
         return self.light(self.by_id[i] for i in incident.items if i in self.by_id)
 
-    def write_incident_pages(self) -> None:
-        for incident in self.incidents:
+    def write_incident_pages(self, rendered: _Rendered | None = None) -> None:
+        first = len(self.weeks)  # incident pages follow the weeks in the workers' numbering
+        ready = rendered.pages(range(first, first + len(self.incidents))) if rendered else None
+        for path, html in ready if ready is not None else self.incident_pages():
+            self.writer.write(path, html)
+
+    def incident_pages(self, indexes: Iterable[int] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Every incident's page (in incident order), or those at ``indexes``, rendered."""
+        for index in range(len(self.incidents)) if indexes is None else sorted(indexes):
+            incident = self.incidents[index]
             payers = (self.payer_specs.get(f"payers/{file_name(p)}") for p in incident.payers)
             offered = (*filter(None, payers), *self.main_specs)
             page = Page(
                 "incident.html", f"incidents/{file_name(incident.id)}.html", incident.title, offered
             )
             html = self.renderer.render(page, incident=incident, timeline=self.timeline(incident))
-            self.writer.write(page.path, html)
+            yield page.path, html
 
-    def write_payer_pages(self, specs: Sequence[FeedSpec]) -> None:
+    def payer_pages(self, specs: Sequence[FeedSpec]) -> Iterator[tuple[str, bytes]]:
         by_payer: dict[str, list[Incident]] = defaultdict(list)
         for incident in self.incidents:
             for slug in incident.payers:
@@ -373,30 +383,26 @@ class _Build:
                 incidents=by_payer.get(file_name(slug), []),
                 items=self.light(items),
             )
-            self.writer.write(page.path, html)
+            yield page.path, html
 
-    def start_digests(self, workers: Workers) -> list[Future[list[tuple[int, str, bytes]]]] | None:
-        """The digests rendering in workers, a share each, or None (they render when
-        written)."""
-        if not workers.size or len(self.weeks) < 2:
+    def start_pages(self, workers: Workers) -> list[Future[list[tuple[int, str, bytes]]]] | None:
+        """The digests and incident pages rendering in workers, a share each, or None (they
+        render when written). Numbered weeks first (oldest first), then incidents; shared
+        out by the items each shows."""
+        sizes = [len(items) for _, items in sorted(self.weeks.items())]
+        sizes += [len(incident.items) for incident in self.incidents]
+        if not workers.size or len(sizes) < 2:
             return None
         workers.share(self)  # the workers, forked by submit(), render from this build
-        shares = week_shares([len(items) for _, items in sorted(self.weeks.items())], workers.size)
-        started = [workers.submit(_render_digests, share) for share in shares]
+        started = [
+            workers.submit(_render_pages, share) for share in week_shares(sizes, workers.size)
+        ]
         futures = [future for future in started if future is not None]
         return futures if len(futures) == len(started) else None
 
-    def write_digests(
-        self, started: Sequence[Future[list[tuple[int, str, bytes]]]] | None = None
-    ) -> None:
-        pages: list[tuple[str, bytes]] | None = None
-        if started is not None:
-            try:
-                rendered = sorted(page for future in started for page in future.result())
-                pages = [(path, html) for _, path, html in rendered]
-            except Exception as error:  # a worker lost costs time, never a page
-                log.debug("digest worker failed (%r); rendering here", error)
-        for path, html in pages if pages is not None else self.digests():
+    def write_digests(self, rendered: _Rendered | None = None) -> None:
+        ready = rendered.pages(range(len(self.weeks))) if rendered else None
+        for path, html in ready if ready is not None else self.digests():
             self.writer.write(path, html)
 
     def digests(self, indexes: Iterable[int] | None = None) -> Iterator[tuple[str, bytes]]:
@@ -459,10 +465,46 @@ class _Build:
         return feeds.opml(title, [(h, s) for h, s in groups if s], self.base_url)
 
 
-def _render_digests(indexes: list[int]) -> list[tuple[int, str, bytes]]:
-    build: _Build = shared()  # given by start_digests, inherited by the fork
-    pages = build.digests(indexes)
-    return [(index, path, html) for index, (path, html) in zip(sorted(indexes), pages, strict=True)]
+def _render_pages(indexes: list[int]) -> list[tuple[int, str, bytes]]:
+    """In a worker: the pages at ``indexes`` (see _Build.start_pages), each with its index."""
+    build: _Build = shared()  # given by start_pages, inherited by the fork
+    weeks = len(build.weeks)
+    digests = sorted(i for i in indexes if i < weeks)
+    incidents = sorted(i - weeks for i in indexes if i >= weeks)
+    return [
+        (index, path, html)
+        for index, (path, html) in zip(
+            digests + [i + weeks for i in incidents],
+            [*build.digests(digests), *build.incident_pages(incidents)],
+            strict=True,
+        )
+    ]
+
+
+class _Rendered:
+    """Pages the workers rendered, by their number (see _Build.start_pages), read once all
+    are done; None for any page when a worker failed (then they render here: a worker lost
+    costs time, never a page)."""
+
+    def __init__(self, started: Sequence[Future[list[tuple[int, str, bytes]]]] | None) -> None:
+        self._started = started
+        self._pages: dict[int, tuple[str, bytes]] | None = None
+
+    def pages(self, indexes: Iterable[int]) -> list[tuple[str, bytes]] | None:
+        if self._started is None:
+            return None
+        if self._pages is None:
+            try:
+                self._pages = {
+                    index: (path, html)
+                    for future in self._started
+                    for index, path, html in future.result()
+                }
+            except Exception as error:
+                log.debug("page worker failed (%r); rendering here", error)
+                self._started = None
+                return None
+        return [self._pages[index] for index in indexes]
 
 
 def week_shares(sizes: Sequence[int], count: int) -> list[list[int]]:
