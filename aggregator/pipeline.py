@@ -239,36 +239,62 @@ def store_outcome(
     fresh: list[tuple[Any, ...]] | None = None,
 ) -> None:
     """Write one source's results in one transaction (``fresh``: see Store.save_entries)."""
-    source = outcome.source
+    store_outcomes(store, [outcome], now, report, fresh)
+
+
+def store_outcomes(
+    store: Store,
+    outcomes: Sequence[SourceOutcome],
+    now: datetime,
+    report: RunReport,
+    fresh: list[tuple[Any, ...]] | None = None,
+) -> None:
+    """Write several sources' results in one transaction: each source is stored whole or
+    not at all, as alone, and the pages every commit writes (index pages above all, which
+    every source's entries touch all over) are written once for the lot."""
     with store.transaction():
-        for exchange in outcome.exchanges:
-            store.record_fetch(source.id, exchange, now)
-        if outcome.items:
-            known = outcome.canonical
-            canonical = [known.get(item.url) or canonical_url(item.url) for item in outcome.items]
-            new, updated = store.save_entries(
+        for outcome in outcomes:
+            _write_outcome(store, outcome, now, report, fresh)
+    for outcome in outcomes:
+        source = outcome.source
+        if outcome.error:
+            report.sources_failed += 1
+            report.failures.append((source.id, outcome.error))
+            log.warning("%s: %s", source.id, outcome.error)
+        else:
+            report.sources_ok += 1
+            log.info(
+                "%s: ok, %d entries%s",
                 source.id,
-                _unique(outcome.items),
-                canonical,
-                now,
-                source.article is not None,
-                fresh,
+                len(outcome.items),
+                " (not modified)" if outcome.unchanged else "",
             )
-            report.new_entries += new
-            report.updated_entries += updated
-        store.record_source(source.id, now, outcome.error, outcome.gone)
-    if outcome.error:
-        report.sources_failed += 1
-        report.failures.append((source.id, outcome.error))
-        log.warning("%s: %s", source.id, outcome.error)
-    else:
-        report.sources_ok += 1
-        log.info(
-            "%s: ok, %d entries%s",
+
+
+def _write_outcome(
+    store: Store,
+    outcome: SourceOutcome,
+    now: datetime,
+    report: RunReport,
+    fresh: list[tuple[Any, ...]] | None,
+) -> None:
+    source = outcome.source
+    for exchange in outcome.exchanges:
+        store.record_fetch(source.id, exchange, now)
+    if outcome.items:
+        known = outcome.canonical
+        canonical = [known.get(item.url) or canonical_url(item.url) for item in outcome.items]
+        new, updated = store.save_entries(
             source.id,
-            len(outcome.items),
-            " (not modified)" if outcome.unchanged else "",
+            _unique(outcome.items),
+            canonical,
+            now,
+            source.article is not None,
+            fresh,
         )
+        report.new_entries += new
+        report.updated_entries += updated
+    store.record_source(source.id, now, outcome.error, outcome.gone)
 
 
 def _unique(items: Sequence[RawItem]) -> list[RawItem]:
@@ -334,16 +360,22 @@ async def collect(
 
 
 class Storer:
-    """Stores collected sources, each in its own transaction and in the order they come,
-    from a thread with a connection of its own, so that the event loop goes on fetching
-    while SQLite writes (it lets other threads run while it works). Reads made meanwhile
-    on the caller's connection (validators, known entries) see what was committed.
+    """Stores collected sources in the order they come, from a thread with a connection of
+    its own, so that the event loop goes on fetching while SQLite writes (it lets other
+    threads run while it works). The sources that come within WINDOW seconds of one
+    another share a transaction (see store_outcomes): a commit per source wrote the same
+    index pages to the write-ahead log again and again (80,000 page writes for a 26 MB
+    database on the benchmark's cold run, 28,000 batched). Reads made meanwhile on the
+    caller's connection (validators, known entries) see what was committed.
 
     With ``inline``, or for a store that is not a file (":memory:", which a second
     connection would not see), each source is stored by :meth:`put` itself. An error while
     storing is raised by the next :meth:`put`, else by :meth:`close`, which waits until
     everything put is stored.
     """
+
+    BATCH = 64  # sources at most per transaction
+    WINDOW = 0.1  # seconds a transaction waits for more sources after its first
 
     def __init__(
         self,
@@ -381,8 +413,20 @@ class Storer:
     def _run(self) -> None:
         try:
             with Store(self._store.path) as store:
-                while (outcome := self._queue.get()) is not None:
-                    store_outcome(store, outcome, self._now, self._report, self._fresh)
+                closing = False
+                while not closing:
+                    # What comes within WINDOW seconds of the first goes in one transaction.
+                    batch = [self._queue.get()]
+                    until = time.monotonic() + self.WINDOW
+                    while len(batch) < self.BATCH and batch[-1] is not None:
+                        try:
+                            batch.append(self._queue.get(timeout=max(0, until - time.monotonic())))
+                        except queue.Empty:
+                            break
+                    closing = batch[-1] is None
+                    outcomes = [outcome for outcome in batch if outcome is not None]
+                    if outcomes:
+                        store_outcomes(store, outcomes, self._now, self._report, self._fresh)
         except BaseException as error:  # handed to the event loop's thread
             self._error = error
 

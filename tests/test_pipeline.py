@@ -353,13 +353,14 @@ def test_collected_sources_are_stored_by_a_thread_of_their_own(
 
     (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
     storing: list[tuple[str, str, str]] = []
-    store_outcome = pipeline.store_outcome
+    store_outcomes = pipeline.store_outcomes
 
-    def watched(store: object, outcome: pipeline.SourceOutcome, *rest: object) -> None:
-        storing.append((outcome.source.id, threading.current_thread().name, store.path))  # type: ignore[attr-defined]
-        store_outcome(store, outcome, *rest)  # type: ignore[arg-type]
+    def watched(store: object, outcomes: list[pipeline.SourceOutcome], *rest: object) -> None:
+        for outcome in outcomes:
+            storing.append((outcome.source.id, threading.current_thread().name, store.path))  # type: ignore[attr-defined]
+        store_outcomes(store, outcomes, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "store_outcome", watched)
+    monkeypatch.setattr(pipeline, "store_outcomes", watched)
     monkeypatch.setenv("AGGREGATOR_WORKERS", "2")  # whatever the machine's core count
     store, report = _collect(tmp_path, str(tmp_path / "a.db"))
     assert sorted(s for s, _, _ in storing) == ["press", "union"]
@@ -392,13 +393,11 @@ def test_a_failure_to_store_stops_the_collection_with_the_store_error(
     def full(*_: object) -> None:
         raise StoreError("database a.db: database or disk is full")
 
-    monkeypatch.setattr(pipeline, "store_outcome", full)
+    monkeypatch.setattr(pipeline, "store_outcomes", full)
     with pytest.raises(StoreError, match="disk is full"):
         _collect(tmp_path, str(tmp_path / "a.db"))
     code, output = invoke(tmp_path, "run")  # through the command line: a message, not a trace
     assert code != 0 and "disk is full" in output and "Traceback" not in output
-
-
 
 
 def test_the_command_ends_with_the_status_its_command_set(
@@ -497,3 +496,45 @@ def test_a_run_hands_what_it_collected_to_understanding_in_memory(
     report = pipeline.run(load_config(tmp_path / "sources.yaml"), Store(tmp_path / "a.db"), None)
     assert report.new_entries == 5 and report.new_items == 5
     assert given == [5]
+
+
+def test_sources_that_come_together_are_stored_in_one_transaction_each_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The storing thread writes what came while it was busy in one transaction (every
+    commit rewrites the index pages the entries touch); every source is still stored
+    whole, in the order given, and the report counts each."""
+    import time
+    from datetime import UTC, datetime
+
+    from aggregator import pipeline
+    from aggregator.models import RawItem, Source
+    from aggregator.store import Store
+
+    batches: list[list[str]] = []
+    store_outcomes = pipeline.store_outcomes
+
+    def slow(store: Store, outcomes: list[pipeline.SourceOutcome], *rest: object) -> None:
+        batches.append([o.source.id for o in outcomes])
+        if len(batches) == 1:
+            time.sleep(0.3)  # busy with the first while the others come
+        store_outcomes(store, outcomes, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "store_outcomes", slow)
+    store = Store(tmp_path / "a.db")
+    now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    report = pipeline.RunReport()
+    storer = pipeline.Storer(store, now, report)
+    names = [f"s{number:02d}" for number in range(40)]
+    for name in names:
+        source = Source(id=name, name=name, type="feed", url=f"https://{name}.example/f")
+        items = [RawItem(guid=f"https://{name}.example/{k}", url=f"https://{name}.example/{k}",
+                         title=f"Titre {k}") for k in range(5)]  # fmt: skip
+        storer.put(pipeline.SourceOutcome(source=source, items=items))
+        time.sleep(0.001)
+    storer.close()
+    assert [name for batch in batches for name in batch] == names  # each once, in order
+    assert len(batches) < 10  # not one transaction per source
+    assert report.sources_ok == 40 and report.new_entries == 200
+    per_source = dict(store.execute("SELECT source, count(*) FROM entries GROUP BY 1").fetchall())
+    assert per_source == {name: 5 for name in names}
