@@ -153,45 +153,52 @@ def _sqlite_utils() -> Any:
 class Store:
     """A handle on the database file. Not shared between threads."""
 
-    db: sqlite_utils.Database
-
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._checkpoint: threading.Thread | None = None
+        self._db: sqlite_utils.Database | None = None
         try:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db = _sqlite_utils().Database(conn)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.conn.executescript(SCHEMA)
+            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.executescript(SCHEMA)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The database as sqlite-utils sees it, on the same connection: for queries by hand
+        (tables, rows, schema). Made on first use: the store itself writes plain SQL in
+        batches, and importing sqlite-utils (0.05 s) is no command's business."""
+        if self._db is None:
+            self._db = _sqlite_utils().Database(self.conn)
+        return self._db
+
     def _migrate(self) -> None:
         """Bring a database written by an earlier version to SCHEMA_VERSION, once."""
-        if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return
         with self.transaction():
-            if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
                 return  # another process did it while this one waited
-            self.db.execute(
+            self.conn.execute(
                 "INSERT OR IGNORE INTO entry_marks (entry_id, item_id, merge_rule, merge_score) "
                 "SELECT id, item_id, merge_rule, merge_score FROM entries "
                 "WHERE item_id IS NOT NULL"
             )
-            self.db.execute(
+            self.conn.execute(
                 "INSERT OR IGNORE INTO pending_entries (entry_id) "
                 "SELECT id FROM entries WHERE processed = 0"
             )
-            self.db.execute("DROP INDEX IF EXISTS entries_item")
-            self.db.execute("DROP INDEX IF EXISTS entries_pending")
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.conn.execute("DROP INDEX IF EXISTS entries_item")
+            self.conn.execute("DROP INDEX IF EXISTS entries_pending")
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self._join_checkpoint()
-        self.db.conn.close()
+        self.conn.close()
 
     @property
     def on_disk(self) -> bool:
@@ -251,7 +258,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic unit of work: everything inside is committed together or not at all."""
-        conn = self.db.conn
+        conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -262,7 +269,7 @@ class Store:
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         try:
-            cursor: sqlite3.Cursor = self.db.execute(sql, params)
+            cursor: sqlite3.Cursor = self.conn.execute(sql, params)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"database {self.path}: {exc}") from None
         return cursor
@@ -272,7 +279,7 @@ class Store:
     ) -> None:
         """One statement for many rows, in order, inside the caller's transaction."""
         try:
-            self.db.conn.executemany(sql, rows)
+            self.conn.executemany(sql, rows)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"database {self.path}: {exc}") from None
 
@@ -376,7 +383,7 @@ class Store:
             self.execute("SELECT source, count(*) FROM entries GROUP BY source").fetchall()
         )
         rows = self.execute("SELECT * FROM sources ORDER BY id").fetchall()
-        columns = [d[0] for d in self.db.conn.execute("SELECT * FROM sources LIMIT 0").description]
+        columns = [d[0] for d in self.conn.execute("SELECT * FROM sources LIMIT 0").description]
         statuses = []
         for values in rows:
             row = dict(zip(columns, values, strict=True))

@@ -359,7 +359,7 @@ def test_a_classifier_that_could_not_be_prepared_ahead_is_compiled_when_needed(
     assert isinstance(classifier, Classifier) and len(attempts) == 2
 
 
-def test_opening_a_store_does_not_import_numpy(tmp_path: Path) -> None:
+def test_opening_a_store_imports_neither_numpy_nor_sqlite_utils(tmp_path: Path) -> None:
     import subprocess
     import sys
 
@@ -368,13 +368,14 @@ def test_opening_a_store_does_not_import_numpy(tmp_path: Path) -> None:
         "from aggregator.store import Store\n"
         f"store = Store({str(tmp_path / 'a.db')!r})\n"
         "store.set_meta('k', 'v')\n"
-        "print('numpy' in sys.modules, store.get_meta('k'))\n"
+        "print('numpy' in sys.modules, 'sqlite_utils' in sys.modules, store.get_meta('k'))\n"
+        "print(store.db['meta'].count, 'numpy' in sys.modules)\n"  # sqlite-utils, when asked
         "import numpy\n"  # later, for dedupe: as usual
         "print(numpy.frombuffer(b'abcd', dtype=numpy.uint8).sum())\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.decode().split() == ["False", "v", "394"]
+    assert done.stdout.decode().split() == ["False", "False", "v", "1", "False", "394"]
 
 
 def test_without_workers_a_run_starts_no_thread_of_its_own(
