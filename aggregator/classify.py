@@ -117,10 +117,8 @@ def _fold(text: str) -> tuple[str, bool]:
         # character drops the marks, in C, faster than a substitution.
         stripped = decomposed.encode("ascii", "ignore").decode("ascii")
         return stripped, not _FOLDS_APART.search(text)
-    stripped = _MARKS.sub("", decomposed)
-    if stripped.isascii():
-        return stripped, not _FOLDS_APART.search(text)
-    return _NON_ASCII.sub(" ", stripped), False
+    # Something else than ASCII and marks is left once the marks go: blanked, not plain.
+    return _NON_ASCII.sub(" ", _MARKS.sub("", decomposed)), False
 
 
 def fold(text: str) -> str:
