@@ -231,17 +231,6 @@ def clamp_dates(item: RawItem, now: datetime) -> RawItem:
     return replace(item, published=published, updated=updated)
 
 
-def store_outcome(
-    store: Store,
-    outcome: SourceOutcome,
-    now: datetime,
-    report: RunReport,
-    fresh: list[tuple[Any, ...]] | None = None,
-) -> None:
-    """Write one source's results in one transaction (``fresh``: see Store.save_entries)."""
-    store_outcomes(store, [outcome], now, report, fresh)
-
-
 def store_outcomes(
     store: Store,
     outcomes: Sequence[SourceOutcome],
@@ -249,9 +238,10 @@ def store_outcomes(
     report: RunReport,
     fresh: list[tuple[Any, ...]] | None = None,
 ) -> None:
-    """Write several sources' results in one transaction: each source is stored whole or
-    not at all, as alone, and the pages every commit writes (index pages above all, which
-    every source's entries touch all over) are written once for the lot."""
+    """Write one or several sources' results in one transaction: each source is stored
+    whole or not at all, as alone, and the pages every commit writes (index pages above
+    all, which every source's entries touch all over) are written once for the lot
+    (``fresh``: see Store.save_entries)."""
     with store.transaction():
         for outcome in outcomes:
             _write_outcome(store, outcome, now, report, fresh)
@@ -396,7 +386,7 @@ class Storer:
 
     def put(self, outcome: SourceOutcome) -> None:
         if self._thread is None:
-            store_outcome(self._store, outcome, self._now, self._report, self._fresh)
+            store_outcomes(self._store, [outcome], self._now, self._report, self._fresh)
             return
         if self._error is not None:
             raise self._error
