@@ -445,7 +445,8 @@ class Store:
             )
         }
         new = updated = 0
-        rows: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []  # new entries
+        edited: list[str] = []  # ids of known entries whose bytes changed
         seen_now: list[str] = []
         stamp = iso(now)
         for eid, item, url in zip(ids, items, canonical, strict=True):
@@ -478,7 +479,7 @@ class Store:
                     "content_hash=:content_hash WHERE id=:id",
                     row,
                 )
-                self.execute("INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)", (eid,))
+                edited.append(eid)
             else:
                 new += 1
                 hashes[eid] = digest
@@ -486,12 +487,13 @@ class Store:
                 rows.append(row)
         if rows:
             self.insert_many("entries", rows)
-            self.execute_many(
-                "INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)",
-                [(row["id"],) for row in rows],
-            )
-            if fresh is not None:
-                fresh.extend(tuple(row.get(key) for key in _PENDING_COLUMNS) for row in rows)
+        # New entries and edits alike wait to be understood.
+        self.execute_many(
+            "INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)",
+            [(row["id"],) for row in rows] + [(eid,) for eid in edited],
+        )
+        if fresh is not None:
+            fresh.extend(tuple(row.get(key) for key in _PENDING_COLUMNS) for row in rows)
         for chunk in _chunks(seen_now, _IN_CHUNK):
             self.execute(
                 f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
