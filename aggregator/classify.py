@@ -543,6 +543,70 @@ def _anchor(alternative: str) -> str:
         rest = rest[len(_SPACE) :]
 
 
+# What may follow an element of a regex to repeat it (greedy, lazy or possessive).
+_QUANTIFIER = re.compile(r"(?:[?*+]|\{\d*(?:,\d*)?\})[?+]?")
+_LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
+_LETTERS = re.compile(r"[A-Za-z0-9]*")
+
+
+def _required(alternative: str) -> list[str]:
+    """The heads (three letters or more) of the literal words that start a word in every
+    match of an alternative: its first word, and each later one that a run of spaces
+    (``\\s+``, possibly then a gap) or ``\\b`` opens. "comptes?\\s+{gap}compromis"
+    gives "compte" and "compromis"; a word inside a group, or after an optional element
+    with no space before it, is not known to be there and is left out (so the list may be
+    short, never wrong). Letters are read in lower case, as the keys of a text are."""
+    heads: list[str] = []
+    opened, index = True, 0  # a match starts a word (see _Matcher.find)
+    while index < len(alternative):
+        rest = alternative[index:]
+        if rest.startswith(_GAP):
+            index += len(_GAP)  # empty, or ends with spaces: a word still starts next
+            continue
+        if rest.startswith((r"\s+", r"\b")):
+            opened, index = True, index + (3 if rest[1] == "s" else 2)
+            if rest[1] == "s" and alternative[index : index + 1] in ("?", "+"):
+                index += 1  # lazy or possessive: still one space or more
+            continue
+        letters = _LETTERS.match(rest).group()  # type: ignore[union-attr]
+        if letters:
+            index += len(letters)
+            quantifier = _QUANTIFIER.match(alternative, index)
+            if quantifier:
+                index = quantifier.end()
+                if not quantifier.group().startswith("+"):
+                    letters = letters[:-1]  # the last letter may be missing (or repeated)
+            if opened and len(letters) >= 3:
+                heads.append(letters.lower())
+            opened = False
+            continue
+        if rest.startswith("("):
+            end = _closing(rest)
+            if end < 0:
+                break
+            index += end + 1
+            if rest.startswith(_LOOKAROUND):
+                continue  # zero-width: what comes next starts where this looked
+        elif rest.startswith("\\"):
+            index += 2
+        elif rest.startswith("["):
+            end = rest.find("]", 2 if rest.startswith("[^") or rest.startswith("[]") else 1)
+            while end > 0 and rest[end - 1] == "\\" and rest[end - 2] != "\\":
+                end = rest.find("]", end + 1)
+            if end < 0:
+                break
+            index += end + 1
+        elif rest[0] in "^$|)":
+            break  # not expected in an alternative: stop with what is known
+        else:
+            index += 1  # one literal character that is not a letter
+        quantifier = _QUANTIFIER.match(alternative, index)
+        if quantifier:
+            index = quantifier.end()
+        opened = False
+    return heads
+
+
 def _closing(pattern: str) -> int:
     """Index of the parenthesis closing the one at index 0, or -1."""
     depth, index = 0, 0
@@ -577,6 +641,11 @@ def _split_top(pattern: str) -> list[str]:
     return parts
 
 
+# A matcher's alternative: its regex, its tag, and the keys of the words it needs beside
+# the one it is filed under.
+_Part = tuple[re.Pattern[str], int, frozenset[str] | None]
+
+
 @dataclass(frozen=True)
 class _Hit:
     tag: int  # which entry, kind, action... the alternative belongs to
@@ -589,9 +658,12 @@ class _Matcher:
 
     def __init__(self, tagged: Iterable[tuple[int, str]], cased: bool = False) -> None:
         self.cased = cased
-        self.always: list[tuple[re.Pattern[str], int]] = []  # "ne", "a": in every text
-        self.keyed: dict[str, list[tuple[re.Pattern[str], int]]] = {}
+        # Each part: its regex, its tag, and the keys of the words it needs beside the one
+        # it is filed under (None when there are none).
+        self.always: list[_Part] = []  # "ne", "a": in every text
+        self.keyed: dict[str, list[_Part]] = {}
         seen: set[tuple[int, str]] = set()
+        needed: set[str] = set()
         for tag, alternative in tagged:
             spread = (r for option in _split_top(_expand(alternative)) for r in _distribute(option))
             for regex in spread:
@@ -600,20 +672,31 @@ class _Matcher:
                 seen.add((tag, regex))
                 plain = regex.lower() if cased else regex
                 lead = "" if _head(plain) else r"\b"
-                part = (re.compile(rf"{lead}(?:{regex})(?![\w])"), tag)
-                anchor = _anchor(plain)
-                if anchor:
-                    self.keyed.setdefault(anchor[:_KEY], []).append(part)
-                else:
-                    self.always.append(part)
-        self.keys = frozenset(self.keyed)
+                pattern = re.compile(rf"{lead}(?:{regex})(?![\w])")
+                # The first required word files the part; the others are checked as well,
+                # so that "comptes? ... compromis" runs on a text with "compte" only when
+                # a word also starts with "compr".
+                keys = list(dict.fromkeys(head[:_KEY] for head in _required(regex)))
+                anchor = _anchor(plain)[:_KEY]
+                if anchor and anchor not in keys:
+                    keys.insert(0, anchor)
+                needed.update(keys)
+                if not keys:
+                    self.always.append((pattern, tag, None))
+                    continue
+                others = frozenset(keys[1:]) or None
+                self.keyed.setdefault(keys[0], []).append((pattern, tag, others))
+        self.filed = frozenset(self.keyed)
+        self.keys = frozenset(needed)  # every key a text is looked up for
 
     def find(self, text: str, prefixes: frozenset[str]) -> list[_Hit]:
         parts = list(self.always)
-        for key in self.keys.intersection(prefixes):
+        for key in self.filed.intersection(prefixes):
             parts += self.keyed[key]
         hits: list[_Hit] = []
-        for pattern, tag in parts:
+        for pattern, tag, others in parts:
+            if others is not None and not others <= prefixes:
+                continue  # a word the alternative needs is missing from the text
             position = 0
             while match := pattern.search(text, position):
                 start = match.start()

@@ -5,11 +5,12 @@ Every French sentence here was written for these tests; none is taken from a rea
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aggregator.classify import (
@@ -20,7 +21,9 @@ from aggregator.classify import (
     _rules,
     _WORD,
     _WordKeys,
+    _expand,
     _prefixes,
+    _required,
     contacts,
     fold,
     load_taxonomy,
@@ -906,6 +909,65 @@ def test_the_word_key_table_knows_every_matchers_keys() -> None:
         assert matcher.keys <= known
 
 
+@pytest.mark.parametrize(
+    ("alternative", "heads"),
+    [
+        ("comptes?\\s+{gap}compromis", ["compte", "compromis"]),  # the gap may be empty
+        ("a\\s+l\\s+arret", ["arret"]),  # words under three letters are no key
+        ("ne\\s+(?:peut|peuvent)\\s+plus\\s+etre", ["plus", "etre"]),  # past a group
+        ("pirates?(?:\\s+informatiques?)?", ["pirate"]),  # an optional group: not there
+        ("(?:a|b)?cde\\s+fghi", ["fghi"]),  # "cde" may be glued to "a" or "b"
+        ("x\\s*panne", []),  # no space needed: "xpanne" is one word
+        ("cyber[\\s-]?attaques?", ["cyber"]),  # "cyberattaque" is one word
+        ("[abc]\\s+panne\\s+\\w+\\s+totale", ["panne", "totale"]),
+        ("attaque(?<=\\bete\\sattaque)e?s?\\s+grave", ["attaque", "grave"]),  # zero width
+        ("Sp\\S+\\s+SANTE", ["sante"]),  # read in lower case, escapes as written
+        ("bon{1,2}jour\\s+abc+de", ["abc"]),  # letters past a repeat are not known
+    ],
+)
+def test_required_words_are_those_every_match_starts_a_word_with(
+    alternative: str, heads: list[str]
+) -> None:
+    assert _required(_expand(alternative)) == heads
+
+
+def _parts(taxonomy: Taxonomy) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """Every filed alternative of the built-in matchers, with every key it needs."""
+    found = []
+    for matcher in _all_matchers(taxonomy):
+        for key, parts in matcher.keyed.items():
+            for pattern, _, others in parts:
+                found.append((pattern, frozenset({key}) | (others or frozenset())))
+    return found
+
+
+PARTS = _parts(load_taxonomy(None))
+
+
+@given(st.data())
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_match_of_an_alternative_holds_the_words_it_is_keyed_on(data: st.DataObject) -> None:
+    # Any text an alternative matches at a word start (as _Matcher.find counts them) has
+    # words starting with each of its keys: looking the keys up never skips a match.
+    pattern, needs = data.draw(st.sampled_from(PARTS))
+    text = data.draw(st.from_regex(pattern, alphabet=st.characters(max_codepoint=127)))
+    keys = _prefixes(_WORD.findall(text.lower()))
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            continue
+        assert needs <= keys
+
+
+def test_a_matcher_finds_what_its_alternatives_find_when_all_are_run() -> None:
+    texts = [_case(path)[1] for path in sorted(CASES.glob("*.txt"))]
+    texts += ["les comptes de dix officines ont été compromis", "un compte rendu compromis"]
+    for matcher in _all_matchers(load_taxonomy(None)):
+        for text in map(fold, texts):
+            run_all = matcher.find(text, matcher.keys)  # every key: every alternative runs
+            assert matcher.find(text, _prefixes(_WORD.findall(text))) == run_all
+
+
 WORDLIKE = st.text(st.sampled_from("abcdeilmnoprstuvy0123"), max_size=9)
 
 
@@ -1334,7 +1396,9 @@ def _fold_by_substitution(text: str) -> tuple[str, bool]:
 @given(
     st.one_of(
         st.text(max_size=60),
-        st.text(alphabet="aeiouAEIOUéèêëàâîïôöùûüçÉÈÀÇœŒæßÅñ' ’-–«»\u0301\u0327\u00a0xyz", max_size=60),
+        st.text(
+            alphabet="aeiouAEIOUéèêëàâîïôöùûüçÉÈÀÇœŒæßÅñ' ’-–«»\u0301\u0327\u00a0xyz", max_size=60
+        ),
     )
 )
 @settings(max_examples=1500)
