@@ -45,6 +45,7 @@ from aggregator.models import (
     Config,
     Entry,
     FetchResult,
+    Incident,
     Item,
     Merge,
     ParsedPage,
@@ -57,7 +58,7 @@ from aggregator.store import Store, utcnow
 from aggregator.workers import Workers, default_workers, shared
 
 if TYPE_CHECKING:
-    from aggregator.publish.build import PublishReport
+    from aggregator.publish.build import PublishReport, Started
 
 log = logging.getLogger("aggregator")
 DEDUPE_WINDOW = timedelta(days=10)
@@ -431,27 +432,34 @@ def understand(
     report: RunReport,
     classifier: Classifier | None = None,
     fresh: Sequence[tuple[Any, ...]] = (),
+    before_items: Callable[[Mapping[str, Item]], object] | None = None,
 ) -> bool:
     """Fold pending entries into items, classify, regroup incidents. True if anything changed.
     ``classifier``: one already compiled for ``taxonomy``; ``fresh``: the entries collect
-    just inserted (see Store.pending_entries)."""
+    just inserted (see Store.pending_entries). ``before_items`` is called, when anything
+    changed, with the items saved (by id) once everything else is written but before the
+    items are, in the same transaction, so that publishing can start on them while they
+    are written (reading with ``Store.all_items(overlay=...)``); whatever it raises is
+    the caller's to keep for after the commit."""
     pending = store.pending_entries(fresh)
     if not pending:
         return False
     classifier = classifier or Classifier(taxonomy)
     speakers = _payer_sources(store, classifier)
-    with Workers() as workers:
-        exact = ExactKeys(store, pending)
-        analyses = Analyses(classifier, workers, exact.to_read(pending))
-        index = _dedupe_index(store, pending)
-        with store.transaction():
-            writes = Writes(store)
+    with store.transaction():
+        writes = Writes(store)
+        with Workers() as workers:
+            exact = ExactKeys(store, pending)
+            analyses = Analyses(classifier, workers, exact.to_read(pending))
+            index = _dedupe_index(store, pending)
             for entry in pending:
                 _understand_entry(writes, analyses, speakers, index, exact, entry, report)
-            writes.flush()
-    with store.transaction():
-        new, updated = store.replace_incidents(_regroup(store, taxonomy))
+        writes.flush_marks()
+        new, updated = store.replace_incidents(_regroup(store, taxonomy, writes.saved))
         store.bump_generation()
+        if before_items is not None:
+            before_items(writes.saved)
+        writes.flush()
     report.new_incidents += new
     report.updated_incidents += updated
     return True
@@ -582,16 +590,19 @@ class Writes:
     transaction) rather than one statement each; the store writes marks in table order
     (see Store.mark_entries). SQLite does the same writes in about half the time when they
     come together after the matching rather than in small batches between its steps. What
-    waits is small beside the pending entries, which are in memory anyway."""
+    waits is small beside the pending entries, which are in memory anyway. ``saved``
+    keeps every item saved, written or not, by id (the last version of each)."""
 
     BATCH = 20_000  # items or marks
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.saved: dict[str, Item] = {}
         self._items: list[Item] = []
         self._marks: list[tuple[Entry, str, Merge | None]] = []
 
     def item(self, item: Item) -> None:
+        self.saved[item.id] = item
         self._items.append(item)
         if len(self._items) >= self.BATCH:
             self.flush()
@@ -601,13 +612,16 @@ class Writes:
         if len(self._marks) >= self.BATCH:
             self.flush()
 
+    def flush_marks(self) -> None:
+        if self._marks:
+            self.store.mark_entries(self._marks)
+            self._marks = []
+
     def flush(self) -> None:
         if self._items:
             self.store.save_items(self._items)
             self._items = []
-        if self._marks:
-            self.store.mark_entries(self._marks)
-            self._marks = []
+        self.flush_marks()
 
 
 def _understand_entry(
@@ -741,7 +755,10 @@ def _save_item(
     writes.item(item)
 
 
-def _regroup(store: Store, taxonomy: Taxonomy) -> list:  # type: ignore[type-arg]
+def _regroup(
+    store: Store, taxonomy: Taxonomy, overlay: Mapping[str, Item] | None = None
+) -> list[Incident]:
+    """The incidents of every advisory item (``overlay``: see Store.all_items)."""
     inputs = [
         IncidentInput(
             id=item.id,
@@ -759,7 +776,7 @@ def _regroup(store: Store, taxonomy: Taxonomy) -> list:  # type: ignore[type-arg
             # The opening of the body is enough to recognise a follow-up that names nobody.
             text=html_to_text((item.content_html or item.summary)[:FOLLOW_UP_HTML]),
         )
-        for item in store.all_items(advisory_only=True)
+        for item in store.all_items(advisory_only=True, overlay=overlay)
     ]
     return group_incidents(
         inputs, store.incident_memberships(), _namer(taxonomy), taxonomy.kind_label
@@ -787,7 +804,51 @@ def publish_output(
 ) -> PublishReport:
     """Write output/ from the database. With ``skip_unchanged`` (as ``run`` does), render
     nothing when nothing the pages show changed since the last publish to that folder."""
-    from aggregator.publish.build import PublishInput, PublishReport, publish
+    return start_publish(config, store, output, taxonomy, skip_unchanged).finish()
+
+
+class Publishing:
+    """A publish under way (see start_publish): pages may be rendering in the workers;
+    :meth:`finish` writes every file and records what was published."""
+
+    def __init__(
+        self,
+        store: Store,
+        state: tuple[str, str],  # the meta key of the output folder, and what it shows
+        started: Started | None = None,
+        skipped: PublishReport | None = None,
+    ) -> None:
+        self._store, self._state = store, state
+        self._started, self._skipped = started, skipped
+
+    def finish(self) -> PublishReport:
+        if self._started is None:
+            assert self._skipped is not None
+            return self._skipped
+        report = self._started.finish()
+        key, state = self._state
+        with self._store.transaction():
+            self._store.set_meta(key, json.dumps({"state": state, "files": list(report.files)}))
+        return report
+
+    def cancel(self) -> None:
+        """Stop the workers of a publish that will not be finished."""
+        if self._started is not None:
+            self._started.cancel()
+
+
+def start_publish(
+    config: Config,
+    store: Store,
+    output: Path,
+    taxonomy: Taxonomy,
+    skip_unchanged: bool = False,
+    overlay: Mapping[str, Item] | None = None,
+) -> Publishing:
+    """Read what output/ is made of and start rendering it (see publish_output);
+    ``overlay``: items saved but not written yet (see Store.all_items). Nothing is
+    written before :meth:`Publishing.finish`."""
+    from aggregator.publish.build import PublishInput, PublishReport, start
 
     sources = store.source_statuses([s.id for s in config.sources])
     state_key = f"published:{output.resolve()}"
@@ -797,19 +858,17 @@ def publish_output(
         files = last.get("files", [])
         if last.get("state") == state and files and all((output / f).is_file() for f in files):
             log.info("publish: nothing changed since the last publish to %s", output)
-            return PublishReport((), len(files), (), tuple(files))
+            skipped = PublishReport((), len(files), (), tuple(files))
+            return Publishing(store, (state_key, state), skipped=skipped)
     data = PublishInput(
         site=config.site,
-        items=store.all_items(),
+        items=store.all_items(overlay=overlay),
         incidents=store.all_incidents(),
         sources=sources,
         payer_name=_namer(taxonomy),
         kind_label=taxonomy.kind_label,
     )
-    report = publish(output, data)
-    with store.transaction():
-        store.set_meta(state_key, json.dumps({"state": state, "files": list(report.files)}))
-    return report
+    return Publishing(store, (state_key, state), started=start(output, data))
 
 
 def _publish_state(config: Config, store: Store, sources: Sequence[SourceStatus]) -> str:
@@ -877,14 +936,37 @@ def run(
         )
         collected = time.perf_counter()
         log.info("collect took %.1f s", collected - started)
-        understand(store, taxonomy, report, ahead.classifier(), fresh)
+        # Publishing starts while understanding writes its items (see understand): its
+        # pages render in the workers meanwhile. Its files are written after the commit.
+        early: list[Publishing | BaseException] = []
+
+        def start(overlay: Mapping[str, Item]) -> None:
+            assert output is not None
+            try:
+                early.append(start_publish(config, store, output, taxonomy, True, overlay))
+            except Exception as error:  # raised once the understanding is committed
+                early.append(error)
+
+        try:
+            hook = start if output is not None else None
+            understand(store, taxonomy, report, ahead.classifier(), fresh, hook)
+        except BaseException:
+            for begun in early:
+                if isinstance(begun, Publishing):
+                    begun.cancel()
+            raise
         del fresh
         if default_workers():  # else one thread only: SQLite checkpoints when it closes
             store.checkpoint_behind()
         understood = time.perf_counter()
         log.info("understand took %.1f s", understood - collected)
         if output is not None:
-            report.published = publish_output(config, store, output, taxonomy, skip_unchanged=True)
+            publishing = early[0] if early else None
+            if isinstance(publishing, BaseException):
+                raise publishing
+            if publishing is None:  # nothing understood: published only if anything changed
+                publishing = start_publish(config, store, output, taxonomy, skip_unchanged=True)
+            report.published = publishing.finish()
             log.info("publish took %.1f s", time.perf_counter() - understood)
     return report
 

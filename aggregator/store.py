@@ -22,6 +22,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -619,16 +620,31 @@ class Store:
             ),
         )
 
-    def all_items(self, advisory_only: bool = False) -> list[Item]:
-        """Every item with its incidents and the URLs of its merged duplicates."""
+    def all_items(
+        self, advisory_only: bool = False, overlay: Mapping[str, Item] | None = None
+    ) -> list[Item]:
+        """Every item with its incidents and the URLs of its merged duplicates.
+
+        ``overlay``: items saved in the open transaction but not written yet (see
+        pipeline.Writes), by id: each stands for its row, as if written. Their entries'
+        marks and their incidents must be written already.
+        """
+        overlay = overlay or {}
         where = "WHERE advisory = 1" if advisory_only else ""
         rows = self.execute(f"SELECT {ITEM_COLUMNS} FROM items {where}").fetchall()
+        # The written items, then the overlay's (in no order callers rely on).
+        stored = [row for row in rows if row[0] not in overlay]
+        fresh = [item for item in overlay.values() if item.advisory or not advisory_only]
+        urls = {row[0]: row[2] for row in stored}
+        urls.update((item.id, item.url) for item in fresh)
         also: dict[str, list[str]] = {}
         for item_id, url in self.execute(
             "SELECT m.item_id, e.url FROM entry_marks m JOIN entries e ON e.id = m.entry_id "
-            "JOIN items i ON i.id = m.item_id "
-            "WHERE m.entry_id != m.item_id AND e.url != i.url ORDER BY e.first_seen, e.id"
+            "WHERE m.entry_id != m.item_id ORDER BY e.first_seen, e.id"
         ):
+            item_url = urls.get(item_id)
+            if url is None or item_url is None or url == item_url:
+                continue  # an item not listed, or a copy at the item's own address
             if url not in also.setdefault(item_id, []):
                 also[item_id].append(url)
         links: dict[str, list[str]] = {}
@@ -637,15 +653,25 @@ class Store:
         ):
             links.setdefault(item_id, []).append(incident_id)
         names = dict(self.execute("SELECT id, name FROM sources").fetchall())
-        return [
+        found = [
             _item(
                 row,
                 also_at=tuple(also.get(row[0], ())),
                 incidents=tuple(links.get(row[0], ())),
                 source_name=names.get(row[1], row[1]),
             )
-            for row in rows
+            for row in stored
         ]
+        found += [
+            replace(
+                item,
+                also_at=tuple(also.get(item.id, ())),
+                incidents=tuple(links.get(item.id, ())),
+                source_name=names.get(item.source, item.source),
+            )
+            for item in fresh
+        ]
+        return found
 
     def count_items(self) -> int:
         return int(self.execute("SELECT count(*) FROM items").fetchone()[0])

@@ -538,3 +538,98 @@ def test_sources_that_come_together_are_stored_in_one_transaction_each_whole(
     assert report.sources_ok == 40 and report.new_entries == 200
     per_source = dict(store.execute("SELECT source, count(*) FROM entries GROUP BY 1").fetchall())
     assert per_source == {name: 5 for name in names}
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_a_run_publishes_what_publish_alone_makes_of_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run starts publishing while understanding writes its items, from the items in
+    memory (pipeline.start_publish's overlay): its output is, byte for byte, what
+    `aggregator publish` makes of the database afterwards, on a first run and on a later
+    one that edits an item and brings a copy of another (merged: "also at")."""
+    from aggregator import pipeline
+    from aggregator.demo import _packaged_sites, demo_config_text
+
+    overlays: list[int] = []
+    start_publish = pipeline.start_publish
+
+    def noting(*args: object, **kwargs: object) -> pipeline.Publishing:
+        overlay = kwargs.get("overlay", args[5] if len(args) > 5 else None)
+        overlays.append(len(overlay or {}))  # type: ignore[arg-type]
+        return start_publish(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "start_publish", noting)
+    root = tmp_path / "site"
+    shutil.copytree(Path(str(_packaged_sites())), root)
+    with DemoServer(root) as server:
+        config = tmp_path / "sources.yaml"
+        config.write_text(demo_config_text(server.base_url), encoding="utf-8")
+
+        def both() -> tuple[dict[str, bytes], dict[str, bytes]]:
+            code, output = invoke(tmp_path, "run")
+            assert code == 0, output
+            again = tmp_path / "again"
+            shutil.rmtree(again, ignore_errors=True)
+            result = CliRunner().invoke(
+                cli,
+                ["publish", "--config", str(config), "--db", str(tmp_path / "a.db"),
+                 "--output", str(again)],
+                catch_exceptions=False,
+            )  # fmt: skip
+            assert result.exit_code == 0, result.output
+            return _files(tmp_path / "out"), _files(again)
+
+        first, published = both()
+        assert overlays and overlays[0] >= 30  # the run's items came from memory
+        assert first == published
+        assert any(name.startswith("incidents/") for name in first)
+
+        feed = root / "gazette" / "rss.xml"
+        text = feed.read_text(encoding="utf-8")
+        text = text.replace(
+            "Aucune date de fin du mouvement n'est annoncée.", "Le mouvement a cessé mardi."
+        )
+        start = text.index("<item>", text.index("almerys-fuite-donnees-cnil") - 400)
+        copy = text[start : text.index("</item>", start) + len("</item>")]
+        copy = copy.replace("20442 at gazette", "20499 at gazette").replace(
+            "almerys-fuite-donnees-cnil.html", "almerys-fuite-donnees-cnil-copie.html"
+        )
+        feed.write_text(text.replace("<item>", copy + "\n    <item>", 1), encoding="utf-8")
+        overlays.clear()
+        second, published = both()
+        assert overlays[0] == 1  # the edited item alone was saved, and read from memory
+        assert second == published
+        assert second != first
+        items = json.loads(second["feed.json"])["items"]
+        edited = next(i for i in items if "grossiste" in i["title"].lower())
+        assert "cessé mardi" in edited["content_html"]
+        assert b"almerys-fuite-donnees-cnil-copie.html" in second["feed.json"]  # also at
+        assert len(items) == len(json.loads(first["feed.json"])["items"])  # merged, not new
+
+
+def test_a_publish_that_fails_to_start_leaves_the_understanding_committed(
+    tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aggregator.errors import PublishError
+    from aggregator.publish import build
+
+    def failing(output: Path, data: object) -> NoReturn:
+        raise PublishError("cannot render the output: a test says no")
+
+    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
+    monkeypatch.setattr(build, "start", failing)
+    code, output = invoke(tmp_path, "run")
+    assert code != 0 and "a test says no" in output
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 5
+        assert conn.execute("SELECT count(*) FROM pending_entries").fetchone()[0] == 0
+    monkeypatch.undo()
+    code, output = invoke(tmp_path, "run")  # nothing new to understand: publishes all the same
+    assert code == 0, output
+    assert len(feed_items(tmp_path)) == 5

@@ -673,8 +673,8 @@ def test_pages_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
 
     from aggregator.publish import build
 
-    # Items over six weeks: six digests and the incident pages, rendered by forked workers
-    # when there are some, a share of them each.
+    # Items over six weeks: six digests, the incident pages and the feeds, rendered by
+    # forked workers when there are some, a share of them each.
     items = [item(n, hours=n * 40.0, payers=("viamedis",) if n % 3 else ()) for n in range(25)]
     renderers = tmp_path / "renderers"
     original = build._render_pages
@@ -695,9 +695,10 @@ def test_pages_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
     assert len(calls) == 2 and str(os.getpid()) not in {pid for pid, _ in calls}
     digests = len([p for p in forked.files if p.startswith("digests/")])
     incidents = len([p for p in forked.files if p.startswith("incidents/")])
-    assert digests >= 6 and incidents >= 2
+    feeds = len([p for p in forked.files if p.endswith(".xml")])  # with .atom and .json
+    assert digests >= 6 and incidents >= 2 and feeds >= 3
     pages = sorted(int(n) for _, share in calls for n in share.split(","))
-    assert pages == list(range(digests + incidents))  # each page once, in one worker
+    assert pages == list(range(digests + incidents + feeds))  # each page once, in one worker
     assert forked == inline
     assert files(tmp_path / "forked") == files(tmp_path / "inline")
 

@@ -73,7 +73,8 @@ def test_understanding_writes_items_and_marks_once_each_after_matching(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """More entries than the old batch of 500: one statement for the items, one for the
-    marks, and every entry understood."""
+    marks, and every entry understood. The marks go first: publishing reads them (merged
+    copies' addresses) before the items are written (see pipeline.understand)."""
     store = _stored(tmp_path, 620)
     calls: list[tuple[str, int]] = []
     save_items, mark_entries = Store.save_items, Store.mark_entries
@@ -91,7 +92,7 @@ def test_understanding_writes_items_and_marks_once_each_after_matching(
     report = pipeline.RunReport()
     assert pipeline.understand(store, load_taxonomy(None), report)
 
-    assert calls == [("items", 620), ("marks", 620)]
+    assert calls == [("marks", 620), ("items", 620)]
     assert report.new_items == 620
     assert store.execute("SELECT count(*) FROM items").fetchone()[0] == 620
     assert store.pending_entries() == []

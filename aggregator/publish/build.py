@@ -75,6 +75,13 @@ class PublishReport:
 
 def publish(output: Path, data: PublishInput) -> PublishReport:
     """Write output/ from ``data``; raises PublishError when it cannot be written."""
+    return start(output, data).finish()
+
+
+def start(output: Path, data: PublishInput) -> Started:
+    """Start publishing ``data`` to output/: the pages that render in worker processes
+    start rendering; nothing is written before :meth:`Started.finish`. Raises
+    PublishError when the output cannot be made."""
     base_url = _base_url(data.site.base_url)
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -82,13 +89,34 @@ def publish(output: Path, data: PublishInput) -> PublishReport:
         raise PublishError(f"cannot create the output folder {output}: {error}") from error
     writer = OutputWriter(output)
     try:
-        _Build(writer, data, base_url).run()
+        build = _Build(writer, data, base_url)
+        build.start()
     except (ValueError, jinja2.TemplateError) as error:
         raise PublishError(f"cannot render the output: {error}") from error
-    removed = writer.remove_stale(MANAGED_FOLDERS)
-    return PublishReport(
-        tuple(writer.written), writer.unchanged, tuple(removed), tuple(sorted(writer.produced))
-    )
+    return Started(writer, build)
+
+
+class Started:
+    """A publish whose workers are rendering (see :func:`start`)."""
+
+    def __init__(self, writer: OutputWriter, build: _Build) -> None:
+        self._writer, self._build = writer, build
+
+    def finish(self) -> PublishReport:
+        """Write every file; raises PublishError when the output cannot be rendered."""
+        writer = self._writer
+        try:
+            self._build.finish()
+        except (ValueError, jinja2.TemplateError) as error:
+            raise PublishError(f"cannot render the output: {error}") from error
+        removed = writer.remove_stale(MANAGED_FOLDERS)
+        return PublishReport(
+            tuple(writer.written), writer.unchanged, tuple(removed), tuple(sorted(writer.produced))
+        )
+
+    def cancel(self) -> None:
+        """Stop the workers; nothing is written."""
+        self._build.workers.close()
 
 
 def _base_url(value: str) -> str:
@@ -245,16 +273,30 @@ class _Build:
 
     # output
 
-    def run(self) -> None:
-        specs = self.feed_specs()
+    def start(self) -> None:
+        self.specs = specs = self.feed_specs()
         self.main_specs = tuple(specs["main"])
         self.payer_specs = {spec.path: spec for spec in specs["payers"]}
-        with Workers(default_workers()) as workers:
-            # The weekly digests and the incident pages (most of the rendering) are
-            # rendered in forked processes, a share each, while this one writes the feeds
-            # and the other pages; every file is still written here, in the same order.
-            rendered = _Rendered(self.start_pages(workers))
-            self.write_feeds(specs)
+        self.feeds = self.feed_list(specs)
+        # The weekly digests, the incident pages and the feeds (most of the rendering) are
+        # rendered in forked processes, a share each, from here on, while this one goes on
+        # (see finish); every file is still written here, in order.
+        self.workers = Workers(default_workers())
+        try:
+            self.rendered = _Rendered(self.start_pages(self.workers))
+        except BaseException:
+            self.workers.close()
+            raise
+
+    def run(self) -> None:
+        self.start()
+        self.finish()
+
+    def finish(self) -> None:
+        specs = self.specs
+        with self.workers:
+            rendered = self.rendered
+            self.write_feeds(rendered)
             self.writer.write("incidents.json", self.incidents_json())
             payer_pages = list(self.payer_pages(specs["payers"]))  # before waiting on workers
             self.write_incident_pages(rendered)
@@ -266,13 +308,16 @@ class _Build:
         self.writer.write("feeds.opml", self.opml(specs))
         self.write_index(specs["main"])
 
-    def write_feed(self, spec: FeedSpec, items: Sequence[Item]) -> None:
+    def feed_files(self, spec: FeedSpec, items: Sequence[Item]) -> list[tuple[str, bytes]]:
+        """A feed's three files (RSS, Atom, JSON Feed), rendered."""
         cleaned = self.full(items)
         lang = one_line(self.site.language) or "fr"
         rss, atom = feeds.rss_and_atom(spec, cleaned, self.base_url, lang, self.labels)
-        self.writer.write(spec.path + ".xml", rss)
-        self.writer.write(spec.path + ".atom", atom)
-        self.writer.write(spec.path + ".json", feeds.json_feed(spec, cleaned, self.base_url, lang))
+        return [
+            (spec.path + ".xml", rss),
+            (spec.path + ".atom", atom),
+            (spec.path + ".json", feeds.json_feed(spec, cleaned, self.base_url, lang)),
+        ]
 
     def feed_specs(self) -> dict[str, list[FeedSpec]]:
         """Every feed, with its address and titles (what pages link to)."""
@@ -305,15 +350,30 @@ class _Build:
             kind_specs.append(spec)
         return {"main": [main, advisories], "payers": payer_specs, "kinds": kind_specs}
 
-    def write_feeds(self, specs: dict[str, list[FeedSpec]]) -> None:
+    def feed_list(self, specs: dict[str, list[FeedSpec]]) -> list[tuple[FeedSpec, list[Item]]]:
+        """Every feed with its items, in the order the feeds are written."""
         main, advisories = specs["main"]
-        self.write_feed(main, newest(self.ordered, self.limit))
-        self.write_feed(advisories, newest((i for i in self.ordered if i.advisory), self.limit))
-        for spec, items in zip(specs["payers"], self.payer_groups().values(), strict=True):
-            self.write_feed(spec, items)
+        found = [
+            (main, newest(self.ordered, self.limit)),
+            (advisories, newest((i for i in self.ordered if i.advisory), self.limit)),
+        ]
+        found += zip(specs["payers"], self.payer_groups().values(), strict=True)
         kinds = self.kind_groups()
-        for spec, kind in zip(specs["kinds"], sorted(kinds), strict=True):
-            self.write_feed(spec, kinds[kind])
+        found += [
+            (spec, kinds[kind]) for spec, kind in zip(specs["kinds"], sorted(kinds), strict=True)
+        ]
+        return found
+
+    def write_feeds(self, rendered: _Rendered | None = None) -> None:
+        first = len(self.weeks) + len(self.incidents)  # feeds follow them in the numbering
+        ready = rendered.pages(range(first, first + len(self.feeds))) if rendered else None
+        for path, data in ready if ready is not None else self.feed_pages():
+            self.writer.write(path, data)
+
+    def feed_pages(self, indexes: Iterable[int] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Every feed's files (in feed order), or those of the feeds at ``indexes``."""
+        for index in range(len(self.feeds)) if indexes is None else sorted(indexes):
+            yield from self.feed_files(*self.feeds[index])
 
     def kind_groups(self) -> dict[str, list[Item]]:
         if self._kind_groups is None:
@@ -386,11 +446,13 @@ class _Build:
             yield page.path, html
 
     def start_pages(self, workers: Workers) -> list[Future[list[tuple[int, str, bytes]]]] | None:
-        """The digests and incident pages rendering in workers, a share each, or None (they
-        render when written). Numbered weeks first (oldest first), then incidents; shared
-        out by the items each shows."""
+        """The digests, incident pages and feeds rendering in workers, a share each, or
+        None (they render when written). Numbered weeks first (oldest first), then
+        incidents, then feeds (a feed's three files under one number); shared out by the
+        items each shows (a feed's items count thrice, written in full three times)."""
         sizes = [len(items) for _, items in sorted(self.weeks.items())]
         sizes += [len(incident.items) for incident in self.incidents]
+        sizes += [3 * len(items) for _, items in self.feeds]
         if not workers.size or len(sizes) < 2:
             return None
         workers.share(self)  # the workers, forked by submit(), render from this build
@@ -466,19 +528,20 @@ class _Build:
 
 
 def _render_pages(indexes: list[int]) -> list[tuple[int, str, bytes]]:
-    """In a worker: the pages at ``indexes`` (see _Build.start_pages), each with its index."""
+    """In a worker: the files of the pages at ``indexes`` (see _Build.start_pages), each
+    with its page's index."""
     build: _Build = shared()  # given by start_pages, inherited by the fork
-    weeks = len(build.weeks)
-    digests = sorted(i for i in indexes if i < weeks)
-    incidents = sorted(i - weeks for i in indexes if i >= weeks)
-    return [
-        (index, path, html)
-        for index, (path, html) in zip(
-            digests + [i + weeks for i in incidents],
-            [*build.digests(digests), *build.incident_pages(incidents)],
-            strict=True,
-        )
-    ]
+    weeks, incidents = len(build.weeks), len(build.incidents)
+    found = []
+    for index in sorted(indexes):
+        if index < weeks:
+            files = build.digests([index])
+        elif index < weeks + incidents:
+            files = build.incident_pages([index - weeks])
+        else:
+            files = build.feed_pages([index - weeks - incidents])
+        found += [(index, path, data) for path, data in files]
+    return found
 
 
 class _Rendered:
@@ -488,23 +551,24 @@ class _Rendered:
 
     def __init__(self, started: Sequence[Future[list[tuple[int, str, bytes]]]] | None) -> None:
         self._started = started
-        self._pages: dict[int, tuple[str, bytes]] | None = None
+        self._pages: dict[int, list[tuple[str, bytes]]] | None = None
 
     def pages(self, indexes: Iterable[int]) -> list[tuple[str, bytes]] | None:
+        """The files of the pages at ``indexes``, in order."""
         if self._started is None:
             return None
         if self._pages is None:
             try:
-                self._pages = {
-                    index: (path, html)
-                    for future in self._started
-                    for index, path, html in future.result()
-                }
+                pages: dict[int, list[tuple[str, bytes]]] = {}
+                for future in self._started:
+                    for index, path, data in future.result():
+                        pages.setdefault(index, []).append((path, data))
+                self._pages = pages
             except Exception as error:
                 log.debug("page worker failed (%r); rendering here", error)
                 self._started = None
                 return None
-        return [self._pages[index] for index in indexes]
+        return [file for index in indexes for file in self._pages[index]]
 
 
 def week_shares(sizes: Sequence[int], count: int) -> list[list[int]]:
