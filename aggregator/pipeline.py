@@ -597,6 +597,7 @@ class Writes:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.names = store.source_names()  # the items' source_name, as the store gives it
         self.saved: dict[str, Item] = {}
         self._items: list[Item] = []
         self._marks: list[tuple[Entry, str, Merge | None]] = []
@@ -751,6 +752,7 @@ def _save_item(
         actions=verdict.actions,
         contacts=verdict.contacts,
         status=verdict.status,
+        source_name=writes.names.get(source, source),
     )
     writes.item(item)
 

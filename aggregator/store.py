@@ -652,7 +652,7 @@ class Store:
             "SELECT item_id, incident_id FROM item_incidents ORDER BY incident_id"
         ):
             links.setdefault(item_id, []).append(incident_id)
-        names = dict(self.execute("SELECT id, name FROM sources").fetchall())
+        names = self.source_names()
         found = [
             _item(
                 row,
@@ -662,16 +662,17 @@ class Store:
             )
             for row in stored
         ]
-        found += [
-            replace(
-                item,
-                also_at=tuple(also.get(item.id, ())),
-                incidents=tuple(links.get(item.id, ())),
-                source_name=names.get(item.source, item.source),
-            )
-            for item in fresh
-        ]
+        for item in fresh:
+            also_at, incidents = tuple(also.get(item.id, ())), tuple(links.get(item.id, ()))
+            name = names.get(item.source, item.source)
+            if (also_at, incidents, name) != (item.also_at, item.incidents, item.source_name):
+                item = replace(item, also_at=also_at, incidents=incidents, source_name=name)
+            found.append(item)  # most come as they are: copying each took 0.1 s in 15,000
         return found
+
+    def source_names(self) -> dict[str, str]:
+        """Each source's display name, by id."""
+        return dict(self.execute("SELECT id, name FROM sources").fetchall())
 
     def count_items(self) -> int:
         return int(self.execute("SELECT count(*) FROM items").fetchone()[0])
