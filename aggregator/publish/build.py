@@ -288,10 +288,6 @@ class _Build:
             self.workers.close()
             raise
 
-    def run(self) -> None:
-        self.start()
-        self.finish()
-
     def finish(self) -> None:
         specs = self.specs
         with self.workers:
