@@ -292,17 +292,24 @@ class _Build:
         specs = self.specs
         with self.workers:
             rendered = self.rendered
+            # What this process renders itself, rendered before it waits on the workers
+            # (the feeds come first), written in its place.
+            incidents = self.incidents_json()
+            payer_pages = list(self.payer_pages(specs["payers"]))
+            last = [
+                self.sources_page(),
+                ("style.css", stylesheet()),
+                ("feeds.opml", self.opml(specs)),
+                self.index_page(specs["main"]),
+            ]
             self.write_feeds(rendered)
-            self.writer.write("incidents.json", self.incidents_json())
-            payer_pages = list(self.payer_pages(specs["payers"]))  # before waiting on workers
+            self.writer.write("incidents.json", incidents)
             self.write_incident_pages(rendered)
             for path, html in payer_pages:
                 self.writer.write(path, html)
             self.write_digests(rendered)
-        self.write_sources()
-        self.writer.write("style.css", stylesheet())
-        self.writer.write("feeds.opml", self.opml(specs))
-        self.write_index(specs["main"])
+        for path, data in last:
+            self.writer.write(path, data)
 
     def feed_files(self, spec: FeedSpec, items: Sequence[Item]) -> list[tuple[str, bytes]]:
         """A feed's three files (RSS, Atom, JSON Feed), rendered."""
@@ -489,12 +496,12 @@ class _Build:
             )
             yield page.path, html
 
-    def write_sources(self) -> None:
+    def sources_page(self) -> tuple[str, bytes]:
         page = Page("sources.html", "sources.html", "Sources", self.main_specs)
         sources = [clean_source(s) for s in self.data.sources]
-        self.writer.write(page.path, self.renderer.render(page, sources=sources))
+        return page.path, self.renderer.render(page, sources=sources)
 
-    def write_index(self, specs: Sequence[FeedSpec]) -> None:
+    def index_page(self, specs: Sequence[FeedSpec]) -> tuple[str, bytes]:
         ongoing = [i for i in self.incidents if i.status == "ongoing"]
         resolved = sorted(
             (i for i in self.incidents if i.status != "ongoing"),
@@ -511,7 +518,7 @@ class _Build:
             payers=list(self.payer_groups()),
             weeks=sorted(self.weeks, reverse=True)[:12],
         )
-        self.writer.write(page.path, html)
+        return page.path, html
 
     def opml(self, specs: dict[str, list[FeedSpec]]) -> bytes:
         groups = [
