@@ -127,6 +127,8 @@ def test_analysis_ahead_in_workers_equals_analysis_inline(
         # Every entry is planned for a worker, but only LOOKAHEAD batches start at once.
         assert len(analyses._places) == 30
         assert len(analyses._futures) == pipeline.Analyses.LOOKAHEAD
+        # Each worker's first batch is smaller, so that matching starts sooner.
+        assert [len(chunk) for chunk in analyses._chunks[:3]] == [1, 1, 4]
         ahead = [analyses.of(e) for e in entries]
         assert all(f is None for n, f in analyses._futures.items() if n < 7)  # let go
     inline = [pipeline.analyse(classifier, e.title, e.summary) for e in entries]
