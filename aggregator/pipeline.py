@@ -436,9 +436,9 @@ def understand(
 ) -> bool:
     """Fold pending entries into items, classify, regroup incidents. True if anything changed.
     ``classifier``: one already compiled for ``taxonomy``; ``fresh``: the entries collect
-    just inserted (see Store.pending_entries). ``before_items`` is called, when anything
-    changed, with the items saved (by id) once everything else is written but before the
-    items are, in the same transaction, so that publishing can start on them while they
+    just inserted (see Store.pending_entries). ``before_items`` is called, when there were
+    entries to understand, with the items saved (by id) once everything else is written but
+    before the items are, in the same transaction, so that publishing can start on them while they
     are written (reading with ``Store.all_items(overlay=...)``); whatever it raises is
     the caller's to keep for after the commit."""
     pending = store.pending_entries(fresh)
