@@ -467,7 +467,8 @@ def _compile(alternatives: Sequence[str]) -> re.Pattern[str]:
 # Python's regex engine tries every alternative of a large alternation at every word start,
 # which makes one pass over 2 KB cost ~100 us. Most alternatives start with a literal word
 # ("panne", "retabli"), so the text's word prefixes tell which can match at all: each
-# alternative is compiled alone and run only when its first letters start some word.
+# alternative is compiled alone and run only when every literal word it needs (see
+# _required) starts some word of the text.
 _WORD = re.compile(r"[a-z0-9]+")
 _HEAD = re.compile(r"[a-z0-9]*")
 _KEY = 5  # letters of a head looked up among the words' prefixes
@@ -523,24 +524,6 @@ def _head(alternative: str) -> str:
     if text and alternative[len(text) : len(text) + 1] in ("?", "*", "{"):
         text = text[:-1]  # the last letter is optional
     return text
-
-
-_SPACE = "\\s+"
-
-
-def _anchor(alternative: str) -> str:
-    """The first literal word of three letters or more that starts a word in every match:
-    "panne" for ``pannes?``, "arret" for ``a\\s+l\\s+arret``; "" if there is none."""
-    rest = alternative
-    while True:
-        word = _head(rest)
-        if len(word) >= 3:
-            return word
-        full = _HEAD.match(rest)
-        rest = rest[len(full.group()) if full else 0 :]
-        if word != (full.group() if full else "") or not rest.startswith(_SPACE):
-            return ""  # an optional letter or something else than a space comes next
-        rest = rest[len(_SPACE) :]
 
 
 # What may follow an element of a regex to repeat it (greedy, lazy or possessive).
@@ -677,9 +660,6 @@ class _Matcher:
                 # so that "comptes? ... compromis" runs on a text with "compte" only when
                 # a word also starts with "compr".
                 keys = list(dict.fromkeys(head[:_KEY] for head in _required(regex)))
-                anchor = _anchor(plain)[:_KEY]
-                if anchor and anchor not in keys:
-                    keys.insert(0, anchor)
                 needed.update(keys)
                 if not keys:
                     self.always.append((pattern, tag, None))
