@@ -252,6 +252,3 @@ class Entry:
     item_id: str | None = None  # the item it was folded into; None until understood
     merge_rule: str | None = None  # why it was folded into another entry's item
     changed: bool = False  # an edit of an entry that was already understood
-    # Where the store keeps it (its rowid), for whoever reads entries in table order. Not part
-    # of equality.
-    row: int | None = field(default=None, compare=False)

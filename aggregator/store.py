@@ -514,14 +514,12 @@ class Store:
             rows = self.execute(_PENDING_SELECT).fetchall()
         else:
             rows, missing = [], []
-            for eid, rowid in self.execute(
-                "SELECT e.id, e.rowid FROM pending_entries p JOIN entries e ON e.id = p.entry_id"
-            ):
+            for (eid,) in self.execute("SELECT entry_id FROM pending_entries"):
                 row = known.get(eid)
                 if row is None:
                     missing.append(eid)
                 else:
-                    rows.append((*row, rowid))
+                    rows.append(row)
             for chunk in _chunks(missing, _IN_CHUNK):
                 rows += self.execute(
                     f"{_PENDING_SELECT} WHERE e.id IN ({','.join('?' * len(chunk))})", chunk
@@ -792,7 +790,7 @@ _PENDING_COLUMNS = (
 _PENDING_SELECT = (
     "SELECT "
     + ", ".join(f"e.{c}" for c in _PENDING_COLUMNS[:-2])
-    + ", m.item_id, m.merge_rule, e.rowid FROM pending_entries p "
+    + ", m.item_id, m.merge_rule FROM pending_entries p "
     "JOIN entries e ON e.id = p.entry_id LEFT JOIN entry_marks m ON m.entry_id = e.id"
 )
 
@@ -813,7 +811,6 @@ def _entry(row: Sequence[Any]) -> Entry:
         item_id=row[11],
         merge_rule=row[12],
         changed=row[11] is not None,
-        row=row[13],
     )
 
 

@@ -45,7 +45,6 @@ def test_marks_go_to_a_table_of_their_own_and_leave_the_entries_rows_alone(
     assert [e.published for e in pending] == sorted(e.published for e in pending)  # by date
     table_order = [row[0] for row in store.execute("SELECT id FROM entries ORDER BY rowid")]
     assert [e.id for e in pending] == table_order[::-1]
-    assert all(e.row is not None for e in pending)
 
     statements: list[str] = []
     store.db.conn.set_trace_callback(statements.append)
@@ -447,7 +446,6 @@ def test_entries_collect_inserted_are_taken_from_memory_exactly_as_stored(
     taken = store.pending_entries(fresh)
     assert len(read_back) == len(new) + len(left) + 1
     assert taken == read_back
-    assert [e.row for e in taken] == [e.row for e in read_back]
     assert [(e.published, str(e.published and e.published.tzinfo)) for e in taken] == [
         (e.published, str(e.published and e.published.tzinfo)) for e in read_back
     ]
