@@ -437,10 +437,10 @@ def understand(
     """Fold pending entries into items, classify, regroup incidents. True if anything changed.
     ``classifier``: one already compiled for ``taxonomy``; ``fresh``: the entries collect
     just inserted (see Store.pending_entries). ``before_items`` is called, when there were
-    entries to understand, with the items saved (by id) once everything else is written but
-    before the items are, in the same transaction, so that publishing can start on them while they
-    are written (reading with ``Store.all_items(overlay=...)``); whatever it raises is
-    the caller's to keep for after the commit."""
+    entries to understand, with the items saved (by id) once everything else is written
+    but before the items are, in the same transaction, so that publishing can start on
+    them while they are written (reading with ``Store.all_items(overlay=...)``); whatever
+    it raises is the caller's to keep for after the commit."""
     pending = store.pending_entries(fresh)
     if not pending:
         return False
@@ -593,11 +593,11 @@ def _dedupe_index(store: Store, pending: Sequence[Entry]) -> DedupeIndex:
 
 class Writes:
     """Items and entry marks of the understanding loop, written in large batches (same
-    transaction) rather than one statement each; the store writes marks in table order
-    (see Store.mark_entries). SQLite does the same writes in about half the time when they
-    come together after the matching rather than in small batches between its steps. What
-    waits is small beside the pending entries, which are in memory anyway. ``saved``
-    keeps every item saved, written or not, by id (the last version of each)."""
+    transaction) rather than one statement each. SQLite does the same writes in about half
+    the time when they come together after the matching rather than in small batches
+    between its steps. What waits is small beside the pending entries, which are in memory
+    anyway. ``saved`` keeps every item saved, written or not, by id (the last version of
+    each)."""
 
     BATCH = 20_000  # items or marks
 
