@@ -51,6 +51,10 @@ log = logging.getLogger("aggregator")
 MANAGED_FOLDERS = ("payers", "kinds", "incidents", "digests")
 INDEX_ITEMS = 20  # advisories, and other news, on the front page
 INDEX_RESOLVED = 10  # recently resolved incidents on the front page
+# The groups of pages rendered in workers, numbered one after another (see _Build.groups).
+DIGESTS, INCIDENT_PAGES, FEED_FILES = 0, 1, 2
+# What renders a group's pages: all of them (None), or those at the indexes given.
+Renderer = Callable[[Iterable[int] | None], Iterator[tuple[str, bytes]]]
 
 Week = tuple[int, int]
 
@@ -302,12 +306,12 @@ class _Build:
                 ("feeds.opml", self.opml(specs)),
                 self.index_page(specs["main"]),
             ]
-            self.write_feeds(rendered)
+            self.write_group(FEED_FILES, rendered)
             self.writer.write("incidents.json", incidents)
-            self.write_incident_pages(rendered)
+            self.write_group(INCIDENT_PAGES, rendered)
             for path, html in payer_pages:
                 self.writer.write(path, html)
-            self.write_digests(rendered)
+            self.write_group(DIGESTS, rendered)
         for path, data in last:
             self.writer.write(path, data)
 
@@ -367,12 +371,6 @@ class _Build:
         ]
         return found
 
-    def write_feeds(self, rendered: _Rendered | None = None) -> None:
-        first = len(self.weeks) + len(self.incidents)  # feeds follow them in the numbering
-        ready = rendered.pages(range(first, first + len(self.feeds))) if rendered else None
-        for path, data in ready if ready is not None else self.feed_pages():
-            self.writer.write(path, data)
-
     def feed_pages(self, indexes: Iterable[int] | None = None) -> Iterator[tuple[str, bytes]]:
         """Every feed's files (in feed order), or those of the feeds at ``indexes``."""
         for index in range(len(self.feeds)) if indexes is None else sorted(indexes):
@@ -414,12 +412,6 @@ class _Build:
     def timeline(self, incident: Incident) -> list[Item]:
         return self.light(self.by_id[i] for i in incident.items if i in self.by_id)
 
-    def write_incident_pages(self, rendered: _Rendered | None = None) -> None:
-        first = len(self.weeks)  # incident pages follow the weeks in the workers' numbering
-        ready = rendered.pages(range(first, first + len(self.incidents))) if rendered else None
-        for path, html in ready if ready is not None else self.incident_pages():
-            self.writer.write(path, html)
-
     def incident_pages(self, indexes: Iterable[int] | None = None) -> Iterator[tuple[str, bytes]]:
         """Every incident's page (in incident order), or those at ``indexes``, rendered."""
         for index in range(len(self.incidents)) if indexes is None else sorted(indexes):
@@ -453,6 +445,7 @@ class _Build:
         None (they render when written). Numbered weeks first (oldest first), then
         incidents, then feeds (a feed's three files under one number); shared out by the
         items each shows (a feed's items count thrice, written in full three times)."""
+        # In the order of groups(): digests, incident pages, feeds.
         sizes = [len(items) for _, items in sorted(self.weeks.items())]
         sizes += [len(incident.items) for incident in self.incidents]
         sizes += [3 * len(items) for _, items in self.feeds]
@@ -465,10 +458,23 @@ class _Build:
         futures = [future for future in started if future is not None]
         return futures if len(futures) == len(started) else None
 
-    def write_digests(self, rendered: _Rendered | None = None) -> None:
-        ready = rendered.pages(range(len(self.weeks))) if rendered else None
-        for path, html in ready if ready is not None else self.digests():
-            self.writer.write(path, html)
+    def groups(self) -> list[tuple[int, Renderer]]:
+        """The groups of pages the workers number one after another (DIGESTS,
+        INCIDENT_PAGES, FEED_FILES): how many pages each holds, and what renders them."""
+        return [
+            (len(self.weeks), self.digests),
+            (len(self.incidents), self.incident_pages),
+            (len(self.feeds), self.feed_pages),
+        ]
+
+    def write_group(self, group: int, rendered: _Rendered | None = None) -> None:
+        """Write a group's files: as the workers rendered them, else rendered here."""
+        groups = self.groups()
+        first = sum(size for size, _ in groups[:group])
+        size, render = groups[group]
+        ready = rendered.pages(range(first, first + size)) if rendered else None
+        for path, data in ready if ready is not None else render(None):
+            self.writer.write(path, data)
 
     def digests(self, indexes: Iterable[int] | None = None) -> Iterator[tuple[str, bytes]]:
         """Every week's digest (oldest first), or those of the weeks at ``indexes``
@@ -534,16 +540,15 @@ def _render_pages(indexes: list[int]) -> list[tuple[int, str, bytes]]:
     """In a worker: the files of the pages at ``indexes`` (see _Build.start_pages), each
     with its page's index."""
     build: _Build = shared()  # given by start_pages, inherited by the fork
-    weeks, incidents = len(build.weeks), len(build.incidents)
+    groups = build.groups()
     found = []
     for index in sorted(indexes):
-        if index < weeks:
-            files = build.digests([index])
-        elif index < weeks + incidents:
-            files = build.incident_pages([index - weeks])
-        else:
-            files = build.feed_pages([index - weeks - incidents])
-        found += [(index, path, data) for path, data in files]
+        first = index
+        for size, render in groups:
+            if first < size:
+                found += [(index, path, data) for path, data in render([first])]
+                break
+            first -= size
     return found
 
 
