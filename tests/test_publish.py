@@ -738,9 +738,9 @@ def test_a_page_worker_lost_costs_time_never_a_page(
 def test_weeks_are_shared_out_by_size_with_no_share_empty(
     sizes: list[int], count: int, expected: list[list[int]]
 ) -> None:
-    from aggregator.publish.build import week_shares
+    from aggregator.publish.build import page_shares
 
-    assert week_shares(sizes, count) == expected
+    assert page_shares(sizes, count) == expected
 
 
 def test_templates_compiled_ahead_serve_every_publish_and_site(

@@ -453,7 +453,7 @@ class _Build:
             return None
         workers.share(self)  # the workers, forked by submit(), render from this build
         started = [
-            workers.submit(_render_pages, share) for share in week_shares(sizes, workers.size)
+            workers.submit(_render_pages, share) for share in page_shares(sizes, workers.size)
         ]
         futures = [future for future in started if future is not None]
         return futures if len(futures) == len(started) else None
@@ -579,7 +579,7 @@ class _Rendered:
         return [file for index in indexes for file in self._pages[index]]
 
 
-def week_shares(sizes: Sequence[int], count: int) -> list[list[int]]:
+def page_shares(sizes: Sequence[int], count: int) -> list[list[int]]:
     """The indexes of ``sizes`` in at most ``count`` shares of about equal total size
     (each index to the lightest share, largest first); none empty."""
     shares: list[list[int]] = [[] for _ in range(max(1, min(count, len(sizes))))]
