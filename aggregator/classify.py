@@ -47,7 +47,7 @@ from importlib import resources
 from typing import Any
 
 from aggregator.config import safe_yaml
-from aggregator.models import Classification, StatusSignal
+from aggregator.models import Classification, StatusSignal, direct_init
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
 MAX_ACTIONS = 6
@@ -111,7 +111,12 @@ def _fold(text: str) -> tuple[str, bool]:
     this folding and :func:`aggregator.dedupe.normalise_text` agree (``_FOLDS_APART``), and
     folded to ASCII with nothing blanked. The words of a plain text, lower-cased, are the
     words normalise_text finds."""
-    decomposed = unicodedata.normalize("NFKD", _PUNCT.sub(_replacement, text))
+    # The apostrophes, most of the replacements in French text, by str.replace (in C)
+    # rather than a call of _replacement each.
+    text_apart = text.replace("'", " ").replace("\u2019", " ")
+    if not text_apart.isascii() or "`" in text_apart:
+        text_apart = _PUNCT.sub(_replacement, text_apart)
+    decomposed = unicodedata.normalize("NFKD", text_apart)
     if _MARKS_ASIDE.search(decomposed) is None:
         # ASCII and combining marks only (most French text): dropping every non-ASCII
         # character drops the marks, in C, faster than a substitution.
@@ -470,6 +475,9 @@ def _compile(alternatives: Sequence[str]) -> re.Pattern[str]:
 # alternative is compiled alone and run only when every literal word it needs (see
 # _required) starts some word of the text.
 _WORD = re.compile(r"[a-z0-9]+")
+# Folded, lower-cased text is ASCII: with every character but a-z and 0-9 made a space,
+# str.split finds the words _WORD finds, about twice as fast.
+_WORD_GAPS = str.maketrans({chr(c): " " for c in range(128) if not _WORD.fullmatch(chr(c))})
 _HEAD = re.compile(r"[a-z0-9]*")
 _KEY = 5  # letters of a head looked up among the words' prefixes
 
@@ -629,6 +637,7 @@ def _split_top(pattern: str) -> list[str]:
 _Part = tuple[re.Pattern[str], int, frozenset[str] | None]
 
 
+@direct_init
 @dataclass(frozen=True)
 class _Hit:
     tag: int  # which entry, kind, action... the alternative belongs to
@@ -697,6 +706,7 @@ def _alias_regex(alias: str, keep_case: bool) -> str:
     return r"[\s-]*".join(parts)
 
 
+@direct_init
 @dataclass(frozen=True)
 class _Mention:
     slug: str
@@ -906,8 +916,9 @@ class _Doc:
         self.cased = title_cased + "\n" + text_cased
         self.text = self.cased.lower()
         self.title_end = len(title_cased)
-        self.title_words = _WORD.findall(self.text, 0, self.title_end)
-        self.body_words = _WORD.findall(self.text, self.title_end + 1)
+        words = self.text.translate(_WORD_GAPS)
+        self.title_words = words[: self.title_end].split()
+        self.body_words = words[self.title_end + 1 :].split()
         self.plain = title_plain and text_plain  # see _fold
         self.prefixes = rules.word_keys.of(self.title_words + self.body_words)
         self._found: dict[int, list[_Hit]] = {}

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aggregator.dedupe import normalise_text
-from aggregator.models import Incident, Status, StatusSignal
+from aggregator.models import Incident, Status, StatusSignal, direct_init
 
 WINDOW = timedelta(days=21)
 # The fixed vocabulary of DOMAIN.md, in the order kinds are listed and titled.
@@ -51,6 +51,7 @@ TITLE_KINDS = 2  # kinds named in a title: enough to say what happened, short en
 _PARIS = ZoneInfo("Europe/Paris")
 
 
+@direct_init
 @dataclass(frozen=True)
 class IncidentInput:
     """What grouping needs of one advisory item."""

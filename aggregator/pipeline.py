@@ -52,6 +52,7 @@ from aggregator.models import (
     RawItem,
     Source,
     SourceStatus,
+    direct_init,
 )
 from aggregator.sanitize import html_to_text
 from aggregator.store import Store, utcnow
@@ -469,6 +470,7 @@ def understand(
 ANALYSIS_BATCH = 250
 
 
+@direct_init
 @dataclass(frozen=True)
 class Analysis:
     """What understanding needs of one entry's text, whichever process computed it."""
