@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -139,6 +140,47 @@ def test_clean_item_drops_unsafe_urls_and_keeps_safe_ones() -> None:
         "javascript" not in cleaned.content_html
         and "https://i.example/a.png" in cleaned.content_html
     )
+
+
+def test_clean_item_keeps_every_field_that_is_already_clean() -> None:
+    # clean_item builds the item field by field: one it forgot would take its default.
+    when = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
+    values: dict[str, object] = {
+        "id": "i1",
+        "source": "press-1",
+        "url": "https://a.example/1",
+        "title": "Viamedis en panne",
+        "content_html": "<p>Le portail est <strong>indisponible</strong>.</p>",
+        "summary": "<p>Le portail est indisponible.</p>",
+        "date_published": when,
+        "date_modified": when + timedelta(hours=1),
+        "first_seen": when + timedelta(hours=2),
+        "payers": ("viamedis",),
+        "kinds": ("outage",),
+        "organisations": ("ars",),
+        "incidents": ("inc-1",),
+        "also_at": ("https://b.example/2",),
+        "actions": ("Noter les dossiers",),
+        "contacts": ("0805 10 51 90",),
+        "status": "failure",
+        "source_name": "La presse",
+    }
+    assert set(values) == {f.name for f in dataclasses.fields(Item)}
+    item = Item(**values)  # type: ignore[arg-type]
+    assert clean_item(item) == item
+    assert clean_item(item, html=False) == item
+    # Dirty values of each kind are cleaned, and the source stands in for a missing name.
+    dirty = dataclasses.replace(
+        item,
+        source="press\x00-1",
+        title="<b>Viamedis</b>\n en\tpanne",
+        kinds=("outage\n", ""),
+        actions=("Noter <i>les</i> dossiers",),
+        source_name="",
+    )
+    cleaned = clean_item(dirty)
+    assert (cleaned.source, cleaned.title, cleaned.kinds) == ("press-1", item.title, ("outage",))
+    assert (cleaned.actions, cleaned.source_name) == (item.actions, "press-1")
 
 
 def test_summary_text_falls_back_to_the_body_and_is_bounded() -> None:
