@@ -42,6 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
+from itertools import chain
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
@@ -381,6 +382,7 @@ class DedupeIndex:
         self._sample_sizes = array("i")  # len(sample) of each text in _order
         self._short: dict[str, deque[str]] = {}
         self._last: _Doc | None = None
+        self._last_postings: list[array[int] | None] | None = None  # _last's, if looked up
         self._shingle_sets: OrderedDict[str, set[int]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -406,8 +408,13 @@ class DedupeIndex:
             number = len(self._order)
             self._order.append(doc)
             self._sample_sizes.append(len(doc.sample))
-            for fingerprint in doc.sample:
-                posting = self._postings.get(fingerprint)
+            # The postings match just looked up for this text, when it did: nothing was
+            # added since.
+            found = self._last_postings if doc is last else None
+            self._last_postings = None
+            if found is None:
+                found = list(map(self._postings.get, doc.sample))
+            for fingerprint, posting in zip(doc.sample, found, strict=True):
                 if posting is None:
                     self._postings[fingerprint] = array("i", (number,))
                 else:
@@ -428,6 +435,7 @@ class DedupeIndex:
         if target is not None and target != c.id:
             return Merge(target, "url", 1.0)
         doc = self._last = _make_doc(c, prepared)
+        self._last_postings = None
         if doc.short:
             return self._match_short(doc)
         if doc.sample:
@@ -437,7 +445,8 @@ class DedupeIndex:
     # --- long texts: shingles ------------------------------------------------------------------
 
     def _match_long(self, doc: _Doc) -> Merge | None:
-        found = [self._postings.get(fingerprint) for fingerprint in doc.sample]
+        found = list(map(self._postings.get, doc.sample))
+        self._last_postings = found  # for add, which usually follows with this text
         postings = [p for p in found if p and len(p) <= POSTING_CAP]
         if not postings:
             return None
@@ -582,11 +591,14 @@ def fingerprint(
         body_words = body.split()
     else:
         title, body_words = " ".join(words[0]), words[1]
-        body = " ".join(body_words)
     short = 0 < len(body_words) < MIN_WORDS
     if short or not body_words:
+        body = body if words is None else " ".join(body_words)
         return Fingerprint(title, body, array("I"), array("q"), 0, short)
-    tokens = _word_hashes(f"{title} {body}")
+    if words is None:
+        tokens = _word_hashes(f"{title} {body}")
+    else:  # the words themselves, rather than their text joined and split again
+        tokens = array("I", map(zlib.crc32, map(str.encode, chain(words[0], body_words))))
     shingles = _shingles(tokens)
     # An array rather than a set: it is only counted and walked, and a worker process hands
     # it over (pickled) many times faster.
