@@ -446,7 +446,9 @@ class Store:
             )
         }
         new = updated = 0
-        rows: list[dict[str, Any]] = []  # new entries
+        # New entries as rows of _NEW_ENTRY's columns: the first eleven are the pending
+        # entry's columns (_PENDING_COLUMNS) but its mark, which a new entry has not.
+        rows: list[tuple[Any, ...]] = []
         edited: list[str] = []  # ids of known entries whose bytes changed
         seen_now: list[str] = []
         stamp = iso(now)
@@ -455,46 +457,45 @@ class Store:
             if eid in hashes and hashes[eid] == digest:
                 seen_now.append(eid)
                 continue
-            row: dict[str, Any] = {
-                "id": eid,
-                "source": source,
-                "guid": item.guid,
-                "url": item.url,
-                "canonical_url": url,
-                "title": item.title,
-                "summary": item.summary,
-                "content": item.content,
-                "published": iso(item.published),
-                "updated": iso(item.updated),
-                "last_seen": stamp,
-                "content_hash": digest,
-            }
             if eid in hashes:
                 updated += 1
-                row["keep"] = int(article_bodies)
                 self.execute(
                     "UPDATE entries SET url=:url, canonical_url=:canonical_url, title=:title, "
                     "summary=:summary, content=CASE WHEN :keep THEN content ELSE :content END, "
                     "published=COALESCE(published, "
                     ":published), updated=:updated, last_seen=:last_seen, "
                     "content_hash=:content_hash WHERE id=:id",
-                    row,
+                    {
+                        "id": eid,
+                        "url": item.url,
+                        "canonical_url": url,
+                        "title": item.title,
+                        "summary": item.summary,
+                        "content": item.content,
+                        "published": iso(item.published),
+                        "updated": iso(item.updated),
+                        "last_seen": stamp,
+                        "content_hash": digest,
+                        "keep": int(article_bodies),
+                    },
                 )
                 edited.append(eid)
             else:
                 new += 1
                 hashes[eid] = digest
-                row["first_seen"] = stamp
-                rows.append(row)
+                rows.append((
+                    eid, source, item.guid, item.url, url, item.title, item.summary,
+                    item.content, iso(item.published), iso(item.updated), stamp, stamp, digest,
+                ))  # fmt: skip
         if rows:
-            self.insert_many("entries", rows)
+            self.execute_many(_NEW_ENTRY, rows)
         # New entries and edits alike wait to be understood.
         self.execute_many(
             "INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)",
-            [(row["id"],) for row in rows] + [(eid,) for eid in edited],
+            [(row[0],) for row in rows] + [(eid,) for eid in edited],
         )
         if fresh is not None:
-            fresh.extend(tuple(row.get(key) for key in _PENDING_COLUMNS) for row in rows)
+            fresh.extend((*row[:11], None, None) for row in rows)
         for chunk in _chunks(seen_now, _IN_CHUNK):
             self.execute(
                 f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
@@ -783,6 +784,11 @@ def _item(row: Sequence[Any], **extra: Any) -> Item:
 
 # What understanding reads of an entry (see _entry), in that order: its own columns, then
 # its mark, if it has one (an edit of an entry already understood).
+_NEW_ENTRY = (
+    "INSERT INTO entries (id, source, guid, url, canonical_url, title, summary, content, "
+    "published, updated, first_seen, last_seen, content_hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _PENDING_COLUMNS = (
     "id", "source", "guid", "url", "canonical_url", "title", "summary", "content", "published",
     "updated", "first_seen", "item_id", "merge_rule",
