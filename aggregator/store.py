@@ -434,7 +434,8 @@ class Store:
         Call inside a transaction. An entry whose bytes did not change only gets last_seen.
         With ``article_bodies`` the body came from the item's own page, fetched once when the
         entry was new: a known entry's body is neither compared nor replaced. ``fresh``
-        gets each inserted entry as :meth:`pending_entries` would read it back.
+        gets each inserted entry as :meth:`pending_entries` would read it back (with its id
+        and its place in their order), made here rather than on understanding's way in.
         """
         ids = [entry_id(source, item.guid) for item in items]
         hashes = {
@@ -495,7 +496,9 @@ class Store:
             [(row[0],) for row in rows] + [(eid,) for eid in edited],
         )
         if fresh is not None:
-            fresh.extend((*row[:11], None, None) for row in rows)
+            fresh.extend(
+                (row[0], _pending_order(row), _entry((*row[:11], None, None))) for row in rows
+            )
         for chunk in _chunks(seen_now, _IN_CHUNK):
             self.execute(
                 f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
@@ -510,26 +513,25 @@ class Store:
         list): those still pending are taken from there rather than read back, bodies and
         all; the others (edits, entries an interrupted run left) are read as usual.
         """
-        known = {row[0]: row for row in fresh}
+        known = {eid: (order, entry) for eid, order, entry in fresh}
+        found: list[tuple[str, str, Entry]] = []  # (order, id, entry)
         if not known:
             rows = self.execute(_PENDING_SELECT).fetchall()
         else:
             rows, missing = [], []
             for (eid,) in self.execute("SELECT entry_id FROM pending_entries"):
-                row = known.get(eid)
-                if row is None:
+                taken = known.get(eid)
+                if taken is None:
                     missing.append(eid)
                 else:
-                    rows.append(row)
+                    found.append((taken[0], eid, taken[1]))
             for chunk in _chunks(missing, _IN_CHUNK):
                 rows += self.execute(
                     f"{_PENDING_SELECT} WHERE e.id IN ({','.join('?' * len(chunk))})", chunk
                 ).fetchall()
-        # ORDER BY COALESCE(published, first_seen), id, sorted here: SQLite would copy every
-        # row, bodies and all, through a temporary B-tree. The keys are ASCII (ISO dates, hex
-        # ids), which both order alike; a missing date sorts first, as NULL does.
-        rows.sort(key=lambda row: (row[8] or row[10] or "", row[0]))
-        return [_entry(row) for row in rows]
+        found += [(_pending_order(row), row[0], _entry(row)) for row in rows]
+        found.sort(key=lambda pending: (pending[0], pending[1]))
+        return [entry for _, _, entry in found]
 
     def understood_by_key(
         self, guids: Iterable[str], urls: Iterable[str]
@@ -818,6 +820,14 @@ def _entry(row: Sequence[Any]) -> Entry:
         merge_rule=row[12],
         changed=row[11] is not None,
     )
+
+
+def _pending_order(row: Sequence[Any]) -> str:
+    """ORDER BY COALESCE(published, first_seen) of a pending row, sorted in Python: SQLite
+    would copy every row, bodies and all, through a temporary B-tree. The keys are ASCII
+    (ISO dates), which both order alike (ties broken by id); a missing date sorts first,
+    as NULL does."""
+    return str(row[8] or row[10] or "")
 
 
 def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
