@@ -382,6 +382,63 @@ def test_collected_sources_are_stored_by_a_thread_of_their_own(
     assert len(storing) == 2
 
 
+def test_work_ahead_starts_once_while_the_first_requests_wait_on_the_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # run() compiles the classifier on a thread while collecting waits on the network:
+    # started before the first requests are made, it held the interpreter while they were.
+    import asyncio
+
+    from aggregator import fetch, pipeline
+    from aggregator.config import load_config
+    from aggregator.store import Store
+
+    events: list[str] = []
+    exchange = fetch.Fetcher._exchange
+
+    async def watched(self: fetch.Fetcher, *args: object) -> object:
+        events.append("sent")
+        try:
+            return await exchange(self, *args)  # type: ignore[arg-type]
+        finally:
+            events.append("answered")
+
+    monkeypatch.setattr(fetch.Fetcher, "_exchange", watched)
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    with DemoServer(root, latency=0.3) as server:
+        (tmp_path / "sources.yaml").write_text(config_text(server.base_url), encoding="utf-8")
+        config = load_config(tmp_path / "sources.yaml")
+        asyncio.run(
+            pipeline.collect(
+                config,
+                Store(str(tmp_path / "a.db")),
+                pipeline.RunReport(),
+                meanwhile=lambda: events.append("meanwhile"),
+            )
+        )
+    assert events.count("meanwhile") == 1
+    assert "sent" in events[: events.index("meanwhile")]  # after the first requests...
+    assert "answered" not in events[: events.index("meanwhile")]  # ...while they wait
+    assert events.count("sent") == events.count("answered") > 2
+
+    # A collection over before then (here: nothing to fetch) still calls it, once.
+    events.clear()
+    disabled = config_text(server.base_url).replace("category: press", "enabled: false", 1)
+    (tmp_path / "sources.yaml").write_text(
+        disabled.replace("category: union", "enabled: false"), encoding="utf-8"
+    )
+    asyncio.run(
+        pipeline.collect(
+            load_config(tmp_path / "sources.yaml"),
+            Store(str(tmp_path / "b.db")),
+            pipeline.RunReport(),
+            meanwhile=lambda: events.append("meanwhile"),
+        )
+    )
+    assert events == ["meanwhile"]
+
+
 def test_a_failure_to_store_stops_the_collection_with_the_store_error(
     tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
