@@ -333,11 +333,12 @@ async def collect(
                 "gone (HTTP 410): not fetched again; change its url or remove it from the config",
             )
         )
-    called: list[object] = []
+    called: list[bool] = []
 
     def call_meanwhile() -> None:
         if meanwhile is not None and not called:
-            called.append(meanwhile())
+            called.append(True)
+            meanwhile()
 
     with Workers() as workers:
         if wanted:
