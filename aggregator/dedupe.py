@@ -596,9 +596,9 @@ def fingerprint(
         body = body if words is None else " ".join(body_words)
         return Fingerprint(title, body, array("I"), array("q"), 0, short)
     if words is None:
-        tokens = _word_hashes(f"{title} {body}")
+        tokens = _word_hashes(f"{title} {body}".encode().split())
     else:  # the words themselves, rather than their text joined and split again
-        tokens = array("I", map(zlib.crc32, map(str.encode, chain(words[0], body_words))))
+        tokens = _word_hashes(map(str.encode, chain(words[0], body_words)))
     shingles = _shingles(tokens)
     # An array rather than a set: it is only counted and walked, and a worker process hands
     # it over (pickled) many times faster.
@@ -611,10 +611,11 @@ def _make_doc(c: Candidate, prepared: Fingerprint | None = None) -> _Doc:
     return _Doc(c, f.title, f.body, f.tokens, f.sample, f.shingles, f.short)
 
 
-def _word_hashes(text: str) -> array[int]:
+def _word_hashes(words: Iterable[bytes]) -> array[int]:
+    """Each word's hash, of its UTF-8 bytes."""
     # crc32 rather than hash(): the same word must hash alike in every process, so that
     # which shingles are sampled (and so what matches) does not depend on PYTHONHASHSEED.
-    return array("I", map(zlib.crc32, text.encode("utf-8").split()))
+    return array("I", map(zlib.crc32, words))
 
 
 def _shingles(tokens: Iterable[int]) -> set[int]:
