@@ -55,7 +55,7 @@ from aggregator.models import (
     direct_init,
 )
 from aggregator.sanitize import html_to_text
-from aggregator.store import Store, utcnow
+from aggregator.store import FreshEntry, Store, utcnow
 from aggregator.workers import Workers, default_workers, shared
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def store_outcomes(
     outcomes: Sequence[SourceOutcome],
     now: datetime,
     report: RunReport,
-    fresh: list[tuple[Any, ...]] | None = None,
+    fresh: list[FreshEntry] | None = None,
 ) -> None:
     """Write one or several sources' results in one transaction: each source is stored
     whole or not at all, as alone, and the pages every commit writes (index pages above
@@ -268,7 +268,7 @@ def _write_outcome(
     outcome: SourceOutcome,
     now: datetime,
     report: RunReport,
-    fresh: list[tuple[Any, ...]] | None,
+    fresh: list[FreshEntry] | None,
 ) -> None:
     source = outcome.source
     for exchange in outcome.exchanges:
@@ -307,7 +307,7 @@ async def collect(
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
     meanwhile: Callable[[], object] | None = None,
-    fresh: list[tuple[Any, ...]] | None = None,
+    fresh: list[FreshEntry] | None = None,
 ) -> None:
     """Fetch every enabled source (or the named ones) and store what they hold.
 
@@ -392,7 +392,7 @@ class Storer:
         now: datetime,
         report: RunReport,
         inline: bool = False,
-        fresh: list[tuple[Any, ...]] | None = None,
+        fresh: list[FreshEntry] | None = None,
     ) -> None:
         self._store, self._now, self._report, self._fresh = store, now, report, fresh
         self._queue: queue.SimpleQueue[SourceOutcome | None] = queue.SimpleQueue()
@@ -448,7 +448,7 @@ def understand(
     taxonomy: Taxonomy,
     report: RunReport,
     classifier: Classifier | None = None,
-    fresh: Sequence[tuple[Any, ...]] = (),
+    fresh: Sequence[FreshEntry] = (),
     before_items: Callable[[Mapping[str, Item]], object] | None = None,
 ) -> bool:
     """Fold pending entries into items, classify, regroup incidents. True if anything changed.
@@ -956,7 +956,7 @@ def run(
     # into the database while publish reads, rather than by the thread that committed it.
     with _batch_collections(), store.deferred_checkpoints():
         started = time.perf_counter()
-        fresh: list[tuple[Any, ...]] = []  # what collect inserts, for understand to take
+        fresh: list[FreshEntry] = []  # what collect inserts, for understand to take
         asyncio.run(
             collect(config, store, report, only, progress, meanwhile=ahead.start, fresh=fresh)
         )

@@ -99,6 +99,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 SCHEMA_VERSION = 1
 
 
+# An entry save_entries inserted, as understanding takes it (see pending_entries): its id,
+# its place in the pending order, and the entry.
+FreshEntry = tuple[str, str, Entry]
+
+
 def entry_id(source: str, guid: str) -> str:
     """The stable id of a sighting, and of the item it founds: a hash of source and guid."""
     digest = hashlib.sha256(f"{source}\x1f{guid}".encode("utf-8", "surrogatepass")).hexdigest()
@@ -427,7 +432,7 @@ class Store:
         canonical: Sequence[str],
         now: datetime,
         article_bodies: bool = False,
-        fresh: list[tuple[Any, ...]] | None = None,
+        fresh: list[FreshEntry] | None = None,
     ) -> tuple[int, int]:
         """Insert new sightings and record edits of known ones. Returns (new, updated).
 
@@ -447,9 +452,7 @@ class Store:
             )
         }
         new = updated = 0
-        # New entries as rows of _NEW_ENTRY's columns: the first eleven are the pending
-        # entry's columns (_PENDING_COLUMNS) but its mark, which a new entry has not.
-        rows: list[tuple[Any, ...]] = []
+        rows: list[tuple[Any, ...]] = []  # new entries, in _NEW_COLUMNS' order
         edited: list[str] = []  # ids of known entries whose bytes changed
         seen_now: list[str] = []
         stamp = iso(now)
@@ -496,8 +499,9 @@ class Store:
             [(row[0],) for row in rows] + [(eid,) for eid in edited],
         )
         if fresh is not None:
+            unmarked = len(_PENDING_COLUMNS) - 2
             fresh.extend(
-                (row[0], _pending_order(row), _entry((*row[:11], None, None))) for row in rows
+                (row[0], _pending_order(row), _entry((*row[:unmarked], None, None))) for row in rows
             )
         for chunk in _chunks(seen_now, _IN_CHUNK):
             self.execute(
@@ -506,7 +510,7 @@ class Store:
             )
         return new, updated
 
-    def pending_entries(self, fresh: Iterable[Sequence[Any]] = ()) -> list[Entry]:
+    def pending_entries(self, fresh: Iterable[FreshEntry] = ()) -> list[Entry]:
         """Entries not yet understood (new ones and edits), oldest first.
 
         ``fresh``: entries as :meth:`save_entries` inserted them in this run (its ``fresh``
@@ -786,15 +790,15 @@ def _item(row: Sequence[Any], **extra: Any) -> Item:
 
 # What understanding reads of an entry (see _entry), in that order: its own columns, then
 # its mark, if it has one (an edit of an entry already understood).
-_NEW_ENTRY = (
-    "INSERT INTO entries (id, source, guid, url, canonical_url, title, summary, content, "
-    "published, updated, first_seen, last_seen, content_hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 _PENDING_COLUMNS = (
     "id", "source", "guid", "url", "canonical_url", "title", "summary", "content", "published",
     "updated", "first_seen", "item_id", "merge_rule",
 )  # fmt: skip
+# A new entry's row: its pending columns but the mark, which it has not yet, then the rest.
+_NEW_COLUMNS = (*_PENDING_COLUMNS[:-2], "last_seen", "content_hash")
+_NEW_ENTRY = (
+    f"INSERT INTO entries ({', '.join(_NEW_COLUMNS)}) VALUES ({', '.join('?' * len(_NEW_COLUMNS))})"
+)
 _PENDING_SELECT = (
     "SELECT "
     + ", ".join(f"e.{c}" for c in _PENDING_COLUMNS[:-2])
