@@ -140,7 +140,7 @@ def _run(
     setup_logging(verbose, quiet)
     config = load(config_path)
     from aggregator.pipeline import run
-    from aggregator.store import Store
+    from aggregator.store.database import Store
 
     show_bar = sys.stderr.isatty() and not quiet
     with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
@@ -204,9 +204,9 @@ def publish(
     """
     setup_logging(verbose, quiet)
     config = load(config_path)
-    from aggregator.classify import load_taxonomy
     from aggregator.pipeline import publish_output
-    from aggregator.store import Store
+    from aggregator.store.database import Store
+    from aggregator.understand.classify import load_taxonomy
 
     if not Path(db_path).exists():
         raise RunFailure(f"no database at {db_path}; run `aggregator run` first")
@@ -230,7 +230,7 @@ def status(
 
     Example: aggregator status --json
     """
-    from aggregator.store import Store
+    from aggregator.store.database import Store
 
     config = load(config_path)
     with errors_to_exits(), Store(db_path) as store:
@@ -295,7 +295,7 @@ def check(
     if source is None:
         known = ", ".join(s.id for s in config.sources)
         raise UsageFailure(f"{config_path}: no source with id '{source_id}'; known: {known}")
-    from aggregator.checker import check_source
+    from aggregator.collect.checker import check_source
 
     with errors_to_exits():
         ok = asyncio.run(check_source(config, source, click.echo))

@@ -25,21 +25,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aggregator.classify import Classifier, Taxonomy, load_taxonomy
-from aggregator.dedupe import (
-    Candidate,
-    DedupeIndex,
-    Fingerprint,
-    canonical_url,
-    fingerprint,
-    guid_is_global,
-)
+from aggregator.collect.extract.article import parse_article
+from aggregator.collect.extract.feed import parse_feed
+from aggregator.collect.extract.html import parse_list
+from aggregator.collect.fetch import Fetcher
 from aggregator.errors import ExtractError
-from aggregator.extract.article import parse_article
-from aggregator.extract.feed import parse_feed
-from aggregator.extract.html import parse_list
-from aggregator.fetch import Fetcher
-from aggregator.incidents import IncidentInput, group_incidents
 from aggregator.models import (
     Classification,
     Config,
@@ -54,8 +44,18 @@ from aggregator.models import (
     SourceStatus,
     direct_init,
 )
-from aggregator.sanitize import html_to_text
-from aggregator.store import FreshEntry, Store, utcnow
+from aggregator.store.database import FreshEntry, Store, utcnow
+from aggregator.text.sanitize import html_to_text
+from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy
+from aggregator.understand.dedupe import (
+    Candidate,
+    DedupeIndex,
+    Fingerprint,
+    canonical_url,
+    fingerprint,
+    guid_is_global,
+)
+from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.workers import Workers, default_workers, shared
 
 if TYPE_CHECKING:
@@ -191,7 +191,7 @@ class Collector:
         """Fetch the page of each NEW item once, for its body."""
         source = outcome.source
         assert source.article is not None
-        from aggregator.store import entry_id
+        from aggregator.store.database import entry_id
 
         known = self.store.known_entry_ids([entry_id(source.id, i.guid) for i in outcome.items])
         selectors = source.article
@@ -934,7 +934,7 @@ def _shipped_digest() -> str:
         for path in sorted((root / folder).rglob("*")):
             if path.is_file():
                 digest.update(path.name.encode() + path.read_bytes())
-    digest.update((root / "taxonomy.yaml").read_bytes())
+    digest.update((root / "understand" / "taxonomy.yaml").read_bytes())
     return digest.hexdigest()
 
 

@@ -1,4 +1,4 @@
-"""A large database for ``aggregator publish``, written through aggregator.store.
+"""A large database for ``aggregator publish``, written through aggregator.store.database.
 
 Stories come from the corpus writer (a year of them, one in ten an advisory); each becomes
 an entry and an item, as the pipeline would store them, and about one in twenty also has a
@@ -17,12 +17,12 @@ from pathlib import Path
 
 from corpus import EPOCH, Story, Writer, _html_body
 
-from aggregator.classify import load_taxonomy
 from aggregator.config import load_config
-from aggregator.dedupe import canonical_url
 from aggregator.models import Entry, Item, Merge, RawItem
 from aggregator.pipeline import _regroup
-from aggregator.store import Store, entry_id
+from aggregator.store.database import Store, entry_id
+from aggregator.understand.classify import load_taxonomy
+from aggregator.understand.dedupe import canonical_url
 
 SPAN_DAYS = 365
 DUPLICATE_SHARE = 0.05

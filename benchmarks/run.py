@@ -375,7 +375,7 @@ def run_publish_benchmark(bench: Bench) -> None:
     bench.facts["publish database"] = (
         f"{built.items} items, {built.entries} entries, {built.incidents} incidents, "
         f"{db.stat().st_size / 1e6:.0f} MB, built in {built.seconds:.1f} s through "
-        "aggregator.store"
+        "aggregator.store.database"
     )
     print(bench.facts["publish database"], flush=True)
     out = bench.work / "big-out"

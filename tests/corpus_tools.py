@@ -654,9 +654,9 @@ def understand_in_memory(corpus: Corpus, base: str = "") -> tuple[list[OutItem],
     (an article page's sidebar is not there: extraction is not exercised).
     """
 
-    from aggregator.classify import Classifier, load_taxonomy
-    from aggregator.dedupe import Candidate, DedupeIndex, canonical_url
-    from aggregator.incidents import IncidentInput, group_incidents
+    from aggregator.understand.classify import Classifier, load_taxonomy
+    from aggregator.understand.dedupe import Candidate, DedupeIndex, canonical_url
+    from aggregator.understand.incidents import IncidentInput, group_incidents
 
     taxonomy = load_taxonomy({})
     classifier = Classifier(taxonomy)

@@ -13,17 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aggregator.classify import (
+from aggregator.understand.classify import (
+    _WORD,
     Classifier,
     Taxonomy,
+    _expand,
     _Matcher,
     _NameFinder,
-    _rules,
-    _WORD,
-    _WordKeys,
-    _expand,
     _prefixes,
     _required,
+    _rules,
+    _WordKeys,
     contacts,
     fold,
     load_taxonomy,
@@ -1384,7 +1384,7 @@ def _fold_by_substitution(text: str) -> tuple[str, bool]:
     """classify._fold as first written: marks removed by a substitution, every text alike."""
     import unicodedata
 
-    from aggregator import classify
+    from aggregator.understand import classify
 
     decomposed = unicodedata.normalize("NFKD", classify._PUNCT.sub(classify._replacement, text))
     stripped = classify._MARKS.sub("", decomposed)
@@ -1404,6 +1404,6 @@ def _fold_by_substitution(text: str) -> tuple[str, bool]:
 @settings(max_examples=1500)
 def test_folding_by_encoding_agrees_with_the_substitution(text: str) -> None:
     """ASCII-and-marks text drops its marks by encoding: the same as the substitution."""
-    from aggregator import classify
+    from aggregator.understand import classify
 
     assert classify._fold(text) == _fold_by_substitution(text)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregator.extract.dates import parse_date
+from aggregator.collect.extract.dates import parse_date
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregator.dedupe import (
+from aggregator.understand.dedupe import (
     MIN_WORDS,
     Candidate,
     DedupeIndex,
@@ -544,7 +544,7 @@ def test_the_posting_count_finds_what_a_pairwise_count_finds(
     tally or by sorting: ``span`` 0 always sorts, a huge one always tallies) and keeps the
     shingle sets of recently verified texts; here the same rule is applied pair by pair
     with sets computed afresh, and every decision must agree, whatever the cache size."""
-    from aggregator import dedupe
+    from aggregator.understand import dedupe
 
     if cache is not None:
         monkeypatch.setattr(dedupe, "SHINGLE_CACHE", cache)

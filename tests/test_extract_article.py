@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aggregator.collect.extract.article import parse_article
 from aggregator.errors import ExtractError
-from aggregator.extract.article import parse_article
 from aggregator.models import ArticleSelectors
 
 DATA = Path(__file__).parent / "data" / "extract"

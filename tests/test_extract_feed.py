@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aggregator.collect.extract.feed import parse_feed
 from aggregator.errors import ExtractError
-from aggregator.extract.feed import parse_feed
 from aggregator.models import ParsedPage, RawItem
 
 DATA = Path(__file__).parent / "data" / "extract"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aggregator.collect.extract.html import decode_html, explain_list, parse_list
 from aggregator.errors import ExtractError
-from aggregator.extract.html import decode_html, explain_list, parse_list
 from aggregator.models import ListSelectors
 
 DATA = Path(__file__).parent / "data" / "extract"

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from aggregator.collect.extract import feed as feed_module
+from aggregator.collect.extract.feedfast import read_plain_feed
 from aggregator.errors import ExtractError
-from aggregator.extract import feed as feed_module
-from aggregator.extract.feedfast import read_plain_feed
 from aggregator.models import ParsedPage
 
 ROOT = Path(__file__).parent.parent

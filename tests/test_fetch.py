@@ -19,7 +19,7 @@ from httpfixtures import DripServer, LocalServer, Reply, free_port
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregator.fetch import PIECE, Fetcher, _Inflater, _through, retry_after_seconds
+from aggregator.collect.fetch import PIECE, Fetcher, _Inflater, _through, retry_after_seconds
 from aggregator.models import FetchOptions, FetchResult
 
 UA = "aggregator-test/1 (+https://example.org/veille/)"
@@ -655,7 +655,7 @@ def test_a_run_over_many_hosts_keeps_one_connection_to_each_open(
 def test_beyond_the_idle_origins_kept_the_least_recently_used_connections_close(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import aggregator.fetch as fetch_module
+    import aggregator.collect.fetch as fetch_module
 
     _without_proxies(monkeypatch)
     monkeypatch.setattr(fetch_module, "IDLE_ORIGINS", 4)
@@ -715,7 +715,7 @@ def test_a_proxy_set_in_the_environment_is_used(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_a_connection_that_fails_to_close_costs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aggregator.fetch as fetch_module
+    import aggregator.collect.fetch as fetch_module
 
     _without_proxies(monkeypatch)
     monkeypatch.setattr(fetch_module, "IDLE_ORIGINS", 1)
@@ -734,7 +734,7 @@ def test_a_connection_that_fails_to_close_costs_nothing(monkeypatch: pytest.Monk
 
 
 def test_a_body_closed_twice_releases_its_connection_once() -> None:
-    from aggregator.fetch import _Released
+    from aggregator.collect.fetch import _Released
 
     released: list[int] = []
 

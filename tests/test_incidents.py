@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregator.incidents import IncidentInput, group_incidents
 from aggregator.models import Incident, StatusSignal
+from aggregator.understand.incidents import IncidentInput, group_incidents
 
 NAMES = {
     "viamedis": "Viamedis",

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aggregator import classify, dedupe, incidents, models, pipeline
+from aggregator import models, pipeline
 from aggregator.models import direct_init
+from aggregator.understand import classify, dedupe, incidents
 
 # Every class that takes the quicker __init__, with the arguments to build one.
 WHEN = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)

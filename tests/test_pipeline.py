@@ -336,7 +336,7 @@ def _collect(tmp_path: Path, store_path: str) -> tuple[object, object]:
 
     from aggregator import pipeline
     from aggregator.config import load_config
-    from aggregator.store import Store
+    from aggregator.store.database import Store
 
     store = Store(store_path)
     report = pipeline.RunReport()
@@ -389,9 +389,10 @@ def test_work_ahead_starts_once_while_the_first_requests_wait_on_the_network(
     # started before the first requests are made, it held the interpreter while they were.
     import asyncio
 
-    from aggregator import fetch, pipeline
+    from aggregator import pipeline
+    from aggregator.collect import fetch
     from aggregator.config import load_config
-    from aggregator.store import Store
+    from aggregator.store.database import Store
 
     events: list[str] = []
     exchange = fetch.Fetcher._exchange
@@ -538,7 +539,7 @@ def test_a_run_hands_what_it_collected_to_understanding_in_memory(
     database they would be the same: see test_store), whichever thread stored them."""
     from aggregator import pipeline
     from aggregator.config import load_config
-    from aggregator.store import Store
+    from aggregator.store.database import Store
 
     (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
     monkeypatch.setenv("AGGREGATOR_WORKERS", workers)
@@ -566,7 +567,7 @@ def test_sources_that_come_together_are_stored_in_one_transaction_each_whole(
 
     from aggregator import pipeline
     from aggregator.models import RawItem, Source
-    from aggregator.store import Store
+    from aggregator.store.database import Store
 
     batches: list[list[str]] = []
     store_outcomes = pipeline.store_outcomes

@@ -17,21 +17,21 @@ from unittest import mock
 from urllib.parse import unquote
 
 import lxml.html
-import pytest
 import nh3
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from aggregator import dedupe
-from aggregator.dedupe import canonical_url
+from aggregator.collect.extract.article import parse_article
+from aggregator.collect.extract.dates import parse_date
+from aggregator.collect.extract.feed import parse_feed
+from aggregator.collect.extract.html import parse_list
 from aggregator.errors import ExtractError
-from aggregator.extract.article import parse_article
-from aggregator.extract.dates import parse_date
-from aggregator.extract.feed import parse_feed
-from aggregator.extract.html import parse_list
 from aggregator.models import ArticleSelectors, ListSelectors, RawItem
-from aggregator import sanitize
-from aggregator.sanitize import clean_html, clean_text, one_line, safe_url
+from aggregator.text import sanitize
+from aggregator.text.sanitize import clean_html, clean_text, one_line, safe_url
+from aggregator.understand import dedupe
+from aggregator.understand.dedupe import canonical_url
 
 BASE = "https://exemple.fr/actus/"
 SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -380,8 +380,8 @@ FOLDABLE = st.lists(
 def test_the_classifier_reads_the_words_dedupe_would(title: str, text: str) -> None:
     # Analysis takes dedupe's words from the classifier's folding when it says they agree:
     # they must, and the fingerprint must be the one dedupe computes alone.
-    from aggregator.classify import Classifier
-    from aggregator.dedupe import fingerprint, normalise_text
+    from aggregator.understand.classify import Classifier
+    from aggregator.understand.dedupe import fingerprint, normalise_text
 
     classification, words = Classifier().classify_and_read(title, text)
     assert classification == Classifier().classify(title, text)
@@ -396,7 +396,7 @@ def test_the_classifier_reads_the_words_dedupe_would(title: str, text: str) -> N
 def test_the_classifier_folds_and_splits_as_its_regexes_would(title: str, text: str) -> None:
     # _fold replaces apostrophes with str.replace before its substitution, and _Doc splits
     # the folded text with str.translate: both as the plain regex passes would.
-    from aggregator import classify
+    from aggregator.understand import classify
 
     def fold_by_substitution(value: str) -> tuple[str, bool]:
         apart = classify._PUNCT.sub(classify._replacement, value)
@@ -417,8 +417,8 @@ def test_the_classifier_folds_and_splits_as_its_regexes_would(title: str, text: 
 def test_every_character_the_classifier_calls_plain_reads_as_dedupe_reads_it() -> None:
     # The words are taken as plain only for text made of the Latin blocks and general
     # punctuation; check each of those characters alone and among letters.
-    from aggregator.classify import Classifier
-    from aggregator.dedupe import normalise_text
+    from aggregator.understand.classify import Classifier
+    from aggregator.understand.dedupe import normalise_text
 
     classifier, plain = Classifier(), 0
     for code in [*range(0x250), *range(0x2000, 0x2070)]:
@@ -433,7 +433,7 @@ def test_every_character_the_classifier_calls_plain_reads_as_dedupe_reads_it() -
 
 def test_the_classifier_reads_french_text_in_one_pass() -> None:
     # The shortcut must apply to ordinary French text, or it saves nothing.
-    from aggregator.classify import Classifier
+    from aggregator.understand.classify import Classifier
 
     title, text = "L'Assurance Maladie : œuvre rétablie", "Le téléservice ADRi est à nouveau…"
     assert Classifier().classify_and_read(title, text)[1] == (
@@ -507,8 +507,8 @@ def test_canonical_url_agrees_with_its_full_rules(url: str) -> None:
 
 
 def test_text_on_either_side_of_a_block_edge_stays_apart() -> None:
-    from aggregator.classify import Classifier
     from aggregator.pipeline import analyse
+    from aggregator.understand.classify import Classifier
 
     body = "<ul><li>Viamedis</li><li>Almerys</li></ul><p>En panne</p><h3>Que faire</h3>rien<br>ici"
     assert sanitize.html_to_text(body) == "Viamedis Almerys En panne Que faire rien ici"
@@ -722,7 +722,7 @@ def test_the_fast_path_of_safe_url_agrees_with_the_full_one(url: str, base: str 
 def test_the_quick_feed_reader_joins_links_as_feedparser_does(url: str, base: str) -> None:
     from feedparser.urls import _urljoin
 
-    from aggregator.extract import feedfast
+    from aggregator.collect.extract import feedfast
 
     if sanitize.is_plain_url(url):  # the shortcut: feedparser must give it back unchanged
         assert _urljoin(base, url) == url

@@ -774,8 +774,8 @@ def test_a_run_compiles_the_templates_while_it_collects(monkeypatch: pytest.Monk
     import threading
 
     from aggregator import pipeline
-    from aggregator.classify import load_taxonomy
     from aggregator.publish import site
+    from aggregator.understand.classify import load_taxonomy
 
     threads: list[str] = []
     monkeypatch.setattr(

@@ -24,7 +24,7 @@ from aggregator.publish.site import (
     week_span,
 )
 from aggregator.publish.write import OutputWriter
-from aggregator.sanitize import clean_text, safe_url
+from aggregator.text.sanitize import clean_text, safe_url
 
 
 @pytest.mark.parametrize(

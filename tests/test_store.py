@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from aggregator import pipeline
-from aggregator.classify import load_taxonomy
 from aggregator.models import Merge, RawItem
-from aggregator.store import Store
+from aggregator.store.database import Store
+from aggregator.understand.classify import load_taxonomy
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -256,7 +256,7 @@ def test_deferred_checkpoints_leave_the_log_to_a_checkpoint_on_another_thread(
 def test_a_checkpoint_that_cannot_be_done_is_left_for_later(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import aggregator.store as store_module
+    import aggregator.store.database as store_module
 
     store = Store(tmp_path / "a.db")
 
@@ -297,8 +297,8 @@ def test_a_run_compiles_its_classifier_while_collecting(
 ) -> None:
     import threading
 
-    from aggregator.classify import Classifier
     from aggregator.config import load_config
+    from aggregator.understand.classify import Classifier
     from aggregator.workers import Workers
 
     events: list[str] = []
@@ -341,7 +341,7 @@ def test_a_run_compiles_its_classifier_while_collecting(
 def test_a_classifier_that_could_not_be_prepared_ahead_is_compiled_when_needed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from aggregator.classify import Classifier
+    from aggregator.understand.classify import Classifier
 
     attempts: list[int] = []
     init = Classifier.__init__
@@ -365,7 +365,7 @@ def test_opening_a_store_imports_neither_numpy_nor_sqlite_utils(tmp_path: Path) 
 
     script = (
         "import sys\n"
-        "from aggregator.store import Store\n"
+        "from aggregator.store.database import Store\n"
         f"store = Store({str(tmp_path / 'a.db')!r})\n"
         "store.set_meta('k', 'v')\n"
         "print('numpy' in sys.modules, 'sqlite_utils' in sys.modules, store.get_meta('k'))\n"
@@ -468,7 +468,7 @@ def test_a_database_from_before_marks_had_tables_is_moved_over_once(tmp_path: Pa
     import shutil
     import sqlite3
 
-    from aggregator.store import SCHEMA_VERSION
+    from aggregator.store.database import SCHEMA_VERSION
 
     path = tmp_path / "old.db"
     shutil.copy(Path(__file__).parent / "data" / "store" / "version-0.db", path)

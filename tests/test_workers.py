@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from aggregator import pipeline
-from aggregator.classify import Classifier, load_taxonomy
+from aggregator import workers as workers_module
 from aggregator.errors import ExtractError
 from aggregator.models import Entry
-from aggregator import workers as workers_module
+from aggregator.understand.classify import Classifier, load_taxonomy
 from aggregator.workers import Workers
 
 

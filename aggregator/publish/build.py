@@ -42,7 +42,7 @@ from aggregator.publish.site import (
     week_of,
 )
 from aggregator.publish.write import OutputWriter
-from aggregator.sanitize import clean_text, one_line, safe_url
+from aggregator.text.sanitize import clean_text, one_line, safe_url
 from aggregator.workers import Workers, default_workers, shared
 
 log = logging.getLogger("aggregator")

@@ -20,7 +20,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from aggregator.models import Item
-from aggregator.sanitize import clean_html, clean_text, html_to_text, one_line, safe_url
+from aggregator.text.sanitize import clean_html, clean_text, html_to_text, one_line, safe_url
 
 PARIS = ZoneInfo("Europe/Paris")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"

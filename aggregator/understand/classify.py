@@ -108,7 +108,7 @@ def fold_case_kept(text: str) -> str:
 
 def _fold(text: str) -> tuple[str, bool]:
     """:func:`fold_case_kept`, and whether the text is plain: made of the characters where
-    this folding and :func:`aggregator.dedupe.normalise_text` agree (``_FOLDS_APART``), and
+    this folding and :func:`~aggregator.understand.dedupe.normalise_text` agree (``_FOLDS_APART``), and
     folded to ASCII with nothing blanked. The words of a plain text, lower-cased, are the
     words normalise_text finds."""
     # The apostrophes, most of the replacements in French text, by str.replace (in C)
@@ -292,7 +292,7 @@ def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
 
 @lru_cache(maxsize=1)
 def _builtin() -> Taxonomy:
-    text = resources.files("aggregator").joinpath("taxonomy.yaml").read_text("utf-8")
+    text = resources.files("aggregator.understand").joinpath("taxonomy.yaml").read_text("utf-8")
     return _parse(safe_yaml(text))
 
 
@@ -1063,7 +1063,7 @@ class Classifier:
         self, title: str, text: str
     ) -> tuple[Classification, tuple[list[str], list[str]] | None]:
         """:meth:`classify`, and the words of the title and of the body as
-        :func:`aggregator.dedupe.normalise_text` reads them, so that dedupe need not fold
+        :func:`aggregator.understand.dedupe.normalise_text` reads them, so that dedupe need not fold
         the text again (None when they may differ: other scripts, a body cut short)."""
         whole = len(title or "") <= MAX_CHARS and len(text or "") <= MAX_CHARS
         title = (title or "")[:MAX_CHARS].replace("\n", " ")

@@ -14,9 +14,8 @@ from datetime import datetime
 
 from bs4 import BeautifulSoup, Tag
 
-from aggregator.errors import ExtractError
-from aggregator.extract.dates import parse_date
-from aggregator.extract.html import (
+from aggregator.collect.extract.dates import parse_date
+from aggregator.collect.extract.html import (
     compile_selector,
     date_of,
     decode_html,
@@ -25,6 +24,7 @@ from aggregator.extract.html import (
     sanitized,
     text_of,
 )
+from aggregator.errors import ExtractError
 from aggregator.models import ArticleBody, ArticleSelectors
 
 # Where pages state their publication date when no `date` selector is configured, most

@@ -24,11 +24,11 @@ from bs4.builder import ParserRejectedMarkup
 from bs4.element import CData, NavigableString
 from lxml import etree
 
+from aggregator.collect.extract.dates import parse_date
+from aggregator.collect.extract.encoding import decode_html
 from aggregator.errors import ExtractError
-from aggregator.extract.dates import parse_date
-from aggregator.extract.encoding import decode_html
 from aggregator.models import ListSelectors, ParsedPage, RawItem
-from aggregator.sanitize import clean_html, one_line, safe_url
+from aggregator.text.sanitize import clean_html, one_line, safe_url
 
 __all__ = [
     "compile_selector",

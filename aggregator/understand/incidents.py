@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aggregator.dedupe import normalise_text
 from aggregator.models import Incident, Status, StatusSignal, direct_init
+from aggregator.understand.dedupe import normalise_text
 
 WINDOW = timedelta(days=21)
 # The fixed vocabulary of DOMAIN.md, in the order kinds are listed and titled.

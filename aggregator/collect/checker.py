@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aggregator.collect.extract.article import parse_article
+from aggregator.collect.extract.feed import parse_feed
+from aggregator.collect.extract.html import explain_list, parse_list
+from aggregator.collect.fetch import Fetcher
 from aggregator.errors import ExtractError
-from aggregator.extract.article import parse_article
-from aggregator.extract.feed import parse_feed
-from aggregator.extract.html import explain_list, parse_list
-from aggregator.fetch import Fetcher
 from aggregator.models import Config, RawItem, Source
 
 Echo = Callable[[str], None]

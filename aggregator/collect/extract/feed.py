@@ -23,13 +23,13 @@ from typing import Any
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
+from aggregator.collect.extract.dates import parse_date, plausible
+from aggregator.collect.extract.encoding import header_charset
+from aggregator.collect.extract.feedfast import read_plain_feed
+from aggregator.collect.extract.html import MAX_TITLE, page_url, sanitized, shorten, unique_items
 from aggregator.errors import ExtractError
-from aggregator.extract.dates import parse_date, plausible
-from aggregator.extract.encoding import header_charset
-from aggregator.extract.feedfast import read_plain_feed
-from aggregator.extract.html import MAX_TITLE, page_url, sanitized, shorten, unique_items
 from aggregator.models import ParsedPage, RawItem
-from aggregator.sanitize import clean_text, html_to_text
+from aggregator.text.sanitize import clean_text, html_to_text
 
 # Titles shown when an entry has none: the start of its text.
 TITLE_FROM_TEXT = 120

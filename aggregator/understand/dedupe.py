@@ -49,7 +49,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
 
 from aggregator.models import Merge, direct_init
-from aggregator.sanitize import clean_text
+from aggregator.text.sanitize import clean_text
 
 # --- canonical URLs ----------------------------------------------------------------------------
 

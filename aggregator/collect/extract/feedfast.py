@@ -34,8 +34,8 @@ except ImportError:  # a feedparser without them: everything goes through feedpa
     _CP1252 = None
     _urljoin = None
 
-from aggregator.extract.dates import parse_date
-from aggregator.sanitize import is_plain_url
+from aggregator.collect.extract.dates import parse_date
+from aggregator.text.sanitize import is_plain_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"

@@ -1,0 +1,1 @@
+"""Collect: polite HTTP fetching, extraction of feeds, lists and article pages."""

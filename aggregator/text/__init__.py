@@ -1,0 +1,1 @@
+"""Pure text helpers every stage uses: sanitizing HTML, URLs, folding."""

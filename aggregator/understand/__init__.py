@@ -1,0 +1,1 @@
+"""Understand: taxonomy, classification, repeats (dedupe) and incidents."""
