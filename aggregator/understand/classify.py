@@ -108,9 +108,9 @@ def fold_case_kept(text: str) -> str:
 
 def _fold(text: str) -> tuple[str, bool]:
     """:func:`fold_case_kept`, and whether the text is plain: made of the characters where
-    this folding and :func:`~aggregator.understand.dedupe.normalise_text` agree (``_FOLDS_APART``), and
-    folded to ASCII with nothing blanked. The words of a plain text, lower-cased, are the
-    words normalise_text finds."""
+    this folding and :func:`~aggregator.understand.dedupe.normalise_text` agree
+    (``_FOLDS_APART``), and folded to ASCII with nothing blanked. The words of a plain
+    text, lower-cased, are the words normalise_text finds."""
     # The apostrophes, most of the replacements in French text, by str.replace (in C)
     # rather than a call of _replacement each.
     text_apart = text.replace("'", " ").replace("\u2019", " ")
