@@ -259,11 +259,12 @@ def _status_dict(s: SourceStatus) -> dict[str, object]:
         "consecutive_failures": s.consecutive_failures,
         "items": s.items,
         "gone": s.gone,
+        "notes": s.notes,
     }
 
 
 def _status_table(statuses: Sequence[SourceStatus]) -> str:
-    header = ("source", "last success", "last error", "failures", "items")
+    header = ("source", "last success", "last error", "failures", "items", "budgets hit")
     rows = [header]
     for s in statuses:
         success = s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else "never"
@@ -271,7 +272,10 @@ def _status_table(statuses: Sequence[SourceStatus]) -> str:
         flag = "" if s.enabled else " (disabled)"
         if s.gone:
             flag += " (gone)"
-        rows.append((s.id + flag, success, error[:60], str(s.consecutive_failures), str(s.items)))
+        notes = (s.notes or "")[:60]
+        rows.append(
+            (s.id + flag, success, error[:60], str(s.consecutive_failures), str(s.items), notes)
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -108,6 +108,13 @@ class FetchOptions:
     backoff: float = 1.0  # first retry delay in seconds, doubled each time
     max_retry_after: float = 60.0  # a longer Retry-After gives up instead of waiting
     respect_robots: bool = True
+    # Budgets: what one item, one document, one source and one run may cost (SECURITY.md).
+    max_crawl_delay: float = 30.0  # a longer robots.txt Crawl-delay is cut to this
+    max_item_html: int = 100_000  # characters of HTML kept per body, cut at a tag boundary
+    max_items_per_document: int = 500  # newest first; the rest of a document is dropped
+    max_articles_per_source: int = 30  # article pages fetched per source and run, newest first
+    source_seconds: float = 120.0  # article pages stop being fetched after this
+    run_seconds: float = 1500.0  # collecting stops after this; what came is stored
 
 
 @dataclass(frozen=True)
@@ -276,6 +283,7 @@ class SourceStatus:
     consecutive_failures: int = 0
     items: int = 0
     gone: bool = False
+    notes: str | None = None  # budgets the last run hit, for ``status``
 
 
 @direct_init

@@ -52,7 +52,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, name TEXT, type TEXT, url TEXT, category TEXT, enabled INTEGER,
     last_success TEXT, last_error TEXT, last_error_at TEXT,
-    consecutive_failures INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0
+    consecutive_failures INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0,
+    notes TEXT
 );
 CREATE TABLE IF NOT EXISTS http_state (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, checked TEXT
@@ -169,6 +170,7 @@ class Store:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.executescript(SCHEMA)
+            self._add_missing_columns()
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
@@ -181,6 +183,13 @@ class Store:
         if self._db is None:
             self._db = _sqlite_utils().Database(self.conn)
         return self._db
+
+    def _add_missing_columns(self) -> None:
+        """Columns added since a database was created (CREATE TABLE IF NOT EXISTS keeps
+        an older table as it was)."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(sources)")}
+        if "notes" not in columns:
+            self.conn.execute("ALTER TABLE sources ADD COLUMN notes TEXT")
 
     def _migrate(self) -> None:
         """Bring a database written by an earlier version to SCHEMA_VERSION, once."""
@@ -273,6 +282,18 @@ class Store:
             raise
         conn.execute("COMMIT")
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a transaction: what is written inside is undone alone if it raises."""
+        self.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            self.execute("ROLLBACK TO part")
+            self.execute("RELEASE part")
+            raise
+        self.execute("RELEASE part")
+
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         try:
             cursor: sqlite3.Cursor = self.conn.execute(sql, params)
@@ -341,8 +362,11 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def record_fetch(self, source: str, result: FetchResult, when: datetime) -> None:
-        """Log one exchange, and keep the validators of a good answer for next time."""
+    def record_fetch(
+        self, source: str, result: FetchResult, when: datetime, validators: bool = True
+    ) -> None:
+        """Log one exchange, and (with ``validators``) keep those of a good answer for next
+        time."""
         self.execute(
             "INSERT INTO fetch_log (source, url, time, status, bytes, duration, error) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -356,7 +380,7 @@ class Store:
                 result.error,
             ),
         )
-        if result.ok and not result.not_modified:
+        if validators and result.ok and not result.not_modified:
             self.execute(
                 "INSERT INTO http_state (url, etag, last_modified, status, checked) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
@@ -370,18 +394,26 @@ class Store:
         self.execute("DELETE FROM http_state WHERE url = ?", (url,))
 
     def record_source(
-        self, source: str, when: datetime, error: str | None = None, gone: bool = False
+        self,
+        source: str,
+        when: datetime,
+        error: str | None = None,
+        gone: bool = False,
+        notes: Sequence[str] = (),
     ) -> None:
+        """The source's health after a run; ``notes``: the budgets it hit (none: cleared)."""
+        note = "; ".join(notes) or None
         if error is None:
             self.execute(
-                "UPDATE sources SET last_success=?, consecutive_failures=0, gone=0 WHERE id=?",
-                (iso(when), source),
+                "UPDATE sources SET last_success=?, consecutive_failures=0, gone=0, notes=? "
+                "WHERE id=?",
+                (iso(when), note, source),
             )
         else:
             self.execute(
-                "UPDATE sources SET last_error=?, last_error_at=?, gone=?, "
+                "UPDATE sources SET last_error=?, last_error_at=?, gone=?, notes=?, "
                 "consecutive_failures=consecutive_failures+1 WHERE id=?",
-                (error, iso(when), int(gone), source),
+                (error, iso(when), int(gone), note, source),
             )
 
     def source_statuses(self, ids: Sequence[str] | None = None) -> list[SourceStatus]:
@@ -408,6 +440,7 @@ class Store:
                     consecutive_failures=row["consecutive_failures"],
                     items=counts.get(row["id"], 0),
                     gone=bool(row["gone"]),
+                    notes=row["notes"],
                 )
             )
         if ids is not None:
