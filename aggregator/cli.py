@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -102,6 +103,8 @@ def errors_to_exits() -> Iterator[None]:
         raise UsageFailure(str(exc)) from None
     except (LockError, AggregatorError) as exc:
         raise RunFailure(str(exc)) from None
+    except sqlite3.Error as exc:  # the store words its own; this is a last resort
+        raise RunFailure(f"database error: {exc}") from None
     except OSError as exc:
         raise RunFailure(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
 
@@ -143,7 +146,7 @@ def _run(
     from aggregator.store.database import Store
 
     show_bar = sys.stderr.isatty() and not quiet
-    with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
+    with errors_to_exits(), run_lock(db_path, wait), Store(db_path, _busy(wait)) as store:
         enabled = [s for s in config.sources if s.enabled]
         with _progress(len(enabled), show_bar) as progress:
             report = run(config, store, Path(output) if output else None, only, progress)
@@ -162,8 +165,14 @@ WAIT = click.option(
     default=60.0,
     show_default=True,
     type=click.FloatRange(min=0),
-    help="Seconds to wait for another run on the same database.",
+    help="Seconds to wait for another run, or another program, using the database.",
 )
+# A run's own threads take turns on the database briefly: never wait less than this.
+MIN_BUSY_WAIT = 2.0
+
+
+def _busy(wait: float) -> float:
+    return max(wait, MIN_BUSY_WAIT)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -210,7 +219,7 @@ def publish(
 
     if not Path(db_path).exists():
         raise RunFailure(f"no database at {db_path}; run `aggregator run` first")
-    with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
+    with errors_to_exits(), run_lock(db_path, wait), Store(db_path, _busy(wait)) as store:
         report = publish_output(config, store, Path(output), load_taxonomy(config.taxonomy))
     if not quiet:
         click.echo(

@@ -536,7 +536,7 @@ class Storer:
 
     def _run(self) -> None:
         try:
-            with Store(self._store.path) as store:
+            with Store(self._store.path, self._store.timeout) as store:
                 closing = False
                 while not closing:
                     # What comes within WINDOW seconds of the first goes in one transaction.

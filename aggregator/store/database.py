@@ -14,6 +14,7 @@ crash loses nothing that was already committed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("aggregator")
 
+# Seconds a connection waits for another's lock before giving up (see Store).
+BUSY_TIMEOUT = 30.0
 # Keys per "IN (...)" query: well under SQLite's limit on bound parameters.
 _IN_CHUNK = 500
 
@@ -160,20 +163,37 @@ def _sqlite_utils() -> Any:
 class Store:
     """A handle on the database file. Not shared between threads."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, timeout: float = BUSY_TIMEOUT) -> None:
+        """``timeout``: seconds to wait for another program's lock on the database."""
         self.path = str(path)
+        self.timeout = timeout
         self._checkpoint: threading.Thread | None = None
         self._db: sqlite_utils.Database | None = None
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.executescript(SCHEMA)
             self._add_missing_columns()
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {self._explain(exc)}") from None
+
+    def _explain(self, error: sqlite3.Error) -> str:
+        """SQLite's message, with what to do about the faults an operator can fix."""
+        code = getattr(error, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL:
+            return f"{error}: free some space on the disk that holds it, then run again"
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return (
+                f"{error}: another program held it for more than {self.timeout:g} s; "
+                "close it (a database browser?) or raise --wait"
+            )
+        return str(error)
+
+    def _failure(self, error: sqlite3.Error) -> StoreError:
+        return StoreError(f"database {self.path}: {self._explain(error)}")
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -273,14 +293,15 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic unit of work: everything inside is committed together or not at all."""
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        self.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a failed COMMIT (a full disk) may leave it open
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -297,8 +318,8 @@ class Store:
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         try:
             cursor: sqlite3.Cursor = self.conn.execute(sql, params)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from None
         return cursor
 
     def execute_many(
@@ -307,8 +328,8 @@ class Store:
         """One statement for many rows, in order, inside the caller's transaction."""
         try:
             self.conn.executemany(sql, rows)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from None
 
     def insert_many(self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False) -> None:
         """Batch insert inside the caller's transaction (sqlite-utils' insert_all commits)."""
