@@ -195,7 +195,7 @@ def _write_config(tmp_path: Path, server: LocalServer, bad_type: str) -> None:
             "per_host_delay": 0,
             "respect_robots": False,
             "user_agent": "aggregator-test/1 (+https://example.org/)",
-        },  # fmt: skip
+        },
         "sources": [
             {
                 "id": "good",
@@ -203,7 +203,7 @@ def _write_config(tmp_path: Path, server: LocalServer, bad_type: str) -> None:
                 "type": "feed",
                 "category": "press",
                 "url": server.url("/good/feed.xml"),
-            },  # fmt: skip
+            },
             bad,
         ],
     }
