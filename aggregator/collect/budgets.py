@@ -29,10 +29,14 @@ def cut_html(html: str, limit: int) -> str:
     """
     if len(html) <= limit:
         return html
-    end = html.rfind("<", 0, limit)
-    if end <= 0:  # one long run of text: cut it before a reference
-        end = html.rfind("&", 0, limit) if "&" in html[max(0, limit - 12) : limit] else limit
-    return clean_html(html[: max(end, 0)]).rstrip() + ELLIPSIS
+    end = html.rfind("<", 0, limit + 1)
+    if end <= 0:  # no tag starts after the first one: cut the text that follows it
+        first_tag_end = html.find(">") + 1 if html.startswith("<") else 0
+        end = limit if first_tag_end <= limit else 0
+        reference = html.rfind("&", first_tag_end, end)
+        if reference > html.rfind(";", first_tag_end, end):  # a reference the cut would split
+            end = reference
+    return clean_html(html[:end]).rstrip() + ELLIPSIS
 
 
 def newest_first(items: Sequence[RawItem]) -> list[RawItem]:
