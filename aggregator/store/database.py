@@ -310,8 +310,12 @@ class Store:
         try:
             yield
         except BaseException:
-            self.execute("ROLLBACK TO part")
-            self.execute("RELEASE part")
+            # SQLite may have rolled the whole transaction back already (a full disk does):
+            # then there is no savepoint left, and the first error is the one to tell.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK TO part")
+                    self.conn.execute("RELEASE part")
             raise
         self.execute("RELEASE part")
 
