@@ -191,6 +191,7 @@ class Collector:
             if source.article and outcome.items:
                 outcome.stage = "fetching article pages"
                 await self.collect_articles(outcome, self._article_deadline(started))
+                self._note_crawl_delay(outcome)
             outcome.stage = "checking dates"
             outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
         except ExtractError as exc:
@@ -204,6 +205,15 @@ class Collector:
         except Exception as exc:  # a bug or a hostile document's surprise: this source only
             outcome.fail(outcome.stage, exc)
         return outcome
+
+    def _note_crawl_delay(self, outcome: SourceOutcome) -> None:
+        # Article pages live on the host of the items' links.
+        asked = self.fetcher.capped_crawl_delay(outcome.items[0].url) if outcome.items else None
+        if asked:
+            outcome.notes.append(
+                f"robots.txt asks a Crawl-delay of {asked:g} s; "
+                f"{self.options.max_crawl_delay:g} s used (fetch.max_crawl_delay)"
+            )
 
     def _article_deadline(self, started: float) -> float:
         own = started + self.options.source_seconds

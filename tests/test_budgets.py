@@ -301,3 +301,17 @@ def test_the_run_deadline_fails_what_is_not_done_and_publishes_the_rest(
         item["title"] for item in json.loads((tmp_path / "out" / "feed.json").read_text())["items"]
     }
     assert {"Article 1", "Article 2"} <= titles  # the good source's
+
+
+def test_a_long_crawl_delay_is_capped_and_said(tmp_path: Path, server: LocalServer) -> None:
+    server.route("/robots.txt", Reply(200, b"User-agent: *\nCrawl-delay: 86400\n"))
+    server.route("/feed.xml", Reply(200, rss(server.base, 3)))
+    for n in range(1, 4):
+        server.route(f"/article/{n}", Reply(200, article(n), {"Content-Type": "text/html"}))
+    write_config(tmp_path, server, {"respect_robots": True, "max_crawl_delay": 0.2}, article=True)
+    code, output, seconds = run(tmp_path)
+    assert code == 0, output
+    assert seconds < 10  # three pages a day apart would be three days
+    assert all("Page complète" in content for _, content in stored(tmp_path).values())
+    notes = status(tmp_path)["src"]["notes"]
+    assert "Crawl-delay of 86400 s; 0.2 s used (fetch.max_crawl_delay)" in notes

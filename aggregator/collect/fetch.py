@@ -106,6 +106,7 @@ class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0  # time.monotonic()
     crawl_delay: float = 0.0  # what its robots.txt asks for, if more than per_host_delay
+    asked_delay: float = 0.0  # the same before the cap (fetch.max_crawl_delay)
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -542,25 +543,33 @@ class Fetcher:
             if origin not in self._rules:
                 self._rules[origin] = await self._load_rules(origin)
                 host = self._host(parsed)
-                host.crawl_delay = self._crawl_delay(self._rules[origin])
+                host.asked_delay = self._asked_delay(self._rules[origin])
+                host.crawl_delay = min(host.asked_delay, self.options.max_crawl_delay)
                 host.next_start = max(host.next_start, time.monotonic() + host.crawl_delay)
         rules = self._rules[origin]
         return rules is None or rules.can_fetch(url, self.options.user_agent)
 
-    def _crawl_delay(self, rules: Protego | None) -> float:
-        """The robots.txt Crawl-delay, capped at ``max_crawl_delay`` so that one site cannot
-        stall a run (its article pages still stop at the source's time budget)."""
+    def _asked_delay(self, rules: Protego | None) -> float:
+        """The robots.txt Crawl-delay, 0 when none can be read (capped by the caller)."""
         try:
             asked = rules.crawl_delay(self.options.user_agent) if rules else None
             asked = None if asked is None else float(asked)
         except (TypeError, ValueError, OverflowError):
             return 0.0
-        if asked is None or math.isnan(asked):  # missing, or NaN (infinite: capped below)
+        if asked is None or math.isnan(asked):
             return 0.0
-        if asked > self.options.max_crawl_delay:
-            log.info("robots.txt asks a Crawl-delay of %g s; %g s used (fetch.max_crawl_delay)",
-                     asked, self.options.max_crawl_delay)  # fmt: skip
-        return max(0.0, min(asked, self.options.max_crawl_delay))
+        return max(0.0, asked)
+
+    def capped_crawl_delay(self, url: str) -> float | None:
+        """The Crawl-delay a host's robots.txt asked for, when it was cut to
+        ``max_crawl_delay`` so that one site cannot stall a run; else None."""
+        parsed = _parse_url(url)
+        if isinstance(parsed, str):
+            return None
+        host = self._hosts.get(_host_key(parsed))
+        if host is None or host.asked_delay <= self.options.max_crawl_delay:
+            return None
+        return host.asked_delay
 
     async def _load_rules(self, origin: str) -> Protego | None:
         """The origin's robots.txt rules; None (everything allowed) when it has none to give."""
