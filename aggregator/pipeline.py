@@ -206,6 +206,8 @@ class Collector:
                 f"{self.options.run_seconds:g}); tried again next run"
             )
             outcome.items, outcome.canonical = [], {}
+        except (StoreError, sqlite3.Error):
+            raise  # the database's fault is the whole run's, not this source's
         except Exception as exc:  # a bug or a hostile document's surprise: this source only
             outcome.fail(outcome.stage, exc)
         return outcome

@@ -33,6 +33,8 @@ from aggregator.store import database
 BAD = "/bad/"
 BASE: list[str] = []  # the server's address, once it runs
 INJECTED = "injected fault"
+# What the stand-ins raise: a message on several lines, which status must show on one.
+RAISED = "injected\n   fault"
 
 
 class Injected(RuntimeError):
@@ -45,7 +47,7 @@ def _is_bad(value: object) -> bool:
 
 def _raise_if(bad: bool) -> None:
     if bad:
-        raise Injected(INJECTED)
+        raise Injected(RAISED)
 
 
 # --- stand-ins that raise for the bad source only (module level: see the docstring) ---------
@@ -307,7 +309,7 @@ def test_every_source_failing_still_exits_1(
     _write_config(tmp_path, server, "feed")
 
     async def always(self: fetch.Fetcher, url: str, **kwargs: Any) -> Any:
-        raise Injected(INJECTED)
+        raise Injected(RAISED)
 
     monkeypatch.setattr(fetch.Fetcher, "fetch", always)
     result = _invoke(tmp_path, "run")
