@@ -6,7 +6,7 @@ its next due time from the run's start:
 
     a quarter of the usual gap between its items (the median of its recent gaps)
     -> ``min_interval`` while a payer or organisation it wrote about has an ongoing incident
-    -> at least ``min_interval`` x 2^failures after failures in a row
+    -> ``min_interval`` x 2^failures instead after failures in a row
     -> at least what its server asked (Retry-After, Cache-Control max-age, Expires)
     -> within [``min_interval``, ``max_interval``] (``fetch:`` in sources.yaml)
 
@@ -131,16 +131,15 @@ def interval_for(
 ) -> tuple[float, str]:
     """Seconds until the next poll, and the reason in a few words (see the module's rules)."""
     low, high = options.min_interval, options.max_interval
-    if incident:
+    if failures:
+        # A failing source is tried again soon, then less and less often, whatever its pace.
+        interval, reason = low * 2.0 ** min(failures, 30), f"{failures} failure(s) in a row"
+    elif incident:
         interval, reason = low, "incident ongoing"
     elif gap is None:
         interval, reason = high, "nothing published yet"
     else:
         interval, reason = gap / POLLS_PER_GAP, f"publishes about every {_duration(gap)}"
-    if failures:
-        backoff = low * 2.0 ** min(failures, 30)
-        if backoff > interval:
-            interval, reason = backoff, f"backing off after {failures} failure(s)"
     if asked is not None and asked > interval:
         interval, reason = asked, f"server asked to wait {_duration(asked)}"
     return max(low, min(high, interval)), reason
