@@ -1041,11 +1041,13 @@ def run(
     for plan in report.planned:
         log.info("%s: next due %s (%s)", plan.source, f"{plan.next_due:%H:%M}", plan.reason)
     if config.notify:
-        report.alerts = send_alerts(config, store, taxonomy)
+        report.alerts = send_alerts(config, store, taxonomy, now)
     return report
 
 
-def send_alerts(config: Config, store: Store, taxonomy: Taxonomy) -> NotifyReport:
+def send_alerts(
+    config: Config, store: Store, taxonomy: Taxonomy, now: datetime | None = None
+) -> NotifyReport:
     """Queue an alert for each incident change since the last alert, then send the queue
     (after publishing, so that the incident page an alert links to is already there)."""
     from aggregator import notify
@@ -1055,10 +1057,11 @@ def send_alerts(config: Config, store: Store, taxonomy: Taxonomy) -> NotifyRepor
             return taxonomy.kind_label(slug)
         return _namer(taxonomy)(slug)
 
+    now = now or utcnow()
     notify.queue_changes(
-        store, store.all_incidents(), config.notify, name, config.site.base_url, utcnow()
+        store, store.all_incidents(), config.notify, name, config.site.base_url, now
     )
-    return notify.send_pending(store, config.notify)
+    return notify.send_pending(store, config.notify, now)
 
 
 class _Ahead:
