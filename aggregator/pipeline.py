@@ -354,6 +354,10 @@ async def collect(
         sources, report.waiting = schedule.due_sources(store, sources, now)
         failing = {sid for sid, s in statuses.items() if s.consecutive_failures or s.gone}
         report.waiting_ok = sum(plan.source not in failing for plan in report.waiting)
+        for plan in report.waiting:
+            log.info(
+                "%s: not due until %s (%s)", plan.source, f"{plan.next_due:%H:%M}", plan.reason
+            )
     wanted = []
     for source in sources:
         if not statuses[source.id].gone:
