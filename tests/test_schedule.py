@@ -271,6 +271,21 @@ def test_server_wait(headers: dict[str, str], expected: float | None) -> None:
     assert server_wait(headers, T0) == expected
 
 
+HEADER_TEXT = st.text(max_size=40) | st.sampled_from(["max-age=²", "max-age=٣", "-5", "0"])
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["cache-control", "expires", "retry-after", "age", "date"]), HEADER_TEXT
+    )
+)
+def test_server_wait_never_fails_nor_goes_negative_whatever_the_headers(
+    headers: dict[str, str],
+) -> None:
+    wait = server_wait(headers, T0)
+    assert wait is None or wait >= 0
+
+
 def test_usual_gap_is_the_median_gap_counting_the_silence_since_the_newest_item() -> None:
     dates = [T0 - timedelta(hours=h) for h in (1, 3, 5, 7, 50)]
     assert usual_gap(dates, T0) == 2 * 3600

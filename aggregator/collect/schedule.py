@@ -45,7 +45,7 @@ EARLY = timedelta(seconds=30)
 # An incident still open but without news for this long no longer keeps its sources polled
 # at the shortest interval: it has most likely ended without anyone saying so.
 QUIET_INCIDENT = timedelta(days=7)
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)\"?", re.IGNORECASE)
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)\"?", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ def server_wait(headers: Mapping[str, str], now: datetime) -> float | None:
     found = _MAX_AGE.search(control)
     if found:
         age = headers.get("age", "").strip()
-        return max(0.0, float(found.group(1)) - (float(age) if age.isdigit() else 0.0))
+        spent = float(age) if age.isascii() and age.isdigit() else 0.0
+        return max(0.0, float(found.group(1)) - spent)
     return _expires_in(headers, now)
 
 
@@ -165,32 +166,34 @@ def ensure_table(store: Store) -> None:
 
 def planned(store: Store) -> dict[str, Plan]:
     """Every source's next due time as stored, by source id."""
-    ensure_table(store)
-    rows = store.execute("SELECT source, next_due, interval, reason FROM poll_schedule")
-    plans = {}
-    for source, due, interval, reason in rows.fetchall():
-        when = parse_iso(due)
-        if when is not None:
-            plans[source] = Plan(source, when, float(interval or 0), reason or "")
-    return plans
+    return {source: plan for source, (_, plan) in _stored(store).items()}
 
 
 def due_sources(
     store: Store, sources: Sequence[Source], now: datetime
 ) -> tuple[list[Source], list[Plan]]:
     """The sources to fetch now, and the plans of those left for a later run."""
-    ensure_table(store)
-    rows = store.execute("SELECT source, url FROM poll_schedule").fetchall()
-    urls = dict(rows)
-    plans = planned(store)
+    stored = _stored(store)
     due, waiting = [], []
     for source in sources:
-        plan = plans.get(source.id)
-        if plan is None or urls.get(source.id) != source.url or plan.next_due - EARLY <= now:
+        url, plan = stored.get(source.id, (None, None))
+        if plan is None or url != source.url or plan.next_due - EARLY <= now:
             due.append(source)
         else:
             waiting.append(plan)
     return due, waiting
+
+
+def _stored(store: Store) -> dict[str, tuple[str, Plan]]:
+    """Each source's stored plan, with the URL it was made for."""
+    ensure_table(store)
+    rows = store.execute("SELECT source, url, next_due, interval, reason FROM poll_schedule")
+    stored = {}
+    for source, url, due, interval, reason in rows.fetchall():
+        when = _aware(parse_iso(due))
+        if when is not None:
+            stored[source] = (url, Plan(source, when, float(interval or 0), reason or ""))
+    return stored
 
 
 def plan_next(
