@@ -149,6 +149,11 @@ def _run(
     show_bar = sys.stderr.isatty() and not quiet
     with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
         enabled = [s for s in config.sources if s.enabled]
+        if due_only and show_bar:  # the bar counts what this run fetches
+            from aggregator.collect.schedule import due_sources
+            from aggregator.store.database import utcnow
+
+            enabled = due_sources(store, enabled, utcnow())[0]
         with _progress(len(enabled), show_bar) as progress:
             report = run(config, store, Path(output) if output else None, only, progress, due_only)
     for source_id, reason in report.failures:
