@@ -166,11 +166,12 @@ def _run(
         raise RunFailure("every source failed; see `aggregator status`")
 
 
-EVERY_SOURCE = click.option(
-    "--all",
-    "every_source",
-    is_flag=True,
-    help="Fetch every enabled source now, not only those due (see `aggregator status`).",
+DUE_ONLY = click.option(
+    "--due/--all",
+    "due_only",
+    default=False,
+    help="--due: fetch only the sources that are due (the cron line every 5 minutes; see "
+    "`aggregator status`); --all (default): every enabled source.",
 )
 WAIT = click.option(
     "--wait",
@@ -184,7 +185,7 @@ WAIT = click.option(
 @cli.command(context_settings=CONTEXT)
 @common
 @WAIT
-@EVERY_SOURCE
+@DUE_ONLY
 def run(
     config_path: str,
     db_path: str,
@@ -192,20 +193,20 @@ def run(
     verbose: int,
     quiet: bool,
     wait: float,
-    every_source: bool,
+    due_only: bool,
 ) -> None:
-    """Fetch the enabled sources that are due (--all: every one), process, publish.
-    The cron entry point: each source is polled at its own pace, so run it often.
+    """Fetch every enabled source (--due: only those due), process, publish.
+    The cron entry point: with --due each source is polled at its own pace, so run it often.
 
-    Example: aggregator run --config sources.yaml --db aggregator.db --output output/
+    Example: aggregator run --due -q --config sources.yaml --output output/
     """
-    _run(config_path, db_path, output, verbose, quiet, wait, due_only=not every_source)
+    _run(config_path, db_path, output, verbose, quiet, wait, due_only=due_only)
 
 
 @cli.command(context_settings=CONTEXT)
 @common
 @WAIT
-@EVERY_SOURCE
+@DUE_ONLY
 def fetch(
     config_path: str,
     db_path: str,
@@ -213,13 +214,13 @@ def fetch(
     verbose: int,
     quiet: bool,
     wait: float,
-    every_source: bool,
+    due_only: bool,
 ) -> None:
-    """Fetch and process the enabled sources that are due (--all: every one); no publishing.
+    """Fetch and process every enabled source (--due: only those due); no publishing.
 
-    Example: aggregator fetch --config sources.yaml --all
+    Example: aggregator fetch --due --config sources.yaml
     """
-    _run(config_path, db_path, None, verbose, quiet, wait, due_only=not every_source)
+    _run(config_path, db_path, None, verbose, quiet, wait, due_only=due_only)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -214,15 +214,17 @@ def test_run_fetches_due_sources_run_all_fetches_all_and_status_shows_next_due(
         return result.output
 
     out = ["--output", str(tmp_path / "out")]
-    first = invoke("run", "-v", *out)
+    first = invoke("run", "--due", "-v", *out)
     assert "INFO a: next due " in first and "(publishes about every 1 d)" in first
-    second = invoke("run", "-v", *out)
+    second = invoke("run", "--due", "-v", *out)
     assert len(feed_hits(server)) == 1
     assert "sources: 0 ok, 0 failed" in second and "1 not due; next due " in second
     assert "INFO a: not due until " in second
     invoke("fetch", "--all")
     invoke("run", "--all", *out)
     assert len(feed_hits(server)) == 3
+    invoke("run", *out)  # without --due, as the contract says: every enabled source
+    assert len(feed_hits(server)) == 4
     table = invoke("status")
     assert "next due" in table.splitlines()[0]
     [row] = json.loads(invoke("status", "--json"))["sources"]
