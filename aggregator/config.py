@@ -142,8 +142,9 @@ class _Validator:
     def fetch(self, value: object) -> FetchOptions:
         data = self.mapping(value, "fetch")
         options = self.options(FetchOptions, data, "fetch")
-        positive = ("timeout", "concurrency", "max_bytes", "max_redirects", "max_item_html",
-                    "max_items_per_document", "source_seconds", "run_seconds")  # fmt: skip
+        positive = ("timeout", "concurrency", "max_bytes", "max_redirects", "min_interval",
+                    "max_item_html", "max_items_per_document", "source_seconds",
+                    "run_seconds")  # fmt: skip
         for name in positive:
             if getattr(options, name) <= 0:
                 raise self.fail("must be greater than 0", None, f"fetch.{name}")
@@ -152,6 +153,12 @@ class _Validator:
         for name in not_negative:
             if getattr(options, name) < 0:
                 raise self.fail("must not be negative", None, f"fetch.{name}")
+        if options.max_interval < options.min_interval:
+            raise self.fail(
+                f"must be at least fetch.min_interval ({options.min_interval:g} seconds)",
+                None,
+                "fetch.max_interval",
+            )
         return options
 
     def notify(self, value: object) -> tuple[NotifyTarget, ...]:

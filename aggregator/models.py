@@ -114,7 +114,11 @@ class FetchOptions:
     max_items_per_document: int = 500  # newest first; the rest of a document is dropped
     max_articles_per_source: int = 30  # article pages fetched per source and run, newest first
     source_seconds: float = 120.0  # article pages stop being fetched after this
-    run_seconds: float = 1500.0  # collecting stops after this; what came is stored
+    run_seconds: float = 240.0  # collecting stops after this (within a 5-minute cron)
+    # Polling by due time (see collect/schedule.py): each source is fetched again after an
+    # interval that follows how often it publishes, within these bounds in seconds.
+    min_interval: float = 300.0  # 5 minutes: the cron period the README suggests
+    max_interval: float = 21600.0  # 6 hours: the longest a quiet source goes unchecked
 
 
 @dataclass(frozen=True)
