@@ -39,6 +39,7 @@ from aggregator.models import (
     Source,
     SourceStatus,
 )
+from aggregator.text.sanitize import stored_html
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -773,8 +774,8 @@ def _item(row: Sequence[Any], **extra: Any) -> Item:
         source=row[1],
         url=row[2],
         title=row[3],
-        content_html=row[4] or "",
-        summary=row[5] or "",
+        content_html=stored_html(row[4]),
+        summary=stored_html(row[5]),
         date_published=parse_iso(row[6]),
         date_modified=parse_iso(row[7]),
         first_seen=parse_iso(row[8]),
@@ -815,8 +816,8 @@ def _entry(row: Sequence[Any]) -> Entry:
         url=row[3],
         canonical_url=row[4],
         title=row[5],
-        summary=row[6] or "",
-        content=row[7] or "",
+        summary=stored_html(row[6]),
+        content=stored_html(row[7]),
         published=parse_iso(row[8]),
         updated=parse_iso(row[9]),
         first_seen=parse_iso(row[10]),
