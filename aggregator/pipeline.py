@@ -764,15 +764,15 @@ def _is_original(writes: Writes, entry: Entry, item_id: str) -> bool:
 
 
 def _gives_content(writes: Writes, entry: Entry, item_id: str) -> bool:
-    """Whether an item's content comes from ``entry``: the entry that founded it, or the
-    original publisher's copy that took it over (see _is_original), from the source the
-    item is credited to."""
-    item = writes.saved.get(item_id) or writes.store.get_item(item_id)
-    if item is None or item.source != entry.source:
-        return False
-    if entry.id == item_id:
+    """Whether an item's content comes from ``entry``: an entry from the site the page
+    lives on (its original publisher, in any of its feeds), else the entry that founded the
+    item, unless an original publisher's copy took it over since (see _is_original)."""
+    if entry.id != item_id and entry.merge_rule not in EXACT_RULES:
+        return False  # a near-duplicate elsewhere is another text
+    if _on_own_site(writes, entry.source, entry.url):
         return True
-    return entry.merge_rule in EXACT_RULES and _on_own_site(writes, entry.source, entry.url)
+    item = writes.saved.get(item_id) or writes.store.get_item(item_id)
+    return entry.id == item_id and item is not None and item.source == entry.source
 
 
 def _save_item(
