@@ -83,13 +83,18 @@ class Sites:
                  "url": payer.url("/feed.xml")},
                 {"id": "relais", "name": "Le Relais", "type": "feed", "category": "press",
                  "url": relay.url("/feed.xml")},
+                {"id": "viamedis-pro", "name": "Viamedis Pro", "type": "feed",
+                 "category": "payer", "url": payer.url("/pro.xml")},
             ],
         }  # fmt: skip
         (folder / "sources.yaml").write_text(yaml.safe_dump(config), "utf-8")
 
-    def serve(self, payer: Story | None, relay: Story | None) -> None:
+    def serve(self, payer: Story | None, relay: Story | None, pro: Story | None = None) -> None:
+        """What each feed carries: the payer's main feed, the relay's, the payer's second
+        feed (``pro``, on its own site too)."""
         headers = {"Content-Type": "application/rss+xml; charset=utf-8"}
         self.payer.route("/feed.xml", Reply(200, rss("Viamedis", self.link, payer), headers))
+        self.payer.route("/pro.xml", Reply(200, rss("Viamedis Pro", self.link, pro), headers))
         self.relay.route("/feed.xml", Reply(200, rss("Le Relais", self.link, relay), headers))
 
     def run(self) -> dict[str, Any]:
@@ -164,6 +169,18 @@ def test_without_the_original_the_founding_copy_gives_the_content_and_its_edits(
     sites.serve(None, RELAY_EDITED)
     edited = sites.run()
     assert edited["title"] == RELAY_EDITED.title and edited["id"] == first["id"]
+
+
+def test_every_feed_of_the_original_site_speaks_for_its_page(sites: Sites) -> None:
+    sites.serve(PAYER, RELAY, PAYER)
+    first = sites.run()
+    assert first["title"] == PAYER.title
+    assert first["_advisory"]["source"] in ("viamedis", "viamedis-pro")
+    # The payer's second feed carries the edit: it is the publisher's, so it counts.
+    sites.serve(PAYER, RELAY_EDITED, PAYER_EDITED)
+    edited = sites.run()
+    assert edited["title"] == PAYER_EDITED.title and edited["id"] == first["id"]
+    assert RELAY_NUMBER not in json.dumps(edited)
 
 
 @pytest.mark.parametrize(
