@@ -474,7 +474,9 @@ def random_text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choices(WORDS, k=words))
 
 
-def test_twenty_thousand_candidates_index_fast_and_lookups_visit_few() -> None:
+def test_twenty_thousand_candidates_lookups_visit_few() -> None:
+    """How much a lookup reads, counted; how long it takes is the benchmark's business (a
+    wall-clock bound here fails whenever the machine is busy)."""
     rng = random.Random(20240129)
     index = DedupeIndex()
     boilerplate = "Abonnez-vous à notre lettre quotidienne pour recevoir toute l'actualité. " * 2
@@ -488,19 +490,14 @@ def test_twenty_thousand_candidates_index_fast_and_lookups_visit_few() -> None:
         )
         for n in range(20_000)
     ]
-    started = time.perf_counter()
     for candidate in candidates:
         index.add(candidate)
-    elapsed = time.perf_counter() - started
     assert len(index) == 20_000
-    assert elapsed < 10, f"indexing took {elapsed:.1f} s"
 
     index.comparisons = 0
-    started = time.perf_counter()
     for n in range(200):
         index.match(cand(f"q{n}", random_text(rng, 60) + " " + boilerplate, source="other"))
     per_lookup = index.comparisons / 200
-    assert time.perf_counter() - started < 5
     # Shared boilerplate shingles are skipped, so a lookup reads a few short postings, not
     # the 20,000 indexed texts.
     assert per_lookup < 100, per_lookup
