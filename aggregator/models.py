@@ -200,6 +200,8 @@ class Classification:
     actions: tuple[str, ...] = ()  # short French phrases
     contacts: tuple[str, ...] = ()  # normalised phone numbers ("0805 62 00 10"), emails
     status: StatusSignal | None = None  # does this item say service is back, or broken?
+    # Why each tag was given: "kind:outage rule-id «sentence»", one line per tag.
+    reasons: tuple[str, ...] = ()
 
     @property
     def advisory(self) -> bool:
