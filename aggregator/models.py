@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar
 
 SourceType = Literal["feed", "html"]
 Category = Literal["press", "union", "payer", "authority", "other"]
-Status = Literal["ongoing", "resolved"]
+Status = Literal["planned", "ongoing", "resolved"]
 StatusSignal = Literal["resolved", "failure"]
 
 _T = TypeVar("_T")
@@ -270,6 +270,8 @@ class Incident:
     actions: tuple[str, ...] = ()
     contacts: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()  # the key when there is no payer
+    # Ongoing with no news for STALE_AFTER (incidents.py), as of the run that built it.
+    stale: bool = False
 
 
 # --- operation --------------------------------------------------------------------------------

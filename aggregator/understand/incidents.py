@@ -1,40 +1,55 @@
 """Grouping advisory items into incidents, and the status of each incident over time.
 
-An incident belongs to one key: a payer, or an organisation when the items name no payer.
-Items are walked oldest first. An item with incident kinds (or saying a service is broken)
-joins the latest incident of its key whose last item is at most ``WINDOW`` older and whose
-kinds belong to the same family, else it starts a new one. An item that only says service
-is back joins the latest incident of its key within the window and never starts one. An
-item about two payers joins both payers' incidents. An item that names neither payer nor
-organisation (a follow-up: "Grève levée : les livraisons reprennent") joins the one incident
-in reach of its kind family whose items share enough distinctive words with it, and none
-when two could fit.
+An incident is one real-world event (DOMAIN.md, "What an incident is"): one disruption episode
+of one operator with the networks it runs, of one organisation, or of a group named without a
+proper name ("les grossistes-répartiteurs de La Réunion"), from its first report to its end.
+
+Grouping reads every item at once and never depends on the order items arrived in:
+
+1. Each item is read (:func:`read`): its keys (payers, a network folded into the operator
+   that runs it, else the organisation it is about), whether it *reports* the event (it has
+   a kind or says a service is broken, its key is the subject of the title or of the
+   opening, and it is not a hypothesis, a denial, advice or a look back), whether it
+   announces a planned interruption, and whether it says the service is back for real.
+2. Reporting items of one key found incidents: sorted by date, a report more than
+   ``WINDOW`` after the last one of its key and family starts a new incident.
+3. Every other item that names a key joins that key's incident whose span (from
+   ``EARLY`` before its first report to ``WINDOW`` after its last item) holds its date:
+   a regulator's notice on two operators joins both, an early item is not lost.
+4. An item that names no key joins the one incident in reach whose items share enough
+   distinctive words with it (none when two could fit); reporting items left over group
+   by the proper names of their titles ("Weda", "CHU de Rouen"), which become the key.
 
 Kind families: a cyberattack takes a service down, leaks data, invites phishing in its wake
 and stops payments, after which unions call to suspend tiers payant; pharmacists live these
 as one incident, so those kinds are one family. Wholesaler supply trouble is another story.
 
-Status: "resolved" once an item says so, "ongoing" again only when a later item explicitly
-says the service is broken (a recap that merely names the attack does not reopen it).
+Status (DOMAIN.md, "Status"): ``planned`` while only announcements of a future interruption
+are known, ``ongoing`` once a failure is reported, ``resolved`` when a later item says the
+service is back (a hoped, expected or negated return is not one), ``ongoing`` again if a
+failure is reported after. ``stale``: ongoing with no news for ``STALE_AFTER``.
 
-Ids are stable: a group keeps the id its items carried in the previous run, so neither a
-later article nor a backfilled earlier one renames an incident.
+Ids are stable: a group keeps the id its items carried in the previous run; a new group's
+id is made of its first report's day, its key and its first kind, never of arrival order.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aggregator.models import Incident, Status, StatusSignal, direct_init
 from aggregator.understand.dedupe import normalise_text
 
-WINDOW = timedelta(days=21)
+WINDOW = timedelta(days=21)  # silence after which a new report is a new episode
+EARLY = timedelta(days=3)  # an unnamed or passing item this much before the first report
+STALE_AFTER = timedelta(days=14)  # ongoing with no news this long: "sans nouvelles"
 # The fixed vocabulary of DOMAIN.md, in the order kinds are listed and titled.
 KIND_ORDER = (
     "cyberattack",
@@ -48,7 +63,29 @@ KIND_ORDER = (
 SERVICE_FAMILY = frozenset(KIND_ORDER) - {"supply-disruption"}
 FALLBACK_KIND = "incident"  # id part of an incident founded by a failure with no kind
 TITLE_KINDS = 2  # kinds named in a title: enough to say what happened, short enough to read
+LEAD_CHARS = 400  # the opening of a body, where a story names what it is about
 _PARIS = ZoneInfo("Europe/Paris")
+
+# Operators and the networks they run: one incident for the operator and its networks.
+NETWORKS: Mapping[str, tuple[str, ...]] = {"cetip": ("isante", "sp-sante")}
+# Organisations that speak about other people's events (regulators, agencies, unions, the
+# Order): they key an incident only when the title makes them its subject.
+COMMENTATORS = frozenset(
+    {
+        "cnil",
+        "anssi",
+        "ansm",
+        "ans",
+        "cert-sante",
+        "cybermalveillance",
+        "ars",
+        "ministere-sante",
+        "uspo",
+        "fspf",
+        "udgpo",
+        "ordre",
+    }
+)
 
 
 @direct_init
@@ -65,34 +102,211 @@ class IncidentInput:
     status: StatusSignal | None
     actions: tuple[str, ...]
     contacts: tuple[str, ...]
-    text: str = ""  # the start of the body as plain text, to recognise unnamed follow-ups
+    text: str = ""  # the start of the body as plain text, to read what the item asserts
+    # What the classifier says, when it knows: whether the item reports an event. None:
+    # read here from the title and the opening.
+    reports_event: bool | None = None
+
+
+# --- reading one item ---------------------------------------------------------------------------
+
+# What an item asserts about its event, read on folded text (no case, no accents). Written
+# as families of wording, not sentences: each list says why it is there.
+# A belief, a rumour or a denial: nothing happened, or nobody knows it did.
+_HYPOTHESIS = (
+    r"\brumeurs?\b|\bsuppose(e|s|es)?\b|\bpretendu|\brien ne (le |la )?prouve"
+    r"|\bdement(ent|i|ie)?\b|\bfausse alerte|\bintox|\bn a pas ete (pirate|attaque|touche)"
+    r"|\bont cru\b|\bcru a une\b|\baurait ete\b|\bpas de (cyber)?attaque\b"
+)
+# Advice, prevention and anticipation in general: no event of a named organisation.
+_GENERAL = (
+    r"\bbons? reflexes?\b|\bconseils?\b|\bcomment (se|vous|bien|eviter|reconnaitre|proteger)"
+    r"|\bse proteger\b|\bs equiper\b|\bsensibilis|\bprevention\b|\bredoute"
+    r"|\bs attend(ent)? a\b|\bmois (europeen )?de la cybersecurite|\bcybermois\b"
+    r"|\bobservatoire\b|\bbilan (annuel|de l annee)|\bl annee des\b|\bqui fait quoi\b"
+)
+# A future interruption announced ahead: maintenance, a planned cut.
+_PLANNED = (
+    r"\bmaintenance (programmee|planifiee|prevue)|\boperation de maintenance"
+    r"|\binterruption (programmee|planifiee|prevue)|\b(sera|seront) (indisponibles?|interrompus?"
+    r"|inaccessibles?|coupes?|fermes?)\b|\bmaintenance (le|ce|samedi|dimanche|du|dans la nuit)"
+    r"|\b(a|en) raison d une (operation de )?maintenance"
+)
+# A return that is hoped, expected later or denied: not a resolution.
+_NOT_YET = (
+    r"\bpas (de (retour|reouverture|reprise|retablissement)|avant)\b|\btoujours pas\b"
+    r"|\bpas encore\b|\bn est pas (encore )?(retabli|revenu)|\bespere|\bdevrai(t|ent) "
+    r"(etre )?(retabli|reprendre|rouvrir|revenir)|\bd ici (la fin|lundi|mardi|mercredi|jeudi"
+    r"|vendredi|samedi|dimanche|demain)|\battendue? (pour|d ici|la semaine)"
+    r"|\bpartiel(le)?s?\b|\bpartiellement\b"
+)
+_HYPOTHESIS_RE = re.compile(_HYPOTHESIS)
+_GENERAL_RE = re.compile(_GENERAL)
+_PLANNED_RE = re.compile(_PLANNED)
+_NOT_YET_RE = re.compile(_NOT_YET)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What grouping reads of one item."""
+
+    item: IncidentInput
+    keys: tuple[str, ...]  # payers (networks folded into their operator), else organisations
+    by_payer: bool
+    reports: bool  # it reports the event: it may found an incident
+    planned: bool  # it announces a future interruption
+    resolution: bool  # it says service is back, for real
+    failure: bool  # it says service is broken
+    networks: tuple[str, ...]  # the networks of its operator it names
+    names: tuple[str, ...]  # proper names of its title, for items with no known key
+    title_keys: tuple[str, ...] = ()  # the keys its title names
+
+    @property
+    def date(self) -> datetime:
+        return _aware(self.item.date)
+
+    @property
+    def order(self) -> tuple[datetime, str]:
+        return (self.date, self.item.id)
+
+
+def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = None) -> Reading:
+    """What an item says about its event (see the module docstring). ``aliases``: the
+    spellings of a slug (the built-in taxonomy's when not given)."""
+    aliases = aliases or builtin_aliases
+    operator_of = {n: op for op, nets in NETWORKS.items() for n in nets}
+    payers = _unique(operator_of.get(p, p) for p in item.payers)
+    networks = tuple(p for p in item.payers if p in operator_of)
+    title = normalise_text(item.title)
+    lead = normalise_text(item.text[:LEAD_CHARS])
+    orgs = [o for o in item.organisations if o not in COMMENTATORS or _named(o, title, aliases)]
+    keys = tuple(payers or orgs[:1])
+    opening = f"{title} {lead}"
+    stance = bool(_HYPOTHESIS_RE.search(opening) or _GENERAL_RE.search(title))
+    planned = bool(_PLANNED_RE.search(opening)) and item.status != "resolved"
+    failure = item.status == "failure"
+    if item.reports_event is not None:
+        reports = item.reports_event
+    else:
+        salient = not keys or any(_named(k, opening, aliases) for k in (*keys, *networks))
+        reports = bool(item.kinds or failure or planned) and salient and not stance
+    return Reading(
+        item=item,
+        keys=keys,
+        by_payer=bool(payers),
+        reports=reports,
+        planned=planned and not failure,
+        resolution=item.status == "resolved" and not _NOT_YET_RE.search(title),
+        failure=failure or (bool(item.kinds) and reports and not planned),
+        networks=networks,
+        names=_title_names(item.title),
+        title_keys=tuple(k for k in keys if any(_named(n, title, aliases) for n in (k, *networks))),
+    )
+
+
+@functools.cache
+def _builtin_spellings() -> dict[str, tuple[str, ...]]:
+    from aggregator.understand.classify import load_taxonomy  # here: read once, when needed
+
+    taxonomy = load_taxonomy()
+    entries = (*taxonomy.payer_entries, *taxonomy.organisation_entries)
+    return {e.slug: (e.name, *e.aliases, *e.match_case) for e in entries}
+
+
+def builtin_aliases(key: str) -> tuple[str, ...]:
+    """The spellings of a payer or organisation slug in the built-in taxonomy."""
+    return _builtin_spellings().get(key, ())
+
+
+def _named(key: str, text: str, aliases: Callable[[str], Sequence[str]]) -> bool:
+    """Whether folded ``text`` names ``key`` (its slug or one of its aliases)."""
+    spellings = {normalise_text(key), *map(normalise_text, aliases(key))}
+    return any(re.search(rf"\b{re.escape(s)}\b", text) for s in spellings if s)
+
+
+# Capitalised words that are no proper name of an organisation: the calendar, the country.
+_NOT_NAMES = frozenset(
+    [
+        *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+        *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout"),
+        *("septembre", "octobre", "novembre", "decembre", "france", "francais", "europe"),
+        *("covid", "tiers", "payant", "pharmacie", "pharmacies", "officine", "officines"),
+        *("pharmaciens", "communique", "alerte", "info", "flash", "urgent"),
+    ]
+)
+# A word, or a mark that starts a new sentence inside a title ("Cannes. Cyberattaque ...").
+_TITLE_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|[.:!?;«»–—]")
+
+
+def _title_names(title: str) -> tuple[str, ...]:
+    """Runs of capitalised words of a title that are not there for starting a sentence:
+    "Weda", "CHU", "Pierre Fabre", "Rouen". A sentence's first word counts when it is in
+    capitals or the next word is capitalised too."""
+    tokens = [t.split("'")[-1].split("’")[-1] for t in _TITLE_TOKEN.findall(title)]
+    names: list[str] = []
+    run: list[str] = []
+    start = True
+    for n, word in enumerate(tokens):
+        if not word[:1].isalpha():
+            start, run = True, _flush(run, names)
+            continue
+        folded = normalise_text(word)
+        following = tokens[n + 1] if n + 1 < len(tokens) else ""
+        capital = word[:1].isupper() and folded not in _NOT_NAMES and len(folded) > 1
+        if start and capital and not (word.isupper() or following[:1].isupper()):
+            capital = False
+        start = False
+        if capital:
+            run.append(folded)
+        else:
+            run = _flush(run, names)
+    _flush(run, names)
+    return tuple(dict.fromkeys(names))
+
+
+def _flush(run: list[str], names: list[str]) -> list[str]:
+    if run:
+        names.append(" ".join(run))
+    return []
+
+
+# --- grouping ---------------------------------------------------------------------------------
 
 
 @dataclass
 class _Group:
-    """An incident being built: one key, its items oldest first."""
+    """An incident being built: one key, its items."""
 
     key: str
     by_payer: bool
-    items: list[IncidentInput] = field(default_factory=list)
-    families: set[str] = field(default_factory=set)
+    family: str
+    reports: list[Reading] = field(default_factory=list)
+    members: dict[str, Reading] = field(default_factory=dict)
     _terms: set[str] | None = None
 
     @property
-    def last(self) -> datetime:
-        return _aware(self.items[-1].date)
+    def start(self) -> datetime:
+        return self.reports[0].date
 
-    def add(self, item: IncidentInput) -> None:
-        self.items.append(item)
-        self.families |= _families(item.kinds)
-        if self._terms is not None:
-            self._terms |= _terms(item)
+    @property
+    def last(self) -> datetime:
+        return max(r.date for r in self.members.values())
+
+    def add(self, reading: Reading) -> None:
+        self.members[reading.item.id] = reading
+        self._terms = None
+
+    def reach(self, date: datetime, window: timedelta) -> bool:
+        return self.start - EARLY <= date <= self.last + window
 
     @property
     def terms(self) -> set[str]:
         if self._terms is None:
-            self._terms = set().union(*(_terms(i) for i in self.items))
+            self._terms = set().union(*(_terms(r.item) for r in self.members.values()))
         return self._terms
+
+    def ordered(self) -> list[IncidentInput]:
+        return [r.item for r in sorted(self.members.values(), key=lambda r: r.order)]
 
 
 def group_incidents(
@@ -102,77 +316,165 @@ def group_incidents(
     labels: Callable[[str], str],
     *,
     window: timedelta = WINDOW,
+    aliases: Callable[[str], Sequence[str]] | None = None,
+    now: datetime | None = None,
 ) -> list[Incident]:
     """Every incident the items form, newest update first.
 
     ``previous`` maps an item id to the incident ids it had in the last run; ``names`` gives
-    the display name of a payer or organisation slug, ``labels`` the French label of a kind.
+    the display name of a payer or organisation slug, ``labels`` the French label of a kind,
+    ``aliases`` the other spellings of a slug; ``now`` (the run's time) says what is stale.
     """
-    groups = _assign(sorted(items, key=lambda i: (_aware(i.date), i.id)), window)
+    readings = sorted((read(i, aliases) for i in _unique_items(items)), key=lambda r: r.order)
+    groups = _assign(readings, window)
     ids = _stable_ids(groups, previous)
-    incidents = [_incident(ids[index], group, names, labels) for index, group in enumerate(groups)]
+    moment = now or datetime.now(UTC)
+    incidents = [
+        _incident(ids[index], group, names, labels, moment) for index, group in enumerate(groups)
+    ]
     incidents.sort(key=lambda i: i.id)
     incidents.sort(key=lambda i: i.updated, reverse=True)
     return incidents
 
 
-# --- grouping ---------------------------------------------------------------------------------
+def _unique_items(items: Iterable[IncidentInput]) -> list[IncidentInput]:
+    """One input per id (the last given), so a repeated input changes nothing."""
+    return list({i.id: i for i in items}.values())
 
 
-def _assign(items: Iterable[IncidentInput], window: timedelta) -> list[_Group]:
-    """One pass over the items, oldest first; each key keeps its groups still in reach."""
-    groups: list[_Group] = []
-    live: dict[tuple[bool, str], list[_Group]] = {}
-    for item in items:
-        by_payer = bool(item.payers)
-        date = _aware(item.date)
-        if not (item.payers or item.organisations):
-            follows = _followed(item, date, live, window)
-            if follows is not None:
-                follows.add(item)
-            continue
-        for key in _unique(item.payers or item.organisations):
-            # Items come oldest first, so a group out of reach now stays out of reach.
-            own = [g for g in live.get((by_payer, key), []) if date - g.last <= window]
-            target = _target(own, item)
-            if target is None and _founds(item):
-                target = _Group(key, by_payer)
-                own.append(target)
-                groups.append(target)
+def _assign(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
+    groups = _found(readings, window)
+    placed: set[str] = set()
+    for reading in readings:
+        for key in reading.keys:
+            target = _nearest(
+                [g for g in groups if g.key == key and _fits(g, reading)], reading, window
+            )
             if target is not None:
-                target.add(item)
-            live[(by_payer, key)] = own
+                target.add(reading)
+                placed.add(reading.item.id)
+    leftover = [r for r in readings if r.item.id not in placed and not r.keys]
+    followed = _follow(leftover, groups, window)
+    rest = [r for r in leftover if r.item.id not in followed]
+    named = _found_unnamed(rest, window)
+    _follow([r for r in rest if not any(r.item.id in g.members for g in named)], named, window)
+    return sorted(groups + named, key=lambda g: (g.start, g.key, g.family))
+
+
+def _found(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
+    """Incidents of every key, from its reports alone (oldest first, split by silence)."""
+    groups: list[_Group] = []
+    current: dict[tuple[str, str], _Group] = {}
+    for reading in readings:
+        if not reading.reports:
+            continue
+        for key in reading.keys:
+            family = _family(reading.item.kinds)
+            group = current.get((key, family))
+            if group is None or reading.date - group.reports[-1].date > window:
+                group = _Group(key, reading.by_payer, family)
+                current[(key, family)] = group
+                groups.append(group)
+            group.reports.append(reading)
+            group.add(reading)
     return groups
 
 
-def _followed(
-    item: IncidentInput,
-    date: datetime,
-    live: Mapping[tuple[bool, str], list[_Group]],
-    window: timedelta,
-) -> _Group | None:
-    """The one incident an item that names nobody continues, if it is beyond doubt.
+def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
+    """Reports that name no known key, grouped by a proper name their titles share."""
+    groups: list[_Group] = []
+    for reading in readings:
+        if not reading.reports or reading.resolution:
+            continue  # a name read off a title is too weak to found on "it is over"
+        family = _family(reading.item.kinds)
+        target = next(
+            (
+                g
+                for g in reversed(groups)
+                if g.family == family
+                and reading.date - g.reports[-1].date <= window
+                and _words(reading.names) & _words(_group_names(g))
+            ),
+            None,
+        )
+        if target is None:
+            key = reading.names[0] if reading.names else ""
+            if not key:
+                continue  # nothing to call it by: an anonymous alarm founds nothing
+            target = _Group(key, False, family)
+            groups.append(target)
+        target.reports.append(reading)
+        target.add(reading)
+    for group in groups:
+        shared = Counter(n for r in group.reports for n in r.names)
+        group.key = max(shared, key=lambda n: (shared[n], -len(n), n))
+    return groups
+
+
+def _words(names: Iterable[str]) -> set[str]:
+    return {w for name in names for w in name.split() if len(w) > 2}
+
+
+def _group_names(group: _Group) -> set[str]:
+    return {n for r in group.reports for n in r.names}
+
+
+def _fits(group: _Group, reading: Reading) -> bool:
+    if reading.item.id in group.members:
+        return False
+    if not (reading.item.kinds or reading.item.status or reading.planned):
+        return False  # a payer merely named: no incident news
+    families = _families(reading.item.kinds)
+    return not families or group.family in families
+
+
+def _nearest(groups: Sequence[_Group], reading: Reading, window: timedelta) -> _Group | None:
+    """The group whose span holds the item's date, the closest in time when several do."""
+    inside = [g for g in groups if g.reach(reading.date, window)]
+    return min(
+        inside,
+        key=lambda g: (_distance(g, reading.date), g.start, g.family),
+        default=None,
+    )
+
+
+def _distance(group: _Group, date: datetime) -> timedelta:
+    if date < group.start:
+        return group.start - date
+    return max(timedelta(0), date - group.last)
+
+
+def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timedelta) -> set[str]:
+    """Items that name nobody, joined to the one incident they follow beyond doubt.
 
     A follow-up often drops the name ("Grève levée : les livraisons reprennent" after "Grève
     chez la CERP"). Such an item joins an incident in reach only when its kinds are of the
-    same family, it shares enough distinctive words with the incident's items, and no
-    other incident fits: with two candidates, or none, it stays out.
+    same family, it shares enough distinctive words with the incident's reports, and no
+    other incident fits: with two candidates, or none, it stays out. Reports are compared,
+    not every member, so which items joined first does not matter.
     """
-    families = _families(item.kinds)
-    if not families:
-        return None  # "le service est rétabli" alone could be about anyone
-    mine = _terms(item)
-    if len(mine) < FOLLOW_MIN_SHARED:
-        return None
-    fitting = [
-        g
-        for own in live.values()
-        for g in own
-        if timedelta(0) <= date - g.last <= window
-        and families & g.families
-        and _close(mine, g.terms)
-    ]
-    return fitting[0] if len(fitting) == 1 else None
+    joined: set[str] = set()
+    matches: list[tuple[Reading, _Group]] = []
+    for reading in readings:
+        families = _families(reading.item.kinds)
+        if not families:
+            continue  # "le service est rétabli" alone could be about anyone
+        mine = _terms(reading.item)
+        if len(mine) < FOLLOW_MIN_SHARED:
+            continue
+        fitting = [
+            g
+            for g in groups
+            if g.reach(reading.date, window)
+            and g.family in families
+            and _close(mine, set().union(*(_terms(r.item) for r in g.reports)))
+        ]
+        if len(fitting) == 1:
+            matches.append((reading, fitting[0]))
+    for reading, group in matches:
+        group.add(reading)
+        joined.add(reading.item.id)
+    return joined
 
 
 def _close(mine: set[str], theirs: set[str]) -> bool:
@@ -203,17 +505,10 @@ def _terms(item: IncidentInput) -> set[str]:
     return {w[:STEM] for w in _WORD.findall(plain) if w not in _COMMON}
 
 
-def _target(own: list[_Group], item: IncidentInput) -> _Group | None:
-    """The group in reach that this item continues: the latest updated one that fits."""
-    if not (item.kinds or item.status):
-        return None  # a payer merely named: no incident news
-    families = _families(item.kinds)
-    fitting = [g for g in own if not families or not g.families or families & g.families]
-    return max(fitting, key=lambda g: g.last, default=None)
-
-
-def _founds(item: IncidentInput) -> bool:
-    return bool(item.kinds) or item.status == "failure"
+def _family(kinds: Iterable[str]) -> str:
+    """The one family an item's reports found: service trouble first."""
+    families = _families(kinds)
+    return "service" if "service" in families or not families else sorted(families)[0]
 
 
 def _families(kinds: Iterable[str]) -> set[str]:
@@ -229,9 +524,7 @@ def _stable_ids(groups: Sequence[_Group], previous: Mapping[str, Sequence[str]])
     When a group splits, several groups claim one old id: the group whose items carried it
     most keeps it (then the oldest group), the others get new ids.
     """
-    order = sorted(
-        range(len(groups)), key=lambda i: (_aware(groups[i].items[0].date), groups[i].key)
-    )
+    order = sorted(range(len(groups)), key=lambda i: (groups[i].start, groups[i].key))
     claims = [
         (-votes, position, old, index)
         for position, index in enumerate(order)
@@ -253,7 +546,7 @@ def _stable_ids(groups: Sequence[_Group], previous: Mapping[str, Sequence[str]])
 def _previous_ids(group: _Group, previous: Mapping[str, Sequence[str]]) -> list[tuple[str, int]]:
     """Ids of this key that this group's items had before, with how many items had each."""
     counts: Counter[str] = Counter()
-    for item in group.items:
+    for item in group.ordered():
         for old in set(previous.get(item.id, ())):
             if _id_key_matches(old, group.key):
                 counts[old] += 1
@@ -270,7 +563,8 @@ _KIND_ALTERNATIVES = "|".join(re.escape(k) for k in (*KIND_ORDER, FALLBACK_KIND)
 
 
 def _new_id(group: _Group) -> str:
-    first = group.items[0]
+    """The first report's day, the key and the first report's first kind."""
+    first = group.reports[0].item
     kinds = _ordered(first.kinds)
     # An unknown kind would make an id _id_key_matches cannot read back: use the fallback.
     kind = kinds[0] if kinds and kinds[0] in KIND_ORDER else FALLBACK_KIND
@@ -297,13 +591,18 @@ def _slug(text: str) -> str:
 
 
 def _incident(
-    incident_id: str, group: _Group, names: Callable[[str], str], labels: Callable[[str], str]
+    incident_id: str,
+    group: _Group,
+    names: Callable[[str], str],
+    labels: Callable[[str], str],
+    now: datetime,
 ) -> Incident:
-    items = group.items
-    status, resolved = _status(items)
-    # An incident is one payer's: a note naming two operators joins both incidents, but the
-    # Viamedis incident does not become Almerys' too.
-    payers = (group.key,) if group.by_payer else ()
+    items = group.ordered()
+    status, resolved = _status(list(group.members.values()), group.key)
+    # An incident is one payer's (with the networks it runs): a note naming two operators
+    # joins both incidents, but the Viamedis incident does not become Almerys' too.
+    networks = {n for r in group.members.values() for n in r.networks}
+    payers = (group.key, *sorted(networks - {group.key})) if group.by_payer else ()
     organisations = _key_first(
         None if group.by_payer else group.key, (o for i in items for o in i.organisations)
     )
@@ -320,23 +619,52 @@ def _incident(
         actions=_merged(a for i in items for a in i.actions),
         contacts=_merged(c for i in items for c in i.contacts),
         organisations=organisations,
+        stale=is_stale(status, items[-1].date, now),
     )
 
 
-def _status(items: Sequence[IncidentInput]) -> tuple[Status, datetime | None]:
-    status: Status = "ongoing"
+def is_stale(status: str, updated: datetime, now: datetime) -> bool:
+    """Ongoing with no news for STALE_AFTER: shown as "sans nouvelles", not as a fresh alarm."""
+    return status == "ongoing" and _aware(now) - _aware(updated) > STALE_AFTER
+
+
+def _speaks_for(reading: Reading, key: str) -> bool:
+    """Whether an item's word on the service is about this key: an item about one key, or
+    one whose title names it (a note on two operators saying "service is back" does not
+    say which)."""
+    return len(reading.keys) <= 1 or key in reading.title_keys
+
+
+def _reopens(reading: Reading, key: str) -> bool:
+    """An item that reports, for this key, that the service is broken (again)."""
+    return reading.item.status == "failure" and reading.reports and _speaks_for(reading, key)
+
+
+def _status(readings: Sequence[Reading], key: str) -> tuple[Status, datetime | None]:
+    """Planned, ongoing or resolved, from the items oldest first (DOMAIN.md, "Status").
+
+    Items of one day may come in any order: a resolution and a failure dated alike are
+    read failure first, so the same items always give the same status.
+    """
+    status: Status | None = None
     resolved: datetime | None = None
-    for item in items:
-        if item.status == "resolved":
-            status, resolved = "resolved", item.date
-        elif item.status == "failure":
+    for reading in sorted(readings, key=lambda r: (r.date, r.resolution, r.item.id)):
+        if reading.resolution and _speaks_for(reading, key):
+            status, resolved = "resolved", reading.item.date
+        elif (
+            reading.item.status == "failure" and reading.reports and _speaks_for(reading, key)
+        ) or (reading.failure and status in (None, "planned")):
+            # A recap that names the attack after the return does not reopen it: only an
+            # item saying the service is broken again does.
             status, resolved = "ongoing", None
-    return status, resolved
+        elif reading.planned and status is None:
+            status = "planned"
+    return status or "ongoing", resolved
 
 
 def _title(group: _Group, names: Callable[[str], str], labels: Callable[[str], str]) -> str:
     """ "Viamedis : cyberattaque et panne": the key and the kinds most items carry."""
-    counts = Counter(k for item in group.items for k in _unique(item.kinds))
+    counts = Counter(k for item in group.ordered() for k in _unique(item.kinds))
     rank = {kind: n for n, kind in enumerate(KIND_ORDER)}
     dominant = sorted(counts, key=lambda k: (-counts[k], rank.get(k, len(rank)), k))
     words = [_lower_first(labels(kind)) for kind in dominant[:TITLE_KINDS]]
