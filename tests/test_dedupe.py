@@ -526,9 +526,7 @@ def _derived_texts(seed: int) -> list[str]:
         source = rng.choice(texts).split()
         start = rng.randint(0, len(source) // 3)
         kept = source[start : start + rng.randint(len(source) // 3, len(source))]
-        edited = [
-            rng.choice(words) if rng.random() < rng.choice((0.0, 0.05, 0.2)) else w for w in kept
-        ]
+        edited = [rng.choice(words) if rng.random() < rng.choice((0.0, 0.05, 0.2)) else w for w in kept]
         padding = rng.choices(words, k=rng.choice((0, 5, 40, 150)))
         texts.append(" ".join(edited + padding if len(edited) + len(padding) >= 45 else source))
     return texts
@@ -536,16 +534,8 @@ def _derived_texts(seed: int) -> list[str]:
 
 @pytest.mark.parametrize(
     "seed, cache, span",
-    [
-        (1, None, None),
-        (2, None, None),
-        (3, None, None),
-        (1, 2, None),
-        (2, 5, None),
-        (1, None, 0),
-        (2, None, 0),
-        (3, None, 10**9),
-    ],  # fmt: skip
+    [(1, None, None), (2, None, None), (3, None, None), (1, 2, None), (2, 5, None),
+     (1, None, 0), (2, None, 0), (3, None, 10**9)],  # fmt: skip
 )
 def test_the_posting_count_finds_what_a_pairwise_count_finds(
     seed: int, cache: int | None, span: int | None, monkeypatch: pytest.MonkeyPatch

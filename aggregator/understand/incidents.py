@@ -63,7 +63,8 @@ KIND_ORDER = (
 SERVICE_FAMILY = frozenset(KIND_ORDER) - {"supply-disruption"}
 FALLBACK_KIND = "incident"  # id part of an incident founded by a failure with no kind
 TITLE_KINDS = 2  # kinds named in a title: enough to say what happened, short enough to read
-LEAD_CHARS = 400  # the opening of a body, where a story names what it is about
+LEAD_CHARS = 400  # the opening of a body, where a story names what it is about:
+LEAD_SENTENCES = 2  # its first sentences, at most that many characters
 _PARIS = ZoneInfo("Europe/Paris")
 
 # Operators and the networks they run: one incident for the operator and its networks.
@@ -178,7 +179,7 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
     payers = _unique(operator_of.get(p, p) for p in item.payers)
     networks = tuple(p for p in item.payers if p in operator_of)
     title = normalise_text(item.title)
-    lead = normalise_text(item.text[:LEAD_CHARS])
+    lead = normalise_text(_opening(item.text))
     orgs = [o for o in item.organisations if o not in COMMENTATORS or _named(o, title, aliases)]
     keys = tuple(payers or orgs[:1])
     opening = f"{title} {lead}"
@@ -202,6 +203,15 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         names=_title_names(item.title),
         title_keys=tuple(k for k in keys if any(_named(n, title, aliases) for n in (k, *networks))),
     )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÀ-Ý0-9])|\n\s*\n")
+
+
+def _opening(text: str) -> str:
+    """The first sentences of a body: where a report says whose event it is."""
+    sentences = _SENTENCE_END.split(text[: LEAD_CHARS * 2].strip(), maxsplit=LEAD_SENTENCES)
+    return " ".join(sentences[:LEAD_SENTENCES])[:LEAD_CHARS]
 
 
 @functools.cache
@@ -279,7 +289,7 @@ class _Group:
 
     key: str
     by_payer: bool
-    family: str
+    families: set[str]
     reports: list[Reading] = field(default_factory=list)
     members: dict[str, Reading] = field(default_factory=dict)
     _terms: set[str] | None = None
@@ -295,6 +305,22 @@ class _Group:
     def add(self, reading: Reading) -> None:
         self.members[reading.item.id] = reading
         self._terms = None
+
+    def report(self, reading: Reading) -> None:
+        self.reports.append(reading)
+        self.families |= _families(reading.item.kinds)
+        self.add(reading)
+
+    def absorb(self, other: _Group) -> None:
+        """Take another group's items: a report bridged the two (an attack that stopped
+        deliveries links the attack's reports and the delivery reports)."""
+        self.reports = sorted(self.reports + other.reports, key=lambda r: r.order)
+        self.families |= other.families
+        self.members.update(other.members)
+        self._terms = None
+
+    def shares_family(self, families: set[str]) -> bool:
+        return not families or not self.families or bool(families & self.families)
 
     def reach(self, date: datetime, window: timedelta) -> bool:
         return self.start - EARLY <= date <= self.last + window
@@ -358,26 +384,45 @@ def _assign(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
     rest = [r for r in leftover if r.item.id not in followed]
     named = _found_unnamed(rest, window)
     _follow([r for r in rest if not any(r.item.id in g.members for g in named)], named, window)
-    return sorted(groups + named, key=lambda g: (g.start, g.key, g.family))
+    return sorted(groups + named, key=lambda g: (g.start, g.key, sorted(g.families)))
 
 
 def _found(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
-    """Incidents of every key, from its reports alone (oldest first, split by silence)."""
+    """Incidents of every key, from its reports alone: oldest first, a report joins the
+    key's incident of the same kind family whose last report is within ``window``."""
     groups: list[_Group] = []
-    current: dict[tuple[str, str], _Group] = {}
     for reading in readings:
         if not reading.reports:
             continue
         for key in reading.keys:
-            family = _family(reading.item.kinds)
-            group = current.get((key, family))
-            if group is None or reading.date - group.reports[-1].date > window:
-                group = _Group(key, reading.by_payer, family)
-                current[(key, family)] = group
-                groups.append(group)
-            group.reports.append(reading)
-            group.add(reading)
+            own = [g for g in groups if g.key == key]
+            _place(reading, key, reading.by_payer, own, groups, window)
     return groups
+
+
+def _place(
+    reading: Reading,
+    key: str,
+    by_payer: bool,
+    own: Sequence[_Group],
+    groups: list[_Group],
+    window: timedelta,
+) -> None:
+    """Add a report to the one group of its key it continues (merging the groups it
+    bridges), or found a new one."""
+    families = _families(reading.item.kinds)
+    open_ = [
+        g for g in own if reading.date - g.reports[-1].date <= window and g.shares_family(families)
+    ]
+    if not open_:
+        group = _Group(key, by_payer, set())
+        groups.append(group)
+    else:
+        group = open_[0]
+        for other in open_[1:]:
+            group.absorb(other)
+            groups.remove(other)
+    group.report(reading)
 
 
 def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
@@ -386,25 +431,11 @@ def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Grou
     for reading in readings:
         if not reading.reports or reading.resolution:
             continue  # a name read off a title is too weak to found on "it is over"
-        family = _family(reading.item.kinds)
-        target = next(
-            (
-                g
-                for g in reversed(groups)
-                if g.family == family
-                and reading.date - g.reports[-1].date <= window
-                and _words(reading.names) & _words(_group_names(g))
-            ),
-            None,
-        )
-        if target is None:
-            key = reading.names[0] if reading.names else ""
-            if not key:
-                continue  # nothing to call it by: an anonymous alarm founds nothing
-            target = _Group(key, False, family)
-            groups.append(target)
-        target.reports.append(reading)
-        target.add(reading)
+        words = _words(reading.names)
+        if not words:
+            continue  # nothing to call it by: an anonymous alarm founds nothing
+        own = [g for g in groups if words & _words(_group_names(g))]
+        _place(reading, reading.names[0], False, own, groups, window)
     for group in groups:
         shared = Counter(n for r in group.reports for n in r.names)
         group.key = max(shared, key=lambda n: (shared[n], -len(n), n))
@@ -424,8 +455,7 @@ def _fits(group: _Group, reading: Reading) -> bool:
         return False
     if not (reading.item.kinds or reading.item.status or reading.planned):
         return False  # a payer merely named: no incident news
-    families = _families(reading.item.kinds)
-    return not families or group.family in families
+    return group.shares_family(_families(reading.item.kinds))
 
 
 def _nearest(groups: Sequence[_Group], reading: Reading, window: timedelta) -> _Group | None:
@@ -433,7 +463,7 @@ def _nearest(groups: Sequence[_Group], reading: Reading, window: timedelta) -> _
     inside = [g for g in groups if g.reach(reading.date, window)]
     return min(
         inside,
-        key=lambda g: (_distance(g, reading.date), g.start, g.family),
+        key=lambda g: (_distance(g, reading.date), g.start, sorted(g.families)),
         default=None,
     )
 
@@ -466,7 +496,7 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
             g
             for g in groups
             if g.reach(reading.date, window)
-            and g.family in families
+            and g.families & families
             and _close(mine, set().union(*(_terms(r.item) for r in g.reports)))
         ]
         if len(fitting) == 1:
@@ -503,12 +533,6 @@ def _terms(item: IncidentInput) -> set[str]:
     """Distinctive word stems of an item's title and text, accents and case dropped."""
     plain = normalise_text(f"{item.title} {item.text}")
     return {w[:STEM] for w in _WORD.findall(plain) if w not in _COMMON}
-
-
-def _family(kinds: Iterable[str]) -> str:
-    """The one family an item's reports found: service trouble first."""
-    families = _families(kinds)
-    return "service" if "service" in families or not families else sorted(families)[0]
 
 
 def _families(kinds: Iterable[str]) -> set[str]:
