@@ -101,6 +101,52 @@ def test_a_hypothesis_a_denial_or_advice_opens_no_incident(title: str, text: str
     assert group([stance]) == []
 
 
+@pytest.mark.parametrize(
+    "title, text",
+    [
+        # Anticipation: what might happen, not what did.
+        (
+            "Été : l'Assurance Maladie redoute une vague d'escroqueries",
+            "L'institution anticipe une hausse des faux messages à son nom pendant les congés.",
+        ),
+        (
+            "Fraude : l'Assurance Maladie met en garde les assurés",
+            "Des escrocs pourraient se faire passer pour ses agents pendant l'été. Aucune "
+            "campagne particulière n'est signalée à ce stade.",
+        ),
+        # A past event recalled in the opening of a story about something else.
+        (
+            "Cybersécurité : cinq habitudes à prendre au comptoir",
+            "La cyberattaque dont l'Assurance Maladie a été la cible l'an dernier a servi "
+            "d'électrochoc. Mais c'est l'officine elle-même qui s'expose chaque jour.",
+        ),
+        # Other news of the payer, whatever a sentence further down made a tagger see.
+        (
+            "L'application carte Vitale ouverte à tous les assurés",
+            "Depuis ce mardi, l'Assurance Maladie permet à tous d'activer la carte Vitale "
+            "sur leur téléphone, avec une identité numérique.",
+        ),
+    ],
+)
+def test_anticipation_a_recall_or_other_news_opens_no_incident(title: str, text: str) -> None:
+    item = news("x", 0, title, text, payers=("assurance-maladie",), kinds=("phishing",))
+    assert group([item]) == []
+
+
+def test_advice_about_a_campaign_happening_now_reports_it() -> None:
+    advice = news(
+        "x",
+        0,
+        "Faux SMS de carte Vitale : les bons réflexes",
+        "Une campagne de SMS usurpant l'Assurance Maladie est actuellement signalée en "
+        "nombre. Ne cliquez pas sur le lien.",
+        payers=("assurance-maladie",),
+        kinds=("phishing",),
+    )
+    [incident] = group([advice])
+    assert incident.items == ("x",)
+
+
 def test_a_payer_named_only_deep_in_another_story_opens_no_incident() -> None:
     body = (
         "La nouvelle convention fixe les honoraires de dispensation pour les trois années à "
@@ -454,3 +500,19 @@ def test_ids_stay_stable_as_later_items_arrive() -> None:
         early = group_incidents(inputs[:end], {}, str, str, now=NOW)
         for incident in early:
             assert final.get(incident.items[0]) == incident.id, incident.id
+
+
+# --- the numbers on the real corpus -----------------------------------------------------------
+
+
+def test_numbers_on_the_real_corpus() -> None:
+    """Floors of what grouping and dedupe reach on the real corpus with the classifier of
+    this tree (see the report of `aggregator evaluate tests/data/corpus/real`)."""
+    from aggregator.understand.evaluate import evaluate
+
+    report = evaluate([REAL])
+    assert report.duplicates == [] and report.wrong_merges == []
+    assert len(report.spurious) <= 1, report.spurious
+    assert report.pairs.precision >= 0.94
+    assert report.pairs.f1 >= 0.85
+    assert report.status_right >= 26

@@ -50,7 +50,7 @@ def item(
     return IncidentInput(
         id=id,
         date=START + timedelta(days=day),
-        title=f"Article {id} : {about}" if about else f"Article {id}",
+        title=f"Incident {id} : {about}" if about else f"Incident {id}",
         payers=payers,
         kinds=kinds,
         organisations=organisations,

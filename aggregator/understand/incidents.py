@@ -66,9 +66,11 @@ TITLE_KINDS = 2  # kinds named in a title: enough to say what happened, short en
 LEAD_CHARS = 400  # the opening of a body, where a story names what it is about:
 LEAD_SENTENCES = 2  # its first sentences, at most that many characters
 _PARIS = ZoneInfo("Europe/Paris")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Operators and the networks they run: one incident for the operator and its networks.
 NETWORKS: Mapping[str, tuple[str, ...]] = {"cetip": ("isante", "sp-sante")}
+_OPERATOR_OF = {network: op for op, networks in NETWORKS.items() for network in networks}
 # Organisations that speak about other people's events (regulators, agencies, unions, the
 # Order): they key an incident only when the title makes them its subject.
 COMMENTATORS = frozenset(
@@ -119,9 +121,21 @@ _HYPOTHESIS = (
     r"|\bdement(ent|i|ie)?\b|\bfausse alerte|\bintox|\bn a pas ete (pirate|attaque|touche)"
     r"|\bont cru\b|\bcru a une\b|\baurait ete\b|\bpas de (cyber)?attaque\b"
 )
+# Anticipation and prevention: what might happen, not what did.
+_ANTICIPATION = (
+    r"\bredout(e|ent)\b|\bs attend(ent)? a\b|\banticipe(nt)?\b|\bpreventi(f|ve|vement)\b"
+    r"|\bpourrai(t|ent) (se faire passer|cibler|viser|etre (vise|cible))"
+    r"|\baucune (campagne|attaque|intrusion) (particuliere |n a ete )?(n est )?signalee"
+)
+# A past event recalled: the sentence is about something else, told after it.
+_RECALL = (
+    r"\b(cet|l|ce) (hiver|ete|automne|printemps)( dernier)?\b|\bl an dernier\b"
+    r"|\bl annee (derniere|passee)\b|\ben debut d annee\b|\bil y a (deux|trois|quelques|"
+    r"plusieurs|\d+) (mois|ans)\b|\ba servi d\b|\bmediatisation\b|\bdeja en\b"
+)
 # Advice, prevention and anticipation in general: no event of a named organisation.
 _GENERAL = (
-    r"\bbons? reflexes?\b|\bconseils?\b|\bcomment (se|vous|bien|eviter|reconnaitre|proteger)"
+    r"\breflexes?\b|\bconseils?\b|\bcomment (se|vous|bien|eviter|reconnaitre|proteger)"
     r"|\bse proteger\b|\bs equiper\b|\bsensibilis|\bprevention\b|\bredoute"
     r"|\bs attend(ent)? a\b|\bmois (europeen )?de la cybersecurite|\bcybermois\b"
     r"|\bobservatoire\b|\bbilan (annuel|de l annee)|\bl annee des\b|\bqui fait quoi\b"
@@ -141,7 +155,35 @@ _NOT_YET = (
     r"|vendredi|samedi|dimanche|demain)|\battendue? (pour|d ici|la semaine)"
     r"|\bpartiel(le)?s?\b|\bpartiellement\b"
 )
+# What a report of trouble says in its title or opening, in some words: a breakdown, an
+# attack, a leak, a fraud, payments or deliveries stopped, a service back. An item whose
+# opening says none of it (a new app, a convention signed) is other news, whatever kind a
+# sentence further down made the classifier see.
+_EVENT = (
+    r"\bpanne|\bindisponib|\binaccessib|\bcoupur|\bcoupe(e|s|es|nt)?\b|\binterromp|\binterruption"
+    r"|\bbloque|\bblocage|\bparalys|\barret\b|\ba l arret|\bdysfonction|\bbug|\bbogue"
+    r"|\banomalie|\bincident|\bdefaillan|\bperturb|\bralenti|\bsaturation|\bimpossib"
+    r"|\bcyber|\battaque|\bpirat|\bintrusion|\bhack|\brancon|\bransomware|\bmalveil"
+    r"|\bcompromi|\bfuite|\bvol(e|es|ees)? de|\bderobe|\bdonnees .{0,40}(vente|exposees)"
+    r"|\bviolation|\bpiege|\bleurre|\bhameconn|\bphishing|\bfrauduleu|\bfraude|\bescroc|\barnaque"
+    r"|\busurp|\bfaux (mails?|courriels?|sms|messages?|appels?|sites?)|\bfausses?\b"
+    r"|\bretard|\bimpaye|\bpaiements?\b|\bvirements?\b|\bremboursements? (suspendu|bloque)"
+    r"|\bsuspen|\bgreve|\blivraisons?\b|\bcommandes?\b|\bapprovisionnement|\brupture"
+    r"|\bmaintenance|\bretabli|\brouv|\breouvert|\bde nouveau (accessible|disponible|operationnel)"
+    r"|\bretour a la normale|\breprise|\breprennent|\bfin de droits|\bradie"
+)
+_EVENT_RE = re.compile(_EVENT)
+# Advice about something happening now ("une campagne est actuellement signalée : les bons
+# réflexes") reports that thing; advice with nothing current is advice in general.
+_CURRENT = (
+    r"\bactuellement\b|\bces (derniers|tout derniers) jours\b|\ben ce moment\b|\ben cours\b"
+    r"|\bcircul(e|ent)\b|\bdepuis (hier|ce matin|lundi|mardi|mercredi|jeudi|vendredi|samedi"
+    r"|dimanche|quelques jours|plusieurs jours)\b|\bvague\b"
+)
+_CURRENT_RE = re.compile(_CURRENT)
 _HYPOTHESIS_RE = re.compile(_HYPOTHESIS)
+_ANTICIPATION_RE = re.compile(_ANTICIPATION)
+_RECALL_RE = re.compile(_RECALL)
 _GENERAL_RE = re.compile(_GENERAL)
 _PLANNED_RE = re.compile(_PLANNED)
 _NOT_YET_RE = re.compile(_NOT_YET)
@@ -161,37 +203,43 @@ class Reading:
     networks: tuple[str, ...]  # the networks of its operator it names
     names: tuple[str, ...]  # proper names of its title, for items with no known key
     title_keys: tuple[str, ...] = ()  # the keys its title names
-
-    @property
-    def date(self) -> datetime:
-        return _aware(self.item.date)
-
-    @property
-    def order(self) -> tuple[datetime, str]:
-        return (self.date, self.item.id)
+    date: datetime = _EPOCH  # the item's date, aware
+    order: tuple[datetime, str] = (_EPOCH, "")  # date, then id: one order for any arrival
 
 
 def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = None) -> Reading:
     """What an item says about its event (see the module docstring). ``aliases``: the
     spellings of a slug (the built-in taxonomy's when not given)."""
     aliases = aliases or builtin_aliases
-    operator_of = {n: op for op, nets in NETWORKS.items() for n in nets}
-    payers = _unique(operator_of.get(p, p) for p in item.payers)
-    networks = tuple(p for p in item.payers if p in operator_of)
+    payers = _unique(_OPERATOR_OF.get(p, p) for p in item.payers)
+    networks = tuple(p for p in item.payers if p in _OPERATOR_OF)
     title = normalise_text(item.title)
-    lead = normalise_text(_opening(item.text))
+    sentences = [normalise_text(s) for s in _opening_sentences(item.text)]
+    lead = " ".join(sentences)
     orgs = [o for o in item.organisations if o not in COMMENTATORS or _named(o, title, aliases)]
     keys = tuple(payers or orgs[:1])
     opening = f"{title} {lead}"
-    stance = bool(_HYPOTHESIS_RE.search(opening) or _GENERAL_RE.search(title))
+    stance = bool(
+        _HYPOTHESIS_RE.search(opening)
+        or _ANTICIPATION_RE.search(opening)
+        or (_GENERAL_RE.search(title) and not _CURRENT_RE.search(lead))
+    )
     planned = bool(_PLANNED_RE.search(opening)) and item.status != "resolved"
     failure = item.status == "failure"
     if item.reports_event is not None:
         reports = item.reports_event
     else:
-        salient = not keys or any(_named(k, opening, aliases) for k in (*keys, *networks))
-        reports = bool(item.kinds or failure or planned) and salient and not stance
+        # Named in the title, or in an opening sentence that does not recall a past event.
+        told = [title, *(s for s in sentences if not _RECALL_RE.search(s))]
+        salient = not keys or any(
+            _named(k, text, aliases) for k in (*keys, *networks) for text in told
+        )
+        news = bool(item.kinds or failure or planned) and bool(_EVENT_RE.search(opening))
+        reports = news and salient and not stance
+    date = _aware(item.date)
     return Reading(
+        date=date,
+        order=(date, item.id),
         item=item,
         keys=keys,
         by_payer=bool(payers),
@@ -200,18 +248,31 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         resolution=item.status == "resolved" and not _NOT_YET_RE.search(title),
         failure=failure or (bool(item.kinds) and reports and not planned),
         networks=networks,
-        names=_title_names(item.title),
-        title_keys=tuple(k for k in keys if any(_named(n, title, aliases) for n in (k, *networks))),
+        # Only read when needed: proper names for items with no key, title keys for two.
+        names=() if keys else _title_names(item.title),
+        title_keys=tuple(
+            k
+            for k in (keys if len(keys) > 1 else ())
+            if any(_named(n, title, aliases) for n in (k, *networks))
+        ),
     )
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÀ-Ý0-9])|\n\s*\n")
 
 
-def _opening(text: str) -> str:
-    """The first sentences of a body: where a report says whose event it is."""
+def _opening_sentences(text: str) -> list[str]:
+    """The first sentences of a body (LEAD_CHARS at most): where a report says whose event
+    it is."""
     sentences = _SENTENCE_END.split(text[: LEAD_CHARS * 2].strip(), maxsplit=LEAD_SENTENCES)
-    return " ".join(sentences[:LEAD_SENTENCES])[:LEAD_CHARS]
+    kept: list[str] = []
+    room = LEAD_CHARS
+    for sentence in sentences[:LEAD_SENTENCES]:
+        kept.append(sentence[:room])
+        room -= len(kept[-1])
+        if room <= 0:
+            break
+    return kept
 
 
 @functools.cache
@@ -230,8 +291,15 @@ def builtin_aliases(key: str) -> tuple[str, ...]:
 
 def _named(key: str, text: str, aliases: Callable[[str], Sequence[str]]) -> bool:
     """Whether folded ``text`` names ``key`` (its slug or one of its aliases)."""
-    spellings = {normalise_text(key), *map(normalise_text, aliases(key))}
-    return any(re.search(rf"\b{re.escape(s)}\b", text) for s in spellings if s)
+    return bool(_spelling(key, aliases).search(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _spelling(key: str, aliases: Callable[[str], Sequence[str]]) -> re.Pattern[str]:
+    """One pattern for every folded spelling of a key, built once per key."""
+    spellings = {normalise_text(key), *map(normalise_text, aliases(key))} - {""}
+    alternatives = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
 
 
 # Capitalised words that are no proper name of an organisation: the calendar, the country.
@@ -292,18 +360,16 @@ class _Group:
     families: set[str]
     reports: list[Reading] = field(default_factory=list)
     members: dict[str, Reading] = field(default_factory=dict)
+    last: datetime = _EPOCH  # the newest member's date
     _terms: set[str] | None = None
 
     @property
     def start(self) -> datetime:
         return self.reports[0].date
 
-    @property
-    def last(self) -> datetime:
-        return max(r.date for r in self.members.values())
-
     def add(self, reading: Reading) -> None:
         self.members[reading.item.id] = reading
+        self.last = max(self.last, reading.date)
         self._terms = None
 
     def report(self, reading: Reading) -> None:
@@ -317,6 +383,7 @@ class _Group:
         self.reports = sorted(self.reports + other.reports, key=lambda r: r.order)
         self.families |= other.families
         self.members.update(other.members)
+        self.last = max(self.last, other.last)
         self._terms = None
 
     def shares_family(self, families: set[str]) -> bool:
@@ -370,12 +437,14 @@ def _unique_items(items: Iterable[IncidentInput]) -> list[IncidentInput]:
 
 def _assign(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
     groups = _found(readings, window)
+    by_key: dict[str, list[_Group]] = {}
+    for g in groups:
+        by_key.setdefault(g.key, []).append(g)
     placed: set[str] = set()
     for reading in readings:
         for key in reading.keys:
-            target = _nearest(
-                [g for g in groups if g.key == key and _fits(g, reading)], reading, window
-            )
+            fitting = [g for g in by_key.get(key, ()) if _fits(g, reading)]
+            target = _nearest(fitting, reading, window)
             if target is not None:
                 target.add(reading)
                 placed.add(reading.item.id)
@@ -391,11 +460,12 @@ def _found(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
     """Incidents of every key, from its reports alone: oldest first, a report joins the
     key's incident of the same kind family whose last report is within ``window``."""
     groups: list[_Group] = []
+    by_key: dict[str, list[_Group]] = {}
     for reading in readings:
         if not reading.reports:
             continue
         for key in reading.keys:
-            own = [g for g in groups if g.key == key]
+            own = by_key.setdefault(key, [])
             _place(reading, key, reading.by_payer, own, groups, window)
     return groups
 
@@ -404,12 +474,12 @@ def _place(
     reading: Reading,
     key: str,
     by_payer: bool,
-    own: Sequence[_Group],
+    own: list[_Group],
     groups: list[_Group],
     window: timedelta,
 ) -> None:
-    """Add a report to the one group of its key it continues (merging the groups it
-    bridges), or found a new one."""
+    """Add a report to the one group of ``own`` (its key's) it continues, merging the
+    groups it bridges, or found a new one (added to ``own`` and ``groups``)."""
     families = _families(reading.item.kinds)
     open_ = [
         g for g in own if reading.date - g.reports[-1].date <= window and g.shares_family(families)
@@ -417,11 +487,13 @@ def _place(
     if not open_:
         group = _Group(key, by_payer, set())
         groups.append(group)
+        own.append(group)
     else:
         group = open_[0]
         for other in open_[1:]:
             group.absorb(other)
             groups.remove(other)
+            own.remove(other)
     group.report(reading)
 
 
@@ -479,9 +551,10 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
 
     A follow-up often drops the name ("Grève levée : les livraisons reprennent" after "Grève
     chez la CERP"). Such an item joins an incident in reach only when its kinds are of the
-    same family, it shares enough distinctive words with the incident's reports, and no
-    other incident fits: with two candidates, or none, it stays out. Reports are compared,
-    not every member, so which items joined first does not matter.
+    same family and it shares enough distinctive words with the incident's reports, clearly
+    more (``FOLLOW_MARGIN`` times) than with any other incident in reach: with two close
+    candidates, or none, it stays out. Reports are compared, not every member, so which
+    items joined first does not matter.
     """
     joined: set[str] = set()
     matches: list[tuple[Reading, _Group]] = []
@@ -492,19 +565,27 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
         mine = _terms(reading.item)
         if len(mine) < FOLLOW_MIN_SHARED:
             continue
-        fitting = [
-            g
-            for g in groups
-            if g.reach(reading.date, window)
-            and g.families & families
-            and _close(mine, set().union(*(_terms(r.item) for r in g.reports)))
-        ]
-        if len(fitting) == 1:
-            matches.append((reading, fitting[0]))
+        scored = sorted(
+            (
+                (len(mine & _report_terms(g)), n)
+                for n, g in enumerate(groups)
+                if g.reach(reading.date, window) and g.families & families
+            ),
+            reverse=True,
+        )
+        if not scored or not _close(mine, _report_terms(groups[scored[0][1]])):
+            continue
+        if len(scored) > 1 and scored[0][0] < FOLLOW_MARGIN * scored[1][0]:
+            continue
+        matches.append((reading, groups[scored[0][1]]))
     for reading, group in matches:
         group.add(reading)
         joined.add(reading.item.id)
     return joined
+
+
+def _report_terms(group: _Group) -> set[str]:
+    return set().union(*(_terms(r.item) for r in group.reports))
 
 
 def _close(mine: set[str], theirs: set[str]) -> bool:
@@ -526,6 +607,7 @@ _COMMON_WORDS = """
 _COMMON = frozenset(_COMMON_WORDS.split())
 FOLLOW_MIN_SHARED = 4  # distinctive word stems an unnamed follow-up shares with its incident
 FOLLOW_SHARE = 0.2  # and the share of its own distinctive stems they make up
+FOLLOW_MARGIN = 1.5  # times the words it shares with the next best incident in reach
 STEM = 6  # letters kept of each word: "livraisons" and "livraison" are one stem
 
 
