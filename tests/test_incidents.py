@@ -50,7 +50,8 @@ def item(
     return IncidentInput(
         id=id,
         date=START + timedelta(days=day),
-        title=f"Incident {id} : {about}" if about else f"Incident {id}",
+        title=(f"Incident {id} : {about}" if about else f"Incident {id}")
+        + (" : service rétabli" if status == "resolved" else ""),
         payers=payers,
         kinds=kinds,
         organisations=organisations,

@@ -153,8 +153,22 @@ _NOT_YET = (
     r"|\bpas encore\b|\bn est pas (encore )?(retabli|revenu)|\bespere|\bdevrai(t|ent) "
     r"(etre )?(retabli|reprendre|rouvrir|revenir)|\bd ici (la fin|lundi|mardi|mercredi|jeudi"
     r"|vendredi|samedi|dimanche|demain)|\battendue? (pour|d ici|la semaine)"
-    r"|\bpartiel(le)?s?\b|\bpartiellement\b"
+    r"|\bpartiel(le)?s?\b|\bpartiellement\b|\bprendra\b.{0,40}\b(jours|semaines|mois)\b"
 )
+# What a return of the service says in a title or an opening.
+_BACK = (
+    r"\bretabli|\brouv|\breouv|\b(de|a) nouveau\b|\bretour a la normale|\breprise\b"
+    r"|\brepren|\brepris\b|\bremis en (service|ligne|route)|\boperationnel|\bfonctionne(nt)? "
+    r"(de nouveau|normalement)|\bleve(e|es)?\b|\bfin de (la|l)\b|\btermine|\bresolu|\brepare"
+    r"|\bcorrig|\bcorrectif|\bretrouv|\baccessibles? (de nouveau|a nouveau)|\bpassent a nouveau"
+)
+# A look back at an episode: it tells the story again, it does not report it again.
+_LOOK_BACK = r"\bretour sur\b|\blecons?\b|\bbilan\b|\bapres coup\b|\ben question\b"
+_MONTHS = (
+    *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout"),
+    *("septembre", "octobre", "novembre", "decembre"),
+)
+_DATED = re.compile(rf"\bdu (\d{{1,2}}|1er) ({'|'.join(_MONTHS)})\b")
 # What a report of trouble says in its title or opening, in some words: a breakdown, an
 # attack, a leak, a fraud, payments or deliveries stopped, a service back. An item whose
 # opening says none of it (a new app, a convention signed) is other news, whatever kind a
@@ -187,6 +201,8 @@ _RECALL_RE = re.compile(_RECALL)
 _GENERAL_RE = re.compile(_GENERAL)
 _PLANNED_RE = re.compile(_PLANNED)
 _NOT_YET_RE = re.compile(_NOT_YET)
+_BACK_RE = re.compile(_BACK)
+_LOOK_BACK_RE = re.compile(_LOOK_BACK)
 
 
 @dataclass(frozen=True)
@@ -198,6 +214,7 @@ class Reading:
     by_payer: bool
     reports: bool  # it reports the event: it may found an incident
     planned: bool  # it announces a future interruption
+    looks_back: bool  # it tells a past episode again (a review, "la panne du 17 janvier")
     resolution: bool  # it says service is back, for real
     failure: bool  # it says service is broken
     networks: tuple[str, ...]  # the networks of its operator it names
@@ -245,7 +262,10 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         by_payer=bool(payers),
         reports=reports,
         planned=planned and not failure,
-        resolution=item.status == "resolved" and not _NOT_YET_RE.search(title),
+        resolution=item.status == "resolved"
+        and not _NOT_YET_RE.search(title)
+        and bool(_BACK_RE.search(opening)),
+        looks_back=_looks_back(title, date),
         failure=failure or (bool(item.kinds) and reports and not planned),
         networks=networks,
         # Only read when needed: proper names for items with no key, title keys for two.
@@ -256,6 +276,25 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
             if any(_named(n, title, aliases) for n in (k, *networks))
         ),
     )
+
+
+def _looks_back(title: str, date: datetime) -> bool:
+    """A review of an episode, or a title naming the day of an episode now past."""
+    if _LOOK_BACK_RE.search(title):
+        return True
+    found = _DATED.search(title)
+    if found is None:
+        return False
+    day = 1 if found.group(1) == "1er" else int(found.group(1))
+    month = _MONTHS.index(found.group(2)) + 1
+    local = date.astimezone(_PARIS)
+    try:
+        named = datetime(local.year, month, day, tzinfo=_PARIS)
+    except ValueError:
+        return False
+    if named > local + timedelta(days=1):
+        named = named.replace(year=local.year - 1)  # "du 28 décembre" read in January
+    return local - named >= timedelta(days=1)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÀ-Ý0-9])|\n\s*\n")
@@ -743,7 +782,12 @@ def _speaks_for(reading: Reading, key: str) -> bool:
 
 def _reopens(reading: Reading, key: str) -> bool:
     """An item that reports, for this key, that the service is broken (again)."""
-    return reading.item.status == "failure" and reading.reports and _speaks_for(reading, key)
+    return (
+        reading.item.status == "failure"
+        and reading.reports
+        and not reading.looks_back
+        and _speaks_for(reading, key)
+    )
 
 
 def _status(readings: Sequence[Reading], key: str) -> tuple[Status, datetime | None]:
@@ -757,9 +801,7 @@ def _status(readings: Sequence[Reading], key: str) -> tuple[Status, datetime | N
     for reading in sorted(readings, key=lambda r: (r.date, r.resolution, r.item.id)):
         if reading.resolution and _speaks_for(reading, key):
             status, resolved = "resolved", reading.item.date
-        elif (
-            reading.item.status == "failure" and reading.reports and _speaks_for(reading, key)
-        ) or (reading.failure and status in (None, "planned")):
+        elif _reopens(reading, key) or (reading.failure and status in (None, "planned")):
             # A recap that names the attack after the return does not reopen it: only an
             # item saying the service is broken again does.
             status, resolved = "ongoing", None
