@@ -560,3 +560,26 @@ def test_numbers_on_the_real_corpus() -> None:
     assert report.pairs.precision >= 0.94
     assert report.pairs.f1 >= 0.85
     assert report.status_right >= 30
+
+
+def test_a_network_named_alone_is_its_operator_s_incident_shown_under_its_own_name() -> None:
+    alone = news(
+        "i",
+        0,
+        "iSanté : panne du service de paiement",
+        "Les virements aux officines ne partent plus.",
+        payers=("isante",),
+        kinds=("payment-disruption",),
+    )
+    operator = news(
+        "c",
+        1,
+        "Cetip : la panne des paiements touche ses réseaux",
+        "L'opérateur travaille au rétablissement des virements.",
+        payers=("cetip",),
+        kinds=("payment-disruption",),
+    )
+    [first] = group([alone])
+    assert first.payers == ("isante",) and "-isante-" in first.id
+    [both] = group([operator, alone])
+    assert both.payers == ("cetip", "isante") and both.items == ("i", "c")

@@ -437,6 +437,21 @@ class _Group:
             self._terms = set().union(*(_terms(r.item) for r in self.members.values()))
         return self._terms
 
+    @property
+    def payers(self) -> tuple[str, ...]:
+        """The operator (when an item names it) and the networks of it the items name."""
+        if not self.by_payer:
+            return ()
+        named = {p for r in self.members.values() for p in r.item.payers}
+        networks = sorted(named & set(NETWORKS.get(self.key, ())))
+        return tuple(p for p in (self.key, *networks) if p in named) or (self.key,)
+
+    @property
+    def shown(self) -> str:
+        """What the incident is called by (its id, its title): the key, or for an operator
+        never named, the network its items name."""
+        return self.payers[0] if self.by_payer else self.key
+
     def ordered(self) -> list[IncidentInput]:
         return [r.item for r in sorted(self.members.values(), key=lambda r: r.order)]
 
@@ -693,7 +708,7 @@ def _previous_ids(group: _Group, previous: Mapping[str, Sequence[str]]) -> list[
     counts: Counter[str] = Counter()
     for item in group.ordered():
         for old in set(previous.get(item.id, ())):
-            if _id_key_matches(old, group.key):
+            if _id_key_matches(old, group.shown):
                 counts[old] += 1
     return list(counts.items())
 
@@ -715,7 +730,7 @@ def _new_id(group: _Group) -> str:
     kind = kinds[0] if kinds and kinds[0] in KIND_ORDER else FALLBACK_KIND
     # The day as French readers count it, whatever zone the date was stored in.
     day = _aware(first.date).astimezone(_PARIS)
-    return f"{day:%Y-%m-%d}-{_slug(group.key)}-{kind}"
+    return f"{day:%Y-%m-%d}-{_slug(group.shown)}-{kind}"
 
 
 def _unique_id(wanted: str, taken: set[str]) -> str:
@@ -746,8 +761,7 @@ def _incident(
     status, resolved = _status(list(group.members.values()), group.key)
     # An incident is one payer's (with the networks it runs): a note naming two operators
     # joins both incidents, but the Viamedis incident does not become Almerys' too.
-    networks = {n for r in group.members.values() for n in r.networks}
-    payers = (group.key, *sorted(networks - {group.key})) if group.by_payer else ()
+    payers = group.payers
     organisations = _key_first(
         None if group.by_payer else group.key, (o for i in items for o in i.organisations)
     )
@@ -817,7 +831,7 @@ def _title(group: _Group, names: Callable[[str], str], labels: Callable[[str], s
     dominant = sorted(counts, key=lambda k: (-counts[k], rank.get(k, len(rank)), k))
     words = [_lower_first(labels(kind)) for kind in dominant[:TITLE_KINDS]]
     what = " et ".join(w for w in words if w) or "incident"
-    return f"{names(group.key) or group.key} : {what}"
+    return f"{names(group.shown) or group.shown} : {what}"
 
 
 def _lower_first(label: str) -> str:
