@@ -516,7 +516,7 @@ def previous_of(incidents: Sequence[Incident]) -> dict[str, list[str]]:
     return memberships
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), runs=st.integers(1, 6))
 def test_the_same_items_in_any_order_and_runs_give_the_same_incidents(seed: int, runs: int) -> None:
     inputs = list(real_inputs())
