@@ -5,8 +5,8 @@ make unbounded work: a few bodies near the cap are copied into every feed they b
 and a feed of tiny items holds tens of thousands of them. These pure functions cut a
 parsed document down to its budget and say what they cut, for ``status``.
 
->>> cut_html("<p>" + "a" * 50 + "</p><p>" + "b" * 50 + "</p>", 70)
-'<p>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</p>…'
+>>> cut_html(Markup("<p>" + "a" * 50 + "</p><p>" + "b" * 50 + "</p>"), 70)
+Markup('<p>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</p>…')
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from markupsafe import Markup
+
 from aggregator.models import ParsedPage, RawItem
 from aggregator.text.sanitize import clean_html
 
 ELLIPSIS = "…"
 
 
-def cut_html(html: str, limit: int) -> str:
+def cut_html(html: Markup, limit: int) -> Markup:
     """Sanitized HTML cut to at most about ``limit`` characters, before a tag.
 
     Cutting before a ``<`` never splits a tag or a character reference; the sanitizer then
@@ -36,7 +38,8 @@ def cut_html(html: str, limit: int) -> str:
         reference = html.rfind("&", first_tag_end, end)
         if reference > html.rfind(";", first_tag_end, end):  # a reference the cut would split
             end = reference
-    return clean_html(html[:end]).rstrip() + ELLIPSIS
+    # The cut is the sanitizer's output, and an ellipsis is text: the sum stays markup.
+    return Markup(clean_html(html[:end]).rstrip()) + ELLIPSIS
 
 
 def newest_first(items: Sequence[RawItem]) -> list[RawItem]:
