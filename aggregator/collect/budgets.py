@@ -27,7 +27,8 @@ def cut_html(html: Markup, limit: int) -> Markup:
     """Sanitized HTML cut to at most about ``limit`` characters, before a tag.
 
     Cutting before a ``<`` never splits a tag or a character reference; the sanitizer then
-    closes whatever elements the cut left open, as any HTML parser would.
+    closes whatever elements the cut left open, as any HTML parser would. An ellipsis ends
+    the text.
     """
     if len(html) <= limit:
         return html
@@ -38,8 +39,8 @@ def cut_html(html: Markup, limit: int) -> Markup:
         reference = html.rfind("&", first_tag_end, end)
         if reference > html.rfind(";", first_tag_end, end):  # a reference the cut would split
             end = reference
-    # The cut is the sanitizer's output, and an ellipsis is text: the sum stays markup.
-    return Markup(clean_html(html[:end]).rstrip()) + ELLIPSIS
+    # The ellipsis goes in before sanitizing: it ends the text of the element left open.
+    return clean_html(html[:end].rstrip() + ELLIPSIS)
 
 
 def newest_first(items: Sequence[RawItem]) -> list[RawItem]:
