@@ -48,6 +48,7 @@ from typing import Any
 
 from aggregator.config import safe_yaml
 from aggregator.models import Classification, StatusSignal, direct_init
+from aggregator.understand.language import AssertionWords, reading
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
 MAX_ACTIONS = 6
@@ -218,6 +219,7 @@ class Taxonomy:
     actions: tuple[Action, ...]
     language: Language
     status_words: StatusWords
+    assertion: AssertionWords = AssertionWords()
     payers: tuple[str, ...] = field(init=False)
     kinds: tuple[str, ...] = field(init=False)
     _names: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
@@ -327,6 +329,7 @@ def _parse(data: Any) -> Taxonomy:
             ),
             **{key: tuple(status[key]) for key in _STATUS_LISTS},
         ),
+        assertion=AssertionWords.from_data(data.get("assertion") or {}),
     )
 
 
@@ -912,6 +915,7 @@ class _Doc:
 
     def __init__(self, rules: _Rules, title: str, text: str) -> None:
         self.rules = rules
+        self.original = title + "\n" + text
         (title_cased, title_plain), (text_cased, text_plain) = _fold(title), _fold(text)
         self.cased = title_cased + "\n" + text_cased
         self.text = self.cased.lower()
@@ -924,6 +928,41 @@ class _Doc:
         self._found: dict[int, list[_Hit]] = {}
         self._masked: dict[int, _Runs] | None = None
         self._starts: dict[int, list[int]] = {}
+        self.reasons: list[str] = []
+
+    @cached_property
+    def origin(self) -> list[int] | None:
+        """Offsets in the original text of each folded character (None: the same offsets;
+        an empty list: folding moved characters in a way not traced, as a lone combining
+        mark can)."""
+        original = self.original
+        if len(original) == len(self.text) and all(
+            len(_fold(c)[0]) == 1 for c in set(original) if not c.isascii()
+        ):
+            return None
+        positions = [i for i, c in enumerate(original) for _ in range(len(_fold(c)[0]))]
+        return positions if len(positions) == len(self.text) else []
+
+    def sentence_at(self, start: int, end: int) -> tuple[str, int] | None:
+        """The original sentence around folded offsets ``start``..``end``, and the offset
+        of ``start`` in it (None when the offsets cannot be traced back)."""
+        low, high = self.hard.before(start), self.hard.after(end)
+        origin = self.origin
+        if origin == []:
+            return None
+        if origin is not None:
+            low, start = origin[low] if low < len(origin) else len(self.original), origin[start]
+            high = origin[high] if high < len(origin) else len(self.original)
+        sentence = self.original[low:high]
+        lead = len(sentence) - len(sentence.lstrip())
+        return sentence.strip(), start - low - lead
+
+    def explain(self, tag: str, hit: _Hit | _Mention, rule: str = "") -> None:
+        """Keep why a tag was given: the words that fired and their sentence."""
+        low, high = self.hard.before(hit.start), self.hard.after(hit.end)
+        words = self.text[hit.start : hit.end]
+        sentence = " ".join(self.text[low:high].split())[:160]
+        self.reasons.append(f"{tag} {rule or repr(words)} «{sentence}»")
 
     def find(self, matcher: _Matcher) -> list[_Hit]:
         """The matcher's hits in this text, found once."""
@@ -1090,6 +1129,7 @@ class Classifier:
             actions=actions,
             contacts=contacts(f"{title}\n{text}"),
             status=status,
+            reasons=tuple(doc.reasons),
         )
 
     def payers_named(self, text: str) -> tuple[str, ...]:
@@ -1119,6 +1159,7 @@ class Classifier:
             if not self._event(doc, hit):
                 continue
             present.add(hit.tag)
+            doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit)
             if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
                 ongoing = True
         vetoed: dict[int, bool] = {}  # by kind: one look at the whole item, not one per hit
@@ -1127,6 +1168,7 @@ class Classifier:
                 continue
             if self._event(doc, hit):
                 present.add(hit.tag)
+                doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit, "in context")
                 ongoing = ongoing or (
                     rules.kind_ongoing[hit.tag] and not doc.prefix_has(rules.recap, hit.start)
                 )
@@ -1154,7 +1196,28 @@ class Classifier:
         masked = doc.masked(self.rules)
         if hit.tag in masked and hit.start in masked[hit.tag]:
             return False  # "interruption" inside "interruption des paiements"
-        return doc.counts(hit.start) and not doc.hypothetical(hit.start, hit.end)
+        return (
+            doc.counts(hit.start)
+            and not doc.hypothetical(hit.start, hit.end)
+            and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
+        )
+
+    def _asserted(self, doc: _Doc, hit: _Hit, kind: str = "") -> bool:
+        """Does the parse of the hit's sentence assert it (see language.reading)?"""
+        why = self._reading(doc, hit, kind)
+        if why is None or why.startswith("future"):
+            return True  # a planned interruption is still one
+        doc.explain(f"not:{kind}", hit, why)
+        return False
+
+    def _reading(self, doc: _Doc, hit: _Hit, kind: str = "") -> str | None:
+        words = self.taxonomy.assertion
+        if not words.negation:
+            return None  # a taxonomy without assertion words: the surface rules alone
+        found = doc.sentence_at(hit.start, hit.end)
+        if found is None:
+            return None
+        return reading(found[0], found[1], words, kind, hit.end - hit.start)
 
     def _reports_event(self, doc: _Doc, start: int, end: int) -> bool:
         """Does the sentence around ``start``..``end`` report an incident or its end?"""
@@ -1190,7 +1253,13 @@ class Classifier:
                 continue
             if rules.pending_after.match(doc.text, hit.end):
                 continue
+            why = self._reading(doc, hit)
+            if why is not None:
+                doc.explain("not:resolved", hit, why)
+                not_back = not_back or why.startswith("negation")
+                continue
             resolved = True
+            doc.explain("status:resolved", hit)
             kind = rules.resolved_kinds[hit.tag]
             if kind is not None:
                 implied.add(kind)
@@ -1220,10 +1289,12 @@ class Classifier:
                     dropped.add(mention.slug)
             elif in_title:
                 hit_title.add(mention.slug)
+                doc.explain(f"payer:{mention.slug}", mention, "named in the title")
             elif not hit_title or self._reports_event(doc, mention.start, mention.end):
                 # A title naming its payers makes a payer named only in the body a
                 # bystander, unless its own sentence reports an incident.
                 hit_body.add(mention.slug)
+                doc.explain(f"payer:{mention.slug}", mention, "named in the body")
         hits = hit_title | (hit_body - dropped)
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
 
