@@ -46,6 +46,7 @@ from aggregator.models import (
 )
 from aggregator.store.database import FreshEntry, Store, utcnow
 from aggregator.text.sanitize import html_to_text
+from aggregator.text.blocks import html_to_blocks
 from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy
 from aggregator.understand.dedupe import (
     Candidate,
@@ -496,7 +497,7 @@ class Analysis:
 
 
 def analyse(classifier: Classifier, title: str, html: str) -> Analysis:
-    text = html_to_text(html)
+    text = html_to_blocks(html)  # blocks end sentences (a "lire aussi" box has no full stop)
     verdict, words = classifier.classify_and_read(title, text)
     return Analysis(verdict, fingerprint(title, text, words))
 

@@ -48,7 +48,7 @@ from typing import Any
 
 from aggregator.config import safe_yaml
 from aggregator.models import Classification, StatusSignal, direct_init
-from aggregator.understand.language import AssertionWords, reading
+from aggregator.understand.language import AssertionWords, is_news_about, reading
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
 MAX_ACTIONS = 6
@@ -56,9 +56,10 @@ MAX_ACTIONS = 6
 # before "ne sont pas touchés" may be: bounds the work per trigger on hostile text.
 WINDOW = 300
 MAX_LISTED = 20
+LISTED = 3  # payers named in one sentence from which they are examples, not the subject
 SLUG = re.compile(r"[a-z0-9-]+")
 _OVERRIDE_KEYS = ("payers", "organisations")
-_ENTRY_KEYS = ("slug", "name", "aliases", "match_case")
+_ENTRY_KEYS = ("slug", "name", "aliases", "match_case", "networks")
 
 
 # --- folding ---------------------------------------------------------------------------------
@@ -185,6 +186,7 @@ class Language:
     not_affected_after: tuple[str, ...]
     not_affected_before: tuple[str, ...]
     contrast: tuple[str, ...]
+    generic_before: tuple[str, ...]
     reference_markers: tuple[str, ...]
     reference_before_payer: tuple[str, ...]
     reference_sentence_markers: tuple[str, ...]
@@ -220,6 +222,7 @@ class Taxonomy:
     language: Language
     status_words: StatusWords
     assertion: AssertionWords = AssertionWords()
+    networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
     payers: tuple[str, ...] = field(init=False)
     kinds: tuple[str, ...] = field(init=False)
     _names: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
@@ -248,6 +251,11 @@ class Taxonomy:
     @property
     def organisations(self) -> tuple[str, ...]:
         return tuple(o.slug for o in self.organisation_entries)
+
+    @property
+    def networks(self) -> dict[str, frozenset[str]]:
+        """Operator slug -> the payer slugs of the networks it runs."""
+        return {operator: frozenset(runs) for operator, runs in self.networks_of}
 
 
 def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
@@ -330,6 +338,11 @@ def _parse(data: Any) -> Taxonomy:
             **{key: tuple(status[key]) for key in _STATUS_LISTS},
         ),
         assertion=AssertionWords.from_data(data.get("assertion") or {}),
+        networks_of=tuple(
+            (str(p["slug"]), tuple(str(n) for n in p["networks"]))
+            for p in data["payers"]
+            if p.get("networks")
+        ),
     )
 
 
@@ -354,6 +367,7 @@ _LANGUAGE_LISTS = (
     "not_affected_after",
     "not_affected_before",
     "contrast",
+    "generic_before",
     "reference_markers",
     "reference_before_payer",
     "reference_sentence_markers",
@@ -767,6 +781,7 @@ class _Rules:
     not_affected_after: _Matcher
     not_affected_before: _Matcher
     contrast: re.Pattern[str]
+    generic_before: re.Pattern[str]
     references: _Matcher
     payer_references: _Matcher
     reference_sentences: _Matcher
@@ -850,6 +865,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         not_affected_after=_one(lang.not_affected_after),
         not_affected_before=_one(lang.not_affected_before),
         contrast=re.compile(rf"{_words(lang.contrast)}\s*$"),
+        generic_before=re.compile(rf"{_words(lang.generic_before)}\s*$"),
         references=_one(lang.reference_markers),
         payer_references=_one(lang.reference_before_payer),
         reference_sentences=_one(lang.reference_sentence_markers),
@@ -1116,9 +1132,7 @@ class Classifier:
         status, implied = self._status(doc, ongoing)
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
-        payers: tuple[str, ...] = ()
-        if kinds or status or actions:
-            payers = self._payers(doc)
+        payers = self._payers(doc, bool(kinds or status))
         named = {mention.slug for mention in self.rules.organisations.find(doc)}
         return Classification(
             payers=payers,
@@ -1271,8 +1285,11 @@ class Classifier:
 
     # -- payers
 
-    def _payers(self, doc: _Doc) -> tuple[str, ...]:
-        mentions = self.rules.payers.find(doc)
+    def _payers(self, doc: _Doc, incident: bool) -> tuple[str, ...]:
+        """Payers the item is about: named in its title, or in a body sentence that reports
+        an incident or the payer's own news; never in a list, a generic phrase, a recall or
+        a negation. ``incident``: whether the item reports one."""
+        mentions = [m for m in self.rules.payers.find(doc) if not self._generic(doc, m)]
         if not mentions:
             return ()
         unaffected = self._unaffected(doc, mentions)
@@ -1287,16 +1304,61 @@ class Classifier:
             elif index in earlier or doc.in_reference(mention.start):
                 if in_title:  # the title says the story is about someone else
                     dropped.add(mention.slug)
+            elif in_title and self._doubted(doc, mention):
+                continue  # "Rumeur de piratage d'ameli"
             elif in_title:
                 hit_title.add(mention.slug)
                 doc.explain(f"payer:{mention.slug}", mention, "named in the title")
-            elif not hit_title or self._reports_event(doc, mention.start, mention.end):
-                # A title naming its payers makes a payer named only in the body a
-                # bystander, unless its own sentence reports an incident.
+            elif self._listed(doc, mentions, index):
+                continue  # "Viamedis, Almerys, iSanté ou Actil": examples, not the subject
+            elif incident and self._reports_event(doc, mention.start, mention.end):
                 hit_body.add(mention.slug)
-                doc.explain(f"payer:{mention.slug}", mention, "named in the body")
-        hits = hit_title | (hit_body - dropped)
+                doc.explain(f"payer:{mention.slug}", mention, "in a sentence reporting it")
+            elif (news := self._news(doc, mention)) is not None:
+                hit_body.add(mention.slug)
+                doc.explain(f"payer:{mention.slug}", mention, f"its news ({news})")
+        hits = self._with_networks(doc, mentions, hit_title | (hit_body - dropped))
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
+
+    def _doubted(self, doc: _Doc, mention: _Mention) -> bool:
+        """A name the parse puts under a belief or a negation ("Rumeur de piratage d'ameli")."""
+        found = doc.sentence_at(mention.start, mention.end)
+        if found is None or not self.taxonomy.assertion.negation:
+            return False
+        why = reading(found[0], found[1], self.taxonomy.assertion)
+        if why is None or not why.startswith(("belief", "negation")):
+            return False
+        doc.explain(f"not:payer:{mention.slug}", mention, why)
+        return True
+
+    def _generic(self, doc: _Doc, mention: _Mention) -> bool:
+        """A name inside a generic phrase: "organismes complémentaires d'assurance maladie"."""
+        low = max(doc.hard.before(mention.start), mention.start - WINDOW)
+        return bool(self.rules.generic_before.search(doc.text, low, mention.start))
+
+    def _listed(self, doc: _Doc, mentions: Sequence[_Mention], index: int) -> bool:
+        """Is the mention one of LISTED or more payers named in a row in its sentence?"""
+        low, high = doc.hard.before(mentions[index].start), doc.hard.after(mentions[index].end)
+        near = {m.slug for m in mentions if low <= m.start < high}
+        return len(near) >= LISTED
+
+    def _news(self, doc: _Doc, mention: _Mention) -> str | None:
+        words = self.taxonomy.assertion
+        found = doc.sentence_at(mention.start, mention.end) if words.news else None
+        return is_news_about(found[0], found[1], words) if found else None
+
+    def _with_networks(
+        self, doc: _Doc, mentions: Sequence[_Mention], hits: set[str]
+    ) -> set[str]:
+        """An operator's item is also about the networks it runs that the item names, and a
+        network's item about the operator it names (Cetip runs iSanté and SP Santé)."""
+        named = {m.slug for m in mentions}
+        for operator, networks in self.taxonomy.networks.items():
+            if operator in hits:
+                hits |= networks & named
+            elif hits & networks and operator in named:
+                hits.add(operator)
+        return hits
 
     def _unaffected(self, doc: _Doc, mentions: list[_Mention]) -> set[int]:
         """Indexes of mentions said to be unaffected."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -167,7 +167,7 @@ class Understood:
 
 def understand(labelled: LabelledSet, taxonomy: Taxonomy | None = None) -> Understood:
     """Dedupe, classify and group the labelled items, oldest first, as the pipeline does."""
-    from aggregator.text.sanitize import html_to_text
+    from aggregator.text.blocks import html_to_blocks
 
     taxonomy = taxonomy or load_taxonomy()
     classifier = Classifier(taxonomy)
@@ -176,7 +176,7 @@ def understand(labelled: LabelledSet, taxonomy: Taxonomy | None = None) -> Under
     inputs: list[IncidentInput] = []
     for n, item in enumerate(sorted(labelled.items, key=lambda i: (i.date, i.source, i.guid))):
         entry_id = f"{item.source}|{item.guid}|{n}"
-        text = html_to_text(body_html(item.body))
+        text = html_to_blocks(body_html(item.body))
         candidate = Candidate(
             entry_id, item.source, item.guid, canonical_url(item.url), item.title, text, item.date
         )
@@ -187,7 +187,7 @@ def understand(labelled: LabelledSet, taxonomy: Taxonomy | None = None) -> Under
             result.merges[entry_id] = f"{merge.target} ({merge.rule}, {merge.score:.2f})"
             continue
         index.add(candidate)
-        verdict = classifier.classify(item.title, text)
+        verdict = _with_speaker(classifier.classify(item.title, text), classifier, item)
         result.verdicts[entry_id] = verdict
         result.stories[entry_id] = {item.story}
         result.items_of.setdefault(item.story, []).append(entry_id)
@@ -196,6 +196,15 @@ def understand(labelled: LabelledSet, taxonomy: Taxonomy | None = None) -> Under
             inputs.append(_incident_input(entry_id, item, verdict, text))
     result.incidents = group_incidents(inputs, {}, _namer(taxonomy), taxonomy.kind_label)
     return result
+
+
+def _with_speaker(verdict: Classification, classifier: Classifier, item: LabelledItem) -> Classification:
+    """As the pipeline does for a payer's own source: an incident told in the first person
+    ("nos portails") is the speaking payer's (here the source id names the payer)."""
+    if verdict.payers or not (verdict.kinds or verdict.status):
+        return verdict
+    speaker = classifier.payers_named(item.source.replace("-", " "))
+    return replace(verdict, payers=speaker) if speaker else verdict
 
 
 def _incident_input(

@@ -47,6 +47,7 @@ class AssertionWords:
     means: frozenset[str] = frozenset()  # par, moyen: how another event was done
     means_kinds: frozenset[str] = frozenset()  # kinds that are no event when a means
     recall: frozenset[str] = frozenset()  # "à l'époque", "par le passé": heads of dated phrases
+    news: frozenset[str] = frozenset()  # signer, convention, réseau: a payer's own news
     scope_breakers: frozenset[str] = frozenset()  # depuis, après: a phrase the verb's
     # negation does not reach ("n'est pas envisagée avant... fermés depuis l'attaque")
 
@@ -63,6 +64,7 @@ class AssertionWords:
             means_kinds=frozenset(str(k) for k in data.get("means_kinds") or ()),
             recall=words("recall"),
             scope_breakers=words("scope_breakers"),
+            news=words("news"),
         )
 
 
@@ -190,4 +192,27 @@ def _tense(predicate: Any, words: AssertionWords) -> str | None:
     for child in predicate.children:
         if _plain(child.lemma_) in words.recall and child.dep_.startswith(("obl", "advmod")):
             return f"recall: {child.text.lower()}"
+    return None
+
+
+SUBJECTS = ("nsubj", "obl:agent")
+
+
+def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | None:
+    """Whether the name at ``offset`` is what its sentence is about: the subject or agent of
+    a verb, or a modifier of a noun, that is a payer's news ("Kalixia ouvre son réseau",
+    "la convention signée avec l'Assurance Maladie"). Returns the news word, or None."""
+    if len(sentence) > MAX_SENTENCE:
+        return None
+    doc = parse(sentence)
+    token = next((t for t in doc if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
+    if token is None:
+        return None
+    while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head is not token:
+        token = token.head  # "Assurance" of "Assurance Maladie": the name's head
+    head = token.head
+    if token.dep_.startswith(SUBJECTS) or token.dep_ in ("nmod", "obl:arg", "obl:mod", "obj"):
+        for node in (head, *[c for c in head.children if c.dep_ in ("obj", "xcomp")]):
+            if _plain(node.lemma_) in words.news:
+                return _plain(node.lemma_)
     return None
