@@ -45,8 +45,8 @@ from aggregator.models import (
     direct_init,
 )
 from aggregator.store.database import FreshEntry, Store, utcnow
-from aggregator.text.sanitize import html_to_text
 from aggregator.text.blocks import html_to_blocks
+from aggregator.text.sanitize import html_to_text
 from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy
 from aggregator.understand.dedupe import (
     Candidate,

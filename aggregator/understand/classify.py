@@ -48,7 +48,7 @@ from typing import Any
 
 from aggregator.config import safe_yaml
 from aggregator.models import Classification, StatusSignal, direct_init
-from aggregator.understand.language import AssertionWords, is_news_about, reading
+from aggregator.understand.language import MAX_SENTENCE, AssertionWords, is_news_about, reading
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
 MAX_ACTIONS = 6
@@ -56,6 +56,7 @@ MAX_ACTIONS = 6
 # before "ne sont pas touchés" may be: bounds the work per trigger on hostile text.
 WINDOW = 300
 MAX_LISTED = 20
+MAX_REASONS = 40  # tags explained per item
 LISTED = 3  # payers named in one sentence from which they are examples, not the subject
 SLUG = re.compile(r"[a-z0-9-]+")
 _OVERRIDE_KEYS = ("payers", "organisations")
@@ -221,7 +222,7 @@ class Taxonomy:
     actions: tuple[Action, ...]
     language: Language
     status_words: StatusWords
-    assertion: AssertionWords = AssertionWords()
+    assertion: AssertionWords = field(default_factory=AssertionWords)
     networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
     payers: tuple[str, ...] = field(init=False)
     kinds: tuple[str, ...] = field(init=False)
@@ -945,6 +946,7 @@ class _Doc:
         self._masked: dict[int, _Runs] | None = None
         self._starts: dict[int, list[int]] = {}
         self.reasons: list[str] = []
+        self.listed: dict[int, bool] = {}  # by sentence start: does it list payers?
 
     @cached_property
     def origin(self) -> list[int] | None:
@@ -964,8 +966,8 @@ class _Doc:
         of ``start`` in it (None when the offsets cannot be traced back)."""
         low, high = self.hard.before(start), self.hard.after(end)
         origin = self.origin
-        if origin == []:
-            return None
+        if origin == [] or high - low > MAX_SENTENCE:
+            return None  # not traced back, or too long to parse (see language.MAX_SENTENCE)
         if origin is not None:
             low, start = origin[low] if low < len(origin) else len(self.original), origin[start]
             high = origin[high] if high < len(origin) else len(self.original)
@@ -974,8 +976,12 @@ class _Doc:
         return sentence.strip(), start - low - lead
 
     def explain(self, tag: str, hit: _Hit | _Mention, rule: str = "") -> None:
-        """Keep why a tag was given: the words that fired and their sentence."""
-        low, high = self.hard.before(hit.start), self.hard.after(hit.end)
+        """Keep why a tag was given: the words that fired and their sentence (bounded work
+        and count on hostile text)."""
+        if len(self.reasons) >= MAX_REASONS:
+            return
+        low = max(self.hard.before(hit.start), hit.start - WINDOW)
+        high = min(self.hard.after(hit.end), hit.end + WINDOW)
         words = self.text[hit.start : hit.end]
         sentence = " ".join(self.text[low:high].split())[:160]
         self.reasons.append(f"{tag} {rule or repr(words)} «{sentence}»")
@@ -1294,6 +1300,11 @@ class Classifier:
             return ()
         unaffected = self._unaffected(doc, mentions)
         earlier = self._earlier_story(doc, mentions)
+        title_event = (
+            incident
+            and not any(doc.in_title(m.start) for m in mentions)
+            and self._reports_event(doc, 0, doc.title_end)
+        )
         hit_title: set[str] = set()
         hit_body: set[str] = set()
         dropped: set[str] = set()
@@ -1311,9 +1322,11 @@ class Classifier:
                 doc.explain(f"payer:{mention.slug}", mention, "named in the title")
             elif self._listed(doc, mentions, index):
                 continue  # "Viamedis, Almerys, iSanté ou Actil": examples, not the subject
-            elif incident and self._reports_event(doc, mention.start, mention.end):
+            elif incident and (title_event or self._reports_event(doc, mention.start, mention.end)):
+                # A title reporting an incident without naming its payer leaves the body to
+                # name it; otherwise the payer's own sentence must report the incident.
                 hit_body.add(mention.slug)
-                doc.explain(f"payer:{mention.slug}", mention, "in a sentence reporting it")
+                doc.explain(f"payer:{mention.slug}", mention, "in an item reporting it")
             elif (news := self._news(doc, mention)) is not None:
                 hit_body.add(mention.slug)
                 doc.explain(f"payer:{mention.slug}", mention, f"its news ({news})")
@@ -1338,18 +1351,24 @@ class Classifier:
 
     def _listed(self, doc: _Doc, mentions: Sequence[_Mention], index: int) -> bool:
         """Is the mention one of LISTED or more payers named in a row in its sentence?"""
-        low, high = doc.hard.before(mentions[index].start), doc.hard.after(mentions[index].end)
-        near = {m.slug for m in mentions if low <= m.start < high}
-        return len(near) >= LISTED
+        low = doc.hard.before(mentions[index].start)
+        if low not in doc.listed:  # one count per sentence: bounded work on long lists
+            high = doc.hard.after(mentions[index].end)
+            first = bisect_left([m.start for m in mentions], low) if len(mentions) > 1 else 0
+            near: set[str] = set()
+            for mention in mentions[first:]:
+                if mention.start >= high or len(near) >= LISTED:
+                    break
+                near.add(mention.slug)
+            doc.listed[low] = len(near) >= LISTED
+        return doc.listed[low]
 
     def _news(self, doc: _Doc, mention: _Mention) -> str | None:
         words = self.taxonomy.assertion
         found = doc.sentence_at(mention.start, mention.end) if words.news else None
         return is_news_about(found[0], found[1], words) if found else None
 
-    def _with_networks(
-        self, doc: _Doc, mentions: Sequence[_Mention], hits: set[str]
-    ) -> set[str]:
+    def _with_networks(self, doc: _Doc, mentions: Sequence[_Mention], hits: set[str]) -> set[str]:
         """An operator's item is also about the networks it runs that the item names, and a
         network's item about the operator it names (Cetip runs iSanté and SP Santé)."""
         named = {m.slug for m in mentions}

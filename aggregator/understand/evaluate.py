@@ -198,7 +198,9 @@ def understand(labelled: LabelledSet, taxonomy: Taxonomy | None = None) -> Under
     return result
 
 
-def _with_speaker(verdict: Classification, classifier: Classifier, item: LabelledItem) -> Classification:
+def _with_speaker(
+    verdict: Classification, classifier: Classifier, item: LabelledItem
+) -> Classification:
     """As the pipeline does for a payer's own source: an incident told in the first person
     ("nos portails") is the speaking payer's (here the source id names the payer)."""
     if verdict.payers or not (verdict.kinds or verdict.status):

@@ -165,7 +165,9 @@ def _local(token: Any, predicate: Any, words: AssertionWords) -> Iterator[Any]:
         yield node
         if node is predicate or node.head is node:
             return
-        if any(c.dep_ == "case" and _plain(c.lemma_) in words.scope_breakers for c in node.children):
+        if any(
+            c.dep_ == "case" and _plain(c.lemma_) in words.scope_breakers for c in node.children
+        ):
             return
         node = node.head
 
