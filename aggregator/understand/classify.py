@@ -48,7 +48,15 @@ from typing import Any
 
 from aggregator.config import safe_yaml
 from aggregator.models import Classification, StatusSignal, direct_init
-from aggregator.understand.language import MAX_SENTENCE, AssertionWords, is_news_about, reading
+from aggregator.understand.language import (
+    MAX_SENTENCE,
+    AssertionWords,
+    Relation,
+    is_news_about,
+    reading,
+    related,
+    relations_from_data,
+)
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
 MAX_ACTIONS = 6
@@ -224,6 +232,7 @@ class Taxonomy:
     status_words: StatusWords
     assertion: AssertionWords = field(default_factory=AssertionWords)
     networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
+    relations: tuple[Relation, ...] = ()  # kinds said by a word and its dependent
     payers: tuple[str, ...] = field(init=False)
     kinds: tuple[str, ...] = field(init=False)
     _names: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
@@ -339,6 +348,7 @@ def _parse(data: Any) -> Taxonomy:
             **{key: tuple(status[key]) for key in _STATUS_LISTS},
         ),
         assertion=AssertionWords.from_data(data.get("assertion") or {}),
+        relations=relations_from_data(data.get("relations")),
         networks_of=tuple(
             (str(p["slug"]), tuple(str(n) for n in p["networks"]))
             for p in data["payers"]
@@ -794,6 +804,7 @@ class _Rules:
     pending_before: re.Pattern[str]
     pending_after: re.Pattern[str]
     recap: re.Pattern[str]
+    relation_keys: tuple[frozenset[str], frozenset[str]]  # three-letter starts: heads, dependents
     # The keys of every matcher above, and which of them each word starts with.
     word_keys: _WordKeys = field(init=False, compare=False)
 
@@ -883,6 +894,10 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         pending_before=_compile(status.pending_before),
         pending_after=re.compile(rf"\s*{_words(status.pending_after)}"),
         recap=_compile(status.recap),
+        relation_keys=(
+            frozenset(k for r in taxonomy.relations for k in r.keys),
+            frozenset(fold(w)[:3] for r in taxonomy.relations for w in r.dependents),
+        ),
     )
 
 
@@ -1182,6 +1197,10 @@ class Classifier:
             doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit)
             if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
                 ongoing = True
+        for index in self._related(doc):
+            if index not in present:
+                present.add(index)
+                ongoing = ongoing or rules.kind_ongoing[index]
         vetoed: dict[int, bool] = {}  # by kind: one look at the whole item, not one per hit
         for hit in doc.find(rules.contextual):
             if hit.tag in present or not self._in_context(doc, hit, present, vetoed):
@@ -1193,6 +1212,28 @@ class Classifier:
                     rules.kind_ongoing[hit.tag] and not doc.prefix_has(rules.recap, hit.start)
                 )
         return present, ongoing
+
+    def _related(self, doc: _Doc) -> set[int]:
+        """Kinds (indexes) the parse finds said by a word and its dependent (taxonomy.yaml
+        ``relations``), in the sentences holding both a head and a dependent word."""
+        relations, words = self.taxonomy.relations, self.taxonomy.assertion
+        if not relations or not words.negation:
+            return set()
+        heads, dependents = self.rules.relation_keys
+        found: set[int] = set()
+        start = 0
+        for low, high in [*doc._hard_spans, (len(doc.text), len(doc.text))]:
+            sentence, start = (start, low), high
+            present = {w[:3] for w in doc.text[slice(*sentence)].translate(_WORD_GAPS).split()}
+            if not (present & heads and present & dependents):
+                continue
+            traced = doc.sentence_at(*sentence)
+            for relation, matched in related(traced[0], relations, words) if traced else ():
+                index = self.rules.kind_slugs.index(relation.kind)
+                found.add(index)
+                hit = _Hit(index, sentence[0], sentence[1])
+                doc.explain(f"kind:{relation.kind}", hit, f"relation {relation.id} ({matched})")
+        return found
 
     def _in_context(self, doc: _Doc, hit: _Hit, present: set[int], vetoed: dict[int, bool]) -> bool:
         """Is a contextual word ("l'attaque") its kind here: no veto word in the item,

@@ -47,6 +47,7 @@ class AssertionWords:
     means: frozenset[str] = frozenset()  # par, moyen: how another event was done
     means_kinds: frozenset[str] = frozenset()  # kinds that are no event when a means
     recall: frozenset[str] = frozenset()  # "à l'époque", "par le passé": heads of dated phrases
+    purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
     news: frozenset[str] = frozenset()  # signer, convention, réseau: a payer's own news
     scope_breakers: frozenset[str] = frozenset()  # depuis, après: a phrase the verb's
     # negation does not reach ("n'est pas envisagée avant... fermés depuis l'attaque")
@@ -65,6 +66,7 @@ class AssertionWords:
             recall=words("recall"),
             scope_breakers=words("scope_breakers"),
             news=words("news"),
+            purpose=words("purpose"),
         )
 
 
@@ -117,7 +119,9 @@ def reading(
     return _why_not(token, words, kind, inside)
 
 
-def _why_not(token: Any, words: AssertionWords, kind: str, inside: range) -> str | None:
+def _why_not(
+    token: Any, words: AssertionWords, kind: str, inside: range | frozenset[int]
+) -> str | None:
     predicate = _predicate(token)
     for node in _local(token, predicate, words):
         for child in node.children:
@@ -128,6 +132,10 @@ def _why_not(token: Any, words: AssertionWords, kind: str, inside: range) -> str
         case = next((c for c in token.children if c.dep_ == "case"), None)
         if case is not None and _plain(case.lemma_) in words.means:
             return f"means: {case.text.lower()}"
+    if "Inf" in predicate.morph.get("VerbForm"):
+        mark = next((c for c in predicate.children if c.dep_ in ("mark", "case")), None)
+        if mark is not None and _plain(mark.lemma_) in words.purpose:
+            return f"purpose: {mark.text.lower()}"
     for node in _ancestors(token):
         lemma = _plain(node.lemma_)
         if lemma in words.belief:
@@ -217,4 +225,81 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
         for node in (head, *[c for c in head.children if c.dep_ in ("obj", "xcomp")]):
             if _plain(node.lemma_) in words.news:
                 return _plain(node.lemma_)
+    return None
+
+
+# --- relations: rules over lemmas and dependencies ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A kind said by a word and one of its dependents, whatever their inflection, order or
+    the words between them: "des données ... auraient ainsi été consultées" is the verb
+    *consulter* with *donnée* as its passive subject. Written in taxonomy.yaml::
+
+        - id: data-consulted
+          kind: data-breach
+          heads: [consulter]          # lemmas of the governing word
+          deps: [nsubj:pass]          # relations of the dependent (prefixes)
+          dependents: [donnée, fiche] # lemmas of the dependent
+    """
+
+    id: str
+    kind: str
+    heads: frozenset[str]
+    deps: tuple[str, ...]
+    dependents: frozenset[str]
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Three-letter starts of the head lemmas: a sentence holding none is not parsed
+        ("reviennent" starts like "revenir" for three letters, not four)."""
+        return frozenset(lemma[:3] for lemma in self.heads)
+
+
+def relations_from_data(raw: Any) -> tuple[Relation, ...]:
+    return tuple(
+        Relation(
+            id=str(entry["id"]),
+            kind=str(entry["kind"]),
+            heads=frozenset(_plain(str(w)) for w in entry["heads"]),
+            deps=tuple(str(d) for d in entry["deps"]),
+            dependents=frozenset(_plain(str(w)) for w in entry["dependents"]),
+        )
+        for entry in raw or ()
+    )
+
+
+def related(
+    sentence: str, relations: tuple[Relation, ...], words: AssertionWords
+) -> list[tuple[Relation, str]]:
+    """The relations the sentence asserts, each with the words that matched ("consultées
+    données"). A match the parse does not assert (negated, believed...) is left out,
+    unless the negation is one of the matched words ("une semaine sans livraison")."""
+    if len(sentence) > MAX_SENTENCE:
+        return []
+    found: list[tuple[Relation, str]] = []
+    for token in parse(sentence):
+        lemma = _plain(token.lemma_)
+        for relation in relations:
+            if lemma not in relation.heads:
+                continue
+            dependent = _dependent(token, relation)
+            if dependent is None:
+                continue
+            inside = frozenset((token.idx, dependent.idx))
+            why = _why_not(token, words, relation.kind, inside)
+            if why is None or why.startswith("future"):
+                found.append((relation, f"{token.text} {dependent.text}"))
+    return found
+
+
+def _dependent(token: Any, relation: Relation) -> Any:
+    for child in token.children:
+        candidates = [child, *(c for c in child.children if c.dep_ == "conj")]
+        for candidate in candidates:
+            if child.dep_.startswith(relation.deps) and (
+                _plain(candidate.lemma_) in relation.dependents
+            ):
+                return candidate
     return None
