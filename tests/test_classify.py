@@ -194,9 +194,7 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("Une grève perturbe depuis lundi les livraisons du répartiteur.", "supply-disruption"),
         ("Faute de livraisons, les officines se dépannent entre elles.", "supply-disruption"),
         ("Les commandes arrivent au compte-gouttes.", "supply-disruption"),
-        ("Une rupture d'approvisionnement touche l'amoxicilline.", "supply-disruption"),
-        ("Plusieurs présentations du vaccin sont indisponibles.", "supply-disruption"),
-        ("Le sirop pour enfants est en rupture de stock.", "supply-disruption"),
+        ("Les pharmacies de l'Ouest ont passé le week-end sans livraison.", "supply-disruption"),
     ],
 )
 def test_each_kind_and_its_inflections(sentence: str, kind: str) -> None:
@@ -254,7 +252,7 @@ def test_never_asking_for_data_is_advice_not_a_phishing_campaign() -> None:
     ("sentence", "kinds"),
     [
         ("L'opérateur annonce une interruption des virements.", ("payment-disruption",)),
-        ("Plusieurs médicaments sont indisponibles en pharmacie.", ("supply-disruption",)),
+        ("Les livraisons sont interrompues depuis lundi.", ("supply-disruption",)),
         (
             "Le portail est indisponible et les virements suspendus.",
             ("outage", "payment-disruption"),
@@ -1368,6 +1366,21 @@ def test_a_bare_attaque_without_cyber_context_is_no_cyberattack(text: str) -> No
 )
 def test_payers_named_in_a_source_name(text: str, expected: tuple[str, ...]) -> None:
     assert CLASSIFIER.payers_named(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Une rupture d'approvisionnement touche l'amoxicilline.",
+        "Plusieurs présentations du vaccin sont indisponibles.",
+        "Le sirop pour enfants est en rupture de stock.",
+        "Les pénuries de médicaments se multiplient cet hiver.",
+    ],
+)
+def test_a_drug_shortage_is_not_a_supply_disruption(text: str) -> None:
+    # DOMAIN.md: supply-disruption is the wholesaler's orders and deliveries disrupted; a
+    # manufacturer's shortage is weekly news, not an incident of a payer or a wholesaler.
+    assert CLASSIFIER.classify("Approvisionnement", text).kinds == ()
 
 
 def test_payer_news_without_incident_keeps_its_payer() -> None:

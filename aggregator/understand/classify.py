@@ -46,7 +46,8 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
-from aggregator.config import safe_yaml
+import yaml
+
 from aggregator.models import Classification, StatusSignal, direct_init
 from aggregator.understand.language import (
     MAX_SENTENCE,
@@ -68,7 +69,7 @@ MAX_REASONS = 40  # tags explained per item
 LISTED = 3  # payers named in one sentence from which they are examples, not the subject
 SLUG = re.compile(r"[a-z0-9-]+")
 _OVERRIDE_KEYS = ("payers", "organisations")
-_ENTRY_KEYS = ("slug", "name", "aliases", "match_case", "networks")
+_ENTRY_KEYS = ("slug", "name", "aliases", "match_case")
 
 
 # --- folding ---------------------------------------------------------------------------------
@@ -173,6 +174,7 @@ class Kind:
     ongoing: bool  # does naming it say the service is broken now (outage) or not (attack)?
     masks: tuple[str, ...] = ()  # kinds whose words inside this kind's match do not count
     contextual: Context | None = None
+    family: str = ""  # kinds of one family are one incident when they strike one key
 
 
 @dataclass(frozen=True)
@@ -262,6 +264,10 @@ class Taxonomy:
     def organisations(self) -> tuple[str, ...]:
         return tuple(o.slug for o in self.organisation_entries)
 
+    def family(self, kind: str) -> str:
+        """The family of a kind ("service" for an attack and the outage it causes)."""
+        return next((k.family for k in self.kind_entries if k.slug == kind), kind)
+
     @property
     def networks(self) -> dict[str, frozenset[str]]:
         """Operator slug -> the payer slugs of the networks it runs."""
@@ -313,16 +319,18 @@ def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
 @lru_cache(maxsize=1)
 def _builtin() -> Taxonomy:
     text = resources.files("aggregator.understand").joinpath("taxonomy.yaml").read_text("utf-8")
-    return _parse(safe_yaml(text))
+    # Our own file, read once per process: the plain safe loader is enough, and config
+    # (which imports this module to check taxonomy overrides) is not needed here.
+    return _parse(yaml.safe_load(text))
 
 
 def _parse(data: Any) -> Taxonomy:
     """The packaged taxonomy.yaml as a Taxonomy (its shape is ours, so checks are light)."""
     lang, status = data["language"], data["status"]
     return Taxonomy(
-        payer_entries=_merge((), data["payers"], "taxonomy.yaml payers", set(), ""),
+        payer_entries=_merge((), _names_only(data["payers"]), "taxonomy.yaml payers", set(), ""),
         organisation_entries=_merge(
-            (), data["organisations"], "taxonomy.yaml organisations", set(), ""
+            (), _names_only(data["organisations"]), "taxonomy.yaml organisations", set(), ""
         ),
         kind_entries=tuple(
             Kind(
@@ -332,6 +340,7 @@ def _parse(data: Any) -> Taxonomy:
                 bool(k["ongoing"]),
                 tuple(k.get("masks", ())),
                 _context(k.get("contextual")),
+                str(k.get("family") or k["slug"]),
             )
             for k in data["kinds"]
         ),
@@ -355,6 +364,12 @@ def _parse(data: Any) -> Taxonomy:
             if p.get("networks")
         ),
     )
+
+
+def _names_only(entries: Any) -> list[dict[str, Any]]:
+    """Entries with the keys a sources.yaml override may also give (networks and roles are
+    the built-in taxonomy's own, read apart)."""
+    return [{k: v for k, v in entry.items() if k in _ENTRY_KEYS} for entry in entries]
 
 
 def _context(raw: Any) -> Context | None:
@@ -1224,6 +1239,8 @@ class Classifier:
         start = 0
         for low, high in [*doc._hard_spans, (len(doc.text), len(doc.text))]:
             sentence, start = (start, low), high
+            if doc.text.startswith("?", low):
+                continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
             present = {w[:3] for w in doc.text[slice(*sentence)].translate(_WORD_GAPS).split()}
             if not (present & heads and present & dependents):
                 continue

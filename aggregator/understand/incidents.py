@@ -10,9 +10,10 @@ organisation (a follow-up: "Grève levée : les livraisons reprennent") joins th
 in reach of its kind family whose items share enough distinctive words with it, and none
 when two could fit.
 
-Kind families: a cyberattack takes a service down, leaks data, invites phishing in its wake
-and stops payments, after which unions call to suspend tiers payant; pharmacists live these
-as one incident, so those kinds are one family. Wholesaler supply trouble is another story.
+Kind families (taxonomy.yaml): a cyberattack takes a service down, leaks data, invites
+phishing in its wake and stops payments, after which unions call to suspend tiers payant;
+pharmacists live these as one incident, so those kinds are one family. Wholesaler supply
+trouble is another story.
 
 Status: "resolved" once an item says so, "ongoing" again only when a later item explicitly
 says the service is broken (a recap that merely names the attack does not reopen it).
@@ -32,20 +33,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aggregator.models import Incident, Status, StatusSignal, direct_init
+from aggregator.understand.classify import load_taxonomy
 from aggregator.understand.dedupe import normalise_text
 
 WINDOW = timedelta(days=21)
-# The fixed vocabulary of DOMAIN.md, in the order kinds are listed and titled.
-KIND_ORDER = (
-    "cyberattack",
-    "data-breach",
-    "outage",
-    "payment-disruption",
-    "tiers-payant-suspension",
-    "phishing",
-    "supply-disruption",
-)
-SERVICE_FAMILY = frozenset(KIND_ORDER) - {"supply-disruption"}
+# The fixed vocabulary of DOMAIN.md, in the order kinds are listed and titled, with their
+# families: one definition, taxonomy.yaml.
+_TAXONOMY = load_taxonomy()
+KIND_ORDER = _TAXONOMY.kinds
 FALLBACK_KIND = "incident"  # id part of an incident founded by a failure with no kind
 TITLE_KINDS = 2  # kinds named in a title: enough to say what happened, short enough to read
 _PARIS = ZoneInfo("Europe/Paris")
@@ -126,12 +121,13 @@ def _assign(items: Iterable[IncidentInput], window: timedelta) -> list[_Group]:
     for item in items:
         by_payer = bool(item.payers)
         date = _aware(item.date)
-        if not (item.payers or item.organisations):
+        keys = item.payers or item.organisations
+        if not keys:
             follows = _followed(item, date, live, window)
             if follows is not None:
                 follows.add(item)
             continue
-        for key in _unique(item.payers or item.organisations):
+        for key in _unique(keys):
             # Items come oldest first, so a group out of reach now stays out of reach.
             own = [g for g in live.get((by_payer, key), []) if date - g.last <= window]
             target = _target(own, item)
@@ -217,7 +213,7 @@ def _founds(item: IncidentInput) -> bool:
 
 
 def _families(kinds: Iterable[str]) -> set[str]:
-    return {"service" if kind in SERVICE_FAMILY else kind for kind in kinds}
+    return {_TAXONOMY.family(kind) for kind in kinds}
 
 
 # --- stable ids -------------------------------------------------------------------------------

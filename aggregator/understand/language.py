@@ -47,6 +47,8 @@ class AssertionWords:
     means: frozenset[str] = frozenset()  # par, moyen: how another event was done
     means_kinds: frozenset[str] = frozenset()  # kinds that are no event when a means
     recall: frozenset[str] = frozenset()  # "à l'époque", "par le passé": heads of dated phrases
+    goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
+    goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
     news: frozenset[str] = frozenset()  # signer, convention, réseau: a payer's own news
     scope_breakers: frozenset[str] = frozenset()  # depuis, après: a phrase the verb's
@@ -67,9 +69,12 @@ class AssertionWords:
             scope_breakers=words("scope_breakers"),
             news=words("news"),
             purpose=words("purpose"),
+            goods=words("goods"),
+            goods_kinds=frozenset(str(k) for k in data.get("goods_kinds") or ()),
         )
 
 
+@lru_cache(maxsize=65536)
 def _plain(word: str) -> str:
     """Lemma as compared: lower case, no accents (the model's lemmas vary on accents)."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
@@ -99,6 +104,7 @@ def parse(sentence: str) -> Any:
     return _nlp()(sentence)
 
 
+@lru_cache(maxsize=PARSE_CACHE)
 def reading(
     sentence: str, offset: int, words: AssertionWords, kind: str = "", length: int = 1
 ) -> str | None:
@@ -132,6 +138,11 @@ def _why_not(
         case = next((c for c in token.children if c.dep_ == "case"), None)
         if case is not None and _plain(case.lemma_) in words.means:
             return f"means: {case.text.lower()}"
+    if kind in words.goods_kinds:
+        for node in (token, predicate):
+            for child in node.children:
+                if child.dep_.startswith("nsubj") and _plain(child.lemma_) in words.goods:
+                    return f"goods: {child.text.lower()}"  # a shortage, not a service down
     if "Inf" in predicate.morph.get("VerbForm"):
         mark = next((c for c in predicate.children if c.dep_ in ("mark", "case")), None)
         if mark is not None and _plain(mark.lemma_) in words.purpose:
@@ -208,6 +219,7 @@ def _tense(predicate: Any, words: AssertionWords) -> str | None:
 SUBJECTS = ("nsubj", "obl:agent")
 
 
+@lru_cache(maxsize=PARSE_CACHE)
 def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | None:
     """Whether the name at ``offset`` is what its sentence is about: the subject or agent of
     a verb, or a modifier of a noun, that is a payer's news ("Kalixia ouvre son réseau",
@@ -270,14 +282,15 @@ def relations_from_data(raw: Any) -> tuple[Relation, ...]:
     )
 
 
+@lru_cache(maxsize=PARSE_CACHE)
 def related(
     sentence: str, relations: tuple[Relation, ...], words: AssertionWords
-) -> list[tuple[Relation, str]]:
+) -> tuple[tuple[Relation, str], ...]:
     """The relations the sentence asserts, each with the words that matched ("consultées
     données"). A match the parse does not assert (negated, believed...) is left out,
     unless the negation is one of the matched words ("une semaine sans livraison")."""
-    if len(sentence) > MAX_SENTENCE:
-        return []
+    if len(sentence) > MAX_SENTENCE or sentence.rstrip().endswith("?"):
+        return ()  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
     found: list[tuple[Relation, str]] = []
     for token in parse(sentence):
         lemma = _plain(token.lemma_)
@@ -291,7 +304,7 @@ def related(
             why = _why_not(token, words, relation.kind, inside)
             if why is None or why.startswith("future"):
                 found.append((relation, f"{token.text} {dependent.text}"))
-    return found
+    return tuple(found)
 
 
 def _dependent(token: Any, relation: Relation) -> Any:
