@@ -819,7 +819,7 @@ class _Rules:
     pending_before: re.Pattern[str]
     pending_after: re.Pattern[str]
     recap: re.Pattern[str]
-    relation_keys: tuple[frozenset[str], frozenset[str]]  # three-letter starts: heads, dependents
+    relation_keys: tuple[frozenset[str], frozenset[str]]  # word starts: heads, dependents
     # The keys of every matcher above, and which of them each word starts with.
     word_keys: _WordKeys = field(init=False, compare=False)
 
@@ -911,7 +911,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         recap=_compile(status.recap),
         relation_keys=(
             frozenset(k for r in taxonomy.relations for k in r.keys),
-            frozenset(fold(w)[:3] for r in taxonomy.relations for w in r.dependents),
+            frozenset(fold(w)[:4] for r in taxonomy.relations for w in r.dependents),
         ),
     )
 
@@ -1241,7 +1241,8 @@ class Classifier:
             sentence, start = (start, low), high
             if doc.text.startswith("?", low):
                 continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
-            present = {w[:3] for w in doc.text[slice(*sentence)].translate(_WORD_GAPS).split()}
+            words_here = doc.text[slice(*sentence)].translate(_WORD_GAPS).split()
+            present = {w[:4] for w in words_here} | {w[:3] for w in words_here}
             if not (present & heads and present & dependents):
                 continue
             traced = doc.sentence_at(*sentence)
@@ -1380,7 +1381,11 @@ class Classifier:
                 doc.explain(f"payer:{mention.slug}", mention, "named in the title")
             elif self._listed(doc, mentions, index):
                 continue  # "Viamedis, Almerys, iSanté ou Actil": examples, not the subject
-            elif incident and (title_event or self._reports_event(doc, mention.start, mention.end)):
+            elif incident and (
+                title_event
+                or self._names_alone(doc, mention)
+                or self._reports_event(doc, mention.start, mention.end)
+            ):
                 # A title reporting an incident without naming its payer leaves the body to
                 # name it; otherwise the payer's own sentence must report the incident.
                 hit_body.add(mention.slug)
@@ -1406,6 +1411,13 @@ class Classifier:
         """A name inside a generic phrase: "organismes complémentaires d'assurance maladie"."""
         low = max(doc.hard.before(mention.start), mention.start - WINDOW)
         return bool(self.rules.generic_before.search(doc.text, low, mention.start))
+
+    def _names_alone(self, doc: _Doc, mention: _Mention) -> bool:
+        """Is the mention a block of its own (a list item, a heading: "<li>Viamedis</li>"),
+        which in an item reporting an incident names who is hit?"""
+        low, high = doc.hard.before(mention.start), doc.hard.after(mention.end)
+        before, after = doc.text[low : mention.start], doc.text[mention.end : high]
+        return not before.strip() and not after.strip()
 
     def _listed(self, doc: _Doc, mentions: Sequence[_Mention], index: int) -> bool:
         """Is the mention one of LISTED or more payers named in a row in its sentence?"""

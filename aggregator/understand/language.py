@@ -264,9 +264,11 @@ class Relation:
 
     @property
     def keys(self) -> frozenset[str]:
-        """Three-letter starts of the head lemmas: a sentence holding none is not parsed
-        ("reviennent" starts like "revenir" for three letters, not four)."""
-        return frozenset(lemma[:3] for lemma in self.heads)
+        """Starts of the head lemmas: a sentence holding none is not parsed. Four letters,
+        and three for verbs in -ir and -re, whose stems change ("reviennent", "revenir")."""
+        keys = {lemma[:4] for lemma in self.heads}
+        keys |= {lemma[:3] for lemma in self.heads if lemma.endswith(("ir", "re"))}
+        return frozenset(keys)
 
 
 def relations_from_data(raw: Any) -> tuple[Relation, ...]:
