@@ -39,6 +39,7 @@ from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy
 from aggregator.understand.dedupe import Candidate, DedupeIndex, canonical_url
 from aggregator.understand.incidents import IncidentInput, group_incidents
 
+UNKNOWN = "?"  # status of an incident label no file defines
 FOLLOW_UP_CHARS = 3000  # as the pipeline: the opening of a body matches unnamed follow-ups
 
 
@@ -72,6 +73,7 @@ class LabelledIncident:
 class LabelledSet:
     items: tuple[LabelledItem, ...]
     incidents: Mapping[str, LabelledIncident]
+    problems: tuple[str, ...] = ()  # inconsistencies of the labels themselves
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -89,11 +91,13 @@ def load_labelled(paths: Iterable[Path]) -> LabelledSet:
                 )
             for index, raw in enumerate(items_raw or ()):
                 items.append(_item(raw, f"{file.name} item {index}"))
+    problems = []
     for item in items:
-        unknown = item.incidents - incidents.keys()
-        if unknown:
-            raise LabelError(f"{item.where}: unknown incident {sorted(unknown)[0]}")
-    return LabelledSet(tuple(items), incidents)
+        for unknown in sorted(item.incidents - incidents.keys()):
+            # Still scored as a pair label; its status is unknown, so not scored.
+            problems.append(f"LABELS {item.where}: incident {unknown} is defined nowhere")
+            incidents[unknown] = LabelledIncident(unknown, UNKNOWN, frozenset())
+    return LabelledSet(tuple(items), incidents, tuple(problems))
 
 
 def _documents(path: Path) -> Iterator[tuple[Path, Any, Any]]:
@@ -327,6 +331,7 @@ def score(labelled: LabelledSet, got: Understood) -> Report:
     report = Report()
     gold = {i.story: i for i in labelled.items}
     report.items, report.stories = len(labelled.items), len(gold)
+    report.errors.extend(labelled.problems)
     _score_items(gold, got, report)
     incidents_of = _incidents_of(got)
     _score_pairs(gold, incidents_of, report)
@@ -417,7 +422,7 @@ def _score_incidents(
     matched: set[str] = set()
     for label, expected in sorted(labelled.incidents.items()):
         stories = {s for s, item in gold.items() if label in item.incidents}
-        if not stories:
+        if not stories or expected.status == UNKNOWN:
             continue
         report.status_total += 1
         best = max(
