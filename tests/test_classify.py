@@ -1284,7 +1284,7 @@ def test_a_past_threat_is_no_suspension_and_no_action(sentence: str) -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Le syndicat menace de suspendre le tiers payant dès lundi.",
+        "Les titulaires ont menacé de suspendre le tiers payant dès lundi.",
         "Les unions appellent les confrères à suspendre le tiers payant.",
         "Les unions, qui menaçaient de le faire, ont décidé de suspendre le tiers payant.",
     ],
@@ -1423,3 +1423,47 @@ def test_folding_by_encoding_agrees_with_the_substitution(text: str) -> None:
     from aggregator.understand import classify
 
     assert classify._fold(text) == _fold_by_substitution(text)
+
+
+# --- threats and conditions: a suspension threatened is not a suspension --------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Faute d'accord d'ici vendredi, les titulaires suspendront le tiers payant.",
+        "À défaut de versement, notre fédération demandera aux confrères de suspendre le tiers payant.",
+        "En l'absence de réponse, le syndicat appellerait ses membres à cesser le tiers payant.",
+        "Si rien ne bouge, nous inviterons les officines à suspendre le tiers payant.",
+        "Les syndicats brandissent la menace d'une suspension du tiers payant.",
+        "Ils exigent des garanties sous peine de suspension du tiers payant.",
+        "Le président du syndicat agite la menace d'une suspension du tiers payant.",
+    ],
+)
+def test_a_threatened_suspension_is_no_suspension(sentence: str) -> None:
+    assert "tiers-payant-suspension" not in CLASSIFIER.classify("", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Depuis lundi, les pharmaciens suspendent le tiers payant pour ces assurés.",
+        "Les officines ont suspendu le tiers payant pour les adhérents de ces mutuelles.",
+        "Les patients doivent faire l'avance des frais au comptoir.",
+        "Faute de droits visibles, les assurés font l'avance de frais.",
+    ],
+)
+def test_a_practised_suspension_is_one(sentence: str) -> None:
+    assert "tiers-payant-suspension" in CLASSIFIER.classify("", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "La dispense d'avance de frais s'étend aux mutuelles.",
+        "Le patient bénéficie de la dispense d'avance de frais sur la part obligatoire.",
+        "Les dispenses d'avance de frais restent la règle pour ces actes.",
+    ],
+)
+def test_dispense_d_avance_de_frais_is_tiers_payant_itself(sentence: str) -> None:
+    assert "tiers-payant-suspension" not in CLASSIFIER.classify("", sentence).kinds

@@ -511,3 +511,16 @@ def test_an_unnamed_item_dated_just_before_the_first_named_report_is_not_lost() 
     [incident] = group([strike, early])
     assert incident.items == ("d", "a")
     assert incident.started == early.date
+
+
+def test_kind_families_and_order_come_from_the_taxonomy() -> None:
+    """incidents.py holds no kind vocabulary of its own: taxonomy.yaml's `family:` and order."""
+    from aggregator.understand import incidents
+    from aggregator.understand.classify import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    slugs = tuple(k.slug for k in taxonomy.kind_entries)
+    assert incidents.kind_order() == slugs
+    for slug in slugs:
+        assert incidents._families([slug]) == {taxonomy.family(slug)}
+    assert not hasattr(incidents, "SERVICE_FAMILY")

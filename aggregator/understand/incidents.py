@@ -22,7 +22,8 @@ Grouping reads every item at once and never depends on the order items arrived i
 
 Kind families: a cyberattack takes a service down, leaks data, invites phishing in its wake
 and stops payments, after which unions call to suspend tiers payant; pharmacists live these
-as one incident, so those kinds are one family. Wholesaler supply trouble is another story.
+as one incident, so those kinds are one family (`family:` in taxonomy.yaml, the one place
+that says it). Wholesaler supply trouble is another story.
 
 Status (DOMAIN.md, "Status"): ``planned`` while only announcements of a future interruption
 are known, ``ongoing`` once a failure is reported, ``resolved`` when a later item says the
@@ -42,25 +43,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aggregator.models import Incident, Status, StatusSignal, direct_init
 from aggregator.understand.dedupe import normalise_text
 
+if TYPE_CHECKING:
+    from aggregator.understand.classify import Taxonomy
+
 WINDOW = timedelta(days=21)  # silence after which a new report is a new episode
 EARLY = timedelta(days=3)  # an unnamed or passing item this much before the first report
 STALE_AFTER = timedelta(days=14)  # ongoing with no news this long: "sans nouvelles"
-# The fixed vocabulary of DOMAIN.md, in the order kinds are listed and titled.
-KIND_ORDER = (
-    "cyberattack",
-    "data-breach",
-    "outage",
-    "payment-disruption",
-    "tiers-payant-suspension",
-    "phishing",
-    "supply-disruption",
-)
-SERVICE_FAMILY = frozenset(KIND_ORDER) - {"supply-disruption"}
 FALLBACK_KIND = "incident"  # id part of an incident founded by a failure with no kind
 TITLE_KINDS = 2  # kinds named in a title: enough to say what happened, short enough to read
 LEAD_CHARS = 400  # the opening of a body, where a story names what it is about:
@@ -315,10 +309,21 @@ def _opening_sentences(text: str) -> list[str]:
 
 
 @functools.cache
-def _builtin_spellings() -> dict[str, tuple[str, ...]]:
+def _builtin_taxonomy() -> Taxonomy:
     from aggregator.understand.classify import load_taxonomy  # here: read once, when needed
 
-    taxonomy = load_taxonomy()
+    return load_taxonomy()
+
+
+@functools.cache
+def kind_order() -> tuple[str, ...]:
+    """The fixed kinds of taxonomy.yaml, in the order they are listed and titled."""
+    return tuple(k.slug for k in _builtin_taxonomy().kind_entries)
+
+
+@functools.cache
+def _builtin_spellings() -> dict[str, tuple[str, ...]]:
+    taxonomy = _builtin_taxonomy()
     entries = (*taxonomy.payer_entries, *taxonomy.organisation_entries)
     return {e.slug: (e.name, *e.aliases, *e.match_case) for e in entries}
 
@@ -672,7 +677,8 @@ def _terms(item: IncidentInput) -> set[str]:
 
 
 def _families(kinds: Iterable[str]) -> set[str]:
-    return {"service" if kind in SERVICE_FAMILY else kind for kind in kinds}
+    taxonomy = _builtin_taxonomy()
+    return {taxonomy.family(kind) for kind in kinds}
 
 
 # --- stable ids -------------------------------------------------------------------------------
@@ -715,11 +721,9 @@ def _previous_ids(group: _Group, previous: Mapping[str, Sequence[str]]) -> list[
 
 def _id_key_matches(old: str, key: str) -> bool:
     """Whether an id made by :func:`_new_id` (maybe with a -N suffix) belongs to ``key``."""
-    match = re.fullmatch(r"\d{4}-\d{2}-\d{2}-(.+?)-(" + _KIND_ALTERNATIVES + r")(?:-\d+)?", old)
+    kinds = "|".join(re.escape(k) for k in (*kind_order(), FALLBACK_KIND))
+    match = re.fullmatch(r"\d{4}-\d{2}-\d{2}-(.+?)-(" + kinds + r")(?:-\d+)?", old)
     return match is not None and match.group(1) == _slug(key)
-
-
-_KIND_ALTERNATIVES = "|".join(re.escape(k) for k in (*KIND_ORDER, FALLBACK_KIND))
 
 
 def _new_id(group: _Group) -> str:
@@ -727,7 +731,7 @@ def _new_id(group: _Group) -> str:
     first = group.reports[0].item
     kinds = _ordered(first.kinds)
     # An unknown kind would make an id _id_key_matches cannot read back: use the fallback.
-    kind = kinds[0] if kinds and kinds[0] in KIND_ORDER else FALLBACK_KIND
+    kind = kinds[0] if kinds and kinds[0] in kind_order() else FALLBACK_KIND
     # The day as French readers count it, whatever zone the date was stored in.
     day = _aware(first.date).astimezone(_PARIS)
     return f"{day:%Y-%m-%d}-{_slug(group.shown)}-{kind}"
@@ -827,7 +831,7 @@ def _status(readings: Sequence[Reading], key: str) -> tuple[Status, datetime | N
 def _title(group: _Group, names: Callable[[str], str], labels: Callable[[str], str]) -> str:
     """ "Viamedis : cyberattaque et panne": the key and the kinds most items carry."""
     counts = Counter(k for item in group.ordered() for k in _unique(item.kinds))
-    rank = {kind: n for n, kind in enumerate(KIND_ORDER)}
+    rank = {kind: n for n, kind in enumerate(kind_order())}
     dominant = sorted(counts, key=lambda k: (-counts[k], rank.get(k, len(rank)), k))
     words = [_lower_first(labels(kind)) for kind in dominant[:TITLE_KINDS]]
     what = " et ".join(w for w in words if w) or "incident"
@@ -856,7 +860,7 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def _ordered(kinds: Iterable[str]) -> tuple[str, ...]:
     """Kinds in the vocabulary's order; unknown kinds after, alphabetically."""
-    rank = {kind: n for n, kind in enumerate(KIND_ORDER)}
+    rank = {kind: n for n, kind in enumerate(kind_order())}
     return tuple(sorted(set(kinds), key=lambda k: (rank.get(k, len(rank)), k)))
 
 

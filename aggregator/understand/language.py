@@ -51,6 +51,8 @@ class AssertionWords:
     goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
     news: frozenset[str] = frozenset()  # signer, convention, réseau: a payer's own news
+    condition: frozenset[str] = frozenset()  # défaut, absence, peine, si: the verb above
+    # depends on a condition ("à défaut de réponse, nous suspendrons"): a threat, not a fact
     scope_breakers: frozenset[str] = frozenset()  # depuis, après: a phrase the verb's
     # negation does not reach ("n'est pas envisagée avant... fermés depuis l'attaque")
 
@@ -67,6 +69,7 @@ class AssertionWords:
             means_kinds=frozenset(str(k) for k in data.get("means_kinds") or ()),
             recall=words("recall"),
             scope_breakers=words("scope_breakers"),
+            condition=words("condition"),
             news=words("news"),
             purpose=words("purpose"),
             goods=words("goods"),
@@ -147,13 +150,53 @@ def _why_not(
         mark = next((c for c in predicate.children if c.dep_ in ("mark", "case")), None)
         if mark is not None and _plain(mark.lemma_) in words.purpose:
             return f"purpose: {mark.text.lower()}"
+    # A threat or a condition governs its own clause, not a clause joined to it ("qui
+    # menaçaient de suspendre..., se félicitent de la reprise"): they stop at a conjunct.
+    joined = False
     for node in _ancestors(token):
         lemma = _plain(node.lemma_)
         if lemma in words.belief:
             return f"belief: {lemma}"
-        if lemma in words.warning and node is not token:
+        if not joined and lemma in words.warning and node is not token:
             return f"warning: {lemma}"
+        why = None if joined else _conditional(node, words)
+        if why is not None:
+            return why
+        joined = joined or node.dep_.startswith(("conj", "parataxis"))
     return _tense(predicate, words)
+
+
+def _conditional(node: Any, words: AssertionWords) -> str | None:
+    """A verb in the future or the conditional whose sentence states a condition ("à défaut
+    d'accord, nous appellerons à suspendre", "en l'absence de réponse, elle inviterait à",
+    "si rien ne bouge, ils suspendront"): what it governs is a threat, not an event. The
+    small model often misses these moods, so the verb's own ending is read too."""
+    if node.pos_ not in ("VERB", "AUX") or not _future_or_conditional(node):
+        return None
+    for other in node.doc:
+        lemma = _plain(other.lemma_)
+        if lemma in words.condition and (other.pos_ == "NOUN" or other.pos_ == "SCONJ"):
+            return f"condition: {lemma}"
+    return None
+
+
+_FUTURE_ENDINGS = ("aient", "ions", "iez", "ais", "ait", "ons", "ont", "ez", "ai", "as", "a")
+_IRREGULAR_STEMS = ("ser", "aur", "pourr", "fer", "devr", "ir", "viendr", "faudr", "voudr")
+
+
+def _future_or_conditional(verb: Any) -> bool:
+    if "Fut" in verb.morph.get("Tense") or "Cnd" in verb.morph.get("Mood"):
+        return True
+    text, lemma = _plain(verb.text.lower()), _plain(verb.lemma_.lower())
+    for ending in _FUTURE_ENDINGS:
+        stem = text[: -len(ending)]
+        if text.endswith(ending) and stem.endswith("r"):
+            # "inviterait" is "inviter" + ait; "invitait" (imperfect) lacks the r of the
+            # infinitive; "suspendra" is "suspendr(e)" + a; "appellerons" doubles its l.
+            return stem in _IRREGULAR_STEMS or (
+                len(stem) >= len(lemma) - 1 and lemma[:3] == stem[:3]
+            )
+    return False
 
 
 def _negates(child: Any, lemma: str, words: AssertionWords) -> bool:
