@@ -1467,3 +1467,50 @@ def test_a_practised_suspension_is_one(sentence: str) -> None:
 )
 def test_dispense_d_avance_de_frais_is_tiers_payant_itself(sentence: str) -> None:
     assert "tiers-payant-suspension" not in CLASSIFIER.classify("", sentence).kinds
+
+
+# --- access closed, production stopped: an outage in other verbs and nouns --------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Par précaution, l'opérateur a fermé tous ses portails mardi soir.",
+        "Depuis la fermeture du portail des professionnels, les officines travaillent sur papier.",
+        "L'éditeur a suspendu l'accès à son logiciel après l'incident.",
+        "La mutuelle a coupé l'ensemble de ses téléservices dans la nuit.",
+        "Le laboratoire a arrêté sa production sur trois sites.",
+        "L'attaque a entraîné l'arrêt de la production dans deux usines.",
+        "Le centre hospitalier a dû débrancher ses serveurs.",
+    ],
+)
+def test_access_closed_or_production_stopped_is_an_outage(sentence: str) -> None:
+    assert "outage" in CLASSIFIER.classify("", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "L'opérateur n'a fermé aucun portail pendant l'incident.",
+        "L'éditeur n'a suspendu aucun service, précise son directeur.",
+        "Le portail ne sera pas fermé, assure la caisse.",
+        "Certains ont cru à la fermeture du portail, ce que l'opérateur dément.",
+        "Le laboratoire n'a jamais arrêté sa production.",
+    ],
+)
+def test_access_closed_negated_or_believed_is_no_outage(sentence: str) -> None:
+    assert "outage" not in CLASSIFIER.classify("", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Après deux jours de panne, le portail répond de nouveau.",
+        "Le service de facturation marche à nouveau depuis ce matin.",
+        "Après la coupure, ça remarche enfin au comptoir.",
+    ],
+)
+def test_a_service_working_again_is_a_resolved_outage(sentence: str) -> None:
+    result = CLASSIFIER.classify("", sentence)
+    assert result.status == "resolved"
+    assert "outage" in result.kinds

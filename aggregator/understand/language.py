@@ -346,15 +346,31 @@ def related(
             if dependent is None:
                 continue
             inside = frozenset((token.idx, dependent.idx))
-            why = _why_not(token, words, relation.kind, inside)
+            why = _denied(dependent, words) or _why_not(token, words, relation.kind, inside)
             if why is None or why.startswith("future"):
                 found.append((relation, f"{token.text} {dependent.text}"))
     return tuple(found)
 
 
+# Nouns of quantity that pass their complement on: "coupé l'ensemble de ses portails",
+# "suspendu l'essentiel de sa production" are said of the portals, of the production.
+_QUANTITIES = frozenset(("ensemble", "totalite", "partie", "essentiel", "majorite", "plupart"))
+
+
+def _denied(dependent: Any, words: AssertionWords) -> str | None:
+    """A dependent its own determiner negates: "n'a suspendu aucun service"."""
+    for child in dependent.children:
+        lemma = _plain(child.lemma_)
+        if child.dep_.startswith("det") and lemma in words.negation:
+            return f"negation: {child.text.lower()}"
+    return None
+
+
 def _dependent(token: Any, relation: Relation) -> Any:
     for child in token.children:
         candidates = [child, *(c for c in child.children if c.dep_ == "conj")]
+        if _plain(child.lemma_) in _QUANTITIES:
+            candidates += [c for c in child.children if c.dep_.startswith("nmod")]
         for candidate in candidates:
             if child.dep_.startswith(relation.deps) and (
                 _plain(candidate.lemma_) in relation.dependents
