@@ -53,7 +53,7 @@ from aggregator.models import (
 from aggregator.store.database import FreshEntry, Store, entry_id, utcnow
 from aggregator.text.blocks import html_to_blocks
 from aggregator.text.sanitize import html_to_text
-from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy
+from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy, own_notice_payers
 from aggregator.understand.dedupe import (
     Candidate,
     DedupeIndex,
@@ -961,10 +961,9 @@ def _save_item(
     previous = writes.store.get_item(item_id) if item_id else None
     modified = (entry.updated or utcnow()) if item_id else entry.updated
     source = entry.source if original or previous is None else previous.source
-    payers = verdict.payers
-    if not payers and (verdict.kinds or verdict.status):
-        # An incident told by the payer itself, in the first person.
-        payers = tuple(speakers.get(source, ()))
+    # A payer's own notice is about that payer (DOMAIN.md: its own news, or its incident told
+    # in the first person, "nos portails"), whether or not it repeats its name.
+    payers = own_notice_payers(verdict.payers, speakers.get(source, ()))
     item = Item(
         id=item_id or entry.id,
         source=source,

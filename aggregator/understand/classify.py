@@ -274,6 +274,12 @@ class Taxonomy:
         return {operator: frozenset(runs) for operator, runs in self.networks_of}
 
 
+def own_notice_payers(found: Sequence[str], speaker: Sequence[str]) -> tuple[str, ...]:
+    """The payers of an item a payer published itself: the speaker first, then any other
+    the text is about."""
+    return tuple(dict.fromkeys((*speaker, *found)))
+
+
 def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
     """The built-in taxonomy merged with the ``taxonomy:`` key of sources.yaml.
 

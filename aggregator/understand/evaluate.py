@@ -35,7 +35,7 @@ from typing import Any
 import yaml
 
 from aggregator.models import Classification, Incident
-from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy
+from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy, own_notice_payers
 from aggregator.understand.dedupe import Candidate, DedupeIndex, canonical_url
 from aggregator.understand.incidents import IncidentInput, group_incidents
 
@@ -205,12 +205,10 @@ def understand(labelled: LabelledSet, taxonomy: Taxonomy | None = None) -> Under
 def _with_speaker(
     verdict: Classification, classifier: Classifier, item: LabelledItem
 ) -> Classification:
-    """As the pipeline does for a payer's own source: an incident told in the first person
-    ("nos portails") is the speaking payer's (here the source id names the payer)."""
-    if verdict.payers or not (verdict.kinds or verdict.status):
-        return verdict
+    """As the pipeline does for a payer's own source (here the source id names the payer):
+    its notice is about that payer, named or not ("nos règlements", "nos portails")."""
     speaker = classifier.payers_named(item.source.replace("-", " "))
-    return replace(verdict, payers=speaker) if speaker else verdict
+    return replace(verdict, payers=own_notice_payers(verdict.payers, speaker))
 
 
 def _incident_input(
