@@ -897,6 +897,7 @@ def start_publish(
         sources=sources,
         payer_name=_namer(taxonomy),
         kind_label=taxonomy.kind_label,
+        payers=taxonomy.payers,
     )
     return Publishing(store, (state_key, state), started=start(output, data))
 

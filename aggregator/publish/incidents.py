@@ -1,0 +1,167 @@
+"""What an incident's page and feeds say beyond its stored fields, read from its items.
+
+Pure functions of the incident and its items (cleaned, oldest first): when it last changed
+for a reader (status, actions, contacts), whether it went quiet, which action came from
+whom and when, and whose phone line a contact is. Nothing reads the clock: the same input
+gives the same page bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aggregator.models import Incident, Item
+from aggregator.publish.feeds import instant, plain
+
+# An ongoing incident with no news for this long is shown as stale: perhaps over, unsaid.
+STALE_AFTER = timedelta(days=14)
+# How far before a contact its owner's name may stand ("Viamedis met en place le 0805...").
+_OWNER_WINDOW = 160
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing to do, with where and when it was first said."""
+
+    text: str
+    date: datetime | None
+    source: str  # display name of the source that first said it ("" when unknown)
+    superseded: bool = False  # a later action on the same thing says otherwise
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A phone number or address, with whose line it is."""
+
+    text: str
+    owner: str  # "Viamedis", or "cité par Le Moniteur" when no owner is named near it
+
+
+def status_of(incident: Incident) -> str:
+    """The incident's status as a plain string (planned, ongoing, resolved, or new ones)."""
+    return str(incident.status)
+
+
+def is_stale(incident: Incident, timeline: Sequence[Item], as_of: datetime | None) -> bool:
+    """An ongoing incident whose newest news is older than STALE_AFTER at ``as_of``.
+
+    A ``stale`` field given by understanding wins over this reckoning."""
+    given = getattr(incident, "stale", None)
+    if isinstance(given, bool):
+        return given
+    if status_of(incident) != "ongoing" or as_of is None:
+        return False
+    dates = [item.date for item in timeline if item.date is not None]
+    newest = max(dates, key=instant, default=incident.updated)
+    return instant(as_of) - instant(newest) > STALE_AFTER.total_seconds()
+
+
+def _first_said(values: Iterable[str], timeline: Sequence[Item], field: str) -> dict[str, Item]:
+    """For each value, the oldest item of the timeline that carries it."""
+    wanted = set(values)
+    found: dict[str, Item] = {}
+    for item in timeline:
+        for value in getattr(item, field):
+            if value in wanted and value not in found:
+                found[value] = item
+    return found
+
+
+def changed_at(incident: Incident, timeline: Sequence[Item]) -> datetime:
+    """When the incident last changed for a reader: it opened, its status changed, or an
+    action or a contact was first said. News that says nothing new does not move it."""
+    moments = [incident.started]
+    if incident.resolved is not None:
+        moments.append(incident.resolved)
+    for field, values in (("actions", incident.actions), ("contacts", incident.contacts)):
+        for item in _first_said(values, timeline, field).values():
+            if item.date is not None:
+                moments.append(item.date)
+    return max(moments, key=instant)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _object_of(action: str) -> tuple[str, str]:
+    """(verb, what it is about): "Suspendre le tiers payant" -> ("suspendre", "le tiers
+    payant"); "Ne pas répondre ..." keeps its negation in the verb."""
+    words = _fold(action).split()
+    verb_words = 3 if words[:2] == ["ne", "pas"] else 1
+    return " ".join(words[:verb_words]), " ".join(words[verb_words:])
+
+
+def actions_of(incident: Incident, timeline: Sequence[Item]) -> list[Action]:
+    """The incident's actions, newest first, each dated and attributed to the item that
+    first said it; an older action about the same thing with another verb ("maintenir le
+    tiers payant" before "suspendre le tiers payant") is marked superseded."""
+    first = _first_said(incident.actions, timeline, "actions")
+    found = [
+        Action(text, first[text].date, first[text].source_name) if text in first else
+        Action(text, None, "")
+        for text in incident.actions
+    ]  # fmt: skip
+    found.sort(key=lambda a: (a.date is None, -instant(a.date) if a.date else 0.0))
+    seen: dict[str, str] = {}  # what an action is about -> the verb of the newest one
+    marked = []
+    for action in found:
+        verb, about = _object_of(action.text)
+        newer = seen.setdefault(about, verb) if about else verb
+        marked.append(Action(action.text, action.date, action.source, superseded=newer != verb))
+    return marked
+
+
+def contacts_of(
+    incident: Incident, timeline: Sequence[Item], names: Callable[[str], str]
+) -> list[Contact]:
+    """The incident's contacts, each labelled with the organisation named just before it in
+    the first item that gives it, else with the source that printed it."""
+    first = _first_said(incident.contacts, timeline, "contacts")
+    contacts = []
+    for text in incident.contacts:
+        item = first.get(text)
+        owner = _owner(text, item, names) if item else ""
+        if not owner and item is not None and item.source_name:
+            owner = f"cité par {item.source_name}"
+        contacts.append(Contact(text, owner))
+    return contacts
+
+
+def _owner(contact: str, item: Item, names: Callable[[str], str]) -> str:
+    body = plain(item.content_html) or plain(item.summary)
+    digits = re.sub(r"\D", "", contact)
+    position = body.find(contact)
+    if position < 0 and len(digits) >= 4:
+        # The page may space the number otherwise: find its digits, whatever separates them.
+        pattern = r"[\s.\u00a0-]?".join(map(re.escape, digits))
+        match = re.search(pattern, body)
+        position = match.start() if match else -1
+    if position < 0:
+        return ""
+    before = _fold(body[max(0, position - _OWNER_WINDOW) : position])
+    best, where = "", -1
+    for slug in (*item.payers, *item.organisations):
+        name = names(slug)
+        at = before.rfind(_fold(name))
+        if at > where:
+            best, where = name, at
+    return best
+
+
+def latest(timeline: Sequence[Item]) -> Item | None:
+    """The newest dated item of a timeline (oldest first; the later one on a tie), else
+    its last item."""
+    dated = [(instant(item.date), n) for n, item in enumerate(timeline) if item.date]
+    if dated:
+        return timeline[max(dated)[1]]
+    return timeline[-1] if timeline else None
+
+
+def items_of(incident: Incident, by_id: Mapping[str, Item]) -> list[Item]:
+    return [by_id[i] for i in incident.items if i in by_id]
