@@ -147,14 +147,29 @@ def _run(
         enabled = [s for s in config.sources if s.enabled]
         with _progress(len(enabled), show_bar) as progress:
             report = run(config, store, Path(output) if output else None, only, progress)
-    for source_id, reason in report.failures:
-        if quiet:
-            continue
-        click.echo(f"{source_id}: {reason}", err=True)
+        in_a_row = {s.id: s.consecutive_failures for s in store.source_statuses()}
+    _report_failures(report.failures, in_a_row, quiet)
     if not quiet:
         click.echo(report.summary(), err=True)
     if report.sources_failed and not report.sources_ok:
         raise RunFailure("every source failed; see `aggregator status`")
+
+
+# A quiet run (cron) reports a source's first failure, then every this many in a row.
+REMIND_EVERY = 10
+
+
+def _report_failures(
+    failures: Sequence[tuple[str, str]], in_a_row: dict[str, int], quiet: bool
+) -> None:
+    from aggregator.publish.health import worth_reporting
+
+    for source_id, reason in failures:
+        count = in_a_row.get(source_id, 1)
+        if quiet and not worth_reporting(count, REMIND_EVERY):
+            continue
+        again = f" ({count} runs in a row)" if count > 1 else ""
+        click.echo(f"{source_id}: {reason}{again}", err=True)
 
 
 WAIT = click.option(
@@ -223,12 +238,40 @@ def publish(
 @cli.command(context_settings=CONTEXT)
 @common
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="For monitoring: print one line and exit 1 when a source keeps failing or "
+    "nothing succeeded for hours, 0 otherwise.",
+)
+@click.option(
+    "--max-failures",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --check: runs in a row a source may fail.",
+)
+@click.option(
+    "--max-hours",
+    default=6.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="With --check: hours without any successful fetch.",
+)
 def status(
-    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, as_json: bool
+    config_path: str,
+    db_path: str,
+    output: str,
+    verbose: int,
+    quiet: bool,
+    as_json: bool,
+    check: bool,
+    max_failures: int,
+    max_hours: float,
 ) -> None:
     """One row per source: last success, last error, consecutive failures, items.
 
-    Example: aggregator status --json
+    Example: aggregator status --json; for monitoring: aggregator status --check
     """
     from aggregator.store.database import Store
 
@@ -237,6 +280,8 @@ def status(
         store.sync_sources(config.sources)
         statuses = store.source_statuses([s.id for s in config.sources])
         alerts = _alerts_status(store) if config.notify else None
+    if check:
+        _check(statuses, max_failures, max_hours)
     if as_json:
         data: dict[str, object] = {"sources": [_status_dict(s) for s in statuses]}
         if alerts is not None:
@@ -249,6 +294,20 @@ def status(
         if alerts["last_error"]:
             line += f"; last error: {alerts['last_error']}"
         click.echo(line)
+
+
+def _check(statuses: Sequence[SourceStatus], max_failures: int, max_hours: float) -> NoReturn:
+    from datetime import UTC, datetime
+
+    from aggregator.publish.health import watch_problem
+
+    problem = watch_problem(statuses, datetime.now(UTC), max_failures, max_hours)
+    ok = [s for s in statuses if s.enabled and not s.gone and not s.consecutive_failures]
+    if problem is None:
+        click.echo(f"OK: {len(ok)} of {len(statuses)} sources answered at their last fetch")
+        sys.exit(0)
+    click.echo(f"PROBLEM: {problem}")
+    sys.exit(1)
 
 
 def _alerts_status(store: Any) -> dict[str, object]:

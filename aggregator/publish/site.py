@@ -51,7 +51,7 @@ NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space; narrow no-break space
 # French spacing: a space before ; ? ! (narrow) and : (full width) never breaks, nor the
 # spaces inside « » and inside an hour ("16 h 05").
 _SPACE_BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]+([;?!])")
-_SPACE_BEFORE_COLON = re.compile(r"[ \u00a0\u202f]+:(?=\s|$)")
+_SPACE_BEFORE_COLON = re.compile(r"[ \u00a0\u202f]+:")
 _AFTER_OPENING_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _BEFORE_CLOSING_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
 _HOUR = re.compile(r"\b(\d{1,2}) h(?: (\d\d)\b)?")
