@@ -3,6 +3,7 @@ subscribe page, and the monitoring commands (status --check, quiet runs)."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import replace
@@ -52,7 +53,7 @@ def test_incident_feeds_hold_one_entry_per_incident_with_a_lasting_id(out: Path)
     for entry in atom.entries:
         page = BASE + "incidents/" + entry.id.rsplit(":", 1)[1] + ".html"
         assert entry.link == page
-        assert "Statut" in flat(entry.content[0].value)
+        assert "Statut :" in flat(html.unescape(entry.content[0].value))
     # incidents.json stays the list of incidents the contract describes.
     assert list(json.loads((out / "incidents.json").read_bytes())) == ["incidents"]
 
@@ -113,7 +114,7 @@ def test_every_item_of_every_feed_links_its_incident_page_and_says_its_status(
         feed = json.loads(path.read_text(encoding="utf-8"))
         for entry in feed.get("items", []):
             for incident_id in entry["_advisory"]["incidents"]:
-                body = flat(entry["content_html"])
+                body = flat(html.unescape(entry["content_html"]))
                 assert f'{BASE}incidents/{incident_id}.html"' in body, path
                 label = "résolu" if incidents[incident_id].status == "resolved" else "en cours"
                 assert f"statut : {label}" in body.lower() or f"Statut : {label}" in body
