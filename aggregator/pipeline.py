@@ -54,6 +54,7 @@ from aggregator.understand.dedupe import (
     canonical_url,
     fingerprint,
     guid_is_global,
+    without_tracking,
 )
 from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.workers import Workers, default_workers, shared
@@ -767,7 +768,8 @@ def _save_item(
     item = Item(
         id=item_id or entry.id,
         source=source,
-        url=previous.url if previous else entry.canonical_url,
+        # The link as the source published it; the canonical form only finds repeats.
+        url=previous.url if previous else without_tracking(entry.url) or entry.canonical_url,
         title=entry.title,
         content_html=entry.content,
         summary=entry.summary,

@@ -399,3 +399,69 @@ def out(tmp_path: Path) -> Path:
 
 def test_sample_sources_are_as_the_health_tests_expect() -> None:
     assert [s.gone for s in sources()] == [False, True]
+
+
+# --- links as published ------------------------------------------------------------------
+
+PUBLISHED = "http://www.example.org/news/viamedis-panne/?utm_source=rss&id=3&xtor=RSS-1"
+RELAYED = "https://example.org/news/viamedis-panne?id=3&fbclid=abc"
+
+
+def _rss(title: str, link: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        "<link>https://example.org/</link><description>d</description>"
+        f"<item><title>{title}</title><link>{link.replace('&', '&amp;')}</link>"
+        f"<guid>{link.replace('&', '&amp;')}</guid>"
+        "<pubDate>Mon, 29 Jan 2024 15:00:00 +0100</pubDate>"
+        "<description>Viamedis en panne : le tiers payant est suspendu.</description>"
+        "</item></channel></rss>"
+    ).encode()
+
+
+def test_items_link_where_their_source_published_them_without_tracking(
+    tmp_path: Path,
+) -> None:
+    rss = {"Content-Type": "application/rss+xml"}
+    with LocalServer() as server:
+        press = server.route(
+            "/press.xml", *[Reply(200, _rss("Viamedis en panne", PUBLISHED), rss)] * 3
+        )
+        relay = server.route(
+            "/relay.xml", *[Reply(200, _rss("Viamedis : panne", RELAYED), rss)] * 3
+        )
+        config = tmp_path / "sources.yaml"
+        head = (
+            f"site:\n  base_url: {BASE}\n"
+            "fetch:\n  retries: 0\n  per_host_delay: 0\n  respect_robots: false\n"
+            f"sources:\n  - id: press\n    name: La Presse\n    type: feed\n    url: {press}\n"
+        )
+        args = ["--config", str(config), "--db", str(tmp_path / "a.db")]
+        args += ["--output", str(tmp_path / "out")]
+        config.write_text(head, encoding="utf-8")
+        assert CliRunner().invoke(cli, ["run", "-q", *args]).exit_code == 0
+        config.write_text(
+            head + f"  - id: relay\n    name: Le Relais\n    type: feed\n    url: {relay}\n",
+            encoding="utf-8",
+        )
+        assert CliRunner().invoke(cli, ["run", "-q", *args]).exit_code == 0
+    items = json.loads((tmp_path / "out" / "feed.json").read_bytes())["items"]
+    assert len(items) == 1
+    assert items[0]["url"] == "http://www.example.org/news/viamedis-panne/?id=3"
+    assert items[0]["_advisory"]["also_at"] == ["https://example.org/news/viamedis-panne?id=3"]
+
+
+def test_also_published_names_the_sources_of_the_copies(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    copy = "https://upo.example.org/communiques/viamedis"
+    items = [
+        item(1, 0, incidents=("kalixia-2024-02",), also_at=(copy, "https://autre.example.net/x"))
+    ]
+    incident = replace(sample_incidents()[1], items=("item-001",))
+    publish(out, make_input(items=items, incidents=[incident]))
+    doc = lxml_html.fromstring((out / "incidents/kalixia-2024-02.html").read_bytes())
+    also = doc.xpath("//span[@class='also']//a")
+    assert [(a.text, a.get("href")) for a in also] == [
+        ("Union des pharmaciens", copy),
+        ("autre.example.net", "https://autre.example.net/x"),
+    ]

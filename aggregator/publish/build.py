@@ -247,6 +247,24 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
+def _site_of(url: str) -> str:
+    """A URL's host without ``www.``: what tells one site from another."""
+    return _host(url).removeprefix("www.")
+
+
+def site_names(sources: Iterable[SourceStatus], items: Iterable[Item]) -> dict[str, str]:
+    """Site (host without www.) -> the display name of the source published there: from
+    the configured sources' addresses first, then from where items were found."""
+    names: dict[str, str] = {}
+    for source in sources:
+        if source.url and source.name:
+            names.setdefault(_site_of(source.url), plain(source.name))
+    for item in items:
+        if item.url and item.source_name:
+            names.setdefault(_site_of(item.url), plain(item.source_name))
+    return names
+
+
 # --- the build -----------------------------------------------------------------------------
 
 
@@ -274,7 +292,12 @@ class _Build:
         self._kind_groups: dict[str, list[Item]] | None = None
         self._names: dict[tuple[str, str], str] = {}  # display names, asked once each
         self.renderer = SiteRenderer(plain(data.site.title) or "Veille", self._payer, self._kind)
-        self.renderer.env.globals.update(summary_of=feeds.summary_text, host_of=_host)
+        sites = site_names(data.sources, data.items)
+        self.renderer.env.globals.update(
+            summary_of=feeds.summary_text,
+            # "Aussi publié sur" names the source of a copy, else its site.
+            copy_name=lambda url: sites.get(_site_of(url)) or _site_of(url),
+        )
         self.weeks = group_by_week(self.ordered)
         self.health = health_of(data.sources)
         # What "no news for 14 days" counts from: the last check, else the newest item

@@ -634,6 +634,8 @@ class Store:
         pipeline.Writes), by id: each stands for its row, as if written. Their entries'
         marks and their incidents must be written already.
         """
+        from aggregator.understand.dedupe import without_tracking
+
         overlay = overlay or {}
         where = "WHERE advisory = 1" if advisory_only else ""
         rows = self.execute(f"SELECT {ITEM_COLUMNS} FROM items {where}").fetchall()
@@ -648,6 +650,8 @@ class Store:
             "WHERE m.entry_id != m.item_id ORDER BY e.first_seen, e.id"
         ):
             item_url = urls.get(item_id)
+            # Copies are linked as their sources published them, tracking removed.
+            url = without_tracking(url) if url else url
             if url is None or item_url is None or url == item_url:
                 continue  # an item not listed, or a copy at the item's own address
             if url not in also.setdefault(item_id, []):
