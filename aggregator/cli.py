@@ -335,11 +335,13 @@ def _status_dict(s: SourceStatus) -> dict[str, object]:
         "consecutive_failures": s.consecutive_failures,
         "items": s.items,
         "gone": s.gone,
+        "articles_waiting": s.articles_waiting,
+        "articles_given_up": s.articles_given_up,
     }
 
 
 def _status_table(statuses: Sequence[SourceStatus]) -> str:
-    header = ("source", "last success", "last error", "failures", "items")
+    header = ("source", "last success", "last error", "failures", "items", "articles failed")
     rows = [header]
     for s in statuses:
         success = s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else "never"
@@ -347,7 +349,12 @@ def _status_table(statuses: Sequence[SourceStatus]) -> str:
         flag = "" if s.enabled else " (disabled)"
         if s.gone:
             flag += " (gone)"
-        rows.append((s.id + flag, success, error[:60], str(s.consecutive_failures), str(s.items)))
+        articles = ""
+        if s.articles_waiting or s.articles_given_up:
+            articles = f"{s.articles_waiting} to retry, {s.articles_given_up} given up"
+        rows.append(
+            (s.id + flag, success, error[:60], str(s.consecutive_failures), str(s.items), articles)
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -31,6 +31,8 @@ from aggregator.collect.extract.html import parse_list
 from aggregator.collect.fetch import Fetcher
 from aggregator.errors import ExtractError
 from aggregator.models import (
+    ArticleBody,
+    ArticleSelectors,
     Classification,
     Config,
     Entry,
@@ -81,6 +83,10 @@ class SourceOutcome:
     gone: bool = False
     unchanged: bool = False
     canonical: dict[str, str] = field(default_factory=dict)  # item URL -> canonical URL
+    # Article pages: (guid, url, error) of those that failed, (guid, body, date) of known
+    # entries whose page, failed before, answered this time.
+    article_failures: list[tuple[str, str, str]] = field(default_factory=list)
+    article_bodies: list[tuple[str, str, datetime | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -146,6 +152,8 @@ class Collector:
                 await self.collect_list(outcome)
             if source.article and outcome.items:
                 await self.collect_articles(outcome)
+            if source.article and not outcome.error:
+                await self.retry_articles(outcome)
         except ExtractError as exc:
             outcome.error = str(exc)
         outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
@@ -204,20 +212,46 @@ class Collector:
         async def one(item: RawItem) -> RawItem:
             if entry_id(source.id, item.guid) in known:
                 return item
-            result = await self.get(outcome, item.url, conditional=False)
-            if not result.ok or result.not_modified:
-                log.info("%s: article %s: %s", source.id, item.url, result.error)
+            body = await self.article(outcome, item.guid, item.url, selectors)
+            if body is None:
                 return item
+            return replace(item, content=body.content, published=item.published or body.published)
+
+        outcome.items = list(await asyncio.gather(*(one(item) for item in outcome.items)))
+
+    async def retry_articles(self, outcome: SourceOutcome) -> None:
+        """Fetch again the article pages of known entries that failed on earlier runs."""
+        source = outcome.source
+        assert source.article is not None
+        selectors = source.article
+        # Only entries stored on earlier runs are listed: none of this run's new items.
+        retries = self.store.articles_to_retry(source.id)
+
+        async def one(guid: str, url: str) -> None:
+            body = await self.article(outcome, guid, url, selectors)
+            if body is not None:
+                outcome.article_bodies.append((guid, body.content, body.published))
+
+        await asyncio.gather(*(one(guid, url) for guid, url in retries))
+
+    async def article(
+        self, outcome: SourceOutcome, guid: str, url: str, selectors: ArticleSelectors
+    ) -> ArticleBody | None:
+        """An item's body from its own page, or None (the failure noted, to retry later)."""
+        result = await self.get(outcome, url, conditional=False)
+        error = None if result.ok and not result.not_modified else result.error
+        body = None
+        if error is None:
             try:
                 body = await self.workers.call(
                     parse_article, result.content, result.final_url, selectors, result.headers
                 )
             except ExtractError as exc:
-                log.info("%s: article %s: %s", source.id, item.url, exc)
-                return item
-            return replace(item, content=body.content, published=item.published or body.published)
-
-        outcome.items = list(await asyncio.gather(*(one(item) for item in outcome.items)))
+                error = str(exc)
+        if body is None:
+            log.info("%s: article %s: %s", outcome.source.id, url, error)
+            outcome.article_failures.append((guid, url, error or "no body"))
+        return body
 
     @staticmethod
     def failed(outcome: SourceOutcome, result: FetchResult, first: bool = True) -> bool:
@@ -291,6 +325,11 @@ def _write_outcome(
         )
         report.new_entries += new
         report.updated_entries += updated
+    # After the entries: a failure is counted against an entry that exists.
+    for guid, body, published in outcome.article_bodies:
+        store.save_article_body(source.id, guid, body, published)
+    for guid, url, error in outcome.article_failures:
+        store.record_article_failure(source.id, guid, url, error, now)
     store.record_source(source.id, now, outcome.error, outcome.gone)
 
 
@@ -918,7 +957,8 @@ def _publish_state(config: Config, store: Store, sources: Sequence[SourceStatus]
 
     health = [
         [s.id, s.name, s.url, s.category, s.enabled, s.gone, s.items, s.consecutive_failures,
-         s.last_error, str(s.last_error_at), success(s)]
+         s.last_error, str(s.last_error_at), success(s), s.articles_waiting,
+         s.articles_given_up]
         for s in sources
     ]  # fmt: skip
     facts = {

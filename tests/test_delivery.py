@@ -465,3 +465,65 @@ def test_also_published_names_the_sources_of_the_copies(tmp_path: Path) -> None:
         ("Union des pharmaciens", copy),
         ("autre.example.net", "https://autre.example.net/x"),
     ]
+
+
+# --- article pages that failed ------------------------------------------------------------
+
+ARTICLE = (
+    b"<html><body><div class='entry-content'><p>Viamedis en panne : suspendre le tiers payant "
+    b"et appeler le 0805 62 00 10.</p></div></body></html>"
+)
+
+
+def _article_run(tmp_path: Path, server: LocalServer, article: str) -> tuple[list[str], Path]:
+    link = server.url(article)
+    feed = _rss("Viamedis en panne", link)
+    server.route("/feed.xml", Reply(200, feed, {"Content-Type": "application/rss+xml"}))
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        f"site:\n  base_url: {BASE}\n"
+        "fetch:\n  retries: 0\n  per_host_delay: 0\n  respect_robots: false\n"
+        f"sources:\n  - id: press\n    name: La Presse\n    type: feed\n"
+        f"    url: {server.url('/feed.xml')}\n    article: {{content: div.entry-content}}\n",
+        encoding="utf-8",
+    )
+    args = ["--config", str(config), "--db", str(tmp_path / "a.db")]
+    return args, tmp_path / "out"
+
+
+def test_a_failed_article_page_is_fetched_again_on_the_next_run(tmp_path: Path) -> None:
+    with LocalServer() as server:
+        server.route("/a.html", Reply(503), Reply(200, ARTICLE, {"Content-Type": "text/html"}))
+        args, out = _article_run(tmp_path, server, "/a.html")
+        runner = CliRunner()
+        assert runner.invoke(cli, ["run", "-q", *args, "--output", str(out)]).exit_code == 0
+        status = json.loads(runner.invoke(cli, ["status", "--json", *args]).output)
+        assert status["sources"][0]["articles_waiting"] == 1
+        assert "1 à réessayer" in (out / "sources.html").read_text(encoding="utf-8")
+        table = runner.invoke(cli, ["status", *args]).output
+        assert "1 to retry" in table
+        assert runner.invoke(cli, ["run", "-q", *args, "--output", str(out)]).exit_code == 0
+        assert len(server.hits_of("/a.html")) == 2
+    item = json.loads((out / "feed.json").read_bytes())["items"][0]
+    assert "0805 62 00 10" in item["_advisory"]["contacts"]
+    assert "suspendre le tiers payant" in item["content_html"]
+    status = json.loads(CliRunner().invoke(cli, ["status", "--json", *args]).output)
+    assert status["sources"][0]["articles_waiting"] == 0
+    assert "aucune" in (out / "sources.html").read_text(encoding="utf-8")
+
+
+def test_a_page_that_keeps_failing_is_retried_three_times_then_given_up(
+    tmp_path: Path,
+) -> None:
+    with LocalServer() as server:
+        server.route("/gone.html", Reply(404))
+        args, _ = _article_run(tmp_path, server, "/gone.html")
+        for _ in range(6):
+            result = CliRunner().invoke(cli, ["fetch", "-q", *args])
+            assert result.exit_code == 0, result.output
+        assert len(server.hits_of("/gone.html")) == 4  # the first try and three more
+    status = json.loads(CliRunner().invoke(cli, ["status", "--json", *args]).output)
+    assert (
+        status["sources"][0]["articles_waiting"],
+        status["sources"][0]["articles_given_up"],
+    ) == (0, 1)
