@@ -527,3 +527,63 @@ def test_a_page_that_keeps_failing_is_retried_three_times_then_given_up(
         status["sources"][0]["articles_waiting"],
         status["sources"][0]["articles_given_up"],
     ) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("sayings", "superseded"),
+    [
+        ([("Maintenir le tiers payant", 0), ("Suspendre le tiers payant", 5)],
+         {"Maintenir le tiers payant"}),
+        ([("Suspendre le tiers payant", 0), ("Maintenir le tiers payant", 5)],
+         {"Suspendre le tiers payant"}),
+        # Said again after the other: the newest word wins.
+        ([("Maintenir le tiers payant", 0), ("Suspendre le tiers payant", 5),
+          ("Maintenir le tiers payant", 9)], {"Suspendre le tiers payant"}),
+        # Different things: nothing superseded.
+        ([("Prévenir sa banque", 0), ("Porter plainte", 5)], set()),
+    ],
+)  # fmt: skip
+def test_actions_newest_first_and_superseded_by_a_later_opposite(
+    sayings: list[tuple[str, float]], superseded: set[str]
+) -> None:
+    from aggregator.publish.incidents import actions_of
+
+    timeline = [
+        item(n, hours, source_name=f"Source {n}", actions=(text,))
+        for n, (text, hours) in enumerate(sayings)
+    ]
+    incident = replace(sample_incidents()[1], actions=tuple(dict.fromkeys(t for t, _ in sayings)))
+    actions = actions_of(incident, timeline)
+    assert {a.text for a in actions if a.superseded} == superseded
+    dates = [a.date for a in actions]
+    assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+    newest = max(range(len(sayings)), key=lambda n: sayings[n][1])
+    assert actions[0].source == f"Source {newest}"
+
+
+def test_a_contact_printed_by_a_payers_own_site_is_the_payers_line() -> None:
+    from aggregator.publish.incidents import contacts_of
+
+    own = item(
+        1,
+        0,
+        source_name="Viamedis – actualités",
+        payers=("viamedis",),
+        contacts=("0805 29 14 60",),
+        content_html="<p>Appelez le 0805 29 14 60.</p>",
+    )
+    press = item(
+        2,
+        1,
+        source_name="La Gazette",
+        payers=("viamedis",),
+        contacts=("01 02 03 04 05",),
+        content_html="<p>Numéro : 01 02 03 04 05.</p>",
+    )
+    incident = replace(sample_incidents()[0], contacts=("0805 29 14 60", "01 02 03 04 05"))
+    names = {"viamedis": "Viamedis"}.get
+    found = contacts_of(incident, [own, press], lambda s: names(s) or s)
+    assert [(c.text, c.owner) for c in found] == [
+        ("0805 29 14 60", "Viamedis"),
+        ("01 02 03 04 05", "cité par La Gazette"),
+    ]

@@ -61,7 +61,7 @@ def is_stale(incident: Incident, timeline: Sequence[Item], as_of: datetime | Non
 
 
 def _first_said(values: Iterable[str], timeline: Sequence[Item], field: str) -> dict[str, Item]:
-    """For each value, the oldest item of the timeline that carries it."""
+    """For each value, the oldest item of the timeline (oldest first) that carries it."""
     wanted = set(values)
     found: dict[str, Item] = {}
     for item in timeline:
@@ -69,6 +69,11 @@ def _first_said(values: Iterable[str], timeline: Sequence[Item], field: str) -> 
             if value in wanted and value not in found:
                 found[value] = item
     return found
+
+
+def _last_said(values: Iterable[str], timeline: Sequence[Item], field: str) -> dict[str, Item]:
+    """For each value, the newest item of the timeline that carries it."""
+    return _first_said(values, list(reversed(timeline)), field)
 
 
 def changed_at(incident: Incident, timeline: Sequence[Item]) -> datetime:
@@ -98,10 +103,10 @@ def _object_of(action: str) -> tuple[str, str]:
 
 
 def actions_of(incident: Incident, timeline: Sequence[Item]) -> list[Action]:
-    """The incident's actions, newest first, each dated and attributed to the item that
-    first said it; an older action about the same thing with another verb ("maintenir le
-    tiers payant" before "suspendre le tiers payant") is marked superseded."""
-    first = _first_said(incident.actions, timeline, "actions")
+    """The incident's actions, the most recently said first, each dated and attributed to
+    the newest item that says it; an action about the same thing with another verb said
+    since ("suspendre le tiers payant" after "maintenir le tiers payant") supersedes it."""
+    first = _last_said(incident.actions, timeline, "actions")
     found = [
         Action(text, first[text].date, first[text].source_name) if text in first else
         Action(text, None, "")
@@ -120,17 +125,30 @@ def actions_of(incident: Incident, timeline: Sequence[Item]) -> list[Action]:
 def contacts_of(
     incident: Incident, timeline: Sequence[Item], names: Callable[[str], str]
 ) -> list[Contact]:
-    """The incident's contacts, each labelled with the organisation named just before it in
-    the first item that gives it, else with the source that printed it."""
+    """The incident's contacts, each labelled with whose line it is: the organisation named
+    just before it in the first item that gives it, else the payer whose own site printed
+    it, else "cité par" the source that printed it."""
     first = _first_said(incident.contacts, timeline, "contacts")
     contacts = []
     for text in incident.contacts:
         item = first.get(text)
-        owner = _owner(text, item, names) if item else ""
-        if not owner and item is not None and item.source_name:
-            owner = f"cité par {item.source_name}"
+        owner = ""
+        if item is not None:
+            owner = _owner(text, item, names) or _publisher(item, incident, names)
+            if not owner and item.source_name:
+                owner = f"cité par {item.source_name}"
         contacts.append(Contact(text, owner))
     return contacts
+
+
+def _publisher(item: Item, incident: Incident, names: Callable[[str], str]) -> str:
+    """The payer whose own source published the item ("Viamedis – actualités"), or ""."""
+    source = _fold(item.source_name)
+    for slug in (*incident.payers, *item.payers):
+        name = names(slug)
+        if name and source.startswith(_fold(name)):
+            return name
+    return ""
 
 
 def _owner(contact: str, item: Item, names: Callable[[str], str]) -> str:
