@@ -587,3 +587,34 @@ def test_a_contact_printed_by_a_payers_own_site_is_the_payers_line() -> None:
         ("0805 29 14 60", "Viamedis"),
         ("01 02 03 04 05", "cité par La Gazette"),
     ]
+
+
+# --- statuses: planned, and stale when an ongoing incident goes quiet ---------------------
+
+
+def test_a_planned_incident_is_listed_as_planned(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    planned = replace(sample_incidents()[1], status="planned")  # type: ignore[arg-type]
+    publish(out, make_input(incidents=[planned]))
+    data = json.loads((out / "incidents.json").read_bytes())["incidents"]
+    assert data[0]["status"] == "planned"
+    doc = lxml_html.fromstring((out / "index.html").read_bytes())
+    card = flat(doc.xpath("string(//section[@id='en-cours']//article)"))
+    assert "prévu" in card
+    entry = json.loads((out / "incidents-feed.json").read_bytes())["items"][0]
+    assert "Statut : prévu" in flat(html.unescape(entry["content_html"]))
+
+
+@pytest.mark.parametrize(("quiet_days", "stale"), [(13, False), (15, True)])
+def test_an_ongoing_incident_without_news_for_14_days_is_stale(
+    tmp_path: Path, quiet_days: int, stale: bool
+) -> None:
+    out = tmp_path / "out"
+    incident = sample_incidents()[1]  # ongoing, its one item at T0 + 30 h
+    checked = T0 + timedelta(hours=30, days=quiet_days)
+    health = [replace(s, last_success=checked, last_error_at=None) for s in healthy(1)]
+    publish(out, replace(make_input(incidents=[incident]), sources=health))
+    data = json.loads((out / "incidents.json").read_bytes())["incidents"]
+    assert data[0]["stale"] is stale
+    page = flat((out / "incidents/kalixia-2024-02.html").read_text(encoding="utf-8"))
+    assert ("sans nouvelles depuis plus de 14 jours" in page) is stale

@@ -194,6 +194,9 @@ def test_every_contract_path_is_written(out: Path) -> None:
         "payers/kalixia.html", "kinds/cyberattack.xml", "kinds/cyberattack.json",
         "kinds/payment-disruption.xml", "incidents/viamedis-2024-01.html",
         "incidents/kalixia-2024-02.html", "digests/2024-W05.html", "digests/2024-W07.html",
+        "incidents.xml", "incidents.atom", "incidents-feed.json", "subscribe.html",
+        "incidents/viamedis-2024-01.xml", "incidents/viamedis-2024-01.atom",
+        "incidents/viamedis-2024-01.json",
     }  # fmt: skip
     assert expected <= names, expected - names
 
