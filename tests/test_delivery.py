@@ -48,6 +48,8 @@ def test_incident_feeds_hold_one_entry_per_incident_with_a_lasting_id(out: Path)
     assert not atom.bozo and not rss.bozo
     ids = {"urn:aggregator:incident:viamedis-2024-01", "urn:aggregator:incident:kalixia-2024-02"}
     assert {e.id for e in atom.entries} == ids == {e.id for e in rss.entries}
+    # The most recently changed first: the resolved Viamedis incident before Kalixia's.
+    assert [e.id.rsplit(":", 1)[1] for e in atom.entries] == ["viamedis-2024-01", "kalixia-2024-02"]
     assert {i["id"] for i in data["items"]} == ids
     assert data["feed_url"] == BASE + "incidents-feed.json"
     for entry in atom.entries:

@@ -25,6 +25,7 @@ from aggregator.errors import PublishError
 from aggregator.models import Incident, Item, SiteOptions, SourceStatus
 from aggregator.publish import feeds
 from aggregator.publish.feeds import (
+    EPOCH,
     FeedSpec,
     Labels,
     clean_item,
@@ -36,6 +37,7 @@ from aggregator.publish.feeds import (
 )
 from aggregator.publish.health import health_of
 from aggregator.publish.incidents import (
+    STALE_AFTER,
     actions_of,
     changed_at,
     contacts_of,
@@ -64,6 +66,7 @@ MANAGED_FOLDERS = ("payers", "kinds", "incidents", "digests")
 # The list of incidents the contract names is incidents.json: their feed takes another name.
 INCIDENTS_JSON_FEED = "incidents-feed.json"
 INCIDENT_ID_PREFIX = "urn:aggregator:incident:"
+OPEN = ("ongoing", "planned")  # statuses listed with the incidents under way
 INDEX_ITEMS = 20  # advisories, and other news, on the front page
 INDEX_RESOLVED = 10  # recently resolved incidents on the front page
 # The groups of pages rendered in workers, numbered one after another (see _Build.groups).
@@ -182,8 +185,9 @@ def group_by_week(items: Iterable[Item]) -> dict[Week, list[Item]]:
 
 
 def incident_order(incident: Incident) -> tuple[bool, float, str]:
-    """Open incidents first, then the most recently updated; ties by id."""
-    return (status_of(incident) != "ongoing", -instant(incident.updated), incident.id)
+    """Open incidents (ongoing or planned) first, then the most recently updated; ties by
+    id."""
+    return (status_of(incident) not in OPEN, -instant(incident.updated), incident.id)
 
 
 def incident_page(incident_id: str) -> str:
@@ -192,10 +196,11 @@ def incident_page(incident_id: str) -> str:
 
 
 def status_line(incident: Incident, stale: bool) -> str:
-    """The incident's status in words, one line: "en cours, sans nouvelles depuis 14 jours"."""
+    """The incident's status in words, one line: "en cours, sans nouvelles depuis plus de
+    14 jours"."""
     status = status_of(incident)
     label = STATUS.get(status, status)
-    return f"{label}, sans nouvelles depuis plus de 14 jours" if stale else label
+    return f"{label}, sans nouvelles depuis plus de {STALE_AFTER.days} jours" if stale else label
 
 
 def clean_incident(incident: Incident) -> Incident:
@@ -424,7 +429,8 @@ class _Build:
     def incident_entries(self) -> list[Item]:
         """One feed entry per incident, the most recently changed first (see changed_at)."""
         entries = [self.incident_entry(incident) for incident in self.incidents]
-        return sorted(entries, key=sort_key)[: self.limit]
+        entries.sort(key=lambda e: (-instant(e.date_modified or e.date or EPOCH), e.id))
+        return entries[: self.limit]
 
     def incident_entry(self, incident: Incident) -> Item:
         """An incident as a feed entry: the same id forever, its date moving only when its
@@ -675,7 +681,7 @@ class _Build:
         return page.path, self.renderer.render(page, sources=sources)
 
     def index_page(self, specs: Sequence[FeedSpec]) -> tuple[str, bytes]:
-        ongoing = [i for i in self.incidents if status_of(i) in ("ongoing", "planned")]
+        ongoing = [i for i in self.incidents if status_of(i) in OPEN]
         resolved = sorted(
             (i for i in self.incidents if status_of(i) == "resolved"),
             key=lambda i: (-instant(i.resolved or i.updated), i.id),
