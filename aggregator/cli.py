@@ -13,10 +13,10 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -24,6 +24,9 @@ from aggregator import __version__
 from aggregator.errors import AggregatorError, ConfigError, LockError
 from aggregator.lock import run_lock
 from aggregator.models import Config, SourceStatus
+
+if TYPE_CHECKING:
+    from aggregator.collect.schedule import Plan
 
 log = logging.getLogger("aggregator")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -136,6 +139,7 @@ def _run(
     quiet: bool,
     wait: float,
     only: Sequence[str] | None = None,
+    due_only: bool = False,
 ) -> None:
     setup_logging(verbose, quiet)
     config = load(config_path)
@@ -145,13 +149,18 @@ def _run(
     show_bar = sys.stderr.isatty() and not quiet
     with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
         enabled = [s for s in config.sources if s.enabled]
+        if due_only and show_bar:  # the bar counts what this run fetches
+            from aggregator.collect.schedule import due_sources
+            from aggregator.store.database import utcnow
+
+            enabled = due_sources(store, enabled, utcnow())[0]
         with _progress(len(enabled), show_bar) as progress:
-            report = run(config, store, Path(output) if output else None, only, progress)
+            report = run(config, store, Path(output) if output else None, only, progress, due_only)
         in_a_row = {s.id: s.consecutive_failures for s in store.source_statuses()}
     _report_failures(report.failures, in_a_row, quiet)
     if not quiet:
         click.echo(report.summary(), err=True)
-    if report.sources_failed and not report.sources_ok:
+    if report.every_source_failed():
         raise RunFailure("every source failed; see `aggregator status`")
 
 
@@ -168,10 +177,17 @@ def _report_failures(
         count = in_a_row.get(source_id, 1)
         if quiet and not worth_reporting(count, REMIND_EVERY):
             continue
-        again = f" ({count} runs in a row)" if count > 1 else ""
+        again = f" ({count} failures in a row)" if count > 1 else ""
         click.echo(f"{source_id}: {reason}{again}", err=True)
 
 
+DUE_ONLY = click.option(
+    "--due/--all",
+    "due_only",
+    default=False,
+    help="--due: fetch only the sources that are due (the cron line every 5 minutes; see "
+    "`aggregator status`); --all (default): every enabled source.",
+)
 WAIT = click.option(
     "--wait",
     default=60.0,
@@ -184,27 +200,42 @@ WAIT = click.option(
 @cli.command(context_settings=CONTEXT)
 @common
 @WAIT
+@DUE_ONLY
 def run(
-    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, wait: float
+    config_path: str,
+    db_path: str,
+    output: str,
+    verbose: int,
+    quiet: bool,
+    wait: float,
+    due_only: bool,
 ) -> None:
-    """Fetch every enabled source, process, publish. The cron entry point.
+    """Fetch every enabled source (--due: only those due), process, publish.
+    The cron entry point: with --due each source is polled at its own pace, so run it often.
 
-    Example: aggregator run --config sources.yaml --db aggregator.db --output output/
+    Example: aggregator run --due -q --config sources.yaml --output output/
     """
-    _run(config_path, db_path, output, verbose, quiet, wait)
+    _run(config_path, db_path, output, verbose, quiet, wait, due_only=due_only)
 
 
 @cli.command(context_settings=CONTEXT)
 @common
 @WAIT
+@DUE_ONLY
 def fetch(
-    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, wait: float
+    config_path: str,
+    db_path: str,
+    output: str,
+    verbose: int,
+    quiet: bool,
+    wait: float,
+    due_only: bool,
 ) -> None:
-    """Fetch and process every enabled source; no publishing.
+    """Fetch and process every enabled source (--due: only those due); no publishing.
 
-    Example: aggregator fetch --config sources.yaml
+    Example: aggregator fetch --due --config sources.yaml
     """
-    _run(config_path, db_path, None, verbose, quiet, wait)
+    _run(config_path, db_path, None, verbose, quiet, wait, due_only=due_only)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -249,7 +280,7 @@ def publish(
     default=3,
     show_default=True,
     type=click.IntRange(min=1),
-    help="With --check: runs in a row a source may fail.",
+    help="With --check: failures in a row allowed to a source.",
 )
 @click.option(
     "--max-hours",
@@ -273,22 +304,24 @@ def status(
 
     Example: aggregator status --json; for monitoring: aggregator status --check
     """
+    from aggregator.collect.schedule import planned
     from aggregator.store.database import Store
 
     config = load(config_path)
     with errors_to_exits(), Store(db_path) as store:
         store.sync_sources(config.sources)
         statuses = store.source_statuses([s.id for s in config.sources])
+        plans = planned(store)
         alerts = _alerts_status(store) if config.notify else None
     if check:
         _check(statuses, max_failures, max_hours)
     if as_json:
-        data: dict[str, object] = {"sources": [_status_dict(s) for s in statuses]}
+        data: dict[str, object] = {"sources": [_status_dict(s, plans) for s in statuses]}
         if alerts is not None:
             data["alerts"] = alerts
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(_status_table(statuses))
+    click.echo(_status_table(statuses, plans))
     if alerts is not None:
         line = f"alerts: {alerts['pending']} waiting, {alerts['given_up']} given up"
         if alerts["last_error"]:
@@ -322,7 +355,8 @@ def _alerts_status(store: Any) -> dict[str, object]:
     }
 
 
-def _status_dict(s: SourceStatus) -> dict[str, object]:
+def _status_dict(s: SourceStatus, plans: Mapping[str, Plan]) -> dict[str, object]:
+    plan = plans.get(s.id)
     return {
         "id": s.id,
         "name": s.name,
@@ -337,11 +371,16 @@ def _status_dict(s: SourceStatus) -> dict[str, object]:
         "gone": s.gone,
         "articles_waiting": s.articles_waiting,
         "articles_given_up": s.articles_given_up,
+        # None: never fetched, so due at the next run
+        "next_due": plan.next_due.isoformat() if plan else None,
+        "poll_interval": plan.interval if plan else None,
+        "poll_reason": plan.reason if plan else None,
     }
 
 
-def _status_table(statuses: Sequence[SourceStatus]) -> str:
-    header = ("source", "last success", "last error", "failures", "items", "articles failed")
+def _status_table(statuses: Sequence[SourceStatus], plans: Mapping[str, Plan]) -> str:
+    header = ("source", "last success", "last error", "failures", "items", "next due",
+              "articles failed")  # fmt: skip
     rows = [header]
     for s in statuses:
         success = s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else "never"
@@ -349,12 +388,13 @@ def _status_table(statuses: Sequence[SourceStatus]) -> str:
         flag = "" if s.enabled else " (disabled)"
         if s.gone:
             flag += " (gone)"
+        plan = plans.get(s.id)
+        due = plan.next_due.strftime("%Y-%m-%d %H:%M") if plan else "next run"
+        failures, items = str(s.consecutive_failures), str(s.items)
         articles = ""
         if s.articles_waiting or s.articles_given_up:
             articles = f"{s.articles_waiting} to retry, {s.articles_given_up} given up"
-        rows.append(
-            (s.id + flag, success, error[:60], str(s.consecutive_failures), str(s.items), articles)
-        )
+        rows.append((s.id + flag, success, error[:60], failures, items, due, articles))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -25,10 +25,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aggregator.collect import schedule
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
 from aggregator.collect.fetch import Fetcher
+from aggregator.collect.robots import RobotsCache
 from aggregator.errors import ExtractError
 from aggregator.models import (
     ArticleBody,
@@ -101,6 +103,20 @@ class RunReport:
     updated_incidents: int = 0
     published: PublishReport | None = None
     alerts: NotifyReport | None = None
+    polled: list[schedule.Polled] = field(default_factory=list)  # sources fetched
+    waiting: list[schedule.Plan] = field(default_factory=list)  # sources not due yet
+    planned: list[schedule.Plan] = field(default_factory=list)  # next due of those fetched
+    waiting_ok: int = 0  # sources not due whose last fetch succeeded
+
+    def every_source_failed(self) -> bool:
+        """Whether no source works: every one fetched failed, and none left for later
+        succeeded when it was last fetched (a run that fetched only a failing source while
+        the others wait their turn is not a run where everything failed)."""
+        return bool(self.sources_failed) and not self.sources_ok and not self.waiting_ok
+
+    def next_due(self) -> schedule.Plan | None:
+        """The source due soonest, of those fetched and those left for later."""
+        return min([*self.waiting, *self.planned], key=lambda p: p.next_due, default=None)
 
     def summary(self) -> str:
         parts = [
@@ -116,6 +132,12 @@ class RunReport:
             )
         if self.alerts is not None:
             parts.append(f"alerts: {self.alerts.sent} sent, {self.alerts.failed} failed")
+        soonest = self.next_due()
+        if soonest is not None:
+            parts.append(
+                f"{len(self.waiting)} not due; next due {soonest.next_due:%Y-%m-%d %H:%M} UTC "
+                f"({soonest.source})"
+            )
         return "; ".join(parts)
 
 
@@ -352,8 +374,11 @@ async def collect(
     progress: Progress | None = None,
     meanwhile: Callable[[], object] | None = None,
     fresh: list[FreshEntry] | None = None,
+    now: datetime | None = None,
+    due_only: bool = False,
 ) -> None:
-    """Fetch every enabled source (or the named ones) and store what they hold.
+    """Fetch every enabled source (or the named ones) and store what they hold; with
+    ``due_only``, only those due at ``now`` (see collect/schedule.py).
 
     ``meanwhile`` is called once, MEANWHILE_AFTER seconds after the first requests are
     made, while they wait on the network (or when collecting ends, if sooner): the time to
@@ -361,10 +386,18 @@ async def collect(
     copied into them).
     ``fresh`` gets the entries inserted, for understanding to take rather than read back
     (see Store.save_entries)."""
-    now = utcnow()
+    now = now or utcnow()
     store.sync_sources(config.sources)
     statuses = {s.id: s for s in store.source_statuses()}
     sources = [s for s in config.sources if s.enabled and (only is None or s.id in only)]
+    if due_only:
+        sources, report.waiting = schedule.due_sources(store, sources, now)
+        failing = {sid for sid, s in statuses.items() if s.consecutive_failures or s.gone}
+        report.waiting_ok = sum(plan.source not in failing for plan in report.waiting)
+        for plan in report.waiting:
+            log.info(
+                "%s: not due until %s (%s)", plan.source, f"{plan.next_due:%H:%M}", plan.reason
+            )
     wanted = []
     for source in sources:
         if not statuses[source.id].gone:
@@ -389,19 +422,24 @@ async def collect(
             workers.start()  # before the storing thread and any socket: see Workers.start
         # Without workers (AGGREGATOR_WORKERS=0: a profiler's view) storing stays inline too.
         storer = Storer(store, now, report, inline=workers.size == 0, fresh=fresh)
+        robots = RobotsCache.load(store, now)
         try:
-            async with Fetcher(config.fetch) as fetcher:
+            async with Fetcher(config.fetch, robots_cache=robots) as fetcher:
                 collector = Collector(fetcher, store, now, workers)
                 tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
                 later = asyncio.get_running_loop().call_later(MEANWHILE_AFTER, call_meanwhile)
                 for finished in asyncio.as_completed(tasks):
                     outcome = await finished
                     storer.put(outcome)
+                    first = outcome.exchanges[0] if outcome.exchanges else None
+                    ok = outcome.error is None
+                    report.polled.append(schedule.Polled.of(outcome.source, first, ok))
                     if progress:
                         progress(outcome.source.id)
                 later.cancel()
         finally:
             storer.close()
+    robots.save(store)  # after the sources, on this connection: the storing thread is done
     call_meanwhile()  # when collecting took less than MEANWHILE_AFTER
 
 
@@ -994,9 +1032,13 @@ def run(
     output: Path | None,
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
+    due_only: bool = False,
+    now: datetime | None = None,
 ) -> RunReport:
-    """Collect, understand and (when output is given) publish. Returns what happened."""
+    """Collect, understand and (when output is given) publish. Returns what happened.
+    ``due_only``: fetch only the sources due at ``now`` (default: the current time)."""
     report = RunReport()
+    now = now or utcnow()
     taxonomy = load_taxonomy(config.taxonomy)
     ahead = _Ahead(taxonomy, publishing=output is not None)
     # Understanding writes every new item in one transaction: the log it leaves is copied
@@ -1005,7 +1047,7 @@ def run(
         started = time.perf_counter()
         fresh: list[FreshEntry] = []  # what collect inserts, for understand to take
         asyncio.run(
-            collect(config, store, report, only, progress, meanwhile=ahead.start, fresh=fresh)
+            collect(config, store, report, only, progress, ahead.start, fresh, now, due_only)
         )
         collected = time.perf_counter()
         log.info("collect took %.1f s", collected - started)
@@ -1041,12 +1083,18 @@ def run(
                 publishing = start_publish(config, store, output, taxonomy, skip_unchanged=True)
             report.published = publishing.finish()
             log.info("publish took %.1f s", time.perf_counter() - understood)
+    # After understanding: an incident found in this run shortens its sources' intervals.
+    report.planned = schedule.plan_next(store, report.polled, config.fetch, now)
+    for plan in report.planned:
+        log.info("%s: next due %s (%s)", plan.source, f"{plan.next_due:%H:%M}", plan.reason)
     if config.notify:
-        report.alerts = send_alerts(config, store, taxonomy)
+        report.alerts = send_alerts(config, store, taxonomy, now)
     return report
 
 
-def send_alerts(config: Config, store: Store, taxonomy: Taxonomy) -> NotifyReport:
+def send_alerts(
+    config: Config, store: Store, taxonomy: Taxonomy, now: datetime | None = None
+) -> NotifyReport:
     """Queue an alert for each incident change since the last alert, then send the queue
     (after publishing, so that the incident page an alert links to is already there)."""
     from aggregator import notify
@@ -1056,10 +1104,11 @@ def send_alerts(config: Config, store: Store, taxonomy: Taxonomy) -> NotifyRepor
             return taxonomy.kind_label(slug)
         return _namer(taxonomy)(slug)
 
+    now = now or utcnow()
     notify.queue_changes(
-        store, store.all_incidents(), config.notify, name, config.site.base_url, utcnow()
+        store, store.all_incidents(), config.notify, name, config.site.base_url, now
     )
-    return notify.send_pending(store, config.notify)
+    return notify.send_pending(store, config.notify, now)
 
 
 class _Ahead:

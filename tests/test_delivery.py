@@ -317,7 +317,7 @@ def test_watch_problem_names_a_source_failing_runs_in_a_row() -> None:
     statuses = [*healthy(2), replace(failing(1)[0], consecutive_failures=3)]
     statuses = [replace(s, last_success=NOW - timedelta(minutes=5)) for s in statuses]
     problem = watch_problem(statuses, NOW, max_failures=3, max_hours=6)
-    assert problem is not None and problem.startswith("s0 failed 3 runs in a row: HTTP 503")
+    assert problem is not None and problem.startswith("s0 failed 3 times in a row: HTTP 503")
     assert watch_problem(statuses, NOW, max_failures=4, max_hours=6) is None
 
 
@@ -362,12 +362,12 @@ def test_status_check_and_quiet_runs_against_a_failing_server(tmp_path: Path) ->
             check = runner.invoke(cli, ["status", "--check", *args])
             assert check.exit_code == 1  # never fetched, then failing 3 runs and more
             if len(said) == 3:
-                assert "broken failed 3 runs in a row" in check.output
+                assert "broken failed 3 times in a row" in check.output
         assert said == [True] + [False] * 8 + [True]
-        assert "10 runs in a row" in result.output
+        assert "10 failures in a row" in result.output
         assert check.exit_code == 1
         assert check.output.strip() == (
-            "PROBLEM: broken failed 10 runs in a row: HTTP 503 Service Unavailable"
+            "PROBLEM: broken failed 10 times in a row: HTTP 503 Service Unavailable"
         )
         assert check.output.count("\n") == 1
         loose = runner.invoke(cli, ["status", "--check", "--max-failures", "11", *args])

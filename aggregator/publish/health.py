@@ -57,7 +57,7 @@ def watch_problem(
     sources: Iterable[SourceStatus], now: datetime, max_failures: int, max_hours: float
 ) -> str | None:
     """Why the watch needs a person, in one line, or None when it is fine: a source
-    failed ``max_failures`` runs in a row, or no source succeeded for ``max_hours``."""
+    failed ``max_failures`` times in a row, or no source succeeded for ``max_hours``."""
     watched = [s for s in sources if s.enabled and not s.gone]
     if not watched:
         return "no enabled source in the configuration"
@@ -69,7 +69,7 @@ def watch_problem(
         worst = failing[0]
         others = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
         return (
-            f"{worst.id} failed {worst.consecutive_failures} runs in a row: "
+            f"{worst.id} failed {worst.consecutive_failures} times in a row: "
             f"{worst.last_error or 'unknown error'}{others}"
         )
     successes = [s.last_success for s in watched if s.last_success is not None]
