@@ -3,6 +3,11 @@
 The pipeline is fetch -> extract -> dedupe -> classify -> incidents -> publish. Each stage
 takes and returns these types; only ``store`` turns them into SQLite rows and back.
 All datetimes are timezone-aware.
+
+Text is ``str``; HTML is :class:`markupsafe.Markup`, made only by the sanitizer
+(``text.sanitize.clean_html``, or ``escape_text`` for text shown as HTML), so that text can
+reach an HTML field only escaped. Text fields hold text already decoded, once, by the
+parser that read them: nothing downstream decodes them again.
 """
 
 from __future__ import annotations
@@ -11,9 +16,13 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
+from markupsafe import Markup
+
+from aggregator.text.sanitize import NO_HTML
+
 SourceType = Literal["feed", "html"]
 Category = Literal["press", "union", "payer", "authority", "other"]
-Status = Literal["ongoing", "resolved"]
+Status = Literal["planned", "ongoing", "resolved"]
 StatusSignal = Literal["resolved", "failure"]
 
 _T = TypeVar("_T")
@@ -171,9 +180,9 @@ class RawItem:
 
     guid: str  # the feed's id, else the link
     url: str  # absolute
-    title: str
-    summary: str = ""  # sanitized HTML
-    content: str = ""  # sanitized HTML body (feed content or article page)
+    title: str  # text
+    summary: Markup = NO_HTML
+    content: Markup = NO_HTML  # body (feed content or article page)
     published: datetime | None = None
     updated: datetime | None = None
 
@@ -187,7 +196,7 @@ class ParsedPage:
 
 @dataclass(frozen=True)
 class ArticleBody:
-    content: str  # sanitized HTML of the selected body, minus ``remove``
+    content: Markup  # the selected body, minus ``remove``
     text: str  # its plain text, for classification
     published: datetime | None = None
 
@@ -204,6 +213,8 @@ class Classification:
     actions: tuple[str, ...] = ()  # short French phrases
     contacts: tuple[str, ...] = ()  # normalised phone numbers ("0805 62 00 10"), emails
     status: StatusSignal | None = None  # does this item say service is back, or broken?
+    # Why each tag was given: "kind:outage rule-id «sentence»", one line per tag.
+    reasons: tuple[str, ...] = ()
 
     @property
     def advisory(self) -> bool:
@@ -228,9 +239,9 @@ class Item:
     id: str  # stable forever
     source: str  # source id of the first sighting
     url: str  # canonical URL
-    title: str
-    content_html: str = ""
-    summary: str = ""
+    title: str  # text
+    content_html: Markup = NO_HTML
+    summary: Markup = NO_HTML
     date_published: datetime | None = None
     date_modified: datetime | None = None
     first_seen: datetime | None = None
@@ -272,6 +283,8 @@ class Incident:
     actions: tuple[str, ...] = ()
     contacts: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()  # the key when there is no payer
+    # Ongoing with no news for STALE_AFTER (incidents.py), as of the run that built it.
+    stale: bool = False
 
 
 # --- operation --------------------------------------------------------------------------------
@@ -304,9 +317,9 @@ class Entry:
     guid: str
     url: str
     canonical_url: str
-    title: str
-    summary: str = ""
-    content: str = ""
+    title: str  # text
+    summary: Markup = NO_HTML
+    content: Markup = NO_HTML
     published: datetime | None = None
     updated: datetime | None = None
     first_seen: datetime | None = None

@@ -58,6 +58,7 @@ from aggregator.understand.dedupe import (
     canonical_url,
     fingerprint,
     guid_is_global,
+    published_on,
     without_tracking,
 )
 from aggregator.understand.incidents import IncidentInput, group_incidents
@@ -704,6 +705,7 @@ class Writes:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.names = store.source_names()  # the items' source_name, as the store gives it
+        self.sites = {status.id: status.url for status in store.source_statuses()}
         self.saved: dict[str, Item] = {}
         self._items: list[Item] = []
         self._marks: list[tuple[Entry, str, Merge | None]] = []
@@ -741,10 +743,9 @@ def _understand_entry(
     report: RunReport,
 ) -> None:
     if entry.item_id is not None:
-        # An edit of the entry that founded its item, or of an exact copy of it (the same
-        # guid or URL elsewhere), is an edit of the item. A near-duplicate on another site
-        # is another text: its edits stay its own.
-        if entry.item_id == entry.id or entry.merge_rule in EXACT_RULES:
+        # An edit of the entry the item's content comes from is an edit of the item; any
+        # other entry's edits (a copy elsewhere, a near-duplicate) stay its own.
+        if _gives_content(writes, entry, entry.item_id):
             verdict = analyses.of(entry).classification
             _save_item(writes, verdict, speakers, entry, item_id=entry.item_id)
         writes.store.mark_processed(entry)
@@ -765,6 +766,10 @@ def _understand_entry(
     if merge is not None:
         writes.mark(entry, merge.target, merge)
         exact.note(entry, merge.target)
+        if merge.rule in EXACT_RULES and _is_original(writes, entry, merge.target):
+            # The page's own site republished by another first: its entry gives the content.
+            verdict = analyses.of(entry).classification
+            _save_item(writes, verdict, speakers, entry, item_id=merge.target, original=True)
         log.debug(
             "%s: %s merged into %s (%s %.2f)",
             entry.source,
@@ -825,19 +830,49 @@ class ExactKeys:
         return wanted
 
 
+def _on_own_site(writes: Writes, source: str, url: str) -> bool:
+    """Whether ``url`` lives on the site of ``source``, which is then its original publisher."""
+    site = writes.sites.get(source)
+    return site is not None and published_on(url, site)
+
+
+def _is_original(writes: Writes, entry: Entry, item_id: str) -> bool:
+    """Whether an entry folded into an item by guid or URL comes from the page's own site
+    while the item's content came from another source (a relay that was seen first)."""
+    if not _on_own_site(writes, entry.source, entry.url):
+        return False
+    item = writes.saved.get(item_id) or writes.store.get_item(item_id)
+    return item is not None and not _on_own_site(writes, item.source, item.url)
+
+
+def _gives_content(writes: Writes, entry: Entry, item_id: str) -> bool:
+    """Whether an item's content comes from ``entry``: an entry from the site the page
+    lives on (its original publisher, in any of its feeds), else the entry that founded the
+    item, unless an original publisher's copy took it over since (see _is_original)."""
+    if entry.id != item_id and entry.merge_rule not in EXACT_RULES:
+        return False  # a near-duplicate elsewhere is another text
+    if _on_own_site(writes, entry.source, entry.url):
+        return True
+    item = writes.saved.get(item_id) or writes.store.get_item(item_id)
+    return entry.id == item_id and item is not None and item.source == entry.source
+
+
 def _save_item(
     writes: Writes,
     verdict: Classification,
     speakers: Mapping[str, tuple[str, ...]],
     entry: Entry,
     item_id: str | None = None,
+    original: bool = False,
 ) -> None:
-    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes."""
+    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes,
+    or (with ``original`` too) the item an original publisher's entry takes over: the item
+    keeps its id and first sighting, and takes all of its content from ``entry``."""
     if item_id:
         writes.flush()  # an edit reads the item as stored
     previous = writes.store.get_item(item_id) if item_id else None
     modified = (entry.updated or utcnow()) if item_id else entry.updated
-    source = previous.source if previous else entry.source
+    source = entry.source if original or previous is None else previous.source
     payers = verdict.payers
     if not payers and (verdict.kinds or verdict.status):
         # An incident told by the payer itself, in the first person.
@@ -845,12 +880,21 @@ def _save_item(
     item = Item(
         id=item_id or entry.id,
         source=source,
-        # The link as the source published it; the canonical form only finds repeats.
-        url=previous.url if previous else without_tracking(entry.url) or entry.canonical_url,
+        # The link as the source published it (tracking removed); the canonical form only
+        # finds repeats.
+        url=(
+            previous.url
+            if previous and not original
+            else without_tracking(entry.url) or entry.canonical_url
+        ),
         title=entry.title,
         content_html=entry.content,
         summary=entry.summary,
-        date_published=previous.date_published if previous else entry.published,
+        date_published=(
+            previous.date_published
+            if previous and not (original and entry.published)
+            else entry.published
+        ),
         date_modified=modified,
         first_seen=previous.first_seen if previous else entry.first_seen,
         payers=payers,

@@ -607,16 +607,16 @@ def test_a_planned_incident_is_listed_as_planned(tmp_path: Path) -> None:
     assert "Statut : prévu" in flat(html.unescape(entry["content_html"]))
 
 
-@pytest.mark.parametrize(("quiet_days", "stale"), [(13, False), (15, True)])
-def test_an_ongoing_incident_without_news_for_14_days_is_stale(
-    tmp_path: Path, quiet_days: int, stale: bool
+@pytest.mark.parametrize("stale", [False, True])
+def test_the_stale_flag_reaches_the_list_the_pages_and_the_feeds(
+    tmp_path: Path, stale: bool
 ) -> None:
     out = tmp_path / "out"
-    incident = sample_incidents()[1]  # ongoing, its one item at T0 + 30 h
-    checked = T0 + timedelta(hours=30, days=quiet_days)
-    health = [replace(s, last_success=checked, last_error_at=None) for s in healthy(1)]
-    publish(out, replace(make_input(incidents=[incident]), sources=health))
+    incident = replace(sample_incidents()[1], stale=stale)  # ongoing
+    publish(out, make_input(incidents=[incident]))
     data = json.loads((out / "incidents.json").read_bytes())["incidents"]
     assert data[0]["stale"] is stale
     page = flat((out / "incidents/kalixia-2024-02.html").read_text(encoding="utf-8"))
     assert ("sans nouvelles depuis plus de 14 jours" in page) is stale
+    entry = json.loads((out / "incidents-feed.json").read_bytes())["items"][0]
+    assert ("sans nouvelles" in entry["title"]) is stale

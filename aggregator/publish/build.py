@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup, escape
 
 from aggregator.errors import PublishError
 from aggregator.models import Incident, Item, SiteOptions, SourceStatus
@@ -41,7 +40,6 @@ from aggregator.publish.incidents import (
     actions_of,
     changed_at,
     contacts_of,
-    is_stale,
     items_of,
     latest,
     status_of,
@@ -56,7 +54,7 @@ from aggregator.publish.site import (
     week_of,
 )
 from aggregator.publish.write import OutputWriter
-from aggregator.text.sanitize import clean_text, one_line, safe_url
+from aggregator.text.sanitize import clean_html, clean_text, escape_text, one_line, safe_url
 from aggregator.workers import Workers, default_workers, shared
 
 log = logging.getLogger("aggregator")
@@ -305,13 +303,8 @@ class _Build:
         )
         self.weeks = group_by_week(self.ordered)
         self.health = health_of(data.sources)
-        # What "no news for 14 days" counts from: the last check, else the newest item
-        # (never the clock, so that the same data gives the same bytes).
-        as_of = [d for d in (self.health.checked, _newest(self.ordered)) if d is not None]
-        self.as_of = max(as_of, key=instant, default=None)
-        self.stale = {
-            i.id: is_stale(i, items_of(i, self.by_id), self.as_of) for i in self.incidents
-        }
+        # Understanding marks an ongoing incident with no news for STALE_AFTER as stale.
+        self.stale = {i.id: i.stale for i in self.incidents}
         self.renderer.env.globals.update(
             latest_week=max(self.weeks, default=None),
             health=self.health,
@@ -355,10 +348,8 @@ class _Build:
             return item
         template = self.renderer.env.get_template("feed_incident_lines.html")
         lines = template.render(incidents=known, base_url=self.base_url)
-        # Both parts are safe HTML: the lines come from an autoescaped template, the body
-        # from the sanitizer (clean_item above).
-        body = item.content_html or item.summary or f"<p>{escape(item.title)}</p>"
-        return replace(item, content_html=Markup(lines) + Markup(body))
+        body = item.content_html or item.summary or escape_text(item.title)
+        return replace(item, content_html=clean_html(lines) + body)
 
     def light(self, items: Iterable[Item]) -> list[Item]:
         """Items cleaned for pages, which show text and links but never the stored HTML."""
@@ -450,7 +441,7 @@ class _Build:
             source="",
             url=self.base_url + incident_page(incident.id),
             title=f"{incident.title} ({status_line(incident, self.stale[incident.id])})",
-            content_html=body,
+            content_html=clean_html(body),
             date_published=incident.started,
             date_modified=changed,
             payers=incident.payers,

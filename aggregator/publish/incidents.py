@@ -1,8 +1,8 @@
 """What an incident's page and feeds say beyond its stored fields, read from its items.
 
 Pure functions of the incident and its items (cleaned, oldest first): when it last changed
-for a reader (status, actions, contacts), whether it went quiet, which action came from
-whom and when, and whose phone line a contact is. Nothing reads the clock: the same input
+for a reader (status, actions, contacts), which action came from whom and when, and whose
+phone line a contact is. Nothing reads the clock: the same input
 gives the same page bytes.
 """
 
@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from aggregator.models import Incident, Item
 from aggregator.publish.feeds import instant, plain
 
-# An ongoing incident with no news for this long is shown as stale: perhaps over, unsaid.
+# An ongoing incident with no news for this long is stale (understanding sets the flag;
+# the pages say how long).
 STALE_AFTER = timedelta(days=14)
 # How far before a contact its owner's name may stand ("Viamedis met en place le 0805...").
 _OWNER_WINDOW = 160
@@ -44,20 +45,6 @@ class Contact:
 def status_of(incident: Incident) -> str:
     """The incident's status as a plain string (planned, ongoing, resolved, or new ones)."""
     return str(incident.status)
-
-
-def is_stale(incident: Incident, timeline: Sequence[Item], as_of: datetime | None) -> bool:
-    """An ongoing incident whose newest news is older than STALE_AFTER at ``as_of``.
-
-    A ``stale`` field given by understanding wins over this reckoning."""
-    given = getattr(incident, "stale", None)
-    if isinstance(given, bool):
-        return given
-    if status_of(incident) != "ongoing" or as_of is None:
-        return False
-    dates = [item.date for item in timeline if item.date is not None]
-    newest = max(dates, key=instant, default=incident.updated)
-    return instant(as_of) - instant(newest) > STALE_AFTER.total_seconds()
 
 
 def _first_said(values: Iterable[str], timeline: Sequence[Item], field: str) -> dict[str, Item]:

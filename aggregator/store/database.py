@@ -39,6 +39,7 @@ from aggregator.models import (
     Source,
     SourceStatus,
 )
+from aggregator.text.sanitize import stored_html
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -790,6 +791,10 @@ class Store:
         return new, changed
 
     def all_incidents(self) -> list[Incident]:
+        """Every stored incident; ``stale`` as of now (it moves with time, not with items)."""
+        from aggregator.understand.incidents import is_stale  # understanding's rule
+
+        now = utcnow()
         incidents = []
         for row in self.execute(
             "SELECT id, title, payers, kinds, organisations, status, started, updated, resolved, "
@@ -811,6 +816,7 @@ class Store:
                     items=_loads(row[9]),
                     actions=_loads(row[10]),
                     contacts=_loads(row[11]),
+                    stale=is_stale(row[5], updated, now),
                 )
             )
         return incidents
@@ -832,8 +838,8 @@ def _item(row: Sequence[Any], **extra: Any) -> Item:
         source=row[1],
         url=row[2],
         title=row[3],
-        content_html=row[4] or "",
-        summary=row[5] or "",
+        content_html=stored_html(row[4]),
+        summary=stored_html(row[5]),
         date_published=parse_iso(row[6]),
         date_modified=parse_iso(row[7]),
         first_seen=parse_iso(row[8]),
@@ -874,8 +880,8 @@ def _entry(row: Sequence[Any]) -> Entry:
         url=row[3],
         canonical_url=row[4],
         title=row[5],
-        summary=row[6] or "",
-        content=row[7] or "",
+        summary=stored_html(row[6]),
+        content=stored_html(row[7]),
         published=parse_iso(row[8]),
         updated=parse_iso(row[9]),
         first_seen=parse_iso(row[10]),
@@ -906,8 +912,9 @@ _SAVE_ITEM = (
     "INSERT INTO items (id, source, url, title, content_html, summary, date_published, "
     "date_modified, first_seen, sort_ts, payers, kinds, organisations, actions, contacts, "
     "status, advisory) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO "
-    "UPDATE SET url=excluded.url, title=excluded.title, "
+    "UPDATE SET source=excluded.source, url=excluded.url, title=excluded.title, "
     "content_html=excluded.content_html, summary=excluded.summary, "
+    "date_published=excluded.date_published, sort_ts=excluded.sort_ts, "
     "date_modified=excluded.date_modified, payers=excluded.payers, kinds=excluded.kinds, "
     "organisations=excluded.organisations, actions=excluded.actions, "
     "contacts=excluded.contacts, status=excluded.status, advisory=excluded.advisory"
