@@ -227,7 +227,7 @@ def clean_source(source: SourceStatus) -> SourceStatus:
     )
 
 
-def incident_json(incident: Incident, stale: bool = False) -> dict[str, object]:
+def incident_json(incident: Incident) -> dict[str, object]:
     """One incident as incidents.json holds it (the contract's fields, in its order)."""
     return {
         "id": incident.id,
@@ -235,7 +235,7 @@ def incident_json(incident: Incident, stale: bool = False) -> dict[str, object]:
         "payers": list(incident.payers),
         "kinds": list(incident.kinds),
         "status": status_of(incident),
-        "stale": stale,
+        "stale": incident.stale,
         "url": incident_page(incident.id),
         "started": iso(incident.started),
         "updated": iso(incident.updated),
@@ -553,7 +553,7 @@ class _Build:
         )
 
     def incidents_json(self) -> bytes:
-        found = [incident_json(i, self.stale[i.id]) for i in self.incidents]
+        found = [incident_json(i) for i in self.incidents]
         return feeds.dump_json({"incidents": found})
 
     def oldest_first(self, ids: Sequence[str]) -> tuple[str, ...]:
