@@ -117,6 +117,13 @@ class FetchOptions:
     backoff: float = 1.0  # first retry delay in seconds, doubled each time
     max_retry_after: float = 60.0  # a longer Retry-After gives up instead of waiting
     respect_robots: bool = True
+    # Budgets: what one item, one document, one source and one run may cost (SECURITY.md).
+    max_crawl_delay: float = 30.0  # a longer robots.txt Crawl-delay is cut to this
+    max_item_html: int = 100_000  # characters of HTML kept per body, cut at a tag boundary
+    max_items_per_document: int = 500  # newest first; the rest of a document is dropped
+    max_articles_per_source: int = 30  # article pages fetched per source and run, newest first
+    source_seconds: float = 120.0  # article pages stop being fetched after this
+    run_seconds: float = 240.0  # collecting stops after this (within a 5-minute cron)
     # Polling by due time (see collect/schedule.py): each source is fetched again after an
     # interval that follows how often it publishes, within these bounds in seconds.
     min_interval: float = 300.0  # 5 minutes: the cron period the README suggests
@@ -305,6 +312,7 @@ class SourceStatus:
     gone: bool = False
     articles_waiting: int = 0  # article pages that failed, to be fetched again
     articles_given_up: int = 0  # article pages that failed every retry
+    notes: str | None = None  # budgets the last run hit, for ``status``
 
 
 @direct_init

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -26,12 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aggregator.collect import schedule
+from aggregator.collect.budgets import cut_html, newest_first, within_budget
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
 from aggregator.collect.fetch import Fetcher
 from aggregator.collect.robots import RobotsCache
-from aggregator.errors import ExtractError
+from aggregator.errors import ExtractError, StoreError
 from aggregator.models import (
     ArticleBody,
     ArticleSelectors,
@@ -48,7 +50,7 @@ from aggregator.models import (
     SourceStatus,
     direct_init,
 )
-from aggregator.store.database import FreshEntry, Store, utcnow
+from aggregator.store.database import FreshEntry, Store, entry_id, utcnow
 from aggregator.text.sanitize import html_to_text
 from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy
 from aggregator.understand.dedupe import (
@@ -90,6 +92,26 @@ class SourceOutcome:
     # entries whose page, failed before, answered this time.
     article_failures: list[tuple[str, str, str]] = field(default_factory=list)
     article_bodies: list[tuple[str, str, datetime | None]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # budgets hit, for status
+    stage: str = "fetching"  # what was being done, to name it when something breaks
+
+    def fail(self, stage: str, error: BaseException) -> None:
+        """The source fails alone, with a one-line reason; nothing it gave is stored."""
+        self.error = failure_reason(stage, error)
+        self.items, self.canonical = [], {}
+        log.debug("%s: %s", self.source.id, self.error, exc_info=error)
+
+
+def failure_reason(stage: str, error: BaseException) -> str:
+    """One line for status: where it broke and what Python said, shortened."""
+    said = " ".join(str(error).split())
+    if len(said) > REASON_CHARS:
+        said = said[: REASON_CHARS - 1] + "…"
+    name = type(error).__name__
+    return f"failed while {stage}: {name}: {said}" if said else f"failed while {stage}: {name}"
+
+
+REASON_CHARS = 160  # of an exception's message in a failure reason
 
 
 @dataclass
@@ -145,20 +167,43 @@ class RunReport:
 # --- collect -------------------------------------------------------------------------------
 
 
-def _extracted(parse: Callable[..., ParsedPage], *args: Any) -> tuple[ParsedPage, dict[str, str]]:
-    """A page's items and their canonical URLs, both computed where the parsing runs."""
-    page = parse(*args)
-    return page, {item.url: canonical_url(item.url) for item in page.items}
+def _extracted(
+    budget: tuple[int, int], parse: Callable[..., ParsedPage], *args: Any
+) -> tuple[ParsedPage, dict[str, str], list[str]]:
+    """A page's items within ``budget`` (items per document, characters per body), their
+    canonical URLs and the budgets hit, all computed where the parsing runs."""
+    page, notes = within_budget(parse(*args), *budget)
+    return page, {item.url: canonical_url(item.url) for item in page.items}, notes
+
+
+def _article(
+    max_html: int, content: bytes, url: str, selectors: ArticleSelectors, headers: Any
+) -> ArticleBody:
+    body = parse_article(content, url, selectors, headers)
+    return replace(body, content=cut_html(body.content, max_html))
 
 
 class Collector:
-    """Fetches and extracts sources concurrently; the Fetcher keeps it polite."""
+    """Fetches and extracts sources concurrently; the Fetcher keeps it polite.
+
+    Whatever goes wrong with one source (an exception from any stage, the run's deadline)
+    fails that source alone; whatever goes wrong with one article page fails that page
+    alone (its item keeps the feed's summary). ``deadline``: the event loop's time at
+    which collecting stops (``fetch.run_seconds`` after it started).
+    """
 
     def __init__(
-        self, fetcher: Fetcher, store: Store, now: datetime, workers: Workers | None = None
+        self,
+        fetcher: Fetcher,
+        store: Store,
+        now: datetime,
+        workers: Workers | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.fetcher, self.store, self.now = fetcher, store, now
         self.workers = workers or Workers(0)
+        self.options = fetcher.options
+        self.deadline = deadline
 
     async def get(self, outcome: SourceOutcome, url: str, conditional: bool) -> FetchResult:
         etag, modified = self.store.validators(url) if conditional else (None, None)
@@ -168,19 +213,57 @@ class Collector:
 
     async def collect(self, source: Source) -> SourceOutcome:
         outcome = SourceOutcome(source)
+        started = asyncio.get_running_loop().time()
         try:
-            if source.type == "feed":
-                await self.collect_feed(outcome)
-            else:
-                await self.collect_list(outcome)
+            async with asyncio.timeout_at(self.deadline):
+                if source.type == "feed":
+                    await self.collect_feed(outcome)
+                else:
+                    await self.collect_list(outcome)
             if source.article and outcome.items:
-                await self.collect_articles(outcome)
+                outcome.stage = "fetching article pages"
+                await self.collect_articles(outcome, self._article_deadline(started))
+                self._note_crawl_delay(outcome)
             if source.article and not outcome.error:
+                outcome.stage = "fetching article pages again"
                 await self.retry_articles(outcome)
+            outcome.stage = "checking dates"
+            outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
         except ExtractError as exc:
             outcome.error = str(exc)
-        outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
+        except TimeoutError:  # the run's deadline: the fetcher's own end in a FetchResult
+            outcome.error = (
+                f"not finished when the run's time ran out (fetch.run_seconds = "
+                f"{self.options.run_seconds:g}); tried again when next due"
+            )
+            outcome.items, outcome.canonical = [], {}
+        except (StoreError, sqlite3.Error):
+            raise  # the database's fault is the whole run's, not this source's
+        except Exception as exc:  # a bug or a hostile document's surprise: this source only
+            outcome.fail(outcome.stage, exc)
         return outcome
+
+    def _note_crawl_delay(self, outcome: SourceOutcome) -> None:
+        # Article pages live on the host of the items' links.
+        asked = self.fetcher.capped_crawl_delay(outcome.items[0].url) if outcome.items else None
+        if asked:
+            outcome.notes.append(
+                f"robots.txt asks a Crawl-delay of {asked:g} s; "
+                f"{self.options.max_crawl_delay:g} s used (fetch.max_crawl_delay)"
+            )
+
+    def _article_deadline(self, started: float) -> float:
+        own = started + self.options.source_seconds
+        return own if self.deadline is None else min(own, self.deadline)
+
+    async def _parse(self, outcome: SourceOutcome, parse: Callable[..., ParsedPage],
+                     *args: Any) -> ParsedPage:  # fmt: skip
+        budget = (self.options.max_items_per_document, self.options.max_item_html)
+        page, canonical, notes = await self.workers.call(_extracted, budget, parse, *args)
+        outcome.items.extend(page.items)
+        outcome.canonical.update(canonical)
+        outcome.notes.extend(notes)
+        return page
 
     async def collect_feed(self, outcome: SourceOutcome) -> None:
         result = await self.get(outcome, outcome.source.url, conditional=True)
@@ -189,11 +272,8 @@ class Collector:
         if result.not_modified:
             outcome.unchanged = True
             return
-        page, canonical = await self.workers.call(
-            _extracted, parse_feed, result.content, result.final_url, result.headers
-        )
-        outcome.items.extend(page.items)
-        outcome.canonical.update(canonical)
+        outcome.stage = "reading the feed"
+        await self._parse(outcome, parse_feed, result.content, result.final_url, result.headers)
 
     async def collect_list(self, outcome: SourceOutcome) -> None:
         source = outcome.source
@@ -204,6 +284,7 @@ class Collector:
             if url is None or url in visited:
                 break
             visited.add(url)
+            outcome.stage = f"fetching list page {number + 1}"
             result = await self.get(outcome, url, conditional=True)
             if self.failed(outcome, result, first=number == 0):
                 return
@@ -211,70 +292,74 @@ class Collector:
                 # An unchanged first page means nothing new was published.
                 outcome.unchanged = number == 0
                 return
-            page, canonical = await self.workers.call(
-                _extracted,
-                parse_list,
-                result.content,
-                result.final_url,
-                source.list,
+            outcome.stage = f"reading list page {number + 1}"
+            page = await self._parse(
+                outcome, parse_list, result.content, result.final_url, source.list,
                 result.headers,
-            )
-            outcome.items.extend(page.items)
-            outcome.canonical.update(canonical)
+            )  # fmt: skip
             url = page.next_url
 
-    async def collect_articles(self, outcome: SourceOutcome) -> None:
-        """Fetch the page of each NEW item once, for its body."""
+    async def collect_articles(self, outcome: SourceOutcome, deadline: float) -> None:
+        """Fetch the page of each NEW item once, for its body: the newest first, at most
+        ``max_articles_per_source`` of them, and none after ``deadline``."""
         source = outcome.source
-        assert source.article is not None
-        from aggregator.store.database import entry_id
-
         known = self.store.known_entry_ids([entry_id(source.id, i.guid) for i in outcome.items])
-        selectors = source.article
+        new = [item for item in newest_first(outcome.items) if entry_id(source.id, item.guid)
+               not in known]  # fmt: skip
+        limit = self.options.max_articles_per_source
+        if len(new) > limit:
+            outcome.notes.append(
+                f"article pages: {limit} of {len(new)} new items fetched, the newest "
+                f"(fetch.max_articles_per_source = {limit})"
+            )
+        tasks = {item.guid: asyncio.ensure_future(self._article_of(outcome, item))
+                 for item in new[:limit]}  # fmt: skip
+        if not tasks:
+            return
+        loop = asyncio.get_running_loop()
+        _, late = await asyncio.wait(tasks.values(), timeout=max(0, deadline - loop.time()))
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        if late:
+            outcome.notes.append(
+                f"article pages: {len(late)} not fetched in time, kept with their summary "
+                f"(fetch.source_seconds = {self.options.source_seconds:g})"
+            )
+        bodies = {guid: task.result() for guid, task in tasks.items() if task not in late}
+        outcome.items = [bodies.get(item.guid, item) for item in outcome.items]
 
-        async def one(item: RawItem) -> RawItem:
-            if entry_id(source.id, item.guid) in known:
+    async def _article_of(self, outcome: SourceOutcome, item: RawItem) -> RawItem:
+        """The item with its page's body, or as it was when the page fails in any way."""
+        assert outcome.source.article is not None
+        try:
+            result = await self.get(outcome, item.url, conditional=False)
+            if not result.ok or result.not_modified:
+                log.info("%s: article %s: %s", outcome.source.id, item.url, result.error)
+                outcome.article_failures.append((item.guid, item.url, result.error or "no body"))
                 return item
-            body = await self.article(outcome, item.guid, item.url, selectors)
-            if body is None:
-                return item
-            return replace(item, content=body.content, published=item.published or body.published)
-
-        outcome.items = list(await asyncio.gather(*(one(item) for item in outcome.items)))
+            body = await self.workers.call(
+                _article, self.options.max_item_html, result.content, result.final_url,
+                outcome.source.article, result.headers,
+            )  # fmt: skip
+        except Exception as exc:  # one page's trouble, ExtractError or not: that page only
+            why = exc if isinstance(exc, ExtractError) else failure_reason("reading it", exc)
+            log.info("%s: article %s: %s", outcome.source.id, item.url, why)
+            outcome.article_failures.append((item.guid, item.url, str(why)))
+            return item
+        return replace(item, content=body.content, published=item.published or body.published)
 
     async def retry_articles(self, outcome: SourceOutcome) -> None:
         """Fetch again the article pages of known entries that failed on earlier runs."""
-        source = outcome.source
-        assert source.article is not None
-        selectors = source.article
         # Only entries stored on earlier runs are listed: none of this run's new items.
-        retries = self.store.articles_to_retry(source.id)
+        retries = self.store.articles_to_retry(outcome.source.id)
 
         async def one(guid: str, url: str) -> None:
-            body = await self.article(outcome, guid, url, selectors)
-            if body is not None:
-                outcome.article_bodies.append((guid, body.content, body.published))
+            found = await self._article_of(outcome, RawItem(guid=guid, url=url, title=""))
+            if found.content:
+                outcome.article_bodies.append((guid, found.content, found.published))
 
         await asyncio.gather(*(one(guid, url) for guid, url in retries))
-
-    async def article(
-        self, outcome: SourceOutcome, guid: str, url: str, selectors: ArticleSelectors
-    ) -> ArticleBody | None:
-        """An item's body from its own page, or None (the failure noted, to retry later)."""
-        result = await self.get(outcome, url, conditional=False)
-        error = None if result.ok and not result.not_modified else result.error
-        body = None
-        if error is None:
-            try:
-                body = await self.workers.call(
-                    parse_article, result.content, result.final_url, selectors, result.headers
-                )
-            except ExtractError as exc:
-                error = str(exc)
-        if body is None:
-            log.info("%s: article %s: %s", outcome.source.id, url, error)
-            outcome.article_failures.append((guid, url, error or "no body"))
-        return body
 
     @staticmethod
     def failed(outcome: SourceOutcome, result: FetchResult, first: bool = True) -> bool:
@@ -305,12 +390,15 @@ def store_outcomes(
     """Write one or several sources' results in one transaction: each source is stored
     whole or not at all, as alone, and the pages every commit writes (index pages above
     all, which every source's entries touch all over) are written once for the lot
-    (``fresh``: see Store.save_entries)."""
+    (``fresh``: see Store.save_entries). A source whose entries cannot be prepared for
+    storage fails alone (see _store_one)."""
     with store.transaction():
         for outcome in outcomes:
-            _write_outcome(store, outcome, now, report, fresh)
+            _store_one(store, outcome, now, report, fresh)
     for outcome in outcomes:
         source = outcome.source
+        for note in outcome.notes:
+            log.warning("%s: budget: %s", source.id, note)
         if outcome.error:
             report.sources_failed += 1
             report.failures.append((source.id, outcome.error))
@@ -325,6 +413,29 @@ def store_outcomes(
             )
 
 
+def _store_one(
+    store: Store,
+    outcome: SourceOutcome,
+    now: datetime,
+    report: RunReport,
+    fresh: list[FreshEntry] | None,
+) -> None:
+    """One source's results, or (when preparing them raises anything but a database
+    error, which is the whole run's) its failure alone, the rest of the batch going on."""
+    counts, fresh_before = (report.new_entries, report.updated_entries), len(fresh or ())
+    try:
+        with store.savepoint():
+            _write_outcome(store, outcome, now, report, fresh)
+    except (StoreError, sqlite3.Error):
+        raise
+    except Exception as exc:
+        report.new_entries, report.updated_entries = counts
+        if fresh is not None:
+            del fresh[fresh_before:]
+        outcome.fail("storing its entries", exc)
+        _write_outcome(store, outcome, now, report, fresh)
+
+
 def _write_outcome(
     store: Store,
     outcome: SourceOutcome,
@@ -334,13 +445,15 @@ def _write_outcome(
 ) -> None:
     source = outcome.source
     for exchange in outcome.exchanges:
-        store.record_fetch(source.id, exchange, now)
+        # A failed source's validators are not kept: the next run reads it whole again.
+        store.record_fetch(source.id, exchange, now, validators=outcome.error is None)
     if outcome.items:
         known = outcome.canonical
-        canonical = [known.get(item.url) or canonical_url(item.url) for item in outcome.items]
+        items = _unique(outcome.items)
+        canonical = [known.get(item.url) or canonical_url(item.url) for item in items]
         new, updated = store.save_entries(
             source.id,
-            _unique(outcome.items),
+            items,
             canonical,
             now,
             source.article is not None,
@@ -353,7 +466,7 @@ def _write_outcome(
         store.save_article_body(source.id, guid, body, published)
     for guid, url, error in outcome.article_failures:
         store.record_article_failure(source.id, guid, url, error, now)
-    store.record_source(source.id, now, outcome.error, outcome.gone)
+    store.record_source(source.id, now, outcome.error, outcome.gone, outcome.notes)
 
 
 def _unique(items: Sequence[RawItem]) -> list[RawItem]:
@@ -426,7 +539,8 @@ async def collect(
         robots = RobotsCache.load(store, now)
         try:
             async with Fetcher(config.fetch, robots_cache=robots) as fetcher:
-                collector = Collector(fetcher, store, now, workers)
+                deadline = asyncio.get_running_loop().time() + config.fetch.run_seconds
+                collector = Collector(fetcher, store, now, workers, deadline)
                 tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
                 later = asyncio.get_running_loop().call_later(MEANWHILE_AFTER, call_meanwhile)
                 for finished in asyncio.as_completed(tasks):
@@ -504,7 +618,7 @@ class Storer:
 
     def _run(self) -> None:
         try:
-            with Store(self._store.path) as store:
+            with Store(self._store.path, self._store.timeout) as store:
                 closing = False
                 while not closing:
                     # What comes within WINDOW seconds of the first goes in one transaction.
