@@ -51,6 +51,7 @@ from aggregator.models import (
     direct_init,
 )
 from aggregator.store.database import FreshEntry, Store, entry_id, utcnow
+from aggregator.text.blocks import html_to_blocks
 from aggregator.text.sanitize import html_to_text
 from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy
 from aggregator.understand.dedupe import (
@@ -693,7 +694,7 @@ class Analysis:
 
 
 def analyse(classifier: Classifier, title: str, html: str) -> Analysis:
-    text = html_to_text(html)
+    text = html_to_blocks(html)  # blocks end sentences (a "lire aussi" box has no full stop)
     verdict, words = classifier.classify_and_read(title, text)
     return Analysis(verdict, fingerprint(title, text, words))
 
