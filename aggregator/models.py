@@ -108,6 +108,9 @@ class FetchOptions:
     backoff: float = 1.0  # first retry delay in seconds, doubled each time
     max_retry_after: float = 60.0  # a longer Retry-After gives up instead of waiting
     respect_robots: bool = True
+    # Hosts that may be fetched even at an internal address (loopback, private, link-local),
+    # as "host" (any port) or "host:port"; each source URL's own host and port always may.
+    allow_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

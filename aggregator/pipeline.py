@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
-from aggregator.collect.fetch import Fetcher
+from aggregator.collect.fetch import Fetcher, source_urls
 from aggregator.errors import ExtractError
 from aggregator.models import (
     Classification,
@@ -346,7 +346,7 @@ async def collect(
         # Without workers (AGGREGATOR_WORKERS=0: a profiler's view) storing stays inline too.
         storer = Storer(store, now, report, inline=workers.size == 0, fresh=fresh)
         try:
-            async with Fetcher(config.fetch) as fetcher:
+            async with Fetcher(config.fetch, allow=source_urls(config)) as fetcher:
                 collector = Collector(fetcher, store, now, workers)
                 tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
                 later = asyncio.get_running_loop().call_later(MEANWHILE_AFTER, call_meanwhile)
