@@ -87,10 +87,9 @@ def forbidden_kind(address: IPAddress) -> str | None:
         if address.version == network.version and address in network:
             return kind
     embedded = _embedded_ipv4(address)
-    if embedded is not None:
-        kind = forbidden_kind(embedded)
-        if kind is not None:
-            return kind
+    carried = forbidden_kind(embedded) if embedded is not None else None
+    if carried is not None:
+        return carried
     if address.version == 6 and address in _COMPATIBLE:
         return "reserved"
     return None
@@ -248,14 +247,18 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             raise httpcore.ConnectError(str(exc)) from exc
         if addresses == []:
             raise httpcore.ConnectError(f"{host} resolves to no address")
+        targets = [host] if addresses is None else addresses
+        # The addresses share the connect timeout, so that one that never answers (an IPv6
+        # route that drops packets) leaves time for the next, as happy eyeballs would.
+        each = None if timeout is None else timeout / len(targets)
         last: Exception | None = None
-        for address in [host] if addresses is None else addresses:
+        for address in targets:
             try:
                 return await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
+                    address, port, each, local_address, socket_options
                 )
-            except httpcore.ConnectError as exc:  # the next address may answer
-                last = exc
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc  # the next address may answer
         assert last is not None
         raise last
 
