@@ -35,9 +35,23 @@ from hypothesis import strategies as st
 
 # --- text: what goes into a title, a summary, a body --------------------------------------------
 
-WORDS = ["Tiers payant", "Almerys", "Viamedis", "incident de télétransmission",
-         "rupture SESAM-Vitale", "carte Vitale", "Œuvre sociale", "ÇA MARCHE", "mutuelle",
-         "√∞", "😀", "\u202eRTL\u202c", "zero\u200bwidth", "é", "l'Assurance Maladie"]  # fmt: skip
+WORDS = [
+    "Tiers payant",
+    "Almerys",
+    "Viamedis",
+    "incident de télétransmission",
+    "rupture SESAM-Vitale",
+    "carte Vitale",
+    "Œuvre sociale",
+    "ÇA MARCHE",
+    "mutuelle",
+    "√∞",
+    "😀",
+    "\u202eRTL\u202c",
+    "zero\u200bwidth",
+    "é",
+    "l'Assurance Maladie",
+]
 PAYLOADS = [
     "<script>alert(1)</script>",
     '<img src=x onerror="alert(2)">',
@@ -59,7 +73,7 @@ PAYLOADS = [
     "<!--<script>-->alert(18)<!--</script>-->",
     '<div style="x:expression(alert(19))" onclick="alert(20)">div</div>',
     '<p title="</p><script>alert(21)</script>">t</p>',
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(22)>\"></noscript>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(22)>"></noscript>',
     '<a href=" &#14;  javascript:alert(23)">lead</a>',
     "<template><script>alert(24)</script></template>",
 ]
@@ -69,14 +83,50 @@ HTML_DOCUMENT = (
     "<body onload=\"alert('body')\"><h1>Un document entier</h1><p>Paragraphe "
     "<b>gras</b>.</p><iframe src='//evil.example/'></iframe></body></html>"
 )
-ENTITIES = ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&#60;script&#62;", "&#x3C;", "&nbsp;",
-            "&eacute;", "&hellip;", "&#0;", "&#xD800;", "&#1114112;", "&#xFFFE;", "&bogus;",
-            "&", "&#", "&#x;", "&amp;lt;script&amp;gt;alert(26)&amp;lt;/script&amp;gt;",
-            "&lt;img src=x onerror=alert(27)&gt;", "&#x26;lt;script&#x26;gt;"]  # fmt: skip
+# Other shapes of "a whole document": empty, head only, frames, XHTML, a doctype alone.
+HTML_DOCUMENTS = [
+    HTML_DOCUMENT,
+    "<!DOCTYPE html>",
+    "<html></html>",
+    "<html><head><title>seul</title><script>alert(30)</script></head></html>",
+    "<html><head></head><frameset><frame src='javascript:alert(31)'></frameset></html>",
+    "<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'><body "
+    "onload='alert(32)'>x</body></html>",
+    "<!-- rien -->",
+    "<body>",
+    "</html>",
+    "<html><head><meta charset='undefined'></head><body>é</body></html>",
+    "<html><head><base href='javascript:alert(33)//'></head><body><a href='y'>"
+    "lien</a></body></html>",
+    "<html>" * 50 + "profond",
+]
+ENTITIES = [
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&quot;",
+    "&#39;",
+    "&#60;script&#62;",
+    "&#x3C;",
+    "&nbsp;",
+    "&eacute;",
+    "&hellip;",
+    "&#0;",
+    "&#xD800;",
+    "&#1114112;",
+    "&#xFFFE;",
+    "&bogus;",
+    "&",
+    "&#",
+    "&#x;",
+    "&amp;lt;script&amp;gt;alert(26)&amp;lt;/script&amp;gt;",
+    "&lt;img src=x onerror=alert(27)&gt;",
+    "&#x26;lt;script&#x26;gt;",
+]
 CONTROLS = ["\x00", "\x08", "\x0b", "\x1b[31m", "\x7f", "\x85", "\ufeff", "\ufffe", "\r\n"]
 
 
-def _escaped(level: int) -> Callable[[str], str]:
+def escaped(level: int) -> Callable[[str], str]:
     def apply(text: str) -> str:
         for _ in range(level):
             text = html.escape(text, quote=False)
@@ -98,13 +148,13 @@ piece = st.one_of(
     st.sampled_from(PAYLOADS),
     st.sampled_from(ENTITIES),
     st.sampled_from(CONTROLS),
-    st.just(HTML_DOCUMENT),
+    st.sampled_from(HTML_DOCUMENTS),
     st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
 )
 # A payload escaped once, twice or three times: the text says "<script>" to a reader who
 # unescapes it that many times, and must reach no HTML field as markup.
 escaped_piece = st.builds(
-    lambda level, text: _escaped(level)(text), st.integers(1, 3), st.sampled_from(PAYLOADS)
+    lambda level, text: escaped(level)(text), st.integers(1, 3), st.sampled_from(PAYLOADS)
 )
 nested_piece = st.builds(
     lambda depth, tag, closed, text: _nested(depth, tag, closed)(text),
@@ -139,17 +189,44 @@ links = st.one_of(
     st.integers(0, 50).map(lambda n: f"{{base}}/art/{n}"),
     st.integers(0, 50).map(lambda n: f"/art/{n}?x=1&amp;y=2"),
     st.sampled_from(INTERNAL_TARGETS),
-    st.sampled_from(["javascript:alert(28)", "", " ", "data:text/html,<script>", "//",
-                     "http://", "file:///etc/passwd", "https://bonne-source.example/articles/1",
-                     "mailto:x@example.org", "http://[::1", "{base}/art/%ZZ", "\x00"]),  # fmt: skip
+    st.sampled_from(
+        [
+            "javascript:alert(28)",
+            "",
+            " ",
+            "data:text/html,<script>",
+            "//",
+            "http://",
+            "file:///etc/passwd",
+            "https://bonne-source.example/articles/1",
+            "mailto:x@example.org",
+            "http://[::1",
+            "{base}/art/%ZZ",
+            "\x00",
+        ]
+    ),
 )
+OLD_DATE = "Mon, 01 Mar 2021 09:00:00 GMT"
 dates = st.one_of(
-    st.sampled_from(["Mon, 01 Jan 2099 00:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT",
-                     "Tue, 31 Feb 2026 25:61:61 +9999", "0000-00-00", "9999-12-31T23:59:59Z",
-                     "2026-13-45", "-1", "hier", "", "Sat, 05 Dec 2026 10:00:00 +0100",
-                     "2026-12-05T08:00:00+01:00", "1e400", "Fri, 29 Nov 2024 09:30:00 GMT"]),
+    st.sampled_from(
+        [
+            "Mon, 01 Jan 2099 00:00:00 GMT",
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+            "Tue, 31 Feb 2026 25:61:61 +9999",
+            "0000-00-00",
+            "9999-12-31T23:59:59Z",
+            "2026-13-45",
+            "-1",
+            "hier",
+            "",
+            "Sat, 05 Dec 2026 10:00:00 +0100",
+            "2026-12-05T08:00:00+01:00",
+            "1e400",
+            "Fri, 29 Nov 2024 09:30:00 GMT",
+        ]
+    ),
     st.text(max_size=12),
-)  # fmt: skip
+)
 
 # --- documents ---------------------------------------------------------------------------------
 
@@ -203,7 +280,7 @@ def atom(entries: list[Item], declared: str, kinds: tuple[str, str]) -> str:
         return f'<{tag} type="{kind}">{text}</{tag}>'
 
     body = "".join(
-        f"<entry>{typed('title', kinds[0], i.title)}<link href=\"{_x(i.link)}\"/>"
+        f'<entry>{typed("title", kinds[0], i.title)}<link href="{_x(i.link)}"/>'
         f"<id>{_x(i.guid)}</id><updated>{i.date}</updated>{typed('summary', kinds[1], i.summary)}"
         f"{typed('content', kinds[1], i.body)}</entry>"
         for i in entries
@@ -252,14 +329,37 @@ def article_page(text: str, declared: str) -> str:
 
 # --- encodings ---------------------------------------------------------------------------------
 
-CODECS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32", "latin-1", "cp1252",
-          "iso-8859-15"]  # fmt: skip
+CODECS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32", "latin-1", "cp1252", "iso-8859-15"]
 # Labels that Python's codec registry knows but that are not text encodings, or that it
 # treats specially, beside ordinary and unknown ones.
-ODD_LABELS = ["rot13", "rot_13", "base64", "hex", "zlib", "bz2", "uu", "quopri", "idna",
-              "punycode", "unicode_escape", "raw_unicode_escape", "utf-7", "undefined",
-              "x-user-defined", "mbcs", "cp65001", "utf_32_be", "bogus-charset", "",
-              '"utf-8"', "utf-8; q=1", "UTF-16", "ascii", "latin-1\x00", "utf-8\u00e9"]  # fmt: skip
+ODD_LABELS = [
+    "rot13",
+    "rot_13",
+    "base64",
+    "hex",
+    "zlib",
+    "bz2",
+    "uu",
+    "quopri",
+    "idna",
+    "punycode",
+    "unicode_escape",
+    "raw_unicode_escape",
+    "utf-7",
+    "undefined",
+    "x-user-defined",
+    "mbcs",
+    "cp65001",
+    "utf_32_be",
+    "bogus-charset",
+    "",
+    '"utf-8"',
+    "utf-8; q=1",
+    "UTF-16",
+    "ascii",
+    "latin-1\x00",
+    "utf-8\u00e9",
+]
 labels = st.one_of(st.sampled_from(CODECS), st.sampled_from(ODD_LABELS))
 
 
@@ -307,10 +407,14 @@ def bodies(draw: st.DrawFn, kind: str | None = None, many: bool = True) -> Body:
     codec = draw(st.sampled_from(CODECS))
     declared = draw(st.one_of(st.just(codec), labels, st.just("")))
     count = draw(st.integers(0, 12) | (st.integers(200, 1500) if many else st.integers(0, 3)))
-    if count > 12:  # many items: plain ones, so that size stays bounded
+    if count > 12:
+        # Many items: plain ones, so that size stays bounded, and dated years ago, so that
+        # they do not push the control source's items out of the newest published.
         entry = draw(items)
-        entries = [Item(f"{entry.title[:40]} {n}", f"{{base}}/art/{n}", f"g{n}", entry.date,
-                        "court", "") for n in range(count)]  # fmt: skip
+        entries = [
+            Item(f"{entry.title[:40]} {n}", f"{{base}}/art/{n}", f"g{n}", OLD_DATE, "court", "")
+            for n in range(count)
+        ]
     else:
         entries = draw(st.lists(items, max_size=count, min_size=count))
     if kind == "rss":
@@ -344,19 +448,65 @@ codings = st.one_of(
 
 # --- headers -----------------------------------------------------------------------------------
 
-RETRY_AFTER = [b"0", b"1", b"2", b"120", b"-1", b"1.5", b" 3 ", b"99999999999999999999",
-               b"Thu, 01 Jan 1970 00:00:00 GMT", b"Fri, 31 Dec 9999 23:59:59 GMT",
-               b"Mon, 32 Foo 2020 99:99:99 GMT", b"Wed, 21 Oct 2015 07:28:00", b"soon",
-               b"", b"0x10", b"inf", b"nan", b"1e9", "\uff12".encode(), "²".encode(),
-               b"\xff\xfe\xfd", b"\xc3\xa9", b"1" * 400, b"Sun, 06 Nov 1994 08:49:37 GMT, 5"]  # fmt: skip
-MEDIA_TYPES = ["application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
-               "text/html", "application/xhtml+xml", "application/json", "image/jpeg",
-               "text/plain", "", "garbage", "application/octet-stream",
-               "multipart/x-mixed-replace;boundary=x"]  # fmt: skip
-LOCATIONS = ["/src/b", "/src", "{base}/src", "{base}/src/b#frag", "?page=2", "/art/1",
-             *INTERNAL_TARGETS, "javascript:alert(29)", "file:///etc/passwd", "", "//",
-             "http://", "https://127.0.0.1:{secret_port}/secret", "ftp://example.org/",
-             "http://[::1", "/" + "x" * 3000]  # fmt: skip
+RETRY_AFTER = [
+    b"0",
+    b"1",
+    b"2",
+    b"120",
+    b"-1",
+    b"1.5",
+    b" 3 ",
+    b"99999999999999999999",
+    b"Thu, 01 Jan 1970 00:00:00 GMT",
+    b"Fri, 31 Dec 9999 23:59:59 GMT",
+    b"Mon, 32 Foo 2020 99:99:99 GMT",
+    b"Wed, 21 Oct 2015 07:28:00",
+    b"soon",
+    b"",
+    b"0x10",
+    b"inf",
+    b"nan",
+    b"1e9",
+    "\uff12".encode(),
+    "²".encode(),
+    b"\xff\xfe\xfd",
+    b"\xc3\xa9",
+    b"1" * 400,
+    b"Sun, 06 Nov 1994 08:49:37 GMT, 5",
+]
+MEDIA_TYPES = [
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "text/html",
+    "application/xhtml+xml",
+    "application/json",
+    "image/jpeg",
+    "text/plain",
+    "",
+    "garbage",
+    "application/octet-stream",
+    "multipart/x-mixed-replace;boundary=x",
+]
+LOCATIONS = [
+    "/src/b",
+    "/src",
+    "{base}/src",
+    "{base}/src/b#frag",
+    "?page=2",
+    "/art/1",
+    *INTERNAL_TARGETS,
+    "javascript:alert(29)",
+    "file:///etc/passwd",
+    "",
+    "//",
+    "http://",
+    "https://127.0.0.1:{secret_port}/secret",
+    "ftp://example.org/",
+    "http://[::1",
+    "/" + "x" * 3000,
+]
 
 header_value = st.one_of(
     st.binary(max_size=30).filter(lambda b: b"\r" not in b and b"\n" not in b),
@@ -376,21 +526,73 @@ def headers(draw: st.DrawFn) -> tuple[tuple[bytes, bytes], ...]:
         found.append((b"Retry-After", draw(st.sampled_from(RETRY_AFTER))))
     if draw(st.integers(0, 3)) == 0:
         found.append((b"Location", draw(st.sampled_from(LOCATIONS)).encode()))
-    for name in draw(st.lists(st.sampled_from([b"Set-Cookie", b"ETag", b"Last-Modified",
-                                               b"Content-Type", b"X-Odd", b"Vary",
-                                               b"Content-Disposition"]), max_size=3)):  # fmt: skip
+    for name in draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    b"Set-Cookie",
+                    b"ETag",
+                    b"Last-Modified",
+                    b"Content-Type",
+                    b"X-Odd",
+                    b"Vary",
+                    b"Content-Disposition",
+                ]
+            ),
+            max_size=3,
+        )
+    ):
         found.append((name, draw(header_value)))
     return tuple(found)
 
 
 # --- answers -----------------------------------------------------------------------------------
 
-COMMON = [200, 200, 200, 200, 203, 204, 206, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404,
-          410, 429, 451, 500, 502, 503, 504]  # fmt: skip
-INTERIM = [b"", b"", b"", b"HTTP/1.1 100 Continue\r\n\r\n",
-           b"HTTP/1.1 103 Early Hints\r\nLink: </x.css>; rel=preload\r\n\r\n"]  # fmt: skip
-LENGTHS = ["exact", "exact", "exact", "none", "short", "long", "twice", "garbage", "chunked",
-           "bad-chunks"]  # fmt: skip
+COMMON = [
+    200,
+    200,
+    200,
+    200,
+    203,
+    204,
+    206,
+    301,
+    302,
+    303,
+    304,
+    307,
+    308,
+    400,
+    401,
+    403,
+    404,
+    410,
+    429,
+    451,
+    500,
+    502,
+    503,
+    504,
+]
+INTERIM = [
+    b"",
+    b"",
+    b"",
+    b"HTTP/1.1 100 Continue\r\n\r\n",
+    b"HTTP/1.1 103 Early Hints\r\nLink: </x.css>; rel=preload\r\n\r\n",
+]
+LENGTHS = [
+    "exact",
+    "exact",
+    "exact",
+    "none",
+    "short",
+    "long",
+    "twice",
+    "garbage",
+    "chunked",
+    "bad-chunks",
+]
 
 
 @dataclass(frozen=True)
@@ -473,15 +675,29 @@ class HostileSite:
         return found
 
     def source(self, sid: str, base: str) -> dict[str, object]:
-        entry: dict[str, object] = {"id": sid, "name": f"Source {sid}", "type": self.type,
-                                    "url": f"{base}/src", "category": "other"}  # fmt: skip
+        entry: dict[str, object] = {
+            "id": sid,
+            "name": f"Source {sid}",
+            "type": self.type,
+            "url": f"{base}/src",
+            "category": "other",
+        }
         if self.type == "html":
-            entry["list"] = {"item": "li.item", "title": "a", "link": "a",
-                             "summary": "p.summary", "date": "time", "next": "a.next"}  # fmt: skip
+            entry["list"] = {
+                "item": "li.item",
+                "title": "a",
+                "link": "a",
+                "summary": "p.summary",
+                "date": "time",
+                "next": "a.next",
+            }
             entry["pages"] = self.pages
         if self.article is not None:
-            entry["article"] = {"content": "div.content", "remove": ["aside"],
-                                "date": "time.published"}  # fmt: skip
+            entry["article"] = {
+                "content": "div.content",
+                "remove": ["aside"],
+                "date": "time.published",
+            }
         return entry
 
 
@@ -506,9 +722,13 @@ def hostile_sites(draw: st.DrawFn) -> HostileSite:
     if draw(st.integers(0, 2)) > 0:
         first = Answer(200, b"OK", first.headers, first.body, first.length, first.interim)
     with_article = draw(st.booleans())
-    many = first.body.raw is None and first.body.text.count("<item") + first.body.text.count(
-        "<entry"
-    ) + first.body.text.count('class="item"') > 12
+    many = (
+        first.body.raw is None
+        and first.body.text.count("<item")
+        + first.body.text.count("<entry")
+        + first.body.text.count('class="item"')
+        > 12
+    )
     return HostileSite(
         type=kind,
         first=first,

@@ -323,7 +323,8 @@ SOURCES = "sources:\n  - {id: a, name: A, type: feed, url: 'https://a.example/fe
 
 
 def test_allow_hosts_is_read_from_sources_yaml() -> None:
-    config = load_config_text(f"fetch:\n  allow_hosts: [intranet.example, '10.1.2.3:8080']\n{SOURCES}")
+    text = f"fetch:\n  allow_hosts: [intranet.example, '10.1.2.3:8080']\n{SOURCES}"
+    config = load_config_text(text)
     assert config.fetch.allow_hosts == ("intranet.example", "10.1.2.3:8080")
 
 
@@ -363,7 +364,7 @@ def test_a_run_fetches_only_its_own_article_pages_and_keeps_the_feed_text(
         other.url("/secret"),
         server.url("/jump"),
         "http://169.254.169.254/latest/meta-data/",
-        "http://[::1]:%d/secret" % port_of(other),
+        f"http://[::1]:{port_of(other)}/secret",
     ]
     links = [server.url("/a/1"), *internal]
     feed = server.route(
@@ -377,12 +378,23 @@ def test_a_run_fetches_only_its_own_article_pages_and_keeps_the_feed_text(
         "site": {"title": "T", "base_url": "https://example.org/veille/"},
         "fetch": {"timeout": 3, "retries": 0, "per_host_delay": 0, "respect_robots": False},
         "sources": [
-            {"id": "flux", "name": "Flux", "type": "feed", "url": feed,
-             "article": {"content": "div.c"}},
-            {"id": "liste", "name": "Liste", "type": "html", "url": listing, "pages": 2,
-             "list": {"item": "li", "title": "a", "link": "a", "next": "a.next"}},
+            {
+                "id": "flux",
+                "name": "Flux",
+                "type": "feed",
+                "url": feed,
+                "article": {"content": "div.c"},
+            },
+            {
+                "id": "liste",
+                "name": "Liste",
+                "type": "html",
+                "url": listing,
+                "pages": 2,
+                "list": {"item": "li", "title": "a", "link": "a", "next": "a.next"},
+            },
         ],
-    }  # fmt: skip
+    }
     (tmp_path / "sources.yaml").write_text(yaml.safe_dump(config), "utf-8")
     paths = ["--config", str(tmp_path / "sources.yaml"), "--db", str(tmp_path / "a.db")]
     result = CliRunner().invoke(cli, ["run", *paths, "--output", str(tmp_path / "out")])
