@@ -167,6 +167,7 @@ def test_public_addresses_and_their_nat64_and_6to4_forms_are_public(public: str)
         ("::1", "::1", None),
         ("https://docs.example/feed", "docs.example", 443),
         ("http://127.0.0.1:8000/x", "127.0.0.1", 8000),
+        ("pharmacie-évreux.example", "xn--pharmacie-vreux-knb.example", None),
     ],
 )
 def test_allowed_host_entries(entry: str, host: str, port: int | None) -> None:

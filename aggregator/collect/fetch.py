@@ -498,7 +498,7 @@ class Fetcher:
 
     async def _check_name(self, request: httpx.Request) -> None:
         port = request.url.port or (443 if request.url.scheme == "https" else 80)
-        await check_name(request.url.host, port, self.allowance)
+        await check_name(request.url.raw_host.decode("ascii"), port, self.allowance)
 
     async def __aexit__(
         self,

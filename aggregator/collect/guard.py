@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpcore
+import httpx
 
 __all__ = [
     "AddressRefused",
@@ -113,11 +114,18 @@ class AddressRefused(Exception):
 
 
 def _normal_host(host: str) -> str:
-    """One spelling per host: lower case, no brackets, an IP literal in its canonical form."""
+    """One spelling per host: lower case, no brackets, an IP literal in its canonical form,
+    an international name as httpx sends it (``xn--``), which is what the guard is shown."""
     host = host.strip().lower().removeprefix("[").removesuffix("]")
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
+        pass
+    if host.isascii():
+        return host
+    try:
+        return httpx.URL(f"http://{host}/").raw_host.decode("ascii")
+    except (httpx.InvalidURL, UnicodeError, ValueError):
         return host
 
 
