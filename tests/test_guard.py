@@ -23,7 +23,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from httpfixtures import LocalServer, Reply
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aggregator.cli import cli
@@ -273,6 +273,33 @@ def test_internal_addresses_are_refused_without_a_connection(
     result = fetch(target, allow=["http://127.0.0.1:9/feed"])
     assert result.error and result.error.startswith("refused:"), result.error
     assert "\n" not in result.error
+    assert connects == []
+
+
+def spellings(v4: ipaddress.IPv4Address) -> list[str]:
+    """Ways a URL can name one IPv4 address: dotted, one number, hexadecimal, and IPv6."""
+    n = int(v4)
+    return [
+        str(v4),
+        str(n),
+        f"0x{n:08x}",
+        f"[::ffff:{v4}]",
+        *(f"[{v6}]" for v6 in embeddings(v4)),
+    ]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=30)
+@given(v4=internal_v4, data=st.data())
+@example(v4=ipaddress.IPv4Address("169.254.169.254"), data=None)
+def test_every_spelling_of_an_internal_address_is_refused_without_a_connection(
+    v4: ipaddress.IPv4Address, data: st.DataObject | None, connects: list[str]
+) -> None:
+    forms = spellings(v4)
+    chosen = forms if data is None else [data.draw(st.sampled_from(forms))]
+    for host in chosen:
+        result = fetch(f"http://{host}:8080/x", allow=["http://127.0.0.1:9/"])
+        assert result.error is not None
+        assert result.error.startswith(("refused:", "invalid URL")), (host, result.error)
     assert connects == []
 
 
