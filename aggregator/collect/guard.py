@@ -257,7 +257,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             raise httpcore.ConnectError(f"{host} resolves to no address")
         targets = [host] if addresses is None else addresses
         # The addresses share the connect timeout, so that one that never answers (an IPv6
-        # route that drops packets) leaves time for the next, as happy eyeballs would.
+        # route that drops packets) leaves time to try the next.
         each = None if timeout is None else timeout / len(targets)
         last: Exception | None = None
         for address in targets:
