@@ -226,6 +226,11 @@ CLASS_1 = pytest.mark.xfail(
     reason="issue 17 class 1 (per-source boundary): the 'undefined' charset label makes "
     "Python's codec raise UnicodeError, which aborts the whole run",
 )
+CLASS_1_NUL = pytest.mark.xfail(
+    strict=False,
+    reason="issue 17 class 1 (per-source boundary): a page whose <meta charset> holds a NUL "
+    "makes Python's codec lookup raise ValueError, which aborts the whole run",
+)
 CLASS_1_COOKIE = pytest.mark.xfail(
     strict=False,
     reason="issue 17 class 1 (one source stops the others): a cookie whose value is not ASCII, "
@@ -257,6 +262,19 @@ REGRESSIONS = [
         ),
         id="robots-answer-sets-a-non-ascii-cookie",
         marks=CLASS_1_COOKIE,
+    ),
+    pytest.param(
+        _site(
+            Answer(
+                body=Body(
+                    LATIN1_LIST.replace("<head>", "<head><meta charset='latin-1\x00'>"),
+                    codec="latin-1",
+                )
+            ),
+            kind="html",
+        ),
+        id="list-page-meta-charset-with-nul",
+        marks=CLASS_1_NUL,
     ),
     pytest.param(
         _site(Answer(headers=UNDEFINED, body=Body(LATIN1_LIST, codec="latin-1")), kind="html"),
