@@ -15,6 +15,9 @@ as a subprocess, and then:
 Profiles (``tests/conftest.py``): by default ``fuzz-ci``, a few derandomized examples (the
 same every run, about a minute); ``HYPOTHESIS_PROFILE=explore`` selects ``fuzz-explore``,
 random and many, for long hunts. A failure found there becomes a case of ``REGRESSIONS``.
+While parts of issue 17 are still being fixed elsewhere, an example whose every problem one
+of them explains ends as an expected failure (``known_issue``); remove each class from it,
+and the xfail marks of its regressions, when its fix lands.
 """
 
 from __future__ import annotations
