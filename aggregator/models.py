@@ -3,6 +3,11 @@
 The pipeline is fetch -> extract -> dedupe -> classify -> incidents -> publish. Each stage
 takes and returns these types; only ``store`` turns them into SQLite rows and back.
 All datetimes are timezone-aware.
+
+Text is ``str``; HTML is :class:`markupsafe.Markup`, made only by the sanitizer
+(``text.sanitize.clean_html``, or ``escape_text`` for text shown as HTML), so that text can
+reach an HTML field only escaped. Text fields hold text already decoded, once, by the
+parser that read them: nothing downstream decodes them again.
 """
 
 from __future__ import annotations
@@ -11,9 +16,13 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
+from markupsafe import Markup
+
+from aggregator.text.sanitize import NO_HTML
+
 SourceType = Literal["feed", "html"]
 Category = Literal["press", "union", "payer", "authority", "other"]
-Status = Literal["ongoing", "resolved"]
+Status = Literal["planned", "ongoing", "resolved"]
 StatusSignal = Literal["resolved", "failure"]
 
 _T = TypeVar("_T")
@@ -108,6 +117,17 @@ class FetchOptions:
     backoff: float = 1.0  # first retry delay in seconds, doubled each time
     max_retry_after: float = 60.0  # a longer Retry-After gives up instead of waiting
     respect_robots: bool = True
+    # Budgets: what one item, one document, one source and one run may cost (SECURITY.md).
+    max_crawl_delay: float = 30.0  # a longer robots.txt Crawl-delay is cut to this
+    max_item_html: int = 100_000  # characters of HTML kept per body, cut at a tag boundary
+    max_items_per_document: int = 500  # newest first; the rest of a document is dropped
+    max_articles_per_source: int = 30  # article pages fetched per source and run, newest first
+    source_seconds: float = 120.0  # article pages stop being fetched after this
+    run_seconds: float = 240.0  # collecting stops after this (within a 5-minute cron)
+    # Polling by due time (see collect/schedule.py): each source is fetched again after an
+    # interval that follows how often it publishes, within these bounds in seconds.
+    min_interval: float = 300.0  # 5 minutes: the cron period the README suggests
+    max_interval: float = 21600.0  # 6 hours: the longest a quiet source goes unchecked
     # Hosts that may be fetched even at an internal address (loopback, private, link-local),
     # as "host" (any port) or "host:port"; each source URL's own host and port always may.
     allow_hosts: tuple[str, ...] = ()
@@ -170,9 +190,9 @@ class RawItem:
 
     guid: str  # the feed's id, else the link
     url: str  # absolute
-    title: str
-    summary: str = ""  # sanitized HTML
-    content: str = ""  # sanitized HTML body (feed content or article page)
+    title: str  # text
+    summary: Markup = NO_HTML
+    content: Markup = NO_HTML  # body (feed content or article page)
     published: datetime | None = None
     updated: datetime | None = None
 
@@ -186,7 +206,7 @@ class ParsedPage:
 
 @dataclass(frozen=True)
 class ArticleBody:
-    content: str  # sanitized HTML of the selected body, minus ``remove``
+    content: Markup  # the selected body, minus ``remove``
     text: str  # its plain text, for classification
     published: datetime | None = None
 
@@ -203,6 +223,8 @@ class Classification:
     actions: tuple[str, ...] = ()  # short French phrases
     contacts: tuple[str, ...] = ()  # normalised phone numbers ("0805 62 00 10"), emails
     status: StatusSignal | None = None  # does this item say service is back, or broken?
+    # Why each tag was given: "kind:outage rule-id «sentence»", one line per tag.
+    reasons: tuple[str, ...] = ()
 
     @property
     def advisory(self) -> bool:
@@ -227,9 +249,9 @@ class Item:
     id: str  # stable forever
     source: str  # source id of the first sighting
     url: str  # canonical URL
-    title: str
-    content_html: str = ""
-    summary: str = ""
+    title: str  # text
+    content_html: Markup = NO_HTML
+    summary: Markup = NO_HTML
     date_published: datetime | None = None
     date_modified: datetime | None = None
     first_seen: datetime | None = None
@@ -271,6 +293,8 @@ class Incident:
     actions: tuple[str, ...] = ()
     contacts: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()  # the key when there is no payer
+    # Ongoing with no news for STALE_AFTER (incidents.py), as of the run that built it.
+    stale: bool = False
 
 
 # --- operation --------------------------------------------------------------------------------
@@ -289,6 +313,7 @@ class SourceStatus:
     consecutive_failures: int = 0
     items: int = 0
     gone: bool = False
+    notes: str | None = None  # budgets the last run hit, for ``status``
 
 
 @direct_init
@@ -301,9 +326,9 @@ class Entry:
     guid: str
     url: str
     canonical_url: str
-    title: str
-    summary: str = ""
-    content: str = ""
+    title: str  # text
+    summary: Markup = NO_HTML
+    content: Markup = NO_HTML
     published: datetime | None = None
     updated: datetime | None = None
     first_seen: datetime | None = None

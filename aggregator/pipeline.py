@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,12 +26,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aggregator.collect import schedule
+from aggregator.collect.budgets import cut_html, newest_first, within_budget
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
 from aggregator.collect.fetch import Fetcher, source_urls
-from aggregator.errors import ExtractError
+from aggregator.collect.robots import RobotsCache
+from aggregator.errors import ExtractError, StoreError
 from aggregator.models import (
+    ArticleBody,
+    ArticleSelectors,
     Classification,
     Config,
     Entry,
@@ -44,7 +50,7 @@ from aggregator.models import (
     SourceStatus,
     direct_init,
 )
-from aggregator.store.database import FreshEntry, Store, utcnow
+from aggregator.store.database import FreshEntry, Store, entry_id, utcnow
 from aggregator.text.sanitize import html_to_text
 from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy
 from aggregator.understand.dedupe import (
@@ -54,6 +60,7 @@ from aggregator.understand.dedupe import (
     canonical_url,
     fingerprint,
     guid_is_global,
+    published_on,
 )
 from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.workers import Workers, default_workers, shared
@@ -80,6 +87,26 @@ class SourceOutcome:
     gone: bool = False
     unchanged: bool = False
     canonical: dict[str, str] = field(default_factory=dict)  # item URL -> canonical URL
+    notes: list[str] = field(default_factory=list)  # budgets hit, for status
+    stage: str = "fetching"  # what was being done, to name it when something breaks
+
+    def fail(self, stage: str, error: BaseException) -> None:
+        """The source fails alone, with a one-line reason; nothing it gave is stored."""
+        self.error = failure_reason(stage, error)
+        self.items, self.canonical = [], {}
+        log.debug("%s: %s", self.source.id, self.error, exc_info=error)
+
+
+def failure_reason(stage: str, error: BaseException) -> str:
+    """One line for status: where it broke and what Python said, shortened."""
+    said = " ".join(str(error).split())
+    if len(said) > REASON_CHARS:
+        said = said[: REASON_CHARS - 1] + "…"
+    name = type(error).__name__
+    return f"failed while {stage}: {name}: {said}" if said else f"failed while {stage}: {name}"
+
+
+REASON_CHARS = 160  # of an exception's message in a failure reason
 
 
 @dataclass
@@ -94,6 +121,20 @@ class RunReport:
     updated_incidents: int = 0
     published: PublishReport | None = None
     alerts: NotifyReport | None = None
+    polled: list[schedule.Polled] = field(default_factory=list)  # sources fetched
+    waiting: list[schedule.Plan] = field(default_factory=list)  # sources not due yet
+    planned: list[schedule.Plan] = field(default_factory=list)  # next due of those fetched
+    waiting_ok: int = 0  # sources not due whose last fetch succeeded
+
+    def every_source_failed(self) -> bool:
+        """Whether no source works: every one fetched failed, and none left for later
+        succeeded when it was last fetched (a run that fetched only a failing source while
+        the others wait their turn is not a run where everything failed)."""
+        return bool(self.sources_failed) and not self.sources_ok and not self.waiting_ok
+
+    def next_due(self) -> schedule.Plan | None:
+        """The source due soonest, of those fetched and those left for later."""
+        return min([*self.waiting, *self.planned], key=lambda p: p.next_due, default=None)
 
     def summary(self) -> str:
         parts = [
@@ -109,26 +150,55 @@ class RunReport:
             )
         if self.alerts is not None:
             parts.append(f"alerts: {self.alerts.sent} sent, {self.alerts.failed} failed")
+        soonest = self.next_due()
+        if soonest is not None:
+            parts.append(
+                f"{len(self.waiting)} not due; next due {soonest.next_due:%Y-%m-%d %H:%M} UTC "
+                f"({soonest.source})"
+            )
         return "; ".join(parts)
 
 
 # --- collect -------------------------------------------------------------------------------
 
 
-def _extracted(parse: Callable[..., ParsedPage], *args: Any) -> tuple[ParsedPage, dict[str, str]]:
-    """A page's items and their canonical URLs, both computed where the parsing runs."""
-    page = parse(*args)
-    return page, {item.url: canonical_url(item.url) for item in page.items}
+def _extracted(
+    budget: tuple[int, int], parse: Callable[..., ParsedPage], *args: Any
+) -> tuple[ParsedPage, dict[str, str], list[str]]:
+    """A page's items within ``budget`` (items per document, characters per body), their
+    canonical URLs and the budgets hit, all computed where the parsing runs."""
+    page, notes = within_budget(parse(*args), *budget)
+    return page, {item.url: canonical_url(item.url) for item in page.items}, notes
+
+
+def _article(
+    max_html: int, content: bytes, url: str, selectors: ArticleSelectors, headers: Any
+) -> ArticleBody:
+    body = parse_article(content, url, selectors, headers)
+    return replace(body, content=cut_html(body.content, max_html))
 
 
 class Collector:
-    """Fetches and extracts sources concurrently; the Fetcher keeps it polite."""
+    """Fetches and extracts sources concurrently; the Fetcher keeps it polite.
+
+    Whatever goes wrong with one source (an exception from any stage, the run's deadline)
+    fails that source alone; whatever goes wrong with one article page fails that page
+    alone (its item keeps the feed's summary). ``deadline``: the event loop's time at
+    which collecting stops (``fetch.run_seconds`` after it started).
+    """
 
     def __init__(
-        self, fetcher: Fetcher, store: Store, now: datetime, workers: Workers | None = None
+        self,
+        fetcher: Fetcher,
+        store: Store,
+        now: datetime,
+        workers: Workers | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.fetcher, self.store, self.now = fetcher, store, now
         self.workers = workers or Workers(0)
+        self.options = fetcher.options
+        self.deadline = deadline
 
     async def get(self, outcome: SourceOutcome, url: str, conditional: bool) -> FetchResult:
         etag, modified = self.store.validators(url) if conditional else (None, None)
@@ -138,17 +208,54 @@ class Collector:
 
     async def collect(self, source: Source) -> SourceOutcome:
         outcome = SourceOutcome(source)
+        started = asyncio.get_running_loop().time()
         try:
-            if source.type == "feed":
-                await self.collect_feed(outcome)
-            else:
-                await self.collect_list(outcome)
+            async with asyncio.timeout_at(self.deadline):
+                if source.type == "feed":
+                    await self.collect_feed(outcome)
+                else:
+                    await self.collect_list(outcome)
             if source.article and outcome.items:
-                await self.collect_articles(outcome)
+                outcome.stage = "fetching article pages"
+                await self.collect_articles(outcome, self._article_deadline(started))
+                self._note_crawl_delay(outcome)
+            outcome.stage = "checking dates"
+            outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
         except ExtractError as exc:
             outcome.error = str(exc)
-        outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
+        except TimeoutError:  # the run's deadline: the fetcher's own end in a FetchResult
+            outcome.error = (
+                f"not finished when the run's time ran out (fetch.run_seconds = "
+                f"{self.options.run_seconds:g}); tried again when next due"
+            )
+            outcome.items, outcome.canonical = [], {}
+        except (StoreError, sqlite3.Error):
+            raise  # the database's fault is the whole run's, not this source's
+        except Exception as exc:  # a bug or a hostile document's surprise: this source only
+            outcome.fail(outcome.stage, exc)
         return outcome
+
+    def _note_crawl_delay(self, outcome: SourceOutcome) -> None:
+        # Article pages live on the host of the items' links.
+        asked = self.fetcher.capped_crawl_delay(outcome.items[0].url) if outcome.items else None
+        if asked:
+            outcome.notes.append(
+                f"robots.txt asks a Crawl-delay of {asked:g} s; "
+                f"{self.options.max_crawl_delay:g} s used (fetch.max_crawl_delay)"
+            )
+
+    def _article_deadline(self, started: float) -> float:
+        own = started + self.options.source_seconds
+        return own if self.deadline is None else min(own, self.deadline)
+
+    async def _parse(self, outcome: SourceOutcome, parse: Callable[..., ParsedPage],
+                     *args: Any) -> ParsedPage:  # fmt: skip
+        budget = (self.options.max_items_per_document, self.options.max_item_html)
+        page, canonical, notes = await self.workers.call(_extracted, budget, parse, *args)
+        outcome.items.extend(page.items)
+        outcome.canonical.update(canonical)
+        outcome.notes.extend(notes)
+        return page
 
     async def collect_feed(self, outcome: SourceOutcome) -> None:
         result = await self.get(outcome, outcome.source.url, conditional=True)
@@ -157,11 +264,8 @@ class Collector:
         if result.not_modified:
             outcome.unchanged = True
             return
-        page, canonical = await self.workers.call(
-            _extracted, parse_feed, result.content, result.final_url, result.headers
-        )
-        outcome.items.extend(page.items)
-        outcome.canonical.update(canonical)
+        outcome.stage = "reading the feed"
+        await self._parse(outcome, parse_feed, result.content, result.final_url, result.headers)
 
     async def collect_list(self, outcome: SourceOutcome) -> None:
         source = outcome.source
@@ -172,6 +276,7 @@ class Collector:
             if url is None or url in visited:
                 break
             visited.add(url)
+            outcome.stage = f"fetching list page {number + 1}"
             result = await self.get(outcome, url, conditional=True)
             if self.failed(outcome, result, first=number == 0):
                 return
@@ -179,44 +284,60 @@ class Collector:
                 # An unchanged first page means nothing new was published.
                 outcome.unchanged = number == 0
                 return
-            page, canonical = await self.workers.call(
-                _extracted,
-                parse_list,
-                result.content,
-                result.final_url,
-                source.list,
+            outcome.stage = f"reading list page {number + 1}"
+            page = await self._parse(
+                outcome, parse_list, result.content, result.final_url, source.list,
                 result.headers,
-            )
-            outcome.items.extend(page.items)
-            outcome.canonical.update(canonical)
+            )  # fmt: skip
             url = page.next_url
 
-    async def collect_articles(self, outcome: SourceOutcome) -> None:
-        """Fetch the page of each NEW item once, for its body."""
+    async def collect_articles(self, outcome: SourceOutcome, deadline: float) -> None:
+        """Fetch the page of each NEW item once, for its body: the newest first, at most
+        ``max_articles_per_source`` of them, and none after ``deadline``."""
         source = outcome.source
-        assert source.article is not None
-        from aggregator.store.database import entry_id
-
         known = self.store.known_entry_ids([entry_id(source.id, i.guid) for i in outcome.items])
-        selectors = source.article
+        new = [item for item in newest_first(outcome.items) if entry_id(source.id, item.guid)
+               not in known]  # fmt: skip
+        limit = self.options.max_articles_per_source
+        if len(new) > limit:
+            outcome.notes.append(
+                f"article pages: {limit} of {len(new)} new items fetched, the newest "
+                f"(fetch.max_articles_per_source = {limit})"
+            )
+        tasks = {item.guid: asyncio.ensure_future(self._article_of(outcome, item))
+                 for item in new[:limit]}  # fmt: skip
+        if not tasks:
+            return
+        loop = asyncio.get_running_loop()
+        _, late = await asyncio.wait(tasks.values(), timeout=max(0, deadline - loop.time()))
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        if late:
+            outcome.notes.append(
+                f"article pages: {len(late)} not fetched in time, kept with their summary "
+                f"(fetch.source_seconds = {self.options.source_seconds:g})"
+            )
+        bodies = {guid: task.result() for guid, task in tasks.items() if task not in late}
+        outcome.items = [bodies.get(item.guid, item) for item in outcome.items]
 
-        async def one(item: RawItem) -> RawItem:
-            if entry_id(source.id, item.guid) in known:
-                return item
+    async def _article_of(self, outcome: SourceOutcome, item: RawItem) -> RawItem:
+        """The item with its page's body, or as it was when the page fails in any way."""
+        assert outcome.source.article is not None
+        try:
             result = await self.get(outcome, item.url, conditional=False)
             if not result.ok or result.not_modified:
-                log.info("%s: article %s: %s", source.id, item.url, result.error)
+                log.info("%s: article %s: %s", outcome.source.id, item.url, result.error)
                 return item
-            try:
-                body = await self.workers.call(
-                    parse_article, result.content, result.final_url, selectors, result.headers
-                )
-            except ExtractError as exc:
-                log.info("%s: article %s: %s", source.id, item.url, exc)
-                return item
-            return replace(item, content=body.content, published=item.published or body.published)
-
-        outcome.items = list(await asyncio.gather(*(one(item) for item in outcome.items)))
+            body = await self.workers.call(
+                _article, self.options.max_item_html, result.content, result.final_url,
+                outcome.source.article, result.headers,
+            )  # fmt: skip
+        except Exception as exc:  # one page's trouble, ExtractError or not: that page only
+            why = exc if isinstance(exc, ExtractError) else failure_reason("reading it", exc)
+            log.info("%s: article %s: %s", outcome.source.id, item.url, why)
+            return item
+        return replace(item, content=body.content, published=item.published or body.published)
 
     @staticmethod
     def failed(outcome: SourceOutcome, result: FetchResult, first: bool = True) -> bool:
@@ -247,12 +368,15 @@ def store_outcomes(
     """Write one or several sources' results in one transaction: each source is stored
     whole or not at all, as alone, and the pages every commit writes (index pages above
     all, which every source's entries touch all over) are written once for the lot
-    (``fresh``: see Store.save_entries)."""
+    (``fresh``: see Store.save_entries). A source whose entries cannot be prepared for
+    storage fails alone (see _store_one)."""
     with store.transaction():
         for outcome in outcomes:
-            _write_outcome(store, outcome, now, report, fresh)
+            _store_one(store, outcome, now, report, fresh)
     for outcome in outcomes:
         source = outcome.source
+        for note in outcome.notes:
+            log.warning("%s: budget: %s", source.id, note)
         if outcome.error:
             report.sources_failed += 1
             report.failures.append((source.id, outcome.error))
@@ -267,6 +391,29 @@ def store_outcomes(
             )
 
 
+def _store_one(
+    store: Store,
+    outcome: SourceOutcome,
+    now: datetime,
+    report: RunReport,
+    fresh: list[FreshEntry] | None,
+) -> None:
+    """One source's results, or (when preparing them raises anything but a database
+    error, which is the whole run's) its failure alone, the rest of the batch going on."""
+    counts, fresh_before = (report.new_entries, report.updated_entries), len(fresh or ())
+    try:
+        with store.savepoint():
+            _write_outcome(store, outcome, now, report, fresh)
+    except (StoreError, sqlite3.Error):
+        raise
+    except Exception as exc:
+        report.new_entries, report.updated_entries = counts
+        if fresh is not None:
+            del fresh[fresh_before:]
+        outcome.fail("storing its entries", exc)
+        _write_outcome(store, outcome, now, report, fresh)
+
+
 def _write_outcome(
     store: Store,
     outcome: SourceOutcome,
@@ -276,13 +423,15 @@ def _write_outcome(
 ) -> None:
     source = outcome.source
     for exchange in outcome.exchanges:
-        store.record_fetch(source.id, exchange, now)
+        # A failed source's validators are not kept: the next run reads it whole again.
+        store.record_fetch(source.id, exchange, now, validators=outcome.error is None)
     if outcome.items:
         known = outcome.canonical
-        canonical = [known.get(item.url) or canonical_url(item.url) for item in outcome.items]
+        items = _unique(outcome.items)
+        canonical = [known.get(item.url) or canonical_url(item.url) for item in items]
         new, updated = store.save_entries(
             source.id,
-            _unique(outcome.items),
+            items,
             canonical,
             now,
             source.article is not None,
@@ -290,7 +439,7 @@ def _write_outcome(
         )
         report.new_entries += new
         report.updated_entries += updated
-    store.record_source(source.id, now, outcome.error, outcome.gone)
+    store.record_source(source.id, now, outcome.error, outcome.gone, outcome.notes)
 
 
 def _unique(items: Sequence[RawItem]) -> list[RawItem]:
@@ -312,8 +461,11 @@ async def collect(
     progress: Progress | None = None,
     meanwhile: Callable[[], object] | None = None,
     fresh: list[FreshEntry] | None = None,
+    now: datetime | None = None,
+    due_only: bool = False,
 ) -> None:
-    """Fetch every enabled source (or the named ones) and store what they hold.
+    """Fetch every enabled source (or the named ones) and store what they hold; with
+    ``due_only``, only those due at ``now`` (see collect/schedule.py).
 
     ``meanwhile`` is called once, MEANWHILE_AFTER seconds after the first requests are
     made, while they wait on the network (or when collecting ends, if sooner): the time to
@@ -321,10 +473,18 @@ async def collect(
     copied into them).
     ``fresh`` gets the entries inserted, for understanding to take rather than read back
     (see Store.save_entries)."""
-    now = utcnow()
+    now = now or utcnow()
     store.sync_sources(config.sources)
     statuses = {s.id: s for s in store.source_statuses()}
     sources = [s for s in config.sources if s.enabled and (only is None or s.id in only)]
+    if due_only:
+        sources, report.waiting = schedule.due_sources(store, sources, now)
+        failing = {sid for sid, s in statuses.items() if s.consecutive_failures or s.gone}
+        report.waiting_ok = sum(plan.source not in failing for plan in report.waiting)
+        for plan in report.waiting:
+            log.info(
+                "%s: not due until %s (%s)", plan.source, f"{plan.next_due:%H:%M}", plan.reason
+            )
     wanted = []
     for source in sources:
         if not statuses[source.id].gone:
@@ -349,19 +509,27 @@ async def collect(
             workers.start()  # before the storing thread and any socket: see Workers.start
         # Without workers (AGGREGATOR_WORKERS=0: a profiler's view) storing stays inline too.
         storer = Storer(store, now, report, inline=workers.size == 0, fresh=fresh)
+        robots = RobotsCache.load(store, now)
         try:
-            async with Fetcher(config.fetch, allow=source_urls(config)) as fetcher:
-                collector = Collector(fetcher, store, now, workers)
+            async with Fetcher(
+                config.fetch, robots_cache=robots, allow=source_urls(config)
+            ) as fetcher:
+                deadline = asyncio.get_running_loop().time() + config.fetch.run_seconds
+                collector = Collector(fetcher, store, now, workers, deadline)
                 tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
                 later = asyncio.get_running_loop().call_later(MEANWHILE_AFTER, call_meanwhile)
                 for finished in asyncio.as_completed(tasks):
                     outcome = await finished
                     storer.put(outcome)
+                    first = outcome.exchanges[0] if outcome.exchanges else None
+                    ok = outcome.error is None
+                    report.polled.append(schedule.Polled.of(outcome.source, first, ok))
                     if progress:
                         progress(outcome.source.id)
                 later.cancel()
         finally:
             storer.close()
+    robots.save(store)  # after the sources, on this connection: the storing thread is done
     call_meanwhile()  # when collecting took less than MEANWHILE_AFTER
 
 
@@ -425,7 +593,7 @@ class Storer:
 
     def _run(self) -> None:
         try:
-            with Store(self._store.path) as store:
+            with Store(self._store.path, self._store.timeout) as store:
                 closing = False
                 while not closing:
                     # What comes within WINDOW seconds of the first goes in one transaction.
@@ -626,6 +794,7 @@ class Writes:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.names = store.source_names()  # the items' source_name, as the store gives it
+        self.sites = {status.id: status.url for status in store.source_statuses()}
         self.saved: dict[str, Item] = {}
         self._items: list[Item] = []
         self._marks: list[tuple[Entry, str, Merge | None]] = []
@@ -663,10 +832,9 @@ def _understand_entry(
     report: RunReport,
 ) -> None:
     if entry.item_id is not None:
-        # An edit of the entry that founded its item, or of an exact copy of it (the same
-        # guid or URL elsewhere), is an edit of the item. A near-duplicate on another site
-        # is another text: its edits stay its own.
-        if entry.item_id == entry.id or entry.merge_rule in EXACT_RULES:
+        # An edit of the entry the item's content comes from is an edit of the item; any
+        # other entry's edits (a copy elsewhere, a near-duplicate) stay its own.
+        if _gives_content(writes, entry, entry.item_id):
             verdict = analyses.of(entry).classification
             _save_item(writes, verdict, speakers, entry, item_id=entry.item_id)
         writes.store.mark_processed(entry)
@@ -687,6 +855,10 @@ def _understand_entry(
     if merge is not None:
         writes.mark(entry, merge.target, merge)
         exact.note(entry, merge.target)
+        if merge.rule in EXACT_RULES and _is_original(writes, entry, merge.target):
+            # The page's own site republished by another first: its entry gives the content.
+            verdict = analyses.of(entry).classification
+            _save_item(writes, verdict, speakers, entry, item_id=merge.target, original=True)
         log.debug(
             "%s: %s merged into %s (%s %.2f)",
             entry.source,
@@ -747,19 +919,49 @@ class ExactKeys:
         return wanted
 
 
+def _on_own_site(writes: Writes, source: str, url: str) -> bool:
+    """Whether ``url`` lives on the site of ``source``, which is then its original publisher."""
+    site = writes.sites.get(source)
+    return site is not None and published_on(url, site)
+
+
+def _is_original(writes: Writes, entry: Entry, item_id: str) -> bool:
+    """Whether an entry folded into an item by guid or URL comes from the page's own site
+    while the item's content came from another source (a relay that was seen first)."""
+    if not _on_own_site(writes, entry.source, entry.url):
+        return False
+    item = writes.saved.get(item_id) or writes.store.get_item(item_id)
+    return item is not None and not _on_own_site(writes, item.source, item.url)
+
+
+def _gives_content(writes: Writes, entry: Entry, item_id: str) -> bool:
+    """Whether an item's content comes from ``entry``: an entry from the site the page
+    lives on (its original publisher, in any of its feeds), else the entry that founded the
+    item, unless an original publisher's copy took it over since (see _is_original)."""
+    if entry.id != item_id and entry.merge_rule not in EXACT_RULES:
+        return False  # a near-duplicate elsewhere is another text
+    if _on_own_site(writes, entry.source, entry.url):
+        return True
+    item = writes.saved.get(item_id) or writes.store.get_item(item_id)
+    return entry.id == item_id and item is not None and item.source == entry.source
+
+
 def _save_item(
     writes: Writes,
     verdict: Classification,
     speakers: Mapping[str, tuple[str, ...]],
     entry: Entry,
     item_id: str | None = None,
+    original: bool = False,
 ) -> None:
-    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes."""
+    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes,
+    or (with ``original`` too) the item an original publisher's entry takes over: the item
+    keeps its id and first sighting, and takes all of its content from ``entry``."""
     if item_id:
         writes.flush()  # an edit reads the item as stored
     previous = writes.store.get_item(item_id) if item_id else None
     modified = (entry.updated or utcnow()) if item_id else entry.updated
-    source = previous.source if previous else entry.source
+    source = entry.source if original or previous is None else previous.source
     payers = verdict.payers
     if not payers and (verdict.kinds or verdict.status):
         # An incident told by the payer itself, in the first person.
@@ -767,11 +969,15 @@ def _save_item(
     item = Item(
         id=item_id or entry.id,
         source=source,
-        url=previous.url if previous else entry.canonical_url,
+        url=previous.url if previous and not original else entry.canonical_url,
         title=entry.title,
         content_html=entry.content,
         summary=entry.summary,
-        date_published=previous.date_published if previous else entry.published,
+        date_published=(
+            previous.date_published
+            if previous and not (original and entry.published)
+            else entry.published
+        ),
         date_modified=modified,
         first_seen=previous.first_seen if previous else entry.first_seen,
         payers=payers,
@@ -951,9 +1157,13 @@ def run(
     output: Path | None,
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
+    due_only: bool = False,
+    now: datetime | None = None,
 ) -> RunReport:
-    """Collect, understand and (when output is given) publish. Returns what happened."""
+    """Collect, understand and (when output is given) publish. Returns what happened.
+    ``due_only``: fetch only the sources due at ``now`` (default: the current time)."""
     report = RunReport()
+    now = now or utcnow()
     taxonomy = load_taxonomy(config.taxonomy)
     ahead = _Ahead(taxonomy, publishing=output is not None)
     # Understanding writes every new item in one transaction: the log it leaves is copied
@@ -962,7 +1172,7 @@ def run(
         started = time.perf_counter()
         fresh: list[FreshEntry] = []  # what collect inserts, for understand to take
         asyncio.run(
-            collect(config, store, report, only, progress, meanwhile=ahead.start, fresh=fresh)
+            collect(config, store, report, only, progress, ahead.start, fresh, now, due_only)
         )
         collected = time.perf_counter()
         log.info("collect took %.1f s", collected - started)
@@ -998,12 +1208,18 @@ def run(
                 publishing = start_publish(config, store, output, taxonomy, skip_unchanged=True)
             report.published = publishing.finish()
             log.info("publish took %.1f s", time.perf_counter() - understood)
+    # After understanding: an incident found in this run shortens its sources' intervals.
+    report.planned = schedule.plan_next(store, report.polled, config.fetch, now)
+    for plan in report.planned:
+        log.info("%s: next due %s (%s)", plan.source, f"{plan.next_due:%H:%M}", plan.reason)
     if config.notify:
-        report.alerts = send_alerts(config, store, taxonomy)
+        report.alerts = send_alerts(config, store, taxonomy, now)
     return report
 
 
-def send_alerts(config: Config, store: Store, taxonomy: Taxonomy) -> NotifyReport:
+def send_alerts(
+    config: Config, store: Store, taxonomy: Taxonomy, now: datetime | None = None
+) -> NotifyReport:
     """Queue an alert for each incident change since the last alert, then send the queue
     (after publishing, so that the incident page an alert links to is already there)."""
     from aggregator import notify
@@ -1013,10 +1229,11 @@ def send_alerts(config: Config, store: Store, taxonomy: Taxonomy) -> NotifyRepor
             return taxonomy.kind_label(slug)
         return _namer(taxonomy)(slug)
 
+    now = now or utcnow()
     notify.queue_changes(
-        store, store.all_incidents(), config.notify, name, config.site.base_url, utcnow()
+        store, store.all_incidents(), config.notify, name, config.site.base_url, now
     )
-    return notify.send_pending(store, config.notify)
+    return notify.send_pending(store, config.notify, now)
 
 
 class _Ahead:

@@ -14,6 +14,7 @@ crash loses nothing that was already committed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -39,12 +40,15 @@ from aggregator.models import (
     Source,
     SourceStatus,
 )
+from aggregator.text.sanitize import stored_html
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 log = logging.getLogger("aggregator")
 
+# Seconds a connection waits for another's lock before giving up (see Store).
+BUSY_TIMEOUT = 30.0
 # Keys per "IN (...)" query: well under SQLite's limit on bound parameters.
 _IN_CHUNK = 500
 
@@ -52,7 +56,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, name TEXT, type TEXT, url TEXT, category TEXT, enabled INTEGER,
     last_success TEXT, last_error TEXT, last_error_at TEXT,
-    consecutive_failures INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0
+    consecutive_failures INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0,
+    notes TEXT
 );
 CREATE TABLE IF NOT EXISTS http_state (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, checked TEXT
@@ -159,19 +164,37 @@ def _sqlite_utils() -> Any:
 class Store:
     """A handle on the database file. Not shared between threads."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, timeout: float = BUSY_TIMEOUT) -> None:
+        """``timeout``: seconds to wait for another program's lock on the database."""
         self.path = str(path)
+        self.timeout = timeout
         self._checkpoint: threading.Thread | None = None
         self._db: sqlite_utils.Database | None = None
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.executescript(SCHEMA)
+            self._add_missing_columns()
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {self._explain(exc)}") from None
+
+    def _explain(self, error: sqlite3.Error) -> str:
+        """SQLite's message, with what to do about the faults an operator can fix."""
+        code = getattr(error, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL:
+            return f"{error}: free some space on the disk that holds it, then run again"
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return (
+                f"{error}: another program held it for more than {self.timeout:g} s; "
+                "close it (a database browser?) or raise --wait"
+            )
+        return str(error)
+
+    def _failure(self, error: sqlite3.Error) -> StoreError:
+        return StoreError(f"database {self.path}: {self._explain(error)}")
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -181,6 +204,13 @@ class Store:
         if self._db is None:
             self._db = _sqlite_utils().Database(self.conn)
         return self._db
+
+    def _add_missing_columns(self) -> None:
+        """Columns added since a database was created (CREATE TABLE IF NOT EXISTS keeps
+        an older table as it was)."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(sources)")}
+        if "notes" not in columns:
+            self.conn.execute("ALTER TABLE sources ADD COLUMN notes TEXT")
 
     def _migrate(self) -> None:
         """Bring a database written by an earlier version to SCHEMA_VERSION, once."""
@@ -264,20 +294,37 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic unit of work: everything inside is committed together or not at all."""
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:  # a failed COMMIT (a full disk) may leave it open
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a transaction: what is written inside is undone alone if it raises."""
+        self.execute("SAVEPOINT part")
         try:
             yield
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled the whole transaction back already (a full disk does):
+            # then there is no savepoint left, and the first error is the one to tell.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK TO part")
+                    self.conn.execute("RELEASE part")
             raise
-        conn.execute("COMMIT")
+        self.execute("RELEASE part")
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         try:
             cursor: sqlite3.Cursor = self.conn.execute(sql, params)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from None
         return cursor
 
     def execute_many(
@@ -286,8 +333,8 @@ class Store:
         """One statement for many rows, in order, inside the caller's transaction."""
         try:
             self.conn.executemany(sql, rows)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from None
 
     def insert_many(self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False) -> None:
         """Batch insert inside the caller's transaction (sqlite-utils' insert_all commits)."""
@@ -341,8 +388,11 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def record_fetch(self, source: str, result: FetchResult, when: datetime) -> None:
-        """Log one exchange, and keep the validators of a good answer for next time."""
+    def record_fetch(
+        self, source: str, result: FetchResult, when: datetime, validators: bool = True
+    ) -> None:
+        """Log one exchange, and (with ``validators``) keep those of a good answer for next
+        time."""
         self.execute(
             "INSERT INTO fetch_log (source, url, time, status, bytes, duration, error) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -356,7 +406,7 @@ class Store:
                 result.error,
             ),
         )
-        if result.ok and not result.not_modified:
+        if validators and result.ok and not result.not_modified:
             self.execute(
                 "INSERT INTO http_state (url, etag, last_modified, status, checked) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
@@ -370,18 +420,26 @@ class Store:
         self.execute("DELETE FROM http_state WHERE url = ?", (url,))
 
     def record_source(
-        self, source: str, when: datetime, error: str | None = None, gone: bool = False
+        self,
+        source: str,
+        when: datetime,
+        error: str | None = None,
+        gone: bool = False,
+        notes: Sequence[str] = (),
     ) -> None:
+        """The source's health after a run; ``notes``: the budgets it hit (none: cleared)."""
+        note = "; ".join(notes) or None
         if error is None:
             self.execute(
-                "UPDATE sources SET last_success=?, consecutive_failures=0, gone=0 WHERE id=?",
-                (iso(when), source),
+                "UPDATE sources SET last_success=?, consecutive_failures=0, gone=0, notes=? "
+                "WHERE id=?",
+                (iso(when), note, source),
             )
         else:
             self.execute(
-                "UPDATE sources SET last_error=?, last_error_at=?, gone=?, "
+                "UPDATE sources SET last_error=?, last_error_at=?, gone=?, notes=?, "
                 "consecutive_failures=consecutive_failures+1 WHERE id=?",
-                (error, iso(when), int(gone), source),
+                (error, iso(when), int(gone), note, source),
             )
 
     def source_statuses(self, ids: Sequence[str] | None = None) -> list[SourceStatus]:
@@ -408,6 +466,7 @@ class Store:
                     consecutive_failures=row["consecutive_failures"],
                     items=counts.get(row["id"], 0),
                     gone=bool(row["gone"]),
+                    notes=row["notes"],
                 )
             )
         if ids is not None:
@@ -731,6 +790,10 @@ class Store:
         return new, changed
 
     def all_incidents(self) -> list[Incident]:
+        """Every stored incident; ``stale`` as of now (it moves with time, not with items)."""
+        from aggregator.understand.incidents import is_stale  # understanding's rule
+
+        now = utcnow()
         incidents = []
         for row in self.execute(
             "SELECT id, title, payers, kinds, organisations, status, started, updated, resolved, "
@@ -752,6 +815,7 @@ class Store:
                     items=_loads(row[9]),
                     actions=_loads(row[10]),
                     contacts=_loads(row[11]),
+                    stale=is_stale(row[5], updated, now),
                 )
             )
         return incidents
@@ -773,8 +837,8 @@ def _item(row: Sequence[Any], **extra: Any) -> Item:
         source=row[1],
         url=row[2],
         title=row[3],
-        content_html=row[4] or "",
-        summary=row[5] or "",
+        content_html=stored_html(row[4]),
+        summary=stored_html(row[5]),
         date_published=parse_iso(row[6]),
         date_modified=parse_iso(row[7]),
         first_seen=parse_iso(row[8]),
@@ -815,8 +879,8 @@ def _entry(row: Sequence[Any]) -> Entry:
         url=row[3],
         canonical_url=row[4],
         title=row[5],
-        summary=row[6] or "",
-        content=row[7] or "",
+        summary=stored_html(row[6]),
+        content=stored_html(row[7]),
         published=parse_iso(row[8]),
         updated=parse_iso(row[9]),
         first_seen=parse_iso(row[10]),
@@ -847,8 +911,9 @@ _SAVE_ITEM = (
     "INSERT INTO items (id, source, url, title, content_html, summary, date_published, "
     "date_modified, first_seen, sort_ts, payers, kinds, organisations, actions, contacts, "
     "status, advisory) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO "
-    "UPDATE SET url=excluded.url, title=excluded.title, "
+    "UPDATE SET source=excluded.source, url=excluded.url, title=excluded.title, "
     "content_html=excluded.content_html, summary=excluded.summary, "
+    "date_published=excluded.date_published, sort_ts=excluded.sort_ts, "
     "date_modified=excluded.date_modified, payers=excluded.payers, kinds=excluded.kinds, "
     "organisations=excluded.organisations, actions=excluded.actions, "
     "contacts=excluded.contacts, status=excluded.status, advisory=excluded.advisory"

@@ -35,7 +35,6 @@ except ImportError:  # a feedparser without them: everything goes through feedpa
     _urljoin = None
 
 from aggregator.collect.extract.dates import parse_date
-from aggregator.text.sanitize import is_plain_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -96,6 +95,8 @@ _DATES = ("published", "updated", "created")
 _TEXT_TYPES = {"text": "text/plain", "html": "text/html"}
 _LINK_ENTITY = re.compile("&([A-Za-z0-9_]+);")
 _C1 = re.compile("[\x80-\x9f]")
+# A tag or a reference, as far as HTML could read one: "AT&T" too, not "Santé & social".
+_MARKUP_LIKE = re.compile(r"<|&#?\w")
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -186,8 +187,6 @@ def _repair(text: str) -> str:
 
 
 def _join(url: str, href: str) -> str:
-    if is_plain_url(href):
-        return href  # feedparser's join gives such a URL back as it is
     assert _urljoin is not None
     return str(_urljoin(url, href))
 
@@ -230,6 +229,10 @@ def _rss_entry(item: etree._Element, url: str, fields: dict[str, str]) -> dict[s
             if permalink and value:
                 value = _join(url, value)
             entry["id"] = value  # feedparser also makes it the link; _item does the same
+        elif key == "title" and _MARKUP_LIKE.search(value):
+            # feedparser guesses whether such a title is text or HTML, and the guess
+            # decides how it is decoded (see feed._title): its reading is the one kept.
+            raise _Decline
         elif key == "link":
             if value:
                 value = _join(url, value)
@@ -266,6 +269,7 @@ def _atom_entry(node: etree._Element, url: str) -> dict[str, Any]:
             value = _text(child)
             if key == "title":
                 entry["title"] = value
+                entry["title_detail"] = {"type": kind}
             elif key == "summary":
                 entry["summary"] = value
                 entry["summary_detail"] = {"type": kind, "base": url}
