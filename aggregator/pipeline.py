@@ -31,7 +31,7 @@ from aggregator.collect.budgets import cut_html, newest_first, within_budget
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
-from aggregator.collect.fetch import Fetcher
+from aggregator.collect.fetch import Fetcher, source_urls
 from aggregator.collect.robots import RobotsCache
 from aggregator.errors import ExtractError, StoreError
 from aggregator.models import (
@@ -539,7 +539,9 @@ async def collect(
         storer = Storer(store, now, report, inline=workers.size == 0, fresh=fresh)
         robots = RobotsCache.load(store, now)
         try:
-            async with Fetcher(config.fetch, robots_cache=robots) as fetcher:
+            async with Fetcher(
+                config.fetch, robots_cache=robots, allow=source_urls(config)
+            ) as fetcher:
                 deadline = asyncio.get_running_loop().time() + config.fetch.run_seconds
                 collector = Collector(fetcher, store, now, workers, deadline)
                 tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
