@@ -128,6 +128,9 @@ class FetchOptions:
     # interval that follows how often it publishes, within these bounds in seconds.
     min_interval: float = 300.0  # 5 minutes: the cron period the README suggests
     max_interval: float = 21600.0  # 6 hours: the longest a quiet source goes unchecked
+    # Hosts that may be fetched even at an internal address (loopback, private, link-local),
+    # as "host" (any port) or "host:port"; each source URL's own host and port always may.
+    allow_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,8 @@ class SourceStatus:
     consecutive_failures: int = 0
     items: int = 0
     gone: bool = False
+    articles_waiting: int = 0  # article pages that failed, to be fetched again
+    articles_given_up: int = 0  # article pages that failed every retry
     notes: str | None = None  # budgets the last run hit, for ``status``
 
 

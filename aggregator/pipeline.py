@@ -31,7 +31,7 @@ from aggregator.collect.budgets import cut_html, newest_first, within_budget
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
-from aggregator.collect.fetch import Fetcher
+from aggregator.collect.fetch import Fetcher, source_urls
 from aggregator.collect.robots import RobotsCache
 from aggregator.errors import ExtractError, StoreError
 from aggregator.models import (
@@ -62,6 +62,7 @@ from aggregator.understand.dedupe import (
     fingerprint,
     guid_is_global,
     published_on,
+    without_tracking,
 )
 from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.workers import Workers, default_workers, shared
@@ -88,6 +89,10 @@ class SourceOutcome:
     gone: bool = False
     unchanged: bool = False
     canonical: dict[str, str] = field(default_factory=dict)  # item URL -> canonical URL
+    # Article pages: (guid, url, error) of those that failed, (guid, body, date) of known
+    # entries whose page, failed before, answered this time.
+    article_failures: list[tuple[str, str, str]] = field(default_factory=list)
+    article_bodies: list[tuple[str, str, datetime | None]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # budgets hit, for status
     stage: str = "fetching"  # what was being done, to name it when something breaks
 
@@ -220,6 +225,9 @@ class Collector:
                 outcome.stage = "fetching article pages"
                 await self.collect_articles(outcome, self._article_deadline(started))
                 self._note_crawl_delay(outcome)
+            if source.article and not outcome.error:
+                outcome.stage = "fetching article pages again"
+                await self.retry_articles(outcome)
             outcome.stage = "checking dates"
             outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
         except ExtractError as exc:
@@ -329,6 +337,7 @@ class Collector:
             result = await self.get(outcome, item.url, conditional=False)
             if not result.ok or result.not_modified:
                 log.info("%s: article %s: %s", outcome.source.id, item.url, result.error)
+                outcome.article_failures.append((item.guid, item.url, result.error or "no body"))
                 return item
             body = await self.workers.call(
                 _article, self.options.max_item_html, result.content, result.final_url,
@@ -337,8 +346,21 @@ class Collector:
         except Exception as exc:  # one page's trouble, ExtractError or not: that page only
             why = exc if isinstance(exc, ExtractError) else failure_reason("reading it", exc)
             log.info("%s: article %s: %s", outcome.source.id, item.url, why)
+            outcome.article_failures.append((item.guid, item.url, str(why)))
             return item
         return replace(item, content=body.content, published=item.published or body.published)
+
+    async def retry_articles(self, outcome: SourceOutcome) -> None:
+        """Fetch again the article pages of known entries that failed on earlier runs."""
+        # Only entries stored on earlier runs are listed: none of this run's new items.
+        retries = self.store.articles_to_retry(outcome.source.id)
+
+        async def one(guid: str, url: str) -> None:
+            found = await self._article_of(outcome, RawItem(guid=guid, url=url, title=""))
+            if found.content:
+                outcome.article_bodies.append((guid, found.content, found.published))
+
+        await asyncio.gather(*(one(guid, url) for guid, url in retries))
 
     @staticmethod
     def failed(outcome: SourceOutcome, result: FetchResult, first: bool = True) -> bool:
@@ -440,6 +462,11 @@ def _write_outcome(
         )
         report.new_entries += new
         report.updated_entries += updated
+    # After the entries: a failure is counted against an entry that exists.
+    for guid, body, published in outcome.article_bodies:
+        store.save_article_body(source.id, guid, body, published)
+    for guid, url, error in outcome.article_failures:
+        store.record_article_failure(source.id, guid, url, error, now)
     store.record_source(source.id, now, outcome.error, outcome.gone, outcome.notes)
 
 
@@ -512,7 +539,9 @@ async def collect(
         storer = Storer(store, now, report, inline=workers.size == 0, fresh=fresh)
         robots = RobotsCache.load(store, now)
         try:
-            async with Fetcher(config.fetch, robots_cache=robots) as fetcher:
+            async with Fetcher(
+                config.fetch, robots_cache=robots, allow=source_urls(config)
+            ) as fetcher:
                 deadline = asyncio.get_running_loop().time() + config.fetch.run_seconds
                 collector = Collector(fetcher, store, now, workers, deadline)
                 tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
@@ -967,7 +996,13 @@ def _save_item(
     item = Item(
         id=item_id or entry.id,
         source=source,
-        url=previous.url if previous and not original else entry.canonical_url,
+        # The link as the source published it (tracking removed); the canonical form only
+        # finds repeats.
+        url=(
+            previous.url
+            if previous and not original
+            else without_tracking(entry.url) or entry.canonical_url
+        ),
         title=entry.title,
         content_html=entry.content,
         summary=entry.summary,
@@ -1101,6 +1136,7 @@ def start_publish(
         sources=sources,
         payer_name=_namer(taxonomy),
         kind_label=taxonomy.kind_label,
+        payers=taxonomy.payers,
     )
     return Publishing(store, (state_key, state), started=start(output, data))
 
@@ -1119,7 +1155,8 @@ def _publish_state(config: Config, store: Store, sources: Sequence[SourceStatus]
 
     health = [
         [s.id, s.name, s.url, s.category, s.enabled, s.gone, s.items, s.consecutive_failures,
-         s.last_error, str(s.last_error_at), success(s)]
+         s.last_error, str(s.last_error_at), success(s), s.articles_waiting,
+         s.articles_given_up]
         for s in sources
     ]  # fmt: skip
     facts = {
