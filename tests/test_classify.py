@@ -1514,3 +1514,32 @@ def test_a_service_working_again_is_a_resolved_outage(sentence: str) -> None:
     result = CLASSIFIER.classify("", sentence)
     assert result.status == "resolved"
     assert "outage" in result.kinds
+
+
+# --- an indirect question or an aim asserts nothing -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Au comptoir, des clients demandent si leurs données ont été dérobées.", "data-breach"),
+        ("On se demande si le portail a été piraté.", "cyberattack"),
+        ("Ces messages visent à récupérer des données personnelles.", "data-breach"),
+        ("Les fraudeurs cherchent à voler des informations de santé.", "data-breach"),
+        ("Ils se font passer pour la caisse afin de dérober des données.", "data-breach"),
+    ],
+)
+def test_an_indirect_question_or_an_aim_is_no_event(sentence: str, kind: str) -> None:
+    assert kind not in CLASSIFIER.classify("", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("L'opérateur confirme que des données d'assurés ont été dérobées.", "data-breach"),
+        ("Les pirates ont tenté de s'introduire dans le portail et y sont parvenus.", "cyberattack"),
+        ("Des fichiers de patients ont été exfiltrés dimanche.", "data-breach"),
+    ],
+)
+def test_a_stated_fact_beside_those_constructions_still_counts(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("", sentence).kinds

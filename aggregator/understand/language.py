@@ -159,7 +159,7 @@ def _why_not(
             return f"belief: {lemma}"
         if not joined and lemma in words.warning and node is not token:
             return f"warning: {lemma}"
-        why = None if joined else _conditional(node, words)
+        why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
         if why is not None:
             return why
         joined = joined or node.dep_.startswith(("conj", "parataxis"))
@@ -177,6 +177,21 @@ def _conditional(node: Any, words: AssertionWords) -> str | None:
         lemma = _plain(other.lemma_)
         if lemma in words.condition and (other.pos_ == "NOUN" or other.pos_ == "SCONJ"):
             return f"condition: {lemma}"
+    return None
+
+
+def _aim_or_question(node: Any, words: AssertionWords) -> str | None:
+    """An infinitive an aim governs ("afin de dérober", "visent à récupérer", "cherchent à
+    collecter") is what someone wants, not what happened; a clause opened by "si" as the
+    complement of a verb is an indirect question ("demandent si leurs données ont été
+    volées")."""
+    head = _plain(node.head.lemma_)
+    if node.head is not node and head in words.purpose and "Inf" in node.morph.get("VerbForm"):
+        return f"purpose: {head}"
+    if node.dep_.startswith("ccomp") and any(
+        c.dep_ == "mark" and _plain(c.lemma_) == "si" for c in node.children
+    ):
+        return "question: si"
     return None
 
 
