@@ -1543,3 +1543,16 @@ def test_an_indirect_question_or_an_aim_is_no_event(sentence: str, kind: str) ->
 )
 def test_a_stated_fact_beside_those_constructions_still_counts(sentence: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le portail a rouvert lundi matin.",
+        "Les téléservices, rouverts depuis hier, fonctionnent.",
+        "La plateforme est rouverte aux pharmaciens.",
+    ],
+)
+def test_the_participle_of_rouvrir_is_a_resolution(sentence: str) -> None:
+    assert CLASSIFIER.classify("", sentence).status == "resolved"
+
