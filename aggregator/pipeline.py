@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from aggregator.collect import schedule
 from aggregator.collect.budgets import cut_html, newest_first, within_budget
-from aggregator.collect.extract.article import parse_article
+from aggregator.collect.extract.article import extractor_notes, parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
 from aggregator.collect.fetch import Fetcher
@@ -90,6 +90,7 @@ class SourceOutcome:
     canonical: dict[str, str] = field(default_factory=dict)  # item URL -> canonical URL
     notes: list[str] = field(default_factory=list)  # budgets hit, for status
     stage: str = "fetching"  # what was being done, to name it when something breaks
+    bodies_via: list[str] = field(default_factory=list)  # ArticleBody.via of each page read
 
     def fail(self, stage: str, error: BaseException) -> None:
         """The source fails alone, with a one-line reason; nothing it gave is stored."""
@@ -220,6 +221,7 @@ class Collector:
                 outcome.stage = "fetching article pages"
                 await self.collect_articles(outcome, self._article_deadline(started))
                 self._note_crawl_delay(outcome)
+                outcome.notes.extend(extractor_notes(outcome.bodies_via))
             outcome.stage = "checking dates"
             outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
         except ExtractError as exc:
@@ -338,6 +340,7 @@ class Collector:
             why = exc if isinstance(exc, ExtractError) else failure_reason("reading it", exc)
             log.info("%s: article %s: %s", outcome.source.id, item.url, why)
             return item
+        outcome.bodies_via.append(body.via)
         return replace(item, content=body.content, published=item.published or body.published)
 
     @staticmethod
