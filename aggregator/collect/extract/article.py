@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 
-import trafilatura
 from bs4 import BeautifulSoup, Tag
 
 from aggregator.collect.extract.dates import parse_date
@@ -111,6 +110,10 @@ def _extracted(
     (link tables pass its link-density test), no images; links kept, resolved by the
     sanitizer. The page given has already lost what ``remove`` drops; ``missed``: the
     ``content`` selector that matched nothing on it, if one is configured."""
+    # Imported here: it takes some 0.15 s, which every run and worker would pay at start
+    # even when every source has a working selector.
+    import trafilatura
+
     try:
         found = trafilatura.extract(
             str(soup), url=base, output_format="html", favor_precision=True,
