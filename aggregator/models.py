@@ -316,6 +316,8 @@ class SourceStatus:
     consecutive_failures: int = 0
     items: int = 0
     gone: bool = False
+    articles_waiting: int = 0  # article pages that failed, to be fetched again
+    articles_given_up: int = 0  # article pages that failed every retry
     notes: str | None = None  # budgets the last run hit, for ``status``
 
 

@@ -62,6 +62,7 @@ from aggregator.understand.dedupe import (
     fingerprint,
     guid_is_global,
     published_on,
+    without_tracking,
 )
 from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.workers import Workers, default_workers, shared
@@ -88,6 +89,10 @@ class SourceOutcome:
     gone: bool = False
     unchanged: bool = False
     canonical: dict[str, str] = field(default_factory=dict)  # item URL -> canonical URL
+    # Article pages: (guid, url, error) of those that failed, (guid, body, date) of known
+    # entries whose page, failed before, answered this time.
+    article_failures: list[tuple[str, str, str]] = field(default_factory=list)
+    article_bodies: list[tuple[str, str, datetime | None]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # budgets hit, for status
     stage: str = "fetching"  # what was being done, to name it when something breaks
     bodies_via: list[str] = field(default_factory=list)  # ArticleBody.via of each page read
@@ -221,7 +226,10 @@ class Collector:
                 outcome.stage = "fetching article pages"
                 await self.collect_articles(outcome, self._article_deadline(started))
                 self._note_crawl_delay(outcome)
-                outcome.notes.extend(extractor_notes(outcome.bodies_via))
+            if source.article and not outcome.error:
+                outcome.stage = "fetching article pages again"
+                await self.retry_articles(outcome)
+            outcome.notes.extend(extractor_notes(outcome.bodies_via))
             outcome.stage = "checking dates"
             outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
         except ExtractError as exc:
@@ -331,6 +339,7 @@ class Collector:
             result = await self.get(outcome, item.url, conditional=False)
             if not result.ok or result.not_modified:
                 log.info("%s: article %s: %s", outcome.source.id, item.url, result.error)
+                outcome.article_failures.append((item.guid, item.url, result.error or "no body"))
                 return item
             body = await self.workers.call(
                 _article, self.options.max_item_html, result.content, result.final_url,
@@ -339,9 +348,22 @@ class Collector:
         except Exception as exc:  # one page's trouble, ExtractError or not: that page only
             why = exc if isinstance(exc, ExtractError) else failure_reason("reading it", exc)
             log.info("%s: article %s: %s", outcome.source.id, item.url, why)
+            outcome.article_failures.append((item.guid, item.url, str(why)))
             return item
         outcome.bodies_via.append(body.via)
         return replace(item, content=body.content, published=item.published or body.published)
+
+    async def retry_articles(self, outcome: SourceOutcome) -> None:
+        """Fetch again the article pages of known entries that failed on earlier runs."""
+        # Only entries stored on earlier runs are listed: none of this run's new items.
+        retries = self.store.articles_to_retry(outcome.source.id)
+
+        async def one(guid: str, url: str) -> None:
+            found = await self._article_of(outcome, RawItem(guid=guid, url=url, title=""))
+            if found.content:
+                outcome.article_bodies.append((guid, found.content, found.published))
+
+        await asyncio.gather(*(one(guid, url) for guid, url in retries))
 
     @staticmethod
     def failed(outcome: SourceOutcome, result: FetchResult, first: bool = True) -> bool:
@@ -443,6 +465,11 @@ def _write_outcome(
         )
         report.new_entries += new
         report.updated_entries += updated
+    # After the entries: a failure is counted against an entry that exists.
+    for guid, body, published in outcome.article_bodies:
+        store.save_article_body(source.id, guid, body, published)
+    for guid, url, error in outcome.article_failures:
+        store.record_article_failure(source.id, guid, url, error, now)
     store.record_source(source.id, now, outcome.error, outcome.gone, outcome.notes)
 
 
@@ -971,7 +998,13 @@ def _save_item(
     item = Item(
         id=item_id or entry.id,
         source=source,
-        url=previous.url if previous and not original else entry.canonical_url,
+        # The link as the source published it (tracking removed); the canonical form only
+        # finds repeats.
+        url=(
+            previous.url
+            if previous and not original
+            else without_tracking(entry.url) or entry.canonical_url
+        ),
         title=entry.title,
         content_html=entry.content,
         summary=entry.summary,
@@ -1105,6 +1138,7 @@ def start_publish(
         sources=sources,
         payer_name=_namer(taxonomy),
         kind_label=taxonomy.kind_label,
+        payers=taxonomy.payers,
     )
     return Publishing(store, (state_key, state), started=start(output, data))
 
@@ -1123,7 +1157,8 @@ def _publish_state(config: Config, store: Store, sources: Sequence[SourceStatus]
 
     health = [
         [s.id, s.name, s.url, s.category, s.enabled, s.gone, s.items, s.consecutive_failures,
-         s.last_error, str(s.last_error_at), success(s)]
+         s.last_error, str(s.last_error_at), success(s), s.articles_waiting,
+         s.articles_given_up]
         for s in sources
     ]  # fmt: skip
     facts = {

@@ -94,7 +94,14 @@ CREATE TABLE IF NOT EXISTS item_incidents (
     item_id TEXT NOT NULL, incident_id TEXT NOT NULL, PRIMARY KEY (item_id, incident_id)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS article_failures (
+    entry_id TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, attempts INTEGER NOT NULL,
+    error TEXT, at TEXT
+);
 """
+# An article page that failed is fetched again on the next runs, this many times at most,
+# so that a page down for an hour does not leave its item without a body for good.
+ARTICLE_RETRIES = 3
 # Which item an entry was folded into, and which entries wait to be understood, have tables
 # of their own (entry_marks, pending_entries): understanding writes a small row for each
 # entry instead of rewriting the entry's row, bodies and all, and two indexes of entries.
@@ -388,6 +395,51 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
+    # --- article pages that failed ---------------------------------------------------------
+
+    def record_article_failure(
+        self, source: str, guid: str, url: str, error: str, when: datetime
+    ) -> None:
+        """Count one more failed fetch of an entry's article page."""
+        self.execute(
+            "INSERT INTO article_failures (entry_id, source, url, attempts, error, at) "
+            "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT(entry_id) DO UPDATE SET "
+            "attempts = attempts + 1, error = excluded.error, at = excluded.at, url = excluded.url",
+            (entry_id(source, guid), source, url, error, iso(when)),
+        )
+
+    def articles_to_retry(self, source: str) -> list[tuple[str, str]]:
+        """(guid, url) of the source's entries whose article page failed, still to retry."""
+        rows = self.execute(
+            "SELECT e.guid, f.url FROM article_failures f JOIN entries e ON e.id = f.entry_id "
+            "WHERE f.source = ? AND f.attempts <= ? ORDER BY f.entry_id",
+            (source, ARTICLE_RETRIES),
+        )
+        return [(guid, url) for guid, url in rows]
+
+    def save_article_body(
+        self, source: str, guid: str, content: str, published: datetime | None
+    ) -> None:
+        """Give a known entry the body its article page gave at last, to be understood again."""
+        eid = entry_id(source, guid)
+        self.execute(
+            "UPDATE entries SET content = ?, published = COALESCE(published, ?) WHERE id = ?",
+            (content, iso(published), eid),
+        )
+        self.execute("INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)", (eid,))
+        self.execute("DELETE FROM article_failures WHERE entry_id = ?", (eid,))
+
+    def article_failures(self) -> dict[str, tuple[int, int]]:
+        """Per source: (articles waiting for another try, articles given up)."""
+        found: dict[str, tuple[int, int]] = {}
+        for source, waiting, given_up in self.execute(
+            "SELECT source, sum(attempts <= ?), sum(attempts > ?) FROM article_failures "
+            "GROUP BY source",
+            (ARTICLE_RETRIES, ARTICLE_RETRIES),
+        ):
+            found[source] = (int(waiting or 0), int(given_up or 0))
+        return found
+
     def record_fetch(
         self, source: str, result: FetchResult, when: datetime, validators: bool = True
     ) -> None:
@@ -446,6 +498,7 @@ class Store:
         counts = dict(
             self.execute("SELECT source, count(*) FROM entries GROUP BY source").fetchall()
         )
+        articles = self.article_failures()
         rows = self.execute("SELECT * FROM sources ORDER BY id").fetchall()
         columns = [d[0] for d in self.conn.execute("SELECT * FROM sources LIMIT 0").description]
         statuses = []
@@ -466,6 +519,8 @@ class Store:
                     consecutive_failures=row["consecutive_failures"],
                     items=counts.get(row["id"], 0),
                     gone=bool(row["gone"]),
+                    articles_waiting=articles.get(row["id"], (0, 0))[0],
+                    articles_given_up=articles.get(row["id"], (0, 0))[1],
                     notes=row["notes"],
                 )
             )
@@ -693,6 +748,8 @@ class Store:
         pipeline.Writes), by id: each stands for its row, as if written. Their entries'
         marks and their incidents must be written already.
         """
+        from aggregator.understand.dedupe import without_tracking
+
         overlay = overlay or {}
         where = "WHERE advisory = 1" if advisory_only else ""
         rows = self.execute(f"SELECT {ITEM_COLUMNS} FROM items {where}").fetchall()
@@ -707,6 +764,8 @@ class Store:
             "WHERE m.entry_id != m.item_id ORDER BY e.first_seen, e.id"
         ):
             item_url = urls.get(item_id)
+            # Copies are linked as their sources published them, tracking removed.
+            url = without_tracking(url) if url else url
             if url is None or item_url is None or url == item_url:
                 continue  # an item not listed, or a copy at the item's own address
             if url not in also.setdefault(item_id, []):
