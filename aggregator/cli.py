@@ -390,7 +390,7 @@ def _status_dict(s: SourceStatus, plans: Mapping[str, Plan]) -> dict[str, object
 
 def _status_table(statuses: Sequence[SourceStatus], plans: Mapping[str, Plan]) -> str:
     header = ("source", "last success", "last error", "failures", "items", "next due",
-              "budgets hit", "articles failed")  # fmt: skip
+              "notes", "articles failed")  # fmt: skip
     rows = [header]
     for s in statuses:
         success = s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else "never"

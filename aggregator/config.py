@@ -319,8 +319,6 @@ class _Validator:
             return None
         data = self.mapping(value, "article", label)
         self.no_unknown(data, {"content", "remove", "date"}, label, "article.")
-        if "content" not in data:
-            raise self.fail("missing required selector", label, "article.content")
         remove = data.get("remove", [])
         if isinstance(remove, str):
             remove = [remove]
@@ -333,7 +331,7 @@ class _Validator:
         for selector in remove:
             self.selector(selector, label, "article.remove")
         return ArticleSelectors(
-            content=data["content"], remove=tuple(remove), date=data.get("date")
+            content=data.get("content"), remove=tuple(remove), date=data.get("date")
         )
 
     def selector(self, selector: str, label: str, key: str) -> None:

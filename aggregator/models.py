@@ -83,9 +83,12 @@ class ListSelectors:
 
 @dataclass(frozen=True)
 class ArticleSelectors:
-    """CSS selectors of an article page (``article:`` in sources.yaml)."""
+    """CSS selectors of an article page (``article:`` in sources.yaml).
 
-    content: str
+    ``content`` None: the body is found by the main-content extractor (see article.py).
+    """
+
+    content: str | None = None
     remove: tuple[str, ...] = ()
     date: str | None = None
 
@@ -209,6 +212,9 @@ class ArticleBody:
     content: Markup  # the selected body, minus ``remove``
     text: str  # its plain text, for classification
     published: datetime | None = None
+    # Where the body came from: the `content` selector, or the main-content extractor
+    # because no selector is configured ("extractor") or it matched nothing ("missed").
+    via: Literal["selector", "extractor", "missed"] = "selector"
 
 
 # --- understanding ----------------------------------------------------------------------------

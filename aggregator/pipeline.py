@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from aggregator.collect import schedule
 from aggregator.collect.budgets import cut_html, newest_first, within_budget
-from aggregator.collect.extract.article import parse_article
+from aggregator.collect.extract.article import extractor_notes, parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
 from aggregator.collect.fetch import Fetcher, source_urls
@@ -95,6 +95,7 @@ class SourceOutcome:
     article_bodies: list[tuple[str, str, datetime | None]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # budgets hit, for status
     stage: str = "fetching"  # what was being done, to name it when something breaks
+    bodies_via: list[str] = field(default_factory=list)  # ArticleBody.via of each page read
 
     def fail(self, stage: str, error: BaseException) -> None:
         """The source fails alone, with a one-line reason; nothing it gave is stored."""
@@ -228,6 +229,7 @@ class Collector:
             if source.article and not outcome.error:
                 outcome.stage = "fetching article pages again"
                 await self.retry_articles(outcome)
+            outcome.notes.extend(extractor_notes(outcome.bodies_via))
             outcome.stage = "checking dates"
             outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
         except ExtractError as exc:
@@ -348,6 +350,7 @@ class Collector:
             log.info("%s: article %s: %s", outcome.source.id, item.url, why)
             outcome.article_failures.append((item.guid, item.url, str(why)))
             return item
+        outcome.bodies_via.append(body.via)
         return replace(item, content=body.content, published=item.published or body.published)
 
     async def retry_articles(self, outcome: SourceOutcome) -> None:

@@ -74,7 +74,7 @@ def _source(**changes: object) -> str:
         (_source(type="html", list="{item: article, title: h2}"), "s1", "list.link", "missing"),
         (_source(type="html", list="{item: 'a[', title: h2, link: a}"), "s1", "list.item",
          "invalid CSS selector"),
-        (_source(article="{remove: [aside]}"), "s1", "article.content", "missing"),
+        (_source(article="{content: 3}"), "s1", "article.content", "must be"),
         (_source(article="{content: div, size: 3}"), "s1", "article.size", "unknown key"),
         (_source() + "\n  - {id: s1, name: T, type: feed, url: 'https://b.fr/'}", "s1", "id",
          "duplicate id"),
@@ -130,3 +130,14 @@ def test_check_unknown_source_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", "nope", "--config", str(config)])
     assert result.exit_code == 2
     assert "no source with id 'nope'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("block", "remove"),
+    [("{}", ()), ("{remove: [nav, .share]}", ("nav", ".share")), ("{date: time}", ())],
+)
+def test_article_content_is_optional(block: str, remove: tuple[str, ...]) -> None:
+    # Without `content` the main-content extractor finds the body (see article.py).
+    config = load_config_text(_source(article=block), "x.yaml")
+    article = config.sources[0].article
+    assert article is not None and article.content is None and article.remove == remove

@@ -121,12 +121,18 @@ def test_no_date_anywhere_gives_none() -> None:
     assert parse_article(page, URL, ArticleSelectors(content="div.c")).published is None
 
 
-def test_content_selector_matching_nothing_names_it() -> None:
-    with pytest.raises(ExtractError, match=r"^selector `div\.corps` matched nothing on the page$"):
-        parse_article(article(), URL, ArticleSelectors(content="div.corps"))
+def test_a_page_with_no_article_text_at_all_is_an_extract_error_naming_both_paths() -> None:
+    page = b"<html><body><nav><a href='/'>Accueil</a></nav></body></html>"
+    both = r"^selector `div\.corps` matched nothing and the main-content extractor found no"
+    with pytest.raises(ExtractError, match=both):
+        parse_article(page, URL, ArticleSelectors(content="div.corps"))
+    with pytest.raises(ExtractError, match=r"^the main-content extractor found no article"):
+        parse_article(page, URL, ArticleSelectors())
 
 
 def test_content_removed_by_remove_is_explained() -> None:
+    # The selector matches, but only inside what `remove` drops: a configuration mistake
+    # to report, not a page to hand to the extractor.
     selectors = ArticleSelectors(content=".a-lire-aussi", remove=("aside",))
     with pytest.raises(ExtractError, match="matched only inside what `remove` drops"):
         parse_article(article(), URL, selectors)

@@ -9,7 +9,7 @@ from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import explain_list, parse_list
 from aggregator.collect.fetch import Fetcher, source_urls
 from aggregator.errors import ExtractError
-from aggregator.models import Config, RawItem, Source
+from aggregator.models import ArticleBody, ArticleSelectors, Config, RawItem, Source
 
 Echo = Callable[[str], None]
 SHOWN = 10
@@ -59,8 +59,20 @@ async def check_source(config: Config, source: Source, echo: Echo) -> bool:
             except ExtractError as exc:
                 echo(f"    error: {exc}")
                 return False
+            echo(f"    {_path_of(body, source.article)}")
             echo(f"    {len(body.text)} characters, date {body.published}: {body.text[:200]}")
         return bool(page.items)
+
+
+def _path_of(body: ArticleBody, selectors: ArticleSelectors) -> str:
+    if body.via == "selector":
+        return f"body from the selector `{selectors.content}`"
+    if body.via == "missed":
+        return (
+            f"body from the main-content extractor: the selector `{selectors.content}` "
+            "matched nothing on this page"
+        )
+    return "body from the main-content extractor (no article.content selector)"
 
 
 def _show(item: RawItem, echo: Echo) -> None:

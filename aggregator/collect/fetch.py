@@ -523,9 +523,23 @@ class Fetcher:
             follow_redirects=False,
             timeout=httpx.Timeout(self.options.timeout),
             transport=transport,
-            event_hooks={"request": on_request, "response": [_refuse_bad_redirect]},
+            event_hooks={
+                "request": on_request,
+                "response": [_refuse_bad_redirect, self._drop_unsendable_cookies],
+            },
         )
         return self
+
+    async def _drop_unsendable_cookies(self, response: httpx.Response) -> None:
+        """Forget cookies this answer set that could never be sent back (a name or value
+        outside printable ASCII): kept in the jar, they would make every later request to
+        that host fail, for every source on it."""
+        assert self._client is not None  # hooks run only while the client is open
+        jar = self._client.cookies.jar
+        for cookie in list(jar):
+            text = f"{cookie.name}={cookie.value or ''}"
+            if not (text.isascii() and text.isprintable()):
+                jar.clear(cookie.domain, cookie.path, cookie.name)
 
     async def _check_name(self, request: httpx.Request) -> None:
         port = request.url.port or (443 if request.url.scheme == "https" else 80)

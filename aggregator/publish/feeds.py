@@ -34,6 +34,7 @@ from aggregator.text.sanitize import (
     one_line,
     safe_url,
     text_without_tags,
+    without_script_schemes,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -44,7 +45,6 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNTITLED = "(sans titre)"
 SUMMARY_CHARS = 400
 _IRI = re.compile(r"(?:https?|urn|tag):[^\s<>\"{}|\\^`]+")
-_SCRIPT_SCHEME = re.compile(r"(?:java|vb|live)\s*script\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def plain(text: str | None) -> str:
     """
     if not text:
         return ""
-    return unscript(text_without_tags(text)).strip()
+    return text_without_tags(text).strip()
 
 
 def html_text(fragment: Markup) -> str:
@@ -109,25 +109,15 @@ def html_text(fragment: Markup) -> str:
     return plain(html_to_text(fragment))
 
 
-def unscript(text: str) -> str:
-    """``text`` without any ``javascript:``-like token, even as plain words.
-
-    Readers turn URL-looking text into links, so a script URL must not survive even as
-    text. Repeated until stable, so that removing one cannot join the halves of another.
-    """
-    while ":" in text and _SCRIPT_SCHEME.search(text):
-        text = _SCRIPT_SCHEME.sub("", text)
-    return text
-
-
 def clean_fragment(fragment: str) -> Markup:
     """Stored HTML sanitized once more on its way out (defence in depth), without even the
     text of a script URL (a reader may turn it into a link)."""
     cleaned = clean_html(fragment)
     for _ in range(_MAX_UNSCRIPT):
-        if not _SCRIPT_SCHEME.search(cleaned):
+        unscripted = without_script_schemes(cleaned)
+        if unscripted == cleaned:
             break
-        cleaned = clean_html(unscript(cleaned))  # the sanitizer may decode another one
+        cleaned = clean_html(unscripted)  # the sanitizer may decode another one
     return cleaned
 
 

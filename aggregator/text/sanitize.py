@@ -279,7 +279,27 @@ def html_to_text(fragment: str | None) -> str:
     if _is_plain_text(text):
         return one_line(text.removeprefix(_BOM))
     text = _BLOCK_EDGE.sub(" <", text)  # a space before: text, never a tag, so parsers agree
-    return one_line(html.unescape(_strip_tags(text)))
+    return one_line(without_script_schemes(html.unescape(_strip_tags(text))))
+
+
+# URL schemes that run something, also written as plain words: readers turn URL-looking
+# text into links, and a relay may unescape text once more, so text never carries them.
+_SCRIPT_SCHEME = re.compile(
+    r"(?:java|vb|live)\s*script\s*:|data\s*:\s*[a-z]+/[a-z0-9.+-]*(?:html|xml|svg)",
+    re.IGNORECASE,
+)
+
+
+def without_script_schemes(text: str) -> str:
+    """``text`` without any ``javascript:``-like or ``data:text/html``-like token. Repeated
+    until stable, so that removing one cannot join the halves of another.
+
+    >>> without_script_schemes("voir javajavascript:script:alert(1)")
+    'voir alert(1)'
+    """
+    while ":" in text and _SCRIPT_SCHEME.search(text):
+        text = _SCRIPT_SCHEME.sub("", text)
+    return text
 
 
 def text_without_tags(text: str | None) -> str:
@@ -305,7 +325,7 @@ def text_without_tags(text: str | None) -> str:
         text = stripped
     else:
         text = text.replace("<", "")
-    return one_line(text)
+    return one_line(without_script_schemes(text))
 
 
 def _strip_tags(text: str) -> str:

@@ -248,7 +248,9 @@ def _html(value: object, detail: object, base: str) -> Markup:
     """Sanitized HTML of a text construct, escaping it first when it is plain text."""
     text = _text(value)
     if _is_text(detail):
-        return escape_text(text)
+        # Plain text, shown as HTML escaped; text shaped like a tag is dropped first, as in
+        # titles: a reader or a relay that unescapes once more must not find markup in it.
+        return escape_text(text_without_tags(text))
     # Relative links inside the fragment resolve against its xml:base, when it has one.
     own = _text(detail.get("base")) if isinstance(detail, Mapping) else ""
     return sanitized(text, page_url(own, base) or base if own else base)
@@ -276,7 +278,8 @@ def _title(entry: Any, body: Markup) -> str:
     # Decoded once, by whichever reading the parser chose: text stays as the feed's XML
     # gave it ("&lt;b&gt;" in a plain title is those characters) but for runs shaped like
     # tags, which no title needs; HTML loses its markup and its references are decoded.
-    title = text_without_tags(raw) if _is_text(entry.get("title_detail")) else html_to_text(raw)
+    # Text either way; text shaped like a tag goes, whichever reading let it through.
+    title = text_without_tags(raw if _is_text(entry.get("title_detail")) else html_to_text(raw))
     if title:
         return shorten(title, MAX_TITLE)
     return shorten(html_to_text(body), TITLE_FROM_TEXT)
