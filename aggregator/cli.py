@@ -23,7 +23,7 @@ import click
 from aggregator import __version__
 from aggregator.errors import AggregatorError, ConfigError, LockError
 from aggregator.lock import run_lock
-from aggregator.models import Config, SourceStatus
+from aggregator.models import Config, Item, SourceStatus
 
 log = logging.getLogger("aggregator")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -277,6 +277,60 @@ def _status_table(statuses: Sequence[SourceStatus]) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("query")
+@click.option(
+    "--db",
+    "db_path",
+    default="aggregator.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The SQLite database.",
+)
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many items.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
+    """Full-text search over the stored items: every word of QUERY, with or without its
+    accents, in the title, summary or body; newest first, with date, source, title, link.
+
+    Example: aggregator search "viamedis panne"
+    """
+    from aggregator.store.database import Store
+
+    if not query.strip():
+        raise UsageFailure("QUERY is empty: give at least one word to look for")
+    if not Path(db_path).is_file():
+        raise UsageFailure(f"{db_path}: no such database (run `aggregator run` first, or --db)")
+    with errors_to_exits(), Store(db_path) as store:
+        items = store.search(query, limit=limit)
+    if as_json:
+        found = [_search_dict(item) for item in items]
+        click.echo(json.dumps({"items": found}, ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        date = item.date.strftime("%Y-%m-%d") if item.date else "????-??-??"
+        click.echo(f"{date}  {item.source}  {item.title}  {item.url}")
+
+
+def _search_dict(item: Item) -> dict[str, object]:
+    return {
+        "id": item.id,
+        "date": item.date.isoformat() if item.date else None,
+        "source": item.source,
+        "source_name": item.source_name,
+        "title": item.title,
+        "url": item.url,
+        "payers": list(item.payers),
+        "kinds": list(item.kinds),
+    }
 
 
 @cli.command(context_settings=CONTEXT)

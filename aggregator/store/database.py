@@ -1,15 +1,10 @@
-"""The only module that touches SQLite (through sqlite-utils).
+"""The only module that touches SQLite: the Store, on one connection, through sqlite-utils.
 
-Tables:
-    sources         one row per configured source, with its health
-    http_state      ETag / Last-Modified per fetched URL
-    fetch_log       one row per HTTP exchange: time, status, bytes, duration, error
-    entries         one row per (source, guid) sighting, as extracted
-    items           one row per story a reader sees (entries are folded into items)
-    incidents       incidents with status, and item_incidents linking them to items
-
+The schema, its migrations, views and full-text index are in :mod:`aggregator.store.schema`.
 The database is in WAL mode; each source's results are written in one transaction, so a
-crash loses nothing that was already committed.
+crash loses nothing that was already committed. Reads and writes that run for every entry
+or item of a run (saving entries, marks and items) are batched plain SQL; the rest goes
+through sqlite-utils.
 """
 
 from __future__ import annotations
@@ -18,18 +13,18 @@ import hashlib
 import json
 import logging
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import sqlite_utils
 
 from aggregator.errors import StoreError
 from aggregator.models import (
-    Classification,
     Entry,
     FetchResult,
     Incident,
@@ -39,64 +34,14 @@ from aggregator.models import (
     Source,
     SourceStatus,
 )
+from aggregator.store.schema import SCHEMA_VERSION, prepare
 
-if TYPE_CHECKING:
-    import sqlite_utils
+__all__ = ["SCHEMA_VERSION", "Store", "entry_id"]
 
 log = logging.getLogger("aggregator")
 
 # Keys per "IN (...)" query: well under SQLite's limit on bound parameters.
 _IN_CHUNK = 500
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sources (
-    id TEXT PRIMARY KEY, name TEXT, type TEXT, url TEXT, category TEXT, enabled INTEGER,
-    last_success TEXT, last_error TEXT, last_error_at TEXT,
-    consecutive_failures INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS http_state (
-    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, checked TEXT
-);
-CREATE TABLE IF NOT EXISTS fetch_log (
-    id INTEGER PRIMARY KEY, source TEXT, url TEXT, time TEXT, status INTEGER,
-    bytes INTEGER, duration REAL, error TEXT
-);
-CREATE TABLE IF NOT EXISTS entries (
-    id TEXT PRIMARY KEY, source TEXT NOT NULL, guid TEXT NOT NULL, url TEXT, canonical_url TEXT,
-    title TEXT, summary TEXT, content TEXT, published TEXT, updated TEXT,
-    first_seen TEXT, last_seen TEXT, content_hash TEXT,
-    item_id TEXT, merge_rule TEXT, merge_score REAL, processed INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS entries_guid ON entries(guid);
-CREATE INDEX IF NOT EXISTS entries_canonical ON entries(canonical_url);
-CREATE TABLE IF NOT EXISTS entry_marks (
-    entry_id TEXT PRIMARY KEY, item_id TEXT NOT NULL, merge_rule TEXT, merge_score REAL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pending_entries (entry_id TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS items (
-    id TEXT PRIMARY KEY, source TEXT, url TEXT, title TEXT, content_html TEXT, summary TEXT,
-    date_published TEXT, date_modified TEXT, first_seen TEXT, sort_ts REAL,
-    payers TEXT, kinds TEXT, organisations TEXT, actions TEXT, contacts TEXT,
-    status TEXT, advisory INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS items_sort ON items(sort_ts);
-CREATE INDEX IF NOT EXISTS items_advisory ON items(advisory);
-CREATE TABLE IF NOT EXISTS incidents (
-    id TEXT PRIMARY KEY, title TEXT, payers TEXT, kinds TEXT, organisations TEXT, status TEXT,
-    started TEXT, updated TEXT, resolved TEXT, items TEXT, actions TEXT, contacts TEXT
-);
-CREATE TABLE IF NOT EXISTS item_incidents (
-    item_id TEXT NOT NULL, incident_id TEXT NOT NULL, PRIMARY KEY (item_id, incident_id)
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-"""
-# Which item an entry was folded into, and which entries wait to be understood, have tables
-# of their own (entry_marks, pending_entries): understanding writes a small row for each
-# entry instead of rewriting the entry's row, bodies and all, and two indexes of entries.
-# The entries columns item_id, merge_rule, merge_score and processed held them until
-# SCHEMA_VERSION 1; a database written before is moved over once (see Store._migrate) and
-# those columns are no longer read or written.
-SCHEMA_VERSION = 1
 
 
 # An entry save_entries inserted, as understanding takes it (see pending_entries): its id,
@@ -133,74 +78,20 @@ def _content_hash(item: RawItem, with_content: bool = True) -> str:
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def _sqlite_utils() -> Any:
-    """The sqlite-utils module, imported without numpy.
-
-    sqlite-utils imports numpy whenever it is installed, to give numpy values a column type;
-    this store never writes one. Importing numpy takes 0.05-0.1 s, which every command would
-    pay on start-up, though only dedupe uses numpy (imported there, and only by runs with
-    texts to match). A None entry in sys.modules makes that import fail, as sqlite-utils
-    expects of a machine without numpy; it is removed at once, so numpy imports as usual
-    afterwards (sqlite-utils then simply knows no numpy type, which nothing here needs).
-    """
-    if "sqlite_utils" in sys.modules:
-        return sys.modules["sqlite_utils"]
-    keep_out = "numpy" not in sys.modules
-    if keep_out:
-        sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils
-    finally:
-        if keep_out and sys.modules.get("numpy", False) is None:
-            del sys.modules["numpy"]
-    return sqlite_utils
-
-
 class Store:
     """A handle on the database file. Not shared between threads."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._checkpoint: threading.Thread | None = None
-        self._db: sqlite_utils.Database | None = None
         try:
             self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.executescript(SCHEMA)
-            self._migrate()
+            self.db = sqlite_utils.Database(self.conn)
+            prepare(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """The database as sqlite-utils sees it, on the same connection: for queries by hand
-        (tables, rows, schema). Made on first use: the store itself writes plain SQL in
-        batches, and importing sqlite-utils (0.05 s) is no command's business."""
-        if self._db is None:
-            self._db = _sqlite_utils().Database(self.conn)
-        return self._db
-
-    def _migrate(self) -> None:
-        """Bring a database written by an earlier version to SCHEMA_VERSION, once."""
-        if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-            return
-        with self.transaction():
-            if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-                return  # another process did it while this one waited
-            self.conn.execute(
-                "INSERT OR IGNORE INTO entry_marks (entry_id, item_id, merge_rule, merge_score) "
-                "SELECT id, item_id, merge_rule, merge_score FROM entries "
-                "WHERE item_id IS NOT NULL"
-            )
-            self.conn.execute(
-                "INSERT OR IGNORE INTO pending_entries (entry_id) "
-                "SELECT id FROM entries WHERE processed = 0"
-            )
-            self.conn.execute("DROP INDEX IF EXISTS entries_item")
-            self.conn.execute("DROP INDEX IF EXISTS entries_pending")
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self._join_checkpoint()
@@ -266,12 +157,19 @@ class Store:
         """One atomic unit of work: everything inside is committed together or not at all."""
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
+        # Foreign keys are checked at the commit: within a transaction, rows may come in
+        # any order (an entry's mark before the item it points to is written).
+        conn.execute("PRAGMA defer_foreign_keys=ON")
         try:
             yield
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            conn.execute("ROLLBACK")
+            raise StoreError(f"database {self.path}: {exc}") from None
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         try:
@@ -289,7 +187,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"database {self.path}: {exc}") from None
 
-    def insert_many(self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False) -> None:
+    def _insert_rows(
+        self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False
+    ) -> None:
         """Batch insert inside the caller's transaction (sqlite-utils' insert_all commits)."""
         columns = list(rows[0])
         verb = "INSERT OR IGNORE" if ignore else "INSERT"
@@ -364,10 +264,6 @@ class Store:
                 "checked=excluded.checked",
                 (result.url, result.etag, result.last_modified, result.status, iso(when)),
             )
-
-    def forget_validators(self, url: str) -> None:
-        """Drop a URL's validators so that the next fetch gets the whole body again."""
-        self.execute("DELETE FROM http_state WHERE url = ?", (url,))
 
     def record_source(
         self, source: str, when: datetime, error: str | None = None, gone: bool = False
@@ -574,9 +470,6 @@ class Store:
         """An edit of an entry already folded into an item has been understood."""
         self.execute("DELETE FROM pending_entries WHERE entry_id=?", (entry.id,))
 
-    def mark_entry(self, entry: Entry, item_id: str, merge: Merge | None) -> None:
-        self.mark_entries([(entry, item_id, merge)])
-
     def mark_entries(self, marks: Sequence[tuple[Entry, str, Merge | None]]) -> None:
         """Entries folded into items: each with its item and why (None: it founded it).
 
@@ -597,33 +490,14 @@ class Store:
 
     # --- items -----------------------------------------------------------------------------
 
-    def save_item(self, item: Item) -> None:
-        """Insert or replace a story, keeping its first date of publication."""
-        self.save_items([item])
-
     def save_items(self, items: Sequence[Item]) -> None:
-        """``save_item`` for many stories in one statement, in order."""
+        """Insert or replace stories in one statement, in order, keeping each one's first
+        date of publication."""
         self.execute_many(_SAVE_ITEM, [_item_row(item) for item in items])
 
     def get_item(self, item_id: str) -> Item | None:
         row = self.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
         return _item(row) if row else None
-
-    def set_classification(self, item_id: str, c: Classification) -> None:
-        self.execute(
-            "UPDATE items SET payers=?, kinds=?, organisations=?, actions=?, contacts=?, status=?, "
-            "advisory=? WHERE id=?",
-            (
-                _dumps(c.payers),
-                _dumps(c.kinds),
-                _dumps(c.organisations),
-                _dumps(c.actions),
-                _dumps(c.contacts),
-                c.status,
-                int(c.advisory),
-                item_id,
-            ),
-        )
 
     def all_items(
         self, advisory_only: bool = False, overlay: Mapping[str, Item] | None = None
@@ -679,8 +553,27 @@ class Store:
         """Each source's display name, by id."""
         return dict(self.execute("SELECT id, name FROM sources").fetchall())
 
-    def count_items(self) -> int:
-        return int(self.execute("SELECT count(*) FROM items").fetchone()[0])
+    def search(self, query: str, limit: int | None = None) -> list[Item]:
+        """Items whose title, summary or body hold every word of ``query``, newest first.
+
+        The words are taken as words (FTS5's operators and quotes in them mean nothing), with
+        or without their accents: ``securite`` finds ``sécurité``.
+        """
+        rows = sqlite_utils.db.Table(self.db, "items").search(
+            query,
+            order_by="sort_ts desc, id",
+            columns=[*ITEM_COLUMN_NAMES, "sort_ts"],
+            limit=limit,
+            quote=True,
+        )
+        names = self.source_names()
+        return [
+            _item(
+                [row[column] for column in ITEM_COLUMN_NAMES],
+                source_name=names.get(row["source"], row["source"]),
+            )
+            for row in rows
+        ]
 
     # --- incidents -------------------------------------------------------------------------
 
@@ -725,9 +618,9 @@ class Store:
             elif old[inc.id] != (row["status"], row["updated"], row["items"]):
                 changed += 1
         if rows:
-            self.insert_many("incidents", rows)
+            self._insert_rows("incidents", rows)
         if links:
-            self.insert_many("item_incidents", links, ignore=True)
+            self._insert_rows("item_incidents", links, ignore=True)
         return new, changed
 
     def all_incidents(self) -> list[Incident]:
@@ -756,14 +649,12 @@ class Store:
             )
         return incidents
 
-    def integrity_ok(self) -> bool:
-        return bool(self.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
-
-ITEM_COLUMNS = (
-    "id, source, url, title, content_html, summary, date_published, date_modified, first_seen, "
-    "payers, kinds, organisations, actions, contacts, status"
-)
+ITEM_COLUMN_NAMES = (
+    "id", "source", "url", "title", "content_html", "summary", "date_published", "date_modified",
+    "first_seen", "payers", "kinds", "organisations", "actions", "contacts", "status",
+)  # fmt: skip
+ITEM_COLUMNS = ", ".join(ITEM_COLUMN_NAMES)
 
 
 def _item(row: Sequence[Any], **extra: Any) -> Item:
