@@ -10,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
@@ -393,44 +392,10 @@ def demo(output: str, db_path: str | None, verbose: int, quiet: bool) -> None:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> NoReturn:
-    """The ``aggregator`` command: runs one command line, then ends the process.
-
-    Every command has closed what it opened (database, lock, output files, worker
-    processes) by the time it returns; what the interpreter would still do on the way out
-    is free, one by one, every object a large run left (0.15 s after a first run over 300
-    feeds) and tear down some 700 modules. So the process ends as soon as its output and
-    logs are flushed, with the status the command set.
-    """
-    # httpx imports its own command-line client (with click, rich and pygments: 30-60 ms)
-    # whenever those are installed, as rich is, for our progress bar. This process never
-    # runs that client; a None entry makes its import fail, which httpx expects of a
-    # machine without them.
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+def main(argv: Sequence[str] | None = None) -> None:
+    """The ``aggregator`` command: runs one command line and exits with its status."""
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="aggregator")
-        status: object = 0
     except KeyboardInterrupt:
         click.echo("interrupted; the next run finishes the work", err=True)
-        status = 130
-    except SystemExit as done:
-        status = done.code
-    _end(status)
-
-
-def _end(status: object) -> NoReturn:
-    """Exit as sys.exit(status) would (None is 0; any other non-integer is printed and is
-    1), without the interpreter's tear-down."""
-    if status is None:
-        status = 0
-    elif not isinstance(status, int):
-        print(status, file=sys.stderr)
-        status = 1
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:  # None when started without standard streams
-                stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nobody is reading any more
-            status = status or 1
-    os._exit(status)
+        sys.exit(130)

@@ -42,7 +42,6 @@ from aggregator.models import (
     RawItem,
     Source,
     SourceStatus,
-    direct_init,
 )
 from aggregator.store.database import FreshEntry, Store, utcnow
 from aggregator.text.sanitize import html_to_text
@@ -486,7 +485,6 @@ def understand(
 ANALYSIS_BATCH = 250
 
 
-@direct_init
 @dataclass(frozen=True)
 class Analysis:
     """What understanding needs of one entry's text, whichever process computed it."""

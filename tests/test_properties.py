@@ -248,7 +248,7 @@ def test_paragraphs_lists_and_emphasis_skip_the_sanitizer(monkeypatch: pytest.Mo
     monkeypatch.setattr(sanitize, "_clean_once", lambda text: pytest.fail(f"parsed {text}"))
     for fragment in shaped:
         assert clean_html(f" {fragment}\n") == fragment
-    assert clean_html(referenced) == "<p>L'opérateur dit \"rétabli\" ’</p>"
+    assert clean_html(referenced) == '<p>L\'opérateur dit "rétabli" ’</p>'
     for unshaped in (
         '<p class="x">a</p>',  # attributes: the sanitizer filters them
         '<a href="https://a.example/">lien</a>',  # rel added
@@ -445,19 +445,70 @@ def test_the_classifier_reads_french_text_in_one_pass() -> None:
 
 def _text_through_nh3(fragment: str) -> str:
     spaced = sanitize._BLOCK_EDGE.sub(" <", clean_text(fragment))
-    return one_line(html.unescape(nh3.clean(spaced, tags=set(), attributes={}, strip_comments=True)))
+    return one_line(
+        html.unescape(nh3.clean(spaced, tags=set(), attributes={}, strip_comments=True))
+    )
 
 
 # Markup as the sanitizer writes it and as it never would: the tags of the shortcut and
 # their near misses, every way of quoting, references of all kinds, stray brackets.
 MARKUP_BITS = st.sampled_from(
-    ["<p>", "</p>", "<br>", "<br/>", "<b>", "</b>", "<blockquote>", "<pre>", "</pre>", "<table>",
-     "<tr>", "<td>", "</td>", "<textarea>", "<script>", "</script>", "<style>", "<!--", "-->",
-     '<a href="x">', '<a href="x>y">', "<a href='x>y'>", '<a title=x"y>', '<a title= "v">',
-     '<img src="i" alt="alt">', "<P CLASS=x>", "<p\x0c>", "<p\xa0>", "<pre>\n", "<xmp>",
-     "&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;", "&#39;", "&apos;", "&eacute;", "&amp",
-     "&#0;", "&#x80;", "&#xFDD0;", "&notit;", "<", ">", "&", '"', "'", "=", " ", "\n", "\r",
-     "texte", "é"]  # fmt: skip
+    [
+        "<p>",
+        "</p>",
+        "<br>",
+        "<br/>",
+        "<b>",
+        "</b>",
+        "<blockquote>",
+        "<pre>",
+        "</pre>",
+        "<table>",
+        "<tr>",
+        "<td>",
+        "</td>",
+        "<textarea>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "<!--",
+        "-->",
+        '<a href="x">',
+        '<a href="x>y">',
+        "<a href='x>y'>",
+        '<a title=x"y>',
+        '<a title= "v">',
+        '<img src="i" alt="alt">',
+        "<P CLASS=x>",
+        "<p\x0c>",
+        "<p\xa0>",
+        "<pre>\n",
+        "<xmp>",
+        "&amp;",
+        "&lt;",
+        "&gt;",
+        "&quot;",
+        "&nbsp;",
+        "&#39;",
+        "&apos;",
+        "&eacute;",
+        "&amp",
+        "&#0;",
+        "&#x80;",
+        "&#xFDD0;",
+        "&notit;",
+        "<",
+        ">",
+        "&",
+        '"',
+        "'",
+        "=",
+        " ",
+        "\n",
+        "\r",
+        "texte",
+        "é",
+    ]  # fmt: skip
 )
 HTMLISH = st.lists(st.one_of(MARKUP_BITS, TEXT), max_size=25).map("".join)
 
@@ -512,7 +563,9 @@ def test_text_on_either_side_of_a_block_edge_stays_apart() -> None:
 
     body = "<ul><li>Viamedis</li><li>Almerys</li></ul><p>En panne</p><h3>Que faire</h3>rien<br>ici"
     assert sanitize.html_to_text(body) == "Viamedis Almerys En panne Que faire rien ici"
-    assert sanitize.html_to_text("ré<b>tabli</b> <em>hier</em>") == "rétabli hier"  # inline: one word
+    assert (
+        sanitize.html_to_text("ré<b>tabli</b> <em>hier</em>") == "rétabli hier"
+    )  # inline: one word
     verdict = analyse(Classifier(), "Tiers payant : deux opérateurs touchés", clean_html(body))
     assert verdict.classification.payers == ("viamedis", "almerys")
 
@@ -709,21 +762,3 @@ def test_the_fast_path_of_safe_url_agrees_with_the_full_one(url: str, base: str 
     # Feeds served on a port (a local or intranet feed) take the shortcut too.
     assert sanitize.is_plain_url("http://127.0.0.2:8000/flux/a.xml")
     assert safe_url(url, base) == sanitize._safe_url(url, base)
-
-
-@given(
-    st.from_regex(sanitize._PLAIN_URL, fullmatch=True),
-    st.sampled_from(["", BASE, "http://autre.example/a/b?c=d", "https://x.example"]),
-)
-@settings(max_examples=300)
-@example("https://0/?", BASE)
-@example("https://a.fr/b?c?", BASE)
-@example("http://a.fr:65535/b", BASE)
-def test_the_quick_feed_reader_joins_links_as_feedparser_does(url: str, base: str) -> None:
-    from feedparser.urls import _urljoin
-
-    from aggregator.collect.extract import feedfast
-
-    if sanitize.is_plain_url(url):  # the shortcut: feedparser must give it back unchanged
-        assert _urljoin(base, url) == url
-    assert feedfast._join(base, url) == _urljoin(base, url)

@@ -47,7 +47,7 @@ from importlib import resources
 from typing import Any
 
 from aggregator.config import safe_yaml
-from aggregator.models import Classification, StatusSignal, direct_init
+from aggregator.models import Classification, StatusSignal
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
 MAX_ACTIONS = 6
@@ -637,7 +637,6 @@ def _split_top(pattern: str) -> list[str]:
 _Part = tuple[re.Pattern[str], int, frozenset[str] | None]
 
 
-@direct_init
 @dataclass(frozen=True)
 class _Hit:
     tag: int  # which entry, kind, action... the alternative belongs to
@@ -706,7 +705,6 @@ def _alias_regex(alias: str, keep_case: bool) -> str:
     return r"[\s-]*".join(parts)
 
 
-@direct_init
 @dataclass(frozen=True)
 class _Mention:
     slug: str

@@ -48,7 +48,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
 
-from aggregator.models import Merge, direct_init
+from aggregator.models import Merge
 from aggregator.text.sanitize import clean_text
 
 # --- canonical URLs ----------------------------------------------------------------------------
@@ -332,7 +332,6 @@ SHINGLE_CACHE = 256  # shingle sets of recently verified texts kept (a few texts
 # a syndicated story or a template-heavy one, are verified against again and again)
 
 
-@direct_init
 @dataclass(frozen=True)
 class Candidate:
     """An entry as dedupe sees it. ``url`` is already canonical; ``text`` excludes the title."""
@@ -566,7 +565,6 @@ def guid_is_global(guid: str) -> bool:
     return len(guid) >= 16 or any(mark in guid for mark in ":/@")
 
 
-@direct_init
 @dataclass(frozen=True)
 class Fingerprint:
     """What dedupe reads of a title and a text, computed once (and anywhere: in a worker

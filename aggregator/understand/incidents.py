@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aggregator.models import Incident, Status, StatusSignal, direct_init
+from aggregator.models import Incident, Status, StatusSignal
 from aggregator.understand.dedupe import normalise_text
 
 WINDOW = timedelta(days=21)
@@ -51,7 +51,6 @@ TITLE_KINDS = 2  # kinds named in a title: enough to say what happened, short en
 _PARIS = ZoneInfo("Europe/Paris")
 
 
-@direct_init
 @dataclass(frozen=True)
 class IncidentInput:
     """What grouping needs of one advisory item."""
