@@ -380,8 +380,6 @@ class DedupeIndex:
         self._order: list[_Doc] = []
         self._sample_sizes = array("i")  # len(sample) of each text in _order
         self._short: dict[str, deque[str]] = {}
-        self._last: _Doc | None = None
-        self._last_postings: list[array[int] | None] | None = None  # _last's, if looked up
         self._shingle_sets: OrderedDict[str, set[int]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -390,12 +388,47 @@ class DedupeIndex:
     def add(self, c: Candidate, prepared: Fingerprint | None = None) -> None:
         """Index a candidate (``prepared``: its fingerprint, if already computed). Adding an
         id twice keeps the first copy."""
-        if c.id in self._docs:
-            return
-        # The usual call order is match(c) then add(c): reuse the text match just read.
-        last = self._last
-        doc = last if last is not None and last.candidate is c else _make_doc(c, prepared)
-        self._last = None
+        if c.id not in self._docs:
+            self._index(_make_doc(c, prepared))
+
+    def match(self, c: Candidate, prepared: Fingerprint | None = None) -> Merge | None:
+        """The indexed candidate ``c`` repeats, and why; None when it is new."""
+        return self._match(c, prepared)[0]
+
+    def match_or_add(self, c: Candidate, prepared: Fingerprint | None = None) -> Merge | None:
+        """:meth:`match`, and when ``c`` is new, :meth:`add` it: its text is read once for
+        both (and the postings looked up for the match serve to index it)."""
+        merge, doc, postings = self._match(c, prepared)
+        if merge is None and c.id not in self._docs:
+            self._index(doc or _make_doc(c, prepared), postings)
+        return merge
+
+    def _match(
+        self, c: Candidate, prepared: Fingerprint | None
+    ) -> tuple[Merge | None, _Doc | None, list[array[int] | None] | None]:
+        """The match, with the document read and the postings of its sample looked up
+        (None when the match needed neither)."""
+        if c.guid:
+            target = self._by_source_guid.get((c.source, c.guid))
+            if target is None and guid_is_global(c.guid):
+                target = self._by_guid.get(c.guid)
+            if target is not None and target != c.id:
+                return Merge(target, "guid", 1.0), None, None
+        target = self._by_url.get(c.url) if c.url else None
+        if target is not None and target != c.id:
+            return Merge(target, "url", 1.0), None, None
+        doc = _make_doc(c, prepared)
+        if doc.short:
+            return self._match_short(doc), doc, None
+        if doc.sample:
+            postings = list(map(self._postings.get, doc.sample))
+            return self._match_long(doc, postings), doc, postings
+        return None, doc, None
+
+    def _index(self, doc: _Doc, postings: list[array[int] | None] | None = None) -> None:
+        """Index a document; ``postings``: those of its sample, if just looked up (nothing
+        was added since)."""
+        c = doc.candidate
         self._docs[c.id] = doc
         if c.guid:
             self._by_source_guid.setdefault((c.source, c.guid), c.id)
@@ -407,13 +440,9 @@ class DedupeIndex:
             number = len(self._order)
             self._order.append(doc)
             self._sample_sizes.append(len(doc.sample))
-            # The postings match just looked up for this text, when it did: nothing was
-            # added since.
-            found = self._last_postings if doc is last else None
-            self._last_postings = None
-            if found is None:
-                found = list(map(self._postings.get, doc.sample))
-            for fingerprint, posting in zip(doc.sample, found, strict=True):
+            if postings is None:
+                postings = list(map(self._postings.get, doc.sample))
+            for fingerprint, posting in zip(doc.sample, postings, strict=True):
                 if posting is None:
                     self._postings[fingerprint] = array("i", (number,))
                 else:
@@ -422,30 +451,9 @@ class DedupeIndex:
             for key in _short_keys(doc):
                 self._short.setdefault(key, deque(maxlen=SHORT_BUCKET_SCAN)).append(c.id)
 
-    def match(self, c: Candidate, prepared: Fingerprint | None = None) -> Merge | None:
-        """The indexed candidate ``c`` repeats, and why; None when it is new."""
-        if c.guid:
-            target = self._by_source_guid.get((c.source, c.guid))
-            if target is None and guid_is_global(c.guid):
-                target = self._by_guid.get(c.guid)
-            if target is not None and target != c.id:
-                return Merge(target, "guid", 1.0)
-        target = self._by_url.get(c.url) if c.url else None
-        if target is not None and target != c.id:
-            return Merge(target, "url", 1.0)
-        doc = self._last = _make_doc(c, prepared)
-        self._last_postings = None
-        if doc.short:
-            return self._match_short(doc)
-        if doc.sample:
-            return self._match_long(doc)
-        return None
-
     # --- long texts: shingles ------------------------------------------------------------------
 
-    def _match_long(self, doc: _Doc) -> Merge | None:
-        found = list(map(self._postings.get, doc.sample))
-        self._last_postings = found  # for add, which usually follows with this text
+    def _match_long(self, doc: _Doc, found: list[array[int] | None]) -> Merge | None:
         postings = [p for p in found if p and len(p) <= POSTING_CAP]
         if not postings:
             return None
