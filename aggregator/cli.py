@@ -235,14 +235,31 @@ def status(
     with errors_to_exits(), Store(db_path) as store:
         store.sync_sources(config.sources)
         statuses = store.source_statuses([s.id for s in config.sources])
+        alerts = _alerts_status(store) if config.notify else None
     if as_json:
-        click.echo(
-            json.dumps(
-                {"sources": [_status_dict(s) for s in statuses]}, ensure_ascii=False, indent=2
-            )
-        )
+        data: dict[str, object] = {"sources": [_status_dict(s) for s in statuses]}
+        if alerts is not None:
+            data["alerts"] = alerts
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(_status_table(statuses))
+    if alerts is not None:
+        line = f"alerts: {alerts['pending']} waiting, {alerts['given_up']} given up"
+        if alerts["last_error"]:
+            line += f"; last error: {alerts['last_error']}"
+        click.echo(line)
+
+
+def _alerts_status(store: Any) -> dict[str, object]:
+    from aggregator.notify import outbox_status
+
+    outbox = outbox_status(store)
+    return {
+        "pending": outbox.pending,
+        "given_up": outbox.given_up,
+        "last_error": outbox.last_error,
+        "last_sent": outbox.last_sent,
+    }
 
 
 def _status_dict(s: SourceStatus) -> dict[str, object]:
@@ -330,6 +347,42 @@ def _search_dict(item: Item) -> dict[str, object]:
         "payers": list(item.payers),
         "kinds": list(item.kinds),
     }
+
+
+@cli.command(context_settings=CONTEXT)
+@common
+@click.option("--test", "test", is_flag=True, help="Send a test message to every target.")
+def notify(
+    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, test: bool
+) -> None:
+    """Send the alerts waiting in the outbox, or a test message to every `notify:` target.
+
+    Example: aggregator notify --test
+    """
+    setup_logging(verbose, quiet)
+    config = load(config_path)
+    if not config.notify:
+        raise UsageFailure(f"{config_path}: no `notify:` targets; see the README's Alerts section")
+    from aggregator import notify as notifying
+
+    if test:
+        failed = 0
+        for result in notifying.send_test(config.notify):
+            click.echo(
+                f"{'ok' if result.ok else 'ÉCHEC'}  {result.target}"
+                + (f"  ({result.error})" if result.error else "")
+            )
+            failed += not result.ok
+        if failed:
+            raise RunFailure(f"{failed} of {len(config.notify)} targets could not be reached")
+        return
+    from aggregator.store.database import Store
+
+    with errors_to_exits(), run_lock(db_path, 60), Store(db_path) as store:
+        report = notifying.send_pending(store, config.notify)
+    click.echo(f"alerts: {report.sent} sent, {report.failed} failed", err=True)
+    if report.failed:
+        raise RunFailure("; ".join(report.errors[:3]))
 
 
 @cli.command(context_settings=CONTEXT)

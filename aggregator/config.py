@@ -23,6 +23,7 @@ from aggregator.models import (
     Config,
     FetchOptions,
     ListSelectors,
+    NotifyTarget,
     SiteOptions,
     Source,
 )
@@ -30,7 +31,8 @@ from aggregator.models import (
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SOURCE_TYPES = ("feed", "html")
 CATEGORIES = ("press", "union", "payer", "authority", "other")
-TOP_KEYS = {"site", "sources", "fetch", "taxonomy"}
+TOP_KEYS = {"site", "sources", "fetch", "taxonomy", "notify"}
+NOTIFY_KEYS = {"url", "payers", "kinds"}
 SOURCE_KEYS = {
     "id",
     "name",
@@ -118,6 +120,7 @@ class _Validator:
             site=self.site(top.get("site") or {}),
             sources=self.sources(top["sources"]),
             fetch=self.fetch(top.get("fetch") or {}),
+            notify=self.notify(top.get("notify") or []),
             taxonomy=taxonomy,
             path=self.path,
         )
@@ -145,6 +148,37 @@ class _Validator:
             if getattr(options, name) < 0:
                 raise self.fail("must not be negative", None, f"fetch.{name}")
         return options
+
+    def notify(self, value: object) -> tuple[NotifyTarget, ...]:
+        if not isinstance(value, list):
+            raise self.fail(
+                "must be a list of targets (each starting with `- url:`)", None, "notify"
+            )
+        return tuple(self.notify_target(entry, index) for index, entry in enumerate(value))
+
+    def notify_target(self, value: object, index: int) -> NotifyTarget:
+        where = f"notify[{index}]"
+        data = self.mapping(value, where)
+        self.no_unknown(data, NOTIFY_KEYS, None, where + ".")
+        url = data.get("url")
+        if not isinstance(url, str) or "://" not in url:
+            raise self.fail(
+                "must be an Apprise URL such as mailtos://user:pass@smtp.example.org"
+                "?to=veille@example.org or ntfy://ntfy.sh/my-topic",
+                None,
+                where + ".url",
+            )
+        filters = {}
+        for key in ("payers", "kinds"):
+            values = data.get(key) or []
+            if not isinstance(values, list) or not all(
+                isinstance(v, str) and ID_PATTERN.match(v) for v in values
+            ):
+                raise self.fail(
+                    "must be a list of slugs such as [viamedis]", None, f"{where}.{key}"
+                )
+            filters[key] = tuple(values)
+        return NotifyTarget(url, filters["payers"], filters["kinds"])
 
     def options(self, cls: Callable[..., T], data: Mapping[str, Any], prefix: str) -> T:
         """Build a dataclass of plain options, checking names and types against its defaults."""

@@ -79,10 +79,20 @@ class SiteOptions:
 
 
 @dataclass(frozen=True)
+class NotifyTarget:
+    """One alert target (``notify:`` in sources.yaml): an Apprise URL and its filters."""
+
+    url: str
+    payers: tuple[str, ...] = ()  # only incidents of these payers (empty: all)
+    kinds: tuple[str, ...] = ()  # only incidents of these kinds (empty: all)
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteOptions
     sources: tuple[Source, ...]
     fetch: FetchOptions = field(default_factory=FetchOptions)
+    notify: tuple[NotifyTarget, ...] = ()
     taxonomy: dict[str, object] = field(default_factory=dict)  # overrides, see classify
     path: str = "sources.yaml"
 

@@ -58,6 +58,7 @@ from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.workers import Workers, default_workers, shared
 
 if TYPE_CHECKING:
+    from aggregator.notify import NotifyReport
     from aggregator.publish.build import PublishReport, Started
 
 log = logging.getLogger("aggregator")
@@ -91,6 +92,7 @@ class RunReport:
     new_incidents: int = 0
     updated_incidents: int = 0
     published: PublishReport | None = None
+    alerts: NotifyReport | None = None
 
     def summary(self) -> str:
         parts = [
@@ -104,6 +106,8 @@ class RunReport:
                 f"files: {len(self.published.written)} written, "
                 f"{len(self.published.removed)} removed"
             )
+        if self.alerts is not None:
+            parts.append(f"alerts: {self.alerts.sent} sent, {self.alerts.failed} failed")
         return "; ".join(parts)
 
 
@@ -992,7 +996,25 @@ def run(
                 publishing = start_publish(config, store, output, taxonomy, skip_unchanged=True)
             report.published = publishing.finish()
             log.info("publish took %.1f s", time.perf_counter() - understood)
+    if config.notify:
+        report.alerts = send_alerts(config, store, taxonomy)
     return report
+
+
+def send_alerts(config: Config, store: Store, taxonomy: Taxonomy) -> NotifyReport:
+    """Queue an alert for each incident change since the last alert, then send the queue
+    (after publishing, so that the incident page an alert links to is already there)."""
+    from aggregator import notify
+
+    def name(slug: str) -> str:
+        if slug in taxonomy.kinds:
+            return taxonomy.kind_label(slug)
+        return _namer(taxonomy)(slug)
+
+    notify.queue_changes(
+        store, store.all_incidents(), config.notify, name, config.site.base_url, utcnow()
+    )
+    return notify.send_pending(store, config.notify)
 
 
 class _Ahead:

@@ -62,7 +62,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--items", type=int, default=50, help="items per feed (default 50)")
     add("--html", type=int, default=20, help="HTML list sources (default 20)")
     add("--html-items", type=int, default=30, help="entries per HTML list page (default 30)")
-    add("--hosts", type=int, default=32, help="loopback addresses to serve on (default 32)")
+    add(
+        "--hosts",
+        type=int,
+        default=0,
+        help="loopback addresses to serve on (default: one per source, as real sites are)",
+    )
     add("--latency", type=float, default=0.05, help="seconds per request (default 0.05)")
     add("--concurrency", type=int, default=16, help="fetch.concurrency = reload-threads")
     add("--repeat", type=int, default=3, help="alternating repetitions (default 3)")
@@ -75,6 +80,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--results", type=Path, default=HERE / "RESULTS.md", help="the report to write")
     add("--no-results", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args(argv)
+    if args.hosts == 0:
+        args.hosts = args.feeds + args.html
     for name in ("feeds", "items", "repeat", "concurrency", "hosts", "html_items"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -693,7 +700,8 @@ def report(bench: Bench, parses: dict[str, float], profile: str) -> str:
         f"iSanté or Assurance Maladie; {bench.corpus.syndicated} feed items repeat an agency "
         f"story carried by other feeds; "
         f"{sum(map(len, bench.corpus.files.values())) / 1e6:.1f} MB uncompressed.",
-        f"- Served on {a.hosts} loopback addresses (127.0.0.2 and up) by benchmarks/server.py: "
+        f"- Served on {a.hosts} loopback addresses (127.0.0.2 and up; one per source unless "
+        "--hosts says otherwise) by benchmarks/server.py: "
         f"{a.latency * 1000:.0f} ms before each answer, strong ETag, Last-Modified, 304, gzip.",
         f"- aggregator: `fetch: {{concurrency: {a.concurrency}, per_host_delay: 0}}`. The "
         "politeness delay (0.5 s by default) is off because every host is local; on real "

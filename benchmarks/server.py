@@ -34,7 +34,8 @@ from typing import Any
 
 ROBOTS = b"User-agent: *\nDisallow:\n"
 FIRST_ADDRESS = 2  # 127.0.0.1 is left to everything else on the machine
-MAX_HOSTS = 250
+MAX_HOSTS = 2000
+HOSTS_PER_BLOCK = 250  # addresses used in each 127.0.N.0/24 block (.2 to .251)
 PORT_ATTEMPTS = 20
 
 
@@ -97,7 +98,7 @@ class LoopbackFarm:
         self._statuses: Counter[int] = Counter()
 
     def address(self, host: int) -> str:
-        return f"127.0.0.{FIRST_ADDRESS + host % self.hosts}"
+        return loopback_address(host % self.hosts)
 
     def url(self, host: int, path: str) -> str:
         return f"http://{self.address(host)}:{self.port}{path}"
@@ -237,12 +238,19 @@ def _not_modified(headers: Any, resource: Resource) -> bool:
         return False
 
 
+def loopback_address(host: int) -> str:
+    """The host-th farm address: 127.0.0.2 and up, then 127.0.1.2 and up, and so on (real
+    deployments have one host per source, so the farm can serve that many)."""
+    block, index = divmod(host, HOSTS_PER_BLOCK)
+    return f"127.0.{block}.{FIRST_ADDRESS + index}"
+
+
 def loopback_ok(hosts: int) -> bool:
     """Whether this machine lets us bind the addresses the farm needs."""
-    for host in range(min(hosts, 2)):
+    for host in {0, 1, hosts - 1}:
         with socket.socket() as probe:
             try:
-                probe.bind((f"127.0.0.{FIRST_ADDRESS + host}", 0))
+                probe.bind((loopback_address(host), 0))
             except OSError:
                 return False
     return True
