@@ -262,3 +262,39 @@ class Entry:
     item_id: str | None = None  # the item it was folded into; None until understood
     merge_rule: str | None = None  # why it was folded into another entry's item
     changed: bool = False  # an edit of an entry that was already understood
+
+
+# --- what each stage hands the store -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What collecting one source gave: its exchanges and items, or why it failed."""
+
+    source: Source
+    items: tuple[RawItem, ...] = ()
+    canonical: tuple[str, ...] = ()  # each item's canonical URL, in the same order
+    exchanges: tuple[FetchResult, ...] = ()
+    error: str | None = None
+    gone: bool = False  # HTTP 410: the source said it will not come back
+    unchanged: bool = False  # answered 304 Not Modified
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An entry folded into an item: its own (``merge`` None) or another's, and why."""
+
+    entry_id: str
+    item_id: str
+    merge: Merge | None = None
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What understanding the pending entries gave, for the store to write at once."""
+
+    items: tuple[Item, ...]  # items founded or changed, the last version of each
+    marks: tuple[Mark, ...]  # entries folded into an item
+    edits: tuple[str, ...]  # ids of edited entries understood (their mark stands)
+    incidents: tuple[Incident, ...]  # every incident, regrouped
+    new_items: int

@@ -19,7 +19,7 @@ from corpus import EPOCH, Story, Writer, _html_body
 
 from aggregator.config import load_config
 from aggregator.models import Entry, Item, Merge, RawItem
-from aggregator.pipeline import _regroup
+from aggregator.understand.stage import regroup
 from aggregator.store.database import Store, entry_id
 from aggregator.understand.classify import load_taxonomy
 from aggregator.understand.dedupe import canonical_url
@@ -59,7 +59,7 @@ def build_big_db(
             with store.transaction():
                 entries += _store_batch(store, stories, source_ids, rng)
         with store.transaction():
-            store.replace_incidents(_regroup(store, load_taxonomy(config.taxonomy)))
+            store.replace_incidents(regroup(store, load_taxonomy(config.taxonomy)))
         incidents = len(store.all_incidents())
     return BigDb(db_path, items, entries, incidents, time.perf_counter() - started)
 

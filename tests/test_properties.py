@@ -28,9 +28,8 @@ from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
 from aggregator.errors import ExtractError
 from aggregator.models import ArticleSelectors, ListSelectors, RawItem
-from aggregator.text import sanitize
+from aggregator.text import sanitize, urls
 from aggregator.text.sanitize import clean_html, clean_text, one_line, safe_url
-from aggregator.understand import dedupe
 from aggregator.understand.dedupe import canonical_url
 
 BASE = "https://exemple.fr/actus/"
@@ -536,13 +535,13 @@ def test_html_to_text_reads_sanitized_markup_without_nh3(monkeypatch: pytest.Mon
     assert sanitize.html_to_text(stored) == "Viamedis & Almerys Voir l'avis : rétabli depuis 14 h"
 
 
-@given(st.from_regex(dedupe._ALREADY_CANONICAL, fullmatch=True))
+@given(st.from_regex(urls._ALREADY_CANONICAL, fullmatch=True))
 @settings(max_examples=1000)
 @example("https://a.example/x/AMP")
 @example("https://xn--a.example/x")
 @example("https://www.a.example/x")
 def test_urls_taken_as_canonical_are_what_the_full_rules_give(url: str) -> None:
-    assert canonical_url(url) == dedupe._canonical_passes(url)
+    assert canonical_url(url) == urls._canonical_passes(url)
 
 
 @given(
@@ -554,11 +553,11 @@ def test_urls_taken_as_canonical_are_what_the_full_rules_give(url: str) -> None:
 )  # fmt: skip
 @settings(max_examples=1000)
 def test_canonical_url_agrees_with_its_full_rules(url: str) -> None:
-    assert canonical_url(url) == dedupe._canonical_passes(clean_text(url).strip())
+    assert canonical_url(url) == urls._canonical_passes(clean_text(url).strip())
 
 
 def test_text_on_either_side_of_a_block_edge_stays_apart() -> None:
-    from aggregator.pipeline import analyse
+    from aggregator.understand.stage import analyse
     from aggregator.understand.classify import Classifier
 
     body = "<ul><li>Viamedis</li><li>Almerys</li></ul><p>En panne</p><h3>Que faire</h3>rien<br>ici"

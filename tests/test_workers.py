@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator import pipeline
+from aggregator.understand import stage
 from aggregator import workers as workers_module
 from aggregator.errors import ExtractError
 from aggregator.models import Entry
@@ -120,19 +120,19 @@ def _entries(count: int) -> list[Entry]:
 def test_analysis_ahead_in_workers_equals_analysis_inline(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pipeline, "ANALYSIS_BATCH", 4)
+    monkeypatch.setattr(stage, "ANALYSIS_BATCH", 4)
     classifier = Classifier(load_taxonomy())
     entries = _entries(30)
     with Workers(2) as workers:
-        analyses = pipeline.Analyses(classifier, workers, entries)
+        analyses = stage.Analyses(classifier, workers, entries)
         # Every entry is planned for a worker, but only LOOKAHEAD batches start at once.
         assert len(analyses._places) == 30
-        assert len(analyses._futures) == pipeline.Analyses.LOOKAHEAD
+        assert len(analyses._futures) == stage.Analyses.LOOKAHEAD
         # Each worker's first batch is smaller, so that matching starts sooner.
         assert [len(chunk) for chunk in analyses._chunks[:3]] == [1, 1, 4]
         ahead = [analyses.of(e) for e in entries]
         assert all(f is None for n, f in analyses._futures.items() if n < 7)  # let go
-    inline = [pipeline.analyse(classifier, e.title, e.summary) for e in entries]
+    inline = [stage.analyse(classifier, e.title, e.summary) for e in entries]
     assert ahead == inline
     assert ahead[0].classification.payers == ("viamedis",)
     assert ahead[0].fingerprint.short  # a one-line body is compared whole, not by shingles

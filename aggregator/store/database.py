@@ -13,10 +13,8 @@ import hashlib
 import json
 import logging
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,14 +23,16 @@ import sqlite_utils
 
 from aggregator.errors import StoreError
 from aggregator.models import (
+    Collected,
     Entry,
     FetchResult,
     Incident,
     Item,
-    Merge,
+    Mark,
     RawItem,
     Source,
     SourceStatus,
+    Understood,
 )
 from aggregator.store.schema import SCHEMA_VERSION, prepare
 
@@ -44,9 +44,8 @@ log = logging.getLogger("aggregator")
 _IN_CHUNK = 500
 
 
-# An entry save_entries inserted, as understanding takes it (see pending_entries): its id,
-# its place in the pending order, and the entry.
-FreshEntry = tuple[str, str, Entry]
+def _publish_key(output: Path) -> str:
+    return f"published:{output.resolve()}"
 
 
 def entry_id(source: str, guid: str) -> str:
@@ -83,7 +82,6 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self._checkpoint: threading.Thread | None = None
         try:
             self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -94,57 +92,7 @@ class Store:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
 
     def close(self) -> None:
-        self._join_checkpoint()
         self.conn.close()
-
-    @property
-    def on_disk(self) -> bool:
-        """Whether the database is a file that another connection opens too (":memory:"
-        and "" give each connection a database of its own)."""
-        return self.path not in ("", ":memory:")
-
-    # --- the write-ahead log -----------------------------------------------------------------
-
-    @contextmanager
-    def deferred_checkpoints(self) -> Iterator[None]:
-        """Commits on this connection leave the write-ahead log as it grows instead of
-        copying it into the database file there and then (SQLite's automatic checkpoint,
-        which after a large transaction holds the committing thread for a tenth of a second
-        or more); :meth:`checkpoint_behind` copies it on another thread. On exit, any such
-        checkpoint is waited for and automatic checkpoints come back. Nothing is less safe:
-        a committed transaction is in the log, which SQLite reads and later copies."""
-        (pages,) = self.execute("PRAGMA wal_autocheckpoint").fetchone()
-        self.execute("PRAGMA wal_autocheckpoint=0")
-        try:
-            yield
-        finally:
-            self._join_checkpoint()
-            self.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
-
-    def checkpoint_behind(self) -> None:
-        """Copy the write-ahead log into the database file on a thread of its own (with its
-        own connection), while this one goes on reading and writing. A checkpoint that
-        cannot be done now is simply left for later: SQLite does it when it next can."""
-        if not self.on_disk or self._checkpoint is not None:
-            return
-
-        def checkpoint() -> None:
-            try:
-                conn = sqlite3.connect(self.path, timeout=30)
-                try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                finally:
-                    conn.close()
-            except sqlite3.Error as exc:
-                log.debug("checkpoint of %s left for later: %s", self.path, exc)
-
-        self._checkpoint = threading.Thread(target=checkpoint, name="checkpoint", daemon=True)
-        self._checkpoint.start()
-
-    def _join_checkpoint(self) -> None:
-        if self._checkpoint is not None:
-            self._checkpoint.join()
-            self._checkpoint = None
 
     def __enter__(self) -> Store:
         return self
@@ -215,20 +163,30 @@ class Store:
 
     # --- meta: small facts about the database itself -----------------------------------------
 
-    def get_meta(self, key: str) -> str | None:
+    def _get_meta(self, key: str) -> str | None:
         row = self.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def set_meta(self, key: str, value: str) -> None:
+    def _set_meta(self, key: str, value: str) -> None:
         self.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
 
-    def bump_generation(self) -> None:
-        """Mark that items or incidents changed (inside the transaction that changed them)."""
-        self.set_meta("generation", str(int(self.get_meta("generation") or 0) + 1))
+    def generation(self) -> int:
+        """A number that grows each time items or incidents change."""
+        return int(self._get_meta("generation") or 0)
+
+    def last_publish(self, output: Path) -> tuple[str | None, list[str]]:
+        """What the last publish to ``output`` showed (a digest) and the files it wrote."""
+        last = json.loads(self._get_meta(_publish_key(output)) or "{}")
+        return last.get("state"), list(last.get("files", []))
+
+    def record_publish(self, output: Path, state: str, files: Sequence[str]) -> None:
+        with self.transaction():
+            value = json.dumps({"state": state, "files": list(files)})
+            self._set_meta(_publish_key(output), value)
 
     def source_identities(self) -> dict[str, tuple[str, str]]:
         """Each known source's (name, category), by id."""
@@ -313,6 +271,24 @@ class Store:
 
     # --- entries ---------------------------------------------------------------------------
 
+    def save_collected(self, results: Sequence[Collected], now: datetime) -> tuple[int, int]:
+        """Store what collecting gave, in one transaction: for each source its exchanges
+        (and the validators of good answers), its entries (new ones wait to be understood),
+        and its health. Returns (new, updated) entries."""
+        new = updated = 0
+        with self.transaction():
+            for result in results:
+                source = result.source
+                for exchange in result.exchanges:
+                    self.record_fetch(source.id, exchange, now)
+                if result.items:
+                    counts = self.save_entries(
+                        source.id, result.items, result.canonical, now, source.article is not None
+                    )
+                    new, updated = new + counts[0], updated + counts[1]
+                self.record_source(source.id, now, result.error, result.gone)
+        return new, updated
+
     def known_entry_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for chunk in _chunks(list(ids), _IN_CHUNK):
@@ -328,15 +304,12 @@ class Store:
         canonical: Sequence[str],
         now: datetime,
         article_bodies: bool = False,
-        fresh: list[FreshEntry] | None = None,
     ) -> tuple[int, int]:
         """Insert new sightings and record edits of known ones. Returns (new, updated).
 
         Call inside a transaction. An entry whose bytes did not change only gets last_seen.
         With ``article_bodies`` the body came from the item's own page, fetched once when the
-        entry was new: a known entry's body is neither compared nor replaced. ``fresh``
-        gets each inserted entry as :meth:`pending_entries` would read it back (with its id
-        and its place in their order), made here rather than on understanding's way in.
+        entry was new: a known entry's body is neither compared nor replaced.
         """
         ids = [entry_id(source, item.guid) for item in items]
         hashes = {
@@ -394,11 +367,6 @@ class Store:
             "INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)",
             [(row[0],) for row in rows] + [(eid,) for eid in edited],
         )
-        if fresh is not None:
-            unmarked = len(_PENDING_COLUMNS) - 2
-            fresh.extend(
-                (row[0], _pending_order(row), _entry((*row[:unmarked], None, None))) for row in rows
-            )
         for chunk in _chunks(seen_now, _IN_CHUNK):
             self.execute(
                 f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
@@ -406,32 +374,11 @@ class Store:
             )
         return new, updated
 
-    def pending_entries(self, fresh: Iterable[FreshEntry] = ()) -> list[Entry]:
-        """Entries not yet understood (new ones and edits), oldest first.
-
-        ``fresh``: entries as :meth:`save_entries` inserted them in this run (its ``fresh``
-        list): those still pending are taken from there rather than read back, bodies and
-        all; the others (edits, entries an interrupted run left) are read as usual.
-        """
-        known = {eid: (order, entry) for eid, order, entry in fresh}
-        found: list[tuple[str, str, Entry]] = []  # (order, id, entry)
-        if not known:
-            rows = self.execute(_PENDING_SELECT).fetchall()
-        else:
-            rows, missing = [], []
-            for (eid,) in self.execute("SELECT entry_id FROM pending_entries"):
-                taken = known.get(eid)
-                if taken is None:
-                    missing.append(eid)
-                else:
-                    found.append((taken[0], eid, taken[1]))
-            for chunk in _chunks(missing, _IN_CHUNK):
-                rows += self.execute(
-                    f"{_PENDING_SELECT} WHERE e.id IN ({','.join('?' * len(chunk))})", chunk
-                ).fetchall()
-        found += [(_pending_order(row), row[0], _entry(row)) for row in rows]
-        found.sort(key=lambda pending: (pending[0], pending[1]))
-        return [entry for _, _, entry in found]
+    def pending_entries(self) -> list[Entry]:
+        """Entries not yet understood (new ones and edits), oldest first."""
+        rows = self.execute(_PENDING_SELECT).fetchall()
+        rows.sort(key=lambda row: (_pending_order(row), row[0]))
+        return [_entry(row) for row in rows]
 
     def understood_by_key(
         self, guids: Iterable[str], urls: Iterable[str]
@@ -466,12 +413,8 @@ class Store:
         ).fetchall()
         return [(_item(row), row[-1]) for row in rows]
 
-    def mark_processed(self, entry: Entry) -> None:
-        """An edit of an entry already folded into an item has been understood."""
-        self.execute("DELETE FROM pending_entries WHERE entry_id=?", (entry.id,))
-
-    def mark_entries(self, marks: Sequence[tuple[Entry, str, Merge | None]]) -> None:
-        """Entries folded into items: each with its item and why (None: it founded it).
+    def mark_entries(self, marks: Sequence[Mark]) -> None:
+        """Entries folded into items, each with its item and why (inside a transaction).
 
         A small row each in entry_marks, and off the pending list: the entries' own rows,
         bodies and all, are not written again.
@@ -480,13 +423,32 @@ class Store:
             "INSERT OR REPLACE INTO entry_marks (entry_id, item_id, merge_rule, merge_score) "
             "VALUES (?, ?, ?, ?)",
             [
-                (entry.id, item_id, merge.rule if merge else None, merge.score if merge else None)
-                for entry, item_id, merge in marks
+                (
+                    mark.entry_id,
+                    mark.item_id,
+                    mark.merge.rule if mark.merge else None,
+                    mark.merge.score if mark.merge else None,
+                )
+                for mark in marks
             ],
         )
+        self._done_with([mark.entry_id for mark in marks])
+
+    def _done_with(self, entry_ids: Sequence[str]) -> None:
         self.execute_many(
-            "DELETE FROM pending_entries WHERE entry_id = ?", [(entry.id,) for entry, _, _ in marks]
+            "DELETE FROM pending_entries WHERE entry_id = ?", [(eid,) for eid in entry_ids]
         )
+
+    def apply_understood(self, understood: Understood) -> tuple[int, int]:
+        """Write what understanding gave in one transaction: items, marks, the entries
+        understood off the pending list, the incidents. Returns (new, updated) incidents."""
+        with self.transaction():
+            self.save_items(understood.items)
+            self.mark_entries(understood.marks)
+            self._done_with(understood.edits)
+            counts = self.replace_incidents(understood.incidents)
+            self._set_meta("generation", str(self.generation() + 1))
+        return counts
 
     # --- items -----------------------------------------------------------------------------
 
@@ -499,23 +461,11 @@ class Store:
         row = self.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
         return _item(row) if row else None
 
-    def all_items(
-        self, advisory_only: bool = False, overlay: Mapping[str, Item] | None = None
-    ) -> list[Item]:
-        """Every item with its incidents and the URLs of its merged duplicates.
-
-        ``overlay``: items saved in the open transaction but not written yet (see
-        pipeline.Writes), by id: each stands for its row, as if written. Their entries'
-        marks and their incidents must be written already.
-        """
-        overlay = overlay or {}
+    def all_items(self, advisory_only: bool = False) -> list[Item]:
+        """Every item with its incidents and the URLs of its merged duplicates."""
         where = "WHERE advisory = 1" if advisory_only else ""
         rows = self.execute(f"SELECT {ITEM_COLUMNS} FROM items {where}").fetchall()
-        # The written items, then the overlay's (in no order callers rely on).
-        stored = [row for row in rows if row[0] not in overlay]
-        fresh = [item for item in overlay.values() if item.advisory or not advisory_only]
-        urls = {row[0]: row[2] for row in stored}
-        urls.update((item.id, item.url) for item in fresh)
+        urls = {row[0]: row[2] for row in rows}
         also: dict[str, list[str]] = {}
         for item_id, url in self.execute(
             "SELECT m.item_id, e.url FROM entry_marks m JOIN entries e ON e.id = m.entry_id "
@@ -526,28 +476,17 @@ class Store:
                 continue  # an item not listed, or a copy at the item's own address
             if url not in also.setdefault(item_id, []):
                 also[item_id].append(url)
-        links: dict[str, list[str]] = {}
-        for item_id, incident_id in self.execute(
-            "SELECT item_id, incident_id FROM item_incidents ORDER BY incident_id"
-        ):
-            links.setdefault(item_id, []).append(incident_id)
+        links = self.incident_memberships()
         names = self.source_names()
-        found = [
+        return [
             _item(
                 row,
                 also_at=tuple(also.get(row[0], ())),
                 incidents=tuple(links.get(row[0], ())),
                 source_name=names.get(row[1], row[1]),
             )
-            for row in stored
+            for row in rows
         ]
-        for item in fresh:
-            also_at, incidents = tuple(also.get(item.id, ())), tuple(links.get(item.id, ()))
-            name = names.get(item.source, item.source)
-            if (also_at, incidents, name) != (item.also_at, item.incidents, item.source_name):
-                item = replace(item, also_at=also_at, incidents=incidents, source_name=name)
-            found.append(item)  # most come as they are: copying each took 0.1 s in 15,000
-        return found
 
     def source_names(self) -> dict[str, str]:
         """Each source's display name, by id."""
