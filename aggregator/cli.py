@@ -36,6 +36,16 @@ class RunFailure(click.ClickException):
     exit_code = 1
 
 
+DB = click.option(
+    "--db",
+    "db_path",
+    default="aggregator.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The SQLite database.",
+)
+
+
 def common(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command shares."""
     options = [
@@ -47,14 +57,7 @@ def common(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(dir_okay=False),
             help="The sources file.",
         ),
-        click.option(
-            "--db",
-            "db_path",
-            default="aggregator.db",
-            show_default=True,
-            type=click.Path(dir_okay=False),
-            help="The SQLite database.",
-        ),
+        DB,
         click.option(
             "--output",
             "output",
@@ -297,14 +300,7 @@ def _status_table(statuses: Sequence[SourceStatus]) -> str:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("query")
-@click.option(
-    "--db",
-    "db_path",
-    default="aggregator.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The SQLite database.",
-)
+@DB
 @click.option(
     "--limit",
     default=50,

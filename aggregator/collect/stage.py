@@ -17,7 +17,7 @@ from typing import Any
 
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
-from aggregator.collect.extract.html import parse_list
+from aggregator.collect.extract.html import parse_list, unique_items
 from aggregator.collect.fetch import Fetcher
 from aggregator.errors import ExtractError
 from aggregator.models import Collected, Config, FetchResult, ParsedPage, RawItem, Source
@@ -43,7 +43,7 @@ class _Gathering:
     unchanged: bool = False
 
     def result(self) -> Collected:
-        items = _unique(self.items)
+        items = unique_items(self.items)
         return Collected(
             source=self.source,
             items=tuple(items),
@@ -170,17 +170,6 @@ def clamp_dates(item: RawItem, now: datetime) -> RawItem:
     if published == item.published and updated == item.updated:
         return item
     return replace(item, published=published, updated=updated)
-
-
-def _unique(items: Sequence[RawItem]) -> list[RawItem]:
-    """One item per guid: a feed that repeats an entry keeps its first copy."""
-    seen: set[str] = set()
-    result = []
-    for item in items:
-        if item.guid not in seen:
-            seen.add(item.guid)
-            result.append(item)
-    return result
 
 
 def sources_to_fetch(

@@ -1,10 +1,10 @@
 """The only module that touches SQLite: the Store, on one connection, through sqlite-utils.
 
-The schema, its migrations, views and full-text index are in :mod:`aggregator.store.schema`.
-The database is in WAL mode; each source's results are written in one transaction, so a
-crash loses nothing that was already committed. Reads and writes that run for every entry
-or item of a run (saving entries, marks and items) are batched plain SQL; the rest goes
-through sqlite-utils.
+The schema, its migrations, views and full-text index are made by sqlite-utils in
+:mod:`aggregator.store.schema`. The database is in WAL mode; what a stage returns is written
+in one transaction the store opens, so a crash loses nothing that was already committed.
+Writes are plain SQL, batched where they run for every entry or item of a run: sqlite-utils'
+write methods commit on their own, which would cut those transactions in pieces.
 """
 
 from __future__ import annotations
@@ -242,11 +242,8 @@ class Store:
         counts = dict(
             self.execute("SELECT source, count(*) FROM entries GROUP BY source").fetchall()
         )
-        rows = self.execute("SELECT * FROM sources ORDER BY id").fetchall()
-        columns = [d[0] for d in self.conn.execute("SELECT * FROM sources LIMIT 0").description]
         statuses = []
-        for values in rows:
-            row = dict(zip(columns, values, strict=True))
+        for row in sqlite_utils.db.Table(self.db, "sources").rows_where(order_by="id"):
             if ids is not None and row["id"] not in ids:
                 continue
             statuses.append(
