@@ -474,6 +474,7 @@ def random_text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choices(WORDS, k=words))
 
 
+@pytest.mark.slow
 def test_twenty_thousand_candidates_index_fast_and_lookups_visit_few() -> None:
     rng = random.Random(20240129)
     index = DedupeIndex()

@@ -280,6 +280,7 @@ def rdf_feed(draw: st.DrawFn) -> bytes:
 EXAMPLES = int(os.environ.get("FEEDFAST_EXAMPLES", "400"))  # raise it to hunt locally
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(rss_feed(), atom_feed(), rdf_feed()), st.sampled_from([URL, "https://b.fr/x/"]))
 @example(  # an Atom entry with only a rel="self" link: its id is its link
@@ -308,6 +309,7 @@ def test_the_tally_shows_the_quick_path_in_use() -> None:
     assert len(_TALLY) >= 50 and sum(_TALLY) >= len(_TALLY) // 5
 
 
+@pytest.mark.slow
 @given(
     st.one_of(
         st.from_regex(

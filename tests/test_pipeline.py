@@ -21,6 +21,9 @@ from aggregator.cli import cli
 from aggregator.demo import DemoServer
 from aggregator.lock import run_lock
 
+# End-to-end: each test runs the whole pipeline (a real server, the CLI, or a subprocess).
+pytestmark = pytest.mark.slow
+
 SITE = Path(__file__).parent / "data" / "site"
 
 

@@ -135,6 +135,7 @@ def assert_safe_item(item: RawItem) -> None:
 # --- sanitizer ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @given(FRAGMENTS)
 @settings(max_examples=400, deadline=None)
 def test_clean_html_output_holds_nothing_that_runs(fragment: str) -> None:
@@ -143,6 +144,7 @@ def test_clean_html_output_holds_nothing_that_runs(fragment: str) -> None:
     assert not INVALID_CHARS.search(out)
 
 
+@pytest.mark.slow
 @given(FRAGMENTS)
 @example("<p><OBJECT></p>")  # removing the object left a paragraph inside a paragraph
 @settings(max_examples=200, deadline=None)
@@ -201,6 +203,7 @@ def _flow(depth: int) -> st.SearchStrategy[str]:
     )
 
 
+@pytest.mark.slow
 @given(st.lists(_flow(0), max_size=5).map("".join), st.data())
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example("<p>Une panne, &amp; rien d'autre.</p>\n<p>Suite</p>", None)
@@ -321,6 +324,7 @@ def test_a_script_scheme_inside_an_http_url_is_refused() -> None:
     assert safe_url("https://exemple.fr/script-de-paie") == "https://exemple.fr/script-de-paie"
 
 
+@pytest.mark.slow
 def test_one_line_folds_exactly_what_a_regex_calls_white_space() -> None:
     # one_line folds with str.split(); every code point must agree with regex \s.
     spaces = re.compile(r"\s+")
@@ -370,6 +374,7 @@ FOLDABLE = st.lists(
 ).map("".join)
 
 
+@pytest.mark.slow
 @given(FOLDABLE, FOLDABLE)
 @settings(max_examples=1500)
 @example("Cœur", "Æther ß ẞ")
@@ -389,6 +394,7 @@ def test_the_classifier_reads_the_words_dedupe_would(title: str, text: str) -> N
         assert fingerprint(title, text, words) == fingerprint(title, text)
 
 
+@pytest.mark.slow
 @given(FOLDABLE, FOLDABLE)
 @settings(max_examples=1000)
 @example("L'`’", "d’œuvre l'an ` –")
@@ -512,6 +518,7 @@ MARKUP_BITS = st.sampled_from(
 HTMLISH = st.lists(st.one_of(MARKUP_BITS, TEXT), max_size=25).map("".join)
 
 
+@pytest.mark.slow
 @given(st.one_of(HTMLISH, FRAGMENTS))
 @settings(max_examples=1500, deadline=None)
 @example("<table><tr><td>x</td></tr>stray</table>")
@@ -535,6 +542,7 @@ def test_html_to_text_reads_sanitized_markup_without_nh3(monkeypatch: pytest.Mon
     assert sanitize.html_to_text(stored) == "Viamedis & Almerys Voir l'avis : rétabli depuis 14 h"
 
 
+@pytest.mark.slow
 @given(st.from_regex(urls._ALREADY_CANONICAL, fullmatch=True))
 @settings(max_examples=1000)
 @example("https://a.example/x/AMP")
@@ -544,6 +552,7 @@ def test_urls_taken_as_canonical_are_what_the_full_rules_give(url: str) -> None:
     assert canonical_url(url) == urls._canonical_passes(url)
 
 
+@pytest.mark.slow
 @given(
     st.one_of(
         URLS,
@@ -610,6 +619,7 @@ def rss(draw: st.DrawFn) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+@pytest.mark.slow
 @given(rss())
 @SLOW
 def test_parse_feed_on_hostile_entries_gives_only_safe_items(document: bytes) -> None:
@@ -635,6 +645,7 @@ def atom(draw: st.DrawFn) -> bytes:
     )
 
 
+@pytest.mark.slow
 @given(atom())
 @SLOW
 def test_parse_feed_on_hostile_atom_gives_only_safe_items(document: bytes) -> None:
@@ -661,6 +672,7 @@ def list_page(draw: st.DrawFn) -> bytes:
     return f"<html><body>{articles}{draw(FRAGMENTS)}</body></html>".encode("utf-8", "surrogatepass")
 
 
+@pytest.mark.slow
 @given(list_page(), SELECTORS, SELECTORS, SELECTORS)
 @SLOW
 def test_parse_list_with_any_selectors_gives_safe_items_or_extract_error(
@@ -676,6 +688,7 @@ def test_parse_list_with_any_selectors_gives_safe_items_or_extract_error(
     assert parsed.next_url is None
 
 
+@pytest.mark.slow
 @given(list_page(), SELECTORS, st.lists(SELECTORS, max_size=2), st.one_of(st.none(), SELECTORS))
 @SLOW
 def test_parse_article_with_any_selectors_gives_a_safe_body_or_extract_error(
@@ -748,6 +761,7 @@ def test_parse_date_gives_only_dates_the_pipeline_can_compute_with(text: str) ->
         assert found.astimezone(UTC) - timedelta(days=366) < found + timedelta(days=366)
 
 
+@pytest.mark.slow
 @given(
     st.from_regex(sanitize._PLAIN_URL, fullmatch=True),
     st.sampled_from([None, BASE, "https://autre.example/a/b?c=d"]),
