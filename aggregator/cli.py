@@ -12,10 +12,10 @@ import json
 import logging
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,9 @@ from aggregator import __version__
 from aggregator.errors import AggregatorError, ConfigError, LockError
 from aggregator.lock import run_lock
 from aggregator.models import Config, Item, SourceStatus
+
+if TYPE_CHECKING:
+    from aggregator.collect.schedule import Plan
 
 log = logging.getLogger("aggregator")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -138,6 +141,7 @@ def _run(
     quiet: bool,
     wait: float,
     only: Sequence[str] | None = None,
+    due_only: bool = False,
 ) -> None:
     setup_logging(verbose, quiet)
     config = load(config_path)
@@ -147,18 +151,30 @@ def _run(
     show_bar = sys.stderr.isatty() and not quiet
     with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
         enabled = [s for s in config.sources if s.enabled]
+        if due_only and show_bar:  # the bar counts what this run fetches
+            from aggregator.collect.schedule import due_sources
+            from aggregator.store.database import utcnow
+
+            enabled = due_sources(store, enabled, utcnow())[0]
         with _progress(len(enabled), show_bar) as progress:
-            report = run(config, store, Path(output) if output else None, only, progress)
+            report = run(config, store, Path(output) if output else None, only, progress, due_only)
     for source_id, reason in report.failures:
         if quiet:
             continue
         click.echo(f"{source_id}: {reason}", err=True)
     if not quiet:
         click.echo(report.summary(), err=True)
-    if report.sources_failed and not report.sources_ok:
+    if report.every_source_failed():
         raise RunFailure("every source failed; see `aggregator status`")
 
 
+DUE_ONLY = click.option(
+    "--due/--all",
+    "due_only",
+    default=False,
+    help="--due: fetch only the sources that are due (the cron line every 5 minutes; see "
+    "`aggregator status`); --all (default): every enabled source.",
+)
 WAIT = click.option(
     "--wait",
     default=60.0,
@@ -171,27 +187,42 @@ WAIT = click.option(
 @cli.command(context_settings=CONTEXT)
 @common
 @WAIT
+@DUE_ONLY
 def run(
-    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, wait: float
+    config_path: str,
+    db_path: str,
+    output: str,
+    verbose: int,
+    quiet: bool,
+    wait: float,
+    due_only: bool,
 ) -> None:
-    """Fetch every enabled source, process, publish. The cron entry point.
+    """Fetch every enabled source (--due: only those due), process, publish.
+    The cron entry point: with --due each source is polled at its own pace, so run it often.
 
-    Example: aggregator run --config sources.yaml --db aggregator.db --output output/
+    Example: aggregator run --due -q --config sources.yaml --output output/
     """
-    _run(config_path, db_path, output, verbose, quiet, wait)
+    _run(config_path, db_path, output, verbose, quiet, wait, due_only=due_only)
 
 
 @cli.command(context_settings=CONTEXT)
 @common
 @WAIT
+@DUE_ONLY
 def fetch(
-    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, wait: float
+    config_path: str,
+    db_path: str,
+    output: str,
+    verbose: int,
+    quiet: bool,
+    wait: float,
+    due_only: bool,
 ) -> None:
-    """Fetch and process every enabled source; no publishing.
+    """Fetch and process every enabled source (--due: only those due); no publishing.
 
-    Example: aggregator fetch --config sources.yaml
+    Example: aggregator fetch --due --config sources.yaml
     """
-    _run(config_path, db_path, None, verbose, quiet, wait)
+    _run(config_path, db_path, None, verbose, quiet, wait, due_only=due_only)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -232,20 +263,22 @@ def status(
 
     Example: aggregator status --json
     """
+    from aggregator.collect.schedule import planned
     from aggregator.store.database import Store
 
     config = load(config_path)
     with errors_to_exits(), Store(db_path) as store:
         store.sync_sources(config.sources)
         statuses = store.source_statuses([s.id for s in config.sources])
+        plans = planned(store)
         alerts = _alerts_status(store) if config.notify else None
     if as_json:
-        data: dict[str, object] = {"sources": [_status_dict(s) for s in statuses]}
+        data: dict[str, object] = {"sources": [_status_dict(s, plans) for s in statuses]}
         if alerts is not None:
             data["alerts"] = alerts
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(_status_table(statuses))
+    click.echo(_status_table(statuses, plans))
     if alerts is not None:
         line = f"alerts: {alerts['pending']} waiting, {alerts['given_up']} given up"
         if alerts["last_error"]:
@@ -265,7 +298,8 @@ def _alerts_status(store: Any) -> dict[str, object]:
     }
 
 
-def _status_dict(s: SourceStatus) -> dict[str, object]:
+def _status_dict(s: SourceStatus, plans: Mapping[str, Plan]) -> dict[str, object]:
+    plan = plans.get(s.id)
     return {
         "id": s.id,
         "name": s.name,
@@ -278,11 +312,15 @@ def _status_dict(s: SourceStatus) -> dict[str, object]:
         "consecutive_failures": s.consecutive_failures,
         "items": s.items,
         "gone": s.gone,
+        # None: never fetched, so due at the next run
+        "next_due": plan.next_due.isoformat() if plan else None,
+        "poll_interval": plan.interval if plan else None,
+        "poll_reason": plan.reason if plan else None,
     }
 
 
-def _status_table(statuses: Sequence[SourceStatus]) -> str:
-    header = ("source", "last success", "last error", "failures", "items")
+def _status_table(statuses: Sequence[SourceStatus], plans: Mapping[str, Plan]) -> str:
+    header = ("source", "last success", "last error", "failures", "items", "next due")
     rows = [header]
     for s in statuses:
         success = s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else "never"
@@ -290,7 +328,10 @@ def _status_table(statuses: Sequence[SourceStatus]) -> str:
         flag = "" if s.enabled else " (disabled)"
         if s.gone:
             flag += " (gone)"
-        rows.append((s.id + flag, success, error[:60], str(s.consecutive_failures), str(s.items)))
+        plan = plans.get(s.id)
+        due = plan.next_due.strftime("%Y-%m-%d %H:%M") if plan else "next run"
+        failures, items = str(s.consecutive_failures), str(s.items)
+        rows.append((s.id + flag, success, error[:60], failures, items, due))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -141,12 +141,18 @@ class _Validator:
     def fetch(self, value: object) -> FetchOptions:
         data = self.mapping(value, "fetch")
         options = self.options(FetchOptions, data, "fetch")
-        for name in ("timeout", "concurrency", "max_bytes", "max_redirects"):
+        for name in ("timeout", "concurrency", "max_bytes", "max_redirects", "min_interval"):
             if getattr(options, name) <= 0:
                 raise self.fail("must be greater than 0", None, f"fetch.{name}")
         for name in ("per_host_delay", "retries", "backoff", "max_retry_after"):
             if getattr(options, name) < 0:
                 raise self.fail("must not be negative", None, f"fetch.{name}")
+        if options.max_interval < options.min_interval:
+            raise self.fail(
+                f"must be at least fetch.min_interval ({options.min_interval:g} seconds)",
+                None,
+                "fetch.max_interval",
+            )
         return options
 
     def notify(self, value: object) -> tuple[NotifyTarget, ...]:

@@ -68,6 +68,10 @@ class FetchOptions:
     backoff: float = 1.0  # first retry delay in seconds, doubled each time
     max_retry_after: float = 60.0  # a longer Retry-After gives up instead of waiting
     respect_robots: bool = True
+    # Polling by due time (see collect/schedule.py): each source is fetched again after an
+    # interval that follows how often it publishes, within these bounds in seconds.
+    min_interval: float = 300.0  # 5 minutes: the cron period the README suggests
+    max_interval: float = 21600.0  # 6 hours: the longest a quiet source goes unchecked
 
 
 @dataclass(frozen=True)

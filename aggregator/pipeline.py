@@ -20,9 +20,12 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aggregator.collect import schedule
+from aggregator.collect.robots import RobotsCache
 from aggregator.collect.stage import Progress, collect, sources_to_fetch
 from aggregator.models import Config
 from aggregator.store.database import Store, utcnow
@@ -48,6 +51,20 @@ class RunReport:
     updated_incidents: int = 0
     published: PublishReport | None = None
     alerts: NotifyReport | None = None
+    polled: list[schedule.Polled] = field(default_factory=list)  # sources fetched
+    waiting: list[schedule.Plan] = field(default_factory=list)  # sources not due yet
+    planned: list[schedule.Plan] = field(default_factory=list)  # next due of those fetched
+    waiting_ok: int = 0  # sources not due whose last fetch succeeded
+
+    def every_source_failed(self) -> bool:
+        """Whether no source works: every one fetched failed, and none left for later
+        succeeded when it was last fetched (a run that fetched only a failing source while
+        the others wait their turn is not a run where everything failed)."""
+        return bool(self.sources_failed) and not self.sources_ok and not self.waiting_ok
+
+    def next_due(self) -> schedule.Plan | None:
+        """The source due soonest, of those fetched and those left for later."""
+        return min([*self.waiting, *self.planned], key=lambda p: p.next_due, default=None)
 
     def summary(self) -> str:
         parts = [
@@ -63,6 +80,12 @@ class RunReport:
             )
         if self.alerts is not None:
             parts.append(f"alerts: {self.alerts.sent} sent, {self.alerts.failed} failed")
+        soonest = self.next_due()
+        if soonest is not None:
+            parts.append(
+                f"{len(self.waiting)} not due; next due {soonest.next_due:%Y-%m-%d %H:%M} UTC "
+                f"({soonest.source})"
+            )
         return "; ".join(parts)
 
 
@@ -72,13 +95,17 @@ def run(
     output: Path | None,
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
+    due_only: bool = False,
+    now: datetime | None = None,
 ) -> RunReport:
     """Collect, understand and (when output is given) publish, then alert. Returns what
-    happened."""
+    happened. ``due_only``: fetch only the sources due at ``now`` (default: the current
+    time)."""
     report = RunReport()
+    now = now or utcnow()
     taxonomy = load_taxonomy(config.taxonomy)
     started = time.perf_counter()
-    asyncio.run(collect_and_store(config, store, report, only, progress))
+    asyncio.run(collect_and_store(config, store, report, only, progress, now, due_only))
     log.info("collect took %.1f s", time.perf_counter() - started)
     started = time.perf_counter()
     understand_and_store(store, taxonomy, report)
@@ -87,8 +114,12 @@ def run(
         started = time.perf_counter()
         report.published = publish_output(config, store, output, taxonomy, skip_unchanged=True)
         log.info("publish took %.1f s", time.perf_counter() - started)
+    # After understanding: an incident found in this run shortens its sources' intervals.
+    report.planned = schedule.plan_next(store, report.polled, config.fetch, now)
+    for plan in report.planned:
+        log.info("%s: next due %s (%s)", plan.source, f"{plan.next_due:%H:%M}", plan.reason)
     if config.notify:
-        report.alerts = send_alerts(config, store, taxonomy)
+        report.alerts = send_alerts(config, store, taxonomy, now)
     return report
 
 
@@ -98,24 +129,32 @@ async def collect_and_store(
     report: RunReport,
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
+    now: datetime | None = None,
+    due_only: bool = False,
 ) -> None:
-    """Fetch every enabled source (or the named ones) and store what each gave, source by
-    source as they come (several at once when they come together)."""
-    now = utcnow()
+    """Fetch every enabled source (or the named ones; with ``due_only``, those due) and
+    store what each gave, source by source as they come (several at once when they come
+    together)."""
+    now = now or utcnow()
     store.sync_sources(config.sources)
-    sources, gone = sources_to_fetch(config, store, only)
-    report.sources_failed += len(gone)
-    report.failures.extend(gone)
-    async for batch in collect(config, store, sources, now, progress):
+    plan = sources_to_fetch(config, store, now, only, due_only)
+    report.waiting, report.waiting_ok = plan.waiting, plan.waiting_ok
+    report.sources_failed += len(plan.gone)
+    report.failures.extend(plan.gone)
+    robots = RobotsCache.load(store, now)
+    async for batch in collect(config, store, plan.sources, now, progress, robots):
         new, updated = store.save_collected(batch, now)
         report.new_entries += new
         report.updated_entries += updated
         for result in batch:
+            first = result.exchanges[0] if result.exchanges else None
+            report.polled.append(schedule.Polled.of(result.source, first, not result.error))
             if result.error:
                 report.sources_failed += 1
                 report.failures.append((result.source.id, result.error))
             else:
                 report.sources_ok += 1
+    robots.save(store)
 
 
 def understand_and_store(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
@@ -140,7 +179,9 @@ def publish_output(
     return publish(config, store, output, names(taxonomy), taxonomy.kind_label, skip_unchanged)
 
 
-def send_alerts(config: Config, store: Store, taxonomy: Taxonomy) -> NotifyReport:
+def send_alerts(
+    config: Config, store: Store, taxonomy: Taxonomy, now: datetime | None = None
+) -> NotifyReport:
     """Queue an alert for each incident change since the last alert, then send the queue
     (after publishing, so that the incident page an alert links to is already there)."""
     from aggregator import notify
@@ -152,7 +193,8 @@ def send_alerts(config: Config, store: Store, taxonomy: Taxonomy) -> NotifyRepor
             return taxonomy.kind_label(slug)
         return payer_or_organisation(slug)
 
+    now = now or utcnow()
     notify.queue_changes(
-        store, store.all_incidents(), config.notify, name, config.site.base_url, utcnow()
+        store, store.all_incidents(), config.notify, name, config.site.base_url, now
     )
-    return notify.send_pending(store, config.notify)
+    return notify.send_pending(store, config.notify, now)

@@ -53,8 +53,9 @@ class Run:
 def _invoke(workdir: Path) -> None:
     result = CliRunner().invoke(
         cli,
-        ["run", "--config", str(workdir / "sources.yaml"), "--db", str(workdir / "a.db"),
-         "--output", str(workdir / "out")],
+        # --all: the second round reads every source again, due or not
+        ["run", "--all", "--config", str(workdir / "sources.yaml"), "--db",
+         str(workdir / "a.db"), "--output", str(workdir / "out")],
         catch_exceptions=False,
     )  # fmt: skip
     assert result.exit_code == 0, result.output

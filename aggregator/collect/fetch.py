@@ -3,7 +3,8 @@
 ``Fetcher.fetch(url)`` returns a ``FetchResult`` and never raises for network or HTTP
 trouble; the reason goes in ``error``. One call goes through these layers:
 
-    robots.txt check (per origin, fetched once; its Crawl-delay slows that host down)
+    robots.txt check (per origin, from a RobotsCache kept up to 24 h; its Crawl-delay slows
+    that host down)
     -> redirects, followed by hand: http/https only, no loops, at most ``max_redirects``
        -> retries: backoff on timeouts, connection errors, 5xx and 429; Retry-After honoured
           -> one attempt: the host's turn, a global slot, a total deadline, a size cap
@@ -45,6 +46,7 @@ from urllib.request import getproxies
 import httpx
 from protego import Protego
 
+from aggregator.collect.robots import RobotsCache, RobotsFile
 from aggregator.models import FetchOptions, FetchResult
 
 __all__ = ["Fetcher", "retry_after_seconds"]
@@ -82,6 +84,7 @@ class _Failure:
     reason: str
     transient: bool = False  # worth another attempt
     status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # of the answer, if one came
 
 
 _Outcome = _Reply | _Failure
@@ -432,9 +435,16 @@ async def _close(pools: Iterable[httpx.AsyncHTTPTransport]) -> None:
 class Fetcher:
     """One HTTP client for a whole run, polite to every host. Use as ``async with``."""
 
-    def __init__(self, options: FetchOptions, *, robots: bool | None = None) -> None:
+    def __init__(
+        self,
+        options: FetchOptions,
+        *,
+        robots: bool | None = None,
+        robots_cache: RobotsCache | None = None,
+    ) -> None:
         self.options = options
         self.robots = options.respect_robots if robots is None else robots
+        self.robots_cache = robots_cache if robots_cache is not None else RobotsCache()
         self._client: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(max(1, options.concurrency))
         self._hosts: dict[str, _Host] = {}
@@ -538,13 +548,26 @@ class Fetcher:
 
     async def _load_rules(self, origin: str) -> Protego | None:
         """The origin's robots.txt rules; None (everything allowed) when it has none to give."""
-        outcome, _ = await self._follow(f"{origin}/robots.txt", {}, check_robots=False, retries=0)
-        if not isinstance(outcome, _Reply) or not 200 <= outcome.status < 300:
+        known = self.robots_cache.get(origin)
+        if known is None or not self.robots_cache.fresh(known):
+            known = await self._ask_robots(origin, known)
+        if known is None or not known.body:
             return None  # missing, broken or unreachable robots.txt: nothing is forbidden
         try:
-            return Protego.parse(outcome.content.decode("utf-8", errors="replace"))
+            return Protego.parse(known.body)
         except Exception:  # a robots.txt nobody can read must not stop the run
             return None
+
+    async def _ask_robots(self, origin: str, known: RobotsFile | None) -> RobotsFile | None:
+        """Fetch robots.txt, conditionally when a copy is known; the cache decides what holds."""
+        headers = known.validators() if known else {}
+        url = f"{origin}/robots.txt"
+        outcome, _ = await self._follow(url, headers, check_robots=False, retries=0)
+        if isinstance(outcome, _Failure):  # no usable answer (even a too-large one)
+            return self.robots_cache.answer(origin, known, None, {}, b"")
+        return self.robots_cache.answer(
+            origin, known, outcome.status, outcome.headers, outcome.content
+        )
 
     # --- retries -------------------------------------------------------------------------------
 
@@ -576,7 +599,9 @@ class Fetcher:
                     limit = _seconds(self.options.max_retry_after)
                     reason = f"(Retry-After {_seconds(wait)} s exceeds the {limit} s limit)"
                     return _Failure(
-                        f"{_status_reason(outcome.status)} {reason}", status=outcome.status
+                        f"{_status_reason(outcome.status)} {reason}",
+                        status=outcome.status,
+                        headers=outcome.headers,  # its Retry-After is kept for scheduling
                     )
                 self._host(url).next_start = max(
                     self._host(url).next_start, time.monotonic() + wait
@@ -669,8 +694,9 @@ def _counted(outcome: _Outcome, attempts: int) -> _Outcome:
         return outcome
     if isinstance(outcome, _Reply):
         return _Failure(f"{_status_reason(outcome.status)} after {attempts} attempts",
-                        status=outcome.status)  # fmt: skip
-    return _Failure(f"{outcome.reason} ({attempts} attempts)", outcome.transient, outcome.status)
+                        status=outcome.status, headers=outcome.headers)  # fmt: skip
+    return _Failure(f"{outcome.reason} ({attempts} attempts)", outcome.transient, outcome.status,
+                    outcome.headers)  # fmt: skip
 
 
 def _result(
@@ -683,7 +709,8 @@ def _result(
 ) -> FetchResult:
     """Turn the last outcome into the public value type."""
     if isinstance(outcome, _Failure):
-        return FetchResult(url, final_url, outcome.status, error=outcome.reason, elapsed=elapsed)
+        return FetchResult(url, final_url, outcome.status, outcome.headers, error=outcome.reason,
+                           elapsed=elapsed)  # fmt: skip
     status, headers = outcome.status, outcome.headers
     if status == 304:  # a 304 may omit the validators: the ones sent are still good
         etag = headers.get("etag") or etag

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from aggregator.collect import schedule
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list, unique_items
 from aggregator.collect.fetch import Fetcher
+from aggregator.collect.robots import RobotsCache
 from aggregator.errors import ExtractError
 from aggregator.models import Collected, Config, FetchResult, ParsedPage, RawItem, Source
 from aggregator.store.database import Store, entry_id
@@ -172,14 +174,41 @@ def clamp_dates(item: RawItem, now: datetime) -> RawItem:
     return replace(item, published=published, updated=updated)
 
 
+@dataclass(frozen=True)
+class FetchPlan:
+    """Which sources a run fetches, and which it leaves out and why."""
+
+    sources: list[Source]  # to fetch now
+    gone: list[tuple[str, str]]  # (source id, failure) of those that said they are gone
+    waiting: list[schedule.Plan]  # with ``due_only``: those not due yet
+    waiting_ok: int  # of those waiting, how many succeeded when last fetched
+
+
 def sources_to_fetch(
-    config: Config, store: Store, only: Sequence[str] | None = None
-) -> tuple[list[Source], list[tuple[str, str]]]:
-    """The enabled sources (or the named ones) to fetch, and the failures of those left
-    out because they said they are gone (HTTP 410)."""
-    gone = {s.id for s in store.source_statuses() if s.gone}
+    config: Config,
+    store: Store,
+    now: datetime,
+    only: Sequence[str] | None = None,
+    due_only: bool = False,
+) -> FetchPlan:
+    """The enabled sources (or the named ones) to fetch; with ``due_only``, only those due
+    at ``now`` (see schedule.py). A source that said it is gone (HTTP 410) is not fetched
+    again: it is a failure until its URL changes."""
+    statuses = {s.id: s for s in store.source_statuses()}
     wanted = [s for s in config.sources if s.enabled and (only is None or s.id in only)]
-    return [s for s in wanted if s.id not in gone], [(s.id, GONE) for s in wanted if s.id in gone]
+    waiting: list[schedule.Plan] = []
+    if due_only:
+        wanted, waiting = schedule.due_sources(store, wanted, now)
+        for plan in waiting:
+            log.info("%s: not due until %s (%s)", plan.source, f"{plan.next_due:%H:%M}",
+                     plan.reason)  # fmt: skip
+    failing = {sid for sid, s in statuses.items() if s.consecutive_failures or s.gone}
+    return FetchPlan(
+        sources=[s for s in wanted if not statuses[s.id].gone],
+        gone=[(s.id, GONE) for s in wanted if statuses[s.id].gone],
+        waiting=waiting,
+        waiting_ok=sum(plan.source not in failing for plan in waiting),
+    )
 
 
 async def collect(
@@ -188,14 +217,16 @@ async def collect(
     sources: Sequence[Source],
     now: datetime,
     progress: Progress | None = None,
+    robots: RobotsCache | None = None,
 ) -> AsyncIterator[list[Collected]]:
     """Fetch and extract ``sources`` concurrently; yield what they gave in batches: every
     source that finished while the previous batch was being stored comes in the next one,
-    so the store writes many sources per transaction when they come fast."""
+    so the store writes many sources per transaction when they come fast. ``robots``:
+    the robots.txt files kept from earlier runs (the caller saves them afterwards)."""
     with Workers() as workers:
         if sources:
             workers.start()  # before any socket is open: see Workers.start
-        async with Fetcher(config.fetch) as fetcher:
+        async with Fetcher(config.fetch, robots_cache=robots) as fetcher:
             collector = Collector(fetcher, store, now, workers)
             waiting = {asyncio.ensure_future(collector.collect(s)) for s in sources}
             while waiting:
