@@ -39,36 +39,23 @@ class RunFailure(click.ClickException):
     exit_code = 1
 
 
-DB = click.option(
-    "--db",
-    "db_path",
-    default="aggregator.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The SQLite database.",
-)
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _path_option(flag: str, dest: str, default: str, what: str, folder: bool = False) -> Decorator:
+    kind = click.Path(file_okay=not folder, dir_okay=folder)
+    return click.option(flag, dest, default=default, show_default=True, type=kind, help=what)
+
+
+DB = _path_option("--db", "db_path", "aggregator.db", "The SQLite database.")
 
 
 def common(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command shares."""
     options = [
-        click.option(
-            "--config",
-            "config_path",
-            default="sources.yaml",
-            show_default=True,
-            type=click.Path(dir_okay=False),
-            help="The sources file.",
-        ),
+        _path_option("--config", "config_path", "sources.yaml", "The sources file."),
         DB,
-        click.option(
-            "--output",
-            "output",
-            default="output",
-            show_default=True,
-            type=click.Path(file_okay=False),
-            help="Where the site and feeds go.",
-        ),
+        _path_option("--output", "output", "output", "Where the site and feeds go.", folder=True),
         click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv: debug)."),
         click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr."),
     ]
