@@ -3,6 +3,11 @@
 The pipeline is fetch -> extract -> dedupe -> classify -> incidents -> publish. Each stage
 takes and returns these types; only ``store`` turns them into SQLite rows and back.
 All datetimes are timezone-aware.
+
+Text is ``str``; HTML is :class:`markupsafe.Markup`, made only by the sanitizer
+(``text.sanitize.clean_html``, or ``escape_text`` for text shown as HTML), so that text can
+reach an HTML field only escaped. Text fields hold text already decoded, once, by the
+parser that read them: nothing downstream decodes them again.
 """
 
 from __future__ import annotations
@@ -10,6 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+from markupsafe import Markup
+
+from aggregator.text.sanitize import NO_HTML
 
 SourceType = Literal["feed", "html"]
 Category = Literal["press", "union", "payer", "authority", "other"]
@@ -130,9 +139,9 @@ class RawItem:
 
     guid: str  # the feed's id, else the link
     url: str  # absolute
-    title: str
-    summary: str = ""  # sanitized HTML
-    content: str = ""  # sanitized HTML body (feed content or article page)
+    title: str  # text
+    summary: Markup = NO_HTML
+    content: Markup = NO_HTML  # body (feed content or article page)
     published: datetime | None = None
     updated: datetime | None = None
 
@@ -146,7 +155,7 @@ class ParsedPage:
 
 @dataclass(frozen=True)
 class ArticleBody:
-    content: str  # sanitized HTML of the selected body, minus ``remove``
+    content: Markup  # the selected body, minus ``remove``
     text: str  # its plain text, for classification
     published: datetime | None = None
 
@@ -184,9 +193,9 @@ class Item:
     id: str  # stable forever
     source: str  # source id of the first sighting
     url: str  # canonical URL
-    title: str
-    content_html: str = ""
-    summary: str = ""
+    title: str  # text
+    content_html: Markup = NO_HTML
+    summary: Markup = NO_HTML
     date_published: datetime | None = None
     date_modified: datetime | None = None
     first_seen: datetime | None = None
@@ -257,9 +266,9 @@ class Entry:
     guid: str
     url: str
     canonical_url: str
-    title: str
-    summary: str = ""
-    content: str = ""
+    title: str  # text
+    summary: Markup = NO_HTML
+    content: Markup = NO_HTML
     published: datetime | None = None
     updated: datetime | None = None
     first_seen: datetime | None = None

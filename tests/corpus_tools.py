@@ -371,6 +371,7 @@ class OutItem:
     incidents: frozenset[str]
     also_at: tuple[str, ...] = ()
     date_modified: str | None = None
+    source: str = ""  # the source the item is credited to (its content's)
 
 
 @dataclass(frozen=True)
@@ -398,6 +399,7 @@ def read_output(out: Path) -> tuple[list[OutItem], list[OutIncident]]:
                 incidents=_frozen(extra.get("incidents")),
                 also_at=tuple(extra.get("also_at") or ()),
                 date_modified=raw.get("date_modified"),
+                source=extra.get("source", ""),
             )
         )
     data = json.loads((out / "incidents.json").read_text(encoding="utf-8"))

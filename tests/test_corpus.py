@@ -143,13 +143,22 @@ def _edited_keys(run: Run) -> list[tuple[str, str]]:
     ]
 
 
-def test_an_edited_entry_updates_its_item_in_place(run: Run) -> None:
-    titles = {r.labels.story: r.title for r in run.corpus.edited()}
+def test_an_edited_entry_updates_its_item_in_place_when_the_item_shows_it(run: Run) -> None:
+    # The corpus's sources are served locally, so none is on the site of the pages it links
+    # to: an item shows the entry that founded it, and only that entry's edits change it;
+    # a copy's edits (another feed carrying the same article) stay the copy's.
+    edits = {r.labels.story: r for r in run.corpus.edited()}
+    taken = 0
     for story, key in _edited_keys(run):
         before, after = _item_of(run.first[0], key), _item_of(run.second[0], key)
         assert after.id == before.id, f"{story}: the edit changed the item id"
-        assert after.title == titles[story], f"{story}: the edited title was not taken"
-        assert after.date_modified, f"{story}: no date_modified after an edit"
+        if before.source == edits[story].source:
+            assert after.title == edits[story].title, f"{story}: the edited title was not taken"
+            assert after.date_modified, f"{story}: no date_modified after an edit"
+            taken += 1
+        else:
+            assert after.title == before.title, f"{story}: a copy's edit rewrote the item"
+    assert taken, "no edit of an item's own entry in the corpus"
 
 
 def test_entries_served_again_unchanged_are_left_alone(run: Run) -> None:

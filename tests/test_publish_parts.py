@@ -24,7 +24,7 @@ from aggregator.publish.site import (
     week_span,
 )
 from aggregator.publish.write import OutputWriter
-from aggregator.text.sanitize import clean_text, safe_url
+from aggregator.text.sanitize import clean_html, clean_text, safe_url
 
 
 @pytest.mark.parametrize(
@@ -113,8 +113,9 @@ def test_root_of_climbs_back_to_output() -> None:
     assert root_of("payers/viamedis.html") == "../"
 
 
-def test_plain_text_drops_markup_controls_and_script_urls() -> None:
-    assert plain("Panne <b>Almerys</b>\x00 &amp; co") == "Panne Almerys & co"
+def test_plain_text_drops_markup_controls_and_script_urls_and_decodes_nothing() -> None:
+    assert plain("Panne <b>Almerys</b>\x00 &amp; co") == "Panne Almerys &amp; co"
+    assert plain("&lt;script&gt;alert(1)&lt;/script&gt;") == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert plain("a <script>alert(1)</script>b") == "a b"
     assert plain("javajavascript:script:alert(1)") == "alert(1)"
     assert plain("Tarif < 5 € : ok") == "Tarif < 5 € : ok"
@@ -127,7 +128,7 @@ def test_clean_item_drops_unsafe_urls_and_keeps_safe_ones() -> None:
         source="s",
         url=" jav\tascript:alert(1)",
         title="",
-        content_html=(
+        content_html=clean_html(
             '<p>ok<a href="javascript:x">l</a><img src="https://i.example/a.png" alt=""></p>'
         ),
         also_at=("https://ok.example/1", "vbscript:x", "data:text/html,<b>"),

@@ -3,6 +3,11 @@
 Every date written is one the data holds, never the clock: an unchanged run gives
 byte-identical feeds. Items reach this module through :func:`clean_item`, which runs the
 sanitizers once more (defence in depth) and drops every unsafe URL.
+
+HTML-typed fields (Atom ``content``/``summary`` of type html, RSS ``description`` and
+``content:encoded``, JSON Feed ``content_html``) are written from :class:`Markup` only: the
+sanitizer's output, or a text escaped by it (:func:`body_html`). Text fields are written as
+text, never decoded again.
 """
 
 from __future__ import annotations
@@ -18,9 +23,18 @@ from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
+from markupsafe import Markup
 
 from aggregator.models import Item
-from aggregator.text.sanitize import clean_html, clean_text, html_to_text, one_line, safe_url
+from aggregator.text.sanitize import (
+    clean_html,
+    clean_text,
+    escape_text,
+    html_to_text,
+    one_line,
+    safe_url,
+    text_without_tags,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -29,11 +43,6 @@ GENERATOR = "aggregator"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNTITLED = "(sans titre)"
 SUMMARY_CHARS = 400
-# Plain http(s) URLs, the usual case: a literal scheme, a host, and URL characters only
-# (no entity, space, quote or angle bracket that safe_url would have to decode or escape).
-_PLAIN_URL = re.compile(
-    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9._~%!$'()*+,;=:@/?#-]*)?"
-)
 _IRI = re.compile(r"(?:https?|urn|tag):[^\s<>\"{}|\\^`]+")
 _SCRIPT_SCHEME = re.compile(r"(?:java|vb|live)\s*script\s*:", re.IGNORECASE)
 
@@ -77,16 +86,20 @@ def iso(value: datetime | None) -> str | None:
 
 
 def plain(text: str | None) -> str:
-    """One line of plain text: markup that slipped into a text field is dropped, not shown.
+    """One line of a text field as it is published: text shaped like a tag is dropped (some
+    readers render titles as HTML), and nothing is decoded (``&lt;`` stays as it is).
 
-    >>> plain("Viamedis <script>alert(1)</script>en panne\\x00")
-    'Viamedis en panne'
+    >>> plain("Viamedis <script>alert(1)</script>&lt;en panne&gt;\\x00")
+    'Viamedis &lt;en panne&gt;'
     """
     if not text:
         return ""
-    if "<" not in text and "&" not in text:
-        return unscript(one_line(text)).strip()  # nothing to parse: the common, fast case
-    return unscript(html_to_text(text)).strip()
+    return unscript(text_without_tags(text)).strip()
+
+
+def html_text(fragment: Markup) -> str:
+    """The readable text of an HTML field, as :func:`plain` publishes text."""
+    return plain(html_to_text(fragment))
 
 
 def unscript(text: str) -> str:
@@ -100,9 +113,24 @@ def unscript(text: str) -> str:
     return text
 
 
-def clean_fragment(fragment: str) -> str:
-    """Stored HTML sanitized once more on its way out (defence in depth)."""
-    return unscript(clean_html(fragment))
+def clean_fragment(fragment: str) -> Markup:
+    """Stored HTML sanitized once more on its way out (defence in depth), without even the
+    text of a script URL (a reader may turn it into a link)."""
+    cleaned = clean_html(fragment)
+    for _ in range(_MAX_UNSCRIPT):
+        if not _SCRIPT_SCHEME.search(cleaned):
+            break
+        cleaned = clean_html(unscript(cleaned))  # the sanitizer may decode another one
+    return cleaned
+
+
+_MAX_UNSCRIPT = 4
+
+
+def body_html(item: Item) -> Markup:
+    """What a feed shows of a cleaned item as HTML: its body, else its summary, else its
+    title as text (escaped: a title is never markup, whatever it looks like)."""
+    return item.content_html or item.summary or escape_text(item.title)
 
 
 def texts(values: Iterable[str]) -> tuple[str, ...]:
@@ -111,9 +139,7 @@ def texts(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def link(url: str) -> str | None:
-    """``url`` when it is a safe http(s) URL, else None (``safe_url`` with a fast path)."""
-    if _PLAIN_URL.fullmatch(url):
-        return url  # already what safe_url would return: literal scheme, nothing to decode
+    """``url`` when it is a safe http(s) URL, else None."""
     return safe_url(clean_text(url))
 
 
@@ -164,7 +190,7 @@ def _plain_name(name: str) -> str:
 
 def summary_text(item: Item) -> str:
     """Plain-text summary of a cleaned item: its summary, else the start of its body."""
-    text = plain(item.summary) or plain(item.content_html)
+    text = html_text(item.summary) or html_text(item.content_html)
     if len(text) <= SUMMARY_CHARS:
         return text
     cut = text[:SUMMARY_CHARS].rsplit(" ", 1)[0]
@@ -200,9 +226,8 @@ def _entry(
     entry.title(item.title)
     if item.url:
         entry.link(href=item.url, rel="alternate")
-    body = item.content_html or item.summary
     # Atom needs content or an alternate link; a title alone still makes a readable entry.
-    entry.content(body or item.title, type="html")
+    entry.content(body_html(item), type="html")
     if item.summary and item.content_html:
         entry.summary(item.summary, type="html")
     date = paris(item.date) if item.date else fallback
@@ -278,13 +303,12 @@ def rss_and_atom(
 
 
 def _json_item(item: Item) -> dict[str, object]:
-    body = item.content_html or item.summary
     data: dict[str, object] = {"id": item.id}
     if item.url:
         data["url"] = item.url
     data["title"] = item.title
-    if body:
-        data["content_html"] = body
+    if item.content_html or item.summary:
+        data["content_html"] = body_html(item)
     else:
         data["content_text"] = item.title
     summary = summary_text(item)

@@ -35,6 +35,7 @@ from aggregator.models import (
     Understood,
 )
 from aggregator.store.schema import SCHEMA_VERSION, prepare
+from aggregator.text.sanitize import stored_html
 
 __all__ = ["SCHEMA_VERSION", "Store", "entry_id"]
 
@@ -600,8 +601,8 @@ def _item(row: Sequence[Any], **extra: Any) -> Item:
         source=row[1],
         url=row[2],
         title=row[3],
-        content_html=row[4] or "",
-        summary=row[5] or "",
+        content_html=stored_html(row[4]),
+        summary=stored_html(row[5]),
         date_published=parse_iso(row[6]),
         date_modified=parse_iso(row[7]),
         first_seen=parse_iso(row[8]),
@@ -642,8 +643,8 @@ def _entry(row: Sequence[Any]) -> Entry:
         url=row[3],
         canonical_url=row[4],
         title=row[5],
-        summary=row[6] or "",
-        content=row[7] or "",
+        summary=stored_html(row[6]),
+        content=stored_html(row[7]),
         published=parse_iso(row[8]),
         updated=parse_iso(row[9]),
         first_seen=parse_iso(row[10]),
@@ -674,8 +675,9 @@ _SAVE_ITEM = (
     "INSERT INTO items (id, source, url, title, content_html, summary, date_published, "
     "date_modified, first_seen, sort_ts, payers, kinds, organisations, actions, contacts, "
     "status, advisory) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO "
-    "UPDATE SET url=excluded.url, title=excluded.title, "
+    "UPDATE SET source=excluded.source, url=excluded.url, title=excluded.title, "
     "content_html=excluded.content_html, summary=excluded.summary, "
+    "date_published=excluded.date_published, sort_ts=excluded.sort_ts, "
     "date_modified=excluded.date_modified, payers=excluded.payers, kinds=excluded.kinds, "
     "organisations=excluded.organisations, actions=excluded.actions, "
     "contacts=excluded.contacts, status=excluded.status, advisory=excluded.advisory"

@@ -2,6 +2,10 @@
 
 Scraped HTML goes through nh3 (ammonia) with an allow-list before it is stored and again
 before it is published. Only http, https and mailto URLs survive, whatever their encoding.
+
+Text and HTML are two types: ``str`` is text, :class:`markupsafe.Markup` is HTML. Only
+:func:`clean_html` (untrusted markup, sanitized) and :func:`escape_text` (text, escaped)
+make a ``Markup``; every HTML field of the models, the store and the feeds is typed so.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 import nh3
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "a",
@@ -76,6 +81,8 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 _INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _TABS_AND_NEWLINES = re.compile(r"[\t\n\r]")
 _BOM = "\ufeff"  # dropped by HTML parsers when it starts their input, kept elsewhere
+# The HTML of no content.
+NO_HTML = Markup("")
 # A script scheme anywhere in a URL, even in the path of an http one (a feed's
 # ``jav&#x61;script:`` link resolved as relative): never a page worth linking, and it
 # trips the filters and readers that grep for it.
@@ -113,24 +120,7 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url:
         return None
-    if is_plain_url(url):
-        return url
     return _safe_url(url, base)
-
-
-def is_plain_url(url: str) -> bool:
-    """An absolute http(s) URL with nothing to decode, no scheme to disguise and nothing
-    that resolving it (``urljoin`` against any base) would change: an empty query, which
-    ``urljoin`` drops, excepted."""
-    return _PLAIN_URL.fullmatch(url) is not None and not url.endswith("?")
-
-
-# An absolute http(s) URL in characters that no decoding step, browser or urljoin would
-# change (no entity, percent sign, space, colon past the scheme but a port's, or dot
-# segment): most links in most feeds, which need none of the work below.
-_PLAIN_URL = re.compile(
-    r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::[0-9]{1,5})?(?:/(?!\.)[A-Za-z0-9_~=+,?-]*(?:\.[A-Za-z0-9_~=+,?-]+)*)*/?"
-)
 
 
 def _safe_url(url: str, base: str | None) -> str | None:
@@ -188,22 +178,22 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def clean_html(fragment: str | None, base_url: str | None = None) -> str:
+def clean_html(fragment: str | None, base_url: str | None = None) -> Markup:
     """Sanitized HTML: allowed tags and attributes only, safe absolute URLs only.
 
+    The only way from untrusted markup to :class:`Markup`, the type of every HTML field
+    (see the module docstring of ``aggregator.models``).
+
     >>> clean_html('<p onclick="x()">Hi<script>alert(1)</script></p>')
-    '<p>Hi</p>'
+    Markup('<p>Hi</p>')
     """
     if not fragment:
-        return ""
+        return NO_HTML
     text = clean_text(fragment)
-    if not _SANITIZER_CHANGES.search(text):
-        # Plain text: the sanitizer would give it back as it is, bar the byte-order mark
-        # an HTML parser drops from the start of its input.
-        return text.removeprefix(_BOM).strip()
-    written = _as_sanitizer_writes(text)
-    if written is not None:
-        return written.strip()  # what the sanitizer would write, without its parse (4x slower)
+    if _is_plain_text(text):
+        # No tag, no reference: HTML reads it as the text it is, bar the byte-order mark
+        # a parser drops from the start of its input.
+        return Markup(text.removeprefix(_BOM).strip())
     if base_url:
         text = _absolutize(text, base_url)
     # Removing a disallowed element can leave a tree that HTML cannot express
@@ -211,117 +201,35 @@ def clean_html(fragment: str | None, base_url: str | None = None) -> str:
     # back differently. Clean until the output reads back as itself, so
     # publishing the stored HTML again never changes it.
     cleaned = _clean_once(text)
-    if cleaned == text:
-        return cleaned  # already what the sanitizer writes: a second pass would give it back
     for _ in range(_MAX_CLEAN_PASSES):
-        again = _clean_once(cleaned)
-        if again == cleaned:
+        if cleaned == text:
             break
-        cleaned = again
-    return cleaned
+        text, cleaned = cleaned, _clean_once(cleaned)
+    return Markup(cleaned)
+
+
+def stored_html(value: str | None) -> Markup:
+    """HTML read back from the database, whose HTML columns hold only what
+    :func:`clean_html` wrote (the store's writes take ``Markup`` alone). Publishing still
+    sanitizes it again before it goes into any feed."""
+    return Markup(value or "")
+
+
+def escape_text(text: str) -> Markup:
+    """Plain text as HTML that shows it as it is: the only way from text to :class:`Markup`.
+
+    >>> escape_text("<script>&amp;")
+    Markup('&lt;script&gt;&amp;amp;')
+    """
+    return escape(clean_text(text))
+
+
+def _is_plain_text(text: str) -> bool:
+    """Text that holds no markup and no character reference: nothing for nh3 to do."""
+    return "<" not in text and "&" not in text
 
 
 _MAX_CLEAN_PASSES = 4
-# What the sanitizer changes in text without markup: markup itself, entities, carriage
-# returns (to line feeds) and no-break spaces (to &nbsp;). A text with none of them comes
-# out of it unchanged (tests/test_properties.py holds this against nh3).
-_SANITIZER_CHANGES = re.compile("[<>&\r\u00a0]")
-
-
-# Markup that the sanitizer writes back character for character: allowed tags without
-# attributes, each where an HTML parser leaves it (nested in order, no block inside a
-# paragraph, a heading or phrasing, list items right inside lists and nowhere else), and
-# text with nothing the serializer escapes or a parser changes ("&nbsp;" and the three
-# references it writes itself aside). Paragraphs of text, as most feeds' bodies are, or
-# with emphasis, lists and quotes. tests/test_properties.py holds it to nh3.
-_PHRASING = frozenset(
-    {"abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "q", "s", "small", "span"}
-    | {"strong", "sub", "sup", "time", "u"}
-)
-_FLOW = frozenset({"p", "blockquote", "ul", "ol", "hr", "h2", "h3", "h4", "h5", "h6"})
-_SHAPED_TOKEN = re.compile(
-    r"<(/?)([a-z][a-z0-9]*)>|[^<>&\x00-\x08\x0b-\x1f\x7f\u00a0\ufeff]+|&(?:amp|lt|gt|nbsp);"
-)
-_BLANK = re.compile(r"[ \t\n]*")
-
-
-# References to ordinary characters ("&#x27;", "&#8217;", "&quot;"), which feeds use a lot:
-# the sanitizer writes the characters themselves.
-_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(quot|apos));")
-_NAMED = {"quot": '"', "apos": "'"}
-
-
-def _as_sanitizer_writes(text: str) -> str | None:
-    """``text`` as the sanitizer would write it, when that is known without parsing it:
-    markup in its shape (see _sanitizer_shaped), once any reference to an ordinary
-    character is decoded. None otherwise."""
-    if "&" in text and _REFERENCE.search(text):
-        unknown = False
-
-        def character(match: re.Match[str]) -> str:
-            nonlocal unknown
-            decimal, hexadecimal, name = match.groups()
-            if name:
-                return _NAMED[name]
-            code = int(decimal) if decimal else int(hexadecimal, 16)
-            if _ordinary(code):
-                return chr(code)
-            unknown = True  # a parser's own rules for it: left to the sanitizer
-            return match.group()
-
-        text = _REFERENCE.sub(character, text)
-        if unknown:
-            return None
-    return text if _sanitizer_shaped(text) else None
-
-
-def _ordinary(code: int) -> bool:
-    """A character that an HTML parser reads from its reference as it is, and that the
-    sanitizer writes as itself: no control, markup character, no-break space,
-    surrogate or non-character."""
-    if code < 0x20:
-        return code in (0x09, 0x0A)
-    return not (
-        code in (0x26, 0x3C, 0x3E, 0xA0, 0xFEFF)
-        or 0x7F <= code <= 0x9F
-        or 0xD800 <= code <= 0xDFFF
-        or 0xFDD0 <= code <= 0xFDEF
-        or code & 0xFFFE == 0xFFFE
-        or code > 0x10FFFF
-    )
-
-
-def _sanitizer_shaped(text: str) -> bool:
-    """Whether the sanitizer would give ``text`` back unchanged but for the white space
-    around it (see above): checked by a walk over its tags, several times faster."""
-    opened: list[str] = []
-    position, end = 0, len(text)
-    while position < end:
-        token = _SHAPED_TOKEN.match(text, position)
-        if token is None:
-            return False
-        position = token.end()
-        name = token.group(2)
-        parent = opened[-1] if opened else ""
-        if name is None:  # text or a reference: not straight inside a list
-            if parent in ("ul", "ol") and not _BLANK.fullmatch(token.group()):
-                return False
-        elif token.group(1):  # an end tag, of the element opened last
-            if name != parent:
-                return False
-            opened.pop()
-        else:
-            if parent in ("ul", "ol"):
-                allowed = name == "li"
-            elif name in _FLOW:
-                allowed = parent in ("", "blockquote", "li")
-            else:
-                allowed = name == "br" or name in _PHRASING
-            if not allowed:
-                return False
-            if name not in ("br", "hr"):
-                opened.append(name)
-    return not opened
 
 
 def _clean_once(text: str) -> str:
@@ -348,20 +256,6 @@ def _absolutize(fragment: str, base_url: str) -> str:
     return _URL_ATTR.sub(repl, fragment)
 
 
-# Tags whose removal is all an HTML parser would do with them when keeping only the text:
-# no raw-text content (script, style, textarea...), no table (whose stray text a parser moves
-# before it), no pre (whose first line break it drops). Attribute values double-quoted
-# only, as the sanitizer writes them: a single quote or a stray one sends the fragment to
-# nh3. White space is HTML's own.
-_NOT_TEXT_KEEPING = {"caption", "pre", "table", "tbody", "td", "tfoot", "th", "thead", "tr"}
-_TEXT_KEEPING_TAG = re.compile(
-    r"</?(?:"
-    + "|".join(sorted(ALLOWED_TAGS - _NOT_TEXT_KEEPING, key=lambda n: (-len(n), n)))
-    + r")(?=[\t\n\x0c\r />])(?:[^<>\"']|=\"[^\"]*\")*>",
-    re.IGNORECASE,
-)
-# The references the sanitizer itself writes, which every HTML parser reads alike.
-_PLAIN_REFERENCE = re.compile("&(?:amp|lt|gt|quot|apos|nbsp|#39);")
 # Where a browser breaks the line: the start and end of a block, a <br>. Their text must not
 # run together ("<li>Viamedis</li><li>Almerys</li>" is two names, not "ViamedisAlmerys").
 _BLOCK_EDGE = re.compile(
@@ -373,18 +267,48 @@ _BLOCK_EDGE = re.compile(
 
 
 def html_to_text(fragment: str | None) -> str:
-    """The readable text of an HTML fragment, white space folded."""
+    """The readable text of an HTML fragment, white space folded: its tags dropped, its
+    character references decoded, once.
+
+    >>> html_to_text("<p>Viamedis</p><p>&lt;b&gt; en panne</p>")
+    'Viamedis <b> en panne'
+    """
     if not fragment:
         return ""
     text = clean_text(fragment)  # a lone surrogate would make nh3 raise
-    if "<" not in text and "&" not in text:
-        # No markup, no entity: nothing for the parser to do but drop a leading BOM.
+    if _is_plain_text(text):
         return one_line(text.removeprefix(_BOM))
     text = _BLOCK_EDGE.sub(" <", text)  # a space before: text, never a tag, so parsers agree
-    # HTML as the sanitizer writes it (what stored items hold) needs no parser either:
-    # its tags go, its few references are decoded. Anything else goes through nh3.
-    # tests/test_properties.py holds this shortcut to nh3's own answer.
-    stripped = _TEXT_KEEPING_TAG.sub("", text.removeprefix(_BOM))
-    if "<" in stripped or "&" in _PLAIN_REFERENCE.sub("", stripped):
-        stripped = nh3.clean(text, tags=set(), attributes={}, strip_comments=True)
-    return one_line(html.unescape(stripped))
+    return one_line(html.unescape(_strip_tags(text)))
+
+
+def text_without_tags(text: str | None) -> str:
+    """Plain text minus whatever an HTML reader would take for a tag or a comment, on one
+    line; nothing decoded (``&lt;`` stays these four characters).
+
+    For text fields that some readers render as HTML (RSS titles, JSON Feed strings): text
+    is not markup, but text shaped like a tag is dropped rather than shown to them.
+
+    >>> text_without_tags("Viamedis <script>alert(1)</script>&lt;b&gt; en panne")
+    'Viamedis &lt;b&gt; en panne'
+    """
+    text = clean_text(text)
+    for _ in range(_MAX_CLEAN_PASSES):
+        if "<" not in text:
+            break
+        # The text escaped then parsed as HTML by nh3: its references stay text, its
+        # tag-shaped runs go. Dropping a tag can join two halves of another ("<<b>i>"),
+        # hence the loop, until nothing changes.
+        stripped = html.unescape(_strip_tags(text.replace("&", "&amp;")))
+        if stripped == text:
+            break
+        text = stripped
+    else:
+        text = text.replace("<", "")
+    return one_line(text)
+
+
+def _strip_tags(text: str) -> str:
+    """nh3's HTML (escaped text, every tag and comment gone, script and style contents
+    with them)."""
+    return nh3.clean(text, tags=set(), attributes={}, strip_comments=True)

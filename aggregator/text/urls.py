@@ -125,6 +125,25 @@ def canonical_url(url: str) -> str:
     return _canonical_passes(current)
 
 
+def published_on(url: str, site: str) -> bool:
+    """Whether ``url`` lives on the site at ``site`` (a source's address): the same host and
+    port, or a host under it, mirrors of one site (www, m...) aside.
+
+    >>> published_on("https://viamedis.fr/actu/1", "https://www.viamedis.fr/feed/")
+    True
+    >>> published_on("https://viamedis.fr/actu/1", "https://www.relais.example/feed/")
+    False
+    """
+    try:
+        page, home = urlsplit(canonical_url(url)), urlsplit(canonical_url(site))
+        page_port, home_port = page.port, home.port
+    except ValueError:
+        return False
+    if not page.hostname or not home.hostname or page_port != home_port:
+        return False
+    return page.hostname == home.hostname or page.hostname.endswith("." + home.hostname)
+
+
 def _canonical_passes(current: str) -> str:
     # One pass settles any real URL; garbage may need another before it stops changing,
     # and the result must be a fixed point (stored URLs are canonicalised again later).

@@ -47,6 +47,7 @@ from typing import Any
 
 from aggregator.models import Merge
 from aggregator.text.urls import canonical_url as canonical_url  # where dedupe reads it
+from aggregator.text.urls import published_on as published_on
 
 # --- normalised text ---------------------------------------------------------------------------
 

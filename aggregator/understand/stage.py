@@ -18,6 +18,7 @@ from datetime import timedelta
 from aggregator.models import Classification, Entry, Incident, Item, Mark, Merge, Understood
 from aggregator.store.database import Store, utcnow
 from aggregator.text.sanitize import html_to_text
+from aggregator.text.urls import published_on
 from aggregator.understand.classify import Classifier, Taxonomy
 from aggregator.understand.dedupe import (
     Candidate,
@@ -193,6 +194,7 @@ class _Folding:
         self._store = store
         self._speakers = speakers
         self._names = store.source_names()
+        self._sites = {status.id: status.url for status in store.source_statuses()}
         self.exact = ExactKeys.read(store, pending)
         self.index = _dedupe_index(store, pending)
         self.items: dict[str, Item] = {}  # founded or changed, by id
@@ -212,6 +214,11 @@ class _Folding:
         if merge is not None:
             self.marks.append(Mark(entry.id, merge.target, merge))
             self.exact.note(entry, merge.target)
+            if merge.rule in EXACT_RULES and self._is_original(entry, merge.target):
+                # The page's own site, republished by another first: its entry gives the
+                # item's content from now on.
+                verdict = analyses.of(entry).classification
+                self._save(verdict, entry, merge.target, original=True)
             log.debug("%s: %s merged into %s (%s %.2f)", entry.source, entry.url,
                       merge.target, merge.rule, merge.score)  # fmt: skip
             return
@@ -222,30 +229,66 @@ class _Folding:
         self.new_items += 1
 
     def _edit(self, entry: Entry, item_id: str, analyses: Analyses) -> None:
-        # An edit of the entry that founded its item, or of an exact copy of it (the same
-        # guid or URL elsewhere), is an edit of the item. A near-duplicate on another site
-        # is another text: its edits stay its own.
-        if entry.item_id == entry.id or entry.merge_rule in EXACT_RULES:
+        # An edit of the entry the item's content comes from is an edit of the item; any
+        # other entry's edits (a copy elsewhere, a near-duplicate) stay its own.
+        if self._gives_content(entry, item_id):
             self._save(analyses.of(entry).classification, entry, item_id)
         self.edits.append(entry.id)
 
-    def _save(self, verdict: Classification, entry: Entry, item_id: str | None = None) -> None:
-        """The item an entry founds, or (with ``item_id``) the item an edited entry changes."""
-        previous = (self.items.get(item_id) or self._store.get_item(item_id)) if item_id else None
+    def _item(self, item_id: str) -> Item | None:
+        """The item as this run left it so far, else as stored."""
+        return self.items.get(item_id) or self._store.get_item(item_id)
+
+    def _on_own_site(self, source: str, url: str) -> bool:
+        """Whether ``url`` lives on the site of ``source``, then its original publisher."""
+        site = self._sites.get(source)
+        return site is not None and published_on(url, site)
+
+    def _is_original(self, entry: Entry, item_id: str) -> bool:
+        """Whether an entry folded into an item by guid or URL comes from the page's own
+        site while the item's content came from another source (a relay seen first)."""
+        if not self._on_own_site(entry.source, entry.url):
+            return False
+        item = self._item(item_id)
+        return item is not None and not self._on_own_site(item.source, item.url)
+
+    def _gives_content(self, entry: Entry, item_id: str) -> bool:
+        """Whether an item's content comes from ``entry``: an entry from the site the page
+        lives on (its original publisher, in any of its feeds), else the entry that founded
+        the item, unless an original publisher's copy took it over since."""
+        if entry.id != item_id and entry.merge_rule not in EXACT_RULES:
+            return False  # a near-duplicate elsewhere is another text
+        if self._on_own_site(entry.source, entry.url):
+            return True
+        item = self._item(item_id)
+        return entry.id == item_id and item is not None and item.source == entry.source
+
+    def _save(
+        self,
+        verdict: Classification,
+        entry: Entry,
+        item_id: str | None = None,
+        original: bool = False,
+    ) -> None:
+        """The item an entry founds, or (with ``item_id``) the item an edited entry changes,
+        or (with ``original`` too) the item an original publisher's entry takes over: the
+        item keeps its id and first sighting, and takes all of its content from ``entry``."""
+        previous = self._item(item_id) if item_id else None
         modified = (entry.updated or utcnow()) if item_id else entry.updated
-        source = previous.source if previous else entry.source
+        source = entry.source if original or previous is None else previous.source
         payers = verdict.payers
         if not payers and (verdict.kinds or verdict.status):
             # An incident told by the payer itself, in the first person.
             payers = tuple(self._speakers.get(source, ()))
+        keep_date = previous is not None and not (original and entry.published)
         item = Item(
             id=item_id or entry.id,
             source=source,
-            url=previous.url if previous else entry.canonical_url,
+            url=previous.url if previous and not original else entry.canonical_url,
             title=entry.title,
             content_html=entry.content,
             summary=entry.summary,
-            date_published=previous.date_published if previous else entry.published,
+            date_published=previous.date_published if keep_date and previous else entry.published,
             date_modified=modified,
             first_seen=previous.first_seen if previous else entry.first_seen,
             payers=payers,

@@ -13,7 +13,6 @@ that could blow up or reach outside the document are removed before it parses.
 from __future__ import annotations
 
 import calendar
-import html
 import io
 import re
 from collections.abc import Mapping
@@ -22,6 +21,7 @@ from typing import Any
 
 import feedparser
 from feedparser.encodings import convert_to_utf8
+from markupsafe import Markup
 
 from aggregator.collect.extract.dates import parse_date, plausible
 from aggregator.collect.extract.encoding import header_charset
@@ -29,7 +29,13 @@ from aggregator.collect.extract.feedfast import read_plain_feed
 from aggregator.collect.extract.html import MAX_TITLE, page_url, sanitized, shorten, unique_items
 from aggregator.errors import ExtractError
 from aggregator.models import ParsedPage, RawItem
-from aggregator.text.sanitize import clean_text, html_to_text
+from aggregator.text.sanitize import (
+    NO_HTML,
+    clean_text,
+    escape_text,
+    html_to_text,
+    text_without_tags,
+)
 
 # Titles shown when an entry has none: the start of its text.
 TITLE_FROM_TEXT = 120
@@ -224,30 +230,39 @@ def _link(entry: Any) -> str | None:
     return None
 
 
-def _html(value: object, detail: object, base: str) -> str:
+def _html(value: object, detail: object, base: str) -> Markup:
     """Sanitized HTML of a text construct, escaping it first when it is plain text."""
     text = _text(value)
-    kind = _text(detail.get("type")) if isinstance(detail, Mapping) else ""
-    if kind == "text/plain":
-        text = html.escape(text)
+    if _is_text(detail):
+        return escape_text(text)
     # Relative links inside the fragment resolve against its xml:base, when it has one.
     own = _text(detail.get("base")) if isinstance(detail, Mapping) else ""
     return sanitized(text, page_url(own, base) or base if own else base)
 
 
-def _longest_content(contents: object, base: str) -> str:
+def _is_text(detail: object) -> bool:
+    """Whether the parser read a construct as plain text (Atom ``type="text"``, an RSS
+    field without markup) rather than HTML: its value is then text, decoded already."""
+    return isinstance(detail, Mapping) and detail.get("type") == "text/plain"
+
+
+def _longest_content(contents: object, base: str) -> Markup:
     if not isinstance(contents, list):
-        return ""
+        return NO_HTML
     blocks = [c for c in contents if isinstance(c, Mapping) and _text(c.get("value"))]
     if not blocks:
-        return ""
+        return NO_HTML
     longest = max(blocks, key=lambda c: len(_text(c.get("value"))))
     return _html(longest.get("value"), longest, base)
 
 
-def _title(entry: Any, body: str) -> str:
+def _title(entry: Any, body: Markup) -> str:
     """Plain one-line title; an untitled entry (allowed in RSS) gets the start of its text."""
-    title = html_to_text(_text(entry.get("title")))
+    raw = _text(entry.get("title"))
+    # Decoded once, by whichever reading the parser chose: text stays as the feed's XML
+    # gave it ("&lt;b&gt;" in a plain title is those characters) but for runs shaped like
+    # tags, which no title needs; HTML loses its markup and its references are decoded.
+    title = text_without_tags(raw) if _is_text(entry.get("title_detail")) else html_to_text(raw)
     if title:
         return shorten(title, MAX_TITLE)
     return shorten(html_to_text(body), TITLE_FROM_TEXT)

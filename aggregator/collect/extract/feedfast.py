@@ -29,7 +29,6 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from aggregator.collect.extract.dates import parse_date
-from aggregator.text.sanitize import is_plain_url
 
 # The C1 controls and the Windows-1252 characters they usually stand for, as feedparser maps
 # them (the five bytes Windows-1252 leaves undefined stay as they are).
@@ -100,6 +99,8 @@ _DATES = ("published", "updated", "created")
 _TEXT_TYPES = {"text": "text/plain", "html": "text/html"}
 _LINK_ENTITY = re.compile("&([A-Za-z0-9_]+);")
 _C1 = re.compile("[\x80-\x9f]")
+# A tag or a reference, as far as HTML could read one: "AT&T" too, not "Santé & social".
+_MARKUP_LIKE = re.compile(r"<|&#?\w")
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -189,8 +190,6 @@ def _repair(text: str) -> str:
 
 
 def _join(url: str, href: str) -> str:
-    if is_plain_url(href):
-        return href  # feedparser's join gives such a URL back as it is
     try:
         return urljoin(url, _EXTRA_SLASHES.sub(r"\1", href))
     except ValueError:  # an unbalanced IPv6 bracket: feedparser gives no link
@@ -235,6 +234,10 @@ def _rss_entry(item: etree._Element, url: str, fields: dict[str, str]) -> dict[s
             if permalink and value:
                 value = _join(url, value)
             entry["id"] = value  # feedparser also makes it the link; _item does the same
+        elif key == "title" and _MARKUP_LIKE.search(value):
+            # feedparser guesses whether such a title is text or HTML, and the guess
+            # decides how it is decoded (see feed._title): its reading is the one kept.
+            raise _Decline
         elif key == "link":
             if value:
                 value = _join(url, value)
@@ -271,6 +274,7 @@ def _atom_entry(node: etree._Element, url: str) -> dict[str, Any]:
             value = _text(child)
             if key == "title":
                 entry["title"] = value
+                entry["title_detail"] = {"type": kind}
             elif key == "summary":
                 entry["summary"] = value
                 entry["summary_detail"] = {"type": kind, "base": url}

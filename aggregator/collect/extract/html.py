@@ -23,12 +23,13 @@ from bs4 import BeautifulSoup, Tag
 from bs4.builder import ParserRejectedMarkup
 from bs4.element import CData, NavigableString
 from lxml import etree
+from markupsafe import Markup
 
 from aggregator.collect.extract.dates import parse_date
 from aggregator.collect.extract.encoding import decode_html
 from aggregator.errors import ExtractError
 from aggregator.models import ListSelectors, ParsedPage, RawItem
-from aggregator.text.sanitize import clean_html, one_line, safe_url
+from aggregator.text.sanitize import NO_HTML, clean_html, one_line, safe_url
 
 __all__ = [
     "compile_selector",
@@ -154,7 +155,7 @@ def date_of(node: Tag) -> datetime | None:
     return parse_date(text_of(node))
 
 
-def sanitized(fragment: str, base: str) -> str:
+def sanitized(fragment: str, base: str) -> Markup:
     """``clean_html`` of a scraped fragment, its nesting first cut to ``MAX_DEPTH`` levels.
 
     The HTML parser under nh3 takes time quadratic in nesting depth: 100,000 nested
@@ -298,7 +299,7 @@ def _list_item(node: Tag, base: str, selectors: ListSelectors) -> RawItem | None
         guid=url,
         url=url,
         title=title,
-        summary=sanitized(str(summary_node), base) if summary_node is not None else "",
+        summary=sanitized(str(summary_node), base) if summary_node is not None else NO_HTML,
         published=date_of(date_node) if date_node is not None else None,
     )
 
