@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 import lxml.html
 import nh3
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -417,8 +418,8 @@ def test_canonical_url_agrees_with_its_full_rules(url: str) -> None:
 
 
 def test_text_on_either_side_of_a_block_edge_stays_apart() -> None:
-    from aggregator.understand.stage import analyse
     from aggregator.understand.classify import Classifier
+    from aggregator.understand.stage import analyse
 
     body = "<ul><li>Viamedis</li><li>Almerys</li></ul><p>En panne</p><h3>Que faire</h3>rien<br>ici"
     assert sanitize.html_to_text(body) == "Viamedis Almerys En panne Que faire rien ici"
