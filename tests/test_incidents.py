@@ -18,6 +18,8 @@ NAMES = {
     "almerys": "Almerys",
     "sp-sante": "SP Santé",
     "cerp": "CERP",
+    "ocp": "OCP",
+    "cetip": "Cetip",
     "resopharma": "Résopharma",
 }
 LABELS = {
@@ -43,10 +45,13 @@ def item(
     actions: tuple[str, ...] = (),
     contacts: tuple[str, ...] = (),
 ) -> IncidentInput:
+    # The title names what the item is about, as a report of the event does.
+    about = " et ".join(NAMES.get(k, k) for k in (payers or organisations))
     return IncidentInput(
         id=id,
         date=START + timedelta(days=day),
-        title=f"Article {id}",
+        title=(f"Incident {id} : {about}" if about else f"Incident {id}")
+        + (" : service rétabli" if status == "resolved" else ""),
         payers=payers,
         kinds=kinds,
         organisations=organisations,
@@ -190,8 +195,8 @@ def test_a_failure_without_kind_founds_an_incident() -> None:
 
 
 def test_new_id_is_date_key_and_first_kind() -> None:
-    [incident] = group([item("a", 0, payers=("sp-sante",), kinds=("outage", "cyberattack"))])
-    assert incident.id == "2024-01-29-sp-sante-cyberattack"
+    [incident] = group([item("a", 0, payers=("almerys",), kinds=("outage", "cyberattack"))])
+    assert incident.id == "2024-01-29-almerys-cyberattack"
 
 
 def test_id_is_stable_when_a_later_item_arrives() -> None:
@@ -228,17 +233,17 @@ def test_a_previous_id_of_another_key_is_not_borrowed() -> None:
 
 
 def test_a_key_that_prefixes_another_does_not_borrow_its_ids() -> None:
-    names = {"sp": "SP", "sp-sante": "SP Santé"}
-    first = group([item("x", 0, payers=("sp-sante",))])
+    names = {"mut": "Mut", "mut-sante": "Mut Santé"}
+    first = group([item("x", 0, payers=("mut-sante",))])
     again = group_incidents(
-        [item("x", 0, payers=("sp", "sp-sante"))],
+        [item("x", 0, payers=("mut", "mut-sante"))],
         previous_of(first),
         names.__getitem__,
         LABELS.__getitem__,
     )
     ids = {i.payers[0]: i.id for i in again}
-    assert ids["sp-sante"] == first[0].id
-    assert ids["sp"] == "2024-01-29-sp-cyberattack"
+    assert ids["mut-sante"] == first[0].id
+    assert ids["mut"] == "2024-01-29-mut-cyberattack"
 
 
 def test_when_a_group_splits_the_id_goes_to_the_items_that_shared_it_most() -> None:
@@ -275,7 +280,7 @@ def test_the_id_date_is_the_day_in_paris() -> None:
     late = IncidentInput(
         "late",
         datetime(2024, 1, 29, 23, 30, tzinfo=UTC),  # 00:30 on the 30th in Paris
-        "t",
+        "Viamedis : panne",
         ("viamedis",),
         ("outage",),
         (),
@@ -470,19 +475,29 @@ def test_an_unnamed_item_about_another_story_of_the_same_kind_stays_out() -> Non
 
 def test_an_unnamed_follow_up_with_two_fitting_incidents_joins_neither() -> None:
     first = told("a", 0, STRIKE, organisations=("cerp",), status="failure")
-    second = told("b", 1, STRIKE, organisations=("ocp",), status="failure")
+    other = (STRIKE[0], STRIKE[1].replace("la CERP", "l'OCP"))
+    second = told("b", 1, other, organisations=("ocp",), status="failure")
     over = told("c", 2, STRIKE_OVER, status="resolved")
     incidents = group([first, second, over])
     assert sorted(i.items for i in incidents) == [("a",), ("b",)]
     assert all(i.status == "ongoing" for i in incidents)
 
 
-def test_an_unnamed_follow_up_needs_a_kind_reach_and_a_later_date() -> None:
+def test_an_unnamed_follow_up_needs_a_kind_and_reach() -> None:
     strike = told("a", 5, STRIKE, organisations=("cerp",), status="failure")
     no_kind = told("b", 6, STRIKE_OVER, status="resolved", kinds=())
     too_late = told("c", 5 + 22, STRIKE_OVER, status="resolved")
-    earlier = told("d", 4, STRIKE_OVER, status="resolved")
+    too_early = told("d", 5 - 4, STRIKE_OVER, status="resolved")
     other_family = told("e", 6, STRIKE_OVER, status="resolved", kinds=("outage",))
-    [incident] = group([strike, no_kind, too_late, earlier, other_family])
+    [incident] = group([strike, no_kind, too_late, too_early, other_family])
     assert incident.items == ("a",)
     assert incident.status == "ongoing"
+
+
+def test_an_unnamed_item_dated_just_before_the_first_named_report_is_not_lost() -> None:
+    """A wire story that names nobody may come out hours before the one naming the key."""
+    early = told("d", 4.5, STRIKE, status="failure")
+    strike = told("a", 5, STRIKE, organisations=("cerp",), status="failure")
+    [incident] = group([strike, early])
+    assert incident.items == ("d", "a")
+    assert incident.started == early.date

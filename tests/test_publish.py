@@ -288,13 +288,14 @@ def test_kind_feeds_hold_only_their_kind(out: Path) -> None:
 def test_incidents_json_matches_the_contract(out: Path) -> None:
     data = json.loads((out / "incidents.json").read_text(encoding="utf-8"))
     assert list(data) == ["incidents"]
-    keys = ["id", "title", "payers", "kinds", "status", "started", "updated", "resolved",
-            "items", "actions", "contacts"]  # fmt: skip
+    keys = ["id", "title", "payers", "kinds", "status", "stale", "started", "updated",
+            "resolved", "items", "actions", "contacts"]  # fmt: skip
     by_id = {incident["id"]: incident for incident in data["incidents"]}
     assert set(by_id) == {"viamedis-2024-01", "kalixia-2024-02"}
     for incident in data["incidents"]:
         assert list(incident) == keys
-        assert incident["status"] in ("ongoing", "resolved")
+        assert incident["status"] in ("planned", "ongoing", "resolved")
+        assert isinstance(incident["stale"], bool)
         for key in ("started", "updated"):
             assert ISO_WITH_OFFSET.match(incident[key]), incident[key]
         assert incident["resolved"] is None or ISO_WITH_OFFSET.match(incident["resolved"])

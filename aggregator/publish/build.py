@@ -202,6 +202,7 @@ def incident_json(incident: Incident) -> dict[str, object]:
         "payers": list(incident.payers),
         "kinds": list(incident.kinds),
         "status": incident.status,
+        "stale": incident.stale,
         "started": iso(incident.started),
         "updated": iso(incident.updated),
         "resolved": iso(incident.resolved),

@@ -45,7 +45,7 @@ CATEGORIES = {
     "authority": "autorité",
     "other": "autre",
 }
-STATUS = {"ongoing": "en cours", "resolved": "résolu"}
+STATUS = {"planned": "prévu", "ongoing": "en cours", "resolved": "résolu"}
 
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,80}", re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")

@@ -561,6 +561,10 @@ class Store:
         return new, changed
 
     def all_incidents(self) -> list[Incident]:
+        """Every stored incident; ``stale`` as of now (it moves with time, not with items)."""
+        from aggregator.understand.incidents import is_stale  # understanding's rule
+
+        now = utcnow()
         incidents = []
         for row in self.execute(
             "SELECT id, title, payers, kinds, organisations, status, started, updated, resolved, "
@@ -582,6 +586,7 @@ class Store:
                     items=_loads(row[9]),
                     actions=_loads(row[10]),
                     contacts=_loads(row[11]),
+                    stale=is_stale(row[5], updated, now),
                 )
             )
         return incidents

@@ -28,6 +28,16 @@ Thresholds, and why:
   shared by unrelated items.
 * A guid that is a bare number or short word ("812") names an entry within its own feed
   only; a URL, URN, tag or UUID guid matches across feeds.
+* A truncated or re-titled copy (a paywalled mirror, a teaser, a new headline at another
+  URL) opens with the same ``OPENING_WORDS`` body words as the full article, and at least
+  ``TRUNCATED_CONTAINMENT`` of its body (paywall notice cut off) is in the longer body:
+  one item, whatever the length ratio or the title (from one source, all of it must be in
+  the longer: a site's posts may open on one template). Two articles by different
+  writers never open with the same twenty words.
+* A joint communiqué that two unions each publish with their own introduction and
+  signature shares a long stretch of text: at least ``JOINT_SHARED`` shingles and
+  ``JOINT_CONTAINMENT`` of the shorter text, from two sources, is one item. An article
+  that quotes a release and adds as much commentary stays under that share.
 """
 
 from __future__ import annotations
@@ -107,6 +117,20 @@ PREFILTER = 0.5  # sampled containment below this is not verified (true threshol
 SAMPLE_SLACK = 0.5  # a sample may hold this share of its expected size, at worst
 SHORT_BUCKET_SCAN = 64  # most recent short texts compared per title or body bucket
 TALLY_SPAN = 16  # a lookup tallies every indexed text while they are under 16x its postings
+OPENING_WORDS = 20  # body words a truncated or re-titled copy opens with, as the original
+TRUNCATED_CONTAINMENT = 0.8  # of the shorter body (paywall notice cut) in the longer one
+JOINT_SHARED = 60  # shingles two sources' texts share for a joint communiqué
+JOINT_CONTAINMENT = 0.6  # and the share of the shorter text they make up
+# What a paywall or a teaser puts where the text stops: the copy ends there.
+PAYWALL_MARKS = (
+    "article reserve aux abonnes",
+    "reserve aux abonnes",
+    "la suite est reservee aux abonnes",
+    "lire la suite",
+    "pour lire la suite",
+    "abonnez vous",
+    "la suite de cet article",
+)
 SHINGLE_CACHE = 256  # shingle sets of recently verified texts kept (a few texts, often
 # a syndicated story or a template-heavy one, are verified against again and again)
 
@@ -135,6 +159,15 @@ class _Doc:
     sample: array[int]  # the sampled shingles, each once
     shingles: int  # number of distinct shingles
     short: bool
+    opening: int = 0  # hash of the first OPENING_WORDS body words; 0 for a shorter body
+
+    def body_hashes(self) -> list[int]:
+        """The body's word hashes, title left out, up to any paywall notice."""
+        if self.short:
+            words: list[int] = list(_word_hashes(w.encode() for w in self.body.split()))
+        else:
+            words = list(self.tokens[len(self.title.split()) :])
+        return _cut_at_paywall(words)
 
 
 class DedupeIndex:
@@ -159,6 +192,7 @@ class DedupeIndex:
         self._order: list[_Doc] = []
         self._sample_sizes = array("i")  # len(sample) of each text in _order
         self._short: dict[str, deque[str]] = {}
+        self._by_opening: dict[int, list[str]] = {}
         self._shingle_sets: OrderedDict[str, set[int]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -197,12 +231,14 @@ class DedupeIndex:
         if target is not None and target != c.id:
             return Merge(target, "url", 1.0), None, None
         doc = _make_doc(c, prepared)
+        postings = list(map(self._postings.get, doc.sample)) if doc.sample else None
         if doc.short:
-            return self._match_short(doc), doc, None
-        if doc.sample:
-            postings = list(map(self._postings.get, doc.sample))
-            return self._match_long(doc, postings), doc, postings
-        return None, doc, None
+            found = self._match_short(doc)
+        elif postings is not None:
+            found = self._match_long(doc, postings)
+        else:
+            found = None
+        return found or self._match_opening(doc), doc, postings
 
     def _index(self, doc: _Doc, postings: list[array[int] | None] | None = None) -> None:
         """Index a document; ``postings``: those of its sample, if just looked up (nothing
@@ -215,6 +251,8 @@ class DedupeIndex:
                 self._by_guid.setdefault(c.guid, c.id)
         if c.url:
             self._by_url.setdefault(c.url, c.id)
+        if doc.opening:
+            self._by_opening.setdefault(doc.opening, []).append(c.id)
         if doc.sample:
             number = len(self._order)
             self._order.append(doc)
@@ -229,6 +267,30 @@ class DedupeIndex:
         if doc.short:
             for key in _short_keys(doc):
                 self._short.setdefault(key, deque(maxlen=SHORT_BUCKET_SCAN)).append(c.id)
+
+    # --- truncated and re-titled copies: the same opening -------------------------------------
+
+    def _match_opening(self, doc: _Doc) -> Merge | None:
+        if not doc.opening:
+            return None
+        best: tuple[float, str] | None = None
+        mine: list[int] | None = None
+        for other_id in self._by_opening.get(doc.opening, ()):
+            other = self._docs[other_id]
+            if other_id == doc.candidate.id or not _within(
+                doc.candidate.published, other.candidate.published, self.window
+            ):
+                continue
+            self.comparisons += 1
+            mine = mine if mine is not None else doc.body_hashes()
+            # One site's posts often open on one template: from one source, the copy must
+            # be all in the original.
+            same = other.candidate.source == doc.candidate.source
+            needed = SAME_SOURCE_CONTAINMENT if same else TRUNCATED_CONTAINMENT
+            score = _truncation_score(mine, other.body_hashes(), needed)
+            if score is not None and (best is None or _better(score, other_id, best)):
+                best = (score, other_id)
+        return Merge(best[1], "near-duplicate", round(best[0], 4)) if best else None
 
     # --- long texts: shingles ------------------------------------------------------------------
 
@@ -275,7 +337,9 @@ class DedupeIndex:
                 return None
             if _similarity(doc.title, other.title) < SHORT_SIMILARITY:
                 return None
-        elif containment < self.threshold or ratio < LENGTH_RATIO:
+        elif ratio < LENGTH_RATIO or (
+            containment < self.threshold and not _joint(len(mine & theirs), containment)
+        ):
             return None
         return containment
 
@@ -393,7 +457,47 @@ def fingerprint(
 
 def _make_doc(c: Candidate, prepared: Fingerprint | None = None) -> _Doc:
     f = prepared or fingerprint(c.title, c.text)
-    return _Doc(c, f.title, f.body, f.tokens, f.sample, f.shingles, f.short)
+    doc = _Doc(c, f.title, f.body, f.tokens, f.sample, f.shingles, f.short)
+    # Only the first words are read here: every entry of a run passes this way.
+    if f.short:
+        opening = tuple(_word_hashes(w.encode() for w in f.body.split()[:OPENING_WORDS]))
+    else:
+        skip = f.title.count(" ") + 1 if f.title else 0
+        opening = tuple(f.tokens[skip : skip + OPENING_WORDS])
+    if len(opening) == OPENING_WORDS:
+        doc.opening = hash(opening) or 1  # a tuple of ints hashes alike in every process
+    return doc
+
+
+def _joint(shared: int, containment: float) -> bool:
+    """A long stretch of one text in another: a communiqué each source wrapped its own way."""
+    return shared >= JOINT_SHARED and containment >= JOINT_CONTAINMENT
+
+
+def _truncation_score(mine: list[int], theirs: list[int], needed: float) -> float | None:
+    """How much of the shorter body the longer holds, when both open alike; else None."""
+    if len(mine) < OPENING_WORDS or len(theirs) < OPENING_WORDS:
+        return None
+    if mine[:OPENING_WORDS] != theirs[:OPENING_WORDS]:
+        return None
+    short, long_ = sorted((_shingles(mine), _shingles(theirs)), key=len)
+    containment = len(short & long_) / len(short) if short else 0.0
+    return containment if containment >= needed else None
+
+
+@functools.cache
+def _paywall_hashes() -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(_word_hashes(m.encode().split())) for m in PAYWALL_MARKS)
+
+
+def _cut_at_paywall(words: list[int]) -> list[int]:
+    """The words before the first paywall notice in the second half, if any."""
+    marks = _paywall_hashes()
+    firsts = {m[0] for m in marks}
+    for n in range(len(words) // 2, len(words)):
+        if words[n] in firsts and any(tuple(words[n : n + len(m)]) == m for m in marks):
+            return words[:n]
+    return words
 
 
 def _word_hashes(words: Iterable[bytes]) -> array[int]:

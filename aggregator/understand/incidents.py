@@ -1,40 +1,55 @@
 """Grouping advisory items into incidents, and the status of each incident over time.
 
-An incident belongs to one key: a payer, or an organisation when the items name no payer.
-Items are walked oldest first. An item with incident kinds (or saying a service is broken)
-joins the latest incident of its key whose last item is at most ``WINDOW`` older and whose
-kinds belong to the same family, else it starts a new one. An item that only says service
-is back joins the latest incident of its key within the window and never starts one. An
-item about two payers joins both payers' incidents. An item that names neither payer nor
-organisation (a follow-up: "Grève levée : les livraisons reprennent") joins the one incident
-in reach of its kind family whose items share enough distinctive words with it, and none
-when two could fit.
+An incident is one real-world event (DOMAIN.md, "What an incident is"): one disruption episode
+of one operator with the networks it runs, of one organisation, or of a group named without a
+proper name ("les grossistes-répartiteurs de La Réunion"), from its first report to its end.
+
+Grouping reads every item at once and never depends on the order items arrived in:
+
+1. Each item is read (:func:`read`): its keys (payers, a network folded into the operator
+   that runs it, else the organisation it is about), whether it *reports* the event (it has
+   a kind or says a service is broken, its key is the subject of the title or of the
+   opening, and it is not a hypothesis, a denial, advice or a look back), whether it
+   announces a planned interruption, and whether it says the service is back for real.
+2. Reporting items of one key found incidents: sorted by date, a report more than
+   ``WINDOW`` after the last one of its key and family starts a new incident.
+3. Every other item that names a key joins that key's incident whose span (from
+   ``EARLY`` before its first report to ``WINDOW`` after its last item) holds its date:
+   a regulator's notice on two operators joins both, an early item is not lost.
+4. An item that names no key joins the one incident in reach whose items share enough
+   distinctive words with it (none when two could fit); reporting items left over group
+   by the proper names of their titles ("Weda", "CHU de Rouen"), which become the key.
 
 Kind families: a cyberattack takes a service down, leaks data, invites phishing in its wake
 and stops payments, after which unions call to suspend tiers payant; pharmacists live these
 as one incident, so those kinds are one family. Wholesaler supply trouble is another story.
 
-Status: "resolved" once an item says so, "ongoing" again only when a later item explicitly
-says the service is broken (a recap that merely names the attack does not reopen it).
+Status (DOMAIN.md, "Status"): ``planned`` while only announcements of a future interruption
+are known, ``ongoing`` once a failure is reported, ``resolved`` when a later item says the
+service is back (a hoped, expected or negated return is not one), ``ongoing`` again if a
+failure is reported after. ``stale``: ongoing with no news for ``STALE_AFTER``.
 
-Ids are stable: a group keeps the id its items carried in the previous run, so neither a
-later article nor a backfilled earlier one renames an incident.
+Ids are stable: a group keeps the id its items carried in the previous run; a new group's
+id is made of its first report's day, its key and its first kind, never of arrival order.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aggregator.models import Incident, Status, StatusSignal
 from aggregator.understand.dedupe import normalise_text
 
-WINDOW = timedelta(days=21)
+WINDOW = timedelta(days=21)  # silence after which a new report is a new episode
+EARLY = timedelta(days=3)  # an unnamed or passing item this much before the first report
+STALE_AFTER = timedelta(days=14)  # ongoing with no news this long: "sans nouvelles"
 # The fixed vocabulary of DOMAIN.md, in the order kinds are listed and titled.
 KIND_ORDER = (
     "cyberattack",
@@ -48,7 +63,32 @@ KIND_ORDER = (
 SERVICE_FAMILY = frozenset(KIND_ORDER) - {"supply-disruption"}
 FALLBACK_KIND = "incident"  # id part of an incident founded by a failure with no kind
 TITLE_KINDS = 2  # kinds named in a title: enough to say what happened, short enough to read
+LEAD_CHARS = 400  # the opening of a body, where a story names what it is about:
+LEAD_SENTENCES = 2  # its first sentences, at most that many characters
 _PARIS = ZoneInfo("Europe/Paris")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Operators and the networks they run: one incident for the operator and its networks.
+NETWORKS: Mapping[str, tuple[str, ...]] = {"cetip": ("isante", "sp-sante")}
+_OPERATOR_OF = {network: op for op, networks in NETWORKS.items() for network in networks}
+# Organisations that speak about other people's events (regulators, agencies, unions, the
+# Order): they key an incident only when the title makes them its subject.
+COMMENTATORS = frozenset(
+    {
+        "cnil",
+        "anssi",
+        "ansm",
+        "ans",
+        "cert-sante",
+        "cybermalveillance",
+        "ars",
+        "ministere-sante",
+        "uspo",
+        "fspf",
+        "udgpo",
+        "ordre",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -64,34 +104,355 @@ class IncidentInput:
     status: StatusSignal | None
     actions: tuple[str, ...]
     contacts: tuple[str, ...]
-    text: str = ""  # the start of the body as plain text, to recognise unnamed follow-ups
+    text: str = ""  # the start of the body as plain text, to read what the item asserts
+    # What the classifier says, when it knows: whether the item reports an event. None:
+    # read here from the title and the opening.
+    reports_event: bool | None = None
+
+
+# --- reading one item ---------------------------------------------------------------------------
+
+# What an item asserts about its event, read on folded text (no case, no accents). Written
+# as families of wording, not sentences: each list says why it is there.
+# A belief, a rumour or a denial: nothing happened, or nobody knows it did.
+_HYPOTHESIS = (
+    r"\brumeurs?\b|\bsuppose(e|s|es)?\b|\bpretendu|\brien ne (le |la )?prouve"
+    r"|\bdement(ent|i|ie)?\b|\bfausse alerte|\bintox|\bn a pas ete (pirate|attaque|touche)"
+    r"|\bont cru\b|\bcru a une\b|\baurait ete\b|\bpas de (cyber)?attaque\b"
+)
+# Anticipation and prevention: what might happen, not what did.
+_ANTICIPATION = (
+    r"\bredout(e|ent)\b|\bs attend(ent)? a\b|\banticipe(nt)?\b|\bpreventi(f|ve|vement)\b"
+    r"|\bpourrai(t|ent) (se faire passer|cibler|viser|etre (vise|cible))"
+    r"|\baucune (campagne|attaque|intrusion) (particuliere |n a ete )?(n est )?signalee"
+)
+# A past event recalled: the sentence is about something else, told after it.
+_RECALL = (
+    r"\b(cet|l|ce) (hiver|ete|automne|printemps)( dernier)?\b|\bl an dernier\b"
+    r"|\bl annee (derniere|passee)\b|\ben debut d annee\b|\bil y a (deux|trois|quelques|"
+    r"plusieurs|\d+) (mois|ans)\b|\ba servi d\b|\bmediatisation\b|\bdeja en\b"
+)
+# Advice, prevention and anticipation in general: no event of a named organisation.
+_GENERAL = (
+    r"\breflexes?\b|\bconseils?\b|\bcomment (se|vous|bien|eviter|reconnaitre|proteger)"
+    r"|\bse proteger\b|\bs equiper\b|\bsensibilis|\bprevention\b|\bredoute"
+    r"|\bs attend(ent)? a\b|\bmois (europeen )?de la cybersecurite|\bcybermois\b"
+    r"|\bobservatoire\b|\bbilan (annuel|de l annee)|\bl annee des\b|\bqui fait quoi\b"
+)
+# A future interruption announced ahead: maintenance, a planned cut.
+_PLANNED = (
+    r"\bmaintenance (programmee|planifiee|prevue)|\boperation de maintenance"
+    r"|\binterruption (programmee|planifiee|prevue)|\b(sera|seront) (indisponibles?|interrompus?"
+    r"|inaccessibles?|coupes?|fermes?)\b|\bmaintenance (le|ce|samedi|dimanche|du|dans la nuit)"
+    r"|\b(a|en) raison d une (operation de )?maintenance"
+)
+# A return that is hoped, expected later or denied: not a resolution.
+_NOT_YET = (
+    r"\bpas (de (retour|reouverture|reprise|retablissement)|avant)\b|\btoujours pas\b"
+    r"|\bpas encore\b|\bn est pas (encore )?(retabli|revenu)|\bespere|\bdevrai(t|ent) "
+    r"(etre )?(retabli|reprendre|rouvrir|revenir)|\bd ici (la fin|lundi|mardi|mercredi|jeudi"
+    r"|vendredi|samedi|dimanche|demain)|\battendue? (pour|d ici|la semaine)"
+    r"|\bpartiel(le)?s?\b|\bpartiellement\b|\bprendra\b.{0,40}\b(jours|semaines|mois)\b"
+)
+# What a return of the service says in a title or an opening.
+_BACK = (
+    r"\bretabli|\brouv|\breouv|\b(de|a) nouveau\b|\bretour a la normale|\breprise\b"
+    r"|\brepren|\brepris\b|\bremis en (service|ligne|route)|\boperationnel|\bfonctionne(nt)? "
+    r"(de nouveau|normalement)|\bleve(e|es)?\b|\bfin de (la|l)\b|\btermine|\bresolu|\brepare"
+    r"|\bcorrig|\bcorrectif|\bretrouv|\baccessibles? (de nouveau|a nouveau)|\bpassent a nouveau"
+)
+# A look back at an episode: it tells the story again, it does not report it again.
+_LOOK_BACK = r"\bretour sur\b|\blecons?\b|\bbilan\b|\bapres coup\b|\ben question\b"
+_MONTHS = (
+    *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout"),
+    *("septembre", "octobre", "novembre", "decembre"),
+)
+_DATED = re.compile(rf"\bdu (\d{{1,2}}|1er) ({'|'.join(_MONTHS)})\b")
+# What a report of trouble says in its title or opening, in some words: a breakdown, an
+# attack, a leak, a fraud, payments or deliveries stopped, a service back. An item whose
+# opening says none of it (a new app, a convention signed) is other news, whatever kind a
+# sentence further down made the classifier see.
+_EVENT = (
+    r"\bpanne|\bindisponib|\binaccessib|\bcoupur|\bcoupe(e|s|es|nt)?\b|\binterromp|\binterruption"
+    r"|\bbloque|\bblocage|\bparalys|\barret\b|\ba l arret|\bdysfonction|\bbug|\bbogue"
+    r"|\banomalie|\bincident|\bdefaillan|\bperturb|\bralenti|\bsaturation|\bimpossib"
+    r"|\bcyber|\battaque|\bpirat|\bintrusion|\bhack|\brancon|\bransomware|\bmalveil"
+    r"|\bcompromi|\bfuite|\bvol(e|es|ees)? de|\bderobe|\bdonnees .{0,40}(vente|exposees)"
+    r"|\bviolation|\bpiege|\bleurre|\bhameconn|\bphishing|\bfrauduleu|\bfraude|\bescroc|\barnaque"
+    r"|\busurp|\bfaux (mails?|courriels?|sms|messages?|appels?|sites?)|\bfausses?\b"
+    r"|\bretard|\bimpaye|\bpaiements?\b|\bvirements?\b|\bremboursements? (suspendu|bloque)"
+    r"|\bsuspen|\bgreve|\blivraisons?\b|\bcommandes?\b|\bapprovisionnement|\brupture"
+    r"|\bmaintenance|\bretabli|\brouv|\breouvert|\bde nouveau (accessible|disponible|operationnel)"
+    r"|\bretour a la normale|\breprise|\breprennent|\bfin de droits|\bradie"
+)
+_EVENT_RE = re.compile(_EVENT)
+# Advice about something happening now ("une campagne est actuellement signalée : les bons
+# réflexes") reports that thing; advice with nothing current is advice in general.
+_CURRENT = (
+    r"\bactuellement\b|\bces (derniers|tout derniers) jours\b|\ben ce moment\b|\ben cours\b"
+    r"|\bcircul(e|ent)\b|\bdepuis (hier|ce matin|lundi|mardi|mercredi|jeudi|vendredi|samedi"
+    r"|dimanche|quelques jours|plusieurs jours)\b|\bvague\b"
+)
+_CURRENT_RE = re.compile(_CURRENT)
+_HYPOTHESIS_RE = re.compile(_HYPOTHESIS)
+_ANTICIPATION_RE = re.compile(_ANTICIPATION)
+_RECALL_RE = re.compile(_RECALL)
+_GENERAL_RE = re.compile(_GENERAL)
+_PLANNED_RE = re.compile(_PLANNED)
+_NOT_YET_RE = re.compile(_NOT_YET)
+_BACK_RE = re.compile(_BACK)
+_LOOK_BACK_RE = re.compile(_LOOK_BACK)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What grouping reads of one item."""
+
+    item: IncidentInput
+    keys: tuple[str, ...]  # payers (networks folded into their operator), else organisations
+    by_payer: bool
+    reports: bool  # it reports the event: it may found an incident
+    planned: bool  # it announces a future interruption
+    looks_back: bool  # it tells a past episode again (a review, "la panne du 17 janvier")
+    resolution: bool  # it says service is back, for real
+    failure: bool  # it says service is broken
+    networks: tuple[str, ...]  # the networks of its operator it names
+    names: tuple[str, ...]  # proper names of its title, for items with no known key
+    title_keys: tuple[str, ...] = ()  # the keys its title names
+    date: datetime = _EPOCH  # the item's date, aware
+    order: tuple[datetime, str] = (_EPOCH, "")  # date, then id: one order for any arrival
+
+
+def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = None) -> Reading:
+    """What an item says about its event (see the module docstring). ``aliases``: the
+    spellings of a slug (the built-in taxonomy's when not given)."""
+    aliases = aliases or builtin_aliases
+    payers = _unique(_OPERATOR_OF.get(p, p) for p in item.payers)
+    networks = tuple(p for p in item.payers if p in _OPERATOR_OF)
+    title = normalise_text(item.title)
+    sentences = [normalise_text(s) for s in _opening_sentences(item.text)]
+    lead = " ".join(sentences)
+    orgs = [o for o in item.organisations if o not in COMMENTATORS or _named(o, title, aliases)]
+    keys = tuple(payers or orgs[:1])
+    opening = f"{title} {lead}"
+    stance = bool(
+        _HYPOTHESIS_RE.search(opening)
+        or _ANTICIPATION_RE.search(opening)
+        or (_GENERAL_RE.search(title) and not _CURRENT_RE.search(lead))
+    )
+    planned = bool(_PLANNED_RE.search(opening)) and item.status != "resolved"
+    failure = item.status == "failure"
+    if item.reports_event is not None:
+        reports = item.reports_event
+    else:
+        # Named in the title, or in an opening sentence that does not recall a past event.
+        told = [title, *(s for s in sentences if not _RECALL_RE.search(s))]
+        salient = not keys or any(
+            _named(k, text, aliases) for k in (*keys, *networks) for text in told
+        )
+        news = bool(item.kinds or failure or planned) and bool(_EVENT_RE.search(opening))
+        reports = news and salient and not stance
+    date = _aware(item.date)
+    return Reading(
+        date=date,
+        order=(date, item.id),
+        item=item,
+        keys=keys,
+        by_payer=bool(payers),
+        reports=reports,
+        planned=planned and not failure,
+        resolution=item.status == "resolved"
+        and not _NOT_YET_RE.search(title)
+        and bool(_BACK_RE.search(opening)),
+        looks_back=_looks_back(title, date),
+        failure=failure or (bool(item.kinds) and reports and not planned),
+        networks=networks,
+        # Only read when needed: proper names for items with no key, title keys for two.
+        names=() if keys else _title_names(item.title),
+        title_keys=tuple(
+            k
+            for k in (keys if len(keys) > 1 else ())
+            if any(_named(n, title, aliases) for n in (k, *networks))
+        ),
+    )
+
+
+def _looks_back(title: str, date: datetime) -> bool:
+    """A review of an episode, or a title naming the day of an episode now past."""
+    if _LOOK_BACK_RE.search(title):
+        return True
+    found = _DATED.search(title)
+    if found is None:
+        return False
+    day = 1 if found.group(1) == "1er" else int(found.group(1))
+    month = _MONTHS.index(found.group(2)) + 1
+    local = date.astimezone(_PARIS)
+    try:
+        named = datetime(local.year, month, day, tzinfo=_PARIS)
+    except ValueError:
+        return False
+    if named > local + timedelta(days=1):
+        named = named.replace(year=local.year - 1)  # "du 28 décembre" read in January
+    return local - named >= timedelta(days=1)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÀ-Ý0-9])|\n\s*\n")
+
+
+def _opening_sentences(text: str) -> list[str]:
+    """The first sentences of a body (LEAD_CHARS at most): where a report says whose event
+    it is."""
+    sentences = _SENTENCE_END.split(text[: LEAD_CHARS * 2].strip(), maxsplit=LEAD_SENTENCES)
+    kept: list[str] = []
+    room = LEAD_CHARS
+    for sentence in sentences[:LEAD_SENTENCES]:
+        kept.append(sentence[:room])
+        room -= len(kept[-1])
+        if room <= 0:
+            break
+    return kept
+
+
+@functools.cache
+def _builtin_spellings() -> dict[str, tuple[str, ...]]:
+    from aggregator.understand.classify import load_taxonomy  # here: read once, when needed
+
+    taxonomy = load_taxonomy()
+    entries = (*taxonomy.payer_entries, *taxonomy.organisation_entries)
+    return {e.slug: (e.name, *e.aliases, *e.match_case) for e in entries}
+
+
+def builtin_aliases(key: str) -> tuple[str, ...]:
+    """The spellings of a payer or organisation slug in the built-in taxonomy."""
+    return _builtin_spellings().get(key, ())
+
+
+def _named(key: str, text: str, aliases: Callable[[str], Sequence[str]]) -> bool:
+    """Whether folded ``text`` names ``key`` (its slug or one of its aliases)."""
+    return bool(_spelling(key, aliases).search(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _spelling(key: str, aliases: Callable[[str], Sequence[str]]) -> re.Pattern[str]:
+    """One pattern for every folded spelling of a key, built once per key."""
+    spellings = {normalise_text(key), *map(normalise_text, aliases(key))} - {""}
+    alternatives = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+# Capitalised words that are no proper name of an organisation: the calendar, the country.
+_NOT_NAMES = frozenset(
+    [
+        *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+        *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout"),
+        *("septembre", "octobre", "novembre", "decembre", "france", "francais", "europe"),
+        *("covid", "tiers", "payant", "pharmacie", "pharmacies", "officine", "officines"),
+        *("pharmaciens", "communique", "alerte", "info", "flash", "urgent"),
+    ]
+)
+# A word, or a mark that starts a new sentence inside a title ("Cannes. Cyberattaque ...").
+_TITLE_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|[.:!?;«»–—]")
+
+
+def _title_names(title: str) -> tuple[str, ...]:
+    """Runs of capitalised words of a title that are not there for starting a sentence:
+    "Weda", "CHU", "Pierre Fabre", "Rouen". A sentence's first word counts when it is in
+    capitals or the next word is capitalised too."""
+    tokens = [t.split("'")[-1].split("’")[-1] for t in _TITLE_TOKEN.findall(title)]
+    names: list[str] = []
+    run: list[str] = []
+    start = True
+    for n, word in enumerate(tokens):
+        if not word[:1].isalpha():
+            start, run = True, _flush(run, names)
+            continue
+        folded = normalise_text(word)
+        following = tokens[n + 1] if n + 1 < len(tokens) else ""
+        capital = word[:1].isupper() and folded not in _NOT_NAMES and len(folded) > 1
+        if start and capital and not (word.isupper() or following[:1].isupper()):
+            capital = False
+        start = False
+        if capital:
+            run.append(folded)
+        else:
+            run = _flush(run, names)
+    _flush(run, names)
+    return tuple(dict.fromkeys(names))
+
+
+def _flush(run: list[str], names: list[str]) -> list[str]:
+    if run:
+        names.append(" ".join(run))
+    return []
+
+
+# --- grouping ---------------------------------------------------------------------------------
 
 
 @dataclass
 class _Group:
-    """An incident being built: one key, its items oldest first."""
+    """An incident being built: one key, its items."""
 
     key: str
     by_payer: bool
-    items: list[IncidentInput] = field(default_factory=list)
-    families: set[str] = field(default_factory=set)
+    families: set[str]
+    reports: list[Reading] = field(default_factory=list)
+    members: dict[str, Reading] = field(default_factory=dict)
+    last: datetime = _EPOCH  # the newest member's date
     _terms: set[str] | None = None
 
     @property
-    def last(self) -> datetime:
-        return _aware(self.items[-1].date)
+    def start(self) -> datetime:
+        return self.reports[0].date
 
-    def add(self, item: IncidentInput) -> None:
-        self.items.append(item)
-        self.families |= _families(item.kinds)
-        if self._terms is not None:
-            self._terms |= _terms(item)
+    def add(self, reading: Reading) -> None:
+        self.members[reading.item.id] = reading
+        self.last = max(self.last, reading.date)
+        self._terms = None
+
+    def report(self, reading: Reading) -> None:
+        self.reports.append(reading)
+        self.families |= _families(reading.item.kinds)
+        self.add(reading)
+
+    def absorb(self, other: _Group) -> None:
+        """Take another group's items: a report bridged the two (an attack that stopped
+        deliveries links the attack's reports and the delivery reports)."""
+        self.reports = sorted(self.reports + other.reports, key=lambda r: r.order)
+        self.families |= other.families
+        self.members.update(other.members)
+        self.last = max(self.last, other.last)
+        self._terms = None
+
+    def shares_family(self, families: set[str]) -> bool:
+        return not families or not self.families or bool(families & self.families)
+
+    def reach(self, date: datetime, window: timedelta) -> bool:
+        return self.start - EARLY <= date <= self.last + window
 
     @property
     def terms(self) -> set[str]:
         if self._terms is None:
-            self._terms = set().union(*(_terms(i) for i in self.items))
+            self._terms = set().union(*(_terms(r.item) for r in self.members.values()))
         return self._terms
+
+    @property
+    def payers(self) -> tuple[str, ...]:
+        """The operator (when an item names it) and the networks of it the items name."""
+        if not self.by_payer:
+            return ()
+        named = {p for r in self.members.values() for p in r.item.payers}
+        networks = sorted(named & set(NETWORKS.get(self.key, ())))
+        return tuple(p for p in (self.key, *networks) if p in named) or (self.key,)
+
+    @property
+    def shown(self) -> str:
+        """What the incident is called by (its id, its title): the key, or for an operator
+        never named, the network its items name."""
+        return self.payers[0] if self.by_payer else self.key
+
+    def ordered(self) -> list[IncidentInput]:
+        return [r.item for r in sorted(self.members.values(), key=lambda r: r.order)]
 
 
 def group_incidents(
@@ -101,77 +462,183 @@ def group_incidents(
     labels: Callable[[str], str],
     *,
     window: timedelta = WINDOW,
+    aliases: Callable[[str], Sequence[str]] | None = None,
+    now: datetime | None = None,
 ) -> list[Incident]:
     """Every incident the items form, newest update first.
 
     ``previous`` maps an item id to the incident ids it had in the last run; ``names`` gives
-    the display name of a payer or organisation slug, ``labels`` the French label of a kind.
+    the display name of a payer or organisation slug, ``labels`` the French label of a kind,
+    ``aliases`` the other spellings of a slug; ``now`` (the run's time) says what is stale.
     """
-    groups = _assign(sorted(items, key=lambda i: (_aware(i.date), i.id)), window)
+    readings = sorted((read(i, aliases) for i in _unique_items(items)), key=lambda r: r.order)
+    groups = _assign(readings, window)
     ids = _stable_ids(groups, previous)
-    incidents = [_incident(ids[index], group, names, labels) for index, group in enumerate(groups)]
+    moment = now or datetime.now(UTC)
+    incidents = [
+        _incident(ids[index], group, names, labels, moment) for index, group in enumerate(groups)
+    ]
     incidents.sort(key=lambda i: i.id)
     incidents.sort(key=lambda i: i.updated, reverse=True)
     return incidents
 
 
-# --- grouping ---------------------------------------------------------------------------------
+def _unique_items(items: Iterable[IncidentInput]) -> list[IncidentInput]:
+    """One input per id (the last given), so a repeated input changes nothing."""
+    return list({i.id: i for i in items}.values())
 
 
-def _assign(items: Iterable[IncidentInput], window: timedelta) -> list[_Group]:
-    """One pass over the items, oldest first; each key keeps its groups still in reach."""
-    groups: list[_Group] = []
-    live: dict[tuple[bool, str], list[_Group]] = {}
-    for item in items:
-        by_payer = bool(item.payers)
-        date = _aware(item.date)
-        if not (item.payers or item.organisations):
-            follows = _followed(item, date, live, window)
-            if follows is not None:
-                follows.add(item)
-            continue
-        for key in _unique(item.payers or item.organisations):
-            # Items come oldest first, so a group out of reach now stays out of reach.
-            own = [g for g in live.get((by_payer, key), []) if date - g.last <= window]
-            target = _target(own, item)
-            if target is None and _founds(item):
-                target = _Group(key, by_payer)
-                own.append(target)
-                groups.append(target)
+def _assign(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
+    groups = _found(readings, window)
+    by_key: dict[str, list[_Group]] = {}
+    for g in groups:
+        by_key.setdefault(g.key, []).append(g)
+    placed: set[str] = set()
+    for reading in readings:
+        for key in reading.keys:
+            fitting = [g for g in by_key.get(key, ()) if _fits(g, reading)]
+            target = _nearest(fitting, reading, window)
             if target is not None:
-                target.add(item)
-            live[(by_payer, key)] = own
+                target.add(reading)
+                placed.add(reading.item.id)
+    leftover = [r for r in readings if r.item.id not in placed and not r.keys]
+    followed = _follow(leftover, groups, window)
+    rest = [r for r in leftover if r.item.id not in followed]
+    named = _found_unnamed(rest, window)
+    _follow([r for r in rest if not any(r.item.id in g.members for g in named)], named, window)
+    return sorted(groups + named, key=lambda g: (g.start, g.key, sorted(g.families)))
+
+
+def _found(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
+    """Incidents of every key, from its reports alone: oldest first, a report joins the
+    key's incident of the same kind family whose last report is within ``window``."""
+    groups: list[_Group] = []
+    by_key: dict[str, list[_Group]] = {}
+    for reading in readings:
+        if not reading.reports:
+            continue
+        for key in reading.keys:
+            own = by_key.setdefault(key, [])
+            _place(reading, key, reading.by_payer, own, groups, window)
     return groups
 
 
-def _followed(
-    item: IncidentInput,
-    date: datetime,
-    live: Mapping[tuple[bool, str], list[_Group]],
+def _place(
+    reading: Reading,
+    key: str,
+    by_payer: bool,
+    own: list[_Group],
+    groups: list[_Group],
     window: timedelta,
-) -> _Group | None:
-    """The one incident an item that names nobody continues, if it is beyond doubt.
+) -> None:
+    """Add a report to the one group of ``own`` (its key's) it continues, merging the
+    groups it bridges, or found a new one (added to ``own`` and ``groups``)."""
+    families = _families(reading.item.kinds)
+    open_ = [
+        g for g in own if reading.date - g.reports[-1].date <= window and g.shares_family(families)
+    ]
+    if not open_:
+        group = _Group(key, by_payer, set())
+        groups.append(group)
+        own.append(group)
+    else:
+        group = open_[0]
+        for other in open_[1:]:
+            group.absorb(other)
+            groups.remove(other)
+            own.remove(other)
+    group.report(reading)
+
+
+def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
+    """Reports that name no known key, grouped by a proper name their titles share."""
+    groups: list[_Group] = []
+    for reading in readings:
+        if not reading.reports or reading.resolution:
+            continue  # a name read off a title is too weak to found on "it is over"
+        words = _words(reading.names)
+        if not words:
+            continue  # nothing to call it by: an anonymous alarm founds nothing
+        own = [g for g in groups if words & _words(_group_names(g))]
+        _place(reading, reading.names[0], False, own, groups, window)
+    for group in groups:
+        shared = Counter(n for r in group.reports for n in r.names)
+        group.key = max(shared, key=lambda n: (shared[n], -len(n), n))
+    return groups
+
+
+def _words(names: Iterable[str]) -> set[str]:
+    return {w for name in names for w in name.split() if len(w) > 2}
+
+
+def _group_names(group: _Group) -> set[str]:
+    return {n for r in group.reports for n in r.names}
+
+
+def _fits(group: _Group, reading: Reading) -> bool:
+    if reading.item.id in group.members:
+        return False
+    if not (reading.item.kinds or reading.item.status or reading.planned):
+        return False  # a payer merely named: no incident news
+    return group.shares_family(_families(reading.item.kinds))
+
+
+def _nearest(groups: Sequence[_Group], reading: Reading, window: timedelta) -> _Group | None:
+    """The group whose span holds the item's date, the closest in time when several do."""
+    inside = [g for g in groups if g.reach(reading.date, window)]
+    return min(
+        inside,
+        key=lambda g: (_distance(g, reading.date), g.start, sorted(g.families)),
+        default=None,
+    )
+
+
+def _distance(group: _Group, date: datetime) -> timedelta:
+    if date < group.start:
+        return group.start - date
+    return max(timedelta(0), date - group.last)
+
+
+def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timedelta) -> set[str]:
+    """Items that name nobody, joined to the one incident they follow beyond doubt.
 
     A follow-up often drops the name ("Grève levée : les livraisons reprennent" after "Grève
     chez la CERP"). Such an item joins an incident in reach only when its kinds are of the
-    same family, it shares enough distinctive words with the incident's items, and no
-    other incident fits: with two candidates, or none, it stays out.
+    same family and it shares enough distinctive words with the incident's reports, clearly
+    more (``FOLLOW_MARGIN`` times) than with any other incident in reach: with two close
+    candidates, or none, it stays out. Reports are compared, not every member, so which
+    items joined first does not matter.
     """
-    families = _families(item.kinds)
-    if not families:
-        return None  # "le service est rétabli" alone could be about anyone
-    mine = _terms(item)
-    if len(mine) < FOLLOW_MIN_SHARED:
-        return None
-    fitting = [
-        g
-        for own in live.values()
-        for g in own
-        if timedelta(0) <= date - g.last <= window
-        and families & g.families
-        and _close(mine, g.terms)
-    ]
-    return fitting[0] if len(fitting) == 1 else None
+    joined: set[str] = set()
+    matches: list[tuple[Reading, _Group]] = []
+    for reading in readings:
+        families = _families(reading.item.kinds)
+        if not families:
+            continue  # "le service est rétabli" alone could be about anyone
+        mine = _terms(reading.item)
+        if len(mine) < FOLLOW_MIN_SHARED:
+            continue
+        scored = sorted(
+            (
+                (len(mine & _report_terms(g)), n)
+                for n, g in enumerate(groups)
+                if g.reach(reading.date, window) and g.families & families
+            ),
+            reverse=True,
+        )
+        if not scored or not _close(mine, _report_terms(groups[scored[0][1]])):
+            continue
+        if len(scored) > 1 and scored[0][0] < FOLLOW_MARGIN * scored[1][0]:
+            continue
+        matches.append((reading, groups[scored[0][1]]))
+    for reading, group in matches:
+        group.add(reading)
+        joined.add(reading.item.id)
+    return joined
+
+
+def _report_terms(group: _Group) -> set[str]:
+    return set().union(*(_terms(r.item) for r in group.reports))
 
 
 def _close(mine: set[str], theirs: set[str]) -> bool:
@@ -193,6 +660,7 @@ _COMMON_WORDS = """
 _COMMON = frozenset(_COMMON_WORDS.split())
 FOLLOW_MIN_SHARED = 4  # distinctive word stems an unnamed follow-up shares with its incident
 FOLLOW_SHARE = 0.2  # and the share of its own distinctive stems they make up
+FOLLOW_MARGIN = 1.5  # times the words it shares with the next best incident in reach
 STEM = 6  # letters kept of each word: "livraisons" and "livraison" are one stem
 
 
@@ -200,19 +668,6 @@ def _terms(item: IncidentInput) -> set[str]:
     """Distinctive word stems of an item's title and text, accents and case dropped."""
     plain = normalise_text(f"{item.title} {item.text}")
     return {w[:STEM] for w in _WORD.findall(plain) if w not in _COMMON}
-
-
-def _target(own: list[_Group], item: IncidentInput) -> _Group | None:
-    """The group in reach that this item continues: the latest updated one that fits."""
-    if not (item.kinds or item.status):
-        return None  # a payer merely named: no incident news
-    families = _families(item.kinds)
-    fitting = [g for g in own if not families or not g.families or families & g.families]
-    return max(fitting, key=lambda g: g.last, default=None)
-
-
-def _founds(item: IncidentInput) -> bool:
-    return bool(item.kinds) or item.status == "failure"
 
 
 def _families(kinds: Iterable[str]) -> set[str]:
@@ -228,9 +683,7 @@ def _stable_ids(groups: Sequence[_Group], previous: Mapping[str, Sequence[str]])
     When a group splits, several groups claim one old id: the group whose items carried it
     most keeps it (then the oldest group), the others get new ids.
     """
-    order = sorted(
-        range(len(groups)), key=lambda i: (_aware(groups[i].items[0].date), groups[i].key)
-    )
+    order = sorted(range(len(groups)), key=lambda i: (groups[i].start, groups[i].key))
     claims = [
         (-votes, position, old, index)
         for position, index in enumerate(order)
@@ -252,9 +705,9 @@ def _stable_ids(groups: Sequence[_Group], previous: Mapping[str, Sequence[str]])
 def _previous_ids(group: _Group, previous: Mapping[str, Sequence[str]]) -> list[tuple[str, int]]:
     """Ids of this key that this group's items had before, with how many items had each."""
     counts: Counter[str] = Counter()
-    for item in group.items:
+    for item in group.ordered():
         for old in set(previous.get(item.id, ())):
-            if _id_key_matches(old, group.key):
+            if _id_key_matches(old, group.shown):
                 counts[old] += 1
     return list(counts.items())
 
@@ -269,13 +722,14 @@ _KIND_ALTERNATIVES = "|".join(re.escape(k) for k in (*KIND_ORDER, FALLBACK_KIND)
 
 
 def _new_id(group: _Group) -> str:
-    first = group.items[0]
+    """The first report's day, the key and the first report's first kind."""
+    first = group.reports[0].item
     kinds = _ordered(first.kinds)
     # An unknown kind would make an id _id_key_matches cannot read back: use the fallback.
     kind = kinds[0] if kinds and kinds[0] in KIND_ORDER else FALLBACK_KIND
     # The day as French readers count it, whatever zone the date was stored in.
     day = _aware(first.date).astimezone(_PARIS)
-    return f"{day:%Y-%m-%d}-{_slug(group.key)}-{kind}"
+    return f"{day:%Y-%m-%d}-{_slug(group.shown)}-{kind}"
 
 
 def _unique_id(wanted: str, taken: set[str]) -> str:
@@ -296,13 +750,17 @@ def _slug(text: str) -> str:
 
 
 def _incident(
-    incident_id: str, group: _Group, names: Callable[[str], str], labels: Callable[[str], str]
+    incident_id: str,
+    group: _Group,
+    names: Callable[[str], str],
+    labels: Callable[[str], str],
+    now: datetime,
 ) -> Incident:
-    items = group.items
-    status, resolved = _status(items)
-    # An incident is one payer's: a note naming two operators joins both incidents, but the
-    # Viamedis incident does not become Almerys' too.
-    payers = (group.key,) if group.by_payer else ()
+    items = group.ordered()
+    status, resolved = _status(list(group.members.values()), group.key)
+    # An incident is one payer's (with the networks it runs): a note naming two operators
+    # joins both incidents, but the Viamedis incident does not become Almerys' too.
+    payers = group.payers
     organisations = _key_first(
         None if group.by_payer else group.key, (o for i in items for o in i.organisations)
     )
@@ -319,28 +777,60 @@ def _incident(
         actions=_merged(a for i in items for a in i.actions),
         contacts=_merged(c for i in items for c in i.contacts),
         organisations=organisations,
+        stale=is_stale(status, items[-1].date, now),
     )
 
 
-def _status(items: Sequence[IncidentInput]) -> tuple[Status, datetime | None]:
-    status: Status = "ongoing"
+def is_stale(status: str, updated: datetime, now: datetime) -> bool:
+    """Ongoing with no news for STALE_AFTER: shown as "sans nouvelles", not as a fresh alarm."""
+    return status == "ongoing" and _aware(now) - _aware(updated) > STALE_AFTER
+
+
+def _speaks_for(reading: Reading, key: str) -> bool:
+    """Whether an item's word on the service is about this key: an item about one key, or
+    one whose title names it (a note on two operators saying "service is back" does not
+    say which)."""
+    return len(reading.keys) <= 1 or key in reading.title_keys
+
+
+def _reopens(reading: Reading, key: str) -> bool:
+    """An item that reports, for this key, that the service is broken (again)."""
+    return (
+        reading.item.status == "failure"
+        and reading.reports
+        and not reading.looks_back
+        and _speaks_for(reading, key)
+    )
+
+
+def _status(readings: Sequence[Reading], key: str) -> tuple[Status, datetime | None]:
+    """Planned, ongoing or resolved, from the items oldest first (DOMAIN.md, "Status").
+
+    Items of one day may come in any order: a resolution and a failure dated alike are
+    read failure first, so the same items always give the same status.
+    """
+    status: Status | None = None
     resolved: datetime | None = None
-    for item in items:
-        if item.status == "resolved":
-            status, resolved = "resolved", item.date
-        elif item.status == "failure":
+    for reading in sorted(readings, key=lambda r: (r.date, r.resolution, r.item.id)):
+        if reading.resolution and _speaks_for(reading, key):
+            status, resolved = "resolved", reading.item.date
+        elif _reopens(reading, key) or (reading.failure and status in (None, "planned")):
+            # A recap that names the attack after the return does not reopen it: only an
+            # item saying the service is broken again does.
             status, resolved = "ongoing", None
-    return status, resolved
+        elif reading.planned and status is None:
+            status = "planned"
+    return status or "ongoing", resolved
 
 
 def _title(group: _Group, names: Callable[[str], str], labels: Callable[[str], str]) -> str:
     """ "Viamedis : cyberattaque et panne": the key and the kinds most items carry."""
-    counts = Counter(k for item in group.items for k in _unique(item.kinds))
+    counts = Counter(k for item in group.ordered() for k in _unique(item.kinds))
     rank = {kind: n for n, kind in enumerate(KIND_ORDER)}
     dominant = sorted(counts, key=lambda k: (-counts[k], rank.get(k, len(rank)), k))
     words = [_lower_first(labels(kind)) for kind in dominant[:TITLE_KINDS]]
     what = " et ".join(w for w in words if w) or "incident"
-    return f"{names(group.key) or group.key} : {what}"
+    return f"{names(group.shown) or group.shown} : {what}"
 
 
 def _lower_first(label: str) -> str:
