@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -94,6 +95,8 @@ def errors_to_exits() -> Iterator[None]:
         raise UsageFailure(str(exc)) from None
     except (LockError, AggregatorError) as exc:
         raise RunFailure(str(exc)) from None
+    except sqlite3.Error as exc:  # the store words its own; this is a last resort
+        raise RunFailure(f"database error: {exc}") from None
     except OSError as exc:
         raise RunFailure(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
 
@@ -136,7 +139,7 @@ def _run(
     from aggregator.store.database import Store
 
     show_bar = sys.stderr.isatty() and not quiet
-    with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
+    with errors_to_exits(), run_lock(db_path, wait), Store(db_path, _busy(wait)) as store:
         enabled = [s for s in config.sources if s.enabled]
         if due_only and show_bar:  # the bar counts what this run fetches
             from aggregator.collect.schedule import due_sources
@@ -167,8 +170,14 @@ WAIT = click.option(
     default=60.0,
     show_default=True,
     type=click.FloatRange(min=0),
-    help="Seconds to wait for another run on the same database.",
+    help="Seconds to wait for another run, or another program, using the database.",
 )
+# A run's own threads take turns on the database briefly: never wait less than this.
+MIN_BUSY_WAIT = 2.0
+
+
+def _busy(wait: float) -> float:
+    return max(wait, MIN_BUSY_WAIT)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -230,7 +239,7 @@ def publish(
 
     if not Path(db_path).exists():
         raise RunFailure(f"no database at {db_path}; run `aggregator run` first")
-    with errors_to_exits(), run_lock(db_path, wait), Store(db_path) as store:
+    with errors_to_exits(), run_lock(db_path, wait), Store(db_path, _busy(wait)) as store:
         report = publish_output(config, store, Path(output), load_taxonomy(config.taxonomy))
     if not quiet:
         click.echo(
@@ -299,6 +308,7 @@ def _status_dict(s: SourceStatus, plans: Mapping[str, Plan]) -> dict[str, object
         "consecutive_failures": s.consecutive_failures,
         "items": s.items,
         "gone": s.gone,
+        "notes": s.notes,
         # None: never fetched, so due at the next run
         "next_due": plan.next_due.isoformat() if plan else None,
         "poll_interval": plan.interval if plan else None,
@@ -307,7 +317,8 @@ def _status_dict(s: SourceStatus, plans: Mapping[str, Plan]) -> dict[str, object
 
 
 def _status_table(statuses: Sequence[SourceStatus], plans: Mapping[str, Plan]) -> str:
-    header = ("source", "last success", "last error", "failures", "items", "next due")
+    header = ("source", "last success", "last error", "failures", "items", "next due",
+              "budgets hit")  # fmt: skip
     rows = [header]
     for s in statuses:
         success = s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else "never"
@@ -318,7 +329,8 @@ def _status_table(statuses: Sequence[SourceStatus], plans: Mapping[str, Plan]) -
         plan = plans.get(s.id)
         due = plan.next_due.strftime("%Y-%m-%d %H:%M") if plan else "next run"
         failures, items = str(s.consecutive_failures), str(s.items)
-        rows.append((s.id + flag, success, error[:60], failures, items, due))
+        notes = (s.notes or "")[:60]
+        rows.append((s.id + flag, success, error[:60], failures, items, due, notes))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

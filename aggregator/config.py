@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import fields
@@ -141,10 +142,15 @@ class _Validator:
     def fetch(self, value: object) -> FetchOptions:
         data = self.mapping(value, "fetch")
         options = self.options(FetchOptions, data, "fetch")
-        for name in ("timeout", "concurrency", "max_bytes", "max_redirects", "min_interval"):
+        positive = ("timeout", "concurrency", "max_bytes", "max_redirects", "min_interval",
+                    "max_item_html", "max_items_per_document", "source_seconds",
+                    "run_seconds")  # fmt: skip
+        for name in positive:
             if getattr(options, name) <= 0:
                 raise self.fail("must be greater than 0", None, f"fetch.{name}")
-        for name in ("per_host_delay", "retries", "backoff", "max_retry_after"):
+        not_negative = ("per_host_delay", "retries", "backoff", "max_retry_after",
+                        "max_crawl_delay", "max_articles_per_source")  # fmt: skip
+        for name in not_negative:
             if getattr(options, name) < 0:
                 raise self.fail("must not be negative", None, f"fetch.{name}")
         if options.max_interval < options.min_interval:
@@ -198,6 +204,9 @@ class _Validator:
         return cls(**values)
 
     def typed(self, value: object, expected: type, source: str | None, key: str) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            # An infinite delay or timeout would hold the run, and its lock, forever.
+            raise self.fail(f"must be a finite number, not {value}", source, key)
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
         if expected is int and isinstance(value, bool):

@@ -13,7 +13,7 @@ parser that read them: nothing downstream decodes them again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from markupsafe import Markup
@@ -77,6 +77,13 @@ class FetchOptions:
     backoff: float = 1.0  # first retry delay in seconds, doubled each time
     max_retry_after: float = 60.0  # a longer Retry-After gives up instead of waiting
     respect_robots: bool = True
+    # Budgets: what one item, one document, one source and one run may cost (SECURITY.md).
+    max_crawl_delay: float = 30.0  # a longer robots.txt Crawl-delay is cut to this
+    max_item_html: int = 100_000  # characters of HTML kept per body, cut at a tag boundary
+    max_items_per_document: int = 500  # newest first; the rest of a document is dropped
+    max_articles_per_source: int = 30  # article pages fetched per source and run, newest first
+    source_seconds: float = 120.0  # article pages stop being fetched after this
+    run_seconds: float = 240.0  # collecting stops after this (within a 5-minute cron)
     # Polling by due time (see collect/schedule.py): each source is fetched again after an
     # interval that follows how often it publishes, within these bounds in seconds.
     min_interval: float = 300.0  # 5 minutes: the cron period the README suggests
@@ -239,8 +246,18 @@ class Incident:
     actions: tuple[str, ...] = ()
     contacts: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()  # the key when there is no payer
-    # Ongoing with no news for STALE_AFTER (incidents.py), as of the run that built it.
+    # Ongoing with no news for STALE_AFTER (see is_stale), as of when it was read.
     stale: bool = False
+
+
+# Ongoing with no news this long: "sans nouvelles". Here, beside Incident, because both the
+# understanding stage (when it groups) and the store (when it reads, as time has moved) ask.
+STALE_AFTER = timedelta(days=14)
+
+
+def is_stale(status: str, updated: datetime, now: datetime) -> bool:
+    """Ongoing with no news for STALE_AFTER: shown as "sans nouvelles", not as a fresh alarm."""
+    return status == "ongoing" and now - updated > STALE_AFTER
 
 
 # --- operation --------------------------------------------------------------------------------
@@ -259,6 +276,7 @@ class SourceStatus:
     consecutive_failures: int = 0
     items: int = 0
     gone: bool = False
+    notes: str | None = None  # budgets the last run hit, for ``status``
 
 
 @dataclass(frozen=True)
@@ -295,6 +313,17 @@ class Collected:
     error: str | None = None
     gone: bool = False  # HTTP 410: the source said it will not come back
     unchanged: bool = False  # answered 304 Not Modified
+    notes: tuple[str, ...] = ()  # budgets hit, for status
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What the store made of collected sources: the entries written, and each source as
+    stored (one whose entries could not be stored carries that failure, and no items)."""
+
+    results: tuple[Collected, ...]
+    new: int = 0
+    updated: int = 0
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from aggregator.collect import schedule
 from aggregator.collect.robots import RobotsCache
 from aggregator.collect.stage import Progress, collect, sources_to_fetch
-from aggregator.models import Config
+from aggregator.models import Collected, Config
 from aggregator.store.database import Store, utcnow
 from aggregator.understand.classify import Taxonomy, load_taxonomy
 from aggregator.understand.stage import names, understand
@@ -143,10 +143,11 @@ async def collect_and_store(
     report.failures.extend(plan.gone)
     robots = RobotsCache.load(store, now)
     async for batch in collect(config, store, plan.sources, now, progress, robots):
-        new, updated = store.save_collected(batch, now)
-        report.new_entries += new
-        report.updated_entries += updated
-        for result in batch:
+        saved = store.save_collected(batch, now)
+        report.new_entries += saved.new
+        report.updated_entries += saved.updated
+        for result in saved.results:
+            _log(result)
             first = result.exchanges[0] if result.exchanges else None
             report.polled.append(schedule.Polled.of(result.source, first, not result.error))
             if result.error:
@@ -155,6 +156,16 @@ async def collect_and_store(
             else:
                 report.sources_ok += 1
     robots.save(store)
+
+
+def _log(result: Collected) -> None:
+    for note in result.notes:
+        log.warning("%s: budget: %s", result.source.id, note)
+    if result.error:
+        log.warning("%s: %s", result.source.id, result.error)
+    else:
+        suffix = " (not modified)" if result.unchanged else ""
+        log.info("%s: ok, %d entries%s", result.source.id, len(result.items), suffix)
 
 
 def understand_and_store(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:

@@ -80,7 +80,7 @@ def big_feed() -> str:
 
 CONFIG = """
 site: {{title: Test, base_url: "https://example.org/veille/", max_items: 50}}
-fetch: {{per_host_delay: 0, timeout: 10, retries: 0}}
+fetch: {{per_host_delay: 0, timeout: 10, retries: 0, max_items_per_document: 5000}}
 sources:
   - {{id: gros, name: Gros site, type: feed, url: "{base}feed.xml", category: press}}
 """

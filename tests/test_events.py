@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aggregator.models import Incident, StatusSignal
-from aggregator.understand.incidents import STALE_AFTER, IncidentInput, group_incidents
+from aggregator.models import STALE_AFTER, Incident, StatusSignal
+from aggregator.understand.incidents import IncidentInput, group_incidents
 
 START = datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
 REAL = Path(__file__).parent / "data" / "corpus" / "real"

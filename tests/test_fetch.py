@@ -481,7 +481,7 @@ def test_a_huge_crawl_delay_is_capped(server: LocalServer) -> None:
     server.route("/robots.txt", Reply(200, b"User-agent: *\nCrawl-delay: 86400\n"))
     server.route("/a", Reply(200, b"a"))
     started = time.monotonic()
-    result = fetch(server.url("/a"), replace(FAST, max_retry_after=0.3))
+    result = fetch(server.url("/a"), replace(FAST, max_crawl_delay=0.3))
     assert result.ok and time.monotonic() - started < 1.5
     (robots,), (page,) = server.hits_of("/robots.txt"), server.hits_of("/a")
     assert page.start - robots.end >= 0.28  # delayed, but by the cap

@@ -415,6 +415,16 @@ def test_regrouping_with_the_previous_run_keeps_every_id(items: list[IncidentInp
     assert {i.id: i.items for i in again} == {i.id: i.items for i in first}
 
 
+@settings(max_examples=150, deadline=None)
+@given(ITEMS, st.randoms(use_true_random=False))
+def test_the_same_items_in_any_order_give_the_same_incidents(
+    items: list[IncidentInput], random: object
+) -> None:
+    shuffled = list(items)
+    random.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert group(shuffled) == group(items)
+
+
 # --- follow-ups that name nobody ----------------------------------------------------------
 
 STRIKE = (

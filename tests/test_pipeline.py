@@ -444,7 +444,8 @@ def test_sources_collected_together_are_stored_in_one_transaction_each_whole(
     results[0] = Collected(sources[0], exchanges=(failed,), error="HTTP 503")
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
-    assert store.save_collected(results, now) == (195, 0)
+    saved = store.save_collected(results, now)
+    assert (saved.new, saved.updated) == (195, 0) and list(saved.results) == results
     store.conn.set_trace_callback(None)
     assert statements.count("BEGIN IMMEDIATE") == statements.count("COMMIT") == 1
     per_source = dict(store.execute("SELECT source, count(*) FROM entries GROUP BY 1").fetchall())

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from aggregator.errors import StoreError
+from aggregator.models import Source
 from aggregator.store.database import SCHEMA_VERSION, Store
 
 DATA = Path(__file__).parent / "data" / "store"
@@ -81,6 +83,7 @@ def test_a_database_of_the_previous_version_is_migrated_in_place(
     before = {t: _rows(path, t, kept_columns[t]) for t in tables}
     others = ("sources", "http_state", "fetch_log", "incidents", "pending_entries", "meta")
     before_others = {t: _rows(path, t) for t in others}
+    old_source_columns = ", ".join(sqlite_utils.Database(path)["sources"].columns_dict)
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
 
@@ -96,7 +99,9 @@ def test_a_database_of_the_previous_version_is_migrated_in_place(
             "Almerys : cyberattaque en cours"
         ]
     assert {t: _rows(path, t) for t in tables} == before
-    assert {t: _rows(path, t) for t in others} == before_others
+    after = {t: _rows(path, t, old_source_columns if t == "sources" else "*") for t in others}
+    assert after == before_others
+    assert _rows(path, "sources", "notes") == [(None,), (None,)]  # a column added empty
     assert _links(path) == LINKS
     assert not DEAD_ENTRY_COLUMNS & set(sqlite_utils.Database(path)["entries"].columns_dict)
 
@@ -120,6 +125,24 @@ def test_the_views_say_which_sources_fail_and_why_entries_were_merged(tmp_path: 
     assert merge["entry_source"] == "viamedis" and merge["item_source"] == "echo"
     assert merge["entry_title"] == "Viamedis : panne du portail"
     assert merge["item_title"] == "Viamedis : panne du portail de tiers payant"
+
+
+def test_a_database_without_source_notes_gets_the_column(tmp_path: Path) -> None:
+    """Version 2 had no ``sources.notes`` (the budgets a source hit): it is added in place,
+    and the budgets a run notes are kept and read back."""
+    path = tmp_path / "v2.db"
+    with Store(path) as store:
+        store.sync_sources([Source(id="s", name="S", type="feed", url="https://ex.fr/f",
+                                   category="press")])  # fmt: skip
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE sources DROP COLUMN notes")
+        conn.execute("PRAGMA user_version = 2")
+    with Store(path) as store:
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        with store.transaction():
+            store.record_source("s", datetime.now(UTC), notes=["article pages: 30 of 40"])
+        (status,) = store.source_statuses()
+    assert status.notes == "article pages: 30 of 40" and status.name == "S"
 
 
 def test_a_database_of_two_versions_ago_is_migrated_too(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import errno
 import logging
+import math
 import socket
 import ssl
 import time
@@ -57,8 +58,11 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 SCHEMES = frozenset({"http", "https"})
 # Only encodings whose decoder can be told to stop early: zlib takes an output limit,
 # the brotli and zstd bindings do not reliably, and a bomb must never be inflated whole.
+# A coding not asked for fails the fetch; so do more than MAX_CODINGS stacked ones (one
+# is usual, two happen, a thousand is an attack on the decoder chain).
 ACCEPT_ENCODING = "gzip, deflate"
 INFLATE_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate"})
+MAX_CODINGS = 2
 PIECE = 64 * 1024  # largest piece of decompressed output held at once
 # Statuses whose name tells the reader what to do next; the others are just their number.
 NAMED_STATUSES = {401: "Unauthorized", 403: "Forbidden", 410: "Gone", 429: "Too Many Requests",
@@ -105,6 +109,7 @@ class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0  # time.monotonic()
     crawl_delay: float = 0.0  # what its robots.txt asks for, if more than per_host_delay
+    asked_delay: float = 0.0  # the same before the cap (fetch.max_crawl_delay)
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -122,19 +127,29 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     count = _digits(text)
     if count is not None:
         return float(count)
+    if len(text) > MAX_HEADER_DATE:  # no date is that long; parsing it is wasted work
+        return None
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
+        if when.tzinfo is None:  # an HTTP-date is always GMT
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    except (TypeError, ValueError, IndexError, OverflowError, ArithmeticError):
         return None
-    if when.tzinfo is None:  # an HTTP-date is always GMT
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+# Longest plain count read from a header (a Retry-After of 10^18 seconds is already absurd,
+# and int() refuses numbers of thousands of digits); longer ones are unreadable.
+MAX_DIGITS = 18
+MAX_HEADER_DATE = 100  # characters
 
 
 def _digits(text: str) -> int | None:
-    """A plain decimal count ("120"), else None; "²" and "-5" are not counts."""
+    """A plain decimal count ("120"), else None; "²", "-5" and 5,000 nines are not counts."""
     text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > MAX_DIGITS:
+        return None
+    return int(text)
 
 
 def _seconds(value: float) -> str:
@@ -314,14 +329,21 @@ def _through(stages: Sequence[_Inflater], data: bytes) -> Iterator[bytes]:
         yield from _through(stages[1:], piece)
 
 
-async def _decoded(response: httpx.Response) -> AsyncGenerator[bytes, None]:
-    """The body decoded in bounded pieces."""
-    encodings = _encodings(response.headers.get("content-encoding", ""))
-    if not all(name in INFLATE_ENCODINGS for name in encodings):
-        # A coding we never asked for: httpx decodes it if it can (not bounded per piece).
-        async for piece in response.aiter_bytes():
-            yield piece
-        return
+def _coding_problem(encodings: Sequence[str]) -> str | None:
+    """Why a body in these content codings is not read, or None when it can be."""
+    refused = [name for name in encodings if name not in INFLATE_ENCODINGS]
+    if refused:
+        name = refused[0][:40]
+        return f"content coding {name!r} was not asked for (Accept-Encoding: {ACCEPT_ENCODING})"
+    if len(encodings) > MAX_CODINGS:
+        return f"{len(encodings)} stacked content codings (at most {MAX_CODINGS} are read)"
+    return None
+
+
+async def _decoded(
+    response: httpx.Response, encodings: Sequence[str]
+) -> AsyncGenerator[bytes, None]:
+    """The body decoded in bounded pieces (``encodings``: checked by _coding_problem)."""
     stages = [_Inflater(name) for name in reversed(encodings)]  # undo the last coding first
     async for chunk in response.aiter_raw():
         for piece in _through(stages, chunk):
@@ -531,20 +553,33 @@ class Fetcher:
             if origin not in self._rules:
                 self._rules[origin] = await self._load_rules(origin)
                 host = self._host(parsed)
-                host.crawl_delay = self._crawl_delay(self._rules[origin])
+                host.asked_delay = self._asked_delay(self._rules[origin])
+                host.crawl_delay = min(host.asked_delay, self.options.max_crawl_delay)
                 host.next_start = max(host.next_start, time.monotonic() + host.crawl_delay)
         rules = self._rules[origin]
         return rules is None or rules.can_fetch(url, self.options.user_agent)
 
-    def _crawl_delay(self, rules: Protego | None) -> float:
-        """The robots.txt Crawl-delay, capped like Retry-After so one site cannot stall a run."""
+    def _asked_delay(self, rules: Protego | None) -> float:
+        """The robots.txt Crawl-delay, 0 when none can be read (capped by the caller)."""
         try:
             asked = rules.crawl_delay(self.options.user_agent) if rules else None
-        except (TypeError, ValueError):
+            asked = None if asked is None else float(asked)
+        except (TypeError, ValueError, OverflowError):
             return 0.0
-        if asked is None or asked != asked:  # missing, or NaN
+        if asked is None or math.isnan(asked):
             return 0.0
-        return max(0.0, min(float(asked), self.options.max_retry_after))
+        return max(0.0, asked)
+
+    def capped_crawl_delay(self, url: str) -> float | None:
+        """The Crawl-delay a host's robots.txt asked for, when it was cut to
+        ``max_crawl_delay`` so that one site cannot stall a run; else None."""
+        parsed = _parse_url(url)
+        if isinstance(parsed, str):
+            return None
+        host = self._hosts.get(_host_key(parsed))
+        if host is None or host.asked_delay <= self.options.max_crawl_delay:
+            return None
+        return host.asked_delay
 
     async def _load_rules(self, origin: str) -> Protego | None:
         """The origin's robots.txt rules; None (everything allowed) when it has none to give."""
@@ -676,7 +711,11 @@ class Fetcher:
         declared = _digits(response.headers.get("content-length", ""))
         if declared is not None and declared > cap:
             return too_large  # refused before a byte of the body is read
-        stream = _decoded(response)
+        encodings = _encodings(response.headers.get("content-encoding", ""))
+        problem = _coding_problem(encodings)
+        if problem:
+            return _Failure(problem, status=response.status_code)
+        stream = _decoded(response, encodings)
         parts: list[bytes] = []
         total = 0
         async with contextlib.aclosing(stream):

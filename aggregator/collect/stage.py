@@ -10,19 +10,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from aggregator.collect import schedule
+from aggregator.collect.budgets import cut_html, newest_first, within_budget
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list, unique_items
 from aggregator.collect.fetch import Fetcher
 from aggregator.collect.robots import RobotsCache
-from aggregator.errors import ExtractError
-from aggregator.models import Collected, Config, FetchResult, ParsedPage, RawItem, Source
+from aggregator.errors import ExtractError, StoreError, failure_reason
+from aggregator.models import (
+    ArticleBody,
+    ArticleSelectors,
+    Collected,
+    Config,
+    FetchResult,
+    ParsedPage,
+    RawItem,
+    Source,
+)
 from aggregator.store.database import Store, entry_id
 from aggregator.text.urls import canonical_url
 from aggregator.workers import Workers
@@ -43,6 +54,14 @@ class _Gathering:
     error: str | None = None
     gone: bool = False
     unchanged: bool = False
+    notes: list[str] = field(default_factory=list)  # budgets hit, for status
+    stage: str = "fetching"  # what was being done, to name it when something breaks
+
+    def fail(self, stage: str, error: BaseException) -> None:
+        """The source fails alone, with a one-line reason; nothing it gave is stored."""
+        self.error = failure_reason(stage, error)
+        self.items, self.canonical = [], {}
+        log.debug("%s: %s", self.source.id, self.error, exc_info=error)
 
     def result(self) -> Collected:
         items = unique_items(self.items)
@@ -54,43 +73,108 @@ class _Gathering:
             error=self.error,
             gone=self.gone,
             unchanged=self.unchanged,
+            notes=tuple(self.notes),
         )
 
 
-def _extracted(parse: Callable[..., ParsedPage], *args: Any) -> tuple[ParsedPage, dict[str, str]]:
-    """A page's items and their canonical URLs, both computed where the parsing runs."""
-    page = parse(*args)
-    return page, {item.url: canonical_url(item.url) for item in page.items}
+def _extracted(
+    budget: tuple[int, int], parse: Callable[..., ParsedPage], *args: Any
+) -> tuple[ParsedPage, dict[str, str], list[str]]:
+    """A page's items within ``budget`` (items per document, characters per body), their
+    canonical URLs and the budgets hit, all computed where the parsing runs."""
+    page, notes = within_budget(parse(*args), *budget)
+    return page, {item.url: canonical_url(item.url) for item in page.items}, notes
+
+
+def _article(
+    max_html: int, content: bytes, url: str, selectors: ArticleSelectors, headers: Any
+) -> ArticleBody:
+    body = parse_article(content, url, selectors, headers)
+    return replace(body, content=cut_html(body.content, max_html))
 
 
 class Collector:
-    """Fetches and extracts sources concurrently; the Fetcher keeps it polite."""
+    """Fetches and extracts sources concurrently; the Fetcher keeps it polite.
+
+    Whatever goes wrong with one source (an exception from any stage, the run's deadline)
+    fails that source alone; whatever goes wrong with one article page fails that page
+    alone (its item keeps the feed's summary). ``deadline``: the event loop's time at
+    which collecting stops (``fetch.run_seconds`` after it started).
+    """
 
     def __init__(
-        self, fetcher: Fetcher, store: Store, now: datetime, workers: Workers | None = None
+        self,
+        fetcher: Fetcher,
+        store: Store,
+        now: datetime,
+        workers: Workers | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.fetcher, self.store, self.now = fetcher, store, now
         self.workers = workers or Workers(0)
+        self.options = fetcher.options
+        self.deadline = deadline
 
     async def collect(self, source: Source) -> Collected:
         gathering = _Gathering(source)
+        started = asyncio.get_running_loop().time()
         try:
-            if source.type == "feed":
-                await self._feed(gathering)
-            else:
-                await self._list(gathering)
+            async with asyncio.timeout_at(self.deadline):
+                if source.type == "feed":
+                    await self._feed(gathering)
+                else:
+                    await self._list(gathering)
             if source.article and gathering.items:
-                await self._articles(gathering)
+                gathering.stage = "fetching article pages"
+                await self._articles(gathering, self._article_deadline(started))
+                self._note_crawl_delay(gathering)
+            gathering.stage = "checking dates"
+            gathering.items = [clamp_dates(item, self.now) for item in gathering.items]
+            gathering.stage = "reading its links"
+            return gathering.result()
         except ExtractError as exc:
             gathering.error = str(exc)
+        except TimeoutError:  # the run's deadline: the fetcher's own end in a FetchResult
+            gathering.error = (
+                f"not finished when the run's time ran out (fetch.run_seconds = "
+                f"{self.options.run_seconds:g}); tried again when next due"
+            )
+            gathering.items, gathering.canonical = [], {}
+        except (StoreError, sqlite3.Error):
+            raise  # the database's fault is the whole run's, not this source's
+        except Exception as exc:  # a bug or a hostile document's surprise: this source only
+            gathering.fail(gathering.stage, exc)
         gathering.items = [clamp_dates(item, self.now) for item in gathering.items]
         return gathering.result()
+
+    def _note_crawl_delay(self, gathering: _Gathering) -> None:
+        # Article pages live on the host of the items' links.
+        items = gathering.items
+        asked = self.fetcher.capped_crawl_delay(items[0].url) if items else None
+        if asked:
+            gathering.notes.append(
+                f"robots.txt asks a Crawl-delay of {asked:g} s; "
+                f"{self.options.max_crawl_delay:g} s used (fetch.max_crawl_delay)"
+            )
+
+    def _article_deadline(self, started: float) -> float:
+        own = started + self.options.source_seconds
+        return own if self.deadline is None else min(own, self.deadline)
 
     async def _get(self, gathering: _Gathering, url: str, conditional: bool) -> FetchResult:
         etag, modified = self.store.validators(url) if conditional else (None, None)
         result = await self.fetcher.fetch(url, etag=etag, last_modified=modified)
         gathering.exchanges.append(result)
         return result
+
+    async def _parse(self, gathering: _Gathering, parse: Callable[..., ParsedPage],
+                     *args: Any) -> ParsedPage:  # fmt: skip
+        budget = (self.options.max_items_per_document, self.options.max_item_html)
+        page, canonical, notes = await self.workers.call(_extracted, budget, parse, *args)
+        gathering.items.extend(page.items)
+        gathering.canonical.update(canonical)
+        gathering.notes.extend(notes)
+        return page
 
     async def _feed(self, gathering: _Gathering) -> None:
         result = await self._get(gathering, gathering.source.url, conditional=True)
@@ -99,11 +183,8 @@ class Collector:
         if result.not_modified:
             gathering.unchanged = True
             return
-        page, canonical = await self.workers.call(
-            _extracted, parse_feed, result.content, result.final_url, result.headers
-        )
-        gathering.items.extend(page.items)
-        gathering.canonical.update(canonical)
+        gathering.stage = "reading the feed"
+        await self._parse(gathering, parse_feed, result.content, result.final_url, result.headers)
 
     async def _list(self, gathering: _Gathering) -> None:
         source = gathering.source
@@ -114,6 +195,7 @@ class Collector:
             if url is None or url in visited:
                 break
             visited.add(url)
+            gathering.stage = f"fetching list page {number + 1}"
             result = await self._get(gathering, url, conditional=True)
             if _failed(gathering, result, first=number == 0):
                 return
@@ -121,39 +203,61 @@ class Collector:
                 # An unchanged first page means nothing new was published.
                 gathering.unchanged = number == 0
                 return
-            page, canonical = await self.workers.call(
-                _extracted, parse_list, result.content, result.final_url, source.list,
+            gathering.stage = f"reading list page {number + 1}"
+            page = await self._parse(
+                gathering, parse_list, result.content, result.final_url, source.list,
                 result.headers,
             )  # fmt: skip
-            gathering.items.extend(page.items)
-            gathering.canonical.update(canonical)
             url = page.next_url
 
-    async def _articles(self, gathering: _Gathering) -> None:
-        """Fetch the page of each NEW item once, for its body."""
+    async def _articles(self, gathering: _Gathering, deadline: float) -> None:
+        """Fetch the page of each NEW item once, for its body: the newest first, at most
+        ``max_articles_per_source`` of them, and none after ``deadline``."""
+        source = gathering.source
+        known = self.store.known_entry_ids([entry_id(source.id, i.guid) for i in gathering.items])
+        new = [item for item in newest_first(gathering.items)
+               if entry_id(source.id, item.guid) not in known]  # fmt: skip
+        limit = self.options.max_articles_per_source
+        if len(new) > limit:
+            gathering.notes.append(
+                f"article pages: {limit} of {len(new)} new items fetched, the newest "
+                f"(fetch.max_articles_per_source = {limit})"
+            )
+        tasks = {item.guid: asyncio.ensure_future(self._article_of(gathering, item))
+                 for item in new[:limit]}  # fmt: skip
+        if not tasks:
+            return
+        loop = asyncio.get_running_loop()
+        _, late = await asyncio.wait(tasks.values(), timeout=max(0, deadline - loop.time()))
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        if late:
+            gathering.notes.append(
+                f"article pages: {len(late)} not fetched in time, kept with their summary "
+                f"(fetch.source_seconds = {self.options.source_seconds:g})"
+            )
+        bodies = {guid: task.result() for guid, task in tasks.items() if task not in late}
+        gathering.items = [bodies.get(item.guid, item) for item in gathering.items]
+
+    async def _article_of(self, gathering: _Gathering, item: RawItem) -> RawItem:
+        """The item with its page's body, or as it was when the page fails in any way."""
         source = gathering.source
         assert source.article is not None
-        ids = [entry_id(source.id, item.guid) for item in gathering.items]
-        known = self.store.known_entry_ids(ids)
-        selectors = source.article
-
-        async def one(item: RawItem) -> RawItem:
-            if entry_id(source.id, item.guid) in known:
-                return item
+        try:
             result = await self._get(gathering, item.url, conditional=False)
             if not result.ok or result.not_modified:
                 log.info("%s: article %s: %s", source.id, item.url, result.error)
                 return item
-            try:
-                body = await self.workers.call(
-                    parse_article, result.content, result.final_url, selectors, result.headers
-                )
-            except ExtractError as exc:
-                log.info("%s: article %s: %s", source.id, item.url, exc)
-                return item
-            return replace(item, content=body.content, published=item.published or body.published)
-
-        gathering.items = list(await asyncio.gather(*(one(item) for item in gathering.items)))
+            body = await self.workers.call(
+                _article, self.options.max_item_html, result.content, result.final_url,
+                source.article, result.headers,
+            )  # fmt: skip
+        except Exception as exc:  # one page's trouble, ExtractError or not: that page only
+            why = exc if isinstance(exc, ExtractError) else failure_reason("reading it", exc)
+            log.info("%s: article %s: %s", source.id, item.url, why)
+            return item
+        return replace(item, content=body.content, published=item.published or body.published)
 
 
 def _failed(gathering: _Gathering, result: FetchResult, first: bool = True) -> bool:
@@ -227,21 +331,13 @@ async def collect(
         if sources:
             workers.start()  # before any socket is open: see Workers.start
         async with Fetcher(config.fetch, robots_cache=robots) as fetcher:
-            collector = Collector(fetcher, store, now, workers)
+            deadline = asyncio.get_running_loop().time() + config.fetch.run_seconds
+            collector = Collector(fetcher, store, now, workers, deadline)
             waiting = {asyncio.ensure_future(collector.collect(s)) for s in sources}
             while waiting:
                 done, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
                 batch = [task.result() for task in done]
-                for result in batch:
-                    _log(result)
-                    if progress:
+                if progress:
+                    for result in batch:
                         progress(result.source.id)
                 yield batch
-
-
-def _log(result: Collected) -> None:
-    if result.error:
-        log.warning("%s: %s", result.source.id, result.error)
-    else:
-        suffix = " (not modified)" if result.unchanged else ""
-        log.info("%s: ok, %d entries%s", result.source.id, len(result.items), suffix)

@@ -3,6 +3,11 @@
 A file is written beside its target, flushed to disk, then renamed over it, so a reader (or a
 crash) only ever sees the old complete file or the new complete file. A file whose bytes are
 already right is not touched at all, so an unchanged run changes no byte and no mtime.
+
+Nothing is written or deleted outside the output folder: a folder under it that is a
+symbolic link (a checkout may hold one) is refused rather than written through, and
+stale-file removal deletes only files whose folder resolves inside the output folder (the
+output folder itself may be a link: it is where the operator said to write).
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ class OutputWriter:
         if relative in self.produced:
             raise PublishError(f"two outputs want the same file: {relative}")
         path = _target(self.root, relative)
+        self._refuse_linked_folders(relative)
         self.produced.add(relative)
         if _same_bytes(path, data):
             self.unchanged += 1
@@ -78,6 +84,16 @@ class OutputWriter:
             raise PublishError(f"cannot write {path}: {error.strerror or error}") from error
         self.written.append(relative)
         return True
+
+    def _refuse_linked_folders(self, relative: str) -> None:
+        folder = self.root
+        for part in PurePosixPath(relative).parts[:-1]:
+            folder = folder / part
+            if folder.is_symlink():
+                raise PublishError(
+                    f"{folder} is a symbolic link; refusing to write through it, outside "
+                    f"the output folder. Replace it with a real folder."
+                )
 
     def remove_stale(self, folders: Iterable[str]) -> list[str]:
         """Delete files under ``folders`` that this run did not produce, and our leftovers.
@@ -93,14 +109,27 @@ class OutputWriter:
                 if p not in self.produced and (_is_temp(p) or not _is_dotfile(p))
             ]
         for relative in removed:
+            if not self._inside(relative):
+                raise PublishError(
+                    f"{self.root / relative} is not inside the output folder (a folder on its "
+                    f"way is a symbolic link); not removed"
+                )
             try:
                 (self.root / relative).unlink()
             except OSError as error:
                 raise PublishError(f"cannot remove {self.root / relative}: {error}") from error
         return removed
 
+    def _inside(self, relative: str) -> bool:
+        """Whether the file's folder resolves inside the output folder (the file itself may
+        be a link: removing it removes the link, not its target)."""
+        home = self.root.resolve()
+        return (self.root / relative).parent.resolve().is_relative_to(home)
+
     def _files(self, folder: str) -> list[str]:
         directory = self.root / folder if folder else self.root
+        if folder and directory.is_symlink():
+            return []  # never listed, so nothing in its target is ever removed
         if not directory.is_dir():
             return []
         prefix = f"{folder}/" if folder else ""

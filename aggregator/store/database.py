@@ -9,19 +9,21 @@ write methods commit on their own, which would cut those transactions in pieces.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from aggregator.errors import StoreError
+from aggregator.errors import StoreError, failure_reason
 from aggregator.models import (
     Collected,
     Entry,
@@ -30,9 +32,11 @@ from aggregator.models import (
     Item,
     Mark,
     RawItem,
+    Saved,
     Source,
     SourceStatus,
     Understood,
+    is_stale,
 )
 from aggregator.store.schema import SCHEMA_VERSION, prepare
 from aggregator.text.sanitize import stored_html
@@ -41,6 +45,8 @@ __all__ = ["SCHEMA_VERSION", "Store", "entry_id"]
 
 log = logging.getLogger("aggregator")
 
+# Seconds a connection waits for another's lock before giving up (see Store).
+BUSY_TIMEOUT = 30.0
 # Keys per "IN (...)" query: well under SQLite's limit on bound parameters.
 _IN_CHUNK = 500
 
@@ -81,16 +87,33 @@ def _content_hash(item: RawItem, with_content: bool = True) -> str:
 class Store:
     """A handle on the database file. Not shared between threads."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, timeout: float = BUSY_TIMEOUT) -> None:
+        """``timeout``: seconds to wait for another program's lock on the database."""
         self.path = str(path)
+        self.timeout = timeout
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.db = sqlite_utils.Database(self.conn)
             prepare(self.db)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {self._explain(exc)}") from None
+
+    def _explain(self, error: sqlite3.Error) -> str:
+        """SQLite's message, with what to do about the faults an operator can fix."""
+        code = getattr(error, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL:
+            return f"{error}: free some space on the disk that holds it, then run again"
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return (
+                f"{error}: another program held it for more than {self.timeout:g} s; "
+                "close it (a database browser?) or raise --wait"
+            )
+        return str(error)
+
+    def _failure(self, error: sqlite3.Error) -> StoreError:
+        return StoreError(f"database {self.path}: {self._explain(error)}")
 
     def close(self) -> None:
         self.conn.close()
@@ -104,27 +127,40 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic unit of work: everything inside is committed together or not at all."""
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        # Foreign keys are checked at the commit: within a transaction, rows may come in
-        # any order (an entry's mark before the item it points to is written).
-        conn.execute("PRAGMA defer_foreign_keys=ON")
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            # Foreign keys are checked at the commit: within a transaction, rows may come in
+            # any order (an entry's mark before the item it points to is written).
+            self.execute("PRAGMA defer_foreign_keys=ON")
+            yield
+            self.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:  # a failed COMMIT (a full disk) may leave it open
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a transaction: what is written inside is undone alone if it raises."""
+        self.execute("SAVEPOINT part")
         try:
             yield
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled the whole transaction back already (a full disk does):
+            # then there is no savepoint left, and the first error is the one to tell.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK TO part")
+                    self.conn.execute("RELEASE part")
             raise
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            conn.execute("ROLLBACK")
-            raise StoreError(f"database {self.path}: {exc}") from None
+        self.execute("RELEASE part")
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         try:
             cursor: sqlite3.Cursor = self.conn.execute(sql, params)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from None
         return cursor
 
     def execute_many(
@@ -133,8 +169,8 @@ class Store:
         """One statement for many rows, in order, inside the caller's transaction."""
         try:
             self.conn.executemany(sql, rows)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from None
 
     def _insert_rows(
         self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False
@@ -200,8 +236,11 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def record_fetch(self, source: str, result: FetchResult, when: datetime) -> None:
-        """Log one exchange, and keep the validators of a good answer for next time."""
+    def record_fetch(
+        self, source: str, result: FetchResult, when: datetime, validators: bool = True
+    ) -> None:
+        """Log one exchange, and (with ``validators``) keep those of a good answer for next
+        time."""
         self.execute(
             "INSERT INTO fetch_log (source, url, time, status, bytes, duration, error) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -215,7 +254,7 @@ class Store:
                 result.error,
             ),
         )
-        if result.ok and not result.not_modified:
+        if validators and result.ok and not result.not_modified:
             self.execute(
                 "INSERT INTO http_state (url, etag, last_modified, status, checked) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
@@ -225,18 +264,26 @@ class Store:
             )
 
     def record_source(
-        self, source: str, when: datetime, error: str | None = None, gone: bool = False
+        self,
+        source: str,
+        when: datetime,
+        error: str | None = None,
+        gone: bool = False,
+        notes: Sequence[str] = (),
     ) -> None:
+        """The source's health after a run; ``notes``: the budgets it hit (none: cleared)."""
+        note = "; ".join(notes) or None
         if error is None:
             self.execute(
-                "UPDATE sources SET last_success=?, consecutive_failures=0, gone=0 WHERE id=?",
-                (iso(when), source),
+                "UPDATE sources SET last_success=?, consecutive_failures=0, gone=0, notes=? "
+                "WHERE id=?",
+                (iso(when), note, source),
             )
         else:
             self.execute(
-                "UPDATE sources SET last_error=?, last_error_at=?, gone=?, "
+                "UPDATE sources SET last_error=?, last_error_at=?, gone=?, notes=?, "
                 "consecutive_failures=consecutive_failures+1 WHERE id=?",
-                (error, iso(when), int(gone), source),
+                (error, iso(when), int(gone), note, source),
             )
 
     def source_statuses(self, ids: Sequence[str] | None = None) -> list[SourceStatus]:
@@ -260,6 +307,7 @@ class Store:
                     consecutive_failures=row["consecutive_failures"],
                     items=counts.get(row["id"], 0),
                     gone=bool(row["gone"]),
+                    notes=row["notes"],
                 )
             )
         if ids is not None:
@@ -269,23 +317,44 @@ class Store:
 
     # --- entries ---------------------------------------------------------------------------
 
-    def save_collected(self, results: Sequence[Collected], now: datetime) -> tuple[int, int]:
+    def save_collected(self, results: Sequence[Collected], now: datetime) -> Saved:
         """Store what collecting gave, in one transaction: for each source its exchanges
         (and the validators of good answers), its entries (new ones wait to be understood),
-        and its health. Returns (new, updated) entries."""
+        and its health. Each source is stored whole or not at all, as alone: one whose
+        entries raise anything but a database error (which is the whole run's) is stored
+        as failed, and the others go on."""
+        stored: list[Collected] = []
         new = updated = 0
         with self.transaction():
             for result in results:
-                source = result.source
-                for exchange in result.exchanges:
-                    self.record_fetch(source.id, exchange, now)
-                if result.items:
-                    counts = self.save_entries(
-                        source.id, result.items, result.canonical, now, source.article is not None
-                    )
-                    new, updated = new + counts[0], updated + counts[1]
-                self.record_source(source.id, now, result.error, result.gone)
-        return new, updated
+                try:
+                    with self.savepoint():
+                        counts = self._save_one(result, now)
+                except (StoreError, sqlite3.Error):
+                    raise
+                except Exception as exc:
+                    log.debug("%s: storing failed", result.source.id, exc_info=exc)
+                    result = replace(
+                        result, items=(), canonical=(),
+                        error=failure_reason("storing its entries", exc),
+                    )  # fmt: skip
+                    counts = self._save_one(result, now)
+                stored.append(result)
+                new, updated = new + counts[0], updated + counts[1]
+        return Saved(tuple(stored), new, updated)
+
+    def _save_one(self, result: Collected, now: datetime) -> tuple[int, int]:
+        source = result.source
+        for exchange in result.exchanges:
+            # A failed source's validators are not kept: the next run reads it whole again.
+            self.record_fetch(source.id, exchange, now, validators=result.error is None)
+        counts = (0, 0)
+        if result.items:
+            counts = self.save_entries(
+                source.id, result.items, result.canonical, now, source.article is not None
+            )
+        self.record_source(source.id, now, result.error, result.gone, result.notes)
+        return counts
 
     def known_entry_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -562,8 +631,6 @@ class Store:
 
     def all_incidents(self) -> list[Incident]:
         """Every stored incident; ``stale`` as of now (it moves with time, not with items)."""
-        from aggregator.understand.incidents import is_stale  # understanding's rule
-
         now = utcnow()
         incidents = []
         for row in self.execute(

@@ -20,7 +20,8 @@ Views: ``failures_by_source`` (how often and how lately each source failed) and
 
 The version of the schema is SQLite's ``user_version``: 0 for a database written before
 marks had tables of their own, 1 for hand-written SQL without foreign keys or full-text
-index, 2 for this module.
+index (its ``sources`` may have the ``notes`` column hand-written SQL added), 2 for this
+module before ``sources.notes`` (the budgets a source hit), 3 since.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from sqlite_utils.db import Table
 
 log = logging.getLogger("aggregator")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Diacritics folded, so that "securite" finds "sécurité", as a French reader types.
 FTS_COLUMNS = ("title", "summary", "content_html")
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
@@ -60,7 +61,7 @@ TABLES: dict[str, TableSpec] = {
         columns={
             "id": TEXT, "name": TEXT, "type": TEXT, "url": TEXT, "category": TEXT,
             "enabled": INTEGER, "last_success": TEXT, "last_error": TEXT, "last_error_at": TEXT,
-            "consecutive_failures": INTEGER, "gone": INTEGER,
+            "consecutive_failures": INTEGER, "gone": INTEGER, "notes": TEXT,
         },
         pk="id",
         not_null=frozenset({"consecutive_failures", "gone"}),
@@ -193,7 +194,9 @@ def _migrate_tables(db: sqlite_utils.Database) -> None:
         table = Table(db, name)
         if not table.exists():
             _create(db, name, spec)
-        elif _needs_rebuild(table, spec):
+            continue
+        _add_missing_columns(table, spec)
+        if _needs_rebuild(table, spec):
             _rebuild(table, spec)
     _name_unknown_sources(db)
     for index, (table_name, columns) in INDEXES.items():
@@ -229,6 +232,17 @@ def _move_marks_out_of_entries(db: sqlite_utils.Database) -> None:
     )
     db.execute("DROP INDEX IF EXISTS entries_item")
     db.execute("DROP INDEX IF EXISTS entries_pending")
+
+
+def _add_missing_columns(table: Table, spec: TableSpec) -> None:
+    """Columns the schema gained since the database was written, added empty (by plain
+    ALTER TABLE: ``Table.add_column`` may commit on its own)."""
+    names = {"TEXT": TEXT, "INTEGER": INTEGER, "REAL": REAL}
+    present = table.columns_dict
+    for column, kind in spec.columns.items():
+        if column not in present:
+            sql_type = next(name for name, python in names.items() if python is kind)
+            table.db.execute(f"ALTER TABLE [{table.name}] ADD COLUMN [{column}] {sql_type}")
 
 
 def _foreign_keys(table: Table) -> set[tuple[str, str, str]]:

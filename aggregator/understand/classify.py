@@ -46,8 +46,18 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
-from aggregator.config import safe_yaml
+import yaml
+
 from aggregator.models import Classification, StatusSignal
+from aggregator.understand.language import (
+    MAX_SENTENCE,
+    AssertionWords,
+    Relation,
+    is_news_about,
+    reading,
+    related,
+    relations_from_data,
+)
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
 MAX_ACTIONS = 6
@@ -55,6 +65,8 @@ MAX_ACTIONS = 6
 # before "ne sont pas touchés" may be: bounds the work per trigger on hostile text.
 WINDOW = 300
 MAX_LISTED = 20
+MAX_REASONS = 40  # tags explained per item
+LISTED = 3  # payers named in one sentence from which they are examples, not the subject
 SLUG = re.compile(r"[a-z0-9-]+")
 _OVERRIDE_KEYS = ("payers", "organisations")
 _ENTRY_KEYS = ("slug", "name", "aliases", "match_case")
@@ -162,6 +174,7 @@ class Kind:
     ongoing: bool  # does naming it say the service is broken now (outage) or not (attack)?
     masks: tuple[str, ...] = ()  # kinds whose words inside this kind's match do not count
     contextual: Context | None = None
+    family: str = ""  # kinds of one family are one incident when they strike one key
 
 
 @dataclass(frozen=True)
@@ -184,6 +197,7 @@ class Language:
     not_affected_after: tuple[str, ...]
     not_affected_before: tuple[str, ...]
     contrast: tuple[str, ...]
+    generic_before: tuple[str, ...]
     reference_markers: tuple[str, ...]
     reference_before_payer: tuple[str, ...]
     reference_sentence_markers: tuple[str, ...]
@@ -218,6 +232,9 @@ class Taxonomy:
     actions: tuple[Action, ...]
     language: Language
     status_words: StatusWords
+    assertion: AssertionWords = field(default_factory=AssertionWords)
+    networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
+    relations: tuple[Relation, ...] = ()  # kinds said by a word and its dependent
     payers: tuple[str, ...] = field(init=False)
     kinds: tuple[str, ...] = field(init=False)
     _names: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
@@ -246,6 +263,15 @@ class Taxonomy:
     @property
     def organisations(self) -> tuple[str, ...]:
         return tuple(o.slug for o in self.organisation_entries)
+
+    def family(self, kind: str) -> str:
+        """The family of a kind ("service" for an attack and the outage it causes)."""
+        return next((k.family for k in self.kind_entries if k.slug == kind), kind)
+
+    @property
+    def networks(self) -> dict[str, frozenset[str]]:
+        """Operator slug -> the payer slugs of the networks it runs."""
+        return {operator: frozenset(runs) for operator, runs in self.networks_of}
 
 
 def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
@@ -293,16 +319,18 @@ def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
 @lru_cache(maxsize=1)
 def _builtin() -> Taxonomy:
     text = resources.files("aggregator.understand").joinpath("taxonomy.yaml").read_text("utf-8")
-    return _parse(safe_yaml(text))
+    # Our own file, read once per process: the plain safe loader is enough, and config
+    # (which imports this module to check taxonomy overrides) is not needed here.
+    return _parse(yaml.safe_load(text))
 
 
 def _parse(data: Any) -> Taxonomy:
     """The packaged taxonomy.yaml as a Taxonomy (its shape is ours, so checks are light)."""
     lang, status = data["language"], data["status"]
     return Taxonomy(
-        payer_entries=_merge((), data["payers"], "taxonomy.yaml payers", set(), ""),
+        payer_entries=_merge((), _names_only(data["payers"]), "taxonomy.yaml payers", set(), ""),
         organisation_entries=_merge(
-            (), data["organisations"], "taxonomy.yaml organisations", set(), ""
+            (), _names_only(data["organisations"]), "taxonomy.yaml organisations", set(), ""
         ),
         kind_entries=tuple(
             Kind(
@@ -312,6 +340,7 @@ def _parse(data: Any) -> Taxonomy:
                 bool(k["ongoing"]),
                 tuple(k.get("masks", ())),
                 _context(k.get("contextual")),
+                str(k.get("family") or k["slug"]),
             )
             for k in data["kinds"]
         ),
@@ -327,7 +356,20 @@ def _parse(data: Any) -> Taxonomy:
             ),
             **{key: tuple(status[key]) for key in _STATUS_LISTS},
         ),
+        assertion=AssertionWords.from_data(data.get("assertion") or {}),
+        relations=relations_from_data(data.get("relations")),
+        networks_of=tuple(
+            (str(p["slug"]), tuple(str(n) for n in p["networks"]))
+            for p in data["payers"]
+            if p.get("networks")
+        ),
     )
+
+
+def _names_only(entries: Any) -> list[dict[str, Any]]:
+    """Entries with the keys a sources.yaml override may also give (networks and roles are
+    the built-in taxonomy's own, read apart)."""
+    return [{k: v for k, v in entry.items() if k in _ENTRY_KEYS} for entry in entries]
 
 
 def _context(raw: Any) -> Context | None:
@@ -351,6 +393,7 @@ _LANGUAGE_LISTS = (
     "not_affected_after",
     "not_affected_before",
     "contrast",
+    "generic_before",
     "reference_markers",
     "reference_before_payer",
     "reference_sentence_markers",
@@ -762,6 +805,7 @@ class _Rules:
     not_affected_after: _Matcher
     not_affected_before: _Matcher
     contrast: re.Pattern[str]
+    generic_before: re.Pattern[str]
     references: _Matcher
     payer_references: _Matcher
     reference_sentences: _Matcher
@@ -773,6 +817,7 @@ class _Rules:
     pending_before: re.Pattern[str]
     pending_after: re.Pattern[str]
     recap: re.Pattern[str]
+    relation_keys: tuple[frozenset[str], frozenset[str]]  # word starts: heads, dependents
     # The keys of every matcher above, and which of them each word starts with.
     word_keys: _WordKeys = field(init=False, compare=False)
 
@@ -845,6 +890,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         not_affected_after=_one(lang.not_affected_after),
         not_affected_before=_one(lang.not_affected_before),
         contrast=re.compile(rf"{_words(lang.contrast)}\s*$"),
+        generic_before=re.compile(rf"{_words(lang.generic_before)}\s*$"),
         references=_one(lang.reference_markers),
         payer_references=_one(lang.reference_before_payer),
         reference_sentences=_one(lang.reference_sentence_markers),
@@ -861,6 +907,10 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         pending_before=_compile(status.pending_before),
         pending_after=re.compile(rf"\s*{_words(status.pending_after)}"),
         recap=_compile(status.recap),
+        relation_keys=(
+            frozenset(k for r in taxonomy.relations for k in r.keys),
+            frozenset(fold(w)[:4] for r in taxonomy.relations for w in r.dependents),
+        ),
     )
 
 
@@ -910,6 +960,7 @@ class _Doc:
 
     def __init__(self, rules: _Rules, title: str, text: str) -> None:
         self.rules = rules
+        self.original = title + "\n" + text
         (title_cased, title_plain), (text_cased, text_plain) = _fold(title), _fold(text)
         self.cased = title_cased + "\n" + text_cased
         self.text = self.cased.lower()
@@ -922,6 +973,46 @@ class _Doc:
         self._found: dict[int, list[_Hit]] = {}
         self._masked: dict[int, _Runs] | None = None
         self._starts: dict[int, list[int]] = {}
+        self.reasons: list[str] = []
+        self.listed: dict[int, bool] = {}  # by sentence start: does it list payers?
+
+    @cached_property
+    def origin(self) -> list[int] | None:
+        """Offsets in the original text of each folded character (None: the same offsets;
+        an empty list: folding moved characters in a way not traced, as a lone combining
+        mark can)."""
+        original = self.original
+        if len(original) == len(self.text) and all(
+            len(_fold(c)[0]) == 1 for c in set(original) if not c.isascii()
+        ):
+            return None
+        positions = [i for i, c in enumerate(original) for _ in range(len(_fold(c)[0]))]
+        return positions if len(positions) == len(self.text) else []
+
+    def sentence_at(self, start: int, end: int) -> tuple[str, int] | None:
+        """The original sentence around folded offsets ``start``..``end``, and the offset
+        of ``start`` in it (None when the offsets cannot be traced back)."""
+        low, high = self.hard.before(start), self.hard.after(end)
+        origin = self.origin
+        if origin == [] or high - low > MAX_SENTENCE:
+            return None  # not traced back, or too long to parse (see language.MAX_SENTENCE)
+        if origin is not None:
+            low, start = origin[low] if low < len(origin) else len(self.original), origin[start]
+            high = origin[high] if high < len(origin) else len(self.original)
+        sentence = self.original[low:high]
+        lead = len(sentence) - len(sentence.lstrip())
+        return sentence.strip(), start - low - lead
+
+    def explain(self, tag: str, hit: _Hit | _Mention, rule: str = "") -> None:
+        """Keep why a tag was given: the words that fired and their sentence (bounded work
+        and count on hostile text)."""
+        if len(self.reasons) >= MAX_REASONS:
+            return
+        low = max(self.hard.before(hit.start), hit.start - WINDOW)
+        high = min(self.hard.after(hit.end), hit.end + WINDOW)
+        words = self.text[hit.start : hit.end]
+        sentence = " ".join(self.text[low:high].split())[:160]
+        self.reasons.append(f"{tag} {rule or repr(words)} «{sentence}»")
 
     def find(self, matcher: _Matcher) -> list[_Hit]:
         """The matcher's hits in this text, found once."""
@@ -1075,9 +1166,7 @@ class Classifier:
         status, implied = self._status(doc, ongoing)
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
-        payers: tuple[str, ...] = ()
-        if kinds or status or actions:
-            payers = self._payers(doc)
+        payers = self._payers(doc, bool(kinds or status))
         named = {mention.slug for mention in self.rules.organisations.find(doc)}
         return Classification(
             payers=payers,
@@ -1088,6 +1177,7 @@ class Classifier:
             actions=actions,
             contacts=contacts(f"{title}\n{text}"),
             status=status,
+            reasons=tuple(doc.reasons),
         )
 
     def payers_named(self, text: str) -> tuple[str, ...]:
@@ -1117,18 +1207,49 @@ class Classifier:
             if not self._event(doc, hit):
                 continue
             present.add(hit.tag)
+            doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit)
             if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
                 ongoing = True
+        for index in self._related(doc):
+            if index not in present:
+                present.add(index)
+                ongoing = ongoing or rules.kind_ongoing[index]
         vetoed: dict[int, bool] = {}  # by kind: one look at the whole item, not one per hit
         for hit in doc.find(rules.contextual):
             if hit.tag in present or not self._in_context(doc, hit, present, vetoed):
                 continue
             if self._event(doc, hit):
                 present.add(hit.tag)
+                doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit, "in context")
                 ongoing = ongoing or (
                     rules.kind_ongoing[hit.tag] and not doc.prefix_has(rules.recap, hit.start)
                 )
         return present, ongoing
+
+    def _related(self, doc: _Doc) -> set[int]:
+        """Kinds (indexes) the parse finds said by a word and its dependent (taxonomy.yaml
+        ``relations``), in the sentences holding both a head and a dependent word."""
+        relations, words = self.taxonomy.relations, self.taxonomy.assertion
+        if not relations or not words.negation:
+            return set()
+        heads, dependents = self.rules.relation_keys
+        found: set[int] = set()
+        start = 0
+        for low, high in [*doc._hard_spans, (len(doc.text), len(doc.text))]:
+            sentence, start = (start, low), high
+            if doc.text.startswith("?", low):
+                continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
+            words_here = doc.text[slice(*sentence)].translate(_WORD_GAPS).split()
+            present = {w[:4] for w in words_here} | {w[:3] for w in words_here}
+            if not (present & heads and present & dependents):
+                continue
+            traced = doc.sentence_at(*sentence)
+            for relation, matched in related(traced[0], relations, words) if traced else ():
+                index = self.rules.kind_slugs.index(relation.kind)
+                found.add(index)
+                hit = _Hit(index, sentence[0], sentence[1])
+                doc.explain(f"kind:{relation.kind}", hit, f"relation {relation.id} ({matched})")
+        return found
 
     def _in_context(self, doc: _Doc, hit: _Hit, present: set[int], vetoed: dict[int, bool]) -> bool:
         """Is a contextual word ("l'attaque") its kind here: no veto word in the item,
@@ -1152,7 +1273,28 @@ class Classifier:
         masked = doc.masked(self.rules)
         if hit.tag in masked and hit.start in masked[hit.tag]:
             return False  # "interruption" inside "interruption des paiements"
-        return doc.counts(hit.start) and not doc.hypothetical(hit.start, hit.end)
+        return (
+            doc.counts(hit.start)
+            and not doc.hypothetical(hit.start, hit.end)
+            and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
+        )
+
+    def _asserted(self, doc: _Doc, hit: _Hit, kind: str = "") -> bool:
+        """Does the parse of the hit's sentence assert it (see language.reading)?"""
+        why = self._reading(doc, hit, kind)
+        if why is None or why.startswith("future"):
+            return True  # a planned interruption is still one
+        doc.explain(f"not:{kind}", hit, why)
+        return False
+
+    def _reading(self, doc: _Doc, hit: _Hit, kind: str = "") -> str | None:
+        words = self.taxonomy.assertion
+        if not words.negation:
+            return None  # a taxonomy without assertion words: the surface rules alone
+        found = doc.sentence_at(hit.start, hit.end)
+        if found is None:
+            return None
+        return reading(found[0], found[1], words, kind, hit.end - hit.start)
 
     def _reports_event(self, doc: _Doc, start: int, end: int) -> bool:
         """Does the sentence around ``start``..``end`` report an incident or its end?"""
@@ -1188,7 +1330,13 @@ class Classifier:
                 continue
             if rules.pending_after.match(doc.text, hit.end):
                 continue
+            why = self._reading(doc, hit)
+            if why is not None:
+                doc.explain("not:resolved", hit, why)
+                not_back = not_back or why.startswith("negation")
+                continue
             resolved = True
+            doc.explain("status:resolved", hit)
             kind = rules.resolved_kinds[hit.tag]
             if kind is not None:
                 implied.add(kind)
@@ -1200,12 +1348,20 @@ class Classifier:
 
     # -- payers
 
-    def _payers(self, doc: _Doc) -> tuple[str, ...]:
-        mentions = self.rules.payers.find(doc)
+    def _payers(self, doc: _Doc, incident: bool) -> tuple[str, ...]:
+        """Payers the item is about: named in its title, or in a body sentence that reports
+        an incident or the payer's own news; never in a list, a generic phrase, a recall or
+        a negation. ``incident``: whether the item reports one."""
+        mentions = [m for m in self.rules.payers.find(doc) if not self._generic(doc, m)]
         if not mentions:
             return ()
         unaffected = self._unaffected(doc, mentions)
         earlier = self._earlier_story(doc, mentions)
+        title_event = (
+            incident
+            and not any(doc.in_title(m.start) for m in mentions)
+            and self._reports_event(doc, 0, doc.title_end)
+        )
         hit_title: set[str] = set()
         hit_body: set[str] = set()
         dropped: set[str] = set()
@@ -1216,14 +1372,80 @@ class Classifier:
             elif index in earlier or doc.in_reference(mention.start):
                 if in_title:  # the title says the story is about someone else
                     dropped.add(mention.slug)
+            elif in_title and self._doubted(doc, mention):
+                continue  # "Rumeur de piratage d'ameli"
             elif in_title:
                 hit_title.add(mention.slug)
-            elif not hit_title or self._reports_event(doc, mention.start, mention.end):
-                # A title naming its payers makes a payer named only in the body a
-                # bystander, unless its own sentence reports an incident.
+                doc.explain(f"payer:{mention.slug}", mention, "named in the title")
+            elif self._listed(doc, mentions, index):
+                continue  # "Viamedis, Almerys, iSanté ou Actil": examples, not the subject
+            elif incident and (
+                title_event
+                or self._names_alone(doc, mention)
+                or self._reports_event(doc, mention.start, mention.end)
+            ):
+                # A title reporting an incident without naming its payer leaves the body to
+                # name it; otherwise the payer's own sentence must report the incident.
                 hit_body.add(mention.slug)
-        hits = hit_title | (hit_body - dropped)
+                doc.explain(f"payer:{mention.slug}", mention, "in an item reporting it")
+            elif (news := self._news(doc, mention)) is not None:
+                hit_body.add(mention.slug)
+                doc.explain(f"payer:{mention.slug}", mention, f"its news ({news})")
+        hits = self._with_networks(doc, mentions, hit_title | (hit_body - dropped))
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
+
+    def _doubted(self, doc: _Doc, mention: _Mention) -> bool:
+        """A name the parse puts under a belief or a negation ("Rumeur de piratage d'ameli")."""
+        found = doc.sentence_at(mention.start, mention.end)
+        if found is None or not self.taxonomy.assertion.negation:
+            return False
+        why = reading(found[0], found[1], self.taxonomy.assertion)
+        if why is None or not why.startswith(("belief", "negation")):
+            return False
+        doc.explain(f"not:payer:{mention.slug}", mention, why)
+        return True
+
+    def _generic(self, doc: _Doc, mention: _Mention) -> bool:
+        """A name inside a generic phrase: "organismes complémentaires d'assurance maladie"."""
+        low = max(doc.hard.before(mention.start), mention.start - WINDOW)
+        return bool(self.rules.generic_before.search(doc.text, low, mention.start))
+
+    def _names_alone(self, doc: _Doc, mention: _Mention) -> bool:
+        """Is the mention a block of its own (a list item, a heading: "<li>Viamedis</li>"),
+        which in an item reporting an incident names who is hit?"""
+        low, high = doc.hard.before(mention.start), doc.hard.after(mention.end)
+        before, after = doc.text[low : mention.start], doc.text[mention.end : high]
+        return not before.strip() and not after.strip()
+
+    def _listed(self, doc: _Doc, mentions: Sequence[_Mention], index: int) -> bool:
+        """Is the mention one of LISTED or more payers named in a row in its sentence?"""
+        low = doc.hard.before(mentions[index].start)
+        if low not in doc.listed:  # one count per sentence: bounded work on long lists
+            high = doc.hard.after(mentions[index].end)
+            first = bisect_left([m.start for m in mentions], low) if len(mentions) > 1 else 0
+            near: set[str] = set()
+            for mention in mentions[first:]:
+                if mention.start >= high or len(near) >= LISTED:
+                    break
+                near.add(mention.slug)
+            doc.listed[low] = len(near) >= LISTED
+        return doc.listed[low]
+
+    def _news(self, doc: _Doc, mention: _Mention) -> str | None:
+        words = self.taxonomy.assertion
+        found = doc.sentence_at(mention.start, mention.end) if words.news else None
+        return is_news_about(found[0], found[1], words) if found else None
+
+    def _with_networks(self, doc: _Doc, mentions: Sequence[_Mention], hits: set[str]) -> set[str]:
+        """An operator's item is also about the networks it runs that the item names, and a
+        network's item about the operator it names (Cetip runs iSanté and SP Santé)."""
+        named = {m.slug for m in mentions}
+        for operator, networks in self.taxonomy.networks.items():
+            if operator in hits:
+                hits |= networks & named
+            elif hits & networks and operator in named:
+                hits.add(operator)
+        return hits
 
     def _unaffected(self, doc: _Doc, mentions: list[_Mention]) -> set[int]:
         """Indexes of mentions said to be unaffected."""

@@ -44,12 +44,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aggregator.models import Incident, Status, StatusSignal
+from aggregator.models import Incident, Status, StatusSignal, is_stale
 from aggregator.understand.dedupe import normalise_text
 
 WINDOW = timedelta(days=21)  # silence after which a new report is a new episode
 EARLY = timedelta(days=3)  # an unnamed or passing item this much before the first report
-STALE_AFTER = timedelta(days=14)  # ongoing with no news this long: "sans nouvelles"
 # The fixed vocabulary of DOMAIN.md, in the order kinds are listed and titled.
 KIND_ORDER = (
     "cyberattack",
@@ -777,13 +776,8 @@ def _incident(
         actions=_merged(a for i in items for a in i.actions),
         contacts=_merged(c for i in items for c in i.contacts),
         organisations=organisations,
-        stale=is_stale(status, items[-1].date, now),
+        stale=is_stale(status, _aware(items[-1].date), _aware(now)),
     )
-
-
-def is_stale(status: str, updated: datetime, now: datetime) -> bool:
-    """Ongoing with no news for STALE_AFTER: shown as "sans nouvelles", not as a fresh alarm."""
-    return status == "ongoing" and _aware(now) - _aware(updated) > STALE_AFTER
 
 
 def _speaks_for(reading: Reading, key: str) -> bool:

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from aggregator.models import Classification, Entry, Incident, Item, Mark, Merge, Understood
 from aggregator.store.database import Store, utcnow
+from aggregator.text.blocks import html_to_blocks
 from aggregator.text.sanitize import html_to_text
 from aggregator.text.urls import published_on
 from aggregator.understand.classify import Classifier, Taxonomy
@@ -70,7 +71,7 @@ class Analysis:
 
 
 def analyse(classifier: Classifier, title: str, html: str) -> Analysis:
-    text = html_to_text(html)
+    text = html_to_blocks(html)  # blocks end sentences (a "lire aussi" box has no full stop)
     verdict, words = classifier.classify_and_read(title, text)
     return Analysis(verdict, fingerprint(title, text, words))
 

@@ -3,8 +3,11 @@
 Order of trust: a byte order mark; then valid UTF-8 (legacy 8-bit French text is almost
 never valid UTF-8 by accident, while servers often label UTF-8 pages ISO-8859-1); then each
 declared charset (HTTP header, then ``<meta>``) that decodes the bytes cleanly; then
-windows-1252, the usual legacy encoding of French pages. Like browsers, ISO-8859-1 and
-ASCII labels are read as windows-1252, whose extra characters (’ œ € …) French text uses.
+windows-1252, the usual legacy encoding of French pages. A label counts only when it is
+one of the WHATWG Encoding Standard's (the labels browsers accept, through webencodings):
+so ISO-8859-1 and ASCII are read as windows-1252, whose extra characters (’ œ € …) French
+text uses, and the names of Python's other codecs (base64, rot13, zlib, punycode,
+"undefined"…), which turn bytes into something else than text or raise, are no labels.
 """
 
 from __future__ import annotations
@@ -13,14 +16,10 @@ import codecs
 import re
 from collections.abc import Mapping
 
+import webencodings
 from bs4.dammit import EncodingDetector
 
 FALLBACK = "windows-1252"
-# Labels browsers read as windows-1252 (WHATWG Encoding Standard).
-_AS_WINDOWS_1252 = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1", "l1"}
-# Codecs Python has but no web page may use: escapes, transforms, and UTF-7 (which browsers
-# refuse because it hides markup).
-_NOT_WEB = {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "utf-7"}
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
 
@@ -67,33 +66,36 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _normalized(name: str | None) -> str | None:
-    """A Python codec name for a charset label, or None when Python knows no such codec."""
+def web_codec(name: str | None) -> str | None:
+    """The Python codec of a WHATWG encoding label, or None when it is no such label
+    (or names the "replacement" encoding, which decodes nothing usable).
+
+    >>> web_codec("ISO-8859-1"), web_codec("base64")
+    ('cp1252', None)
+    """
     if not name:
         return None
-    label = name.strip().lower()
-    if label in _AS_WINDOWS_1252:
-        return FALLBACK
+    encoding = webencodings.lookup(name)
+    if encoding is None or encoding.name == "replacement":
+        return None
     try:
-        info = codecs.lookup(label)
+        codec = codecs.lookup(encoding.codec_info.name)
     except LookupError:
         return None
-    if info.name.replace("_", "-") in _NOT_WEB or not getattr(info, "_is_text_encoding", True):
-        return None
-    return info.name
+    return codec.name
 
 
 def _is_wide(name: str | None) -> bool:
     """Encodings whose bytes may well be valid UTF-8 too, so a UTF-8 check settles nothing."""
-    codec = _normalized(name)
+    codec = web_codec(name)
     return codec is not None and codec.startswith(("utf-16", "utf-32"))
 
 
 def _try_decode(data: bytes, name: str | None) -> str | None:
-    codec = _normalized(name)
+    codec = web_codec(name)
     if codec is None:
         return None
     try:
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: some codecs raise no finer error
         return None

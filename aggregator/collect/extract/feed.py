@@ -24,7 +24,7 @@ from feedparser.encodings import convert_to_utf8
 from markupsafe import Markup
 
 from aggregator.collect.extract.dates import parse_date, plausible
-from aggregator.collect.extract.encoding import header_charset
+from aggregator.collect.extract.encoding import decode_html, header_charset, web_codec
 from aggregator.collect.extract.feedfast import read_plain_feed
 from aggregator.collect.extract.html import MAX_TITLE, page_url, sanitized, shorten, unique_items
 from aggregator.errors import ExtractError
@@ -51,6 +51,8 @@ _NUMERIC_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
+# The encoding pseudo-attribute of an XML declaration (ASCII-compatible documents only).
+_XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["']([^"']{0,40})["']""")
 _FEED_LINK = re.compile(
     rb"""<link\b[^>]*\btype=["']?application/(?:rss|atom)\+xml[^>]*>""", re.IGNORECASE
 )
@@ -116,13 +118,25 @@ def _as_utf8(content: bytes, response: dict[str, str]) -> tuple[bytes, dict[str,
     Decoding first lets ``_defuse`` see declarations hidden by UTF-16, UTF-32 or EBCDIC.
     """
     outcome: dict[str, Any] = {}
-    if _wide_label_on_narrow_bytes(content, response):
+    label = header_charset(response)
+    if _wide_label_on_narrow_bytes(content, response) or (label and not web_codec(label)):
         media_type = response.get("content-type", "").split(";")[0]
         response = {**response, "content-type": media_type or "application/xml"}
-    data = convert_to_utf8(dict(response), content, outcome)
+    content = _XML_ENCODING.sub(_web_label_only, content, count=1)
+    try:
+        data = convert_to_utf8(dict(response), content, outcome)
+    except (UnicodeError, LookupError):  # a codec that raises where feedparser expects not
+        return decode_html(content).encode("utf-8"), {**response, "content-type": _UTF8_LABEL}
     if not outcome.get("encoding") or not isinstance(data, bytes):
         return content, response
     return data, {**response, "content-type": _UTF8_LABEL}
+
+
+def _web_label_only(match: re.Match[bytes]) -> bytes:
+    """An XML declaration's encoding kept only when it is a web encoding's label: Python
+    has codecs (base64, rot13, zlib, "undefined"…) that turn bytes into no text at all."""
+    label = match.group(2).decode("ascii", "replace")
+    return match.group(0) if web_codec(label) else match.group(1)
 
 
 def _wide_label_on_narrow_bytes(content: bytes, response: Mapping[str, str]) -> bool:

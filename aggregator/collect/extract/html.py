@@ -59,6 +59,10 @@ _BREAKS = {
 _DATE_ATTRIBUTES = ("datetime", "content", "title")
 # Real article bodies nest a few levels; see ``sanitized``.
 MAX_DEPTH = 64
+# A fragment that is a whole document: a doctype, or <html>, <head> or <body> first.
+_DOCUMENT_START = re.compile(
+    r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\b|html\b|head\b|body\b)", re.I | re.S
+)
 # libxml2 silently drops everything from the 256th nesting level to the end of the fragment;
 # a cheap pre-pass brings deeper markup under this level first.
 _PARSER_DEPTH = 200
@@ -161,7 +165,27 @@ def sanitized(fragment: str, base: str) -> Markup:
     The HTML parser under nh3 takes time quadratic in nesting depth: 100,000 nested
     ``<div>`` would hold the pipeline for minutes. What lies deeper is kept as text.
     """
-    return clean_html(_shallow(fragment), base)
+    return clean_html(_shallow(_body_of(fragment)), base)
+
+
+def _body_of(fragment: str) -> str:
+    """A whole HTML document given as a fragment (a feed's description holding
+    ``<html><head>…<body>…``) reduced to what its body holds: its head (title, styles,
+    metadata) is not the item's text, and a document without a body has none."""
+    if not _DOCUMENT_START.match(fragment):
+        return fragment
+    if fragment.count("<") > _PARSER_DEPTH:
+        fragment = _cap_depth(fragment, _PARSER_DEPTH)
+    try:
+        document = lxml.html.document_fromstring(
+            fragment.encode("utf-8", "replace"), parser=lxml.html.HTMLParser(encoding="utf-8")
+        )
+    except (etree.ParserError, ValueError):
+        return ""
+    body = document.find("body")
+    if body is None:
+        return ""
+    return "".join(_serialize(node) for node in [body.text or "", *body])
 
 
 def _shallow(fragment: str) -> str:
@@ -176,7 +200,7 @@ def _shallow(fragment: str) -> str:
             create_parent="div",
             parser=lxml.html.HTMLParser(encoding="utf-8"),
         )
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on odd documents
         return fragment
     deep = _elements_at_depth(root, MAX_DEPTH)
     if not deep:

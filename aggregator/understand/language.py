@@ -1,0 +1,320 @@
+"""The linguistic layer: what a sentence asserts about one of its words, read from a parse.
+
+The rules of ``taxonomy.yaml`` find candidate words (a kind's trigger, a resolution); this
+module says whether the sentence holding one *asserts* it, from a dependency parse by spaCy's
+``fr_core_news_sm`` (lemmas, parts of speech, morphology, relations). Word windows cannot
+read "aucune d'entre elles n'a été piratée", "certains ont cru à une cyberattaque", "les
+identifiants avaient été obtenus par hameçonnage" or "le service sera interrompu samedi";
+the parse reads them all the same way whatever the inflection, the word order or the words
+in between.
+
+Why spaCy: a maintained French model with a parser and morphology (Tense, Mood, Polarity)
+in one small package on PyPI; a lemmatizer alone (simplemma) sees no negation scope or tense.
+
+The model is loaded once per process, and only when a sentence needs reading: sentences are
+parsed only where a rule already found a candidate word, so most items cost no parse.
+
+The words that matter (negators, verbs of belief, markers of warnings and means) are data:
+the ``assertion`` section of taxonomy.yaml, read into :class:`AssertionWords`.
+
+>>> words = AssertionWords.from_data({"negation": ["aucun"], "belief": ["croire"]})
+>>> reading("Certains ont cru à une cyberattaque.", 23, words)
+'belief: croire'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+MODEL = "fr_core_news_sm"
+# Sentences longer than this are not parsed (a table flattened into one "sentence"):
+# their words keep the reading of the surface rules.
+MAX_SENTENCE = 1200
+PARSE_CACHE = 4096  # sentences kept parsed: syndicated copies repeat them word for word
+
+
+@dataclass(frozen=True)
+class AssertionWords:
+    """Lemmas that change what a sentence asserts about a word they govern or modify."""
+
+    negation: frozenset[str] = frozenset()  # aucun, jamais, sans...
+    belief: frozenset[str] = frozenset()  # croire, rumeur, démentir: not a fact
+    warning: frozenset[str] = frozenset()  # risque, garde, vigilance: a threat, not an event
+    means: frozenset[str] = frozenset()  # par, moyen: how another event was done
+    means_kinds: frozenset[str] = frozenset()  # kinds that are no event when a means
+    recall: frozenset[str] = frozenset()  # "à l'époque", "par le passé": heads of dated phrases
+    goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
+    goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
+    purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
+    news: frozenset[str] = frozenset()  # signer, convention, réseau: a payer's own news
+    scope_breakers: frozenset[str] = frozenset()  # depuis, après: a phrase the verb's
+    # negation does not reach ("n'est pas envisagée avant... fermés depuis l'attaque")
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> AssertionWords:
+        def words(key: str) -> frozenset[str]:
+            return frozenset(_plain(str(w)) for w in data.get(key) or ())
+
+        return cls(
+            negation=words("negation"),
+            belief=words("belief"),
+            warning=words("warning"),
+            means=words("means"),
+            means_kinds=frozenset(str(k) for k in data.get("means_kinds") or ()),
+            recall=words("recall"),
+            scope_breakers=words("scope_breakers"),
+            news=words("news"),
+            purpose=words("purpose"),
+            goods=words("goods"),
+            goods_kinds=frozenset(str(k) for k in data.get("goods_kinds") or ()),
+        )
+
+
+@lru_cache(maxsize=65536)
+def _plain(word: str) -> str:
+    """Lemma as compared: lower case, no accents (the model's lemmas vary on accents)."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> Any:
+    """The French pipeline, loaded once per process (named entities are not used)."""
+    import spacy
+
+    return spacy.load(MODEL, exclude=["ner"])
+
+
+def available() -> bool:
+    """Whether the model can be loaded (installed with the package's dependencies)."""
+    try:
+        _nlp()
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def parse(sentence: str) -> Any:
+    """The spaCy Doc of one sentence."""
+    return _nlp()(sentence)
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def reading(
+    sentence: str, offset: int, words: AssertionWords, kind: str = "", length: int = 1
+) -> str | None:
+    """Why the words at ``offset`` (``length`` characters) of ``sentence`` are not asserted
+    as a current fact, or None when they are. The answer names the reason and the word that
+    gives it ("negation: aucun", "belief: croire", "warning: risque", "means: par", "recall:
+    avoir (pluperfect)", "future: être": a plan, which the caller may take as a fact).
+    ``kind``: the kind the words trigger, for kinds that are no event when named as the
+    means of another ("obtenus par hameçonnage"). A negation inside the words themselves
+    ("ne répond plus") is theirs, not one over them."""
+    if len(sentence) > MAX_SENTENCE:
+        return None
+    doc = parse(sentence)
+    token = next((t for t in doc if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
+    if token is None:
+        return None
+    inside = range(offset, offset + max(length, 1))
+    return _why_not(token, words, kind, inside)
+
+
+def _why_not(
+    token: Any, words: AssertionWords, kind: str, inside: range | frozenset[int]
+) -> str | None:
+    predicate = _predicate(token)
+    for node in _local(token, predicate, words):
+        for child in node.children:
+            lemma = _plain(child.lemma_)
+            if child.idx not in inside and _negates(child, lemma, words):
+                return f"negation: {child.text.lower()}"
+    if kind in words.means_kinds:
+        case = next((c for c in token.children if c.dep_ == "case"), None)
+        if case is not None and _plain(case.lemma_) in words.means:
+            return f"means: {case.text.lower()}"
+    if kind in words.goods_kinds:
+        for node in (token, predicate):
+            for child in node.children:
+                if child.dep_.startswith("nsubj") and _plain(child.lemma_) in words.goods:
+                    return f"goods: {child.text.lower()}"  # a shortage, not a service down
+    if "Inf" in predicate.morph.get("VerbForm"):
+        mark = next((c for c in predicate.children if c.dep_ in ("mark", "case")), None)
+        if mark is not None and _plain(mark.lemma_) in words.purpose:
+            return f"purpose: {mark.text.lower()}"
+    for node in _ancestors(token):
+        lemma = _plain(node.lemma_)
+        if lemma in words.belief:
+            return f"belief: {lemma}"
+        if lemma in words.warning and node is not token:
+            return f"warning: {lemma}"
+    return _tense(predicate, words)
+
+
+def _negates(child: Any, lemma: str, words: AssertionWords) -> bool:
+    if child.dep_ in ("case", "mark") and lemma in words.negation:
+        return True  # "sans"
+    if child.dep_.startswith(("advmod", "det", "obl", "nsubj")) and lemma in words.negation:
+        return True
+    return child.dep_ == "advmod" and "Neg" in child.morph.get("Polarity") and lemma != "ne"
+
+
+def _predicate(token: Any) -> Any:
+    """The verb the word belongs to: itself, or the nearest verb above it in its clause."""
+    node = token
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            return node
+        if node.dep_.startswith(("acl", "advcl", "ccomp", "xcomp", "conj", "parataxis")):
+            return node
+        node = node.head
+    return node
+
+
+def _local(token: Any, predicate: Any, words: AssertionWords) -> Iterator[Any]:
+    """The word, the words between it and its verb, and the verb: where a negation scopes.
+    A phrase opened by a scope breaker ("depuis l'attaque") stops it."""
+    node = token
+    for _ in range(6):
+        yield node
+        if node is predicate or node.head is node:
+            return
+        if any(
+            c.dep_ == "case" and _plain(c.lemma_) in words.scope_breakers for c in node.children
+        ):
+            return
+        node = node.head
+
+
+def _ancestors(token: Any) -> Iterator[Any]:
+    node = token
+    for _ in range(12):
+        yield node
+        if node.head is node:
+            return
+        node = node.head
+
+
+def _tense(predicate: Any, words: AssertionWords) -> str | None:
+    """A pluperfect or a dated recall is the past of another story; a future, a plan."""
+    auxiliaries = [c for c in predicate.children if c.dep_.startswith("aux")]
+    reported = predicate.dep_.startswith("ccomp")  # "a reconnu qu'un pirate avait..."
+    for aux in auxiliaries:
+        tense = aux.morph.get("Tense")
+        if "Fut" in tense and aux.dep_ != "aux:tense":  # "sera interrompu", not "aura été"
+            return f"future: {_plain(aux.lemma_)}"
+        if "Imp" in tense and aux.dep_ == "aux:tense" and not reported:
+            return f"recall: {_plain(aux.lemma_)} (pluperfect)"
+    for child in predicate.children:
+        if _plain(child.lemma_) in words.recall and child.dep_.startswith(("obl", "advmod")):
+            return f"recall: {child.text.lower()}"
+    return None
+
+
+SUBJECTS = ("nsubj", "obl:agent")
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | None:
+    """Whether the name at ``offset`` is what its sentence is about: the subject or agent of
+    a verb, or a modifier of a noun, that is a payer's news ("Kalixia ouvre son réseau",
+    "la convention signée avec l'Assurance Maladie"). Returns the news word, or None."""
+    if len(sentence) > MAX_SENTENCE:
+        return None
+    doc = parse(sentence)
+    token = next((t for t in doc if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
+    if token is None:
+        return None
+    while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head is not token:
+        token = token.head  # "Assurance" of "Assurance Maladie": the name's head
+    head = token.head
+    if token.dep_.startswith(SUBJECTS) or token.dep_ in ("nmod", "obl:arg", "obl:mod", "obj"):
+        for node in (head, *[c for c in head.children if c.dep_ in ("obj", "xcomp")]):
+            if _plain(node.lemma_) in words.news:
+                return _plain(node.lemma_)
+    return None
+
+
+# --- relations: rules over lemmas and dependencies ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A kind said by a word and one of its dependents, whatever their inflection, order or
+    the words between them: "des données ... auraient ainsi été consultées" is the verb
+    *consulter* with *donnée* as its passive subject. Written in taxonomy.yaml::
+
+        - id: data-consulted
+          kind: data-breach
+          heads: [consulter]          # lemmas of the governing word
+          deps: [nsubj:pass]          # relations of the dependent (prefixes)
+          dependents: [donnée, fiche] # lemmas of the dependent
+    """
+
+    id: str
+    kind: str
+    heads: frozenset[str]
+    deps: tuple[str, ...]
+    dependents: frozenset[str]
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Starts of the head lemmas: a sentence holding none is not parsed. Four letters,
+        and three for verbs in -ir and -re, whose stems change ("reviennent", "revenir")."""
+        keys = {lemma[:4] for lemma in self.heads}
+        keys |= {lemma[:3] for lemma in self.heads if lemma.endswith(("ir", "re"))}
+        return frozenset(keys)
+
+
+def relations_from_data(raw: Any) -> tuple[Relation, ...]:
+    return tuple(
+        Relation(
+            id=str(entry["id"]),
+            kind=str(entry["kind"]),
+            heads=frozenset(_plain(str(w)) for w in entry["heads"]),
+            deps=tuple(str(d) for d in entry["deps"]),
+            dependents=frozenset(_plain(str(w)) for w in entry["dependents"]),
+        )
+        for entry in raw or ()
+    )
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def related(
+    sentence: str, relations: tuple[Relation, ...], words: AssertionWords
+) -> tuple[tuple[Relation, str], ...]:
+    """The relations the sentence asserts, each with the words that matched ("consultées
+    données"). A match the parse does not assert (negated, believed...) is left out,
+    unless the negation is one of the matched words ("une semaine sans livraison")."""
+    if len(sentence) > MAX_SENTENCE or sentence.rstrip().endswith("?"):
+        return ()  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
+    found: list[tuple[Relation, str]] = []
+    for token in parse(sentence):
+        lemma = _plain(token.lemma_)
+        for relation in relations:
+            if lemma not in relation.heads:
+                continue
+            dependent = _dependent(token, relation)
+            if dependent is None:
+                continue
+            inside = frozenset((token.idx, dependent.idx))
+            why = _why_not(token, words, relation.kind, inside)
+            if why is None or why.startswith("future"):
+                found.append((relation, f"{token.text} {dependent.text}"))
+    return tuple(found)
+
+
+def _dependent(token: Any, relation: Relation) -> Any:
+    for child in token.children:
+        candidates = [child, *(c for c in child.children if c.dep_ == "conj")]
+        for candidate in candidates:
+            if child.dep_.startswith(relation.deps) and (
+                _plain(candidate.lemma_) in relation.dependents
+            ):
+                return candidate
+    return None

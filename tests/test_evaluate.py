@@ -1,0 +1,71 @@
+"""`aggregator evaluate` on the labelled corpora: the scores reached are a floor.
+
+The thresholds are what the understanding stage reaches on the sets written here; a change
+that lowers one fails. The CLI prints every error with the rule that fired.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aggregator.cli import cli
+from aggregator.understand.evaluate import evaluate
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+REAL = CORPUS / "real"
+
+
+def test_the_old_corpus_scores_at_its_floor() -> None:
+    report = evaluate([CORPUS])
+    assert report.payer.f1 >= 0.95
+    assert report.kind.f1 >= 0.99
+    assert report.pairs.f1 >= 0.99
+    assert not report.spurious
+    assert report.status_right == report.status_total
+    assert not report.duplicates and not report.wrong_merges
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real-events corpus is merged from main")
+def test_the_real_events_corpus_scores_at_its_floor() -> None:
+    report = evaluate([REAL])
+    # Reached on ~300 items (before this work: payers 0.74, kinds 0.68-0.70, 36 spurious
+    # incidents); the issue's targets (0.97, 0.92, 0.95, none spurious) are not reached yet.
+    assert report.payer.f1 >= 0.85, report.text()
+    assert report.kind.f1 >= 0.72, report.text()
+    assert report.pairs.f1 >= 0.86, report.text()
+    assert len(report.spurious) <= 3, report.text()
+    assert not report.wrong_merges, report.text()
+
+
+def test_the_command_prints_scores_and_every_error(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.yaml"
+    labelled.write_text(
+        """
+event: test
+incidents:
+  I-1: {status: ongoing, payers: [viamedis], kinds: [outage]}
+items:
+  - {source: a, guid: "1", url: "https://a.example/1", title: "Viamedis en panne",
+     date: "2024-01-29T15:00:00+01:00", body: "Le portail est inaccessible.",
+     labels: {story: S-1, payers: [viamedis], kinds: [outage], incidents: [I-1]}}
+  - {source: b, guid: "2", url: "https://b.example/2", title: "Prix des génériques",
+     date: "2024-01-30T10:00:00+01:00", body: "Les prix baissent en décembre.",
+     labels: {story: S-2, payers: [almerys], kinds: [], incidents: []}}
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["evaluate", str(labelled)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "payers (micro)" in result.output and "incident pairs" in result.output
+    assert "PAYERS S-2" in result.output and "expected ['almerys'] got []" in result.output
+
+
+def test_a_broken_labelled_set_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("items: [{source: a}]\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", str(bad)])
+    assert result.exit_code == 2
+    assert "bad.yaml item 0" in result.output

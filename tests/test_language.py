@@ -1,0 +1,152 @@
+"""The linguistic layer: what a sentence asserts, read from spaCy's parse, and payer tags.
+
+Each case is a class of French wording, written in several inflections and word orders, so
+that a rule fitted to one sentence fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.text.blocks import html_to_blocks
+from aggregator.understand.classify import Classifier
+from aggregator.understand.language import AssertionWords, reading
+
+CLASSIFIER = Classifier()
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kind"),
+    [
+        # negation scoped over a long phrase, in any order
+        (
+            "Point sécurité",
+            "Aucune d'entre elles n'a été piratée la semaine dernière.",
+            "cyberattack",
+        ),
+        (
+            "Point sécurité",
+            "Aucun des grands opérateurs n'a finalement subi de piratage.",
+            "cyberattack",
+        ),
+        # belief and rumour
+        ("Panne de logiciel", "Certains titulaires ont cru à une cyberattaque.", "cyberattack"),
+        ("Panne de logiciel", "Beaucoup redoutaient un piratage du serveur.", "cyberattack"),
+        ("Rumeur", "La rumeur d'un piratage massif a circulé sur les réseaux.", "cyberattack"),
+        # the means of another event is not an event of its own
+        ("Intrusion", "Les identifiants avaient été obtenus par hameçonnage.", "phishing"),
+        ("Intrusion", "Les mots de passe, volés via un hameçonnage, ont servi.", "phishing"),
+        # a warning of a risk
+        ("Conseils", "Le message met en garde contre un risque accru d'hameçonnage.", "phishing"),
+        # a recall in the pluperfect, in a relative clause
+        (
+            "Bilan",
+            "Le portail, qui avait été piraté il y a deux ans, fonctionne bien.",
+            "cyberattack",
+        ),
+    ],
+)
+def test_a_trigger_the_sentence_does_not_assert_gives_no_kind(
+    title: str, body: str, kind: str
+) -> None:
+    result = CLASSIFIER.classify(title, body)
+    assert kind not in result.kinds, result.reasons
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (
+            "Les portails, fermés depuis la cyberattaque, ne rouvriront pas avant lundi.",
+            "cyberattack",
+        ),
+        ("Depuis lundi, le serveur ne répond plus.", "outage"),
+        (
+            "L'opérateur a reconnu qu'un pirate avait utilisé les identifiants d'un soignant.",
+            "cyberattack",
+        ),
+        ("Le service sera interrompu samedi de 8 h à 12 h pour maintenance.", "outage"),
+        ("Des données d'assurés auraient été dérobées.", "data-breach"),
+    ],
+)
+def test_a_trigger_asserted_in_a_complex_sentence_keeps_its_kind(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point de situation", body).kinds
+
+
+def test_a_resolution_negated_or_expected_later_is_not_one() -> None:
+    body = "Pas de réouverture des portails avant lundi, selon l'opérateur."
+    assert CLASSIFIER.classify("Viamedis : point de situation", body).status != "resolved"
+
+
+def test_reading_names_the_word_that_decides() -> None:
+    words = AssertionWords.from_data({"negation": ["aucun"], "belief": ["croire"]})
+    sentence = "Certains ont cru à une cyberattaque."
+    assert reading(sentence, sentence.index("cyber"), words) == "belief: croire"
+
+
+# --- payers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "payers"),
+    [
+        # a payer's own news, no incident
+        (
+            "Kalixia ouvre les candidatures à son réseau optique",
+            "Les opticiens peuvent postuler.",
+            ("kalixia",),
+        ),
+        (
+            "Réseaux de soins",
+            "Santéclair étend son réseau d'audioprothésistes partenaires.",
+            ("santeclair",),
+        ),
+        # an operator and the networks it runs
+        (
+            "Cetip : retard des virements",
+            "Les paiements iSanté et SP Santé arrivent en retard.",
+            ("cetip", "isante", "sp-sante"),
+        ),
+        # a generic phrase is not the payer
+        (
+            "Fuite de données",
+            "Les organismes complémentaires d'assurance maladie ont appris une fuite de données.",
+            (),
+        ),
+        # a list of examples is not the subject
+        (
+            "Le tiers payant expliqué",
+            "Les opérateurs, comme Viamedis, Almerys, iSanté ou Actil, paient pour les mutuelles.",
+            (),
+        ),
+        # a rumour in the title
+        ("Rumeur de piratage d'ameli", "Rien ne prouve cette rumeur.", ()),
+    ],
+)
+def test_payers_are_what_the_item_is_about(title: str, body: str, payers: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify(title, body).payers == payers
+
+
+def test_every_tag_says_which_rule_and_sentence() -> None:
+    result = CLASSIFIER.classify("Viamedis en panne", "Le portail est inaccessible depuis lundi.")
+    assert any(r.startswith("kind:outage") and "«" in r for r in result.reasons)
+    assert any(r.startswith("payer:viamedis") for r in result.reasons)
+
+
+# --- blocks -----------------------------------------------------------------------------------
+
+
+def test_a_box_without_full_stop_does_not_swallow_the_next_paragraph() -> None:
+    html = "<aside><h3>À lire aussi</h3></aside><p>Viamedis est en panne depuis lundi matin.</p>"
+    text = html_to_blocks(html)
+    assert text.splitlines() == ["À lire aussi", "Viamedis est en panne depuis lundi matin."]
+    result = CLASSIFIER.classify("Point d'étape", text)
+    assert result.kinds == ("outage",)
+    assert result.payers == ("viamedis",)
+
+
+@pytest.mark.parametrize("tag", ["p", "li", "h2", "div", "td", "blockquote"])
+def test_every_block_element_ends_a_line(tag: str) -> None:
+    html = f"<{tag}>Premier bloc sans point</{tag}><{tag}>Second bloc</{tag}>"
+    assert html_to_blocks(html).splitlines() == ["Premier bloc sans point", "Second bloc"]
+    assert html_to_blocks("un<br>deux").splitlines() == ["un", "deux"]
