@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -148,14 +148,29 @@ def _run(
             enabled = due_sources(store, enabled, utcnow())[0]
         with _progress(len(enabled), show_bar) as progress:
             report = run(config, store, Path(output) if output else None, only, progress, due_only)
-    for source_id, reason in report.failures:
-        if quiet:
-            continue
-        click.echo(f"{source_id}: {reason}", err=True)
+        in_a_row = {s.id: s.consecutive_failures for s in store.source_statuses()}
+    _report_failures(report.failures, in_a_row, quiet)
     if not quiet:
         click.echo(report.summary(), err=True)
     if report.every_source_failed():
         raise RunFailure("every source failed; see `aggregator status`")
+
+
+# A quiet run (cron) reports a source's first failure, then every this many in a row.
+REMIND_EVERY = 10
+
+
+def _report_failures(
+    failures: Sequence[tuple[str, str]], in_a_row: dict[str, int], quiet: bool
+) -> None:
+    from aggregator.publish.health import worth_reporting
+
+    for source_id, reason in failures:
+        count = in_a_row.get(source_id, 1)
+        if quiet and not worth_reporting(count, REMIND_EVERY):
+            continue
+        again = f" ({count} failures in a row)" if count > 1 else ""
+        click.echo(f"{source_id}: {reason}{again}", err=True)
 
 
 DUE_ONLY = click.option(
@@ -252,12 +267,40 @@ def publish(
 @cli.command(context_settings=CONTEXT)
 @common
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="For monitoring: print one line and exit 1 when a source keeps failing or "
+    "nothing succeeded for hours, 0 otherwise.",
+)
+@click.option(
+    "--max-failures",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --check: failures in a row allowed to a source.",
+)
+@click.option(
+    "--max-hours",
+    default=6.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="With --check: hours without any successful fetch.",
+)
 def status(
-    config_path: str, db_path: str, output: str, verbose: int, quiet: bool, as_json: bool
+    config_path: str,
+    db_path: str,
+    output: str,
+    verbose: int,
+    quiet: bool,
+    as_json: bool,
+    check: bool,
+    max_failures: int,
+    max_hours: float,
 ) -> None:
     """One row per source: last success, last error, consecutive failures, items.
 
-    Example: aggregator status --json
+    Example: aggregator status --json; for monitoring: aggregator status --check
     """
     from aggregator.collect.schedule import planned
     from aggregator.store.database import Store
@@ -268,6 +311,8 @@ def status(
         statuses = store.source_statuses([s.id for s in config.sources])
         plans = planned(store)
         alerts = _alerts_status(store) if config.notify else None
+    if check:
+        _check(statuses, max_failures, max_hours)
     if as_json:
         data: dict[str, object] = {"sources": [_status_dict(s, plans) for s in statuses]}
         if alerts is not None:
@@ -280,6 +325,20 @@ def status(
         if alerts["last_error"]:
             line += f"; last error: {alerts['last_error']}"
         click.echo(line)
+
+
+def _check(statuses: Sequence[SourceStatus], max_failures: int, max_hours: float) -> NoReturn:
+    from datetime import UTC, datetime
+
+    from aggregator.publish.health import watch_problem
+
+    problem = watch_problem(statuses, datetime.now(UTC), max_failures, max_hours)
+    ok = [s for s in statuses if s.enabled and not s.gone and not s.consecutive_failures]
+    if problem is None:
+        click.echo(f"OK: {len(ok)} of {len(statuses)} sources answered at their last fetch")
+        sys.exit(0)
+    click.echo(f"PROBLEM: {problem}")
+    sys.exit(1)
 
 
 def _alerts_status(store: Any) -> dict[str, object]:
@@ -308,6 +367,8 @@ def _status_dict(s: SourceStatus, plans: Mapping[str, Plan]) -> dict[str, object
         "consecutive_failures": s.consecutive_failures,
         "items": s.items,
         "gone": s.gone,
+        "articles_waiting": s.articles_waiting,
+        "articles_given_up": s.articles_given_up,
         "notes": s.notes,
         # None: never fetched, so due at the next run
         "next_due": plan.next_due.isoformat() if plan else None,
@@ -318,7 +379,7 @@ def _status_dict(s: SourceStatus, plans: Mapping[str, Plan]) -> dict[str, object
 
 def _status_table(statuses: Sequence[SourceStatus], plans: Mapping[str, Plan]) -> str:
     header = ("source", "last success", "last error", "failures", "items", "next due",
-              "budgets hit")  # fmt: skip
+              "budgets hit", "articles failed")  # fmt: skip
     rows = [header]
     for s in statuses:
         success = s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else "never"
@@ -330,7 +391,10 @@ def _status_table(statuses: Sequence[SourceStatus], plans: Mapping[str, Plan]) -
         due = plan.next_due.strftime("%Y-%m-%d %H:%M") if plan else "next run"
         failures, items = str(s.consecutive_failures), str(s.items)
         notes = (s.notes or "")[:60]
-        rows.append((s.id + flag, success, error[:60], failures, items, due, notes))
+        articles = ""
+        if s.articles_waiting or s.articles_given_up:
+            articles = f"{s.articles_waiting} to retry, {s.articles_given_up} given up"
+        rows.append((s.id + flag, success, error[:60], failures, items, due, notes, articles))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

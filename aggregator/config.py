@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
 
+from aggregator.collect.guard import parse_host_entry
 from aggregator.errors import ConfigError
 from aggregator.models import (
     ArticleSelectors,
@@ -140,8 +141,9 @@ class _Validator:
         return site
 
     def fetch(self, value: object) -> FetchOptions:
-        data = self.mapping(value, "fetch")
-        options = self.options(FetchOptions, data, "fetch")
+        data = dict(self.mapping(value, "fetch"))
+        allow_hosts = self.allow_hosts(data.pop("allow_hosts", None))
+        options = replace(self.options(FetchOptions, data, "fetch"), allow_hosts=allow_hosts)
         positive = ("timeout", "concurrency", "max_bytes", "max_redirects", "min_interval",
                     "max_item_html", "max_items_per_document", "source_seconds",
                     "run_seconds")  # fmt: skip
@@ -160,6 +162,22 @@ class _Validator:
                 "fetch.max_interval",
             )
         return options
+
+    def allow_hosts(self, value: object) -> tuple[str, ...]:
+        """``fetch.allow_hosts``: a list of ``host`` or ``host:port`` entries."""
+        key = "fetch.allow_hosts"
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
+            raise self.fail("must be a list of hosts, each `host` or `host:port`", None, key)
+        for entry in value:
+            try:
+                parse_host_entry(entry)
+            except ValueError as exc:
+                raise self.fail(
+                    f"`{entry}` {exc}; write `host` or `host:port`", None, key
+                ) from None
+        return tuple(value)
 
     def notify(self, value: object) -> tuple[NotifyTarget, ...]:
         if not isinstance(value, list):

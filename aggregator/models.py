@@ -88,6 +88,9 @@ class FetchOptions:
     # interval that follows how often it publishes, within these bounds in seconds.
     min_interval: float = 300.0  # 5 minutes: the cron period the README suggests
     max_interval: float = 21600.0  # 6 hours: the longest a quiet source goes unchecked
+    # Hosts that may be fetched even at an internal address (loopback, private, link-local),
+    # as "host" (any port) or "host:port"; each source URL's own host and port always may.
+    allow_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,8 @@ class SourceStatus:
     consecutive_failures: int = 0
     items: int = 0
     gone: bool = False
+    articles_waiting: int = 0  # article pages that failed, to be fetched again
+    articles_given_up: int = 0  # article pages that failed every retry
     notes: str | None = None  # budgets the last run hit, for ``status``
 
 
@@ -314,6 +319,10 @@ class Collected:
     gone: bool = False  # HTTP 410: the source said it will not come back
     unchanged: bool = False  # answered 304 Not Modified
     notes: tuple[str, ...] = ()  # budgets hit, for status
+    # Article pages: (guid, url, error) of those that failed, (guid, body, date) of known
+    # entries whose page, failed before, answered this time.
+    article_failures: tuple[tuple[str, str, str], ...] = ()
+    article_bodies: tuple[tuple[str, Markup, datetime | None], ...] = ()
 
 
 @dataclass(frozen=True)

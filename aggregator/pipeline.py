@@ -187,7 +187,10 @@ def publish_output(
     """Write output/ from the database (see aggregator.publish.stage)."""
     from aggregator.publish.stage import publish_output as publish
 
-    return publish(config, store, output, names(taxonomy), taxonomy.kind_label, skip_unchanged)
+    return publish(
+        config, store, output, names(taxonomy), taxonomy.kind_label, skip_unchanged,
+        taxonomy.payers,
+    )  # fmt: skip
 
 
 def send_alerts(

@@ -44,7 +44,7 @@ def server() -> Iterator[LocalServer]:
 
 def fetch(url: str, options: FetchOptions = FAST) -> FetchResult:
     async def once() -> FetchResult:
-        async with Fetcher(options) as fetcher:
+        async with Fetcher(options, allow=[url]) as fetcher:  # the test server, on loopback
             return await fetcher.fetch(url)
 
     return asyncio.run(once())

@@ -173,6 +173,11 @@ def files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def flat(text: str) -> str:
+    """Text with French no-break spaces read as plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def feed_paths(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in (".xml", ".atom"))
 
@@ -189,6 +194,9 @@ def test_every_contract_path_is_written(out: Path) -> None:
         "payers/kalixia.html", "kinds/cyberattack.xml", "kinds/cyberattack.json",
         "kinds/payment-disruption.xml", "incidents/viamedis-2024-01.html",
         "incidents/kalixia-2024-02.html", "digests/2024-W05.html", "digests/2024-W07.html",
+        "incidents.xml", "incidents.atom", "incidents-feed.json", "subscribe.html",
+        "incidents/viamedis-2024-01.xml", "incidents/viamedis-2024-01.atom",
+        "incidents/viamedis-2024-01.json",
     }  # fmt: skip
     assert expected <= names, expected - names
 
@@ -230,7 +238,7 @@ def test_atom_has_ids_titles_updated_and_self_link(out: Path) -> None:
     ns = {"a": "http://www.w3.org/2005/Atom"}
     root = etree.fromstring((out / "payers/viamedis.atom").read_bytes(), STRICT)
     assert root.findtext("a:id", namespaces=ns)
-    assert root.findtext("a:title", namespaces=ns) == "Veille officine : Viamedis"
+    assert root.findtext("a:title", namespaces=ns) == "Viamedis · Veille officine"
     assert root.findtext("a:updated", namespaces=ns) == "2024-02-12T15:00:00+01:00"
     selves = [link.get("href") for link in root.findall("a:link[@rel='self']", ns)]
     assert selves == [BASE + "payers/viamedis.atom"]
@@ -288,7 +296,7 @@ def test_kind_feeds_hold_only_their_kind(out: Path) -> None:
 def test_incidents_json_matches_the_contract(out: Path) -> None:
     data = json.loads((out / "incidents.json").read_text(encoding="utf-8"))
     assert list(data) == ["incidents"]
-    keys = ["id", "title", "payers", "kinds", "status", "stale", "started", "updated",
+    keys = ["id", "title", "payers", "kinds", "status", "stale", "url", "started", "updated",
             "resolved", "items", "actions", "contacts"]  # fmt: skip
     by_id = {incident["id"]: incident for incident in data["incidents"]}
     assert set(by_id) == {"viamedis-2024-01", "kalixia-2024-02"}
@@ -296,6 +304,7 @@ def test_incidents_json_matches_the_contract(out: Path) -> None:
         assert list(incident) == keys
         assert incident["status"] in ("planned", "ongoing", "resolved")
         assert isinstance(incident["stale"], bool)
+        assert (out / incident["url"]).is_file() and incident["url"].startswith("incidents/")
         for key in ("started", "updated"):
             assert ISO_WITH_OFFSET.match(incident[key]), incident[key]
         assert incident["resolved"] is None or ISO_WITH_OFFSET.match(incident["resolved"])
@@ -552,33 +561,38 @@ def test_index_puts_open_incidents_first_with_actions_and_dialable_contacts(out:
     assert sections[:4] == ["en-cours", "resolus", "avis", "actualites"]
     ongoing = doc.xpath("//section[@id='en-cours']//article")
     assert len(ongoing) == 1
-    card = ongoing[0].text_content()
+    card = flat(ongoing[0].text_content())
     assert "Kalixia : retards de paiement" in card and "en cours" in card
     assert "mailto:support@kalixia.example.fr" in text
     resolved = doc.xpath("//section[@id='resolus']//article")[0].text_content()
     assert "Viamedis" in resolved and "résolu" in resolved
     news = doc.xpath("//section[@id='actualites']//li")
     assert "Garde de nuit" in news[0].text_content()
-    assert "lundi 29 janvier 2024 à 15 h 00" in text
+    assert "lundi 29 janvier 2024 à 15 h 00" in flat(text)
 
 
 def test_incident_page_has_status_dates_actions_contacts_and_timeline(out: Path) -> None:
     doc = parse_page(out / "incidents/viamedis-2024-01.html")
-    assert doc.xpath("string(//h1)") == "Viamedis : cyberattaque et panne"
-    facts = doc.xpath("string(//dl)")
+    assert flat(doc.xpath("string(//h1)")) == "Viamedis : cyberattaque et panne"
+    facts = flat(doc.xpath("string(//dl)"))
     assert "résolu" in facts and "lundi 12 février 2024 à 15 h 00" in facts
     assert doc.xpath("//a[@href='tel:+33805620010']")
-    actions = [li.text_content() for li in doc.xpath("//section[@id='actions']//li")]
-    assert actions == ["changer le mot de passe de la messagerie", "demander la carte papier"]
+    actions = [li.xpath("string(.//strong)") for li in doc.xpath("//section[@id='actions']//li")]
+    # Newest first, each with who said it and when.
+    assert actions == ["demander la carte papier", "changer le mot de passe de la messagerie"]
+    said = flat(doc.xpath("string(//section[@id='actions']//li[1]//small)"))
+    assert "Union des pharmaciens" in said and "mardi 30 janvier 2024 à 11 h 00" in said
+    # The newest news first: the timeline reads from the top on a phone.
     timeline = doc.xpath("//ol[@class='timeline']/li")
     assert [li.xpath("string(.//strong)") for li in timeline] == [
-        "Viamedis à l’arrêt après une attaque informatique",
-        "Consignes syndicales après l’attaque",
         "Les portails Viamedis de nouveau accessibles",
+        "Consignes syndicales après l’attaque",
+        "Viamedis à l’arrêt après une attaque informatique",
     ]
+    assert "Les portails Viamedis" in doc.xpath("string(//p[@class='news'])")
     assert "Union des pharmaciens" in timeline[1].text_content()
-    assert timeline[0].xpath(".//a[@href='https://miroir.example.com/viamedis-attaque']")
-    assert timeline[0].xpath(".//a[@href='https://gazette.example.org/articles/1']")
+    assert timeline[2].xpath(".//a[@href='https://miroir.example.com/viamedis-attaque']")
+    assert timeline[2].xpath(".//a[@href='https://gazette.example.org/articles/1']")
 
 
 def test_payer_page_lists_its_incidents_and_items(out: Path) -> None:
@@ -663,7 +677,7 @@ def test_incident_items_are_listed_oldest_first_whatever_the_input_order(tmp_pat
     assert data["incidents"][0]["items"] == ["item-001", "item-002", "item-003"]
     doc = parse_page(output / "incidents/viamedis-2024-01.html")
     titles = [li.xpath("string(.//strong)") for li in doc.xpath("//ol[@class='timeline']/li")]
-    assert titles[0] == "Viamedis à l’arrêt après une attaque informatique"
+    assert titles[-1] == "Viamedis à l’arrêt après une attaque informatique"
 
 
 def test_pages_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
@@ -695,7 +709,7 @@ def test_pages_rendered_in_a_worker_process_are_the_bytes_rendered_inline(
     calls = [line.split() for line in renderers.read_text().splitlines()]
     assert len(calls) == 2 and str(os.getpid()) not in {pid for pid, _ in calls}
     digests = len([p for p in forked.files if p.startswith("digests/")])
-    incidents = len([p for p in forked.files if p.startswith("incidents/")])
+    incidents = len([p for p in forked.files if re.fullmatch(r"incidents/.*\.html", p)])
     feeds = len([p for p in forked.files if p.endswith(".xml")])  # with .atom and .json
     assert digests >= 6 and incidents >= 2 and feeds >= 3
     pages = sorted(int(n) for _, share in calls for n in share.split(","))

@@ -25,6 +25,8 @@ LINKS = {
     ("entry_marks", "item_id", "items", "id"),
     ("item_incidents", "item_id", "items", "id"),
     ("item_incidents", "incident_id", "incidents", "id"),
+    ("article_failures", "entry_id", "entries", "id"),
+    ("article_failures", "source", "sources", "id"),
 }
 DEAD_ENTRY_COLUMNS = {"item_id", "merge_rule", "merge_score", "processed"}
 

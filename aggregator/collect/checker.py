@@ -7,7 +7,7 @@ from collections.abc import Callable
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import explain_list, parse_list
-from aggregator.collect.fetch import Fetcher
+from aggregator.collect.fetch import Fetcher, source_urls
 from aggregator.errors import ExtractError
 from aggregator.models import Config, RawItem, Source
 
@@ -17,7 +17,7 @@ SHOWN = 10
 
 async def check_source(config: Config, source: Source, echo: Echo) -> bool:
     """Print the fetch, each selector's matches and the items; True when items came out."""
-    async with Fetcher(config.fetch) as fetcher:
+    async with Fetcher(config.fetch, allow=source_urls(config)) as fetcher:
         echo(f"{source.id} ({source.type}) {source.url}")
         result = await fetcher.fetch(source.url)
         echo(

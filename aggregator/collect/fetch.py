@@ -8,6 +8,8 @@ trouble; the reason goes in ``error``. One call goes through these layers:
     -> redirects, followed by hand: http/https only, no loops, at most ``max_redirects``
        -> retries: backoff on timeouts, connection errors, 5xx and 429; Retry-After honoured
           -> one attempt: the host's turn, a global slot, a total deadline, a size cap
+             -> the connection: only to public addresses, or to hosts sources.yaml names
+                (see guard.py); so item links, pagination and redirects cannot reach inside
 
 Example::
 
@@ -44,13 +46,15 @@ from types import TracebackType
 from urllib.parse import urldefrag, urljoin
 from urllib.request import getproxies
 
+import httpcore
 import httpx
 from protego import Protego
 
+from aggregator.collect.guard import AddressRefused, Allowance, GuardedBackend, check_name
 from aggregator.collect.robots import RobotsCache, RobotsFile
-from aggregator.models import FetchOptions, FetchResult
+from aggregator.models import Config, FetchOptions, FetchResult
 
-__all__ = ["Fetcher", "retry_after_seconds"]
+__all__ = ["Fetcher", "retry_after_seconds", "source_urls"]
 
 log = logging.getLogger("aggregator")
 
@@ -392,8 +396,9 @@ class _OriginPools(httpx.AsyncBaseTransport):
     pools are kept; beyond that the least recently used idle ones are closed.
     """
 
-    def __init__(self, idle_origins: int) -> None:
+    def __init__(self, idle_origins: int, backend: GuardedBackend) -> None:
         self._idle_origins = idle_origins
+        self._backend = backend
         self._ssl = httpx.create_ssl_context()  # loaded once, shared by every pool
         self._pools: OrderedDict[str, httpx.AsyncHTTPTransport] = OrderedDict()  # by origin
         self._busy: Counter[str] = Counter()
@@ -402,8 +407,7 @@ class _OriginPools(httpx.AsyncBaseTransport):
         key = _origin(request.url)
         pool = self._pools.get(key)
         if pool is None:
-            limits = httpx.Limits(max_keepalive_connections=1)
-            pool = self._pools[key] = httpx.AsyncHTTPTransport(verify=self._ssl, limits=limits)
+            pool = self._pools[key] = _guarded_transport(self._ssl, self._backend)
         self._pools.move_to_end(key)
         self._busy[key] += 1
 
@@ -435,6 +439,27 @@ class _OriginPools(httpx.AsyncBaseTransport):
         await _close(pools)
 
 
+def _guarded_transport(
+    ssl_context: ssl.SSLContext, backend: GuardedBackend
+) -> httpx.AsyncHTTPTransport:
+    """httpx's transport for one origin (one idle connection), connecting through the guard.
+
+    httpx builds its httpcore pool itself and lets no network backend be passed in, so the
+    pool is replaced by the same one with the guarded backend: every connection, whatever
+    the URL that asked for it, goes through ``GuardedBackend.connect_tcp``.
+    """
+    limits = httpx.Limits(max_keepalive_connections=1)
+    transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl_context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=backend,
+    )
+    return transport
+
+
 def _proxied() -> bool:
     """Whether the environment sends requests through a proxy, as httpx reads it: an
     http, https or all proxy set, and NO_PROXY not ``*``. NO_PROXY alone (often set to
@@ -454,6 +479,12 @@ async def _close(pools: Iterable[httpx.AsyncHTTPTransport]) -> None:
             log.debug("closing a connection failed: %r", exc)
 
 
+def source_urls(config: Config) -> tuple[str, ...]:
+    """The configured sources' URLs, for ``Fetcher(allow=...)``: only ``sources.yaml``
+    decides which internal hosts a run may fetch."""
+    return tuple(source.url for source in config.sources)
+
+
 class Fetcher:
     """One HTTP client for a whole run, polite to every host. Use as ``async with``."""
 
@@ -463,10 +494,14 @@ class Fetcher:
         *,
         robots: bool | None = None,
         robots_cache: RobotsCache | None = None,
+        allow: Iterable[str] = (),
     ) -> None:
+        """``allow``: more hosts that may be internal, as URLs or ``host[:port]`` (the run
+        passes its sources' URLs); ``options.allow_hosts`` are allowed too."""
         self.options = options
         self.robots = options.respect_robots if robots is None else robots
         self.robots_cache = robots_cache if robots_cache is not None else RobotsCache()
+        self.allowance = Allowance.of((*options.allow_hosts, *allow))
         self._client: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(max(1, options.concurrency))
         self._hosts: dict[str, _Host] = {}
@@ -474,16 +509,27 @@ class Fetcher:
         self._rules_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Fetcher:
+        # Behind a proxy configured in the environment every request goes to the proxy,
+        # through httpx's own pool; otherwise, a pool per origin. The proxy resolves names
+        # and connects itself, so there the guard can only look each name up before the
+        # request leaves; without one it checks every connection as it is made.
+        transport: _OriginPools | None = None
+        on_request: list[Callable[[httpx.Request], Awaitable[None]]] = [self._check_name]
+        if not _proxied():
+            transport = _OriginPools(IDLE_ORIGINS, GuardedBackend(self.allowance))
+            on_request = []
         self._client = httpx.AsyncClient(
             headers={"User-Agent": self.options.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
             timeout=httpx.Timeout(self.options.timeout),
-            # Behind a proxy configured in the environment every request goes to the
-            # proxy, through httpx's own pool; otherwise, a pool per origin.
-            transport=None if _proxied() else _OriginPools(IDLE_ORIGINS),
-            event_hooks={"response": [_refuse_bad_redirect]},
+            transport=transport,
+            event_hooks={"request": on_request, "response": [_refuse_bad_redirect]},
         )
         return self
+
+    async def _check_name(self, request: httpx.Request) -> None:
+        port = request.url.port or (443 if request.url.scheme == "https" else 80)
+        await check_name(request.url.raw_host.decode("ascii"), port, self.allowance)
 
     async def __aexit__(
         self,
@@ -673,6 +719,8 @@ class Fetcher:
                 return await self._send(url, headers)
         except _Refused as exc:
             return exc.failure
+        except AddressRefused as exc:
+            return _Failure(str(exc))
         except (TimeoutError, httpx.TimeoutException):
             return _Failure(f"timed out after {_seconds(timeout)} s", transient=True)
         except httpx.ConnectError as exc:

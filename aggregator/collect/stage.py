@@ -16,12 +16,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from markupsafe import Markup
+
 from aggregator.collect import schedule
 from aggregator.collect.budgets import cut_html, newest_first, within_budget
 from aggregator.collect.extract.article import parse_article
 from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list, unique_items
-from aggregator.collect.fetch import Fetcher
+from aggregator.collect.fetch import Fetcher, source_urls
 from aggregator.collect.robots import RobotsCache
 from aggregator.errors import ExtractError, StoreError, failure_reason
 from aggregator.models import (
@@ -55,6 +57,10 @@ class _Gathering:
     gone: bool = False
     unchanged: bool = False
     notes: list[str] = field(default_factory=list)  # budgets hit, for status
+    # Article pages: (guid, url, error) of those that failed, (guid, body, date) of known
+    # entries whose page, failed before, answered this time.
+    article_failures: list[tuple[str, str, str]] = field(default_factory=list)
+    article_bodies: list[tuple[str, Markup, datetime | None]] = field(default_factory=list)
     stage: str = "fetching"  # what was being done, to name it when something breaks
 
     def fail(self, stage: str, error: BaseException) -> None:
@@ -74,6 +80,8 @@ class _Gathering:
             gone=self.gone,
             unchanged=self.unchanged,
             notes=tuple(self.notes),
+            article_failures=tuple(self.article_failures),
+            article_bodies=tuple(self.article_bodies),
         )
 
 
@@ -128,6 +136,9 @@ class Collector:
                 gathering.stage = "fetching article pages"
                 await self._articles(gathering, self._article_deadline(started))
                 self._note_crawl_delay(gathering)
+            if source.article and not gathering.error:
+                gathering.stage = "fetching article pages again"
+                await self._retry_articles(gathering)
             gathering.stage = "checking dates"
             gathering.items = [clamp_dates(item, self.now) for item in gathering.items]
             gathering.stage = "reading its links"
@@ -248,6 +259,7 @@ class Collector:
             result = await self._get(gathering, item.url, conditional=False)
             if not result.ok or result.not_modified:
                 log.info("%s: article %s: %s", source.id, item.url, result.error)
+                gathering.article_failures.append((item.guid, item.url, result.error or "no body"))
                 return item
             body = await self.workers.call(
                 _article, self.options.max_item_html, result.content, result.final_url,
@@ -256,8 +268,21 @@ class Collector:
         except Exception as exc:  # one page's trouble, ExtractError or not: that page only
             why = exc if isinstance(exc, ExtractError) else failure_reason("reading it", exc)
             log.info("%s: article %s: %s", source.id, item.url, why)
+            gathering.article_failures.append((item.guid, item.url, str(why)))
             return item
         return replace(item, content=body.content, published=item.published or body.published)
+
+    async def _retry_articles(self, gathering: _Gathering) -> None:
+        """Fetch again the article pages of known entries that failed on earlier runs."""
+        # Only entries stored on earlier runs are listed: none of this run's new items.
+        retries = self.store.articles_to_retry(gathering.source.id)
+
+        async def one(guid: str, url: str) -> None:
+            found = await self._article_of(gathering, RawItem(guid=guid, url=url, title=""))
+            if found.content:
+                gathering.article_bodies.append((guid, found.content, found.published))
+
+        await asyncio.gather(*(one(guid, url) for guid, url in retries))
 
 
 def _failed(gathering: _Gathering, result: FetchResult, first: bool = True) -> bool:
@@ -330,7 +355,7 @@ async def collect(
     with Workers() as workers:
         if sources:
             workers.start()  # before any socket is open: see Workers.start
-        async with Fetcher(config.fetch, robots_cache=robots) as fetcher:
+        async with Fetcher(config.fetch, robots_cache=robots, allow=source_urls(config)) as fetcher:
             deadline = asyncio.get_running_loop().time() + config.fetch.run_seconds
             collector = Collector(fetcher, store, now, workers, deadline)
             waiting = {asyncio.ensure_future(collector.collect(s)) for s in sources}

@@ -24,6 +24,7 @@ from aggregator.errors import PublishError
 from aggregator.models import Incident, Item, SiteOptions, SourceStatus
 from aggregator.publish import feeds
 from aggregator.publish.feeds import (
+    EPOCH,
     FeedSpec,
     Labels,
     clean_item,
@@ -33,7 +34,18 @@ from aggregator.publish.feeds import (
     sort_key,
     texts,
 )
+from aggregator.publish.health import health_of
+from aggregator.publish.incidents import (
+    STALE_AFTER,
+    actions_of,
+    changed_at,
+    contacts_of,
+    items_of,
+    latest,
+    status_of,
+)
 from aggregator.publish.site import (
+    STATUS,
     Page,
     SiteRenderer,
     file_name,
@@ -42,13 +54,17 @@ from aggregator.publish.site import (
     week_of,
 )
 from aggregator.publish.write import OutputWriter
-from aggregator.text.sanitize import clean_text, one_line, safe_url
+from aggregator.text.sanitize import clean_html, clean_text, escape_text, one_line, safe_url
 from aggregator.workers import Workers, default_workers, shared
 
 log = logging.getLogger("aggregator")
 
 # Folders whose every file is ours: what a run no longer produces there is removed.
 MANAGED_FOLDERS = ("payers", "kinds", "incidents", "digests")
+# The list of incidents the contract names is incidents.json: their feed takes another name.
+INCIDENTS_JSON_FEED = "incidents-feed.json"
+INCIDENT_ID_PREFIX = "urn:aggregator:incident:"
+OPEN = ("ongoing", "planned")  # statuses listed with the incidents under way
 INDEX_ITEMS = 20  # advisories, and other news, on the front page
 INDEX_RESOLVED = 10  # recently resolved incidents on the front page
 # The groups of pages rendered in workers, numbered one after another (see _Build.groups).
@@ -67,6 +83,9 @@ class PublishInput:
     sources: Sequence[SourceStatus]
     payer_name: Callable[[str], str]  # slug -> "Viamedis"
     kind_label: Callable[[str], str]  # kind -> "cyberattaque"
+    # Every payer of the taxonomy: each has its page and feeds before its first item, so
+    # that a reader can subscribe ahead of an incident.
+    payers: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -164,8 +183,22 @@ def group_by_week(items: Iterable[Item]) -> dict[Week, list[Item]]:
 
 
 def incident_order(incident: Incident) -> tuple[bool, float, str]:
-    """Open incidents first, then the most recently updated; ties by id."""
-    return (incident.status != "ongoing", -instant(incident.updated), incident.id)
+    """Open incidents (ongoing or planned) first, then the most recently updated; ties by
+    id."""
+    return (status_of(incident) not in OPEN, -instant(incident.updated), incident.id)
+
+
+def incident_page(incident_id: str) -> str:
+    """The path of an incident's page, relative to output/."""
+    return f"incidents/{file_name(incident_id)}.html"
+
+
+def status_line(incident: Incident, stale: bool) -> str:
+    """The incident's status in words, one line: "en cours, sans nouvelles depuis plus de
+    14 jours"."""
+    status = status_of(incident)
+    label = STATUS.get(status, status)
+    return f"{label}, sans nouvelles depuis plus de {STALE_AFTER.days} jours" if stale else label
 
 
 def clean_incident(incident: Incident) -> Incident:
@@ -201,8 +234,9 @@ def incident_json(incident: Incident) -> dict[str, object]:
         "title": incident.title,
         "payers": list(incident.payers),
         "kinds": list(incident.kinds),
-        "status": incident.status,
+        "status": status_of(incident),
         "stale": incident.stale,
+        "url": incident_page(incident.id),
         "started": iso(incident.started),
         "updated": iso(incident.updated),
         "resolved": iso(incident.resolved),
@@ -214,6 +248,24 @@ def incident_json(incident: Incident) -> dict[str, object]:
 
 def _host(url: str) -> str:
     return urlsplit(url).hostname or url
+
+
+def _site_of(url: str) -> str:
+    """A URL's host without ``www.``: what tells one site from another."""
+    return _host(url).removeprefix("www.")
+
+
+def site_names(sources: Iterable[SourceStatus], items: Iterable[Item]) -> dict[str, str]:
+    """Site (host without www.) -> the display name of the source published there: from
+    the configured sources' addresses first, then from where items were found."""
+    names: dict[str, str] = {}
+    for source in sources:
+        if source.url and source.name:
+            names.setdefault(_site_of(source.url), plain(source.name))
+    for item in items:
+        if item.url and item.source_name:
+            names.setdefault(_site_of(item.url), plain(item.source_name))
+    return names
 
 
 # --- the build -----------------------------------------------------------------------------
@@ -243,9 +295,23 @@ class _Build:
         self._kind_groups: dict[str, list[Item]] | None = None
         self._names: dict[tuple[str, str], str] = {}  # display names, asked once each
         self.renderer = SiteRenderer(plain(data.site.title) or "Veille", self._payer, self._kind)
-        self.renderer.env.globals.update(summary_of=feeds.summary_text, host_of=_host)
+        sites = site_names(data.sources, data.items)
+        self.renderer.env.globals.update(
+            summary_of=feeds.summary_text,
+            # "Aussi publié sur" names the source of a copy, else its site.
+            copy_name=lambda url: sites.get(_site_of(url)) or _site_of(url),
+        )
         self.weeks = group_by_week(self.ordered)
-        self.renderer.env.globals["latest_week"] = max(self.weeks, default=None)
+        self.health = health_of(data.sources)
+        # Understanding marks an ongoing incident with no news for STALE_AFTER as stale.
+        self.stale = {i.id: i.stale for i in self.incidents}
+        self.renderer.env.globals.update(
+            latest_week=max(self.weeks, default=None),
+            health=self.health,
+            stale=self.stale,
+            status_line=lambda incident: status_line(incident, self.stale.get(incident.id, False)),
+            incident_page=incident_page,
+        )
 
     # names and cleaning
 
@@ -262,8 +328,28 @@ class _Build:
         return label
 
     def full(self, items: Iterable[Item]) -> list[Item]:
-        """Items cleaned for feeds: HTML sanitized again (cached per item)."""
-        return [self._full.get(i.id) or self._full.setdefault(i.id, clean_item(i)) for i in items]
+        """Items cleaned for feeds: HTML sanitized again, and each stored item's body
+        opened by a line on each of its incidents (cached per item)."""
+        out = []
+        for item in items:
+            cleaned = self._full.get(item.id)
+            if cleaned is None:
+                cleaned = clean_item(item)
+                if item.id in self.by_id and cleaned.incidents:
+                    cleaned = self.with_incident_lines(cleaned)
+                self._full[item.id] = cleaned
+            out.append(cleaned)
+        return out
+
+    def with_incident_lines(self, item: Item) -> Item:
+        """The item whose body begins with a line per incident: its page and its status."""
+        known = [self.incident_by_id[i] for i in item.incidents if i in self.incident_by_id]
+        if not known:
+            return item
+        template = self.renderer.env.get_template("feed_incident_lines.html")
+        lines = template.render(incidents=known, base_url=self.base_url)
+        body = item.content_html or item.summary or escape_text(item.title)
+        return replace(item, content_html=clean_html(lines) + body)
 
     def light(self, items: Iterable[Item]) -> list[Item]:
         """Items cleaned for pages, which show text and links but never the stored HTML."""
@@ -282,6 +368,9 @@ class _Build:
         self.specs = specs = self.feed_specs()
         self.main_specs = tuple(specs["main"])
         self.payer_specs = {spec.path: spec for spec in specs["payers"]}
+        self.incident_specs = {
+            i.id: spec for i, spec in zip(self.incidents, specs["incidents"], strict=True)
+        }
         self.feeds = self.feed_list(specs)
         # The weekly digests, the incident pages and the feeds (most of the rendering) are
         # rendered in forked processes, a share each, from here on, while this one goes on
@@ -305,6 +394,7 @@ class _Build:
                 self.sources_page(),
                 ("style.css", stylesheet()),
                 ("feeds.opml", self.opml(specs)),
+                self.subscribe_page(specs),
                 self.index_page(specs["main"]),
             ]
             self.write_group(FEED_FILES, rendered)
@@ -324,25 +414,70 @@ class _Build:
         return [
             (spec.path + ".xml", rss),
             (spec.path + ".atom", atom),
-            (spec.path + ".json", feeds.json_feed(spec, cleaned, self.base_url, lang)),
+            (spec.json_file, feeds.json_feed(spec, cleaned, self.base_url, lang)),
         ]
 
+    def incident_entries(self) -> list[Item]:
+        """One feed entry per incident, the most recently changed first (see changed_at)."""
+        entries = [self.incident_entry(incident) for incident in self.incidents]
+        entries.sort(key=lambda e: (-instant(e.date_modified or e.date or EPOCH), e.id))
+        return entries[: self.limit]
+
+    def incident_entry(self, incident: Incident) -> Item:
+        """An incident as a feed entry: the same id forever, its date moving only when its
+        status, actions or contacts change."""
+        timeline = self.light(items_of(incident, self.by_id))
+        changed = changed_at(incident, timeline)
+        template = self.renderer.env.get_template("feed_incident.html")
+        body = template.render(
+            incident=incident,
+            actions=actions_of(incident, timeline),
+            contacts=contacts_of(incident, timeline, self._payer),
+            news=latest(timeline),
+            base_url=self.base_url,
+        )
+        return Item(
+            id=INCIDENT_ID_PREFIX + incident.id,
+            source="",
+            url=self.base_url + incident_page(incident.id),
+            title=f"{incident.title} ({status_line(incident, self.stale[incident.id])})",
+            content_html=clean_html(body),
+            date_published=incident.started,
+            date_modified=changed,
+            payers=incident.payers,
+            kinds=incident.kinds,
+            incidents=(incident.id,),
+            actions=incident.actions,
+            contacts=incident.contacts,
+            source_name=plain(self.site.title) or "Veille",
+        )
+
     def feed_specs(self) -> dict[str, list[FeedSpec]]:
-        """Every feed, with its address and titles (what pages link to)."""
+        """Every feed, with its address and titles (what pages link to). A title begins
+        with what tells it apart ("Viamedis · Veille tiers payant"), so that a reader's
+        list of feeds, which cuts titles short, still tells them apart."""
         title = plain(self.site.title) or "Veille"
         main = FeedSpec("feed", title, "Tous les articles, les plus récents d’abord.", "index.html")
         advisories = FeedSpec(
             "advisories",
-            f"{title} : avis",
+            f"Avis · {title}",
             "Articles qui concernent un organisme de tiers payant ou un incident.",
             "index.html",
+        )
+        incidents = FeedSpec(
+            "incidents",
+            f"Incidents · {title}",
+            "Un article par incident, mis à jour quand son statut, les consignes ou les "
+            "contacts changent.",
+            "index.html",
+            json_path=INCIDENTS_JSON_FEED,
         )
         payer_specs = []
         for slug in self.payer_groups():
             name = file_name(slug)
             spec = FeedSpec(
                 f"payers/{name}",
-                f"{title} : {self._payer(slug)}",
+                f"{self._payer(slug)} · {title}",
                 f"Articles et incidents qui concernent {self._payer(slug)}.",
                 f"payers/{name}.html",
             )
@@ -351,20 +486,38 @@ class _Build:
         for kind in sorted(self.kind_groups()):
             spec = FeedSpec(
                 f"kinds/{file_name(kind)}",
-                f"{title} : {self._kind(kind)}",
+                f"{self._kind(kind).capitalize()} · {title}",
                 f"Articles qui signalent : {self._kind(kind)}.",
                 "index.html",
             )
             kind_specs.append(spec)
-        return {"main": [main, advisories], "payers": payer_specs, "kinds": kind_specs}
+        incident_specs = [
+            FeedSpec(
+                f"incidents/{file_name(incident.id)}",
+                f"{incident.title} · {title}",
+                f"Les articles de l’incident « {incident.title} ».",
+                incident_page(incident.id),
+            )
+            for incident in self.incidents
+        ]
+        return {
+            "main": [main, advisories, incidents],
+            "payers": payer_specs,
+            "kinds": kind_specs,
+            "incidents": incident_specs,
+        }
 
     def feed_list(self, specs: dict[str, list[FeedSpec]]) -> list[tuple[FeedSpec, list[Item]]]:
         """Every feed with its items, in the order the feeds are written."""
-        main, advisories = specs["main"]
+        main, advisories, incidents = specs["main"]
         found = [
             (main, newest(self.ordered, self.limit)),
             (advisories, newest((i for i in self.ordered if i.advisory), self.limit)),
+            (incidents, self.incident_entries()),
         ]
+        for spec, incident in zip(specs["incidents"], self.incidents, strict=True):
+            items = sorted(items_of(incident, self.by_id), key=sort_key)
+            found.append((spec, newest(items, self.limit)))
         found += zip(specs["payers"], self.payer_groups().values(), strict=True)
         kinds = self.kind_groups()
         found += [
@@ -390,6 +543,8 @@ class _Build:
 
     def _group_payers(self) -> dict[str, list[Item]]:
         groups = group_newest(self.ordered, _payers, self.limit)
+        for slug in self.data.payers:
+            groups.setdefault(slug, [])
         for incident in self.incidents:
             for slug in incident.payers:
                 groups.setdefault(slug, [])
@@ -398,7 +553,8 @@ class _Build:
         )
 
     def incidents_json(self) -> bytes:
-        return feeds.dump_json({"incidents": [incident_json(i) for i in self.incidents]})
+        found = [incident_json(i) for i in self.incidents]
+        return feeds.dump_json({"incidents": found})
 
     def oldest_first(self, ids: Sequence[str]) -> tuple[str, ...]:
         """Item ids by date, oldest first; unknown or undated ones last, in their order."""
@@ -418,11 +574,18 @@ class _Build:
         for index in range(len(self.incidents)) if indexes is None else sorted(indexes):
             incident = self.incidents[index]
             payers = (self.payer_specs.get(f"payers/{file_name(p)}") for p in incident.payers)
-            offered = (*filter(None, payers), *self.main_specs)
-            page = Page(
-                "incident.html", f"incidents/{file_name(incident.id)}.html", incident.title, offered
+            own = self.incident_specs[incident.id]
+            offered = (own, *filter(None, payers), *self.main_specs)
+            page = Page("incident.html", incident_page(incident.id), incident.title, offered)
+            timeline = self.timeline(incident)
+            html = self.renderer.render(
+                page,
+                incident=incident,
+                timeline=timeline,
+                news=latest(timeline),
+                actions=actions_of(incident, timeline),
+                contacts=contacts_of(incident, timeline, self._payer),
             )
-            html = self.renderer.render(page, incident=incident, timeline=self.timeline(incident))
             yield page.path, html
 
     def payer_pages(self, specs: Sequence[FeedSpec]) -> Iterator[tuple[str, bytes]]:
@@ -509,9 +672,9 @@ class _Build:
         return page.path, self.renderer.render(page, sources=sources)
 
     def index_page(self, specs: Sequence[FeedSpec]) -> tuple[str, bytes]:
-        ongoing = [i for i in self.incidents if i.status == "ongoing"]
+        ongoing = [i for i in self.incidents if status_of(i) in OPEN]
         resolved = sorted(
-            (i for i in self.incidents if i.status != "ongoing"),
+            (i for i in self.incidents if status_of(i) == "resolved"),
             key=lambda i: (-instant(i.resolved or i.updated), i.id),
         )
         page = Page("index.html", "index.html", "Accueil", tuple(specs))
@@ -527,11 +690,23 @@ class _Build:
         )
         return page.path, html
 
+    def subscribe_page(self, specs: dict[str, list[FeedSpec]]) -> tuple[str, bytes]:
+        page = Page("subscribe.html", "subscribe.html", "S’abonner", self.main_specs)
+        html = self.renderer.render(
+            page,
+            base_url=self.base_url,
+            main=specs["main"],
+            payer_feeds=specs["payers"],
+            kind_feeds=specs["kinds"],
+        )
+        return page.path, html
+
     def opml(self, specs: dict[str, list[FeedSpec]]) -> bytes:
         groups = [
             ("", specs["main"]),
             ("Par organisme", specs["payers"]),
             ("Par type d’incident", specs["kinds"]),
+            ("Par incident", specs["incidents"]),
         ]
         title = plain(self.site.title) or "Veille"
         return feeds.opml(title, [(h, s) for h, s in groups if s], self.base_url)

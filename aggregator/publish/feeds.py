@@ -55,6 +55,13 @@ class FeedSpec:
     title: str
     description: str
     page: str  # relative path of the HTML page this feed mirrors: "index.html"
+    # The JSON Feed's path when it is not ``<path>.json`` (incidents.json is taken by the
+    # list of incidents the contract names, so that feed is incidents-feed.json).
+    json_path: str = ""
+
+    @property
+    def json_file(self) -> str:
+        return self.json_path or self.path + ".json"
 
 
 @dataclass(frozen=True)
@@ -340,7 +347,7 @@ def json_feed(spec: FeedSpec, items: Sequence[Item], base_url: str, language: st
         "title": spec.title,
         "description": spec.description,
         "home_page_url": _absolute(base_url, spec.page),
-        "feed_url": _absolute(base_url, spec.path + ".json"),
+        "feed_url": _absolute(base_url, spec.json_file),
         "language": language,
         "items": [_json_item(item) for item in items],
     }

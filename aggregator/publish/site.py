@@ -47,6 +47,43 @@ CATEGORIES = {
 }
 STATUS = {"planned": "prévu", "ongoing": "en cours", "resolved": "résolu"}
 
+NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space; narrow no-break space
+# French spacing: a space before ; ? ! (narrow) and : (full width) never breaks, nor the
+# spaces inside « » and inside an hour ("16 h 05").
+_SPACE_BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]+([;?!])")
+_SPACE_BEFORE_COLON = re.compile(r"[ \u00a0\u202f]+:")
+_AFTER_OPENING_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
+_BEFORE_CLOSING_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
+_HOUR = re.compile(r"\b(\d{1,2}) h(?: (\d\d)\b)?")
+# Fetch errors as the collector words them (English, for logs) -> French, for the pages.
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), french)
+    for pattern, french in (
+        (r"^HTTP 404\b", "page introuvable (HTTP 404) : l’adresse de la source a changé ?"),
+        (r"^HTTP 410\b", "source supprimée par le site (HTTP 410)"),
+        (r"^HTTP 40[13]\b", "accès refusé par le site (HTTP {code})"),
+        (r"^HTTP 429\b", "le site demande de ralentir (HTTP 429)"),
+        (r"^HTTP 5\d\d\b", "le site est en panne (HTTP {code})"),
+        (r"^HTTP \d+", "réponse inattendue du site (HTTP {code})"),
+        (r"^timed out after", "pas de réponse du site dans le délai"),
+        (r"^disallowed by robots\.txt", "collecte interdite par le fichier robots.txt du site"),
+        (r"^host not found", "nom de domaine introuvable"),
+        (r"^connection refused", "connexion refusée par le serveur"),
+        (r"^host unreachable", "serveur injoignable"),
+        (r"^TLS error", "certificat ou chiffrement du site invalide"),
+        (r"^(connection|network|transport)", "erreur réseau"),
+        (r"^server (broke|closed)", "le serveur a coupé la réponse"),
+        (r"^(too many redirects|redirect)", "redirections en boucle ou trop nombreuses"),
+        (r"^response larger than", "réponse trop volumineuse"),
+        (r"^the compressed body is corrupt", "réponse compressée illisible"),
+        (r"^not a feed", "ce n’est pas un flux RSS ou Atom lisible"),
+        (r"^selector .* matched nothing", "la page ne contient plus ce qui était attendu "
+         "(le site a changé ? revoir les sélecteurs)"),
+        (r"^invalid selector", "sélecteur invalide dans sources.yaml"),
+        (r"^the page could not be parsed", "page illisible"),
+    )
+)  # fmt: skip
+
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,80}", re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"\+?[0-9 .()\u00a0-]{3,25}")
@@ -68,7 +105,7 @@ def french_date(value: datetime | None) -> str:
 
     >>> from datetime import UTC
     >>> french_date(datetime(2024, 1, 29, 14, 0, tzinfo=UTC))
-    'lundi 29 janvier 2024 à 15 h 00'
+    'lundi 29 janvier 2024 à 15\xa0h\xa000'
     >>> french_date(datetime(2024, 1, 28, 23, 0, tzinfo=UTC))
     'lundi 29 janvier 2024'
     """
@@ -77,7 +114,34 @@ def french_date(value: datetime | None) -> str:
     local = paris(value)
     if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
         return french_day(local.date())
-    return f"{french_day(local.date())} à {local.hour} h {local.minute:02d}"
+    return f"{french_day(local.date())} à {local.hour}{NBSP}h{NBSP}{local.minute:02d}"
+
+
+def french_spacing(text: str) -> str:
+    """Plain text with French no-break spaces (a filter on text, never on markup).
+
+    >>> french_spacing("Attention : rappel ! « Viamedis » à 16 h 05")
+    'Attention\xa0: rappel\u202f! «\xa0Viamedis\xa0» à 16\xa0h\xa005'
+    """
+    text = _SPACE_BEFORE_HIGH.sub(NNBSP + r"\1", text)
+    text = _SPACE_BEFORE_COLON.sub(NBSP + ":", text)
+    text = _AFTER_OPENING_QUOTE.sub("«" + NBSP, text)
+    text = _BEFORE_CLOSING_QUOTE.sub(NBSP + "»", text)
+    return _HOUR.sub(lambda m: m[1] + NBSP + "h" + (NBSP + m[2] if m[2] else ""), text)
+
+
+def french_reason(error: str) -> str:
+    """A fetch error, as the collector words it, in French for the pages; the original
+    wording stays in ``aggregator status`` and the logs.
+
+    >>> french_reason("HTTP 503 Service Unavailable after 3 attempts")
+    'le site est en panne (HTTP 503)'
+    """
+    for pattern, french in _REASONS:
+        if pattern.search(error):
+            code = re.match(r"HTTP (\d+)", error)
+            return french.format(code=code[1] if code else "")
+    return "erreur inattendue"
 
 
 def local_day(value: datetime) -> date:
@@ -170,6 +234,8 @@ def environment() -> jinja2.Environment:
         local_day=local_day,
         iso=iso,
         contact_href=contact_href,
+        typo=french_spacing,
+        reason=french_reason,
     )
     return env
 

@@ -31,9 +31,11 @@ def publish_output(
     payer_name: Callable[[str], str],
     kind_label: Callable[[str], str],
     skip_unchanged: bool = False,
+    payers: Sequence[str] = (),
 ) -> PublishReport:
     """Write output/ from the database. With ``skip_unchanged`` (as ``run`` does), render
-    nothing when nothing the pages show changed since the last publish to that folder."""
+    nothing when nothing the pages show changed since the last publish to that folder.
+    ``payers``: every payer of the taxonomy, each given its page and feeds ahead."""
     sources = store.source_statuses([s.id for s in config.sources])
     state = publish_state(config, store.generation(), sources)
     if skip_unchanged:
@@ -48,6 +50,7 @@ def publish_output(
         sources=sources,
         payer_name=payer_name,
         kind_label=kind_label,
+        payers=payers,
     )
     report = publish(output, data)
     store.record_publish(output, state, report.files)
@@ -67,7 +70,8 @@ def publish_state(config: Config, generation: int, sources: Sequence[SourceStatu
 
     health = [
         [s.id, s.name, s.url, s.category, s.enabled, s.gone, s.items, s.consecutive_failures,
-         s.last_error, str(s.last_error_at), success(s)]
+         s.last_error, str(s.last_error_at), success(s), s.articles_waiting,
+         s.articles_given_up]
         for s in sources
     ]  # fmt: skip
     facts = {

@@ -40,6 +40,7 @@ from aggregator.models import (
 )
 from aggregator.store.schema import SCHEMA_VERSION, prepare
 from aggregator.text.sanitize import stored_html
+from aggregator.text.urls import without_tracking
 
 __all__ = ["SCHEMA_VERSION", "Store", "entry_id"]
 
@@ -49,6 +50,10 @@ log = logging.getLogger("aggregator")
 BUSY_TIMEOUT = 30.0
 # Keys per "IN (...)" query: well under SQLite's limit on bound parameters.
 _IN_CHUNK = 500
+
+# An article page that failed is fetched again on the next runs, this many times at most,
+# so that a page down for an hour does not leave its item without a body for good.
+ARTICLE_RETRIES = 3
 
 
 def _publish_key(output: Path) -> str:
@@ -236,6 +241,51 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
+    # --- article pages that failed ---------------------------------------------------------
+
+    def _record_article_failure(
+        self, source: str, guid: str, url: str, error: str, when: datetime
+    ) -> None:
+        """Count one more failed fetch of an entry's article page."""
+        self.execute(
+            "INSERT INTO article_failures (entry_id, source, url, attempts, error, at) "
+            "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT(entry_id) DO UPDATE SET "
+            "attempts = attempts + 1, error = excluded.error, at = excluded.at, url = excluded.url",
+            (entry_id(source, guid), source, url, error, iso(when)),
+        )
+
+    def articles_to_retry(self, source: str) -> list[tuple[str, str]]:
+        """(guid, url) of the source's entries whose article page failed, still to retry."""
+        rows = self.execute(
+            "SELECT e.guid, f.url FROM article_failures f JOIN entries e ON e.id = f.entry_id "
+            "WHERE f.source = ? AND f.attempts <= ? ORDER BY f.entry_id",
+            (source, ARTICLE_RETRIES),
+        )
+        return [(guid, url) for guid, url in rows]
+
+    def _save_article_body(
+        self, source: str, guid: str, content: str, published: datetime | None
+    ) -> None:
+        """Give a known entry the body its article page gave at last, to be understood again."""
+        eid = entry_id(source, guid)
+        self.execute(
+            "UPDATE entries SET content = ?, published = COALESCE(published, ?) WHERE id = ?",
+            (content, iso(published), eid),
+        )
+        self.execute("INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)", (eid,))
+        self.execute("DELETE FROM article_failures WHERE entry_id = ?", (eid,))
+
+    def article_failures(self) -> dict[str, tuple[int, int]]:
+        """Per source: (articles waiting for another try, articles given up)."""
+        found: dict[str, tuple[int, int]] = {}
+        for source, waiting, given_up in self.execute(
+            "SELECT source, sum(attempts <= ?), sum(attempts > ?) FROM article_failures "
+            "GROUP BY source",
+            (ARTICLE_RETRIES, ARTICLE_RETRIES),
+        ):
+            found[source] = (int(waiting or 0), int(given_up or 0))
+        return found
+
     def record_fetch(
         self, source: str, result: FetchResult, when: datetime, validators: bool = True
     ) -> None:
@@ -290,6 +340,7 @@ class Store:
         counts = dict(
             self.execute("SELECT source, count(*) FROM entries GROUP BY source").fetchall()
         )
+        articles = self.article_failures()
         statuses = []
         for row in sqlite_utils.db.Table(self.db, "sources").rows_where(order_by="id"):
             if ids is not None and row["id"] not in ids:
@@ -307,6 +358,8 @@ class Store:
                     consecutive_failures=row["consecutive_failures"],
                     items=counts.get(row["id"], 0),
                     gone=bool(row["gone"]),
+                    articles_waiting=articles.get(row["id"], (0, 0))[0],
+                    articles_given_up=articles.get(row["id"], (0, 0))[1],
                     notes=row["notes"],
                 )
             )
@@ -353,6 +406,11 @@ class Store:
             counts = self.save_entries(
                 source.id, result.items, result.canonical, now, source.article is not None
             )
+        # After the entries: a failure is counted against an entry that exists.
+        for guid, body, published in result.article_bodies:
+            self._save_article_body(source.id, guid, body, published)
+        for guid, url, error in result.article_failures:
+            self._record_article_failure(source.id, guid, url, error, now)
         self.record_source(source.id, now, result.error, result.gone, result.notes)
         return counts
 
@@ -539,6 +597,8 @@ class Store:
             "WHERE m.entry_id != m.item_id ORDER BY e.first_seen, e.id"
         ):
             item_url = urls.get(item_id)
+            # Copies are linked as their sources published them, tracking removed.
+            url = without_tracking(url) if url else url
             if url is None or item_url is None or url == item_url:
                 continue  # an item not listed, or a copy at the item's own address
             if url not in also.setdefault(item_id, []):

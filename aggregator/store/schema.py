@@ -12,6 +12,8 @@ Tables (foreign keys in brackets, so that Datasette links a row to its neighbour
     incidents       incidents with their status
     item_incidents  which items tell which incident [item_id -> items, incident_id -> incidents]
     meta            small facts about the database (generation, last publish)
+    article_failures article pages that failed, to be fetched again [entry_id -> entries,
+                    source -> sources]
     items_fts       full-text index over the items' title, summary and body, kept in step by
                     triggers
 
@@ -21,7 +23,8 @@ Views: ``failures_by_source`` (how often and how lately each source failed) and
 The version of the schema is SQLite's ``user_version``: 0 for a database written before
 marks had tables of their own, 1 for hand-written SQL without foreign keys or full-text
 index (its ``sources`` may have the ``notes`` column hand-written SQL added), 2 for this
-module before ``sources.notes`` (the budgets a source hit), 3 since.
+module before ``sources.notes`` (the budgets a source hit) and ``article_failures``, 3
+since.
 """
 
 from __future__ import annotations
@@ -129,6 +132,15 @@ TABLES: dict[str, TableSpec] = {
         foreign_keys=(("item_id", "items", "id"), ("incident_id", "incidents", "id"),),
     ),
     "meta": TableSpec(columns={"key": TEXT, "value": TEXT}, pk="key"),
+    "article_failures": TableSpec(
+        columns={
+            "entry_id": TEXT, "source": TEXT, "url": TEXT, "attempts": INTEGER, "error": TEXT,
+            "at": TEXT,
+        },
+        pk="entry_id",
+        not_null=frozenset({"source", "attempts"}),
+        foreign_keys=(("entry_id", "entries", "id"), ("source", "sources", "id")),
+    ),
 }  # fmt: skip
 
 INDEXES = {

@@ -125,6 +125,24 @@ def canonical_url(url: str) -> str:
     return _canonical_passes(current)
 
 
+def without_tracking(url: str) -> str:
+    """The URL as its source published it, minus tracking parameters (utm_*, xtor,
+    fbclid...): what pages and feeds link to, since the canonical form (https forced,
+    www. dropped, no trailing slash) may be an address the site never served.
+
+    >>> without_tracking("http://www.example.org/a/?utm_source=rss&b=2&xtor=RSS-1#top")
+    'http://www.example.org/a/?b=2#top'
+    """
+    text = clean_text(url).strip() if isinstance(url, str) else ""
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    if not parts.query:
+        return text
+    return urlunsplit(parts._replace(query=_query(parts.query)))
+
+
 def published_on(url: str, site: str) -> bool:
     """Whether ``url`` lives on the site at ``site`` (a source's address): the same host and
     port, or a host under it, mirrors of one site (www, m...) aside.

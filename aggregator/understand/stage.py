@@ -19,7 +19,7 @@ from aggregator.models import Classification, Entry, Incident, Item, Mark, Merge
 from aggregator.store.database import Store, utcnow
 from aggregator.text.blocks import html_to_blocks
 from aggregator.text.sanitize import html_to_text
-from aggregator.text.urls import published_on
+from aggregator.text.urls import published_on, without_tracking
 from aggregator.understand.classify import Classifier, Taxonomy
 from aggregator.understand.dedupe import (
     Candidate,
@@ -285,7 +285,13 @@ class _Folding:
         item = Item(
             id=item_id or entry.id,
             source=source,
-            url=previous.url if previous and not original else entry.canonical_url,
+            # The link as the source published it (tracking removed); the canonical form
+            # only finds repeats.
+            url=(
+                previous.url
+                if previous and not original
+                else without_tracking(entry.url) or entry.canonical_url
+            ),
             title=entry.title,
             content_html=entry.content,
             summary=entry.summary,
