@@ -147,6 +147,32 @@ def test_a_database_without_source_notes_gets_the_column(tmp_path: Path) -> None
     assert status.notes == "article pages: 30 of 40" and status.name == "S"
 
 
+def test_the_tables_of_the_schedule_robots_and_alerts_are_the_schema_s(tmp_path: Path) -> None:
+    """They were made by the modules that use them, on first use; a database made then
+    (without them, or with them as those modules made them) is brought to one schema."""
+    made_here = ("poll_schedule", "robots", "notify_state", "outbox")
+    Store(tmp_path / "new.db").close()
+    new = sqlite_utils.Database(tmp_path / "new.db")
+    assert set(made_here) <= set(new.table_names())
+    path = tmp_path / "v3.db"
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        for table in made_here:
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("PRAGMA user_version = 3")
+    Store(path).close()
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    with sqlite3.connect(path) as old, sqlite3.connect(tmp_path / "new.db") as fresh:
+        assert old.execute(schema).fetchall() == fresh.execute(schema).fetchall()
+    with sqlite3.connect(path) as conn:  # one alert per target, incident and change
+        row = ("t", "i", "opened", "T", "B", "2026-01-01")
+        insert = ("INSERT INTO outbox (target, incident_id, change, title, body, created) "
+                  "VALUES (?, ?, ?, ?, ?, ?)")  # fmt: skip
+        conn.execute(insert, row)
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(insert, row)
+
+
 def test_a_database_of_two_versions_ago_is_migrated_too(tmp_path: Path) -> None:
     """version-0.db kept marks in the entries' own columns and its sources had no rows:
     the marks move to their table and the sources get rows, so every link holds."""

@@ -14,6 +14,10 @@ Tables (foreign keys in brackets, so that Datasette links a row to its neighbour
     meta            small facts about the database (generation, last publish)
     article_failures article pages that failed, to be fetched again [entry_id -> entries,
                     source -> sources]
+    poll_schedule   when each source is due next, and why (collect/schedule.py)
+    robots          robots.txt per origin, with its validators (collect/robots.py)
+    notify_state    what was last announced of each incident (notify/outbox.py)
+    outbox          alerts to send, sent or given up, per target (notify/outbox.py)
     items_fts       full-text index over the items' title, summary and body, kept in step by
                     triggers
 
@@ -24,7 +28,8 @@ The version of the schema is SQLite's ``user_version``: 0 for a database written
 marks had tables of their own, 1 for hand-written SQL without foreign keys or full-text
 index (its ``sources`` may have the ``notes`` column hand-written SQL added), 2 for this
 module before ``sources.notes`` (the budgets a source hit) and ``article_failures``, 3
-since.
+before the tables of the schedule, robots.txt files and alerts were made here (they were
+made by the modules that use them, as they are now), 4 since.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from sqlite_utils.db import Table
 
 log = logging.getLogger("aggregator")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Diacritics folded, so that "securite" finds "sécurité", as a French reader types.
 FTS_COLUMNS = ("title", "summary", "content_html")
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
@@ -141,16 +146,49 @@ TABLES: dict[str, TableSpec] = {
         not_null=frozenset({"source", "attempts"}),
         foreign_keys=(("entry_id", "entries", "id"), ("source", "sources", "id")),
     ),
+    # Read and written by collect/schedule.py, collect/robots.py and notify/outbox.py.
+    "poll_schedule": TableSpec(
+        columns={
+            "source": TEXT, "url": TEXT, "next_due": TEXT, "interval": REAL, "reason": TEXT,
+        },
+        pk="source",
+    ),
+    "robots": TableSpec(
+        columns={
+            "origin": TEXT, "body": TEXT, "etag": TEXT, "last_modified": TEXT, "fetched": TEXT,
+        },
+        pk="origin",
+    ),
+    "notify_state": TableSpec(
+        columns={
+            "incident_id": TEXT, "status": TEXT, "actions": TEXT, "contacts": TEXT,
+            "updated": TEXT,
+        },
+        pk="incident_id",
+    ),
+    "outbox": TableSpec(
+        columns={
+            "id": INTEGER, "target": TEXT, "incident_id": TEXT, "change": TEXT, "title": TEXT,
+            "body": TEXT, "created": TEXT, "sent": TEXT, "attempts": INTEGER,
+            "last_error": TEXT,
+        },
+        pk="id",
+        not_null=frozenset({"target", "incident_id", "change", "title", "body", "created"}),
+        defaults={"attempts": 0},
+    ),
 }  # fmt: skip
 
+# name: (table, columns, unique)
 INDEXES = {
-    "entries_guid": ("entries", ["guid"]),
-    "entries_canonical": ("entries", ["canonical_url"]),
-    "entry_marks_item": ("entry_marks", ["item_id"]),
-    "items_sort": ("items", ["sort_ts"]),
-    "items_advisory": ("items", ["advisory"]),
+    "entries_guid": ("entries", ["guid"], False),
+    "entries_canonical": ("entries", ["canonical_url"], False),
+    "entry_marks_item": ("entry_marks", ["item_id"], False),
+    "items_sort": ("items", ["sort_ts"], False),
+    "items_advisory": ("items", ["advisory"], False),
     # Deleting an incident looks up the links to it (the foreign key's check).
-    "item_incidents_incident": ("item_incidents", ["incident_id"]),
+    "item_incidents_incident": ("item_incidents", ["incident_id"], False),
+    # One alert per target, incident and change (notify/outbox.py).
+    "idx_outbox_target_incident_id_change": ("outbox", ["target", "incident_id", "change"], True),
 }
 
 VIEWS = {
@@ -211,8 +249,10 @@ def _migrate_tables(db: sqlite_utils.Database) -> None:
         if _needs_rebuild(table, spec):
             _rebuild(table, spec)
     _name_unknown_sources(db)
-    for index, (table_name, columns) in INDEXES.items():
-        Table(db, table_name).create_index(columns, index_name=index, if_not_exists=True)
+    for index, (table_name, columns, unique) in INDEXES.items():
+        Table(db, table_name).create_index(
+            columns, index_name=index, unique=unique, if_not_exists=True
+        )
     for view, sql in VIEWS.items():
         db.create_view(view, sql.strip(), replace=True)
 
