@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import sqlite3
 import sys
 import tempfile
@@ -24,7 +23,7 @@ import click
 from aggregator import __version__
 from aggregator.errors import AggregatorError, ConfigError, LockError
 from aggregator.lock import run_lock
-from aggregator.models import Config, SourceStatus
+from aggregator.models import Config, Item, SourceStatus
 
 if TYPE_CHECKING:
     from aggregator.collect.schedule import Plan
@@ -41,33 +40,23 @@ class RunFailure(click.ClickException):
     exit_code = 1
 
 
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _path_option(flag: str, dest: str, default: str, what: str, folder: bool = False) -> Decorator:
+    kind = click.Path(file_okay=not folder, dir_okay=folder)
+    return click.option(flag, dest, default=default, show_default=True, type=kind, help=what)
+
+
+DB = _path_option("--db", "db_path", "aggregator.db", "The SQLite database.")
+
+
 def common(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command shares."""
     options = [
-        click.option(
-            "--config",
-            "config_path",
-            default="sources.yaml",
-            show_default=True,
-            type=click.Path(dir_okay=False),
-            help="The sources file.",
-        ),
-        click.option(
-            "--db",
-            "db_path",
-            default="aggregator.db",
-            show_default=True,
-            type=click.Path(dir_okay=False),
-            help="The SQLite database.",
-        ),
-        click.option(
-            "--output",
-            "output",
-            default="output",
-            show_default=True,
-            type=click.Path(file_okay=False),
-            help="Where the site and feeds go.",
-        ),
+        _path_option("--config", "config_path", "sources.yaml", "The sources file."),
+        DB,
+        _path_option("--output", "output", "output", "Where the site and feeds go.", folder=True),
         click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv: debug)."),
         click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr."),
     ]
@@ -414,6 +403,53 @@ def _status_table(statuses: Sequence[SourceStatus], plans: Mapping[str, Plan]) -
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("query")
+@DB
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many items.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
+    """Full-text search over the stored items: every word of QUERY, with or without its
+    accents, in the title, summary or body; newest first, with date, source, title, link.
+
+    Example: aggregator search "viamedis panne"
+    """
+    from aggregator.store.database import Store
+
+    if not query.strip():
+        raise UsageFailure("QUERY is empty: give at least one word to look for")
+    if not Path(db_path).is_file():
+        raise UsageFailure(f"{db_path}: no such database (run `aggregator run` first, or --db)")
+    with errors_to_exits(), Store(db_path) as store:
+        items = store.search(query, limit=limit)
+    if as_json:
+        found = [_search_dict(item) for item in items]
+        click.echo(json.dumps({"items": found}, ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        date = item.date.strftime("%Y-%m-%d") if item.date else "????-??-??"
+        click.echo(f"{date}  {item.source}  {item.title}  {item.url}")
+
+
+def _search_dict(item: Item) -> dict[str, object]:
+    return {
+        "id": item.id,
+        "date": item.date.isoformat() if item.date else None,
+        "source": item.source,
+        "source_name": item.source_name,
+        "title": item.title,
+        "url": item.url,
+        "payers": list(item.payers),
+        "kinds": list(item.kinds),
+    }
+
+
+@cli.command(context_settings=CONTEXT)
 @common
 @click.option("--test", "test", is_flag=True, help="Send a test message to every target.")
 def notify(
@@ -532,44 +568,10 @@ def evaluate(paths: tuple[str, ...], errors: bool) -> None:
     click.echo(text if errors else text.split("\n\n", 1)[0])
 
 
-def main(argv: Sequence[str] | None = None) -> NoReturn:
-    """The ``aggregator`` command: runs one command line, then ends the process.
-
-    Every command has closed what it opened (database, lock, output files, worker
-    processes) by the time it returns; what the interpreter would still do on the way out
-    is free, one by one, every object a large run left (0.15 s after a first run over 300
-    feeds) and tear down some 700 modules. So the process ends as soon as its output and
-    logs are flushed, with the status the command set.
-    """
-    # httpx imports its own command-line client (with click, rich and pygments: 30-60 ms)
-    # whenever those are installed, as rich is, for our progress bar. This process never
-    # runs that client; a None entry makes its import fail, which httpx expects of a
-    # machine without them.
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+def main(argv: Sequence[str] | None = None) -> None:
+    """The ``aggregator`` command: runs one command line and exits with its status."""
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="aggregator")
-        status: object = 0
     except KeyboardInterrupt:
         click.echo("interrupted; the next run finishes the work", err=True)
-        status = 130
-    except SystemExit as done:
-        status = done.code
-    _end(status)
-
-
-def _end(status: object) -> NoReturn:
-    """Exit as sys.exit(status) would (None is 0; any other non-integer is printed and is
-    1), without the interpreter's tear-down."""
-    if status is None:
-        status = 0
-    elif not isinstance(status, int):
-        print(status, file=sys.stderr)
-        status = 1
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:  # None when started without standard streams
-                stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nobody is reading any more
-            status = status or 1
-    os._exit(status)
+        sys.exit(130)

@@ -40,3 +40,16 @@ class LockError(AggregatorError):
 
 class PublishError(AggregatorError):
     pass
+
+
+# Characters of an exception's message kept in a failure reason.
+REASON_CHARS = 160
+
+
+def failure_reason(stage: str, error: BaseException) -> str:
+    """One line for status: where it broke and what Python said, shortened."""
+    said = " ".join(str(error).split())
+    if len(said) > REASON_CHARS:
+        said = said[: REASON_CHARS - 1] + "…"
+    name = type(error).__name__
+    return f"failed while {stage}: {name}: {said}" if said else f"failed while {stage}: {name}"

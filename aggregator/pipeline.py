@@ -1,119 +1,42 @@
-"""run = collect (fetch, extract, store) -> understand (dedupe, classify, group) -> publish.
+"""run = collect -> understand -> publish -> notify.
 
-Each stage reads and writes the database, so each can run alone: ``publish`` needs no network,
-and a run interrupted anywhere is finished by the next one (entries stay ``pending`` until
-they are understood; HTTP validators are stored in the same transaction as the entries they
-describe).
+Each stage reads what it needs from the store, computes, and returns its changes as typed
+values; the store applies them, each in a transaction of its own. The stages meet only in
+the database, so each can run alone (``publish`` needs no network), and a run interrupted
+anywhere is finished by the next one: entries stay pending until they are understood, and
+HTTP validators are stored in the same transaction as the entries they describe.
+
+::
+
+    sources --collect--> Collected --store--> entries (pending)
+    entries --understand--> Understood --store--> items, marks, incidents
+    items, incidents --publish--> output/        incidents --notify--> alerts
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
-import gc
-import hashlib
-import json
 import logging
-import queue
-import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aggregator.collect import schedule
-from aggregator.collect.budgets import cut_html, newest_first, within_budget
-from aggregator.collect.extract.article import extractor_notes, parse_article
-from aggregator.collect.extract.feed import parse_feed
-from aggregator.collect.extract.html import parse_list
-from aggregator.collect.fetch import Fetcher, source_urls
 from aggregator.collect.robots import RobotsCache
-from aggregator.errors import ExtractError, StoreError
-from aggregator.models import (
-    ArticleBody,
-    ArticleSelectors,
-    Classification,
-    Config,
-    Entry,
-    FetchResult,
-    Incident,
-    Item,
-    Merge,
-    ParsedPage,
-    RawItem,
-    Source,
-    SourceStatus,
-    direct_init,
-)
-from aggregator.store.database import FreshEntry, Store, entry_id, utcnow
-from aggregator.text.blocks import html_to_blocks
-from aggregator.text.sanitize import html_to_text
-from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy, own_notice_payers
-from aggregator.understand.dedupe import (
-    Candidate,
-    DedupeIndex,
-    Fingerprint,
-    canonical_url,
-    fingerprint,
-    guid_is_global,
-    published_on,
-    without_tracking,
-)
-from aggregator.understand.incidents import IncidentInput, group_incidents
-from aggregator.workers import Workers, default_workers, shared
+from aggregator.collect.stage import Progress, collect, sources_to_fetch
+from aggregator.models import Collected, Config
+from aggregator.store.database import Store, utcnow
+from aggregator.understand.classify import Taxonomy, load_taxonomy
+from aggregator.understand.stage import names, understand
 
 if TYPE_CHECKING:
     from aggregator.notify import NotifyReport
-    from aggregator.publish.build import PublishReport, Started
+    from aggregator.publish.build import PublishReport
 
 log = logging.getLogger("aggregator")
-DEDUPE_WINDOW = timedelta(days=10)
-EXACT_RULES = ("guid", "url")
-FOLLOW_UP_HTML = 3000  # characters of an item's HTML read to match it with its incident
-Progress = Callable[[str], None]
-
-
-@dataclass
-class SourceOutcome:
-    """What collecting one source gave, before it is stored."""
-
-    source: Source
-    items: list[RawItem] = field(default_factory=list)
-    exchanges: list[FetchResult] = field(default_factory=list)
-    error: str | None = None
-    gone: bool = False
-    unchanged: bool = False
-    canonical: dict[str, str] = field(default_factory=dict)  # item URL -> canonical URL
-    # Article pages: (guid, url, error) of those that failed, (guid, body, date) of known
-    # entries whose page, failed before, answered this time.
-    article_failures: list[tuple[str, str, str]] = field(default_factory=list)
-    article_bodies: list[tuple[str, str, datetime | None]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # budgets hit, for status
-    stage: str = "fetching"  # what was being done, to name it when something breaks
-    bodies_via: list[str] = field(default_factory=list)  # ArticleBody.via of each page read
-
-    def fail(self, stage: str, error: BaseException) -> None:
-        """The source fails alone, with a one-line reason; nothing it gave is stored."""
-        self.error = failure_reason(stage, error)
-        self.items, self.canonical = [], {}
-        log.debug("%s: %s", self.source.id, self.error, exc_info=error)
-
-
-def failure_reason(stage: str, error: BaseException) -> str:
-    """One line for status: where it broke and what Python said, shortened."""
-    said = " ".join(str(error).split())
-    if len(said) > REASON_CHARS:
-        said = said[: REASON_CHARS - 1] + "…"
-    name = type(error).__name__
-    return f"failed while {stage}: {name}: {said}" if said else f"failed while {stage}: {name}"
-
-
-REASON_CHARS = 160  # of an exception's message in a failure reason
 
 
 @dataclass
@@ -166,1029 +89,6 @@ class RunReport:
         return "; ".join(parts)
 
 
-# --- collect -------------------------------------------------------------------------------
-
-
-def _extracted(
-    budget: tuple[int, int], parse: Callable[..., ParsedPage], *args: Any
-) -> tuple[ParsedPage, dict[str, str], list[str]]:
-    """A page's items within ``budget`` (items per document, characters per body), their
-    canonical URLs and the budgets hit, all computed where the parsing runs."""
-    page, notes = within_budget(parse(*args), *budget)
-    return page, {item.url: canonical_url(item.url) for item in page.items}, notes
-
-
-def _article(
-    max_html: int, content: bytes, url: str, selectors: ArticleSelectors, headers: Any
-) -> ArticleBody:
-    body = parse_article(content, url, selectors, headers)
-    return replace(body, content=cut_html(body.content, max_html))
-
-
-class Collector:
-    """Fetches and extracts sources concurrently; the Fetcher keeps it polite.
-
-    Whatever goes wrong with one source (an exception from any stage, the run's deadline)
-    fails that source alone; whatever goes wrong with one article page fails that page
-    alone (its item keeps the feed's summary). ``deadline``: the event loop's time at
-    which collecting stops (``fetch.run_seconds`` after it started).
-    """
-
-    def __init__(
-        self,
-        fetcher: Fetcher,
-        store: Store,
-        now: datetime,
-        workers: Workers | None = None,
-        deadline: float | None = None,
-    ) -> None:
-        self.fetcher, self.store, self.now = fetcher, store, now
-        self.workers = workers or Workers(0)
-        self.options = fetcher.options
-        self.deadline = deadline
-
-    async def get(self, outcome: SourceOutcome, url: str, conditional: bool) -> FetchResult:
-        etag, modified = self.store.validators(url) if conditional else (None, None)
-        result = await self.fetcher.fetch(url, etag=etag, last_modified=modified)
-        outcome.exchanges.append(result)
-        return result
-
-    async def collect(self, source: Source) -> SourceOutcome:
-        outcome = SourceOutcome(source)
-        started = asyncio.get_running_loop().time()
-        try:
-            async with asyncio.timeout_at(self.deadline):
-                if source.type == "feed":
-                    await self.collect_feed(outcome)
-                else:
-                    await self.collect_list(outcome)
-            if source.article and outcome.items:
-                outcome.stage = "fetching article pages"
-                await self.collect_articles(outcome, self._article_deadline(started))
-                self._note_crawl_delay(outcome)
-            if source.article and not outcome.error:
-                outcome.stage = "fetching article pages again"
-                await self.retry_articles(outcome)
-            outcome.notes.extend(extractor_notes(outcome.bodies_via))
-            outcome.stage = "checking dates"
-            outcome.items = [clamp_dates(item, self.now) for item in outcome.items]
-        except ExtractError as exc:
-            outcome.error = str(exc)
-        except TimeoutError:  # the run's deadline: the fetcher's own end in a FetchResult
-            outcome.error = (
-                f"not finished when the run's time ran out (fetch.run_seconds = "
-                f"{self.options.run_seconds:g}); tried again when next due"
-            )
-            outcome.items, outcome.canonical = [], {}
-        except (StoreError, sqlite3.Error):
-            raise  # the database's fault is the whole run's, not this source's
-        except Exception as exc:  # a bug or a hostile document's surprise: this source only
-            outcome.fail(outcome.stage, exc)
-        return outcome
-
-    def _note_crawl_delay(self, outcome: SourceOutcome) -> None:
-        # Article pages live on the host of the items' links.
-        asked = self.fetcher.capped_crawl_delay(outcome.items[0].url) if outcome.items else None
-        if asked:
-            outcome.notes.append(
-                f"robots.txt asks a Crawl-delay of {asked:g} s; "
-                f"{self.options.max_crawl_delay:g} s used (fetch.max_crawl_delay)"
-            )
-
-    def _article_deadline(self, started: float) -> float:
-        own = started + self.options.source_seconds
-        return own if self.deadline is None else min(own, self.deadline)
-
-    async def _parse(self, outcome: SourceOutcome, parse: Callable[..., ParsedPage],
-                     *args: Any) -> ParsedPage:  # fmt: skip
-        budget = (self.options.max_items_per_document, self.options.max_item_html)
-        page, canonical, notes = await self.workers.call(_extracted, budget, parse, *args)
-        outcome.items.extend(page.items)
-        outcome.canonical.update(canonical)
-        outcome.notes.extend(notes)
-        return page
-
-    async def collect_feed(self, outcome: SourceOutcome) -> None:
-        result = await self.get(outcome, outcome.source.url, conditional=True)
-        if self.failed(outcome, result):
-            return
-        if result.not_modified:
-            outcome.unchanged = True
-            return
-        outcome.stage = "reading the feed"
-        await self._parse(outcome, parse_feed, result.content, result.final_url, result.headers)
-
-    async def collect_list(self, outcome: SourceOutcome) -> None:
-        source = outcome.source
-        assert source.list is not None
-        url: str | None = source.url
-        visited: set[str] = set()
-        for number in range(source.pages):
-            if url is None or url in visited:
-                break
-            visited.add(url)
-            outcome.stage = f"fetching list page {number + 1}"
-            result = await self.get(outcome, url, conditional=True)
-            if self.failed(outcome, result, first=number == 0):
-                return
-            if result.not_modified:
-                # An unchanged first page means nothing new was published.
-                outcome.unchanged = number == 0
-                return
-            outcome.stage = f"reading list page {number + 1}"
-            page = await self._parse(
-                outcome, parse_list, result.content, result.final_url, source.list,
-                result.headers,
-            )  # fmt: skip
-            url = page.next_url
-
-    async def collect_articles(self, outcome: SourceOutcome, deadline: float) -> None:
-        """Fetch the page of each NEW item once, for its body: the newest first, at most
-        ``max_articles_per_source`` of them, and none after ``deadline``."""
-        source = outcome.source
-        known = self.store.known_entry_ids([entry_id(source.id, i.guid) for i in outcome.items])
-        new = [item for item in newest_first(outcome.items) if entry_id(source.id, item.guid)
-               not in known]  # fmt: skip
-        limit = self.options.max_articles_per_source
-        if len(new) > limit:
-            outcome.notes.append(
-                f"article pages: {limit} of {len(new)} new items fetched, the newest "
-                f"(fetch.max_articles_per_source = {limit})"
-            )
-        tasks = {item.guid: asyncio.ensure_future(self._article_of(outcome, item))
-                 for item in new[:limit]}  # fmt: skip
-        if not tasks:
-            return
-        loop = asyncio.get_running_loop()
-        _, late = await asyncio.wait(tasks.values(), timeout=max(0, deadline - loop.time()))
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
-        if late:
-            outcome.notes.append(
-                f"article pages: {len(late)} not fetched in time, kept with their summary "
-                f"(fetch.source_seconds = {self.options.source_seconds:g})"
-            )
-        bodies = {guid: task.result() for guid, task in tasks.items() if task not in late}
-        outcome.items = [bodies.get(item.guid, item) for item in outcome.items]
-
-    async def _article_of(self, outcome: SourceOutcome, item: RawItem) -> RawItem:
-        """The item with its page's body, or as it was when the page fails in any way."""
-        assert outcome.source.article is not None
-        try:
-            result = await self.get(outcome, item.url, conditional=False)
-            if not result.ok or result.not_modified:
-                log.info("%s: article %s: %s", outcome.source.id, item.url, result.error)
-                outcome.article_failures.append((item.guid, item.url, result.error or "no body"))
-                return item
-            body = await self.workers.call(
-                _article, self.options.max_item_html, result.content, result.final_url,
-                outcome.source.article, result.headers,
-            )  # fmt: skip
-        except Exception as exc:  # one page's trouble, ExtractError or not: that page only
-            why = exc if isinstance(exc, ExtractError) else failure_reason("reading it", exc)
-            log.info("%s: article %s: %s", outcome.source.id, item.url, why)
-            outcome.article_failures.append((item.guid, item.url, str(why)))
-            return item
-        outcome.bodies_via.append(body.via)
-        return replace(item, content=body.content, published=item.published or body.published)
-
-    async def retry_articles(self, outcome: SourceOutcome) -> None:
-        """Fetch again the article pages of known entries that failed on earlier runs."""
-        # Only entries stored on earlier runs are listed: none of this run's new items.
-        retries = self.store.articles_to_retry(outcome.source.id)
-
-        async def one(guid: str, url: str) -> None:
-            found = await self._article_of(outcome, RawItem(guid=guid, url=url, title=""))
-            if found.content:
-                outcome.article_bodies.append((guid, found.content, found.published))
-
-        await asyncio.gather(*(one(guid, url) for guid, url in retries))
-
-    @staticmethod
-    def failed(outcome: SourceOutcome, result: FetchResult, first: bool = True) -> bool:
-        if result.ok:
-            return False
-        if first:
-            outcome.error = result.error
-            outcome.gone = result.status == 410
-        return True
-
-
-def clamp_dates(item: RawItem, now: datetime) -> RawItem:
-    """A date in the future is the fetch time: nobody publishes tomorrow's news today."""
-    published = min(item.published, now) if item.published else None
-    updated = min(item.updated, now) if item.updated else None
-    if published == item.published and updated == item.updated:
-        return item
-    return replace(item, published=published, updated=updated)
-
-
-def store_outcomes(
-    store: Store,
-    outcomes: Sequence[SourceOutcome],
-    now: datetime,
-    report: RunReport,
-    fresh: list[FreshEntry] | None = None,
-) -> None:
-    """Write one or several sources' results in one transaction: each source is stored
-    whole or not at all, as alone, and the pages every commit writes (index pages above
-    all, which every source's entries touch all over) are written once for the lot
-    (``fresh``: see Store.save_entries). A source whose entries cannot be prepared for
-    storage fails alone (see _store_one)."""
-    with store.transaction():
-        for outcome in outcomes:
-            _store_one(store, outcome, now, report, fresh)
-    for outcome in outcomes:
-        source = outcome.source
-        for note in outcome.notes:
-            log.warning("%s: budget: %s", source.id, note)
-        if outcome.error:
-            report.sources_failed += 1
-            report.failures.append((source.id, outcome.error))
-            log.warning("%s: %s", source.id, outcome.error)
-        else:
-            report.sources_ok += 1
-            log.info(
-                "%s: ok, %d entries%s",
-                source.id,
-                len(outcome.items),
-                " (not modified)" if outcome.unchanged else "",
-            )
-
-
-def _store_one(
-    store: Store,
-    outcome: SourceOutcome,
-    now: datetime,
-    report: RunReport,
-    fresh: list[FreshEntry] | None,
-) -> None:
-    """One source's results, or (when preparing them raises anything but a database
-    error, which is the whole run's) its failure alone, the rest of the batch going on."""
-    counts, fresh_before = (report.new_entries, report.updated_entries), len(fresh or ())
-    try:
-        with store.savepoint():
-            _write_outcome(store, outcome, now, report, fresh)
-    except (StoreError, sqlite3.Error):
-        raise
-    except Exception as exc:
-        report.new_entries, report.updated_entries = counts
-        if fresh is not None:
-            del fresh[fresh_before:]
-        outcome.fail("storing its entries", exc)
-        _write_outcome(store, outcome, now, report, fresh)
-
-
-def _write_outcome(
-    store: Store,
-    outcome: SourceOutcome,
-    now: datetime,
-    report: RunReport,
-    fresh: list[FreshEntry] | None,
-) -> None:
-    source = outcome.source
-    for exchange in outcome.exchanges:
-        # A failed source's validators are not kept: the next run reads it whole again.
-        store.record_fetch(source.id, exchange, now, validators=outcome.error is None)
-    if outcome.items:
-        known = outcome.canonical
-        items = _unique(outcome.items)
-        canonical = [known.get(item.url) or canonical_url(item.url) for item in items]
-        new, updated = store.save_entries(
-            source.id,
-            items,
-            canonical,
-            now,
-            source.article is not None,
-            fresh,
-        )
-        report.new_entries += new
-        report.updated_entries += updated
-    # After the entries: a failure is counted against an entry that exists.
-    for guid, body, published in outcome.article_bodies:
-        store.save_article_body(source.id, guid, body, published)
-    for guid, url, error in outcome.article_failures:
-        store.record_article_failure(source.id, guid, url, error, now)
-    store.record_source(source.id, now, outcome.error, outcome.gone, outcome.notes)
-
-
-def _unique(items: Sequence[RawItem]) -> list[RawItem]:
-    """One item per guid: a feed that repeats an entry keeps its first copy."""
-    seen: set[str] = set()
-    result = []
-    for item in items:
-        if item.guid not in seen:
-            seen.add(item.guid)
-            result.append(item)
-    return result
-
-
-async def collect(
-    config: Config,
-    store: Store,
-    report: RunReport,
-    only: Sequence[str] | None = None,
-    progress: Progress | None = None,
-    meanwhile: Callable[[], object] | None = None,
-    fresh: list[FreshEntry] | None = None,
-    now: datetime | None = None,
-    due_only: bool = False,
-) -> None:
-    """Fetch every enabled source (or the named ones) and store what they hold; with
-    ``due_only``, only those due at ``now`` (see collect/schedule.py).
-
-    ``meanwhile`` is called once, MEANWHILE_AFTER seconds after the first requests are
-    made, while they wait on the network (or when collecting ends, if sooner): the time to
-    start work of one's own, on a thread (the workers are forked by then, so it is not
-    copied into them).
-    ``fresh`` gets the entries inserted, for understanding to take rather than read back
-    (see Store.save_entries)."""
-    now = now or utcnow()
-    store.sync_sources(config.sources)
-    statuses = {s.id: s for s in store.source_statuses()}
-    sources = [s for s in config.sources if s.enabled and (only is None or s.id in only)]
-    if due_only:
-        sources, report.waiting = schedule.due_sources(store, sources, now)
-        failing = {sid for sid, s in statuses.items() if s.consecutive_failures or s.gone}
-        report.waiting_ok = sum(plan.source not in failing for plan in report.waiting)
-        for plan in report.waiting:
-            log.info(
-                "%s: not due until %s (%s)", plan.source, f"{plan.next_due:%H:%M}", plan.reason
-            )
-    wanted = []
-    for source in sources:
-        if not statuses[source.id].gone:
-            wanted.append(source)
-            continue
-        report.sources_failed += 1
-        report.failures.append(
-            (
-                source.id,
-                "gone (HTTP 410): not fetched again; change its url or remove it from the config",
-            )
-        )
-    called: list[bool] = []
-
-    def call_meanwhile() -> None:
-        if meanwhile is not None and not called:
-            called.append(True)
-            meanwhile()
-
-    with Workers() as workers:
-        if wanted:
-            workers.start()  # before the storing thread and any socket: see Workers.start
-        # Without workers (AGGREGATOR_WORKERS=0: a profiler's view) storing stays inline too.
-        storer = Storer(store, now, report, inline=workers.size == 0, fresh=fresh)
-        robots = RobotsCache.load(store, now)
-        try:
-            async with Fetcher(
-                config.fetch, robots_cache=robots, allow=source_urls(config)
-            ) as fetcher:
-                deadline = asyncio.get_running_loop().time() + config.fetch.run_seconds
-                collector = Collector(fetcher, store, now, workers, deadline)
-                tasks = [asyncio.ensure_future(collector.collect(source)) for source in wanted]
-                later = asyncio.get_running_loop().call_later(MEANWHILE_AFTER, call_meanwhile)
-                for finished in asyncio.as_completed(tasks):
-                    outcome = await finished
-                    storer.put(outcome)
-                    first = outcome.exchanges[0] if outcome.exchanges else None
-                    ok = outcome.error is None
-                    report.polled.append(schedule.Polled.of(outcome.source, first, ok))
-                    if progress:
-                        progress(outcome.source.id)
-                later.cancel()
-        finally:
-            storer.close()
-    robots.save(store)  # after the sources, on this connection: the storing thread is done
-    call_meanwhile()  # when collecting took less than MEANWHILE_AFTER
-
-
-# collect's ``meanwhile`` starts this long after the first requests: by then they are out
-# and waiting on the network. Called before them, it held the interpreter while they were
-# being made (the classifier compiling, for 0.3 s) and they went out 0.1 s later.
-MEANWHILE_AFTER = 0.05
-
-
-class Storer:
-    """Stores collected sources in the order they come, from a thread with a connection of
-    its own, so that the event loop goes on fetching while SQLite writes (it lets other
-    threads run while it works). The sources that come within WINDOW seconds of one
-    another share a transaction (see store_outcomes): a commit per source wrote the same
-    index pages to the write-ahead log again and again (on the benchmark's cold run, for a
-    26 MB database, the collecting process wrote 225 MB; batched, 96 MB, pipes to the
-    workers included). Reads made meanwhile on the caller's connection (validators, known
-    entries) see what was committed.
-
-    With ``inline``, or for a store that is not a file (":memory:", which a second
-    connection would not see), each source is stored by :meth:`put` itself. An error while
-    storing is raised by the next :meth:`put`, else by :meth:`close`, which waits until
-    everything put is stored.
-    """
-
-    BATCH = 64  # sources at most per transaction
-    WINDOW = 0.1  # seconds a transaction waits for more sources after its first
-
-    def __init__(
-        self,
-        store: Store,
-        now: datetime,
-        report: RunReport,
-        inline: bool = False,
-        fresh: list[FreshEntry] | None = None,
-    ) -> None:
-        self._store, self._now, self._report, self._fresh = store, now, report, fresh
-        self._queue: queue.SimpleQueue[SourceOutcome | None] = queue.SimpleQueue()
-        self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
-        if not inline and store.on_disk:
-            self._thread = threading.Thread(target=self._run, name="store", daemon=True)
-            self._thread.start()
-
-    def put(self, outcome: SourceOutcome) -> None:
-        if self._thread is None:
-            store_outcomes(self._store, [outcome], self._now, self._report, self._fresh)
-            return
-        if self._error is not None:
-            raise self._error
-        self._queue.put(outcome)
-
-    def close(self) -> None:
-        if self._thread is None:
-            return
-        self._queue.put(None)
-        self._thread.join()
-        self._thread = None
-        if self._error is not None:
-            raise self._error
-
-    def _run(self) -> None:
-        try:
-            with Store(self._store.path, self._store.timeout) as store:
-                closing = False
-                while not closing:
-                    # What comes within WINDOW seconds of the first goes in one transaction.
-                    batch = [self._queue.get()]
-                    until = time.monotonic() + self.WINDOW
-                    while len(batch) < self.BATCH and batch[-1] is not None:
-                        try:
-                            batch.append(self._queue.get(timeout=max(0, until - time.monotonic())))
-                        except queue.Empty:
-                            break
-                    closing = batch[-1] is None
-                    outcomes = [outcome for outcome in batch if outcome is not None]
-                    if outcomes:
-                        store_outcomes(store, outcomes, self._now, self._report, self._fresh)
-        except BaseException as error:  # handed to the event loop's thread
-            self._error = error
-
-
-# --- understand ----------------------------------------------------------------------------
-
-
-def understand(
-    store: Store,
-    taxonomy: Taxonomy,
-    report: RunReport,
-    classifier: Classifier | None = None,
-    fresh: Sequence[FreshEntry] = (),
-    before_items: Callable[[Mapping[str, Item]], object] | None = None,
-) -> bool:
-    """Fold pending entries into items, classify, regroup incidents. True if anything changed.
-    ``classifier``: one already compiled for ``taxonomy``; ``fresh``: the entries collect
-    just inserted (see Store.pending_entries). ``before_items`` is called, when there were
-    entries to understand, with the items saved (by id) once everything else is written
-    but before the items are, in the same transaction, so that publishing can start on
-    them while they are written (reading with ``Store.all_items(overlay=...)``); whatever
-    it raises is the caller's to keep for after the commit."""
-    pending = store.pending_entries(fresh)
-    if not pending:
-        return False
-    classifier = classifier or Classifier(taxonomy)
-    speakers = _payer_sources(store, classifier)
-    with store.transaction():
-        writes = Writes(store)
-        with Workers() as workers:
-            exact = ExactKeys(store, pending)
-            analyses = Analyses(classifier, workers, exact.to_read(pending))
-            index = _dedupe_index(store, pending)
-            for entry in pending:
-                _understand_entry(writes, analyses, speakers, index, exact, entry, report)
-        writes.flush_marks()
-        new, updated = store.replace_incidents(_regroup(store, taxonomy, writes.saved))
-        store.bump_generation()
-        if before_items is not None:
-            before_items(writes.saved)
-        writes.flush()
-    report.new_incidents += new
-    report.updated_incidents += updated
-    return True
-
-
-# Entries per batch sent to a worker for analysis.
-ANALYSIS_BATCH = 250
-
-
-@direct_init
-@dataclass(frozen=True)
-class Analysis:
-    """What understanding needs of one entry's text, whichever process computed it."""
-
-    classification: Classification
-    fingerprint: Fingerprint
-
-
-def analyse(classifier: Classifier, title: str, html: str) -> Analysis:
-    text = html_to_blocks(html)  # blocks end sentences (a "lire aussi" box has no full stop)
-    verdict, words = classifier.classify_and_read(title, text)
-    return Analysis(verdict, fingerprint(title, text, words))
-
-
-def _analyse_batch(batch: list[tuple[str, str]]) -> list[Analysis]:
-    classifier: Classifier = shared()  # given by Analyses, inherited by the fork
-    return [analyse(classifier, title, html) for title, html in batch]
-
-
-class Analyses:
-    """The classification and dedupe fingerprint of every pending entry, computed ahead
-    on the other cores.
-
-    Dedupe must see entries one by one in date order; reading their texts need not. While
-    the main process deduplicates, workers analyse the entries given (those whose text will
-    be read: see ExactKeys.to_read; near-duplicates too, as which ones are is known only
-    when matching) in batches, at most ``LOOKAHEAD`` batches ahead of the one asked
-    for, so memory stays bounded however many entries a first run brings. Entries must be
-    asked for in the order given (each once); one asked out of order, not planned, or
-    whose worker failed, is analysed when it is asked for.
-    """
-
-    LOOKAHEAD = 6  # batches in flight or waiting to be read
-
-    def __init__(self, classifier: Classifier, workers: Workers, pending: Sequence[Entry]):
-        self.classifier = classifier
-        self._workers = workers
-        self._chunks: list[Sequence[Entry]] = []
-        self._places: dict[str, tuple[int, int]] = {}  # entry id -> (batch, offset)
-        self._futures: dict[int, Future[list[Analysis]] | None] = {}
-        self._released = 0  # batches before this one have been read and let go
-        if workers.size == 0 or len(pending) < ANALYSIS_BATCH:
-            return
-        workers.share(classifier)
-        # Each worker's first batch is a fifth of the others: the matching, which waits
-        # for the first, starts after 10 ms of analysis rather than 40.
-        first = max(1, ANALYSIS_BATCH // 5)
-        start = 0
-        while start < len(pending):
-            size = first if len(self._chunks) < workers.size else ANALYSIS_BATCH
-            chunk = pending[start : start + size]
-            for offset, entry in enumerate(chunk):
-                self._places[entry.id] = (len(self._chunks), offset)
-            self._chunks.append(chunk)
-            start += size
-        self._submit_until(self.LOOKAHEAD)
-
-    def _submit_until(self, end: int) -> None:
-        for number in range(len(self._futures), min(end, len(self._chunks))):
-            batch = [(e.title, e.content or e.summary) for e in self._chunks[number]]
-            self._futures[number] = self._workers.submit(_analyse_batch, batch)
-
-    def of(self, entry: Entry) -> Analysis:
-        place = self._places.pop(entry.id, None)
-        if place is not None:
-            number, offset = place
-            # Earlier batches are done with: their results can go.
-            for old in range(self._released, number):
-                self._futures[old] = None
-            self._released = max(self._released, number)
-            self._submit_until(number + self.LOOKAHEAD)
-            future = self._futures.get(number)
-            if future is not None:
-                try:
-                    return future.result()[offset]
-                except Exception as exc:  # a dead worker costs time, never a verdict
-                    log.debug("analysis worker failed (%r); analysing inline", exc)
-        return analyse(self.classifier, entry.title, entry.content or entry.summary)
-
-
-def _payer_sources(store: Store, classifier: Classifier) -> dict[str, tuple[str, ...]]:
-    """The payers a payer's own news source speaks for, read from the source's name.
-
-    A payer writes "our portals are back" without naming itself; its own feed tells
-    who "we" are.
-    """
-    return {
-        source: payers
-        for source, (name, category) in store.source_identities().items()
-        if category == "payer" and (payers := classifier.payers_named(name))
-    }
-
-
-def _candidate(
-    item_id: str, source: str, guid: str, url: str, title: str, text: str, date: datetime | None
-) -> Candidate:
-    return Candidate(
-        id=item_id, source=source, guid=guid, url=url, title=title, text=text, published=date
-    )
-
-
-def _dedupe_index(store: Store, pending: Sequence[Entry]) -> DedupeIndex:
-    index = DedupeIndex(window=DEDUPE_WINDOW)
-    dates = [d for d in (e.published or e.first_seen for e in pending) if d is not None]
-    if dates:
-        for item, guid in store.items_between(
-            min(dates) - DEDUPE_WINDOW, max(dates) + DEDUPE_WINDOW
-        ):
-            index.add(
-                _candidate(
-                    item.id,
-                    item.source,
-                    guid,
-                    item.url,
-                    item.title,
-                    html_to_text(item.content_html or item.summary),
-                    item.date,
-                )
-            )
-    return index
-
-
-class Writes:
-    """Items and entry marks of the understanding loop, written in large batches (same
-    transaction) rather than one statement each. SQLite does the same writes in about half
-    the time when they come together after the matching rather than in small batches
-    between its steps. What waits is small beside the pending entries, which are in memory
-    anyway. ``saved`` keeps every item saved, written or not, by id (the last version of
-    each)."""
-
-    BATCH = 20_000  # items or marks
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.names = store.source_names()  # the items' source_name, as the store gives it
-        self.sites = {status.id: status.url for status in store.source_statuses()}
-        self.saved: dict[str, Item] = {}
-        self._items: list[Item] = []
-        self._marks: list[tuple[Entry, str, Merge | None]] = []
-
-    def item(self, item: Item) -> None:
-        self.saved[item.id] = item
-        self._items.append(item)
-        if len(self._items) >= self.BATCH:
-            self.flush()
-
-    def mark(self, entry: Entry, item_id: str, merge: Merge | None) -> None:
-        self._marks.append((entry, item_id, merge))
-        if len(self._marks) >= self.BATCH:
-            self.flush()
-
-    def flush_marks(self) -> None:
-        if self._marks:
-            self.store.mark_entries(self._marks)
-            self._marks = []
-
-    def flush(self) -> None:
-        if self._items:
-            self.store.save_items(self._items)
-            self._items = []
-        self.flush_marks()
-
-
-def _understand_entry(
-    writes: Writes,
-    analyses: Analyses,
-    speakers: Mapping[str, tuple[str, ...]],
-    index: DedupeIndex,
-    exact: ExactKeys,
-    entry: Entry,
-    report: RunReport,
-) -> None:
-    if entry.item_id is not None:
-        # An edit of the entry the item's content comes from is an edit of the item; any
-        # other entry's edits (a copy elsewhere, a near-duplicate) stay its own.
-        if _gives_content(writes, entry, entry.item_id):
-            verdict = analyses.of(entry).classification
-            _save_item(writes, verdict, speakers, entry, item_id=entry.item_id)
-        writes.store.mark_processed(entry)
-        return
-    merge = exact.match(entry)
-    if merge is None:
-        analysis = analyses.of(entry)
-        candidate = _candidate(
-            entry.id,
-            entry.source,
-            entry.guid,
-            entry.canonical_url,
-            entry.title,
-            "",  # the fingerprint below is what dedupe reads of the text
-            entry.published or entry.first_seen,
-        )
-        merge = index.match(candidate, analysis.fingerprint)
-    if merge is not None:
-        writes.mark(entry, merge.target, merge)
-        exact.note(entry, merge.target)
-        if merge.rule in EXACT_RULES and _is_original(writes, entry, merge.target):
-            # The page's own site republished by another first: its entry gives the content.
-            verdict = analyses.of(entry).classification
-            _save_item(writes, verdict, speakers, entry, item_id=merge.target, original=True)
-        log.debug(
-            "%s: %s merged into %s (%s %.2f)",
-            entry.source,
-            entry.url,
-            merge.target,
-            merge.rule,
-            merge.score,
-        )
-        return
-    _save_item(writes, analysis.classification, speakers, entry)
-    index.add(candidate, analysis.fingerprint)
-    writes.mark(entry, entry.id, None)
-    exact.note(entry, entry.id)
-    report.new_items += 1
-
-
-class ExactKeys:
-    """The item each guid and canonical URL already belongs to, for the pending entries:
-    read from the store in a few queries, then kept up to date as entries are folded."""
-
-    def __init__(self, store: Store, pending: Sequence[Entry]) -> None:
-        self._guids, self._urls = store.understood_by_key(
-            (e.guid for e in pending if guid_is_global(e.guid)),
-            (e.canonical_url for e in pending),
-        )
-
-    def match(self, entry: Entry) -> Merge | None:
-        # A guid like "812" is unique in its own feed only; (source, guid) is the entry id.
-        target = self._guids.get(entry.guid) if guid_is_global(entry.guid) else None
-        if target is not None:
-            return Merge(target, "guid", 1.0)
-        target = self._urls.get(entry.canonical_url) if entry.canonical_url else None
-        if target is not None:
-            return Merge(target, "url", 1.0)
-        return None
-
-    def note(self, entry: Entry, item_id: str) -> None:
-        self._guids.setdefault(entry.guid, item_id)
-        if entry.canonical_url:
-            self._urls.setdefault(entry.canonical_url, item_id)
-
-    def to_read(self, pending: Sequence[Entry]) -> list[Entry]:
-        """The pending entries whose text understanding will read, in order: all but the
-        new ones that :meth:`match` will fold into an item by guid or URL (a stored one,
-        or one an earlier pending entry founds or joins), as nothing of their text is
-        needed. Call before folding any entry."""
-        # A rehearsal of the loop on copies: every new entry's keys are noted, matched or not.
-        ahead = copy.copy(self)
-        ahead._guids, ahead._urls = dict(self._guids), dict(self._urls)
-        wanted = []
-        for entry in pending:
-            if entry.item_id is not None:  # an edit: see _understand_entry
-                wanted.append(entry)
-                continue
-            if ahead.match(entry) is None:
-                wanted.append(entry)
-            ahead.note(entry, "")  # which item does not matter here, only that there is one
-        return wanted
-
-
-def _on_own_site(writes: Writes, source: str, url: str) -> bool:
-    """Whether ``url`` lives on the site of ``source``, which is then its original publisher."""
-    site = writes.sites.get(source)
-    return site is not None and published_on(url, site)
-
-
-def _is_original(writes: Writes, entry: Entry, item_id: str) -> bool:
-    """Whether an entry folded into an item by guid or URL comes from the page's own site
-    while the item's content came from another source (a relay that was seen first)."""
-    if not _on_own_site(writes, entry.source, entry.url):
-        return False
-    item = writes.saved.get(item_id) or writes.store.get_item(item_id)
-    return item is not None and not _on_own_site(writes, item.source, item.url)
-
-
-def _gives_content(writes: Writes, entry: Entry, item_id: str) -> bool:
-    """Whether an item's content comes from ``entry``: an entry from the site the page
-    lives on (its original publisher, in any of its feeds), else the entry that founded the
-    item, unless an original publisher's copy took it over since (see _is_original)."""
-    if entry.id != item_id and entry.merge_rule not in EXACT_RULES:
-        return False  # a near-duplicate elsewhere is another text
-    if _on_own_site(writes, entry.source, entry.url):
-        return True
-    item = writes.saved.get(item_id) or writes.store.get_item(item_id)
-    return entry.id == item_id and item is not None and item.source == entry.source
-
-
-def _save_item(
-    writes: Writes,
-    verdict: Classification,
-    speakers: Mapping[str, tuple[str, ...]],
-    entry: Entry,
-    item_id: str | None = None,
-    original: bool = False,
-) -> None:
-    """Save the item an entry founds, or (with ``item_id``) the item an edited entry changes,
-    or (with ``original`` too) the item an original publisher's entry takes over: the item
-    keeps its id and first sighting, and takes all of its content from ``entry``."""
-    if item_id:
-        writes.flush()  # an edit reads the item as stored
-    previous = writes.store.get_item(item_id) if item_id else None
-    modified = (entry.updated or utcnow()) if item_id else entry.updated
-    source = entry.source if original or previous is None else previous.source
-    # A payer's own notice is about that payer (DOMAIN.md: its own news, or its incident told
-    # in the first person, "nos portails"), whether or not it repeats its name.
-    payers = own_notice_payers(verdict.payers, speakers.get(source, ()))
-    item = Item(
-        id=item_id or entry.id,
-        source=source,
-        # The link as the source published it (tracking removed); the canonical form only
-        # finds repeats.
-        url=(
-            previous.url
-            if previous and not original
-            else without_tracking(entry.url) or entry.canonical_url
-        ),
-        title=entry.title,
-        content_html=entry.content,
-        summary=entry.summary,
-        date_published=(
-            previous.date_published
-            if previous and not (original and entry.published)
-            else entry.published
-        ),
-        date_modified=modified,
-        first_seen=previous.first_seen if previous else entry.first_seen,
-        payers=payers,
-        kinds=verdict.kinds,
-        organisations=verdict.organisations,
-        actions=verdict.actions,
-        contacts=verdict.contacts,
-        status=verdict.status,
-        source_name=writes.names.get(source, source),
-    )
-    writes.item(item)
-
-
-def _regroup(
-    store: Store, taxonomy: Taxonomy, overlay: Mapping[str, Item] | None = None
-) -> list[Incident]:
-    """The incidents of every advisory item (``overlay``: see Store.all_items)."""
-    inputs = [
-        IncidentInput(
-            id=item.id,
-            date=item.date or utcnow(),
-            title=item.title,
-            payers=item.payers,
-            kinds=item.kinds,
-            # Without a payer, the incident belongs to the organisation the item is about;
-            # the classifier lists subjects (wholesalers, concentrators) before reporters
-            # (CNIL, ANSSI), so a regulator's note does not found an incident of its own.
-            organisations=item.organisations[:1],
-            status=item.status,
-            actions=item.actions,
-            contacts=item.contacts,
-            # The opening of the body is enough to recognise a follow-up that names nobody.
-            text=html_to_text((item.content_html or item.summary)[:FOLLOW_UP_HTML]),
-        )
-        for item in store.all_items(advisory_only=True, overlay=overlay)
-    ]
-    return group_incidents(
-        inputs, store.incident_memberships(), _namer(taxonomy), taxonomy.kind_label
-    )
-
-
-def _namer(taxonomy: Taxonomy) -> Callable[[str], str]:
-    def name(slug: str) -> str:
-        if slug in taxonomy.payers:
-            return taxonomy.payer_name(slug)
-        return taxonomy.organisation_name(slug)
-
-    return name
-
-
-# --- publish -------------------------------------------------------------------------------
-
-
-def publish_output(
-    config: Config,
-    store: Store,
-    output: Path,
-    taxonomy: Taxonomy,
-    skip_unchanged: bool = False,
-) -> PublishReport:
-    """Write output/ from the database. With ``skip_unchanged`` (as ``run`` does), render
-    nothing when nothing the pages show changed since the last publish to that folder."""
-    return start_publish(config, store, output, taxonomy, skip_unchanged).finish()
-
-
-class Publishing:
-    """A publish under way (see start_publish): pages may be rendering in the workers;
-    :meth:`finish` writes every file and records what was published."""
-
-    def __init__(
-        self,
-        store: Store,
-        state: tuple[str, str],  # the meta key of the output folder, and what it shows
-        started: Started | None = None,
-        skipped: PublishReport | None = None,
-    ) -> None:
-        self._store, self._state = store, state
-        self._started, self._skipped = started, skipped
-
-    def finish(self) -> PublishReport:
-        if self._started is None:
-            assert self._skipped is not None
-            return self._skipped
-        report = self._started.finish()
-        key, state = self._state
-        with self._store.transaction():
-            self._store.set_meta(key, json.dumps({"state": state, "files": list(report.files)}))
-        return report
-
-    def cancel(self) -> None:
-        """Stop the workers of a publish that will not be finished."""
-        if self._started is not None:
-            self._started.cancel()
-
-
-def start_publish(
-    config: Config,
-    store: Store,
-    output: Path,
-    taxonomy: Taxonomy,
-    skip_unchanged: bool = False,
-    overlay: Mapping[str, Item] | None = None,
-) -> Publishing:
-    """Read what output/ is made of and start rendering it (see publish_output);
-    ``overlay``: items saved but not written yet (see Store.all_items). Nothing is
-    written before :meth:`Publishing.finish`."""
-    from aggregator.publish.build import PublishInput, PublishReport, start
-
-    sources = store.source_statuses([s.id for s in config.sources])
-    state_key = f"published:{output.resolve()}"
-    state = _publish_state(config, store, sources)
-    if skip_unchanged:
-        last = json.loads(store.get_meta(state_key) or "{}")
-        files = last.get("files", [])
-        if last.get("state") == state and files and all((output / f).is_file() for f in files):
-            log.info("publish: nothing changed since the last publish to %s", output)
-            skipped = PublishReport((), len(files), (), tuple(files))
-            return Publishing(store, (state_key, state), skipped=skipped)
-    data = PublishInput(
-        site=config.site,
-        items=store.all_items(overlay=overlay),
-        incidents=store.all_incidents(),
-        sources=sources,
-        payer_name=_namer(taxonomy),
-        kind_label=taxonomy.kind_label,
-        payers=taxonomy.payers,
-    )
-    return Publishing(store, (state_key, state), started=start(output, data))
-
-
-def _publish_state(config: Config, store: Store, sources: Sequence[SourceStatus]) -> str:
-    """A digest of everything the outputs are made of, short of reading every item: the
-    generation of items and incidents, the site options and taxonomy override, source
-    health as sources.html shows it, and the templates, styles and taxonomy shipped."""
-    from aggregator.publish.site import local_day
-
-    def success(s: SourceStatus) -> str | None:
-        if s.last_success is None:
-            return None
-        # sources.html shows a healthy source's day and a failing source's minute.
-        return str(local_day(s.last_success) if not s.consecutive_failures else s.last_success)
-
-    health = [
-        [s.id, s.name, s.url, s.category, s.enabled, s.gone, s.items, s.consecutive_failures,
-         s.last_error, str(s.last_error_at), success(s), s.articles_waiting,
-         s.articles_given_up]
-        for s in sources
-    ]  # fmt: skip
-    facts = {
-        "generation": store.get_meta("generation"),
-        "site": repr(config.site),
-        "taxonomy": repr(config.taxonomy),
-        "health": health,
-        "code": _shipped_digest(),
-    }
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
-
-
-def _shipped_digest() -> str:
-    """The version and the shipped files that shape the outputs (templates, style, taxonomy)."""
-    import aggregator
-
-    root = Path(aggregator.__file__).parent
-    digest = hashlib.sha256(aggregator.__version__.encode())
-    for folder in ("publish/templates", "publish/static"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file():
-                digest.update(path.name.encode() + path.read_bytes())
-    digest.update((root / "understand" / "taxonomy.yaml").read_bytes())
-    return digest.hexdigest()
-
-
-# --- the whole run -------------------------------------------------------------------------
-
-
 def run(
     config: Config,
     store: Store,
@@ -1198,54 +98,22 @@ def run(
     due_only: bool = False,
     now: datetime | None = None,
 ) -> RunReport:
-    """Collect, understand and (when output is given) publish. Returns what happened.
-    ``due_only``: fetch only the sources due at ``now`` (default: the current time)."""
+    """Collect, understand and (when output is given) publish, then alert. Returns what
+    happened. ``due_only``: fetch only the sources due at ``now`` (default: the current
+    time)."""
     report = RunReport()
     now = now or utcnow()
     taxonomy = load_taxonomy(config.taxonomy)
-    ahead = _Ahead(taxonomy, publishing=output is not None)
-    # Understanding writes every new item in one transaction: the log it leaves is copied
-    # into the database while publish reads, rather than by the thread that committed it.
-    with _batch_collections(), store.deferred_checkpoints():
+    started = time.perf_counter()
+    asyncio.run(collect_and_store(config, store, report, only, progress, now, due_only))
+    log.info("collect took %.1f s", time.perf_counter() - started)
+    started = time.perf_counter()
+    understand_and_store(store, taxonomy, report)
+    log.info("understand took %.1f s", time.perf_counter() - started)
+    if output is not None:
         started = time.perf_counter()
-        fresh: list[FreshEntry] = []  # what collect inserts, for understand to take
-        asyncio.run(
-            collect(config, store, report, only, progress, ahead.start, fresh, now, due_only)
-        )
-        collected = time.perf_counter()
-        log.info("collect took %.1f s", collected - started)
-        # Publishing starts while understanding writes its items (see understand): its
-        # pages render in the workers meanwhile. Its files are written after the commit.
-        early: list[Publishing | BaseException] = []
-
-        def start(overlay: Mapping[str, Item]) -> None:
-            assert output is not None
-            try:
-                early.append(start_publish(config, store, output, taxonomy, True, overlay))
-            except Exception as error:  # raised once the understanding is committed
-                early.append(error)
-
-        try:
-            hook = start if output is not None else None
-            understand(store, taxonomy, report, ahead.classifier(), fresh, hook)
-        except BaseException:
-            for begun in early:
-                if isinstance(begun, Publishing):
-                    begun.cancel()
-            raise
-        del fresh
-        if default_workers():  # else one thread only: SQLite checkpoints when it closes
-            store.checkpoint_behind()
-        understood = time.perf_counter()
-        log.info("understand took %.1f s", understood - collected)
-        if output is not None:
-            publishing = early[0] if early else None
-            if isinstance(publishing, BaseException):
-                raise publishing
-            if publishing is None:  # nothing understood: published only if anything changed
-                publishing = start_publish(config, store, output, taxonomy, skip_unchanged=True)
-            report.published = publishing.finish()
-            log.info("publish took %.1f s", time.perf_counter() - understood)
+        report.published = publish_output(config, store, output, taxonomy, skip_unchanged=True)
+        log.info("publish took %.1f s", time.perf_counter() - started)
     # After understanding: an incident found in this run shortens its sources' intervals.
     report.planned = schedule.plan_next(store, report.polled, config.fetch, now)
     for plan in report.planned:
@@ -1255,6 +123,76 @@ def run(
     return report
 
 
+async def collect_and_store(
+    config: Config,
+    store: Store,
+    report: RunReport,
+    only: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+    due_only: bool = False,
+) -> None:
+    """Fetch every enabled source (or the named ones; with ``due_only``, those due) and
+    store what each gave, source by source as they come (several at once when they come
+    together)."""
+    now = now or utcnow()
+    store.sync_sources(config.sources)
+    plan = sources_to_fetch(config, store, now, only, due_only)
+    report.waiting, report.waiting_ok = plan.waiting, plan.waiting_ok
+    report.sources_failed += len(plan.gone)
+    report.failures.extend(plan.gone)
+    robots = RobotsCache.load(store, now)
+    async for batch in collect(config, store, plan.sources, now, progress, robots):
+        saved = store.save_collected(batch, now)
+        report.new_entries += saved.new
+        report.updated_entries += saved.updated
+        for result in saved.results:
+            _log(result)
+            first = result.exchanges[0] if result.exchanges else None
+            report.polled.append(schedule.Polled.of(result.source, first, not result.error))
+            if result.error:
+                report.sources_failed += 1
+                report.failures.append((result.source.id, result.error))
+            else:
+                report.sources_ok += 1
+    robots.save(store)
+
+
+def _log(result: Collected) -> None:
+    for note in result.notes:
+        log.warning("%s: budget: %s", result.source.id, note)
+    if result.error:
+        log.warning("%s: %s", result.source.id, result.error)
+    else:
+        suffix = " (not modified)" if result.unchanged else ""
+        log.info("%s: ok, %d entries%s", result.source.id, len(result.items), suffix)
+
+
+def understand_and_store(store: Store, taxonomy: Taxonomy, report: RunReport) -> bool:
+    """Fold the pending entries into items, classify, regroup incidents, and store it all.
+    True if anything was understood."""
+    understood = understand(store, taxonomy)
+    if understood is None:
+        return False
+    new, updated = store.apply_understood(understood)
+    report.new_items += understood.new_items
+    report.new_incidents += new
+    report.updated_incidents += updated
+    return True
+
+
+def publish_output(
+    config: Config, store: Store, output: Path, taxonomy: Taxonomy, skip_unchanged: bool = False
+) -> PublishReport:
+    """Write output/ from the database (see aggregator.publish.stage)."""
+    from aggregator.publish.stage import publish_output as publish
+
+    return publish(
+        config, store, output, names(taxonomy), taxonomy.kind_label, skip_unchanged,
+        taxonomy.payers,
+    )  # fmt: skip
+
+
 def send_alerts(
     config: Config, store: Store, taxonomy: Taxonomy, now: datetime | None = None
 ) -> NotifyReport:
@@ -1262,74 +200,15 @@ def send_alerts(
     (after publishing, so that the incident page an alert links to is already there)."""
     from aggregator import notify
 
+    payer_or_organisation = names(taxonomy)
+
     def name(slug: str) -> str:
         if slug in taxonomy.kinds:
             return taxonomy.kind_label(slug)
-        return _namer(taxonomy)(slug)
+        return payer_or_organisation(slug)
 
     now = now or utcnow()
     notify.queue_changes(
         store, store.all_incidents(), config.notify, name, config.site.base_url, now
     )
     return notify.send_pending(store, config.notify, now)
-
-
-class _Ahead:
-    """What understanding and publishing will need, made ready on a thread while
-    collecting waits on the network (at its start above all, when every request is in
-    flight and nothing has come back to parse): the classifier, compiled from the
-    taxonomy, and the modules of dedupe's counting (numpy) and, when the run publishes, of
-    publishing (templates, feed writer), imported, and the page templates compiled."""
-
-    def __init__(self, taxonomy: Taxonomy, publishing: bool = True) -> None:
-        self._taxonomy = taxonomy
-        self._publishing = publishing
-        self._classifier: Classifier | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if not default_workers():
-            return  # one thread only (a profiler's view): all is done where it is needed
-        self._thread = threading.Thread(target=self._prepare, name="prepare", daemon=True)
-        self._thread.start()
-
-    def _prepare(self) -> None:
-        try:
-            self._classifier = Classifier(self._taxonomy)
-            import numpy  # noqa: F401
-
-            if self._publishing:
-                import aggregator.publish.build  # noqa: F401
-                from aggregator.publish.site import compile_templates
-
-                compile_templates()
-        except Exception as error:  # done again where it is needed, and reported there
-            log.debug("preparing ahead failed: %r", error)
-
-    def classifier(self) -> Classifier:
-        if self._thread is not None:
-            self._thread.join()
-        return self._classifier or Classifier(self._taxonomy)
-
-
-# Garbage collection during a run: a young generation of 10,000 new objects rather than
-# Python's 700, so that every generation is collected about 14 times less often.
-RUN_GC_THRESHOLDS = (10_000, 10, 10)
-
-
-@contextmanager
-def _batch_collections() -> Iterator[None]:
-    """Fewer, cheaper cycle collections while a run piles up entries, texts and items,
-    which hold no reference cycles and go by reference counting: what exists when the
-    run starts (modules, compiled rules, settings) is left out of collections, and
-    collections come less often. Both restored afterwards. On the benchmark's cold run
-    this took the collector's time in the main process from about 0.6 s to 0.2 s."""
-    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
-    gc.freeze()
-    gc.set_threshold(*RUN_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        if not frozen:  # a caller's own freeze stays as it was
-            gc.unfreeze()

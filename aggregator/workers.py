@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import gc
 import logging
 import multiprocessing
 import os
@@ -39,13 +38,13 @@ MAX_WORKERS = 8
 def default_workers() -> int:
     """One worker per core the process may use, at most MAX_WORKERS; 0 means inline.
 
-    The environment variable AGGREGATOR_WORKERS sets the number instead (0: no worker
-    processes, and none of a run's threads (storing, preparing, checkpointing): everything
-    in one process and one thread, as a profiler or a tight container may want).
+    The environment variable AGGREGATOR_WORKERS sets the number instead: 0 runs everything
+    in the calling process (as a profiler or a one-core container may want), N forks N
+    workers (at most MAX_WORKERS).
     """
     wanted = os.environ.get("AGGREGATOR_WORKERS", "").strip()
     if wanted.isdigit():
-        return min(int(wanted), MAX_WORKERS) if int(wanted) > 1 else 0
+        return min(int(wanted), MAX_WORKERS)
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -54,21 +53,22 @@ def default_workers() -> int:
 
 
 _PR_SET_PDEATHSIG = 1
-# What the next forked workers inherit beside their arguments (see Workers.share).
-_shared: object = None
+# In a worker process only: what its pool was given (see Workers.share), set when the
+# worker starts. The parent process never sets it.
+_given: object = None
 
 
 def shared() -> Any:
     """In a worker: the object its pool was given with :meth:`Workers.share`."""
-    assert _shared is not None, "a worker task that needs a shared object, started without one"
-    return _shared
+    if _given is None:
+        raise RuntimeError("a worker task that needs a shared object, started without one")
+    return _given
 
 
-def _worker_start(parent: int) -> None:
-    # What the worker inherits is the parent's to collect: left out of this process's
-    # collections, which then walk only its own objects (and leave the inherited pages
-    # shared rather than copied on write).
-    gc.freeze()
+def _worker_start(parent: int, given: object) -> None:
+    global _given
+    # Forked: ``given`` is the parent's object as it is, never pickled.
+    _given = given
     # Ctrl-C reaches the whole process group; the parent decides what to do with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A worker holds copies of the parent's descriptors, the database lock among them:
@@ -115,24 +115,20 @@ class Workers:
         self._shared = value
 
     def close(self) -> None:
-        global _shared
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        if self._shared is not None and _shared is self._shared:
-            _shared = None  # let it go in this process too
+        self._shared = None
 
     def _executor(self) -> ProcessPoolExecutor:
-        global _shared
         # Workers fork on the pool's first task, and again for a pool replaced after a
-        # crash: the object to inherit is in place every time.
-        _shared = self._shared
+        # crash: each is given the shared object as it starts.
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.size,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_worker_start,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), self._shared),
             )
             self._generation += 1
         return self._pool

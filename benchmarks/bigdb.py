@@ -19,7 +19,7 @@ from corpus import EPOCH, Story, Writer, _html_body
 
 from aggregator.config import load_config
 from aggregator.models import Entry, Item, Merge, RawItem
-from aggregator.pipeline import _regroup
+from aggregator.understand.stage import regroup
 from aggregator.store.database import Store, entry_id
 from aggregator.understand.classify import load_taxonomy
 from aggregator.understand.dedupe import canonical_url
@@ -59,7 +59,7 @@ def build_big_db(
             with store.transaction():
                 entries += _store_batch(store, stories, source_ids, rng)
         with store.transaction():
-            store.replace_incidents(_regroup(store, load_taxonomy(config.taxonomy)))
+            store.replace_incidents(regroup(store, load_taxonomy(config.taxonomy)))
         incidents = len(store.all_incidents())
     return BigDb(db_path, items, entries, incidents, time.perf_counter() - started)
 
@@ -75,6 +75,7 @@ class _Sighting:
 def _store_batch(store: Store, stories: list[Story], sources: list[str], rng: random.Random) -> int:
     """Store each story as its founding entry and item, some with one merged duplicate."""
     sightings: dict[str, list[_Sighting]] = {}
+    items: list[Item] = []
     for story in stories:
         source = rng.choice(sources)
         url = f"https://{source}.example/actualites/{story.slug}.html"
@@ -82,22 +83,25 @@ def _store_batch(store: Store, stories: list[Story], sources: list[str], rng: ra
         founding = _Sighting(source, raw, canonical_url(url), None)
         sightings.setdefault(source, []).append(founding)
         item_id = entry_id(source, url)
-        store.save_item(_item(item_id, founding, story))
+        items.append(_item(item_id, founding, story))
         if rng.random() < DUPLICATE_SHARE:
             other = rng.choice(sources)
             copy_url = f"https://{other}.example/reprise/{story.slug}?utm_source=rss"
             copy = RawItem(copy_url, copy_url, story.title, story.summary, raw.content, story.date)
             duplicate = _Sighting(other, copy, canonical_url(copy_url), item_id)
             sightings.setdefault(other, []).append(duplicate)
+    store.save_items(items)
     # One save_entries call per source, as the pipeline stores one source's outcome at once.
     for source, group in sightings.items():
         seen = max(s.raw.published or EPOCH for s in group)
         store.save_entries(source, [s.raw for s in group], [s.canonical for s in group], seen)
+        marks = []
         for s in group:
             eid = entry_id(source, s.raw.guid)
             entry = Entry(eid, source, s.raw.guid, s.raw.url, s.canonical, s.raw.title)
             merge = Merge(s.merged_into, "near-duplicate", 0.93) if s.merged_into else None
-            store.mark_entry(entry, s.merged_into or eid, merge)
+            marks.append((entry, s.merged_into or eid, merge))
+        store.mark_entries(marks)
     return sum(len(group) for group in sightings.values())
 
 

@@ -24,7 +24,7 @@ import yaml
 from click.testing import CliRunner
 from httpfixtures import LocalServer, Reply
 
-from aggregator import pipeline
+from aggregator.collect import stage
 from aggregator.cli import cli
 from aggregator.collect import fetch
 from aggregator.collect.extract import encoding, feed
@@ -53,12 +53,12 @@ def _raise_if(bad: bool) -> None:
 # --- stand-ins that raise for the bad source only (module level: see the docstring) ---------
 
 ORIGINAL: dict[str, Any] = {
-    "parse_feed": pipeline.parse_feed,
-    "parse_list": pipeline.parse_list,
-    "parse_article": pipeline.parse_article,
-    "within_budget": pipeline.within_budget,
-    "canonical_url": pipeline.canonical_url,
-    "clamp_dates": pipeline.clamp_dates,
+    "parse_feed": stage.parse_feed,
+    "parse_list": stage.parse_list,
+    "parse_article": stage.parse_article,
+    "within_budget": stage.within_budget,
+    "canonical_url": stage.canonical_url,
+    "clamp_dates": stage.clamp_dates,
     "fetch": fetch.Fetcher.fetch,
     "known_entry_ids": database.Store.known_entry_ids,
     "save_entries": database.Store.save_entries,
@@ -121,11 +121,11 @@ def parse_article(content: bytes, url: str, *args: Any) -> Any:
 # (where to patch, the stand-in, the type of the bad source)
 STAGES: dict[str, tuple[object, str, Callable[..., Any], str]] = {
     "fetch": (fetch.Fetcher, "fetch", fetcher_fetch, "feed"),
-    "feed parsing": (pipeline, "parse_feed", parse_feed, "feed"),
-    "list parsing": (pipeline, "parse_list", parse_list, "html"),
-    "budgets": (pipeline, "within_budget", within_budget, "feed"),
-    "canonical urls": (pipeline, "canonical_url", canonical_url, "html"),
-    "dates": (pipeline, "clamp_dates", clamp_dates, "feed"),
+    "feed parsing": (stage, "parse_feed", parse_feed, "feed"),
+    "list parsing": (stage, "parse_list", parse_list, "html"),
+    "budgets": (stage, "within_budget", within_budget, "feed"),
+    "canonical urls": (stage, "canonical_url", canonical_url, "html"),
+    "dates": (stage, "clamp_dates", clamp_dates, "feed"),
     "known entries": (database.Store, "known_entry_ids", known_entry_ids, "feed"),
     "storing": (database.Store, "save_entries", save_entries, "html"),
 }
@@ -274,7 +274,7 @@ def test_a_failed_source_is_read_whole_again_next_run(
     server.route("/bad/feed.xml", handler=conditional)
     _write_config(tmp_path, server, "feed")
     with monkeypatch.context() as patch:
-        patch.setattr(pipeline, "clamp_dates", clamp_dates)
+        patch.setattr(stage, "clamp_dates", clamp_dates)
         assert _invoke(tmp_path, "run").exit_code == 0
     assert _invoke(tmp_path, "run").exit_code == 0
     assert set(BAD_TITLES) <= {item["title"] for item in _published(tmp_path)}
@@ -288,7 +288,7 @@ def test_an_article_page_that_raises_fails_that_page_alone(
     _serve(server)
     _write_config(tmp_path, server, "feed")
     if how == "parsing":
-        monkeypatch.setattr(pipeline, "parse_article", parse_article)
+        monkeypatch.setattr(stage, "parse_article", parse_article)
     else:
         monkeypatch.setattr(fetch.Fetcher, "fetch", fetcher_fetch_articles)
 

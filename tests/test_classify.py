@@ -943,6 +943,7 @@ def _parts(taxonomy: Taxonomy) -> list[tuple[re.Pattern[str], frozenset[str]]]:
 PARTS = _parts(load_taxonomy(None))
 
 
+@pytest.mark.slow
 @given(st.data())
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_match_of_an_alternative_holds_the_words_it_is_keyed_on(data: st.DataObject) -> None:
@@ -970,6 +971,7 @@ def test_a_matcher_finds_what_its_alternatives_find_when_all_are_run() -> None:
 WORDLIKE = st.text(st.sampled_from("abcdeilmnoprstuvy0123"), max_size=9)
 
 
+@pytest.mark.slow
 @given(
     st.lists(
         st.one_of(WORDLIKE, st.sampled_from(sorted(_rules(load_taxonomy(None)).word_keys.known))),
@@ -1409,6 +1411,7 @@ def _fold_by_substitution(text: str) -> tuple[str, bool]:
     return classify._NON_ASCII.sub(" ", stripped), False
 
 
+@pytest.mark.slow
 @given(
     st.one_of(
         st.text(max_size=60),

@@ -33,6 +33,9 @@ from corpus_tools import (
 
 from aggregator.cli import cli
 
+# End-to-end: each test runs the whole pipeline (a real server, the CLI, or a subprocess).
+pytestmark = pytest.mark.slow
+
 PAYER_F1 = 0.95
 KIND_F1 = 0.85
 PAIR_F1 = 0.85

@@ -28,6 +28,9 @@ import pytest
 
 from aggregator.demo import DemoServer
 
+# End-to-end: each test runs the whole pipeline (a real server, the CLI, or a subprocess).
+pytestmark = pytest.mark.slow
+
 ITEMS = 2500
 _VOCABULARY = (
     "pharmacie officine tiers payant remboursement délai facture télétransmission carte vitale "

@@ -589,6 +589,40 @@ def test_the_posting_count_finds_what_a_pairwise_count_finds(
     assert 0 < len(index._shingle_sets) <= dedupe.SHINGLE_CACHE
 
 
+def test_add_indexes_a_candidate_whatever_was_matched_before() -> None:
+    """add does not depend on the match before it: a candidate added right after another
+    one was matched is indexed as itself, and its copies find it."""
+    index = DedupeIndex()
+    assert index.match(cand("other", "Un tout autre texte sur la convention " * 20)) is None
+    index.add(cand("release", source="uspo"))
+    merge = index.match(cand("copy", REPUBLISHED, source="moniteur"))
+    assert merge is not None and merge.target == "release"
+
+
+@given(st.lists(st.sampled_from(["release", "republished", "other", "short"]), max_size=8))
+@settings(max_examples=50, deadline=None)
+def test_match_or_add_folds_as_match_then_add(order: list[str]) -> None:
+    texts = {
+        "release": RELEASE,
+        "republished": REPUBLISHED,
+        "other": "Un tout autre texte sur la convention pharmaceutique " * 15,
+        "short": "Panne du portail ce matin.",
+    }
+    candidates = [
+        cand(f"{name}-{number}", texts[name], source=f"s{number}")
+        for number, name in enumerate(order)
+    ]
+    one, two = DedupeIndex(), DedupeIndex()
+    together = [one.match_or_add(c) for c in candidates]
+    apart = []
+    for c in candidates:
+        merge = two.match(c)
+        if merge is None:
+            two.add(c)
+        apart.append(merge)
+    assert together == apart and len(one) == len(two)
+
+
 # --- truncated, re-titled and jointly published copies ----------------------------------------
 
 PAYWALL = "Article réservé aux abonnés. Abonnez-vous pour lire la suite."

@@ -27,6 +27,9 @@ from lxml import etree
 
 from aggregator.demo import DemoServer
 
+# End-to-end: each test runs the whole pipeline (a real server, the CLI, or a subprocess).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

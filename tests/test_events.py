@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aggregator.models import Incident, StatusSignal
-from aggregator.understand.incidents import STALE_AFTER, IncidentInput, group_incidents
+from aggregator.models import STALE_AFTER, Incident, StatusSignal
+from aggregator.understand.incidents import IncidentInput, group_incidents
 
 START = datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
 REAL = Path(__file__).parent / "data" / "corpus" / "real"
@@ -588,6 +588,7 @@ def test_a_network_named_alone_is_its_operator_s_incident_shown_under_its_own_na
 
 def test_stale_reaches_incidents_json_from_the_store_as_of_now(tmp_path: Path) -> None:
     """Stored incidents are read back stale or not as of the reading, not of the writing."""
+    from aggregator.models import Item, Source
     from aggregator.publish.build import incident_json
     from aggregator.store.database import Store
 
@@ -597,6 +598,11 @@ def test_stale_reaches_incidents_json_from_the_store_as_of_now(tmp_path: Path) -
     fresh = news("new", 0, "Almerys : portail en panne", payers=("almerys",), status="failure")
     fresh = IncidentInput(**{**fresh.__dict__, "date": now - timedelta(days=1)})
     store = Store(tmp_path / "a.db")
+    # The links from incidents to their items are foreign keys: the items come first.
+    store.sync_sources([Source(id="s", name="S", type="feed", url="https://s.example/f")])
+    with store.transaction():
+        store.save_items([Item(id=i, source="s", url=f"https://s.example/{i}", title=i)
+                          for i in ("old", "new")])  # fmt: skip
     store.replace_incidents(group_incidents([old, fresh], {}, str, str, now=now))
     shown = {i.items[0]: incident_json(i) for i in store.all_incidents()}
     assert shown["old"]["stale"] is True and shown["old"]["status"] == "ongoing"

@@ -159,6 +159,7 @@ def test_windows_1252_article_page() -> None:
     assert "Publié le" not in body.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("opening", ["<div>", "<ul><li>", "<blockquote>"])
 def test_deep_nesting_costs_linear_time(opening: str) -> None:
     # The sanitizer's parser is quadratic in depth: 30,000 levels of <ul><li> take it 6 s

@@ -280,6 +280,7 @@ def rdf_feed(draw: st.DrawFn) -> bytes:
 EXAMPLES = int(os.environ.get("FEEDFAST_EXAMPLES", "400"))  # raise it to hunt locally
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(rss_feed(), atom_feed(), rdf_feed()), st.sampled_from([URL, "https://b.fr/x/"]))
 @example(  # an Atom entry with only a rel="self" link: its id is its link
@@ -306,3 +307,26 @@ _TALLY: list[bool] = []
 def test_the_tally_shows_the_quick_path_in_use() -> None:
     test_the_quick_reader_takes_most_generated_feeds()
     assert len(_TALLY) >= 50 and sum(_TALLY) >= len(_TALLY) // 5
+
+
+@pytest.mark.slow
+@given(
+    st.one_of(
+        st.from_regex(
+            r"(https?|ftp)://{0,5}[a-z0-9.:\[\]@-]{0,20}(/[a-z0-9%?=&#./;-]{0,20})?", fullmatch=True
+        ),
+        st.from_regex(r"[a-z0-9./?#&=%;-]{0,25}", fullmatch=True),
+    ),
+    st.sampled_from(["", URL, "http://autre.example/a/b?c=d", "https://x.example"]),
+)
+@settings(max_examples=300, deadline=None)
+@example("https://0/?", URL)
+@example("http:////a.fr/b", URL)
+@example("../b/./c", URL)
+@example("http://[::1/", URL)
+def test_links_are_joined_as_feedparser_joins_them(href: str, base: str) -> None:
+    from xml.sax.saxutils import escape
+
+    document = (PLAIN_RSS % b"").replace(b"https://ex.fr/a", escape(href).encode())
+    quick, slow = both(document, base or URL)
+    assert quick == slow

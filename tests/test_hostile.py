@@ -58,6 +58,9 @@ from lxml import etree
 
 from aggregator.cli import cli
 
+# End-to-end: each test runs the whole pipeline (a real server, the CLI, or a subprocess).
+pytestmark = pytest.mark.slow
+
 CASES = Path(__file__).parent / "data" / "hostile"
 CASE_FILES = sorted(p for p in CASES.iterdir() if p.is_file() and not p.name.startswith("."))
 HOSTILE_PATH = "/hostile"

@@ -21,6 +21,9 @@ from aggregator.cli import cli
 from aggregator.demo import DemoServer
 from aggregator.lock import run_lock
 
+# End-to-end: each test runs the whole pipeline (a real server, the CLI, or a subprocess).
+pytestmark = pytest.mark.slow
+
 SITE = Path(__file__).parent / "data" / "site"
 
 
@@ -341,148 +344,38 @@ def _collect(tmp_path: Path, store_path: str) -> tuple[object, object]:
 
     store = Store(store_path)
     report = pipeline.RunReport()
-    asyncio.run(pipeline.collect(load_config(tmp_path / "sources.yaml"), store, report))
+    config = load_config(tmp_path / "sources.yaml")
+    asyncio.run(pipeline.collect_and_store(config, store, report))
     return store, report
-
-
-def test_collected_sources_are_stored_by_a_thread_of_their_own(
-    tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import threading
-
-    from aggregator import pipeline
-
-    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
-    storing: list[tuple[str, str, str]] = []
-    store_outcomes = pipeline.store_outcomes
-
-    def watched(store: object, outcomes: list[pipeline.SourceOutcome], *rest: object) -> None:
-        for outcome in outcomes:
-            storing.append((outcome.source.id, threading.current_thread().name, store.path))  # type: ignore[attr-defined]
-        store_outcomes(store, outcomes, *rest)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "store_outcomes", watched)
-    monkeypatch.setenv("AGGREGATOR_WORKERS", "2")  # whatever the machine's core count
-    store, report = _collect(tmp_path, str(tmp_path / "a.db"))
-    assert sorted(s for s, _, _ in storing) == ["press", "union"]
-    assert {thread for _, thread, _ in storing} == {"store"}  # not the event loop's thread
-    assert {path for _, _, path in storing} == {str(tmp_path / "a.db")}
-    assert report.sources_ok == 2 and report.new_entries == 5  # type: ignore[attr-defined]
-    assert store.execute("SELECT count(*) FROM entries").fetchone()[0] == 5  # type: ignore[attr-defined]
-    assert not [t for t in threading.enumerate() if t.name == "store"]  # waited for
-
-    # A database that is no file is written from the event loop's thread, and so is any
-    # without workers (AGGREGATOR_WORKERS=0, for profiling: one process, one thread).
-    storing.clear()
-    _collect(tmp_path, ":memory:")
-    assert {thread for _, thread, _ in storing} == {threading.current_thread().name}
-    storing.clear()
-    monkeypatch.setenv("AGGREGATOR_WORKERS", "0")
-    _collect(tmp_path, str(tmp_path / "b.db"))
-    assert {thread for _, thread, _ in storing} == {threading.current_thread().name}
-    assert len(storing) == 2
-
-
-def test_work_ahead_starts_once_while_the_first_requests_wait_on_the_network(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # run() compiles the classifier on a thread while collecting waits on the network:
-    # started before the first requests are made, it held the interpreter while they were.
-    import asyncio
-
-    from aggregator import pipeline
-    from aggregator.collect import fetch
-    from aggregator.config import load_config
-    from aggregator.store.database import Store
-
-    events: list[str] = []
-    exchange = fetch.Fetcher._exchange
-
-    async def watched(self: fetch.Fetcher, *args: object) -> object:
-        events.append("sent")
-        try:
-            return await exchange(self, *args)  # type: ignore[arg-type]
-        finally:
-            events.append("answered")
-
-    monkeypatch.setattr(fetch.Fetcher, "_exchange", watched)
-    root = tmp_path / "site"
-    shutil.copytree(SITE, root)
-    with DemoServer(root, latency=0.3) as server:
-        (tmp_path / "sources.yaml").write_text(config_text(server.base_url), encoding="utf-8")
-        config = load_config(tmp_path / "sources.yaml")
-        asyncio.run(
-            pipeline.collect(
-                config,
-                Store(str(tmp_path / "a.db")),
-                pipeline.RunReport(),
-                meanwhile=lambda: events.append("meanwhile"),
-            )
-        )
-    assert events.count("meanwhile") == 1
-    assert "sent" in events[: events.index("meanwhile")]  # after the first requests...
-    assert "answered" not in events[: events.index("meanwhile")]  # ...while they wait
-    assert events.count("sent") == events.count("answered") > 2
-
-    # A collection over before then (here: nothing to fetch) still calls it, once.
-    events.clear()
-    disabled = config_text(server.base_url).replace("category: press", "enabled: false", 1)
-    (tmp_path / "sources.yaml").write_text(
-        disabled.replace("category: union", "enabled: false"), encoding="utf-8"
-    )
-    asyncio.run(
-        pipeline.collect(
-            load_config(tmp_path / "sources.yaml"),
-            Store(str(tmp_path / "b.db")),
-            pipeline.RunReport(),
-            meanwhile=lambda: events.append("meanwhile"),
-        )
-    )
-    assert events == ["meanwhile"]
 
 
 def test_a_failure_to_store_stops_the_collection_with_the_store_error(
     tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aggregator import pipeline
     from aggregator.errors import StoreError
+    from aggregator.store.database import Store
 
     (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
 
     def full(*_: object) -> None:
         raise StoreError("database a.db: database or disk is full")
 
-    monkeypatch.setattr(pipeline, "store_outcomes", full)
+    monkeypatch.setattr(Store, "save_collected", full)
     with pytest.raises(StoreError, match="disk is full"):
         _collect(tmp_path, str(tmp_path / "a.db"))
     code, output = invoke(tmp_path, "run")  # through the command line: a message, not a trace
     assert code != 0 and "disk is full" in output and "Traceback" not in output
 
 
-def test_the_command_ends_with_the_status_its_command_set(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_command_exits_with_the_status_its_command_set(tmp_path: Path) -> None:
     from aggregator import cli as cli_module
 
-    class Ended(Exception):
-        pass
-
-    ended: list[int] = []
-
-    def end(status: int) -> NoReturn:
-        ended.append(status)
-        raise Ended
-
-    monkeypatch.setattr(cli_module.os, "_exit", end)
+    statuses = []
     for argv in (["--version"], ["status", "--config", str(tmp_path / "missing.yaml")]):
-        with pytest.raises(Ended):
+        with pytest.raises(SystemExit) as ended:
             cli_module.main(argv)
-    with pytest.raises(Ended):
-        cli_module._end("cannot go on")  # as sys.exit("...") would: printed, status 1
-    with pytest.raises(Ended):
-        cli_module._end(None)
-    assert ended == [0, 2, 1, 0]
-    assert "cannot go on" in capsys.readouterr().err
+        statuses.append(ended.value.code)
+    assert statuses == [0, 2]
 
 
 def test_a_long_output_reaches_the_reader_whole_before_the_process_ends(tmp_path: Path) -> None:
@@ -505,98 +398,63 @@ def test_a_long_output_reaches_the_reader_whole_before_the_process_ends(tmp_path
         assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 2000
 
 
-def test_fetching_loads_neither_the_http_clients_command_line_nor_publishing(
-    tmp_path: Path,
-) -> None:
+def test_fetching_does_not_load_publishing(tmp_path: Path) -> None:
     (tmp_path / "sources.yaml").write_text(
         "sources:\n  - {id: quiet, name: Quiet, type: feed, url: 'http://127.0.0.1:9/', "
         "enabled: false}\n",
         encoding="utf-8",
     )
-    # The same process before it ends: what the fetch command imported.
     script = (
-        "import os, sys\n"
+        "import sys\n"
         "from aggregator import cli\n"
-        "end = os._exit\n"
-        "def report(status):\n"
-        "    kinds = ('httpx', 'pygments', 'rich', 'aggregator.publish.build')\n"
-        "    print(sorted(m for m in kinds if m in sys.modules))\n"
-        "    sys.stdout.flush()\n"
-        "    end(status)\n"
-        "os._exit = report\n"
-        f"cli.main(['fetch', '--config', {str(tmp_path / 'sources.yaml')!r}, "
+        "try:\n"
+        f"    cli.main(['fetch', '--config', {str(tmp_path / 'sources.yaml')!r}, "
         f"'--db', {str(tmp_path / 'a.db')!r}])\n"
+        "except SystemExit as done:\n"
+        "    print('aggregator.publish.build' in sys.modules, done.code)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.decode().strip() == "['httpx']"
+    assert done.stdout.decode().split() == ["False", "0"]
 
 
-@pytest.mark.parametrize("workers", ["2", "0"])
-def test_a_run_hands_what_it_collected_to_understanding_in_memory(
-    tmp_path: Path, site: DemoServer, monkeypatch: pytest.MonkeyPatch, workers: str
+def test_sources_collected_together_are_stored_in_one_transaction_each_whole(
+    tmp_path: Path,
 ) -> None:
-    """The entries collect inserted reach understanding from memory (read back from the
-    database they would be the same: see test_store), whichever thread stored them."""
-    from aggregator import pipeline
-    from aggregator.config import load_config
-    from aggregator.store.database import Store
-
-    (tmp_path / "sources.yaml").write_text(config_text(site.base_url), encoding="utf-8")
-    monkeypatch.setenv("AGGREGATOR_WORKERS", workers)
-    given: list[int] = []
-    pending_entries = Store.pending_entries
-
-    def watched(self: Store, fresh: object = ()) -> object:
-        given.append(len(list(fresh)))  # type: ignore[call-overload]
-        return pending_entries(self, fresh)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Store, "pending_entries", watched)
-    report = pipeline.run(load_config(tmp_path / "sources.yaml"), Store(tmp_path / "a.db"), None)
-    assert report.new_entries == 5 and report.new_items == 5
-    assert given == [5]
-
-
-def test_sources_that_come_together_are_stored_in_one_transaction_each_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The storing thread writes what came while it was busy in one transaction (every
-    commit rewrites the index pages the entries touch); every source is still stored
-    whole, in the order given, and the report counts each."""
-    import time
+    """What several sources gave is written in one transaction (every commit rewrites the
+    index pages the entries touch); each source's entries, exchanges and health are all
+    there, a failed source's failure too."""
     from datetime import UTC, datetime
 
-    from aggregator import pipeline
-    from aggregator.models import RawItem, Source
+    from aggregator.models import Collected, FetchResult, RawItem, Source
     from aggregator.store.database import Store
 
-    batches: list[list[str]] = []
-    store_outcomes = pipeline.store_outcomes
-
-    def slow(store: Store, outcomes: list[pipeline.SourceOutcome], *rest: object) -> None:
-        batches.append([o.source.id for o in outcomes])
-        if len(batches) == 1:
-            time.sleep(0.3)  # busy with the first while the others come
-        store_outcomes(store, outcomes, *rest)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "store_outcomes", slow)
     store = Store(tmp_path / "a.db")
     now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
-    report = pipeline.RunReport()
-    storer = pipeline.Storer(store, now, report)
     names = [f"s{number:02d}" for number in range(40)]
-    for name in names:
-        source = Source(id=name, name=name, type="feed", url=f"https://{name}.example/f")
-        items = [RawItem(guid=f"https://{name}.example/{k}", url=f"https://{name}.example/{k}",
-                         title=f"Titre {k}") for k in range(5)]  # fmt: skip
-        storer.put(pipeline.SourceOutcome(source=source, items=items))
-        time.sleep(0.001)
-    storer.close()
-    assert [name for batch in batches for name in batch] == names  # each once, in order
-    assert len(batches) < 10  # not one transaction per source
-    assert report.sources_ok == 40 and report.new_entries == 200
+    sources = [Source(id=n, name=n, type="feed", url=f"https://{n}.example/f") for n in names]
+    store.sync_sources(sources)
+    results = []
+    for source in sources:
+        items = tuple(RawItem(guid=f"{source.url}/{k}", url=f"{source.url}/{k}", title=f"T {k}")
+                      for k in range(5))  # fmt: skip
+        exchange = FetchResult(url=source.url, final_url=source.url, status=200, etag='"1"')
+        results.append(Collected(source, items, tuple(i.url for i in items), (exchange,)))
+    failed = FetchResult(url="https://s00.example/f", final_url="", status=503, error="HTTP 503")
+    results[0] = Collected(sources[0], exchanges=(failed,), error="HTTP 503")
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    saved = store.save_collected(results, now)
+    assert (saved.new, saved.updated) == (195, 0) and list(saved.results) == results
+    store.conn.set_trace_callback(None)
+    assert statements.count("BEGIN IMMEDIATE") == statements.count("COMMIT") == 1
     per_source = dict(store.execute("SELECT source, count(*) FROM entries GROUP BY 1").fetchall())
-    assert per_source == {name: 5 for name in names}
+    assert per_source == {name: 5 for name in names[1:]}
+    health = {s.id: s for s in store.source_statuses()}
+    assert health["s00"].last_error == "HTTP 503" and health["s00"].consecutive_failures == 1
+    assert all(health[n].last_success == now for n in names[1:])
+    assert store.validators("https://s01.example/f") == ('"1"', None)
+    assert len(store.pending_entries()) == 195
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -608,22 +466,11 @@ def _files(root: Path) -> dict[str, bytes]:
 def test_a_run_publishes_what_publish_alone_makes_of_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A run starts publishing while understanding writes its items, from the items in
-    memory (pipeline.start_publish's overlay): its output is, byte for byte, what
-    `aggregator publish` makes of the database afterwards, on a first run and on a later
-    one that edits an item and brings a copy of another (merged: "also at")."""
-    from aggregator import pipeline
+    """What a run publishes is, byte for byte, what `aggregator publish` makes of the
+    database afterwards, on a first run and on a later one that edits an item and brings a
+    copy of another (merged: "also at")."""
     from aggregator.demo import _packaged_sites, demo_config_text
 
-    overlays: list[int] = []
-    start_publish = pipeline.start_publish
-
-    def noting(*args: object, **kwargs: object) -> pipeline.Publishing:
-        overlay = kwargs.get("overlay", args[5] if len(args) > 5 else None)
-        overlays.append(len(overlay or {}))  # type: ignore[arg-type]
-        return start_publish(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "start_publish", noting)
     root = tmp_path / "site"
     shutil.copytree(Path(str(_packaged_sites())), root)
     with DemoServer(root) as server:
@@ -645,7 +492,6 @@ def test_a_run_publishes_what_publish_alone_makes_of_the_database(
             return _files(tmp_path / "out"), _files(again)
 
         first, published = both()
-        assert overlays and overlays[0] >= 30  # the run's items came from memory
         assert first == published
         assert any(name.startswith("incidents/") for name in first)
 
@@ -660,9 +506,7 @@ def test_a_run_publishes_what_publish_alone_makes_of_the_database(
             "almerys-fuite-donnees-cnil.html", "almerys-fuite-donnees-cnil-copie.html"
         )
         feed.write_text(text.replace("<item>", copy + "\n    <item>", 1), encoding="utf-8")
-        overlays.clear()
         second, published = both()
-        assert overlays[0] == 1  # the edited item alone was saved, and read from memory
         assert second == published
         assert second != first
         items = json.loads(second["feed.json"])["items"]

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 import lxml.html
 import nh3
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -26,9 +27,8 @@ from aggregator.collect.extract.feed import parse_feed
 from aggregator.collect.extract.html import parse_list
 from aggregator.errors import ExtractError
 from aggregator.models import ArticleSelectors, ListSelectors, RawItem
-from aggregator.text import sanitize
+from aggregator.text import sanitize, urls
 from aggregator.text.sanitize import clean_html, clean_text, one_line, safe_url
-from aggregator.understand import dedupe
 from aggregator.understand.dedupe import canonical_url
 
 BASE = "https://exemple.fr/actus/"
@@ -134,6 +134,7 @@ def assert_safe_item(item: RawItem) -> None:
 # --- sanitizer ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @given(FRAGMENTS)
 @settings(max_examples=400, deadline=None)
 def test_clean_html_output_holds_nothing_that_runs(fragment: str) -> None:
@@ -142,6 +143,7 @@ def test_clean_html_output_holds_nothing_that_runs(fragment: str) -> None:
     assert not INVALID_CHARS.search(out)
 
 
+@pytest.mark.slow
 @given(FRAGMENTS)
 @example("<p><OBJECT></p>")  # removing the object left a paragraph inside a paragraph
 @settings(max_examples=200, deadline=None)
@@ -181,6 +183,7 @@ def test_a_script_scheme_inside_an_http_url_is_refused() -> None:
     assert safe_url("https://exemple.fr/script-de-paie") == "https://exemple.fr/script-de-paie"
 
 
+@pytest.mark.slow
 def test_one_line_folds_exactly_what_a_regex_calls_white_space() -> None:
     # one_line folds with str.split(); every code point must agree with regex \s.
     spaces = re.compile(r"\s+")
@@ -231,6 +234,7 @@ FOLDABLE = st.lists(
 ).map("".join)
 
 
+@pytest.mark.slow
 @given(FOLDABLE, FOLDABLE)
 @settings(max_examples=1500)
 @example("Cœur", "Æther ß ẞ")
@@ -250,6 +254,7 @@ def test_the_classifier_reads_the_words_dedupe_would(title: str, text: str) -> N
         assert fingerprint(title, text, words) == fingerprint(title, text)
 
 
+@pytest.mark.slow
 @given(FOLDABLE, FOLDABLE)
 @settings(max_examples=1000)
 @example("L'`’", "d’œuvre l'an ` –")
@@ -305,23 +310,75 @@ def test_the_classifier_reads_french_text_in_one_pass() -> None:
 
 def _text_through_nh3(fragment: str) -> str:
     spaced = sanitize._BLOCK_EDGE.sub(" <", clean_text(fragment))
-    return one_line(html.unescape(nh3.clean(spaced, tags=set(), attributes={}, strip_comments=True)))
+    return one_line(
+        html.unescape(nh3.clean(spaced, tags=set(), attributes={}, strip_comments=True))
+    )
 
 
 # Markup as the sanitizer writes it and as it never would: the tags of the shortcut and
 # their near misses, every way of quoting, references of all kinds, stray brackets.
 MARKUP_BITS = st.sampled_from(
-    ["<p>", "</p>", "<br>", "<br/>", "<b>", "</b>", "<blockquote>", "<pre>", "</pre>", "<table>",
-     "<tr>", "<td>", "</td>", "<textarea>", "<script>", "</script>", "<style>", "<!--", "-->",
-     '<a href="x">', '<a href="x>y">', "<a href='x>y'>", '<a title=x"y>', '<a title= "v">',
-     '<img src="i" alt="alt">', "<P CLASS=x>", "<p\x0c>", "<p\xa0>", "<pre>\n", "<xmp>",
-     "&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;", "&#39;", "&apos;", "&eacute;", "&amp",
-     "&#0;", "&#x80;", "&#xFDD0;", "&notit;", "<", ">", "&", '"', "'", "=", " ", "\n", "\r",
-     "texte", "é"]  # fmt: skip
+    [
+        "<p>",
+        "</p>",
+        "<br>",
+        "<br/>",
+        "<b>",
+        "</b>",
+        "<blockquote>",
+        "<pre>",
+        "</pre>",
+        "<table>",
+        "<tr>",
+        "<td>",
+        "</td>",
+        "<textarea>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "<!--",
+        "-->",
+        '<a href="x">',
+        '<a href="x>y">',
+        "<a href='x>y'>",
+        '<a title=x"y>',
+        '<a title= "v">',
+        '<img src="i" alt="alt">',
+        "<P CLASS=x>",
+        "<p\x0c>",
+        "<p\xa0>",
+        "<pre>\n",
+        "<xmp>",
+        "&amp;",
+        "&lt;",
+        "&gt;",
+        "&quot;",
+        "&nbsp;",
+        "&#39;",
+        "&apos;",
+        "&eacute;",
+        "&amp",
+        "&#0;",
+        "&#x80;",
+        "&#xFDD0;",
+        "&notit;",
+        "<",
+        ">",
+        "&",
+        '"',
+        "'",
+        "=",
+        " ",
+        "\n",
+        "\r",
+        "texte",
+        "é",
+    ]  # fmt: skip
 )
 HTMLISH = st.lists(st.one_of(MARKUP_BITS, TEXT), max_size=25).map("".join)
 
 
+@pytest.mark.slow
 @given(st.one_of(HTMLISH, FRAGMENTS))
 @settings(max_examples=1500, deadline=None)
 @example("<table><tr><td>x</td></tr>stray</table>")
@@ -337,15 +394,17 @@ def test_html_to_text_gives_what_nh3_gives(fragment: str) -> None:
     assert sanitize.html_to_text(cleaned) == _text_through_nh3(cleaned)
 
 
-@given(st.from_regex(dedupe._ALREADY_CANONICAL, fullmatch=True))
+@pytest.mark.slow
+@given(st.from_regex(urls._ALREADY_CANONICAL, fullmatch=True))
 @settings(max_examples=1000)
 @example("https://a.example/x/AMP")
 @example("https://xn--a.example/x")
 @example("https://www.a.example/x")
 def test_urls_taken_as_canonical_are_what_the_full_rules_give(url: str) -> None:
-    assert canonical_url(url) == dedupe._canonical_passes(url)
+    assert canonical_url(url) == urls._canonical_passes(url)
 
 
+@pytest.mark.slow
 @given(
     st.one_of(
         URLS,
@@ -355,16 +414,18 @@ def test_urls_taken_as_canonical_are_what_the_full_rules_give(url: str) -> None:
 )  # fmt: skip
 @settings(max_examples=1000)
 def test_canonical_url_agrees_with_its_full_rules(url: str) -> None:
-    assert canonical_url(url) == dedupe._canonical_passes(clean_text(url).strip())
+    assert canonical_url(url) == urls._canonical_passes(clean_text(url).strip())
 
 
 def test_text_on_either_side_of_a_block_edge_stays_apart() -> None:
-    from aggregator.pipeline import analyse
     from aggregator.understand.classify import Classifier
+    from aggregator.understand.stage import analyse
 
     body = "<ul><li>Viamedis</li><li>Almerys</li></ul><p>En panne</p><h3>Que faire</h3>rien<br>ici"
     assert sanitize.html_to_text(body) == "Viamedis Almerys En panne Que faire rien ici"
-    assert sanitize.html_to_text("ré<b>tabli</b> <em>hier</em>") == "rétabli hier"  # inline: one word
+    assert (
+        sanitize.html_to_text("ré<b>tabli</b> <em>hier</em>") == "rétabli hier"
+    )  # inline: one word
     verdict = analyse(Classifier(), "Tiers payant : deux opérateurs touchés", clean_html(body))
     assert verdict.classification.payers == ("viamedis", "almerys")
 
@@ -410,6 +471,7 @@ def rss(draw: st.DrawFn) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+@pytest.mark.slow
 @given(rss())
 @SLOW
 def test_parse_feed_on_hostile_entries_gives_only_safe_items(document: bytes) -> None:
@@ -435,6 +497,7 @@ def atom(draw: st.DrawFn) -> bytes:
     )
 
 
+@pytest.mark.slow
 @given(atom())
 @SLOW
 def test_parse_feed_on_hostile_atom_gives_only_safe_items(document: bytes) -> None:
@@ -461,6 +524,7 @@ def list_page(draw: st.DrawFn) -> bytes:
     return f"<html><body>{articles}{draw(FRAGMENTS)}</body></html>".encode("utf-8", "surrogatepass")
 
 
+@pytest.mark.slow
 @given(list_page(), SELECTORS, SELECTORS, SELECTORS)
 @SLOW
 def test_parse_list_with_any_selectors_gives_safe_items_or_extract_error(
@@ -476,6 +540,7 @@ def test_parse_list_with_any_selectors_gives_safe_items_or_extract_error(
     assert parsed.next_url is None
 
 
+@pytest.mark.slow
 @given(list_page(), SELECTORS, st.lists(SELECTORS, max_size=2), st.one_of(st.none(), SELECTORS))
 @SLOW
 def test_parse_article_with_any_selectors_gives_a_safe_body_or_extract_error(

@@ -784,24 +784,3 @@ def test_templates_compiled_ahead_serve_every_publish_and_site(
     assert b"Autre veille" in (tmp_path / "b" / "index.html").read_bytes()
     assert b"Veille officine" not in (tmp_path / "b" / "index.html").read_bytes()
 
-
-def test_a_run_compiles_the_templates_while_it_collects(monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    from aggregator import pipeline
-    from aggregator.publish import site
-    from aggregator.understand.classify import load_taxonomy
-
-    threads: list[str] = []
-    monkeypatch.setattr(
-        site, "compile_templates", lambda: threads.append(threading.current_thread().name)
-    )
-    monkeypatch.setenv("AGGREGATOR_WORKERS", "2")
-    ahead = pipeline._Ahead(load_taxonomy(None), publishing=True)
-    ahead.start()
-    ahead.classifier()
-    assert threads == ["prepare"]
-    quiet = pipeline._Ahead(load_taxonomy(None), publishing=False)  # `fetch` publishes nothing
-    quiet.start()
-    quiet.classifier()
-    assert threads == ["prepare"]

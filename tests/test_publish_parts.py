@@ -253,6 +253,7 @@ def test_stale_files_go_only_from_managed_folders(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "payers").iterdir()) == [".htaccess", "new.html"]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.one_of(

@@ -534,7 +534,10 @@ class Fetcher:
         """Forget cookies this answer set that could never be sent back (a name or value
         outside printable ASCII): kept in the jar, they would make every later request to
         that host fail, for every source on it."""
-        assert self._client is not None  # hooks run only while the client is open
+        self._drop_unsendable_cookies_now()
+
+    def _drop_unsendable_cookies_now(self) -> None:
+        assert self._client is not None  # only while the client is open
         jar = self._client.cookies.jar
         for cookie in list(jar):
             text = f"{cookie.name}={cookie.value or ''}"
@@ -753,6 +756,7 @@ class Fetcher:
     async def _send(self, url: httpx.URL, headers: dict[str, str]) -> _Outcome:
         if self._client is None:
             raise RuntimeError("use the Fetcher inside 'async with Fetcher(options)'")
+        self._drop_unsendable_cookies_now()  # an answer that raised skipped the hook
         request = self._client.build_request("GET", url, headers=headers)
         response = await self._client.send(request, stream=True)
         try:

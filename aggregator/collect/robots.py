@@ -62,7 +62,6 @@ class RobotsCache:
 
     @classmethod
     def load(cls, store: Store, now: datetime | None = None) -> RobotsCache:
-        ensure_table(store)
         rows = store.execute("SELECT origin, body, etag, last_modified, fetched FROM robots")
         files = {}
         for origin, body, etag, modified, fetched in rows.fetchall():
@@ -114,7 +113,6 @@ class RobotsCache:
         """Write the files received or renewed since loading, in one transaction."""
         if not self._changed:
             return
-        ensure_table(store)
         rows = [self._files[origin] for origin in sorted(self._changed)]
         with store.transaction():
             store.execute_many(
@@ -125,10 +123,3 @@ class RobotsCache:
                 [(f.origin, f.body, f.etag, f.last_modified, iso(f.fetched)) for f in rows],
             )
         self._changed.clear()
-
-
-def ensure_table(store: Store) -> None:
-    store.execute(
-        "CREATE TABLE IF NOT EXISTS robots (origin TEXT PRIMARY KEY, body TEXT, etag TEXT, "
-        "last_modified TEXT, fetched TEXT)"
-    )

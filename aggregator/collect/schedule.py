@@ -157,13 +157,6 @@ def _duration(seconds: float) -> str:
 # --- the database --------------------------------------------------------------------------
 
 
-def ensure_table(store: Store) -> None:
-    store.execute(
-        "CREATE TABLE IF NOT EXISTS poll_schedule (source TEXT PRIMARY KEY, url TEXT, "
-        "next_due TEXT, interval REAL, reason TEXT)"
-    )
-
-
 def planned(store: Store) -> dict[str, Plan]:
     """Every source's next due time as stored, by source id."""
     return {source: plan for source, (_, plan) in _stored(store).items()}
@@ -186,7 +179,6 @@ def due_sources(
 
 def _stored(store: Store) -> dict[str, tuple[str, Plan]]:
     """Each source's stored plan, with the URL it was made for."""
-    ensure_table(store)
     rows = store.execute("SELECT source, url, next_due, interval, reason FROM poll_schedule")
     stored = {}
     for source, url, due, interval, reason in rows.fetchall():
@@ -202,7 +194,6 @@ def plan_next(
     """Decide and store when each source polled in this run is due next."""
     if not polled:
         return []
-    ensure_table(store)
     concerned = _sources_in_ongoing_incidents(store, now - QUIET_INCIDENT)
     failures = dict(store.execute("SELECT id, consecutive_failures FROM sources").fetchall())
     plans = []

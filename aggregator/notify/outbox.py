@@ -8,8 +8,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlite_utils.db import Table
-
 from aggregator.models import Incident, NotifyTarget
 from aggregator.notify.messages import Announced, Change, describe_changes, render
 from aggregator.store import Store
@@ -42,36 +40,6 @@ def target_key(target: NotifyTarget) -> str:
     return hashlib.sha256(target.url.encode()).hexdigest()[:16]
 
 
-def ensure_tables(store: Store) -> None:
-    state = store.db.table("notify_state")
-    outbox = store.db.table("outbox")
-    assert isinstance(state, Table) and isinstance(outbox, Table)
-    state.create(
-        {"incident_id": str, "status": str, "actions": str, "contacts": str, "updated": str},
-        pk="incident_id",
-        if_not_exists=True,
-    )
-    outbox.create(
-        {
-            "id": int,
-            "target": str,
-            "incident_id": str,
-            "change": str,
-            "title": str,
-            "body": str,
-            "created": str,
-            "sent": str,
-            "attempts": int,
-            "last_error": str,
-        },
-        pk="id",
-        not_null={"target", "incident_id", "change", "title", "body", "created"},
-        defaults={"attempts": 0},
-        if_not_exists=True,
-    )
-    outbox.create_index(["target", "incident_id", "change"], unique=True, if_not_exists=True)
-
-
 def _announced(store: Store) -> dict[str, Announced]:
     rows = store.conn.execute("SELECT incident_id, status, actions, contacts FROM notify_state")
     return {
@@ -97,7 +65,6 @@ def queue_changes(
 ) -> int:
     """Decide the alerts for what changed and record them, atomically with the new state.
     Returns how many outbox rows were queued."""
-    ensure_tables(store)
     announced = _announced(store)
     queued = 0
     with store.transaction():
@@ -151,7 +118,6 @@ def _queue(
 
 def pending(store: Store) -> list[tuple[int, str, str, str]]:
     """(id, target key, title, body) of the rows still to send, oldest first."""
-    ensure_tables(store)
     rows = store.conn.execute(
         "SELECT id, target, title, body FROM outbox WHERE sent IS NULL AND attempts < ? "
         "ORDER BY id",
@@ -177,7 +143,6 @@ def mark_failed(store: Store, row_id: int, error: str) -> None:
 
 
 def outbox_status(store: Store) -> OutboxStatus:
-    ensure_tables(store)
     conn = store.conn
     (waiting,) = conn.execute(
         "SELECT count(*) FROM outbox WHERE sent IS NULL AND attempts < ?", (MAX_ATTEMPTS,)

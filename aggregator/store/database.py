@@ -1,15 +1,10 @@
-"""The only module that touches SQLite (through sqlite-utils).
+"""The only module that touches SQLite: the Store, on one connection, through sqlite-utils.
 
-Tables:
-    sources         one row per configured source, with its health
-    http_state      ETag / Last-Modified per fetched URL
-    fetch_log       one row per HTTP exchange: time, status, bytes, duration, error
-    entries         one row per (source, guid) sighting, as extracted
-    items           one row per story a reader sees (entries are folded into items)
-    incidents       incidents with status, and item_incidents linking them to items
-
-The database is in WAL mode; each source's results are written in one transaction, so a
-crash loses nothing that was already committed.
+The schema, its migrations, views and full-text index are made by sqlite-utils in
+:mod:`aggregator.store.schema`. The database is in WAL mode; what a stage returns is written
+in one transaction the store opens, so a crash loses nothing that was already committed.
+Writes are plain SQL, batched where they run for every entry or item of a run: sqlite-utils'
+write methods commit on their own, which would cut those transactions in pieces.
 """
 
 from __future__ import annotations
@@ -19,31 +14,35 @@ import hashlib
 import json
 import logging
 import sqlite3
-import sys
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from aggregator.errors import StoreError
+import sqlite_utils
+
+from aggregator.errors import StoreError, failure_reason
 from aggregator.models import (
-    Classification,
+    Collected,
     Entry,
     FetchResult,
     Incident,
     Item,
-    Merge,
+    Mark,
     RawItem,
+    Saved,
     Source,
     SourceStatus,
+    Understood,
+    is_stale,
 )
+from aggregator.store.schema import SCHEMA_VERSION, prepare
 from aggregator.text.sanitize import stored_html
+from aggregator.text.urls import without_tracking
 
-if TYPE_CHECKING:
-    import sqlite_utils
+__all__ = ["SCHEMA_VERSION", "Store", "entry_id"]
 
 log = logging.getLogger("aggregator")
 
@@ -52,68 +51,13 @@ BUSY_TIMEOUT = 30.0
 # Keys per "IN (...)" query: well under SQLite's limit on bound parameters.
 _IN_CHUNK = 500
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sources (
-    id TEXT PRIMARY KEY, name TEXT, type TEXT, url TEXT, category TEXT, enabled INTEGER,
-    last_success TEXT, last_error TEXT, last_error_at TEXT,
-    consecutive_failures INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0,
-    notes TEXT
-);
-CREATE TABLE IF NOT EXISTS http_state (
-    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, checked TEXT
-);
-CREATE TABLE IF NOT EXISTS fetch_log (
-    id INTEGER PRIMARY KEY, source TEXT, url TEXT, time TEXT, status INTEGER,
-    bytes INTEGER, duration REAL, error TEXT
-);
-CREATE TABLE IF NOT EXISTS entries (
-    id TEXT PRIMARY KEY, source TEXT NOT NULL, guid TEXT NOT NULL, url TEXT, canonical_url TEXT,
-    title TEXT, summary TEXT, content TEXT, published TEXT, updated TEXT,
-    first_seen TEXT, last_seen TEXT, content_hash TEXT,
-    item_id TEXT, merge_rule TEXT, merge_score REAL, processed INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS entries_guid ON entries(guid);
-CREATE INDEX IF NOT EXISTS entries_canonical ON entries(canonical_url);
-CREATE TABLE IF NOT EXISTS entry_marks (
-    entry_id TEXT PRIMARY KEY, item_id TEXT NOT NULL, merge_rule TEXT, merge_score REAL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pending_entries (entry_id TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS items (
-    id TEXT PRIMARY KEY, source TEXT, url TEXT, title TEXT, content_html TEXT, summary TEXT,
-    date_published TEXT, date_modified TEXT, first_seen TEXT, sort_ts REAL,
-    payers TEXT, kinds TEXT, organisations TEXT, actions TEXT, contacts TEXT,
-    status TEXT, advisory INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS items_sort ON items(sort_ts);
-CREATE INDEX IF NOT EXISTS items_advisory ON items(advisory);
-CREATE TABLE IF NOT EXISTS incidents (
-    id TEXT PRIMARY KEY, title TEXT, payers TEXT, kinds TEXT, organisations TEXT, status TEXT,
-    started TEXT, updated TEXT, resolved TEXT, items TEXT, actions TEXT, contacts TEXT
-);
-CREATE TABLE IF NOT EXISTS item_incidents (
-    item_id TEXT NOT NULL, incident_id TEXT NOT NULL, PRIMARY KEY (item_id, incident_id)
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS article_failures (
-    entry_id TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, attempts INTEGER NOT NULL,
-    error TEXT, at TEXT
-);
-"""
 # An article page that failed is fetched again on the next runs, this many times at most,
 # so that a page down for an hour does not leave its item without a body for good.
 ARTICLE_RETRIES = 3
-# Which item an entry was folded into, and which entries wait to be understood, have tables
-# of their own (entry_marks, pending_entries): understanding writes a small row for each
-# entry instead of rewriting the entry's row, bodies and all, and two indexes of entries.
-# The entries columns item_id, merge_rule, merge_score and processed held them until
-# SCHEMA_VERSION 1; a database written before is moved over once (see Store._migrate) and
-# those columns are no longer read or written.
-SCHEMA_VERSION = 1
 
 
-# An entry save_entries inserted, as understanding takes it (see pending_entries): its id,
-# its place in the pending order, and the entry.
-FreshEntry = tuple[str, str, Entry]
+def _publish_key(output: Path) -> str:
+    return f"published:{output.resolve()}"
 
 
 def entry_id(source: str, guid: str) -> str:
@@ -145,29 +89,6 @@ def _content_hash(item: RawItem, with_content: bool = True) -> str:
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def _sqlite_utils() -> Any:
-    """The sqlite-utils module, imported without numpy.
-
-    sqlite-utils imports numpy whenever it is installed, to give numpy values a column type;
-    this store never writes one. Importing numpy takes 0.05-0.1 s, which every command would
-    pay on start-up, though only dedupe uses numpy (imported there, and only by runs with
-    texts to match). A None entry in sys.modules makes that import fail, as sqlite-utils
-    expects of a machine without numpy; it is removed at once, so numpy imports as usual
-    afterwards (sqlite-utils then simply knows no numpy type, which nothing here needs).
-    """
-    if "sqlite_utils" in sys.modules:
-        return sys.modules["sqlite_utils"]
-    keep_out = "numpy" not in sys.modules
-    if keep_out:
-        sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils
-    finally:
-        if keep_out and sys.modules.get("numpy", False) is None:
-            del sys.modules["numpy"]
-    return sqlite_utils
-
-
 class Store:
     """A handle on the database file. Not shared between threads."""
 
@@ -175,16 +96,12 @@ class Store:
         """``timeout``: seconds to wait for another program's lock on the database."""
         self.path = str(path)
         self.timeout = timeout
-        self._checkpoint: threading.Thread | None = None
-        self._db: sqlite_utils.Database | None = None
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.executescript(SCHEMA)
-            self._add_missing_columns()
-            self._migrate()
+            self.db = sqlite_utils.Database(self.conn)
+            prepare(self.db)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {self._explain(exc)}") from None
 
@@ -203,94 +120,8 @@ class Store:
     def _failure(self, error: sqlite3.Error) -> StoreError:
         return StoreError(f"database {self.path}: {self._explain(error)}")
 
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """The database as sqlite-utils sees it, on the same connection: for queries by hand
-        (tables, rows, schema). Made on first use: the store itself writes plain SQL in
-        batches, and importing sqlite-utils (0.05 s) is no command's business."""
-        if self._db is None:
-            self._db = _sqlite_utils().Database(self.conn)
-        return self._db
-
-    def _add_missing_columns(self) -> None:
-        """Columns added since a database was created (CREATE TABLE IF NOT EXISTS keeps
-        an older table as it was)."""
-        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(sources)")}
-        if "notes" not in columns:
-            self.conn.execute("ALTER TABLE sources ADD COLUMN notes TEXT")
-
-    def _migrate(self) -> None:
-        """Bring a database written by an earlier version to SCHEMA_VERSION, once."""
-        if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-            return
-        with self.transaction():
-            if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-                return  # another process did it while this one waited
-            self.conn.execute(
-                "INSERT OR IGNORE INTO entry_marks (entry_id, item_id, merge_rule, merge_score) "
-                "SELECT id, item_id, merge_rule, merge_score FROM entries "
-                "WHERE item_id IS NOT NULL"
-            )
-            self.conn.execute(
-                "INSERT OR IGNORE INTO pending_entries (entry_id) "
-                "SELECT id FROM entries WHERE processed = 0"
-            )
-            self.conn.execute("DROP INDEX IF EXISTS entries_item")
-            self.conn.execute("DROP INDEX IF EXISTS entries_pending")
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
     def close(self) -> None:
-        self._join_checkpoint()
         self.conn.close()
-
-    @property
-    def on_disk(self) -> bool:
-        """Whether the database is a file that another connection opens too (":memory:"
-        and "" give each connection a database of its own)."""
-        return self.path not in ("", ":memory:")
-
-    # --- the write-ahead log -----------------------------------------------------------------
-
-    @contextmanager
-    def deferred_checkpoints(self) -> Iterator[None]:
-        """Commits on this connection leave the write-ahead log as it grows instead of
-        copying it into the database file there and then (SQLite's automatic checkpoint,
-        which after a large transaction holds the committing thread for a tenth of a second
-        or more); :meth:`checkpoint_behind` copies it on another thread. On exit, any such
-        checkpoint is waited for and automatic checkpoints come back. Nothing is less safe:
-        a committed transaction is in the log, which SQLite reads and later copies."""
-        (pages,) = self.execute("PRAGMA wal_autocheckpoint").fetchone()
-        self.execute("PRAGMA wal_autocheckpoint=0")
-        try:
-            yield
-        finally:
-            self._join_checkpoint()
-            self.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
-
-    def checkpoint_behind(self) -> None:
-        """Copy the write-ahead log into the database file on a thread of its own (with its
-        own connection), while this one goes on reading and writing. A checkpoint that
-        cannot be done now is simply left for later: SQLite does it when it next can."""
-        if not self.on_disk or self._checkpoint is not None:
-            return
-
-        def checkpoint() -> None:
-            try:
-                conn = sqlite3.connect(self.path, timeout=30)
-                try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                finally:
-                    conn.close()
-            except sqlite3.Error as exc:
-                log.debug("checkpoint of %s left for later: %s", self.path, exc)
-
-        self._checkpoint = threading.Thread(target=checkpoint, name="checkpoint", daemon=True)
-        self._checkpoint.start()
-
-    def _join_checkpoint(self) -> None:
-        if self._checkpoint is not None:
-            self._checkpoint.join()
-            self._checkpoint = None
 
     def __enter__(self) -> Store:
         return self
@@ -303,6 +134,9 @@ class Store:
         """One atomic unit of work: everything inside is committed together or not at all."""
         self.execute("BEGIN IMMEDIATE")
         try:
+            # Foreign keys are checked at the commit: within a transaction, rows may come in
+            # any order (an entry's mark before the item it points to is written).
+            self.execute("PRAGMA defer_foreign_keys=ON")
             yield
             self.execute("COMMIT")
         except BaseException:
@@ -343,7 +177,9 @@ class Store:
         except sqlite3.Error as exc:
             raise self._failure(exc) from None
 
-    def insert_many(self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False) -> None:
+    def _insert_rows(
+        self, table: str, rows: Sequence[dict[str, Any]], ignore: bool = False
+    ) -> None:
         """Batch insert inside the caller's transaction (sqlite-utils' insert_all commits)."""
         columns = list(rows[0])
         verb = "INSERT OR IGNORE" if ignore else "INSERT"
@@ -369,20 +205,30 @@ class Store:
 
     # --- meta: small facts about the database itself -----------------------------------------
 
-    def get_meta(self, key: str) -> str | None:
+    def _get_meta(self, key: str) -> str | None:
         row = self.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def set_meta(self, key: str, value: str) -> None:
+    def _set_meta(self, key: str, value: str) -> None:
         self.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
 
-    def bump_generation(self) -> None:
-        """Mark that items or incidents changed (inside the transaction that changed them)."""
-        self.set_meta("generation", str(int(self.get_meta("generation") or 0) + 1))
+    def generation(self) -> int:
+        """A number that grows each time items or incidents change."""
+        return int(self._get_meta("generation") or 0)
+
+    def last_publish(self, output: Path) -> tuple[str | None, list[str]]:
+        """What the last publish to ``output`` showed (a digest) and the files it wrote."""
+        last = json.loads(self._get_meta(_publish_key(output)) or "{}")
+        return last.get("state"), list(last.get("files", []))
+
+    def record_publish(self, output: Path, state: str, files: Sequence[str]) -> None:
+        with self.transaction():
+            value = json.dumps({"state": state, "files": list(files)})
+            self._set_meta(_publish_key(output), value)
 
     def source_identities(self) -> dict[str, tuple[str, str]]:
         """Each known source's (name, category), by id."""
@@ -397,7 +243,7 @@ class Store:
 
     # --- article pages that failed ---------------------------------------------------------
 
-    def record_article_failure(
+    def _record_article_failure(
         self, source: str, guid: str, url: str, error: str, when: datetime
     ) -> None:
         """Count one more failed fetch of an entry's article page."""
@@ -417,7 +263,7 @@ class Store:
         )
         return [(guid, url) for guid, url in rows]
 
-    def save_article_body(
+    def _save_article_body(
         self, source: str, guid: str, content: str, published: datetime | None
     ) -> None:
         """Give a known entry the body its article page gave at last, to be understood again."""
@@ -467,10 +313,6 @@ class Store:
                 (result.url, result.etag, result.last_modified, result.status, iso(when)),
             )
 
-    def forget_validators(self, url: str) -> None:
-        """Drop a URL's validators so that the next fetch gets the whole body again."""
-        self.execute("DELETE FROM http_state WHERE url = ?", (url,))
-
     def record_source(
         self,
         source: str,
@@ -499,11 +341,8 @@ class Store:
             self.execute("SELECT source, count(*) FROM entries GROUP BY source").fetchall()
         )
         articles = self.article_failures()
-        rows = self.execute("SELECT * FROM sources ORDER BY id").fetchall()
-        columns = [d[0] for d in self.conn.execute("SELECT * FROM sources LIMIT 0").description]
         statuses = []
-        for values in rows:
-            row = dict(zip(columns, values, strict=True))
+        for row in sqlite_utils.db.Table(self.db, "sources").rows_where(order_by="id"):
             if ids is not None and row["id"] not in ids:
                 continue
             statuses.append(
@@ -531,6 +370,50 @@ class Store:
 
     # --- entries ---------------------------------------------------------------------------
 
+    def save_collected(self, results: Sequence[Collected], now: datetime) -> Saved:
+        """Store what collecting gave, in one transaction: for each source its exchanges
+        (and the validators of good answers), its entries (new ones wait to be understood),
+        and its health. Each source is stored whole or not at all, as alone: one whose
+        entries raise anything but a database error (which is the whole run's) is stored
+        as failed, and the others go on."""
+        stored: list[Collected] = []
+        new = updated = 0
+        with self.transaction():
+            for result in results:
+                try:
+                    with self.savepoint():
+                        counts = self._save_one(result, now)
+                except (StoreError, sqlite3.Error):
+                    raise
+                except Exception as exc:
+                    log.debug("%s: storing failed", result.source.id, exc_info=exc)
+                    result = replace(
+                        result, items=(), canonical=(),
+                        error=failure_reason("storing its entries", exc),
+                    )  # fmt: skip
+                    counts = self._save_one(result, now)
+                stored.append(result)
+                new, updated = new + counts[0], updated + counts[1]
+        return Saved(tuple(stored), new, updated)
+
+    def _save_one(self, result: Collected, now: datetime) -> tuple[int, int]:
+        source = result.source
+        for exchange in result.exchanges:
+            # A failed source's validators are not kept: the next run reads it whole again.
+            self.record_fetch(source.id, exchange, now, validators=result.error is None)
+        counts = (0, 0)
+        if result.items:
+            counts = self.save_entries(
+                source.id, result.items, result.canonical, now, source.article is not None
+            )
+        # After the entries: a failure is counted against an entry that exists.
+        for guid, body, published in result.article_bodies:
+            self._save_article_body(source.id, guid, body, published)
+        for guid, url, error in result.article_failures:
+            self._record_article_failure(source.id, guid, url, error, now)
+        self.record_source(source.id, now, result.error, result.gone, result.notes)
+        return counts
+
     def known_entry_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for chunk in _chunks(list(ids), _IN_CHUNK):
@@ -546,15 +429,12 @@ class Store:
         canonical: Sequence[str],
         now: datetime,
         article_bodies: bool = False,
-        fresh: list[FreshEntry] | None = None,
     ) -> tuple[int, int]:
         """Insert new sightings and record edits of known ones. Returns (new, updated).
 
         Call inside a transaction. An entry whose bytes did not change only gets last_seen.
         With ``article_bodies`` the body came from the item's own page, fetched once when the
-        entry was new: a known entry's body is neither compared nor replaced. ``fresh``
-        gets each inserted entry as :meth:`pending_entries` would read it back (with its id
-        and its place in their order), made here rather than on understanding's way in.
+        entry was new: a known entry's body is neither compared nor replaced.
         """
         ids = [entry_id(source, item.guid) for item in items]
         hashes = {
@@ -612,11 +492,6 @@ class Store:
             "INSERT OR IGNORE INTO pending_entries (entry_id) VALUES (?)",
             [(row[0],) for row in rows] + [(eid,) for eid in edited],
         )
-        if fresh is not None:
-            unmarked = len(_PENDING_COLUMNS) - 2
-            fresh.extend(
-                (row[0], _pending_order(row), _entry((*row[:unmarked], None, None))) for row in rows
-            )
         for chunk in _chunks(seen_now, _IN_CHUNK):
             self.execute(
                 f"UPDATE entries SET last_seen=? WHERE id IN ({','.join('?' * len(chunk))})",
@@ -624,32 +499,11 @@ class Store:
             )
         return new, updated
 
-    def pending_entries(self, fresh: Iterable[FreshEntry] = ()) -> list[Entry]:
-        """Entries not yet understood (new ones and edits), oldest first.
-
-        ``fresh``: entries as :meth:`save_entries` inserted them in this run (its ``fresh``
-        list): those still pending are taken from there rather than read back, bodies and
-        all; the others (edits, entries an interrupted run left) are read as usual.
-        """
-        known = {eid: (order, entry) for eid, order, entry in fresh}
-        found: list[tuple[str, str, Entry]] = []  # (order, id, entry)
-        if not known:
-            rows = self.execute(_PENDING_SELECT).fetchall()
-        else:
-            rows, missing = [], []
-            for (eid,) in self.execute("SELECT entry_id FROM pending_entries"):
-                taken = known.get(eid)
-                if taken is None:
-                    missing.append(eid)
-                else:
-                    found.append((taken[0], eid, taken[1]))
-            for chunk in _chunks(missing, _IN_CHUNK):
-                rows += self.execute(
-                    f"{_PENDING_SELECT} WHERE e.id IN ({','.join('?' * len(chunk))})", chunk
-                ).fetchall()
-        found += [(_pending_order(row), row[0], _entry(row)) for row in rows]
-        found.sort(key=lambda pending: (pending[0], pending[1]))
-        return [entry for _, _, entry in found]
+    def pending_entries(self) -> list[Entry]:
+        """Entries not yet understood (new ones and edits), oldest first."""
+        rows = self.execute(_PENDING_SELECT).fetchall()
+        rows.sort(key=lambda row: (_pending_order(row), row[0]))
+        return [_entry(row) for row in rows]
 
     def understood_by_key(
         self, guids: Iterable[str], urls: Iterable[str]
@@ -684,15 +538,8 @@ class Store:
         ).fetchall()
         return [(_item(row), row[-1]) for row in rows]
 
-    def mark_processed(self, entry: Entry) -> None:
-        """An edit of an entry already folded into an item has been understood."""
-        self.execute("DELETE FROM pending_entries WHERE entry_id=?", (entry.id,))
-
-    def mark_entry(self, entry: Entry, item_id: str, merge: Merge | None) -> None:
-        self.mark_entries([(entry, item_id, merge)])
-
-    def mark_entries(self, marks: Sequence[tuple[Entry, str, Merge | None]]) -> None:
-        """Entries folded into items: each with its item and why (None: it founded it).
+    def mark_entries(self, marks: Sequence[Mark]) -> None:
+        """Entries folded into items, each with its item and why (inside a transaction).
 
         A small row each in entry_marks, and off the pending list: the entries' own rows,
         bodies and all, are not written again.
@@ -701,63 +548,49 @@ class Store:
             "INSERT OR REPLACE INTO entry_marks (entry_id, item_id, merge_rule, merge_score) "
             "VALUES (?, ?, ?, ?)",
             [
-                (entry.id, item_id, merge.rule if merge else None, merge.score if merge else None)
-                for entry, item_id, merge in marks
+                (
+                    mark.entry_id,
+                    mark.item_id,
+                    mark.merge.rule if mark.merge else None,
+                    mark.merge.score if mark.merge else None,
+                )
+                for mark in marks
             ],
         )
+        self._done_with([mark.entry_id for mark in marks])
+
+    def _done_with(self, entry_ids: Sequence[str]) -> None:
         self.execute_many(
-            "DELETE FROM pending_entries WHERE entry_id = ?", [(entry.id,) for entry, _, _ in marks]
+            "DELETE FROM pending_entries WHERE entry_id = ?", [(eid,) for eid in entry_ids]
         )
+
+    def apply_understood(self, understood: Understood) -> tuple[int, int]:
+        """Write what understanding gave in one transaction: items, marks, the entries
+        understood off the pending list, the incidents. Returns (new, updated) incidents."""
+        with self.transaction():
+            self.save_items(understood.items)
+            self.mark_entries(understood.marks)
+            self._done_with(understood.edits)
+            counts = self.replace_incidents(understood.incidents)
+            self._set_meta("generation", str(self.generation() + 1))
+        return counts
 
     # --- items -----------------------------------------------------------------------------
 
-    def save_item(self, item: Item) -> None:
-        """Insert or replace a story, keeping its first date of publication."""
-        self.save_items([item])
-
     def save_items(self, items: Sequence[Item]) -> None:
-        """``save_item`` for many stories in one statement, in order."""
+        """Insert or replace stories in one statement, in order, keeping each one's first
+        date of publication."""
         self.execute_many(_SAVE_ITEM, [_item_row(item) for item in items])
 
     def get_item(self, item_id: str) -> Item | None:
         row = self.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
         return _item(row) if row else None
 
-    def set_classification(self, item_id: str, c: Classification) -> None:
-        self.execute(
-            "UPDATE items SET payers=?, kinds=?, organisations=?, actions=?, contacts=?, status=?, "
-            "advisory=? WHERE id=?",
-            (
-                _dumps(c.payers),
-                _dumps(c.kinds),
-                _dumps(c.organisations),
-                _dumps(c.actions),
-                _dumps(c.contacts),
-                c.status,
-                int(c.advisory),
-                item_id,
-            ),
-        )
-
-    def all_items(
-        self, advisory_only: bool = False, overlay: Mapping[str, Item] | None = None
-    ) -> list[Item]:
-        """Every item with its incidents and the URLs of its merged duplicates.
-
-        ``overlay``: items saved in the open transaction but not written yet (see
-        pipeline.Writes), by id: each stands for its row, as if written. Their entries'
-        marks and their incidents must be written already.
-        """
-        from aggregator.understand.dedupe import without_tracking
-
-        overlay = overlay or {}
+    def all_items(self, advisory_only: bool = False) -> list[Item]:
+        """Every item with its incidents and the URLs of its merged duplicates."""
         where = "WHERE advisory = 1" if advisory_only else ""
         rows = self.execute(f"SELECT {ITEM_COLUMNS} FROM items {where}").fetchall()
-        # The written items, then the overlay's (in no order callers rely on).
-        stored = [row for row in rows if row[0] not in overlay]
-        fresh = [item for item in overlay.values() if item.advisory or not advisory_only]
-        urls = {row[0]: row[2] for row in stored}
-        urls.update((item.id, item.url) for item in fresh)
+        urls = {row[0]: row[2] for row in rows}
         also: dict[str, list[str]] = {}
         for item_id, url in self.execute(
             "SELECT m.item_id, e.url FROM entry_marks m JOIN entries e ON e.id = m.entry_id "
@@ -770,35 +603,43 @@ class Store:
                 continue  # an item not listed, or a copy at the item's own address
             if url not in also.setdefault(item_id, []):
                 also[item_id].append(url)
-        links: dict[str, list[str]] = {}
-        for item_id, incident_id in self.execute(
-            "SELECT item_id, incident_id FROM item_incidents ORDER BY incident_id"
-        ):
-            links.setdefault(item_id, []).append(incident_id)
+        links = self.incident_memberships()
         names = self.source_names()
-        found = [
+        return [
             _item(
                 row,
                 also_at=tuple(also.get(row[0], ())),
                 incidents=tuple(links.get(row[0], ())),
                 source_name=names.get(row[1], row[1]),
             )
-            for row in stored
+            for row in rows
         ]
-        for item in fresh:
-            also_at, incidents = tuple(also.get(item.id, ())), tuple(links.get(item.id, ()))
-            name = names.get(item.source, item.source)
-            if (also_at, incidents, name) != (item.also_at, item.incidents, item.source_name):
-                item = replace(item, also_at=also_at, incidents=incidents, source_name=name)
-            found.append(item)  # most come as they are: copying each took 0.1 s in 15,000
-        return found
 
     def source_names(self) -> dict[str, str]:
         """Each source's display name, by id."""
         return dict(self.execute("SELECT id, name FROM sources").fetchall())
 
-    def count_items(self) -> int:
-        return int(self.execute("SELECT count(*) FROM items").fetchone()[0])
+    def search(self, query: str, limit: int | None = None) -> list[Item]:
+        """Items whose title, summary or body hold every word of ``query``, newest first.
+
+        The words are taken as words (FTS5's operators and quotes in them mean nothing), with
+        or without their accents: ``securite`` finds ``sécurité``.
+        """
+        rows = sqlite_utils.db.Table(self.db, "items").search(
+            query,
+            order_by="sort_ts desc, id",
+            columns=[*ITEM_COLUMN_NAMES, "sort_ts"],
+            limit=limit,
+            quote=True,
+        )
+        names = self.source_names()
+        return [
+            _item(
+                [row[column] for column in ITEM_COLUMN_NAMES],
+                source_name=names.get(row["source"], row["source"]),
+            )
+            for row in rows
+        ]
 
     # --- incidents -------------------------------------------------------------------------
 
@@ -843,15 +684,13 @@ class Store:
             elif old[inc.id] != (row["status"], row["updated"], row["items"]):
                 changed += 1
         if rows:
-            self.insert_many("incidents", rows)
+            self._insert_rows("incidents", rows)
         if links:
-            self.insert_many("item_incidents", links, ignore=True)
+            self._insert_rows("item_incidents", links, ignore=True)
         return new, changed
 
     def all_incidents(self) -> list[Incident]:
         """Every stored incident; ``stale`` as of now (it moves with time, not with items)."""
-        from aggregator.understand.incidents import is_stale  # understanding's rule
-
         now = utcnow()
         incidents = []
         for row in self.execute(
@@ -879,14 +718,12 @@ class Store:
             )
         return incidents
 
-    def integrity_ok(self) -> bool:
-        return bool(self.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
-
-ITEM_COLUMNS = (
-    "id, source, url, title, content_html, summary, date_published, date_modified, first_seen, "
-    "payers, kinds, organisations, actions, contacts, status"
-)
+ITEM_COLUMN_NAMES = (
+    "id", "source", "url", "title", "content_html", "summary", "date_published", "date_modified",
+    "first_seen", "payers", "kinds", "organisations", "actions", "contacts", "status",
+)  # fmt: skip
+ITEM_COLUMNS = ", ".join(ITEM_COLUMN_NAMES)
 
 
 def _item(row: Sequence[Any], **extra: Any) -> Item:

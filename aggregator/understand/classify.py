@@ -48,7 +48,7 @@ from typing import Any
 
 import yaml
 
-from aggregator.models import Classification, StatusSignal, direct_init
+from aggregator.models import Classification, StatusSignal
 from aggregator.understand.language import (
     MAX_SENTENCE,
     AssertionWords,
@@ -686,7 +686,6 @@ def _split_top(pattern: str) -> list[str]:
 _Part = tuple[re.Pattern[str], int, frozenset[str] | None]
 
 
-@direct_init
 @dataclass(frozen=True)
 class _Hit:
     tag: int  # which entry, kind, action... the alternative belongs to
@@ -755,7 +754,6 @@ def _alias_regex(alias: str, keep_case: bool) -> str:
     return r"[\s-]*".join(parts)
 
 
-@direct_init
 @dataclass(frozen=True)
 class _Mention:
     slug: str

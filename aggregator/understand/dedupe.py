@@ -54,268 +54,10 @@ from datetime import datetime, timedelta
 from difflib import SequenceMatcher
 from itertools import chain
 from typing import Any
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url as _w3lib_canonicalize
-
-from aggregator.models import Merge, direct_init
-from aggregator.text.sanitize import clean_text
-
-# --- canonical URLs ----------------------------------------------------------------------------
-
-# Exact names of query parameters that only say where a click came from.
-TRACKING_PARAMS = frozenset(
-    {
-        "xtor",
-        "xts",
-        "xtref",
-        "fbclid",
-        "gclid",
-        "gclsrc",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "twclid",
-        "ttclid",
-        "li_fat_id",
-        "mc_cid",
-        "mc_eid",
-        "_hsenc",
-        "_hsmi",
-        "__hssc",
-        "__hstc",
-        "__hsfp",
-        "hsctatracking",
-        "igshid",
-        "_ga",
-        "_gl",
-        "oly_anon_id",
-        "oly_enc_id",
-        "rb_clickid",
-        "s_cid",
-        "cmpid",
-        "ncid",
-        "sr_share",
-        "ref_src",
-        "ref_url",
-        "phpsessid",
-        "jsessionid",
-        "sessionid",
-    }
-)
-# Prefixes of tracking parameter names: Google/Urchin, AT Internet, Piwik, Matomo, Webtrends,
-# comScore, Vero.
-TRACKING_PREFIXES = ("utm_", "at_", "pk_", "piwik_", "mtm_", "matomo_", "wt.", "ns_", "vero_")
-# "ref", "source" and friends are sometimes real parameters; they are dropped only when their
-# value names a channel rather than a record.
-CHANNEL_PARAMS = frozenset({"ref", "source", "src", "from", "origin", "origine", "provenance"})
-CHANNEL_VALUES = frozenset(
-    {
-        "rss",
-        "feed",
-        "atom",
-        "newsletter",
-        "nl",
-        "email",
-        "mail",
-        "e-mail",
-        "twitter",
-        "x",
-        "facebook",
-        "fb",
-        "linkedin",
-        "instagram",
-        "social",
-        "share",
-        "partage",
-        "homepage",
-        "home",
-        "accueil",
-        "google",
-        "gnews",
-        "push",
-        "app",
-        "widget",
-    }
-)
-# A leading host label that names a mirror of the same site rather than another site:
-# www, www2, m (mobile), mobile, amp, prod, static1..N.
-_ALIASES = r"(?:www\d*|m|mobile|amp|prod|static\d*)"
-_ALIAS_LABEL = re.compile(rf"^{_ALIASES}$")
-_DEFAULT_PORTS = {"80", "443"}
-# A URL every rule below leaves as it is: https, a lower-case ASCII host that is no alias,
-# no port, a path of unreserved characters with no empty, dot or trailing segment, no
-# query, no fragment (and not ending in /amp, checked apart). tests/test_properties.py
-# holds it to the full canonicalisation.
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
-_ALREADY_CANONICAL = re.compile(
-    rf"https://(?!{_ALIASES}\.){_LABEL}(?:\.{_LABEL})+"
-    rf"/(?:{_SEGMENT}(?:/{_SEGMENT})*)?"
-)
-
-
-def canonical_url(url: str) -> str:
-    """The one spelling of a URL that every copy of the same page shares.
-
-    RFC normalisation (percent-escapes, dot segments, IDNA host, sorted query) comes from
-    ``w3lib.url.canonicalize_url``; on top of it: https for http, no credentials, no default
-    port, no fragment, no tracking parameters, host aliases of one site collapsed, no
-    trailing slash, no AMP suffix. Never raises; garbage in gives a best-effort string.
-
-    >>> canonical_url("http://www.example.org/a/?utm_source=rss&b=2&a=1#top")
-    'https://example.org/a?a=1&b=2'
-    """
-    if not isinstance(url, str):
-        return ""
-    current = clean_text(url).strip()
-    if _ALREADY_CANONICAL.fullmatch(current) and not current.lower().endswith("/amp"):
-        return current  # what most feeds link to; the passes would give it back
-    return _canonical_passes(current)
-
-
-def without_tracking(url: str) -> str:
-    """The URL as its source published it, minus tracking parameters (utm_*, xtor,
-    fbclid...): what pages and feeds link to, since the canonical form (https forced,
-    www. dropped, no trailing slash) may be an address the site never served.
-
-    >>> without_tracking("http://www.example.org/a/?utm_source=rss&b=2&xtor=RSS-1#top")
-    'http://www.example.org/a/?b=2#top'
-    """
-    text = clean_text(url).strip() if isinstance(url, str) else ""
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return text
-    if not parts.query:
-        return text
-    return urlunsplit(parts._replace(query=_query(parts.query)))
-
-
-def published_on(url: str, site: str) -> bool:
-    """Whether ``url`` lives on the site at ``site`` (a source's address): the same host and
-    port, or a host under it, mirrors of one site (www, m...) aside.
-
-    >>> published_on("https://viamedis.fr/actu/1", "https://www.viamedis.fr/feed/")
-    True
-    >>> published_on("https://viamedis.fr/actu/1", "https://www.relais.example/feed/")
-    False
-    """
-    try:
-        page, home = urlsplit(canonical_url(url)), urlsplit(canonical_url(site))
-        page_port, home_port = page.port, home.port
-    except ValueError:
-        return False
-    if not page.hostname or not home.hostname or page_port != home_port:
-        return False
-    return page.hostname == home.hostname or page.hostname.endswith("." + home.hostname)
-
-
-def _canonical_passes(current: str) -> str:
-    # One pass settles any real URL; garbage may need another before it stops changing,
-    # and the result must be a fixed point (stored URLs are canonicalised again later).
-    for _ in range(3):
-        following = _canonical_once(current)
-        if following == current:
-            break
-        current = following
-    return current
-
-
-def _canonical_once(raw: str) -> str:
-    if not raw:
-        return ""
-    if raw.startswith("//"):
-        raw = "https:" + raw
-    try:
-        parts = urlsplit(raw)
-    except ValueError:
-        return raw
-    scheme = parts.scheme.lower()
-    host = parts.hostname
-    if scheme not in ("http", "https") or host is None or not _plausible_host(host):
-        return raw
-    try:
-        rebuilt = urlunsplit(
-            (
-                "https",
-                _netloc(host, parts.port),
-                _path(parts.path),
-                _query(parts.query),
-                "",
-            )
-        )
-        canonical = _w3lib_canonicalize(rebuilt)
-    except ValueError:  # an impossible port, an invalid IPv6 literal, an IDNA failure
-        return raw
-    return _strip_trailing_slash(canonical)
-
-
-def _plausible_host(hostname: str) -> bool:
-    """A host name a browser could resolve: no spaces, slashes or quotes, not only dots."""
-    if not hostname.strip("."):
-        return False
-    return not any(ch in hostname for ch in ' \\/<>"{}|^`%')
-
-
-def _netloc(hostname: str, port: int | None) -> str:
-    host = hostname.lower().rstrip(".")
-    labels = host.split(".")
-    # Keep at least two labels, so "www.example" never becomes a bare top-level domain.
-    while len(labels) > 2 and _ALIAS_LABEL.match(labels[0]):
-        labels = labels[1:]
-    host = ".".join(labels)
-    if ":" in host:  # an IPv6 literal lost its brackets in urlsplit
-        host = f"[{host}]"
-    if port is not None and str(port) not in _DEFAULT_PORTS:
-        return f"{host}:{port}"
-    return host
-
-
-def _path(path: str) -> str:
-    # Session ids glued to a segment (";jsessionid=...") identify a visitor, not a page.
-    path = re.sub(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", "", path, flags=re.IGNORECASE)
-    # AMP copies live at ".../slug/amp"; a path made of "/amp" alone is left alone.
-    segments = path.split("/")
-    while len(segments) > 1 and segments[-1] == "":
-        segments.pop()
-    if len(segments) > 2 and segments[-1].lower() == "amp":
-        segments.pop()
-    return "/".join(segments) or "/"
-
-
-def _query(query: str) -> str:
-    if not query:
-        return ""
-    # Pairs are kept as written (w3lib normalises them next): decoding and re-encoding here
-    # would garble values that are not UTF-8.
-    kept = []
-    for pair in query.split("&"):
-        name, _, value = pair.partition("=")
-        if pair and not _is_tracking(unquote_plus(name), unquote_plus(value)):
-            kept.append(pair)
-    return "&".join(kept)
-
-
-def _is_tracking(name: str, value: str) -> bool:
-    key = name.strip().lower()
-    if key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES):
-        return True
-    if key == "amp" and value.strip().lower() in ("", "1", "true"):
-        return True  # WordPress AMP plugin: "?amp" or "?amp=1"
-    return key in CHANNEL_PARAMS and value.strip().lower() in CHANNEL_VALUES
-
-
-def _strip_trailing_slash(url: str) -> str:
-    parts = urlsplit(url)
-    path = parts.path
-    if len(path) > 1 and path.endswith("/"):
-        path = path.rstrip("/") or "/"
-    query = parts.query
-    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
-
+from aggregator.models import Merge
+from aggregator.text.urls import canonical_url as canonical_url  # where dedupe reads it
+from aggregator.text.urls import published_on as published_on
 
 # --- normalised text ---------------------------------------------------------------------------
 
@@ -393,7 +135,6 @@ SHINGLE_CACHE = 256  # shingle sets of recently verified texts kept (a few texts
 # a syndicated story or a template-heavy one, are verified against again and again)
 
 
-@direct_init
 @dataclass(frozen=True)
 class Candidate:
     """An entry as dedupe sees it. ``url`` is already canonical; ``text`` excludes the title."""
@@ -452,8 +193,6 @@ class DedupeIndex:
         self._sample_sizes = array("i")  # len(sample) of each text in _order
         self._short: dict[str, deque[str]] = {}
         self._by_opening: dict[int, list[str]] = {}
-        self._last: _Doc | None = None
-        self._last_postings: list[array[int] | None] | None = None  # _last's, if looked up
         self._shingle_sets: OrderedDict[str, set[int]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -462,12 +201,49 @@ class DedupeIndex:
     def add(self, c: Candidate, prepared: Fingerprint | None = None) -> None:
         """Index a candidate (``prepared``: its fingerprint, if already computed). Adding an
         id twice keeps the first copy."""
-        if c.id in self._docs:
-            return
-        # The usual call order is match(c) then add(c): reuse the text match just read.
-        last = self._last
-        doc = last if last is not None and last.candidate is c else _make_doc(c, prepared)
-        self._last = None
+        if c.id not in self._docs:
+            self._index(_make_doc(c, prepared))
+
+    def match(self, c: Candidate, prepared: Fingerprint | None = None) -> Merge | None:
+        """The indexed candidate ``c`` repeats, and why; None when it is new."""
+        return self._match(c, prepared)[0]
+
+    def match_or_add(self, c: Candidate, prepared: Fingerprint | None = None) -> Merge | None:
+        """:meth:`match`, and when ``c`` is new, :meth:`add` it: its text is read once for
+        both (and the postings looked up for the match serve to index it)."""
+        merge, doc, postings = self._match(c, prepared)
+        if merge is None and c.id not in self._docs:
+            self._index(doc or _make_doc(c, prepared), postings)
+        return merge
+
+    def _match(
+        self, c: Candidate, prepared: Fingerprint | None
+    ) -> tuple[Merge | None, _Doc | None, list[array[int] | None] | None]:
+        """The match, with the document read and the postings of its sample looked up
+        (None when the match needed neither)."""
+        if c.guid:
+            target = self._by_source_guid.get((c.source, c.guid))
+            if target is None and guid_is_global(c.guid):
+                target = self._by_guid.get(c.guid)
+            if target is not None and target != c.id:
+                return Merge(target, "guid", 1.0), None, None
+        target = self._by_url.get(c.url) if c.url else None
+        if target is not None and target != c.id:
+            return Merge(target, "url", 1.0), None, None
+        doc = _make_doc(c, prepared)
+        postings = list(map(self._postings.get, doc.sample)) if doc.sample else None
+        if doc.short:
+            found = self._match_short(doc)
+        elif postings is not None:
+            found = self._match_long(doc, postings)
+        else:
+            found = None
+        return found or self._match_opening(doc), doc, postings
+
+    def _index(self, doc: _Doc, postings: list[array[int] | None] | None = None) -> None:
+        """Index a document; ``postings``: those of its sample, if just looked up (nothing
+        was added since)."""
+        c = doc.candidate
         self._docs[c.id] = doc
         if c.guid:
             self._by_source_guid.setdefault((c.source, c.guid), c.id)
@@ -481,13 +257,9 @@ class DedupeIndex:
             number = len(self._order)
             self._order.append(doc)
             self._sample_sizes.append(len(doc.sample))
-            # The postings match just looked up for this text, when it did: nothing was
-            # added since.
-            found = self._last_postings if doc is last else None
-            self._last_postings = None
-            if found is None:
-                found = list(map(self._postings.get, doc.sample))
-            for fingerprint, posting in zip(doc.sample, found, strict=True):
+            if postings is None:
+                postings = list(map(self._postings.get, doc.sample))
+            for fingerprint, posting in zip(doc.sample, postings, strict=True):
                 if posting is None:
                     self._postings[fingerprint] = array("i", (number,))
                 else:
@@ -495,26 +267,6 @@ class DedupeIndex:
         if doc.short:
             for key in _short_keys(doc):
                 self._short.setdefault(key, deque(maxlen=SHORT_BUCKET_SCAN)).append(c.id)
-
-    def match(self, c: Candidate, prepared: Fingerprint | None = None) -> Merge | None:
-        """The indexed candidate ``c`` repeats, and why; None when it is new."""
-        if c.guid:
-            target = self._by_source_guid.get((c.source, c.guid))
-            if target is None and guid_is_global(c.guid):
-                target = self._by_guid.get(c.guid)
-            if target is not None and target != c.id:
-                return Merge(target, "guid", 1.0)
-        target = self._by_url.get(c.url) if c.url else None
-        if target is not None and target != c.id:
-            return Merge(target, "url", 1.0)
-        doc = self._last = _make_doc(c, prepared)
-        self._last_postings = None
-        found = None
-        if doc.short:
-            found = self._match_short(doc)
-        elif doc.sample:
-            found = self._match_long(doc)
-        return found or self._match_opening(doc)
 
     # --- truncated and re-titled copies: the same opening -------------------------------------
 
@@ -542,9 +294,7 @@ class DedupeIndex:
 
     # --- long texts: shingles ------------------------------------------------------------------
 
-    def _match_long(self, doc: _Doc) -> Merge | None:
-        found = list(map(self._postings.get, doc.sample))
-        self._last_postings = found  # for add, which usually follows with this text
+    def _match_long(self, doc: _Doc, found: list[array[int] | None]) -> Merge | None:
         postings = [p for p in found if p and len(p) <= POSTING_CAP]
         if not postings:
             return None
@@ -666,7 +416,6 @@ def guid_is_global(guid: str) -> bool:
     return len(guid) >= 16 or any(mark in guid for mark in ":/@")
 
 
-@direct_init
 @dataclass(frozen=True)
 class Fingerprint:
     """What dedupe reads of a title and a text, computed once (and anywhere: in a worker

@@ -46,7 +46,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from aggregator.models import Incident, Status, StatusSignal, direct_init
+from aggregator.models import Incident, Status, StatusSignal, is_stale
 from aggregator.understand.dedupe import normalise_text
 
 if TYPE_CHECKING:
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 
 WINDOW = timedelta(days=21)  # silence after which a new report is a new episode
 EARLY = timedelta(days=3)  # an unnamed or passing item this much before the first report
-STALE_AFTER = timedelta(days=14)  # ongoing with no news this long: "sans nouvelles"
 FALLBACK_KIND = "incident"  # id part of an incident founded by a failure with no kind
 TITLE_KINDS = 2  # kinds named in a title: enough to say what happened, short enough to read
 LEAD_CHARS = 400  # the opening of a body, where a story names what it is about:
@@ -85,7 +84,6 @@ COMMENTATORS = frozenset(
 )
 
 
-@direct_init
 @dataclass(frozen=True)
 class IncidentInput:
     """What grouping needs of one advisory item."""
@@ -782,13 +780,8 @@ def _incident(
         actions=_merged(a for i in items for a in i.actions),
         contacts=_merged(c for i in items for c in i.contacts),
         organisations=organisations,
-        stale=is_stale(status, items[-1].date, now),
+        stale=is_stale(status, _aware(items[-1].date), _aware(now)),
     )
-
-
-def is_stale(status: str, updated: datetime, now: datetime) -> bool:
-    """Ongoing with no news for STALE_AFTER: shown as "sans nouvelles", not as a fresh alarm."""
-    return status == "ongoing" and _aware(now) - _aware(updated) > STALE_AFTER
 
 
 def _speaks_for(reading: Reading, key: str) -> bool:

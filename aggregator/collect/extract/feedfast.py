@@ -5,8 +5,8 @@ on a first run over hundreds of feeds it is the largest single cost of a run. Mo
 are plain, well-formed RSS 2.0, Atom 1.0 or RSS 1.0. For those, this module reads the
 few entry fields the aggregator uses from an lxml tree, the way feedparser maps them
 (which element feeds which key, whitespace, relative links, the mis-decoded UTF-8 and
-Windows-1252 repairs feedparser applies to every text), using feedparser's own helpers
-for the repairs.
+Windows-1252 repairs feedparser applies to every text), with its own code for the repairs
+and the standard library's urljoin (feedparser's helpers are private).
 
 It only answers when it is sure to agree with feedparser: anything unusual (a DTD,
 ``xml:base``, an element it does not know inside an entry, markup where text belongs,
@@ -24,17 +24,21 @@ from __future__ import annotations
 import contextlib
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 
-try:  # feedparser's own repairs, so both readers give the same text
-    from feedparser.html import _cp1252 as _CP1252
-    from feedparser.urls import _urljoin
-except ImportError:  # a feedparser without them: everything goes through feedparser
-    _CP1252 = None
-    _urljoin = None
-
 from aggregator.collect.extract.dates import parse_date
+
+# The C1 controls and the Windows-1252 characters they usually stand for, as feedparser maps
+# them (the five bytes Windows-1252 leaves undefined stay as they are).
+_CP1252 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+# feedparser drops the slashes after "scheme://" beyond two before joining a link.
+_EXTRA_SLASHES = re.compile(r"^([A-Za-z][A-Za-z0-9+,\-.]*://)/*")
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -119,7 +123,7 @@ def read_plain_feed(data: bytes, url: str) -> tuple[list[dict[str, Any]], str] |
     ``data`` must be UTF-8 (as ``feed._as_utf8`` makes it); ``url`` is the address the
     feed came from, against which relative links resolve.
     """
-    if _CP1252 is None or _urljoin is None or b"xml:base" in data or b"<!DOCTYPE" in data:
+    if b"xml:base" in data or b"<!DOCTYPE" in data:
         return None
     try:
         root = etree.fromstring(data, _PARSER)
@@ -182,13 +186,14 @@ def _repair(text: str) -> str:
         return text  # nothing to undo, no C1 control
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         text = text.encode("iso-8859-1").decode("utf-8")
-    assert _CP1252 is not None
     return text.translate(_CP1252) if _C1.search(text) else text
 
 
 def _join(url: str, href: str) -> str:
-    assert _urljoin is not None
-    return str(_urljoin(url, href))
+    try:
+        return urljoin(url, _EXTRA_SLASHES.sub(r"\1", href))
+    except ValueError:  # an unbalanced IPv6 bracket: feedparser gives no link
+        return ""
 
 
 def _children(item: etree._Element, fields: dict[str, str]) -> dict[str, etree._Element]:
