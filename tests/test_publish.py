@@ -783,4 +783,3 @@ def test_templates_compiled_ahead_serve_every_publish_and_site(
     assert b"Veille officine" in (tmp_path / "a" / "index.html").read_bytes()
     assert b"Autre veille" in (tmp_path / "b" / "index.html").read_bytes()
     assert b"Veille officine" not in (tmp_path / "b" / "index.html").read_bytes()
-
