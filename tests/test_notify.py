@@ -165,7 +165,8 @@ def test_one_alert_per_change_by_mail_and_webhook(
     assert "en cours" in text and "cyberattaque" in text
     assert "changer le mot de passe" in text and "0805 62 00 10" in text
     assert "https://veille.example/incidents/viamedis-2026-12-06.html" in text
-    assert str(webhook.bodies[0]["title"]).replace("\u00a0", " ") == subject
+    # a mail header may keep or fold the no-break space: compare the words
+    assert str(webhook.bodies[0]["title"]).split() == subject.split()
     assert "0805 62 00 10" in str(webhook.bodies[0]["message"])
 
     deliver(store, [incident()], targets)  # nothing changed: nothing sent
