@@ -201,3 +201,21 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+def one_feed_config(url: str, category: str = "press") -> dict[str, object]:
+    """A sources.yaml (as data) with one feed source at ``url``, fetched without delay, retry
+    or robots.txt: the setting of tests about one run's faults and outputs."""
+    return {
+        "site": {"title": "T", "base_url": "https://example.org/veille/"},
+        "fetch": {
+            "timeout": 5,
+            "retries": 0,
+            "per_host_delay": 0,
+            "respect_robots": False,
+            "user_agent": "aggregator-test/1 (+https://example.org/)",
+        },
+        "sources": [
+            {"id": "src", "name": "Source", "type": "feed", "category": category, "url": url}
+        ],
+    }

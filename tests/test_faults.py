@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from httpfixtures import LocalServer, Reply
+from httpfixtures import LocalServer, Reply, one_feed_config
 
 from aggregator.cli import cli
 from aggregator.store import database
 
-UA = "aggregator-test/1 (+https://example.org/)"
 
 
 def feed(base: str, count: int) -> bytes:
@@ -36,25 +35,7 @@ def feed(base: str, count: int) -> bytes:
 def configured(tmp_path: Path) -> Iterator[Path]:
     with LocalServer() as server:
         server.route("/feed.xml", Reply(200, feed(server.base, 200)))
-        config = {
-            "site": {"title": "T", "base_url": "https://example.org/veille/"},
-            "fetch": {
-                "timeout": 5,
-                "retries": 0,
-                "per_host_delay": 0,
-                "respect_robots": False,
-                "user_agent": UA,
-            },
-            "sources": [
-                {
-                    "id": "src",
-                    "name": "Source",
-                    "type": "feed",
-                    "category": "press",
-                    "url": server.url("/feed.xml"),
-                }
-            ],
-        }
+        config = one_feed_config(server.url("/feed.xml"), "press")
         (tmp_path / "sources.yaml").write_text(yaml.safe_dump(config), "utf-8")
         yield tmp_path
 

@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from httpfixtures import LocalServer, Reply
+from httpfixtures import LocalServer, Reply, one_feed_config
 
 from aggregator.cli import cli
 from aggregator.errors import PublishError
 from aggregator.publish.build import MANAGED_FOLDERS
 from aggregator.publish.write import OutputWriter
 
-UA = "aggregator-test/1 (+https://example.org/)"
 FEED = (
     b"<rss version='2.0'><channel><title>T</title><item><title>Viamedis : panne du service"
     b"</title><link>https://ex.fr/1</link><description>Panne Viamedis.</description></item>"
@@ -48,25 +47,7 @@ def outside(tmp_path: Path) -> Path:
 def configured(tmp_path: Path) -> Iterator[Path]:
     with LocalServer() as server:
         server.route("/feed.xml", Reply(200, FEED))
-        config = {
-            "site": {"title": "T", "base_url": "https://example.org/veille/"},
-            "fetch": {
-                "timeout": 5,
-                "retries": 0,
-                "per_host_delay": 0,
-                "respect_robots": False,
-                "user_agent": UA,
-            },
-            "sources": [
-                {
-                    "id": "src",
-                    "name": "Source",
-                    "type": "feed",
-                    "category": "payer",
-                    "url": server.url("/feed.xml"),
-                }
-            ],
-        }
+        config = one_feed_config(server.url("/feed.xml"), "payer")
         (tmp_path / "sources.yaml").write_text(yaml.safe_dump(config), "utf-8")
         yield tmp_path
 
