@@ -21,7 +21,6 @@ from aggregator.cli import cli
 from aggregator.store import database
 
 
-
 def feed(base: str, count: int) -> bytes:
     items = "".join(
         f"<item><title>Note {n}</title><link>{base}/note/{n}</link>"
