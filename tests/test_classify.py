@@ -201,6 +201,33 @@ def test_each_kind_and_its_inflections(sentence: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("", sentence).kinds
 
 
+def test_a_sentence_is_parsed_only_for_a_relation_it_could_hold(monkeypatch) -> None:
+    """The dependency parse is the costly step: a sentence is parsed only when it holds a
+    head and a dependent of one same relation whose kind is not already found."""
+    from aggregator.understand import classify as module
+
+    parsed: list[str] = []
+    real = module.related
+
+    def counting(sentence, relations, words):  # type: ignore[no-untyped-def]
+        parsed.append(sentence)
+        return real(sentence, relations, words)
+
+    monkeypatch.setattr(module, "related", counting)
+    fresh = Classifier()
+    # A head of one relation ("commande") and a dependent of another ("papier"): no parse.
+    assert not fresh.classify("", "Les commandes de papier à en-tête sont arrivées.").kinds
+    assert parsed == []
+    # Head and dependent of one relation: parsed, and the relation is found.
+    assert "outage" in fresh.classify("", "Les pirates ont paralysé tout le système.").kinds
+    assert len(parsed) == 1
+    # The kind is already said by a plain trigger: the sentence is not parsed for it.
+    parsed.clear()
+    text = "Panne du portail ce matin. Les pirates ont paralysé tout le système."
+    assert "outage" in fresh.classify("", text).kinds
+    assert parsed == []
+
+
 @pytest.mark.parametrize(
     ("sentence", "kind"),
     [

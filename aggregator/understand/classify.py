@@ -138,6 +138,12 @@ def _fold(text: str) -> tuple[str, bool]:
     return _NON_ASCII.sub(" ", _MARKS.sub("", decomposed)), False
 
 
+@lru_cache(maxsize=4096)
+def _folded_length(character: str) -> int:
+    """How many characters one character folds to (ASCII: one; a ligature: two...)."""
+    return 1 if character.isascii() else len(_fold(character)[0])
+
+
 def fold(text: str) -> str:
     """What matching reads: :func:`fold_case_kept`, lower case (ASCII, so same length)."""
     return fold_case_kept(text).lower()
@@ -823,7 +829,8 @@ class _Rules:
     pending_before: re.Pattern[str]
     pending_after: re.Pattern[str]
     recap: re.Pattern[str]
-    relation_keys: tuple[frozenset[str], frozenset[str]]  # word starts: heads, dependents
+    # Per relation of the taxonomy, in its order: the word starts of its heads and dependents.
+    relation_keys: tuple[tuple[frozenset[str], frozenset[str]], ...]
     # The keys of every matcher above, and which of them each word starts with.
     word_keys: _WordKeys = field(init=False, compare=False)
 
@@ -913,10 +920,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         pending_before=_compile(status.pending_before),
         pending_after=re.compile(rf"\s*{_words(status.pending_after)}"),
         recap=_compile(status.recap),
-        relation_keys=(
-            frozenset(k for r in taxonomy.relations for k in r.keys),
-            frozenset(fold(w)[:4] for r in taxonomy.relations for w in r.dependents),
-        ),
+        relation_keys=tuple((r.keys, r.dependent_keys) for r in taxonomy.relations),
     )
 
 
@@ -989,10 +993,10 @@ class _Doc:
         mark can)."""
         original = self.original
         if len(original) == len(self.text) and all(
-            len(_fold(c)[0]) == 1 for c in set(original) if not c.isascii()
+            _folded_length(c) == 1 for c in set(original) if not c.isascii()
         ):
             return None
-        positions = [i for i, c in enumerate(original) for _ in range(len(_fold(c)[0]))]
+        positions = [i for i, c in enumerate(original) for _ in range(_folded_length(c))]
         return positions if len(positions) == len(self.text) else []
 
     def sentence_at(self, start: int, end: int) -> tuple[str, int] | None:
@@ -1216,10 +1220,9 @@ class Classifier:
             doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit)
             if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
                 ongoing = True
-        for index in self._related(doc):
-            if index not in present:
-                present.add(index)
-                ongoing = ongoing or rules.kind_ongoing[index]
+        for index in self._related(doc, present):
+            present.add(index)
+            ongoing = ongoing or rules.kind_ongoing[index]
         vetoed: dict[int, bool] = {}  # by kind: one look at the whole item, not one per hit
         for hit in doc.find(rules.contextual):
             if hit.tag in present or not self._in_context(doc, hit, present, vetoed):
@@ -1232,13 +1235,18 @@ class Classifier:
                 )
         return present, ongoing
 
-    def _related(self, doc: _Doc) -> set[int]:
-        """Kinds (indexes) the parse finds said by a word and its dependent (taxonomy.yaml
-        ``relations``), in the sentences holding both a head and a dependent word."""
-        relations, words = self.taxonomy.relations, self.taxonomy.assertion
-        if not relations or not words.negation:
+    def _related(self, doc: _Doc, present: set[int]) -> set[int]:
+        """Kinds (indexes) not yet ``present`` that the parse finds said by a word and its
+        dependent (taxonomy.yaml ``relations``). A sentence is parsed only for the relations
+        whose kind is still missing and of which it holds both a head and a dependent word:
+        the parse is the costly step, and most sentences hold neither pair."""
+        words, kind_slugs = self.taxonomy.assertion, self.rules.kind_slugs
+        if not words.negation:
             return set()
-        heads, dependents = self.rules.relation_keys
+        pairs = zip(self.taxonomy.relations, self.rules.relation_keys, strict=True)
+        wanted = [(r, keys) for r, keys in pairs if kind_slugs.index(r.kind) not in present]
+        if not wanted:
+            return set()
         found: set[int] = set()
         start = 0
         for low, high in [*doc._hard_spans, (len(doc.text), len(doc.text))]:
@@ -1246,12 +1254,17 @@ class Classifier:
             if doc.text.startswith("?", low):
                 continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
             words_here = doc.text[slice(*sentence)].translate(_WORD_GAPS).split()
-            present = {w[:4] for w in words_here} | {w[:3] for w in words_here}
-            if not (present & heads and present & dependents):
+            starts = {w[:4] for w in words_here} | {w[:3] for w in words_here}
+            relations = tuple(
+                r
+                for r, (heads, deps) in wanted
+                if starts & heads and starts & deps and kind_slugs.index(r.kind) not in found
+            )
+            if not relations:
                 continue
             traced = doc.sentence_at(*sentence)
             for relation, matched in related(traced[0], relations, words) if traced else ():
-                index = self.rules.kind_slugs.index(relation.kind)
+                index = kind_slugs.index(relation.kind)
                 found.add(index)
                 hit = _Hit(index, sentence[0], sentence[1])
                 doc.explain(f"kind:{relation.kind}", hit, f"relation {relation.id} ({matched})")

@@ -328,6 +328,12 @@ class Relation:
         keys |= {lemma[:3] for lemma in self.heads if lemma.endswith(("ir", "re"))}
         return frozenset(keys)
 
+    @property
+    def dependent_keys(self) -> frozenset[str]:
+        """Starts of the dependent lemmas (four letters): with :attr:`keys`, a sentence
+        holding no head and dependent of this one relation is not parsed for it."""
+        return frozenset(lemma[:4] for lemma in self.dependents)
+
 
 def relations_from_data(raw: Any) -> tuple[Relation, ...]:
     return tuple(
