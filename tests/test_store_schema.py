@@ -187,3 +187,22 @@ def test_a_database_of_two_versions_ago_is_migrated_too(tmp_path: Path) -> None:
         pending = {e.id for e in store.pending_entries()}
         assert pending == {i for i, _, _, done in old if not done}
         assert {s[0] for s in store.execute("SELECT id FROM sources")} == {"press", "union"}
+
+
+def test_the_schedule_reads_a_source_s_newest_entries_through_an_index(tmp_path: Path) -> None:
+    """After every run the schedule reads each polled source's newest entries: without an
+    index on (source, first_seen) each read scans every entry (seconds on a warm run)."""
+    path = tmp_path / "a.db"
+    Store(path).close()
+    with sqlite3.connect(path) as conn:  # a database of the version before the index
+        conn.execute("DROP INDEX entries_source_seen")
+        conn.execute("PRAGMA user_version = 4")
+    Store(path).close()
+    plan = sqlite3.connect(path).execute(
+        "EXPLAIN QUERY PLAN SELECT published, first_seen FROM entries WHERE source = ? "
+        "ORDER BY first_seen DESC LIMIT 25",
+        ("flux",),
+    ).fetchall()
+    details = " ".join(str(row[-1]) for row in plan)
+    assert "USING INDEX entries_source_seen" in details
+    assert "TEMP B-TREE" not in details

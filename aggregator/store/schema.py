@@ -29,7 +29,8 @@ marks had tables of their own, 1 for hand-written SQL without foreign keys or fu
 index (its ``sources`` may have the ``notes`` column hand-written SQL added), 2 for this
 module before ``sources.notes`` (the budgets a source hit) and ``article_failures``, 3
 before the tables of the schedule, robots.txt files and alerts were made here (they were
-made by the modules that use them, as they are now), 4 since.
+made by the modules that use them, as they are now), 4 before the index that polling reads
+each source's newest entries through, 5 since.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from sqlite_utils.db import Table
 
 log = logging.getLogger("aggregator")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Diacritics folded, so that "securite" finds "sécurité", as a French reader types.
 FTS_COLUMNS = ("title", "summary", "content_html")
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
@@ -182,6 +183,8 @@ TABLES: dict[str, TableSpec] = {
 INDEXES = {
     "entries_guid": ("entries", ["guid"], False),
     "entries_canonical": ("entries", ["canonical_url"], False),
+    # Polling reads each source's newest entries (collect/schedule.py) after every run.
+    "entries_source_seen": ("entries", ["source", "first_seen"], False),
     "entry_marks_item": ("entry_marks", ["item_id"], False),
     "items_sort": ("items", ["sort_ts"], False),
     "items_advisory": ("items", ["advisory"], False),
