@@ -150,3 +150,76 @@ def test_every_block_element_ends_a_line(tag: str) -> None:
     html = f"<{tag}>Premier bloc sans point</{tag}><{tag}>Second bloc</{tag}>"
     assert html_to_blocks(html).splitlines() == ["Premier bloc sans point", "Second bloc"]
     assert html_to_blocks("un<br>deux").splitlines() == ["un", "deux"]
+
+
+GUIDE = (
+    "Voici les risques que chaque titulaire doit connaître.\n"
+    "{heading}\n"
+    "Un seul clic sur une pièce jointe suffit, disent les experts.\n"
+    "Sauvegardes\n"
+    "Gardez une copie hors du réseau."
+)
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("Rançongiciels", "cyberattack"),
+        ("Fuite de données de santé", "data-breach"),
+        ("Faux messages et hameçonnage", "phishing"),
+        ("Feuilles de soins bloquées", "payment-disruption"),
+        ("Panne du logiciel de gestion", "outage"),
+    ],
+)
+def test_a_heading_of_a_guide_names_a_topic_not_an_event(heading: str, kind: str) -> None:
+    """A body line with no conjugated verb and no final punctuation, among other lines, is a
+    heading or a list entry: it reports nothing by itself."""
+    verdict = CLASSIFIER.classify("Les bons réflexes", html_to_blocks(_blocks(heading)))
+    assert kind not in verdict.kinds
+    assert any("a heading, no verb" in reason for reason in verdict.reasons)
+
+
+def _blocks(heading: str) -> str:
+    return "".join(f"<p>{line}</p>" for line in GUIDE.format(heading=heading).split("\n"))
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kind"),
+    [
+        # the same words as a title, a sentence, or a teaser of one or two lines still count
+        ("Rançongiciels : trois officines touchées", "Les pharmacies ont porté plainte.", "cyberattack"),
+        ("Point", "Panne du logiciel de gestion depuis ce matin", "outage"),
+        ("Point", "Le logiciel de gestion est en panne depuis ce matin\nRetour prévu demain\nMerci", "outage"),
+    ],
+)
+def test_a_title_a_sentence_or_a_teaser_still_reports(title: str, body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify(title, body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # a participle modifying a noun says of it what a passive says of its subject
+        ("Les coordonnées siphonnées contiennent des numéros de téléphone.", "data-breach"),
+        ("Les dossiers aspirés concernent des milliers de patients.", "data-breach"),
+        ("Les fiches subtilisées contiennent des numéros de sécurité sociale.", "data-breach"),
+        ("Les versements gelés pèsent sur la trésorerie.", "payment-disruption"),
+        ("Les règlements reportés pèsent sur les comptes des titulaires.", "payment-disruption"),
+        ("Les serveurs neutralisés, la facturation reste impossible.", "outage"),
+    ],
+)
+def test_a_participle_beside_its_noun_is_a_relation(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point de situation", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Les données publiées par l'Assurance Maladie montrent une hausse des dépenses.",
+        "La caisse a publié les données de remboursement du premier trimestre.",
+        "Le logiciel permet de récupérer les données du dossier pharmaceutique.",
+        "Les fiches téléchargées depuis le portail servent à préparer la campagne vaccinale.",
+    ],
+)
+def test_data_published_or_fetched_in_the_ordinary_course_is_no_breach(body: str) -> None:
+    assert "data-breach" not in CLASSIFIER.classify("Chiffres du mois", body).kinds

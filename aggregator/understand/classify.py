@@ -53,6 +53,7 @@ from aggregator.understand.language import (
     MAX_SENTENCE,
     AssertionWords,
     Relation,
+    has_finite_verb,
     is_news_about,
     reading,
     related,
@@ -66,6 +67,7 @@ MAX_ACTIONS = 6
 WINDOW = 300
 MAX_LISTED = 20
 MAX_REASONS = 40  # tags explained per item
+HEADING_WORDS = 12  # a longer line without final punctuation is a paragraph cut short
 LISTED = 3  # payers named in one sentence from which they are examples, not the subject
 SLUG = re.compile(r"[a-z0-9-]+")
 _OVERRIDE_KEYS = ("payers", "organisations")
@@ -999,6 +1001,27 @@ class _Doc:
         positions = [i for i, c in enumerate(original) for _ in range(_folded_length(c))]
         return positions if len(positions) == len(self.text) else []
 
+    def heading_at(self, start: int) -> str | None:
+        """The original body line around folded offset ``start`` when it reads as a heading
+        or a list entry of structured text: a line without final punctuation, at most
+        HEADING_WORDS words, in a body of at least three lines. None otherwise (the title,
+        a paragraph, a body of one or two lines: a teaser says its news in one line)."""
+        if self.in_title(start) or self.text.count("\n", self.title_end + 1) < 2:
+            return None
+        low = self.text.rfind("\n", 0, start) + 1
+        high = self.text.find("\n", start)
+        high = len(self.text) if high < 0 else high
+        line = self.text[low:high].rstrip()
+        if line.endswith((".", "!", "?", ";", ":")) or len(line.split()) > HEADING_WORDS:
+            return None
+        origin = self.origin
+        if origin == []:
+            return None
+        if origin is not None:
+            low = origin[low]
+            high = origin[high] if high < len(origin) else len(self.original)
+        return self.original[low:high].strip()
+
     def sentence_at(self, start: int, end: int) -> tuple[str, int] | None:
         """The original sentence around folded offsets ``start``..``end``, and the offset
         of ``start`` in it (None when the offsets cannot be traced back)."""
@@ -1295,8 +1318,22 @@ class Classifier:
         return (
             doc.counts(hit.start)
             and not doc.hypothetical(hit.start, hit.end)
+            and not self._heading(doc, hit)
             and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
         )
+
+    def _heading(self, doc: _Doc, hit: _Hit) -> bool:
+        """A body line with no verb conjugated and no final punctuation ("Rançongiciels",
+        "Fuite de données de santé", "Feuilles de soins bloquées") is a heading or a list
+        entry: it names a topic, as a guide's headings do; it reports no event by itself
+        (the paragraphs of a report say it again with a verb)."""
+        if not self.taxonomy.assertion.negation:
+            return False  # a taxonomy without assertion words: the surface rules alone
+        line = doc.heading_at(hit.start)
+        if line is None or has_finite_verb(line):
+            return False
+        doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "a heading, no verb")
+        return True
 
     def _asserted(self, doc: _Doc, hit: _Hit, kind: str = "") -> bool:
         """Does the parse of the hit's sentence assert it (see language.reading)?"""

@@ -108,6 +108,17 @@ def parse(sentence: str) -> Any:
 
 
 @lru_cache(maxsize=PARSE_CACHE)
+def has_finite_verb(sentence: str) -> bool:
+    """Whether the sentence conjugates a verb ("les portails sont fermés") rather than only
+    naming things ("Feuilles de soins bloquées": a participle is no tense)."""
+    if len(sentence) > MAX_SENTENCE:
+        return True
+    return any(
+        t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in parse(sentence)
+    )
+
+
+@lru_cache(maxsize=PARSE_CACHE)
 def reading(
     sentence: str, offset: int, words: AssertionWords, kind: str = "", length: int = 1
 ) -> str | None:
@@ -359,9 +370,9 @@ def related(
         return ()  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
     found: list[tuple[Relation, str]] = []
     for token in parse(sentence):
-        lemma = _plain(token.lemma_)
+        lemmas = _head_lemmas(token)
         for relation in relations:
-            if lemma not in relation.heads:
+            if lemmas.isdisjoint(relation.heads):
                 continue
             dependent = _dependent(token, relation)
             if dependent is None:
@@ -387,7 +398,36 @@ def _denied(dependent: Any, words: AssertionWords) -> str | None:
     return None
 
 
+def _head_lemmas(token: Any) -> frozenset[str]:
+    """The token's lemma, and for a participle the model reads as an adjective or a noun
+    ("privées": *privé*), the verb it comes from (*priver*): a past participle in -é, -i or
+    -u is the verb in -er, -ir or -re."""
+    lemma = _plain(token.lemma_)
+    if token.pos_ not in ("ADJ", "NOUN"):
+        return frozenset((lemma,))
+    stem = _plain(token.text.lower()).removesuffix("s").removesuffix("e")
+    if stem.endswith(("e", "i")):
+        return frozenset((lemma, stem + "r"))
+    if stem.endswith("u"):
+        return frozenset((lemma, stem[:-1] + "re"))
+    return frozenset((lemma,))
+
+
+# A participle modifying a noun says of that noun what a passive says of its subject:
+# "les données dérobées" as "les données ont été dérobées".
+_PARTICIPLE_OF = ("acl", "amod")
+_PATIENT = ("nsubj:pass", "obj")
+
+
 def _dependent(token: Any, relation: Relation) -> Any:
+    if (
+        token.dep_.startswith(_PARTICIPLE_OF)
+        and token.head is not token
+        and any(dep.startswith(_PATIENT) for dep in relation.deps)
+        and _plain(token.head.lemma_) in relation.dependents
+        and "Part" in (token.morph.get("VerbForm") or ["Part"])
+    ):
+        return token.head
     for child in token.children:
         candidates = [child, *(c for c in child.children if c.dep_ == "conj")]
         if _plain(child.lemma_) in _QUANTITIES:
