@@ -121,6 +121,33 @@ def test_reading_names_the_word_that_decides() -> None:
         ),
         # a rumour in the title
         ("Rumeur de piratage d'ameli", "Rien ne prouve cette rumeur.", ()),
+        # the payer's news said through a passive, a participle or a decision it takes
+        (
+            "Négociations conventionnelles",
+            "Le nouvel avenant a finalement été paraphé mardi par l'Assurance maladie.",
+            ("assurance-maladie",),
+        ),
+        (
+            "Le conseil a voté",
+            "Nos élus refusent l'avenant tarifaire proposé par l'Assurance maladie.",
+            ("assurance-maladie",),
+        ),
+        (
+            "Ordonnances : la fin du papier",
+            "L'Assurance maladie a programmé l'arrêt des envois de pièces sur papier.",
+            ("assurance-maladie",),
+        ),
+        (
+            "Complémentaire",
+            "La MSA supprime le formulaire papier de demande de prise en charge.",
+            ("msa",),
+        ),
+        # a payer named as who reimburses, in a story about something else
+        (
+            "Rupture de paracétamol",
+            "Les boîtes délivrées restent remboursées par l'Assurance maladie.",
+            (),
+        ),
     ],
 )
 def test_payers_are_what_the_item_is_about(title: str, body: str, payers: tuple[str, ...]) -> None:

@@ -303,10 +303,19 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
         token = token.head  # "Assurance" of "Assurance Maladie": the name's head
     head = token.head
     if token.dep_.startswith(SUBJECTS) or token.dep_ in ("nmod", "obl:arg", "obl:mod", "obj"):
-        for node in (head, *[c for c in head.children if c.dep_ in ("obj", "xcomp")]):
+        # The verb, what it acts on ("signe la convention"), what a passive says it of
+        # ("la convention a été paraphée par la Cnam"), and the noun a participle
+        # describes ("l'avenant proposé par l'Assurance maladie").
+        nodes = [head, *[c for c in head.children if c.dep_.startswith(_ACTED_ON)]]
+        if head.dep_.startswith("acl") and head.head is not head:
+            nodes.append(head.head)
+        for node in nodes:
             if _plain(node.lemma_) in words.news:
                 return _plain(node.lemma_)
     return None
+
+
+_ACTED_ON = ("obj", "xcomp", "nsubj:pass")
 
 
 # --- relations: rules over lemmas and dependencies ------------------------------------------
