@@ -250,3 +250,28 @@ def test_a_participle_beside_its_noun_is_a_relation(body: str, kind: str) -> Non
 )
 def test_data_published_or_fetched_in_the_ordinary_course_is_no_breach(body: str) -> None:
     assert "data-breach" not in CLASSIFIER.classify("Chiffres du mois", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("L'an dernier, Almerys a subi une intrusion.", "cyberattack"),
+        ("Viamedis avait déjà subi une cyberattaque il y a deux ans.", "cyberattack"),
+        ("Il y a trois ans, une panne a paralysé le portail.", "outage"),
+        ("L'année dernière, des données d'assurés ont été dérobées.", "data-breach"),
+    ],
+)
+def test_an_event_dated_a_year_or_a_season_ago_is_a_recall(body: str, kind: str) -> None:
+    assert kind not in CLASSIFIER.classify("Retour sur", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Une cyberattaque a frappé Viamedis la semaine dernière.", "cyberattack"),
+        ("Le portail est en panne depuis lundi dernier.", "outage"),
+        ("Cet hiver, les commandes arrivent au compte-gouttes.", "supply-disruption"),
+    ],
+)
+def test_an_event_of_last_week_or_this_season_is_news(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", body).kinds

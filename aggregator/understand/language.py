@@ -47,6 +47,8 @@ class AssertionWords:
     means: frozenset[str] = frozenset()  # par, moyen: how another event was done
     means_kinds: frozenset[str] = frozenset()  # kinds that are no event when a means
     recall: frozenset[str] = frozenset()  # "à l'époque", "par le passé": heads of dated phrases
+    recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
+    recall_markers: frozenset[str] = frozenset()  # dernier, il ("il y a"): "l'an dernier"
     goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
     goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
@@ -68,6 +70,8 @@ class AssertionWords:
             means=words("means"),
             means_kinds=frozenset(str(k) for k in data.get("means_kinds") or ()),
             recall=words("recall"),
+            recall_periods=words("recall_periods"),
+            recall_markers=words("recall_markers"),
             scope_breakers=words("scope_breakers"),
             condition=words("condition"),
             news=words("news"),
@@ -280,8 +284,17 @@ def _tense(predicate: Any, words: AssertionWords) -> str | None:
         if "Imp" in tense and aux.dep_ == "aux:tense" and not reported:
             return f"recall: {_plain(aux.lemma_)} (pluperfect)"
     for child in predicate.children:
-        if _plain(child.lemma_) in words.recall and child.dep_.startswith(("obl", "advmod")):
+        if not child.dep_.startswith(("obl", "advmod")):
+            continue
+        lemma = _plain(child.lemma_)
+        if lemma in words.recall:
             return f"recall: {child.text.lower()}"
+        if lemma in words.recall_periods:  # "l'an dernier", "il y a deux ans"
+            marker = next(
+                (c for c in child.children if _plain(c.lemma_) in words.recall_markers), None
+            )
+            if marker is not None:
+                return f"recall: {child.text.lower()} {marker.text.lower()}"
     return None
 
 
