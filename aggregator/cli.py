@@ -250,7 +250,7 @@ def publish(
     config = load(config_path)
     from aggregator.pipeline import publish_output
     from aggregator.store.database import Store
-    from aggregator.understand.classify import load_taxonomy
+    from aggregator.understand.taxonomy import load_taxonomy
 
     if not Path(db_path).exists():
         raise RunFailure(f"no database at {db_path}; run `aggregator run` first")

@@ -346,7 +346,7 @@ class _Validator:
     def check_taxonomy(self, taxonomy: dict[str, Any]) -> None:
         if not taxonomy:
             return
-        from aggregator.understand.classify import load_taxonomy
+        from aggregator.understand.taxonomy import load_taxonomy
 
         try:
             load_taxonomy(taxonomy)

@@ -29,8 +29,8 @@ from aggregator.collect.robots import RobotsCache
 from aggregator.collect.stage import Progress, collect, sources_to_fetch
 from aggregator.models import Collected, Config
 from aggregator.store.database import Store, utcnow
-from aggregator.understand.classify import Taxonomy, load_taxonomy
 from aggregator.understand.stage import names, understand
+from aggregator.understand.taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
     from aggregator.notify import NotifyReport

@@ -21,7 +21,7 @@ from aggregator.config import load_config
 from aggregator.models import Entry, Item, Merge, RawItem
 from aggregator.understand.stage import regroup
 from aggregator.store.database import Store, entry_id
-from aggregator.understand.classify import load_taxonomy
+from aggregator.understand.taxonomy import load_taxonomy
 from aggregator.understand.dedupe import canonical_url
 
 SPAN_DAYS = 365

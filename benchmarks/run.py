@@ -419,7 +419,7 @@ def run_publish_benchmark(bench: Bench) -> None:
 # coroutine, Collector.collect, not as the wall time of asyncio.run.
 STAGES = (
     ("aggregator/pipeline.py", "<module>", "start-up: import the pipeline"),
-    ("aggregator/classify.py", "load_taxonomy", "start-up: load and compile the taxonomy"),
+    ("understand/taxonomy.py", "load_taxonomy", "start-up: load and compile the taxonomy"),
     ("aggregator/pipeline.py", "collect", "collect: fetch + extract, CPU (Collector.collect)"),
     ("feed.py", "parse_feed", "  extract feeds (parse_feed)"),
     ("html.py", "parse_list", "  extract HTML lists (parse_list)"),
@@ -428,7 +428,7 @@ STAGES = (
     ("aggregator/pipeline.py", "_dedupe_index", "  dedupe index of known items"),
     ("aggregator/store.py", "understood_by_key", "  exact guid/url matches (SQL)"),
     ("aggregator/pipeline.py", "analyse", "  text, classification, fingerprint (analyse)"),
-    ("aggregator/classify.py", "classify_and_read", "    of which classification"),
+    ("understand/classify.py", "classify_and_read", "    of which classification"),
     ("aggregator/dedupe.py", "fingerprint", "    of which dedupe.fingerprint"),
     ("aggregator/dedupe.py", "match", "  near-duplicate matching (DedupeIndex.match)"),
     ("aggregator/pipeline.py", "_save_item", "  save items (_save_item)"),

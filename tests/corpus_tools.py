@@ -656,7 +656,8 @@ def understand_in_memory(corpus: Corpus, base: str = "") -> tuple[list[OutItem],
     (an article page's sidebar is not there: extraction is not exercised).
     """
 
-    from aggregator.understand.classify import Classifier, load_taxonomy
+    from aggregator.understand.classify import Classifier
+    from aggregator.understand.taxonomy import load_taxonomy
     from aggregator.understand.dedupe import Candidate, DedupeIndex, canonical_url
     from aggregator.understand.incidents import IncidentInput, group_incidents
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from aggregator.cli import cli
-from aggregator.understand.classify import own_notice_payers
 from aggregator.understand.evaluate import evaluate
+from aggregator.understand.taxonomy import own_notice_payers
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 REAL = CORPUS / "real"

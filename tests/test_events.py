@@ -475,7 +475,8 @@ def test_stale_means_ongoing_with_no_news_for_fourteen_days() -> None:
 def real_inputs() -> tuple[IncidentInput, ...]:
     """The real corpus's items as the pipeline hands them to grouping (classified once)."""
     from aggregator.text.sanitize import html_to_text
-    from aggregator.understand.classify import Classifier, load_taxonomy
+    from aggregator.understand.classify import Classifier
+    from aggregator.understand.taxonomy import load_taxonomy
     from aggregator.understand.evaluate import body_html, load_labelled
 
     classifier = Classifier(load_taxonomy())

@@ -516,7 +516,7 @@ def test_an_unnamed_item_dated_just_before_the_first_named_report_is_not_lost() 
 def test_kind_families_and_order_come_from_the_taxonomy() -> None:
     """incidents.py holds no kind vocabulary of its own: taxonomy.yaml's `family:` and order."""
     from aggregator.understand import incidents
-    from aggregator.understand.classify import load_taxonomy
+    from aggregator.understand.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
     slugs = tuple(k.slug for k in taxonomy.kind_entries)

@@ -217,6 +217,8 @@ def _blocks(heading: str) -> str:
         ("Rançongiciels : trois officines touchées", "Les pharmacies ont porté plainte.", "cyberattack"),
         ("Point", "Panne du logiciel de gestion depuis ce matin", "outage"),
         ("Point", "Le logiciel de gestion est en panne depuis ce matin\nRetour prévu demain\nMerci", "outage"),
+        # a status list, with no paragraph for its lines to head
+        ("État des services", "Viamedis\nAlmerys\nEn panne\nQue faire\nRien", "outage"),
     ],
 )
 def test_a_title_a_sentence_or_a_teaser_still_reports(title: str, body: str, kind: str) -> None:

@@ -259,24 +259,26 @@ def test_the_classifier_reads_the_words_dedupe_would(title: str, text: str) -> N
 @settings(max_examples=1000)
 @example("L'`’", "d’œuvre l'an ` –")
 def test_the_classifier_folds_and_splits_as_its_regexes_would(title: str, text: str) -> None:
-    # _fold replaces apostrophes with str.replace before its substitution, and _Doc splits
-    # the folded text with str.translate: both as the plain regex passes would.
+    # fold_flagged replaces apostrophes with str.replace before its substitution, and _Doc
+    # splits the folded text with str.translate: both as the plain regex passes would.
+    from aggregator.text import folding
     from aggregator.understand import classify
+    from aggregator.understand.matching import WORD
 
     def fold_by_substitution(value: str) -> tuple[str, bool]:
-        apart = classify._PUNCT.sub(classify._replacement, value)
+        apart = folding._PUNCT.sub(folding._replacement, value)
         decomposed = unicodedata.normalize("NFKD", apart)
-        if classify._MARKS_ASIDE.search(decomposed) is None:
-            plain = not classify._FOLDS_APART.search(value)
+        if folding._MARKS_ASIDE.search(decomposed) is None:
+            plain = not folding._FOLDS_APART.search(value)
             return decomposed.encode("ascii", "ignore").decode("ascii"), plain
-        return classify._NON_ASCII.sub(" ", classify._MARKS.sub("", decomposed)), False
+        return folding._NON_ASCII.sub(" ", folding._MARKS.sub("", decomposed)), False
 
-    assert classify._fold(title) == fold_by_substitution(title)
-    assert classify._fold(text) == fold_by_substitution(text)
+    assert folding.fold_flagged(title) == fold_by_substitution(title)
+    assert folding.fold_flagged(text) == fold_by_substitution(text)
     doc = classify._Doc(classify.Classifier().rules, title.replace("\n", " "), text)
     assert doc.text.isascii()
-    assert doc.title_words == classify._WORD.findall(doc.text, 0, doc.title_end)
-    assert doc.body_words == classify._WORD.findall(doc.text, doc.title_end + 1)
+    assert doc.title_words == WORD.findall(doc.text, 0, doc.title_end)
+    assert doc.body_words == WORD.findall(doc.text, doc.title_end + 1)
 
 
 def test_every_character_the_classifier_calls_plain_reads_as_dedupe_reads_it() -> None:
@@ -310,9 +312,9 @@ def test_the_classifier_reads_french_text_in_one_pass() -> None:
 
 def _text_through_nh3(fragment: str) -> str:
     spaced = sanitize._BLOCK_EDGE.sub(" <", clean_text(fragment))
-    return one_line(
-        html.unescape(nh3.clean(spaced, tags=set(), attributes={}, strip_comments=True))
-    )
+    # Text never carries a script scheme (sanitize.without_script_schemes), nh3 aside.
+    text = html.unescape(nh3.clean(spaced, tags=set(), attributes={}, strip_comments=True))
+    return one_line(sanitize.without_script_schemes(text))
 
 
 # Markup as the sanitizer writes it and as it never would: the tags of the shortcut and

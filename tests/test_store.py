@@ -12,7 +12,7 @@ from aggregator import pipeline
 from aggregator.understand import stage
 from aggregator.models import Entry, Item, Mark, Merge, RawItem, Source
 from aggregator.store.database import Store
-from aggregator.understand.classify import load_taxonomy
+from aggregator.understand.taxonomy import load_taxonomy
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

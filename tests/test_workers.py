@@ -17,7 +17,8 @@ from aggregator.understand import stage
 from aggregator import workers as workers_module
 from aggregator.errors import ExtractError
 from aggregator.models import Entry
-from aggregator.understand.classify import Classifier, load_taxonomy
+from aggregator.understand.classify import Classifier
+from aggregator.understand.taxonomy import load_taxonomy
 from aggregator.workers import Workers
 
 

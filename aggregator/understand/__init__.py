@@ -1,1 +1,1 @@
-"""Understand: taxonomy, classification, repeats (dedupe) and incidents."""
+"""Understand: taxonomy, matching, classification, contacts, repeats (dedupe) and incidents."""

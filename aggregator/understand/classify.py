@@ -1,9 +1,12 @@
 """Classification: which payers a story hits, what kind of incident, what to do, whom to call.
 
-The vocabulary lives in ``taxonomy.yaml`` beside this module; this module is the machinery.
-Matching works on *folded* text (accents stripped, lower case, apostrophes read as spaces)
-and on whole words, so "Viamédis", "VIAMEDIS" and "viamedis.fr" are one payer while "MSA"
-is not found inside "MSAP". A trigger word counts unless
+The vocabulary lives in ``taxonomy.yaml``, read by :mod:`aggregator.understand.taxonomy`;
+this module is the machinery that reads a document with it. Matching
+(:mod:`aggregator.understand.matching`) works on *folded* text (:mod:`aggregator.text.folding`:
+accents stripped, lower case, apostrophes read as spaces) and on whole words, so "Viamédis",
+"VIAMEDIS" and "viamedis.fr" are one payer while "MSA" is not found inside "MSAP". Phone
+numbers and e-mail addresses come from :mod:`aggregator.understand.contacts`. A trigger word
+counts unless
 
 * a negation precedes it in the same clause ("aucune fuite de données", "n'a pas été
   piraté"), with no scope breaker in between ("n'a pas été touché *par* la cyberattaque"
@@ -38,27 +41,32 @@ is the plain lookup, for short texts such as a source's name.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from aggregator.models import Classification, StatusSignal
+from aggregator.text.folding import fold_flagged, folded_length
+from aggregator.understand.contacts import contacts
 from aggregator.understand.language import (
     MAX_SENTENCE,
-    AssertionWords,
-    Relation,
     has_finite_verb,
     is_news_about,
     reading,
     related,
-    relations_from_data,
 )
+from aggregator.understand.matching import (
+    WORD_GAPS,
+    Hit,
+    Matcher,
+    Mention,
+    NameFinder,
+    WordKeys,
+    compile_words,
+    whole_words,
+)
+from aggregator.understand.taxonomy import Kind, Taxonomy, load_taxonomy
 
 MAX_CHARS = 200_000  # longer bodies are cut: no advisory hides its point that deep
 MAX_ACTIONS = 6
@@ -69,425 +77,10 @@ MAX_LISTED = 20
 MAX_REASONS = 40  # tags explained per item
 HEADING_WORDS = 12  # a longer line without final punctuation is a paragraph cut short
 LISTED = 3  # payers named in one sentence from which they are examples, not the subject
-SLUG = re.compile(r"[a-z0-9-]+")
-_OVERRIDE_KEYS = ("payers", "organisations")
-_ENTRY_KEYS = ("slug", "name", "aliases", "match_case")
 
 
-# --- folding ---------------------------------------------------------------------------------
+# --- sentences and clauses -------------------------------------------------------------------
 
-_REPLACE = {
-    "'": " ",
-    "\u2019": " ",
-    "\u2018": " ",
-    "\u02bc": " ",
-    "`": " ",
-    "\u00b4": " ",
-    "\u2010": "-",
-    "\u2011": "-",
-    "\u2012": "-",
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u0153": "oe",
-    "\u0152": "OE",
-    "\u00e6": "ae",
-    "\u00c6": "AE",
-    "\u00df": "ss",
-}
-# A substitution only where needed: str.translate walks every character in Python-level
-# dict lookups, several times slower on French text that has few such characters.
-_PUNCT = re.compile("|".join(map(re.escape, _REPLACE)))
-_MARKS = re.compile("[\u0300-\u036f]+")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_MARKS_ASIDE = re.compile("[^\x00-\x7f\u0300-\u036f]")  # other than ASCII and marks
-# Characters outside the Latin blocks and general punctuation, where this folding and
-# dedupe's normalise_text may part ways (the modifier apostrophe is a letter to one,
-# "𝓐" and the Greek ypogegrammeni case-fold differently): such a text is not "plain".
-# tests/test_properties.py checks every character inside against normalise_text.
-_FOLDS_APART = re.compile("[^\x00-\u024f\u2000-\u206f]")
-
-
-def _replacement(match: re.Match[str]) -> str:
-    return _REPLACE[match.group()]
-
-
-def fold_case_kept(text: str) -> str:
-    """Accents stripped, apostrophes read as spaces, other non-ASCII as spaces; same case.
-
-    >>> fold_case_kept("L'Assurance Maladie – Sévéane")
-    'L Assurance Maladie - Seveane'
-    """
-    return _fold(text)[0]
-
-
-def _fold(text: str) -> tuple[str, bool]:
-    """:func:`fold_case_kept`, and whether the text is plain: made of the characters where
-    this folding and :func:`~aggregator.understand.dedupe.normalise_text` agree
-    (``_FOLDS_APART``), and folded to ASCII with nothing blanked. The words of a plain
-    text, lower-cased, are the words normalise_text finds."""
-    # The apostrophes, most of the replacements in French text, by str.replace (in C)
-    # rather than a call of _replacement each.
-    text_apart = text.replace("'", " ").replace("\u2019", " ")
-    if not text_apart.isascii() or "`" in text_apart:
-        text_apart = _PUNCT.sub(_replacement, text_apart)
-    decomposed = unicodedata.normalize("NFKD", text_apart)
-    if _MARKS_ASIDE.search(decomposed) is None:
-        # ASCII and combining marks only (most French text): dropping every non-ASCII
-        # character drops the marks, in C, faster than a substitution.
-        stripped = decomposed.encode("ascii", "ignore").decode("ascii")
-        return stripped, not _FOLDS_APART.search(text)
-    # Something else than ASCII and marks is left once the marks go: blanked, not plain.
-    return _NON_ASCII.sub(" ", _MARKS.sub("", decomposed)), False
-
-
-@lru_cache(maxsize=4096)
-def _folded_length(character: str) -> int:
-    """How many characters one character folds to (ASCII: one; a ligature: two...)."""
-    return 1 if character.isascii() else len(_fold(character)[0])
-
-
-def fold(text: str) -> str:
-    """What matching reads: :func:`fold_case_kept`, lower case (ASCII, so same length)."""
-    return fold_case_kept(text).lower()
-
-
-# --- the taxonomy ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Named:
-    """A payer or an organisation: its slug, display name and the names the press uses."""
-
-    slug: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    match_case: tuple[str, ...] = ()  # aliases that are everyday words in lower case
-
-
-@dataclass(frozen=True)
-class Context:
-    """Words that are a kind only in context ("l'attaque" beside "données", not "couteau")."""
-
-    patterns: tuple[str, ...]
-    context: tuple[str, ...]  # one of these in the same sentence is enough...
-    context_kinds: tuple[str, ...]  # ...or one of these kinds in the item
-    veto: tuple[str, ...]  # one of these anywhere in the item rules the words out
-
-
-@dataclass(frozen=True)
-class Kind:
-    slug: str
-    label: str  # French, for titles and pages
-    patterns: tuple[str, ...]
-    ongoing: bool  # does naming it say the service is broken now (outage) or not (attack)?
-    masks: tuple[str, ...] = ()  # kinds whose words inside this kind's match do not count
-    contextual: Context | None = None
-    family: str = ""  # kinds of one family are one incident when they strike one key
-
-
-@dataclass(frozen=True)
-class Action:
-    phrase: str
-    patterns: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Language:
-    """Regex alternatives (folded text) for negation, clauses, unaffected payers, references."""
-
-    negation_words: int
-    negators: tuple[str, ...]
-    hypothetical_before: tuple[str, ...]
-    hypothetical_after: tuple[str, ...]
-    scope_breakers: tuple[str, ...]
-    clause_boundaries: tuple[str, ...]
-    subject_boundaries: tuple[str, ...]
-    not_affected_after: tuple[str, ...]
-    not_affected_before: tuple[str, ...]
-    contrast: tuple[str, ...]
-    generic_before: tuple[str, ...]
-    reference_markers: tuple[str, ...]
-    reference_before_payer: tuple[str, ...]
-    reference_sentence_markers: tuple[str, ...]
-    reference_clause_markers: tuple[str, ...]
-    reference_intent_markers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """Wording that says service is back; ``kind`` names what had been broken, if it does."""
-
-    kind: str | None
-    patterns: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class StatusWords:
-    resolved: tuple[Resolution, ...]
-    failure: tuple[str, ...]
-    pending_before: tuple[str, ...]
-    pending_after: tuple[str, ...]
-    recap: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    """Payers, organisations, incident kinds and the wording the classifier relies on."""
-
-    payer_entries: tuple[Named, ...]
-    organisation_entries: tuple[Named, ...]
-    kind_entries: tuple[Kind, ...]
-    actions: tuple[Action, ...]
-    language: Language
-    status_words: StatusWords
-    assertion: AssertionWords = field(default_factory=AssertionWords)
-    networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
-    relations: tuple[Relation, ...] = ()  # kinds said by a word and its dependent
-    payers: tuple[str, ...] = field(init=False)
-    kinds: tuple[str, ...] = field(init=False)
-    _names: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
-
-    def __post_init__(self) -> None:
-        # Frozen, so the derived fields are set the way dataclasses itself would.
-        object.__setattr__(self, "payers", tuple(p.slug for p in self.payer_entries))
-        object.__setattr__(self, "kinds", tuple(k.slug for k in self.kind_entries))
-        names = {f"o:{o.slug}": o.name for o in self.organisation_entries}
-        names |= {f"p:{p.slug}": p.name for p in self.payer_entries}
-        names |= {f"k:{k.slug}": k.label for k in self.kind_entries}
-        object.__setattr__(self, "_names", names)
-
-    def payer_name(self, slug: str) -> str:
-        """Display name of a payer ("Viamedis"); an unknown slug is returned as is."""
-        return self._names.get(f"p:{slug}", slug)
-
-    def kind_label(self, kind: str) -> str:
-        """French label of an incident kind ("cyberattaque"); unknown kinds as is."""
-        return self._names.get(f"k:{kind}", kind)
-
-    def organisation_name(self, slug: str) -> str:
-        """Display name of an organisation ("CNIL"); an unknown slug is returned as is."""
-        return self._names.get(f"o:{slug}", slug)
-
-    @property
-    def organisations(self) -> tuple[str, ...]:
-        return tuple(o.slug for o in self.organisation_entries)
-
-    def family(self, kind: str) -> str:
-        """The family of a kind ("service" for an attack and the outage it causes)."""
-        return next((k.family for k in self.kind_entries if k.slug == kind), kind)
-
-    @property
-    def networks(self) -> dict[str, frozenset[str]]:
-        """Operator slug -> the payer slugs of the networks it runs."""
-        return {operator: frozenset(runs) for operator, runs in self.networks_of}
-
-
-def own_notice_payers(found: Sequence[str], speaker: Sequence[str]) -> tuple[str, ...]:
-    """The payers of an item a payer published itself: the speaker first, then any other
-    the text is about."""
-    return tuple(dict.fromkeys((*speaker, *found)))
-
-
-def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
-    """The built-in taxonomy merged with the ``taxonomy:`` key of sources.yaml.
-
-    Overrides may add payers and organisations, or aliases to existing ones::
-
-        payers:
-          - {slug: harmonie, name: Harmonie Mutuelle, aliases: [Harmonie]}
-          - {slug: viamedis, aliases: [VIAMEDIS SA]}   # an existing slug: aliases added
-        organisations:
-          - {slug: giphar, name: Giphar}
-
-    Keys of an entry: ``slug`` ([a-z0-9-]+, required), ``name`` (required for a new slug,
-    renames an existing one), ``aliases`` and ``match_case`` (lists of names; the latter
-    matched with their capitals). A new entry's name is one of its aliases.
-    Raises ValueError naming the bad key ("taxonomy.payers[2]: 'slug' must match
-    [a-z0-9-]+"); the configuration loader turns it into a ConfigError.
-    """
-    base = _builtin()
-    if not overrides:
-        return base
-    if not isinstance(overrides, Mapping):
-        raise ValueError("taxonomy: must be a mapping with 'payers' and/or 'organisations'")
-    unknown = sorted(str(key) for key in overrides if key not in _OVERRIDE_KEYS)
-    if unknown:
-        raise ValueError(
-            f"taxonomy: unknown key '{unknown[0]}' (expected: {', '.join(_OVERRIDE_KEYS)})"
-        )
-    org_slugs = {o.slug for o in base.organisation_entries}
-    payers = _merge(
-        base.payer_entries, overrides.get("payers"), "taxonomy.payers", org_slugs, "an organisation"
-    )
-    payer_slugs = {p.slug for p in payers}
-    organisations = _merge(
-        base.organisation_entries,
-        overrides.get("organisations"),
-        "taxonomy.organisations",
-        payer_slugs,
-        "a payer",
-    )
-    return replace(base, payer_entries=payers, organisation_entries=organisations)
-
-
-@lru_cache(maxsize=1)
-def _builtin() -> Taxonomy:
-    text = resources.files("aggregator.understand").joinpath("taxonomy.yaml").read_text("utf-8")
-    # Our own file, read once per process: the plain safe loader is enough, and config
-    # (which imports this module to check taxonomy overrides) is not needed here.
-    return _parse(yaml.safe_load(text))
-
-
-def _parse(data: Any) -> Taxonomy:
-    """The packaged taxonomy.yaml as a Taxonomy (its shape is ours, so checks are light)."""
-    lang, status = data["language"], data["status"]
-    return Taxonomy(
-        payer_entries=_merge((), _names_only(data["payers"]), "taxonomy.yaml payers", set(), ""),
-        organisation_entries=_merge(
-            (), _names_only(data["organisations"]), "taxonomy.yaml organisations", set(), ""
-        ),
-        kind_entries=tuple(
-            Kind(
-                k["slug"],
-                k["label"],
-                tuple(k["patterns"]),
-                bool(k["ongoing"]),
-                tuple(k.get("masks", ())),
-                _context(k.get("contextual")),
-                str(k.get("family") or k["slug"]),
-            )
-            for k in data["kinds"]
-        ),
-        actions=tuple(Action(a["phrase"], tuple(a["patterns"])) for a in data["actions"]),
-        language=Language(
-            negation_words=int(lang["negation_words"]),
-            **{key: tuple(lang[key]) for key in _LANGUAGE_LISTS},
-        ),
-        status_words=StatusWords(
-            resolved=tuple(
-                Resolution(group.get("kind"), tuple(group["patterns"]))
-                for group in status["resolved"]
-            ),
-            **{key: tuple(status[key]) for key in _STATUS_LISTS},
-        ),
-        assertion=AssertionWords.from_data(data.get("assertion") or {}),
-        relations=relations_from_data(data.get("relations")),
-        networks_of=tuple(
-            (str(p["slug"]), tuple(str(n) for n in p["networks"]))
-            for p in data["payers"]
-            if p.get("networks")
-        ),
-    )
-
-
-def _names_only(entries: Any) -> list[dict[str, Any]]:
-    """Entries with the keys a sources.yaml override may also give (networks and roles are
-    the built-in taxonomy's own, read apart)."""
-    return [{k: v for k, v in entry.items() if k in _ENTRY_KEYS} for entry in entries]
-
-
-def _context(raw: Any) -> Context | None:
-    if raw is None:
-        return None
-    return Context(
-        tuple(raw["patterns"]),
-        tuple(raw["context"]),
-        tuple(raw.get("context_kinds", ())),
-        tuple(raw.get("veto", ())),
-    )
-
-
-_LANGUAGE_LISTS = (
-    "negators",
-    "hypothetical_before",
-    "hypothetical_after",
-    "scope_breakers",
-    "clause_boundaries",
-    "subject_boundaries",
-    "not_affected_after",
-    "not_affected_before",
-    "contrast",
-    "generic_before",
-    "reference_markers",
-    "reference_before_payer",
-    "reference_sentence_markers",
-    "reference_clause_markers",
-    "reference_intent_markers",
-)
-_STATUS_LISTS = ("failure", "pending_before", "pending_after", "recap")
-
-
-def _merge(
-    entries: tuple[Named, ...], raw: object, where: str, reserved: set[str], other: str
-) -> tuple[Named, ...]:
-    """Entries with the overrides ``raw`` applied, in order, new slugs last."""
-    if raw is None:
-        return entries
-    if not isinstance(raw, list):
-        raise ValueError(f"{where}: must be a list of entries with 'slug', 'name', 'aliases'")
-    merged = {entry.slug: entry for entry in entries}
-    for index, spec in enumerate(raw):
-        entry = _entry(spec, f"{where}[{index}]", merged, reserved, other)
-        merged[entry.slug] = entry
-    return tuple(merged.values())
-
-
-def _entry(
-    spec: object, here: str, known: Mapping[str, Named], reserved: set[str], other: str
-) -> Named:
-    if not isinstance(spec, Mapping):
-        raise ValueError(f"{here}: must be a mapping with 'slug', 'name' and 'aliases'")
-    for key in spec:
-        if key not in _ENTRY_KEYS:
-            raise ValueError(f"{here}: unknown key '{key}' (expected: {', '.join(_ENTRY_KEYS)})")
-    slug = spec.get("slug")
-    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
-        raise ValueError(f"{here}: 'slug' must match [a-z0-9-]+")
-    if slug in reserved:
-        raise ValueError(f"{here}: slug '{slug}' is already {other}; choose another slug")
-    name = spec.get("name")
-    if name is not None and (not isinstance(name, str) or not _has_word(name)):
-        raise ValueError(f"{here}: 'name' must be a non-empty string")
-    aliases = _names(spec.get("aliases"), f"{here}: 'aliases'")
-    match_case = _names(spec.get("match_case"), f"{here}: 'match_case'")
-    old = known.get(slug)
-    if old is None:
-        if name is None:
-            raise ValueError(f"{here}: 'name' is required for the new slug '{slug}'")
-        return Named(slug, name, _unique((name, *aliases)), match_case)
-    extra = (name,) if name else ()
-    return Named(
-        slug,
-        name or old.name,
-        _unique((*old.aliases, *extra, *aliases)),
-        _unique((*old.match_case, *match_case)),
-    )
-
-
-def _names(raw: object, here: str) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        raise ValueError(f"{here} must be a list of names")
-    for item in raw:
-        if not _has_word(item):
-            raise ValueError(f"{here}: {item!r} has no letter or digit")
-    return tuple(raw)
-
-
-def _has_word(text: str) -> bool:
-    return any(ch.isalnum() for ch in fold(text))
-
-
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-# --- compiled patterns -----------------------------------------------------------------------
-
-_GAP = r"(?:(?!(?:ne|n|pas|aucune?s?|jamais|sans|ni)\b)[\w-]+\s+){0,6}?"
-_SEP = re.compile(r"[\s-]+")
-_EDGES = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
 # Sentence ends: . ! ? before a space, line breaks, ; and :, and a dash between spaces.
 # Written to start with one character class, which the engine scans for quickly.
 _HARD = re.compile(r"[.!?\n;:-](?:(?<=[.!?])[.!?]*(?=\s|$)|(?<=[\n;:])|(?<=\s-)(?=\s))")
@@ -499,352 +92,62 @@ _ENUM_GAP = re.compile(
     r"[\s,/&()]*(?:(?:et|ou|ni|de|du|des|d|chez|l|la|le|les|ainsi\s+que|"
     r"operateurs?|plateformes?|organismes?|complementaires?|reseaux?|autres?)[\s,/&()]+)*"
 )
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}"
-    r"(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![\w-])"
-)
-# Starts with a character class so the engine scans for "+" and "0" quickly; the lookbehind
-# right after keeps numbers out of longer digit runs and words.
-_INTL = r"\s?33[\s.\-]?(?:\(0\)[\s.\-]?)?"
-_PHONE = re.compile(
-    rf"[+0](?<![\w+][+0])(?:(?<=\+){_INTL}|(?<=0)0{_INTL}|(?<=0)[\s.\-]?(?=[1-9]))"
-    r"([1-9](?:[\s.\-]?\d){8})(?![\s.\-]?\d)(?!\w)"
-)
 
 
-def _expand(alternative: str) -> str:
-    return alternative.replace("{gap}", _GAP)
-
-
-def _words(alternatives: Sequence[str]) -> str:
-    """One alternation, each alternative a whole word (or words) of folded text."""
-    body = "|".join(f"(?:{_expand(alt)})" for alt in alternatives)
-    return rf"\b(?:{body})(?![\w])"
-
-
-def _compile(alternatives: Sequence[str]) -> re.Pattern[str]:
-    return re.compile(_words(alternatives))
-
-
-# Python's regex engine tries every alternative of a large alternation at every word start,
-# which makes one pass over 2 KB cost ~100 us. Most alternatives start with a literal word
-# ("panne", "retabli"), so the text's word prefixes tell which can match at all: each
-# alternative is compiled alone and run only when every literal word it needs (see
-# _required) starts some word of the text.
-_WORD = re.compile(r"[a-z0-9]+")
-# Folded, lower-cased text is ASCII: with every character but a-z and 0-9 made a space,
-# str.split finds the words _WORD finds, about twice as fast.
-_WORD_GAPS = str.maketrans({chr(c): " " for c in range(128) if not _WORD.fullmatch(chr(c))})
-_HEAD = re.compile(r"[a-z0-9]*")
-_KEY = 5  # letters of a head looked up among the words' prefixes
-
-
-def _prefixes(all_words: Iterable[str]) -> frozenset[str]:
-    """Every word's first 3, 4 and 5 letters, so that a head of 3 letters or more is found
-    by its first five (or all of its letters when shorter)."""
-    words = set(all_words)
-    return frozenset([w[:3] for w in words] + [w[:4] for w in words] + [w[:_KEY] for w in words])
-
-
-class _WordKeys(dict[str, tuple[str, ...]]):
-    """The matchers' keys each word starts with (for most words, none), worked out once per
-    word: the words of a language repeat from text to text, so a text's keys are a few
-    lookups rather than three new prefixes of each of its words."""
-
-    LIMIT = 200_000  # words remembered; past it, new words are worked out each time
-
-    def __init__(self, keys: Iterable[str]) -> None:
-        super().__init__()
-        self.known = frozenset(keys)
-
-    def __missing__(self, word: str) -> tuple[str, ...]:
-        found = tuple(self.known.intersection(_prefixes((word,))))
-        if len(self) < self.LIMIT:
-            self[word] = found
-        return found
-
-    def of(self, words: Iterable[str]) -> frozenset[str]:
-        """The known keys the words start with: what :func:`_prefixes` of them has of them."""
-        # Most words start no key: their empty tuples are left out of the union.
-        return frozenset().union(*filter(None, map(self.__getitem__, set(words))))
-
-
-def _distribute(alternative: str, depth: int = 0) -> list[str]:
-    """A leading group spread out: ``(?:a|b)c`` gives ``ac`` and ``bc``, each with a literal
-    start the regex engine can search for quickly."""
-    if not alternative.startswith("(?:") or depth >= 3:
-        return [alternative]
-    end = _closing(alternative)
-    if end < 0 or alternative[end + 1 : end + 2] in ("?", "*", "{", "+"):
-        return [alternative]
-    rest = alternative[end + 1 :]
-    options = _split_top(alternative[3:end])
-    return [spread for option in options for spread in _distribute(option + rest, depth + 1)]
-
-
-def _head(alternative: str) -> str:
-    """The literal letters an alternative must start with ("" if none)."""
-    match = _HEAD.match(alternative)
-    text = match.group() if match else ""
-    if text and alternative[len(text) : len(text) + 1] in ("?", "*", "{"):
-        text = text[:-1]  # the last letter is optional
-    return text
-
-
-# What may follow an element of a regex to repeat it (greedy, lazy or possessive).
-_QUANTIFIER = re.compile(r"(?:[?*+]|\{\d*(?:,\d*)?\})[?+]?")
-_LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
-_LETTERS = re.compile(r"[A-Za-z0-9]*")
-
-
-def _required(alternative: str) -> list[str]:
-    """The heads (three letters or more) of the literal words that start a word in every
-    match of an alternative: its first word, and each later one that a run of spaces
-    (``\\s+``, possibly then a gap) or ``\\b`` opens. "comptes?\\s+{gap}compromis"
-    gives "compte" and "compromis"; a word inside a group, or after an optional element
-    with no space before it, is not known to be there and is left out (so the list may be
-    short, never wrong). Letters are read in lower case, as the keys of a text are."""
-    heads: list[str] = []
-    opened, index = True, 0  # a match starts a word (see _Matcher.find)
-    while index < len(alternative):
-        rest = alternative[index:]
-        if rest.startswith(_GAP):
-            index += len(_GAP)  # empty, or ends with spaces: a word still starts next
-            continue
-        if rest.startswith((r"\s+", r"\b")):
-            opened, index = True, index + (3 if rest[1] == "s" else 2)
-            if rest[1] == "s" and alternative[index : index + 1] in ("?", "+"):
-                index += 1  # lazy or possessive: still one space or more
-            continue
-        letters = _LETTERS.match(rest).group()  # type: ignore[union-attr]
-        if letters:
-            index += len(letters)
-            quantifier = _QUANTIFIER.match(alternative, index)
-            if quantifier:
-                index = quantifier.end()
-                if not quantifier.group().startswith("+"):
-                    letters = letters[:-1]  # the last letter may be missing (or repeated)
-            if opened and len(letters) >= 3:
-                heads.append(letters.lower())
-            opened = False
-            continue
-        if rest.startswith("("):
-            end = _closing(rest)
-            if end < 0:
-                break
-            index += end + 1
-            if rest.startswith(_LOOKAROUND):
-                continue  # zero-width: what comes next starts where this looked
-        elif rest.startswith("\\"):
-            index += 2
-        elif rest.startswith("["):
-            end = rest.find("]", 2 if rest.startswith("[^") or rest.startswith("[]") else 1)
-            while end > 0 and rest[end - 1] == "\\" and rest[end - 2] != "\\":
-                end = rest.find("]", end + 1)
-            if end < 0:
-                break
-            index += end + 1
-        elif rest[0] in "^$|)":
-            break  # not expected in an alternative: stop with what is known
-        else:
-            index += 1  # one literal character that is not a letter
-        quantifier = _QUANTIFIER.match(alternative, index)
-        if quantifier:
-            index = quantifier.end()
-        opened = False
-    return heads
-
-
-def _closing(pattern: str) -> int:
-    """Index of the parenthesis closing the one at index 0, or -1."""
-    depth, index = 0, 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        depth += char == "("
-        depth -= char == ")"
-        if depth == 0:
-            return index
-        index += 1
-    return -1
-
-
-def _split_top(pattern: str) -> list[str]:
-    """The alternatives of a pattern, split on its top-level bars."""
-    parts, depth, start, index = [], 0, 0, 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        depth += char == "("
-        depth -= char == ")"
-        if char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-        index += 1
-    parts.append(pattern[start:])
-    return parts
-
-
-# A matcher's alternative: its regex, its tag, and the keys of the words it needs beside
-# the one it is filed under.
-_Part = tuple[re.Pattern[str], int, frozenset[str] | None]
-
-
-@dataclass(frozen=True)
-class _Hit:
-    tag: int  # which entry, kind, action... the alternative belongs to
-    start: int
-    end: int
-
-
-class _Matcher:
-    """Whole-word matches of tagged alternatives, each run only if the text can hold it."""
-
-    def __init__(self, tagged: Iterable[tuple[int, str]], cased: bool = False) -> None:
-        self.cased = cased
-        # Each part: its regex, its tag, and the keys of the words it needs beside the one
-        # it is filed under (None when there are none).
-        self.always: list[_Part] = []  # "ne", "a": in every text
-        self.keyed: dict[str, list[_Part]] = {}
-        seen: set[tuple[int, str]] = set()
-        needed: set[str] = set()
-        for tag, alternative in tagged:
-            spread = (r for option in _split_top(_expand(alternative)) for r in _distribute(option))
-            for regex in spread:
-                if (tag, regex) in seen:
-                    continue
-                seen.add((tag, regex))
-                plain = regex.lower() if cased else regex
-                lead = "" if _head(plain) else r"\b"
-                pattern = re.compile(rf"{lead}(?:{regex})(?![\w])")
-                # The first required word files the part; the others are checked as well,
-                # so that "comptes? ... compromis" runs on a text with "compte" only when
-                # a word also starts with "compr".
-                keys = list(dict.fromkeys(head[:_KEY] for head in _required(regex)))
-                needed.update(keys)
-                if not keys:
-                    self.always.append((pattern, tag, None))
-                    continue
-                others = frozenset(keys[1:]) or None
-                self.keyed.setdefault(keys[0], []).append((pattern, tag, others))
-        self.filed = frozenset(self.keyed)
-        self.keys = frozenset(needed)  # every key a text is looked up for
-
-    def find(self, text: str, prefixes: frozenset[str]) -> list[_Hit]:
-        parts = list(self.always)
-        for key in self.filed.intersection(prefixes):
-            parts += self.keyed[key]
-        hits: list[_Hit] = []
-        for pattern, tag, others in parts:
-            if others is not None and not others <= prefixes:
-                continue  # a word the alternative needs is missing from the text
-            position = 0
-            while match := pattern.search(text, position):
-                start = match.start()
-                if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-                    position = start + 1  # inside a word: "msa" in "emsa"
-                    continue
-                hits.append(_Hit(tag, start, match.end()))
-                position = max(match.end(), start + 1)
-        hits.sort(key=lambda hit: (hit.start, hit.tag))
-        return hits
-
-
-def _alias_regex(alias: str, keep_case: bool) -> str:
-    """A name as a regex: spaces and hyphens inside may be either or nothing; punctuation
-    around it ("(Harmonie)") is not part of the name."""
-    folded = _EDGES.sub("", fold_case_kept(alias) if keep_case else fold(alias))
-    parts = [re.escape(part) for part in _SEP.split(folded) if part]
-    return r"[\s-]*".join(parts)
-
-
-@dataclass(frozen=True)
-class _Mention:
-    slug: str
-    start: int
-    end: int
-
-
-class _NameFinder:
-    """Whole-word mentions of payers or organisations in folded text."""
-
-    def __init__(self, entries: Sequence[Named]) -> None:
-        self.slugs = tuple(entry.slug for entry in entries)
-        self.lower = _Matcher(self._tagged(entries, keep_case=False))
-        self.cased = _Matcher(self._tagged(entries, keep_case=True), cased=True)
-
-    @staticmethod
-    def _tagged(entries: Sequence[Named], keep_case: bool) -> Iterator[tuple[int, str]]:
-        for index, entry in enumerate(entries):
-            names = entry.match_case if keep_case else entry.aliases
-            regexes = {_alias_regex(name, keep_case) for name in names} - {""}
-            for regex in sorted(regexes, key=len, reverse=True):
-                yield index, regex
-
-    def find(self, doc: _Doc) -> list[_Mention]:
-        hits = self.lower.find(doc.text, doc.prefixes)
-        hits += self.cased.find(doc.cased, doc.prefixes)
-        mentions = {(h.start, self.slugs[h.tag]): h.end for h in hits}
-        found = [_Mention(slug, start, end) for (start, slug), end in mentions.items()]
-        found.sort(key=lambda m: m.start)
-        return found
+# --- the rules of a taxonomy -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Rules:
     """Everything a Classifier matches with, compiled once per taxonomy."""
 
-    payers: _NameFinder
-    organisations: _NameFinder
-    kinds: _Matcher  # tag: index in kind_slugs
+    payers: NameFinder
+    organisations: NameFinder
+    kinds: Matcher  # tag: index in kind_slugs
     kind_slugs: tuple[str, ...]
     kind_ongoing: tuple[bool, ...]
     kind_masks: tuple[frozenset[int], ...]  # by kind index: the kind indexes it masks
     any_kind: re.Pattern[str]
-    contextual: _Matcher  # tag: index in kind_slugs
+    contextual: Matcher  # tag: index in kind_slugs
     contexts: tuple[_KindContext | None, ...]  # by kind index
-    actions: _Matcher  # tag: index in action_phrases
+    actions: Matcher  # tag: index in action_phrases
     action_phrases: tuple[str, ...]
     negation_words: int
     negators: re.Pattern[str]
     hypothetical_before: re.Pattern[str]
     hypothetical_after: re.Pattern[str]
     scope_breakers: re.Pattern[str]
-    clause: _Matcher
-    subject: _Matcher
-    not_affected_after: _Matcher
-    not_affected_before: _Matcher
+    clause: Matcher
+    subject: Matcher
+    not_affected_after: Matcher
+    not_affected_before: Matcher
     contrast: re.Pattern[str]
     generic_before: re.Pattern[str]
-    references: _Matcher
-    payer_references: _Matcher
-    reference_sentences: _Matcher
-    reference_clauses: _Matcher
-    reference_intents: _Matcher
-    resolved: _Matcher  # tag: index in resolved_kinds
+    references: Matcher
+    payer_references: Matcher
+    reference_sentences: Matcher
+    reference_clauses: Matcher
+    reference_intents: Matcher
+    resolved: Matcher  # tag: index in resolved_kinds
     resolved_kinds: tuple[int | None, ...]  # index in kind_slugs of the kind a group implies
-    failure: _Matcher
+    failure: Matcher
     pending_before: re.Pattern[str]
     pending_after: re.Pattern[str]
     recap: re.Pattern[str]
     # Per relation of the taxonomy, in its order: the word starts of its heads and dependents.
     relation_keys: tuple[tuple[frozenset[str], frozenset[str]], ...]
     # The keys of every matcher above, and which of them each word starts with.
-    word_keys: _WordKeys = field(init=False, compare=False)
+    word_keys: WordKeys = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         keys: set[str] = set()
         for value in vars(self).values():
-            finders: tuple[_Matcher, ...] = (value,) if isinstance(value, _Matcher) else ()
-            if isinstance(value, _NameFinder):
+            finders: tuple[Matcher, ...] = (value,) if isinstance(value, Matcher) else ()
+            if isinstance(value, NameFinder):
                 finders = (value.lower, value.cased)
             for matcher in finders:
                 keys.update(matcher.keys)
-        object.__setattr__(self, "word_keys", _WordKeys(keys))
+        object.__setattr__(self, "word_keys", WordKeys(keys))
 
 
 @dataclass(frozen=True)
@@ -859,14 +162,14 @@ def _kind_context(kind: Kind, kinds: Sequence[Kind]) -> _KindContext | None:
     if spec is None:
         return None
     return _KindContext(
-        _compile(spec.context),
+        compile_words(spec.context),
         frozenset(i for i, other in enumerate(kinds) if other.slug in spec.context_kinds),
-        _compile(spec.veto) if spec.veto else None,
+        compile_words(spec.veto) if spec.veto else None,
     )
 
 
-def _one(alternatives: Iterable[str]) -> _Matcher:
-    return _Matcher((0, alternative) for alternative in alternatives)
+def _one(alternatives: Iterable[str]) -> Matcher:
+    return Matcher((0, alternative) for alternative in alternatives)
 
 
 @lru_cache(maxsize=8)
@@ -874,54 +177,52 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
     lang, status = taxonomy.language, taxonomy.status_words
     kinds = taxonomy.kind_entries
     return _Rules(
-        payers=_NameFinder(taxonomy.payer_entries),
-        organisations=_NameFinder(taxonomy.organisation_entries),
-        kinds=_Matcher((i, p) for i, kind in enumerate(kinds) for p in kind.patterns),
+        payers=NameFinder(taxonomy.payer_entries),
+        organisations=NameFinder(taxonomy.organisation_entries),
+        kinds=Matcher((i, p) for i, kind in enumerate(kinds) for p in kind.patterns),
         kind_slugs=tuple(kind.slug for kind in kinds),
         kind_ongoing=tuple(kind.ongoing for kind in kinds),
         kind_masks=tuple(
             frozenset(i for i, other in enumerate(kinds) if other.slug in kind.masks)
             for kind in kinds
         ),
-        any_kind=_compile([*(p for kind in kinds for p in kind.patterns), r"victimes?"]),
-        contextual=_Matcher(
+        any_kind=compile_words([*(p for kind in kinds for p in kind.patterns), r"victimes?"]),
+        contextual=Matcher(
             (i, p)
             for i, kind in enumerate(kinds)
             if kind.contextual
             for p in kind.contextual.patterns
         ),
         contexts=tuple(_kind_context(kind, kinds) for kind in kinds),
-        actions=_Matcher(
+        actions=Matcher(
             (i, p) for i, action in enumerate(taxonomy.actions) for p in action.patterns
         ),
         action_phrases=tuple(action.phrase for action in taxonomy.actions),
         negation_words=lang.negation_words,
-        negators=_compile(lang.negators),
-        hypothetical_before=_compile(lang.hypothetical_before),
-        hypothetical_after=re.compile(rf"\s*{_words(lang.hypothetical_after)}"),
-        scope_breakers=_compile(lang.scope_breakers),
+        negators=compile_words(lang.negators),
+        hypothetical_before=compile_words(lang.hypothetical_before),
+        hypothetical_after=re.compile(rf"\s*{whole_words(lang.hypothetical_after)}"),
+        scope_breakers=compile_words(lang.scope_breakers),
         clause=_one(lang.clause_boundaries),
         subject=_one(lang.subject_boundaries),
         not_affected_after=_one(lang.not_affected_after),
         not_affected_before=_one(lang.not_affected_before),
-        contrast=re.compile(rf"{_words(lang.contrast)}\s*$"),
-        generic_before=re.compile(rf"{_words(lang.generic_before)}\s*$"),
+        contrast=re.compile(rf"{whole_words(lang.contrast)}\s*$"),
+        generic_before=re.compile(rf"{whole_words(lang.generic_before)}\s*$"),
         references=_one(lang.reference_markers),
         payer_references=_one(lang.reference_before_payer),
         reference_sentences=_one(lang.reference_sentence_markers),
         reference_clauses=_one(lang.reference_clause_markers),
         reference_intents=_one(lang.reference_intent_markers),
-        resolved=_Matcher(
-            (i, p) for i, group in enumerate(status.resolved) for p in group.patterns
-        ),
+        resolved=Matcher((i, p) for i, group in enumerate(status.resolved) for p in group.patterns),
         resolved_kinds=tuple(
             None if group.kind is None else [k.slug for k in kinds].index(group.kind)
             for group in status.resolved
         ),
         failure=_one(status.failure),
-        pending_before=_compile(status.pending_before),
-        pending_after=re.compile(rf"\s*{_words(status.pending_after)}"),
-        recap=_compile(status.recap),
+        pending_before=compile_words(status.pending_before),
+        pending_after=re.compile(rf"\s*{whole_words(status.pending_after)}"),
+        recap=compile_words(status.recap),
         relation_keys=tuple((r.keys, r.dependent_keys) for r in taxonomy.relations),
     )
 
@@ -973,16 +274,19 @@ class _Doc:
     def __init__(self, rules: _Rules, title: str, text: str) -> None:
         self.rules = rules
         self.original = title + "\n" + text
-        (title_cased, title_plain), (text_cased, text_plain) = _fold(title), _fold(text)
+        (title_cased, title_plain), (text_cased, text_plain) = (
+            fold_flagged(title),
+            fold_flagged(text),
+        )
         self.cased = title_cased + "\n" + text_cased
         self.text = self.cased.lower()
         self.title_end = len(title_cased)
-        words = self.text.translate(_WORD_GAPS)
+        words = self.text.translate(WORD_GAPS)
         self.title_words = words[: self.title_end].split()
         self.body_words = words[self.title_end + 1 :].split()
-        self.plain = title_plain and text_plain  # see _fold
+        self.plain = title_plain and text_plain  # see fold_flagged
         self.prefixes = rules.word_keys.of(self.title_words + self.body_words)
-        self._found: dict[int, list[_Hit]] = {}
+        self._found: dict[int, list[Hit]] = {}
         self._masked: dict[int, _Runs] | None = None
         self._starts: dict[int, list[int]] = {}
         self.reasons: list[str] = []
@@ -995,18 +299,19 @@ class _Doc:
         mark can)."""
         original = self.original
         if len(original) == len(self.text) and all(
-            _folded_length(c) == 1 for c in set(original) if not c.isascii()
+            folded_length(c) == 1 for c in set(original) if not c.isascii()
         ):
             return None
-        positions = [i for i, c in enumerate(original) for _ in range(_folded_length(c))]
+        positions = [i for i, c in enumerate(original) for _ in range(folded_length(c))]
         return positions if len(positions) == len(self.text) else []
 
     def heading_at(self, start: int) -> str | None:
         """The original body line around folded offset ``start`` when it reads as a heading
         or a list entry of structured text: a line without final punctuation, at most
-        HEADING_WORDS words, in a body of at least three lines. None otherwise (the title,
-        a paragraph, a body of one or two lines: a teaser says its news in one line)."""
-        if self.in_title(start) or self.text.count("\n", self.title_end + 1) < 2:
+        HEADING_WORDS words, in a body of at least three lines of which one at least is a
+        paragraph (ends a sentence). None otherwise (the title, a paragraph, a teaser of
+        one or two lines, a status list with no paragraph to head: "Viamedis / En panne")."""
+        if self.in_title(start) or not self._paragraphed:
             return None
         low = self.text.rfind("\n", 0, start) + 1
         high = self.text.find("\n", start)
@@ -1022,6 +327,11 @@ class _Doc:
             high = origin[high] if high < len(origin) else len(self.original)
         return self.original[low:high].strip()
 
+    @cached_property
+    def _paragraphed(self) -> bool:
+        lines = self.text[self.title_end + 1 :].split("\n")
+        return len(lines) >= 3 and any(line.rstrip().endswith((".", "!", "?")) for line in lines)
+
     def sentence_at(self, start: int, end: int) -> tuple[str, int] | None:
         """The original sentence around folded offsets ``start``..``end``, and the offset
         of ``start`` in it (None when the offsets cannot be traced back)."""
@@ -1036,7 +346,7 @@ class _Doc:
         lead = len(sentence) - len(sentence.lstrip())
         return sentence.strip(), start - low - lead
 
-    def explain(self, tag: str, hit: _Hit | _Mention, rule: str = "") -> None:
+    def explain(self, tag: str, hit: Hit | Mention, rule: str = "") -> None:
         """Keep why a tag was given: the words that fired and their sentence (bounded work
         and count on hostile text)."""
         if len(self.reasons) >= MAX_REASONS:
@@ -1047,7 +357,7 @@ class _Doc:
         sentence = " ".join(self.text[low:high].split())[:160]
         self.reasons.append(f"{tag} {rule or repr(words)} «{sentence}»")
 
-    def find(self, matcher: _Matcher) -> list[_Hit]:
+    def find(self, matcher: Matcher) -> list[Hit]:
         """The matcher's hits in this text, found once."""
         key = id(matcher)
         if key not in self._found:
@@ -1058,7 +368,7 @@ class _Doc:
     def _spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         return [m.span() for m in pattern.finditer(self.text)]
 
-    def _hits(self, matcher: _Matcher) -> list[tuple[int, int]]:
+    def _hits(self, matcher: Matcher) -> list[tuple[int, int]]:
         return [(hit.start, hit.end) for hit in self.find(matcher)]
 
     @cached_property
@@ -1130,7 +440,7 @@ class _Doc:
             spans.append((hit.start, end.start() if end else len(self.text)))
         return spans
 
-    def starts(self, matcher: _Matcher) -> list[int]:
+    def starts(self, matcher: Matcher) -> list[int]:
         """Start offsets of the matcher's hits, in order (for bisection)."""
         key = id(matcher)
         if key not in self._starts:
@@ -1276,7 +586,7 @@ class Classifier:
             sentence, start = (start, low), high
             if doc.text.startswith("?", low):
                 continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
-            words_here = doc.text[slice(*sentence)].translate(_WORD_GAPS).split()
+            words_here = doc.text[slice(*sentence)].translate(WORD_GAPS).split()
             starts = {w[:4] for w in words_here} | {w[:3] for w in words_here}
             relations = tuple(
                 r
@@ -1289,11 +599,11 @@ class Classifier:
             for relation, matched in related(traced[0], relations, words) if traced else ():
                 index = kind_slugs.index(relation.kind)
                 found.add(index)
-                hit = _Hit(index, sentence[0], sentence[1])
+                hit = Hit(index, sentence[0], sentence[1])
                 doc.explain(f"kind:{relation.kind}", hit, f"relation {relation.id} ({matched})")
         return found
 
-    def _in_context(self, doc: _Doc, hit: _Hit, present: set[int], vetoed: dict[int, bool]) -> bool:
+    def _in_context(self, doc: _Doc, hit: Hit, present: set[int], vetoed: dict[int, bool]) -> bool:
         """Is a contextual word ("l'attaque") its kind here: no veto word in the item,
         and a context word in its sentence or a context kind in the item?"""
         context = self.rules.contexts[hit.tag]
@@ -1310,7 +620,7 @@ class Classifier:
         high = min(doc.hard.after(hit.end), hit.end + WINDOW)
         return context.context.search(doc.text, low, high) is not None
 
-    def _event(self, doc: _Doc, hit: _Hit) -> bool:
+    def _event(self, doc: _Doc, hit: Hit) -> bool:
         """Does this kind word report an event of this item?"""
         masked = doc.masked(self.rules)
         if hit.tag in masked and hit.start in masked[hit.tag]:
@@ -1322,7 +632,7 @@ class Classifier:
             and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
         )
 
-    def _heading(self, doc: _Doc, hit: _Hit) -> bool:
+    def _heading(self, doc: _Doc, hit: Hit) -> bool:
         """A body line with no verb conjugated and no final punctuation ("Rançongiciels",
         "Fuite de données de santé", "Feuilles de soins bloquées") is a heading or a list
         entry: it names a topic, as a guide's headings do; it reports no event by itself
@@ -1335,7 +645,7 @@ class Classifier:
         doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "a heading, no verb")
         return True
 
-    def _asserted(self, doc: _Doc, hit: _Hit, kind: str = "") -> bool:
+    def _asserted(self, doc: _Doc, hit: Hit, kind: str = "") -> bool:
         """Does the parse of the hit's sentence assert it (see language.reading)?"""
         why = self._reading(doc, hit, kind)
         if why is None or why.startswith("future"):
@@ -1343,7 +653,7 @@ class Classifier:
         doc.explain(f"not:{kind}", hit, why)
         return False
 
-    def _reading(self, doc: _Doc, hit: _Hit, kind: str = "") -> str | None:
+    def _reading(self, doc: _Doc, hit: Hit, kind: str = "") -> str | None:
         words = self.taxonomy.assertion
         if not words.negation:
             return None  # a taxonomy without assertion words: the surface rules alone
@@ -1450,7 +760,7 @@ class Classifier:
         hits = self._with_networks(doc, mentions, hit_title | (hit_body - dropped))
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
 
-    def _doubted(self, doc: _Doc, mention: _Mention) -> bool:
+    def _doubted(self, doc: _Doc, mention: Mention) -> bool:
         """A name the parse puts under a belief or a negation ("Rumeur de piratage d'ameli")."""
         found = doc.sentence_at(mention.start, mention.end)
         if found is None or not self.taxonomy.assertion.negation:
@@ -1461,19 +771,19 @@ class Classifier:
         doc.explain(f"not:payer:{mention.slug}", mention, why)
         return True
 
-    def _generic(self, doc: _Doc, mention: _Mention) -> bool:
+    def _generic(self, doc: _Doc, mention: Mention) -> bool:
         """A name inside a generic phrase: "organismes complémentaires d'assurance maladie"."""
         low = max(doc.hard.before(mention.start), mention.start - WINDOW)
         return bool(self.rules.generic_before.search(doc.text, low, mention.start))
 
-    def _names_alone(self, doc: _Doc, mention: _Mention) -> bool:
+    def _names_alone(self, doc: _Doc, mention: Mention) -> bool:
         """Is the mention a block of its own (a list item, a heading: "<li>Viamedis</li>"),
         which in an item reporting an incident names who is hit?"""
         low, high = doc.hard.before(mention.start), doc.hard.after(mention.end)
         before, after = doc.text[low : mention.start], doc.text[mention.end : high]
         return not before.strip() and not after.strip()
 
-    def _listed(self, doc: _Doc, mentions: Sequence[_Mention], index: int) -> bool:
+    def _listed(self, doc: _Doc, mentions: Sequence[Mention], index: int) -> bool:
         """Is the mention one of LISTED or more payers named in a row in its sentence?"""
         low = doc.hard.before(mentions[index].start)
         if low not in doc.listed:  # one count per sentence: bounded work on long lists
@@ -1487,12 +797,12 @@ class Classifier:
             doc.listed[low] = len(near) >= LISTED
         return doc.listed[low]
 
-    def _news(self, doc: _Doc, mention: _Mention) -> str | None:
+    def _news(self, doc: _Doc, mention: Mention) -> str | None:
         words = self.taxonomy.assertion
         found = doc.sentence_at(mention.start, mention.end) if words.news else None
         return is_news_about(found[0], found[1], words) if found else None
 
-    def _with_networks(self, doc: _Doc, mentions: Sequence[_Mention], hits: set[str]) -> set[str]:
+    def _with_networks(self, doc: _Doc, mentions: Sequence[Mention], hits: set[str]) -> set[str]:
         """An operator's item is also about the networks it runs that the item names, and a
         network's item about the operator it names (Cetip runs iSanté and SP Santé)."""
         named = {m.slug for m in mentions}
@@ -1503,7 +813,7 @@ class Classifier:
                 hits.add(operator)
         return hits
 
-    def _unaffected(self, doc: _Doc, mentions: list[_Mention]) -> set[int]:
+    def _unaffected(self, doc: _Doc, mentions: list[Mention]) -> set[int]:
         """Indexes of mentions said to be unaffected."""
         rules = self.rules
         found: set[int] = set()
@@ -1523,7 +833,7 @@ class Classifier:
             found.update(_enumeration(doc.text, marker.end, mentions, starts))
         return found
 
-    def _earlier_story(self, doc: _Doc, mentions: list[_Mention]) -> set[int]:
+    def _earlier_story(self, doc: _Doc, mentions: list[Mention]) -> set[int]:
         """Indexes of mentions named as an earlier story ("une semaine après Viamedis")."""
         found: set[int] = set()
         starts = [mention.start for mention in mentions]
@@ -1541,7 +851,7 @@ class Classifier:
         return tuple(self.rules.action_phrases[i] for i in chosen[:MAX_ACTIONS])
 
 
-def _masked(hits: Sequence[_Hit], masks: Sequence[frozenset[int]]) -> dict[int, _Runs]:
+def _masked(hits: Sequence[Hit], masks: Sequence[frozenset[int]]) -> dict[int, _Runs]:
     """By kind index: where its hits are covered by the match of a kind that masks it."""
     spans: dict[int, list[tuple[int, int]]] = {}
     for hit in hits:
@@ -1551,7 +861,7 @@ def _masked(hits: Sequence[_Hit], masks: Sequence[frozenset[int]]) -> dict[int, 
 
 
 def _enumeration(
-    text: str, pos: int, mentions: Sequence[_Mention], starts: Sequence[int]
+    text: str, pos: int, mentions: Sequence[Mention], starts: Sequence[int]
 ) -> Iterator[int]:
     """Indexes of the mentions listed one after another from ``pos`` ("hors X, Y et Z").
 
@@ -1566,31 +876,3 @@ def _enumeration(
             return
         yield index
         pos = mention.end
-
-
-# --- contacts --------------------------------------------------------------------------------
-
-
-def normalise_phone(digits: str) -> str:
-    """A French number in the usual grouping: "0805 62 00 10", "01 23 45 67 89".
-
-    >>> normalise_phone("+33 (0)8 05 62 00 10")
-    '0805 62 00 10'
-    """
-    only = re.sub(r"\D", "", digits)
-    if only.startswith("0033"):
-        only = only[2:]
-    if only.startswith("33"):
-        only = "0" + only[2:].removeprefix("0")
-    if only.startswith("08"):
-        return f"{only[:4]} {only[4:6]} {only[6:8]} {only[8:10]}"
-    return " ".join(only[i : i + 2] for i in range(0, 10, 2))
-
-
-def contacts(text: str) -> tuple[str, ...]:
-    """French phone numbers (normalised) and e-mail addresses (lower case), in order."""
-    found = [(m.start(), normalise_phone("0" + m.group(1))) for m in _PHONE.finditer(text)]
-    if "@" in text:
-        found += [(m.start(), m.group(0).lower()) for m in _EMAIL.finditer(text)]
-    found.sort()
-    return _unique(value for _, value in found)

@@ -35,9 +35,10 @@ from typing import Any
 import yaml
 
 from aggregator.models import Classification, Incident
-from aggregator.understand.classify import Classifier, Taxonomy, load_taxonomy, own_notice_payers
+from aggregator.understand.classify import Classifier
 from aggregator.understand.dedupe import Candidate, DedupeIndex, canonical_url
 from aggregator.understand.incidents import IncidentInput, group_incidents
+from aggregator.understand.taxonomy import Taxonomy, load_taxonomy, own_notice_payers
 
 UNKNOWN = "?"  # status of an incident label no file defines
 FOLLOW_UP_CHARS = 3000  # as the pipeline: the opening of a body matches unnamed follow-ups

@@ -50,7 +50,7 @@ from aggregator.models import Incident, Status, StatusSignal, is_stale
 from aggregator.understand.dedupe import normalise_text
 
 if TYPE_CHECKING:
-    from aggregator.understand.classify import Taxonomy
+    from aggregator.understand.taxonomy import Taxonomy
 
 WINDOW = timedelta(days=21)  # silence after which a new report is a new episode
 EARLY = timedelta(days=3)  # an unnamed or passing item this much before the first report
@@ -308,7 +308,7 @@ def _opening_sentences(text: str) -> list[str]:
 
 @functools.cache
 def _builtin_taxonomy() -> Taxonomy:
-    from aggregator.understand.classify import load_taxonomy  # here: read once, when needed
+    from aggregator.understand.taxonomy import load_taxonomy  # here: read once, when needed
 
     return load_taxonomy()
 

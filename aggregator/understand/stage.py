@@ -20,7 +20,7 @@ from aggregator.store.database import Store, utcnow
 from aggregator.text.blocks import html_to_blocks
 from aggregator.text.sanitize import html_to_text
 from aggregator.text.urls import published_on, without_tracking
-from aggregator.understand.classify import Classifier, Taxonomy, own_notice_payers
+from aggregator.understand.classify import Classifier
 from aggregator.understand.dedupe import (
     Candidate,
     DedupeIndex,
@@ -29,6 +29,7 @@ from aggregator.understand.dedupe import (
     guid_is_global,
 )
 from aggregator.understand.incidents import IncidentInput, group_incidents
+from aggregator.understand.taxonomy import Taxonomy, own_notice_payers
 from aggregator.workers import Workers, shared
 
 log = logging.getLogger("aggregator")

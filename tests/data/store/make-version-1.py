@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from aggregator import pipeline
 from aggregator.models import RawItem, Source, FetchResult
 from aggregator.store.database import Store
-from aggregator.understand.classify import load_taxonomy
+from aggregator.understand.taxonomy import load_taxonomy
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 store = Store(sys.argv[1])

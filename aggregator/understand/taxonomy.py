@@ -1,0 +1,354 @@
+"""The taxonomy: payers, organisations, incident kinds, actions and the wording of status.
+
+The vocabulary lives in ``taxonomy.yaml`` beside this module; this module reads it into
+frozen values and merges the ``taxonomy:`` overrides of sources.yaml. It is apart from the
+classifier because configuration, the pipeline and incident grouping need the taxonomy (its
+slugs, names and labels) without the compiled patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from aggregator.text.folding import fold
+from aggregator.understand.language import AssertionWords, Relation, relations_from_data
+
+SLUG = re.compile(r"[a-z0-9-]+")
+_OVERRIDE_KEYS = ("payers", "organisations")
+_ENTRY_KEYS = ("slug", "name", "aliases", "match_case")
+
+
+@dataclass(frozen=True)
+class Named:
+    """A payer or an organisation: its slug, display name and the names the press uses."""
+
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    match_case: tuple[str, ...] = ()  # aliases that are everyday words in lower case
+
+
+@dataclass(frozen=True)
+class Context:
+    """Words that are a kind only in context ("l'attaque" beside "données", not "couteau")."""
+
+    patterns: tuple[str, ...]
+    context: tuple[str, ...]  # one of these in the same sentence is enough...
+    context_kinds: tuple[str, ...]  # ...or one of these kinds in the item
+    veto: tuple[str, ...]  # one of these anywhere in the item rules the words out
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    label: str  # French, for titles and pages
+    patterns: tuple[str, ...]
+    ongoing: bool  # does naming it say the service is broken now (outage) or not (attack)?
+    masks: tuple[str, ...] = ()  # kinds whose words inside this kind's match do not count
+    contextual: Context | None = None
+    family: str = ""  # kinds of one family are one incident when they strike one key
+
+
+@dataclass(frozen=True)
+class Action:
+    phrase: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Language:
+    """Regex alternatives (folded text) for negation, clauses, unaffected payers, references."""
+
+    negation_words: int
+    negators: tuple[str, ...]
+    hypothetical_before: tuple[str, ...]
+    hypothetical_after: tuple[str, ...]
+    scope_breakers: tuple[str, ...]
+    clause_boundaries: tuple[str, ...]
+    subject_boundaries: tuple[str, ...]
+    not_affected_after: tuple[str, ...]
+    not_affected_before: tuple[str, ...]
+    contrast: tuple[str, ...]
+    generic_before: tuple[str, ...]
+    reference_markers: tuple[str, ...]
+    reference_before_payer: tuple[str, ...]
+    reference_sentence_markers: tuple[str, ...]
+    reference_clause_markers: tuple[str, ...]
+    reference_intent_markers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Wording that says service is back; ``kind`` names what had been broken, if it does."""
+
+    kind: str | None
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StatusWords:
+    resolved: tuple[Resolution, ...]
+    failure: tuple[str, ...]
+    pending_before: tuple[str, ...]
+    pending_after: tuple[str, ...]
+    recap: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Payers, organisations, incident kinds and the wording the classifier relies on."""
+
+    payer_entries: tuple[Named, ...]
+    organisation_entries: tuple[Named, ...]
+    kind_entries: tuple[Kind, ...]
+    actions: tuple[Action, ...]
+    language: Language
+    status_words: StatusWords
+    assertion: AssertionWords = field(default_factory=AssertionWords)
+    networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
+    relations: tuple[Relation, ...] = ()  # kinds said by a word and its dependent
+    payers: tuple[str, ...] = field(init=False)
+    kinds: tuple[str, ...] = field(init=False)
+    _names: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        # Frozen, so the derived fields are set the way dataclasses itself would.
+        object.__setattr__(self, "payers", tuple(p.slug for p in self.payer_entries))
+        object.__setattr__(self, "kinds", tuple(k.slug for k in self.kind_entries))
+        names = {f"o:{o.slug}": o.name for o in self.organisation_entries}
+        names |= {f"p:{p.slug}": p.name for p in self.payer_entries}
+        names |= {f"k:{k.slug}": k.label for k in self.kind_entries}
+        object.__setattr__(self, "_names", names)
+
+    def payer_name(self, slug: str) -> str:
+        """Display name of a payer ("Viamedis"); an unknown slug is returned as is."""
+        return self._names.get(f"p:{slug}", slug)
+
+    def kind_label(self, kind: str) -> str:
+        """French label of an incident kind ("cyberattaque"); unknown kinds as is."""
+        return self._names.get(f"k:{kind}", kind)
+
+    def organisation_name(self, slug: str) -> str:
+        """Display name of an organisation ("CNIL"); an unknown slug is returned as is."""
+        return self._names.get(f"o:{slug}", slug)
+
+    @property
+    def organisations(self) -> tuple[str, ...]:
+        return tuple(o.slug for o in self.organisation_entries)
+
+    def family(self, kind: str) -> str:
+        """The family of a kind ("service" for an attack and the outage it causes)."""
+        return next((k.family for k in self.kind_entries if k.slug == kind), kind)
+
+    @property
+    def networks(self) -> dict[str, frozenset[str]]:
+        """Operator slug -> the payer slugs of the networks it runs."""
+        return {operator: frozenset(runs) for operator, runs in self.networks_of}
+
+
+def own_notice_payers(found: Sequence[str], speaker: Sequence[str]) -> tuple[str, ...]:
+    """The payers of an item a payer published itself: the speaker first, then any other
+    the text is about."""
+    return tuple(dict.fromkeys((*speaker, *found)))
+
+
+def load_taxonomy(overrides: Mapping[str, object] | None = None) -> Taxonomy:
+    """The built-in taxonomy merged with the ``taxonomy:`` key of sources.yaml.
+
+    Overrides may add payers and organisations, or aliases to existing ones::
+
+        payers:
+          - {slug: harmonie, name: Harmonie Mutuelle, aliases: [Harmonie]}
+          - {slug: viamedis, aliases: [VIAMEDIS SA]}   # an existing slug: aliases added
+        organisations:
+          - {slug: giphar, name: Giphar}
+
+    Keys of an entry: ``slug`` ([a-z0-9-]+, required), ``name`` (required for a new slug,
+    renames an existing one), ``aliases`` and ``match_case`` (lists of names; the latter
+    matched with their capitals). A new entry's name is one of its aliases.
+    Raises ValueError naming the bad key ("taxonomy.payers[2]: 'slug' must match
+    [a-z0-9-]+"); the configuration loader turns it into a ConfigError.
+    """
+    base = _builtin()
+    if not overrides:
+        return base
+    if not isinstance(overrides, Mapping):
+        raise ValueError("taxonomy: must be a mapping with 'payers' and/or 'organisations'")
+    unknown = sorted(str(key) for key in overrides if key not in _OVERRIDE_KEYS)
+    if unknown:
+        raise ValueError(
+            f"taxonomy: unknown key '{unknown[0]}' (expected: {', '.join(_OVERRIDE_KEYS)})"
+        )
+    org_slugs = {o.slug for o in base.organisation_entries}
+    payers = _merge(
+        base.payer_entries, overrides.get("payers"), "taxonomy.payers", org_slugs, "an organisation"
+    )
+    payer_slugs = {p.slug for p in payers}
+    organisations = _merge(
+        base.organisation_entries,
+        overrides.get("organisations"),
+        "taxonomy.organisations",
+        payer_slugs,
+        "a payer",
+    )
+    return replace(base, payer_entries=payers, organisation_entries=organisations)
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> Taxonomy:
+    text = resources.files("aggregator.understand").joinpath("taxonomy.yaml").read_text("utf-8")
+    # Our own file, read once per process: the plain safe loader is enough, and config
+    # (which imports this module to check taxonomy overrides) is not needed here.
+    return _parse(yaml.safe_load(text))
+
+
+def _parse(data: Any) -> Taxonomy:
+    """The packaged taxonomy.yaml as a Taxonomy (its shape is ours, so checks are light)."""
+    lang, status = data["language"], data["status"]
+    return Taxonomy(
+        payer_entries=_merge((), _names_only(data["payers"]), "taxonomy.yaml payers", set(), ""),
+        organisation_entries=_merge(
+            (), _names_only(data["organisations"]), "taxonomy.yaml organisations", set(), ""
+        ),
+        kind_entries=tuple(
+            Kind(
+                k["slug"],
+                k["label"],
+                tuple(k["patterns"]),
+                bool(k["ongoing"]),
+                tuple(k.get("masks", ())),
+                _context(k.get("contextual")),
+                str(k.get("family") or k["slug"]),
+            )
+            for k in data["kinds"]
+        ),
+        actions=tuple(Action(a["phrase"], tuple(a["patterns"])) for a in data["actions"]),
+        language=Language(
+            negation_words=int(lang["negation_words"]),
+            **{key: tuple(lang[key]) for key in _LANGUAGE_LISTS},
+        ),
+        status_words=StatusWords(
+            resolved=tuple(
+                Resolution(group.get("kind"), tuple(group["patterns"]))
+                for group in status["resolved"]
+            ),
+            **{key: tuple(status[key]) for key in _STATUS_LISTS},
+        ),
+        assertion=AssertionWords.from_data(data.get("assertion") or {}),
+        relations=relations_from_data(data.get("relations")),
+        networks_of=tuple(
+            (str(p["slug"]), tuple(str(n) for n in p["networks"]))
+            for p in data["payers"]
+            if p.get("networks")
+        ),
+    )
+
+
+def _names_only(entries: Any) -> list[dict[str, Any]]:
+    """Entries with the keys a sources.yaml override may also give (networks and roles are
+    the built-in taxonomy's own, read apart)."""
+    return [{k: v for k, v in entry.items() if k in _ENTRY_KEYS} for entry in entries]
+
+
+def _context(raw: Any) -> Context | None:
+    if raw is None:
+        return None
+    return Context(
+        tuple(raw["patterns"]),
+        tuple(raw["context"]),
+        tuple(raw.get("context_kinds", ())),
+        tuple(raw.get("veto", ())),
+    )
+
+
+_LANGUAGE_LISTS = (
+    "negators",
+    "hypothetical_before",
+    "hypothetical_after",
+    "scope_breakers",
+    "clause_boundaries",
+    "subject_boundaries",
+    "not_affected_after",
+    "not_affected_before",
+    "contrast",
+    "generic_before",
+    "reference_markers",
+    "reference_before_payer",
+    "reference_sentence_markers",
+    "reference_clause_markers",
+    "reference_intent_markers",
+)
+_STATUS_LISTS = ("failure", "pending_before", "pending_after", "recap")
+
+
+def _merge(
+    entries: tuple[Named, ...], raw: object, where: str, reserved: set[str], other: str
+) -> tuple[Named, ...]:
+    """Entries with the overrides ``raw`` applied, in order, new slugs last."""
+    if raw is None:
+        return entries
+    if not isinstance(raw, list):
+        raise ValueError(f"{where}: must be a list of entries with 'slug', 'name', 'aliases'")
+    merged = {entry.slug: entry for entry in entries}
+    for index, spec in enumerate(raw):
+        entry = _entry(spec, f"{where}[{index}]", merged, reserved, other)
+        merged[entry.slug] = entry
+    return tuple(merged.values())
+
+
+def _entry(
+    spec: object, here: str, known: Mapping[str, Named], reserved: set[str], other: str
+) -> Named:
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"{here}: must be a mapping with 'slug', 'name' and 'aliases'")
+    for key in spec:
+        if key not in _ENTRY_KEYS:
+            raise ValueError(f"{here}: unknown key '{key}' (expected: {', '.join(_ENTRY_KEYS)})")
+    slug = spec.get("slug")
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+        raise ValueError(f"{here}: 'slug' must match [a-z0-9-]+")
+    if slug in reserved:
+        raise ValueError(f"{here}: slug '{slug}' is already {other}; choose another slug")
+    name = spec.get("name")
+    if name is not None and (not isinstance(name, str) or not _has_word(name)):
+        raise ValueError(f"{here}: 'name' must be a non-empty string")
+    aliases = _names(spec.get("aliases"), f"{here}: 'aliases'")
+    match_case = _names(spec.get("match_case"), f"{here}: 'match_case'")
+    old = known.get(slug)
+    if old is None:
+        if name is None:
+            raise ValueError(f"{here}: 'name' is required for the new slug '{slug}'")
+        return Named(slug, name, _unique((name, *aliases)), match_case)
+    extra = (name,) if name else ()
+    return Named(
+        slug,
+        name or old.name,
+        _unique((*old.aliases, *extra, *aliases)),
+        _unique((*old.match_case, *match_case)),
+    )
+
+
+def _names(raw: object, here: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ValueError(f"{here} must be a list of names")
+    for item in raw:
+        if not _has_word(item):
+            raise ValueError(f"{here}: {item!r} has no letter or digit")
+    return tuple(raw)
+
+
+def _has_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in fold(text))
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
