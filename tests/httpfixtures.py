@@ -2,7 +2,8 @@
 
 ``LocalServer`` answers each path from a script and records every hit with its timing, so a
 test can count retries, read the headers a client sent, or check that two requests overlap.
-``DripServer`` is a raw socket that sends a fixed head and then one byte at a time, forever.
+``DripServer`` is a raw socket that sends a fixed head and then one byte at a time, forever;
+``SocketServer`` is its lifecycle, which rawserver.py's ``RawServer`` shares.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -146,18 +148,26 @@ class LocalServer:
         return _Handler
 
 
-class DripServer:
-    """Sends ``head`` at once, then ``drip`` one byte every ``interval`` seconds until closed."""
+class SocketServer:
+    """A bare listening socket on 127.0.0.1, whose every connection is handed to ``_handle``
+    in a thread of its own while the context lasts: the lifecycle of the servers that write
+    their answers themselves, byte by byte (``DripServer`` here, ``RawServer`` in
+    rawserver.py), where ``http.server`` would fix the answer's form for them."""
 
-    def __init__(self, head: bytes, drip: bytes = b"x", interval: float = 0.5) -> None:
-        self.head, self.drip, self.interval = head, drip, interval
-        self.connections = 0
+    backlog: int | None = None  # of listen(); None: Python's default
+
+    def __init__(self) -> None:
+        self.connections = 0  # accepted so far
         self._stop = threading.Event()
-        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket = socket.create_server(("127.0.0.1", 0), backlog=self.backlog)
         self._socket.settimeout(0.1)
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
-    def __enter__(self) -> DripServer:
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -168,23 +178,34 @@ class DripServer:
         traceback: TracebackType | None,
     ) -> None:
         self._stop.set()
-        self._thread.join(timeout=2)
+        self._thread.join(timeout=5)
         self._socket.close()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._socket.getsockname()[1]}/slow"
 
     def _serve(self) -> None:
         while not self._stop.is_set():
             try:
                 conn, _ = self._socket.accept()
-            except TimeoutError:
+            except OSError:  # the 0.1 s timeout (TimeoutError is an OSError): look at _stop
                 continue
             self.connections += 1
-            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
-    def _trickle(self, conn: socket.socket) -> None:
+    def _handle(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class DripServer(SocketServer):
+    """Sends ``head`` at once, then ``drip`` one byte every ``interval`` seconds until closed."""
+
+    def __init__(self, head: bytes, drip: bytes = b"x", interval: float = 0.5) -> None:
+        super().__init__()
+        self.head, self.drip, self.interval = head, drip, interval
+
+    @property
+    def url(self) -> str:
+        return self.base + "/slow"
+
+    def _handle(self, conn: socket.socket) -> None:
         with conn:
             try:
                 conn.recv(65536)

@@ -12,44 +12,23 @@ from __future__ import annotations
 
 import socket
 import threading
-from types import TracebackType
+
+from httpfixtures import SocketServer
 
 NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found"
 HEAD_LIMIT = 64 * 1024
 
 
-class RawServer:
+class RawServer(SocketServer):
     """Answers each path with fixed bytes; counts the requests per path."""
 
+    backlog = 64
+
     def __init__(self) -> None:
+        super().__init__()
         self.answers: dict[str, bytes] = {}
         self.requests: list[str] = []
         self._lock = threading.Lock()
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(64)
-        self._sock.settimeout(0.1)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-
-    def __enter__(self) -> RawServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._sock.close()
 
     def answer_for(self, path: str) -> bytes:
         if path in self.answers:
@@ -57,15 +36,7 @@ class RawServer:
         prefixes = [p for p in self.answers if p.endswith("/") and path.startswith(p)]
         return self.answers[max(prefixes, key=len)] if prefixes else NOT_FOUND
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
+    def _handle(self, conn: socket.socket) -> None:
         with conn:
             conn.settimeout(5)
             try:
