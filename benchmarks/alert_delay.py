@@ -27,7 +27,6 @@ import random
 import statistics
 import sys
 import tempfile
-import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,6 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -206,7 +204,8 @@ def _incident(world: World, rng: random.Random, number: int, sources: int) -> No
 
 
 class Webhook:
-    """A JSON webhook on 127.0.0.1 that notes each alert with the simulated time it came."""
+    """A JSON webhook on 127.0.0.1 that notes each alert with the simulated time it came; it
+    answers while in server.serving(hook.server)."""
 
     def __init__(self) -> None:
         self.now = datetime.now(UTC)  # set by the simulation before each run
@@ -225,25 +224,11 @@ class Webhook:
             def log_message(self, format: str, *args: Any) -> None:
                 """Silent."""
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 
     @property
     def url(self) -> str:
-        return f"json://127.0.0.1:{self._server.server_address[1]}/hook"
-
-    def __enter__(self) -> Webhook:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return f"json://127.0.0.1:{self.server.server_address[1]}/hook"
 
 
 # --- the simulation ------------------------------------------------------------------------
@@ -261,7 +246,7 @@ class Outcome:
 
 def simulate(args: argparse.Namespace, work: Path) -> Outcome:
     import yaml
-    from server import LoopbackFarm, loopback_ok, make_resources
+    from server import LoopbackFarm, loopback_ok, make_resources, serving
 
     from aggregator.config import load_config_text
     from aggregator.pipeline import run
@@ -275,7 +260,8 @@ def simulate(args: argparse.Namespace, work: Path) -> Outcome:
     )
     paths = [f"/source{n}/feed.xml" for n in range(args.sources)]
     hosts = args.sources if loopback_ok(args.sources) else 1
-    with LoopbackFarm({}, hosts=hosts, latency=0.0) as farm, Webhook() as hook:
+    hook = Webhook()
+    with LoopbackFarm({}, hosts=hosts, latency=0.0) as farm, serving(hook.server):
         config = {
             "site": {"title": "Banc d'essai", "base_url": "https://example.org/veille/"},
             "fetch": {"per_host_delay": 0, "retries": 0, "timeout": 10},

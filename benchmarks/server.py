@@ -24,8 +24,8 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
-from contextlib import suppress
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -79,6 +79,28 @@ def make_resources(files: Mapping[str, bytes], mtime: int) -> dict[str, Resource
     }
 
 
+@contextmanager
+def serving(*servers: ThreadingHTTPServer, poll_interval: float = 0.1) -> Iterator[None]:
+    """The servers answer while the context lasts, each in a daemon thread (and each request in
+    one of its own); then they stop, free their ports, and their threads are waited for."""
+    threads = []
+    for server in servers:
+        server.daemon_threads = True
+        thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": poll_interval}, daemon=True
+        )
+        thread.start()
+        threads.append(thread)
+    try:
+        yield
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+        for thread in threads:
+            thread.join(timeout=5)
+
+
 class LoopbackFarm:
     """One ThreadingHTTPServer per loopback address, all on one port, in daemon threads."""
 
@@ -92,7 +114,7 @@ class LoopbackFarm:
         self.latency = max(0.0, latency)
         self.port = 0
         self._servers: list[ThreadingHTTPServer] = []
-        self._threads: list[threading.Thread] = []
+        self._running = ExitStack()
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
         self._statuses: Counter[int] = Counter()
@@ -110,12 +132,7 @@ class LoopbackFarm:
                 break
         else:
             raise OSError("could not find one free port on every loopback address")
-        for server in self._servers:
-            thread = threading.Thread(
-                target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+        self._running.enter_context(serving(*self._servers))
         return self
 
     def _bind_all(self, handler: type[_Handler]) -> bool:
@@ -131,8 +148,6 @@ class LoopbackFarm:
             for server in servers:
                 server.server_close()
             return False
-        for server in servers:
-            server.daemon_threads = True
         self._servers, self.port = servers, port
         return True
 
@@ -142,12 +157,8 @@ class LoopbackFarm:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
-        self._servers, self._threads = [], []
+        self._running.close()
+        self._servers = []
 
     def count(self, status: int, conditional: bool, robots: bool, sent: int) -> None:
         with self._lock:
