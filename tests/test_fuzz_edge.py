@@ -144,6 +144,13 @@ def _item(link: str, n: int) -> Item:
     return Item(f"Article {n}", link, f"g{n}", "", f"Texte du flux {n}", "")
 
 
+def _site(
+    first: Answer, kind: str = "feed", article: Answer | None = None, robots: Answer = MISSING
+) -> HostileSite:
+    """A site of one page, whose other answers but those given are MISSING."""
+    return HostileSite(kind, first, MISSING, article, robots, 1)
+
+
 # Fixed examples run on every profile: the address guard against item links, a redirect
 # and pagination that lead to internal services, with article pages configured.
 REACHING_INSIDE = [
@@ -174,9 +181,7 @@ REACHING_INSIDE = [
         MISSING,
         3,
     ),
-    HostileSite(
-        "feed", Answer(307, b"", ((b"Location", b"{secret}/secret"),)), MISSING, None, MISSING, 1
-    ),
+    _site(Answer(307, b"", ((b"Location", b"{secret}/secret"),))),
 ]
 
 
@@ -211,112 +216,53 @@ LATIN1_LIST = list_page([Item("Créé", "/x", "g", "", "é", "")], "", "/src/b")
 UNDEFINED = ((b"Content-Type", b"text/html; charset=undefined"),)
 
 
-def _site(first: Answer, article: Answer | None = None, kind: str = "feed") -> HostileSite:
-    return HostileSite(kind, first, MISSING, article, MISSING, 1)
+def _feed(item: Item, article: Answer | None = None, robots: Answer = MISSING) -> HostileSite:
+    """A feed source whose feed (UTF-8) holds ``item`` alone."""
+    feed = Answer(headers=FEED_TYPE, body=Body(rss([item], "utf-8")))
+    return _site(feed, article=article, robots=robots)
+
+
+def _titled(title: str, summary: str = "", body: str = "") -> Item:
+    return Item(title, "/art/1", "g1", "", summary, body)
+
+
+def _latin1_list(head: str = "", headers: tuple[tuple[bytes, bytes], ...] = ()) -> HostileSite:
+    """An HTML source whose list page is LATIN1_LIST in Latin-1, ``head`` opening its head."""
+    page = LATIN1_LIST.replace("<head>", "<head>" + head)
+    return _site(Answer(headers=headers, body=Body(page, codec="latin-1")), kind="html")
 
 
 REGRESSIONS = [
     pytest.param(
-        _site(
-            Answer(
-                headers=FEED_TYPE,
-                body=Body(
-                    rss(
-                        [
-                            Item(
-                                "Titre",
-                                "/art/1",
-                                "g1",
-                                "",
-                                "",
-                                html.escape(FRAMESET + "<b>" * 100),
-                            )
-                        ],
-                        "utf-8",
-                    )
-                ),
-            )
-        ),
+        _feed(_titled("Titre", body=html.escape(FRAMESET + "<b>" * 100))),
         id="item-body-a-frameset-document-then-deep-nesting",
     ),
     pytest.param(
-        HostileSite(
-            "feed",
-            Answer(headers=FEED_TYPE, body=Body(rss([_item("/art/1", 1)], "utf-8"))),
-            MISSING,
-            None,
-            Answer(404, b"Not Found", ((b"Set-Cookie", "b=\u4998".encode()),), Body("no")),
-            1,
+        _feed(
+            _item("/art/1", 1),
+            robots=Answer(404, b"Not Found", ((b"Set-Cookie", "b=\u4998".encode()),), Body("no")),
         ),
         id="robots-answer-sets-a-non-ascii-cookie",
     ),
     pytest.param(
-        _site(
-            Answer(
-                body=Body(
-                    LATIN1_LIST.replace("<head>", "<head><meta charset='latin-1\x00'>"),
-                    codec="latin-1",
-                )
+        _latin1_list("<meta charset='latin-1\x00'>"), id="list-page-meta-charset-with-nul"
+    ),
+    pytest.param(_latin1_list(headers=UNDEFINED), id="list-page-charset-undefined"),
+    pytest.param(_latin1_list("<meta charset='undefined'>"), id="list-page-meta-charset-undefined"),
+    pytest.param(
+        _feed(
+            _item("/art/1", 1),
+            article=Answer(
+                headers=UNDEFINED, body=Body("<div class='content'>Créé</div>", "latin-1")
             ),
-            kind="html",
-        ),
-        id="list-page-meta-charset-with-nul",
-    ),
-    pytest.param(
-        _site(Answer(headers=UNDEFINED, body=Body(LATIN1_LIST, codec="latin-1")), kind="html"),
-        id="list-page-charset-undefined",
-    ),
-    pytest.param(
-        _site(
-            Answer(
-                body=Body(
-                    LATIN1_LIST.replace("<head>", "<head><meta charset='undefined'>"),
-                    codec="latin-1",
-                )
-            ),
-            kind="html",
-        ),
-        id="list-page-meta-charset-undefined",
-    ),
-    pytest.param(
-        _site(
-            Answer(headers=FEED_TYPE, body=Body(rss([_item("/art/1", 1)], "utf-8"))),
-            Answer(headers=UNDEFINED, body=Body("<div class='content'>Créé</div>", "latin-1")),
         ),
         id="article-page-charset-undefined",
     ),
     pytest.param(
-        _site(
-            Answer(
-                headers=FEED_TYPE,
-                body=Body(
-                    rss([Item(escaped(3)(PAYLOADS[0]), "/art/1", "g1", "", "", "")], "utf-8")
-                ),
-            )
-        ),
-        id="title-escaped-three-times-without-body",
+        _feed(_titled(escaped(3)(PAYLOADS[0]))), id="title-escaped-three-times-without-body"
     ),
     pytest.param(
-        _site(
-            Answer(
-                headers=FEED_TYPE,
-                body=Body(
-                    rss(
-                        [
-                            Item(
-                                "<![CDATA[Avis " + escaped(2)(PAYLOADS[9]) + "]]>",
-                                "/art/1",
-                                "g1",
-                                "",
-                                "Texte",
-                                "",
-                            )
-                        ],
-                        "utf-8",
-                    )
-                ),
-            )
-        ),
+        _feed(_titled("<![CDATA[Avis " + escaped(2)(PAYLOADS[9]) + "]]>", summary="Texte")),
         id="title-in-cdata-escaped-twice",
     ),
 ]
