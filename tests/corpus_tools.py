@@ -32,6 +32,18 @@ from xml.sax.saxutils import escape, quoteattr
 
 import yaml
 
+if __name__ == "__main__":  # run as a script: this checkout's aggregator, installed or not
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aggregator.understand.evaluate import (
+    Counts,
+    best_incident,
+    count_labels,
+    incident_members,
+    incident_pairs,
+    micro,
+)
+
 CORPUS_DIR = Path(__file__).parent / "data" / "corpus"
 
 
@@ -419,43 +431,24 @@ def read_output(out: Path) -> tuple[list[OutItem], list[OutIncident]]:
 # --- scoring ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PRF:
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def __str__(self) -> str:
-        return f"P={self.precision:.3f} R={self.recall:.3f} F1={self.f1:.3f}"
+# Precision, recall and F1, incident pairs and the matching of a labelled incident to an output
+# one are the evaluator's (aggregator.understand.evaluate): the same measures as `aggregator
+# evaluate`, read here from what the pipeline published.
 
 
-def _prf(pairs: Iterable[tuple[frozenset[str], frozenset[str]]]) -> PRF:
-    tp = fp = fn = 0
+def _micro(pairs: Iterable[tuple[frozenset[str], frozenset[str]]]) -> Counts:
+    """Micro-averaged counts over (story, label) pairs, from each story's (expected, found)."""
+    table: dict[str, Counts] = {}
     for gold, got in pairs:
-        tp += len(gold & got)
-        fp += len(got - gold)
-        fn += len(gold - got)
-    return PRF(tp, fp, fn)
+        count_labels(table, gold, got)
+    return micro(table.values())
 
 
 @dataclass
 class Score:
-    payers: PRF
-    kinds: PRF
-    pairs: PRF
+    payers: Counts
+    kinds: Counts
+    pairs: Counts
     lost: list[str] = field(default_factory=list)  # stories published nowhere
     duplicated: list[str] = field(default_factory=list)  # stories published more than once
     merged: list[str] = field(default_factory=list)  # items holding several stories
@@ -467,9 +460,9 @@ class Score:
 
     def report(self) -> str:
         head = [
-            f"payers: {self.payers}",
-            f"kinds:  {self.kinds}",
-            f"incident pairs: {self.pairs}",
+            f"payers: {self.payers.line('').strip()}",
+            f"kinds:  {self.kinds.line('').strip()}",
+            f"incident pairs: {self.pairs.line('').strip()}",
             f"stories lost: {len(self.lost)}, duplicated: {len(self.duplicated)}, "
             f"wrongly merged items: {len(self.merged)}, unmatched items: {len(self.unmatched)}",
             f"incident status errors: {len(self.status_errors)}, "
@@ -506,7 +499,7 @@ def score(
     items_of: dict[str, list[OutItem]] = {s: [] for s in stories}
     story_of_item: dict[str, set[str]] = {}
     lines: list[str] = []
-    result = Score(PRF(0, 0, 0), PRF(0, 0, 0), PRF(0, 0, 0))
+    result = Score(Counts(), Counts(), Counts())
     for item in items:
         found = matcher.stories(item)
         story_of_item[item.id] = found
@@ -526,8 +519,8 @@ def score(
             result.duplicated.append(story)
             titles = "; ".join(f"{i.id} {i.url}" for i in held)
             lines.append(f"DUPLICATE {story}: {len(held)} items: {titles}")
-    result.payers = _prf(_compare(stories, items_of, "payers", lines))
-    result.kinds = _prf(_compare(stories, items_of, "kinds", lines))
+    result.payers = _micro(_compare(stories, items_of, "payers", lines))
+    result.kinds = _micro(_compare(stories, items_of, "kinds", lines))
     result.pairs = _pair_score(stories, items_of, lines)
     result.status_errors = _status_errors(
         corpus, incidents, story_of_item, lines, result.incident_payer_errors, result.contact_errors
@@ -556,24 +549,17 @@ def _compare(
 
 def _pair_score(
     stories: Mapping[str, Labels], items_of: Mapping[str, list[OutItem]], lines: list[str]
-) -> PRF:
+) -> Counts:
     got = {s: frozenset().union(*(i.incidents for i in items_of[s])) for s in stories}
-    names = sorted(stories)
-    tp = fp = fn = 0
-    for index, a in enumerate(names):
-        for b in names[index + 1 :]:
-            gold_pair = bool(stories[a].incidents & stories[b].incidents)
-            got_pair = bool(got[a] & got[b])
-            tp += gold_pair and got_pair
-            fp += got_pair and not gold_pair
-            fn += gold_pair and not got_pair
-            if gold_pair != got_pair:
-                why = "apart but should share" if gold_pair else "share but should not"
-                lines.append(
-                    f"INCIDENT PAIR {a}-{b} {why} an incident "
-                    f"(labels {_names(stories[a].incidents)} / {_names(stories[b].incidents)})"
-                )
-    return PRF(tp, fp, fn)
+    labelled = {story: labels.incidents for story, labels in stories.items()}
+    counts, wrong = incident_pairs(labelled, got)
+    for a, b, should_share in wrong:
+        why = "apart but should share" if should_share else "share but should not"
+        lines.append(
+            f"INCIDENT PAIR {a}-{b} {why} an incident "
+            f"(labels {_names(stories[a].incidents)} / {_names(stories[b].incidents)})"
+        )
+    return counts
 
 
 def _status_errors(
@@ -584,23 +570,16 @@ def _status_errors(
     payer_errors: list[str],
     contact_errors: list[str],
 ) -> list[str]:
-    members = {
-        i.id: {s for item in i.items for s in story_of_item.get(item, set())} for i in incidents
-    }
+    members = incident_members(incidents, story_of_item)
     errors = []
     for label, expected in sorted(corpus.incidents.items()):
         gold = {s for s, lab in corpus.stories.items() if label in lab.incidents}
-        # Most of the labelled stories, then fewest foreign ones.
-        best = max(
-            incidents,
-            key=lambda i: (len(members[i.id] & gold), -len(members[i.id] - gold)),
-            default=None,
-        )
-        overlap = members[best.id] & gold if best else set()
-        if best is None or not overlap:
+        best = best_incident(incidents, members, gold)
+        if best is None:
             errors.append(label)
             lines.append(f"STATUS {label}: no output incident holds any of {_names(gold)}")
             continue
+        overlap = members[best.id] & gold
         if len(overlap) * 2 <= len(gold):
             lines.append(
                 f"SPLIT {label}: best output incident {best.id} holds only {_names(overlap)} "
@@ -747,5 +726,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     sys.exit(main())

@@ -27,10 +27,11 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import yaml
 
@@ -290,11 +291,11 @@ class Report:
 
     @property
     def payer(self) -> Counts:
-        return _total(self.payers.values())
+        return micro(self.payers.values())
 
     @property
     def kind(self) -> Counts:
-        return _total(self.kinds.values())
+        return micro(self.kinds.values())
 
     def text(self) -> str:
         lines = [
@@ -313,7 +314,8 @@ class Report:
         return "\n".join(lines)
 
 
-def _total(counts: Iterable[Counts]) -> Counts:
+def micro(counts: Iterable[Counts]) -> Counts:
+    """Micro-averaged counts: the sum of per-label ones."""
     total = Counts()
     for c in counts:
         total.tp, total.fp, total.fn = total.tp + c.tp, total.fp + c.fp, total.fn + c.fn
@@ -360,6 +362,12 @@ def _score_items(gold: Mapping[str, LabelledItem], got: Understood, report: Repo
         _tally(report.kinds, expected.kinds, kinds, "KINDS", story, expected, reasons, report)
 
 
+def count_labels(table: dict[str, Counts], gold: AbstractSet[str], got: AbstractSet[str]) -> None:
+    """One story's labels counted per label: expected (``gold``) against found (``got``)."""
+    for label in gold | got:
+        table.setdefault(label, Counts()).add(label in gold, label in got)
+
+
 def _tally(
     table: dict[str, Counts],
     gold: frozenset[str],
@@ -370,8 +378,7 @@ def _tally(
     reasons: Sequence[str],
     report: Report,
 ) -> None:
-    for label in gold | got:
-        table[label].add(label in gold, label in got)
+    count_labels(table, gold, got)
     if gold == got:
         return
     report.errors.append(
@@ -394,42 +401,85 @@ def _incidents_of(got: Understood) -> dict[str, set[str]]:
     }
 
 
+def incident_pairs(
+    labelled: Mapping[str, AbstractSet[str]], got: Mapping[str, AbstractSet[str]]
+) -> tuple[Counts, list[tuple[str, str, bool]]]:
+    """Incident pairwise scoring over every pair of stories (story -> incident ids): whether
+    the labels have them share an incident against whether the output does. The counts, and
+    the pairs that disagree as (a, b, whether they should share), in order."""
+    counts = Counts()
+    wrong = []
+    names = sorted(labelled)
+    for n, a in enumerate(names):
+        for b in names[n + 1 :]:
+            expected = bool(labelled[a] & labelled[b])
+            found = bool(got.get(a, set()) & got.get(b, set()))
+            counts.add(expected, found)
+            if expected != found:
+                wrong.append((a, b, expected))
+    return counts, wrong
+
+
 def _score_pairs(
     gold: Mapping[str, LabelledItem], got: Mapping[str, set[str]], report: Report
 ) -> None:
-    names = sorted(gold)
-    for n, a in enumerate(names):
-        for b in names[n + 1 :]:
-            expected = bool(gold[a].incidents & gold[b].incidents)
-            found = bool(got.get(a, set()) & got.get(b, set()))
-            report.pairs.add(expected, found)
-            if expected != found:
-                why = "apart, should share" if expected else "share, should not"
-                report.errors.append(
-                    f"INCIDENT PAIR {a} / {b}: {why} "
-                    f"(labels {sorted(gold[a].incidents)} / {sorted(gold[b].incidents)}, "
-                    f"got {sorted(got.get(a, ()))} / {sorted(got.get(b, ()))})"
-                )
+    labelled = {story: item.incidents for story, item in gold.items()}
+    report.pairs, wrong = incident_pairs(labelled, got)
+    for a, b, expected in wrong:
+        why = "apart, should share" if expected else "share, should not"
+        report.errors.append(
+            f"INCIDENT PAIR {a} / {b}: {why} "
+            f"(labels {sorted(gold[a].incidents)} / {sorted(gold[b].incidents)}, "
+            f"got {sorted(got.get(a, ()))} / {sorted(got.get(b, ()))})"
+        )
+
+
+class Grouped(Protocol):
+    """An output incident as scoring sees it: its id and the ids of the items it holds."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def items(self) -> Sequence[str]: ...
+
+
+G = TypeVar("G", bound=Grouped)
+
+
+def incident_members(
+    incidents: Iterable[Grouped], stories_of: Mapping[str, Iterable[str]]
+) -> dict[str, set[str]]:
+    """Each output incident's stories, by its id: those of the items it holds (item ->
+    stories in ``stories_of``)."""
+    return {i.id: {s for item in i.items for s in stories_of.get(item, ())} for i in incidents}
+
+
+def best_incident(
+    incidents: Iterable[G], members: Mapping[str, AbstractSet[str]], stories: AbstractSet[str]
+) -> G | None:
+    """The output incident a labelled one is matched to: the one holding most of its
+    ``stories``, then fewest others, the first of equals; None when none holds any."""
+    best = max(
+        incidents,
+        key=lambda i: (len(members[i.id] & stories), -len(members[i.id] - stories)),
+        default=None,
+    )
+    return best if best is not None and members[best.id] & stories else None
 
 
 def _score_incidents(
     labelled: LabelledSet, gold: Mapping[str, LabelledItem], got: Understood, report: Report
 ) -> None:
-    members = {
-        i.id: {s for item in i.items for s in got.stories.get(item, ())} for i in got.incidents
-    }
+    members = incident_members(got.incidents, got.stories)
     matched: set[str] = set()
     for label, expected in sorted(labelled.incidents.items()):
         stories = {s for s, item in gold.items() if label in item.incidents}
         if not stories or expected.status == UNKNOWN:
             continue
         report.status_total += 1
-        best = max(
-            got.incidents,
-            key=lambda i: (len(members[i.id] & stories), -len(members[i.id] - stories)),
-            default=None,
-        )
-        if best is None or not members[best.id] & stories:
+        best = best_incident(got.incidents, members, stories)
+        if best is None:
             report.errors.append(
                 f"MISSED INCIDENT {label}: no output incident holds {sorted(stories)}"
             )
