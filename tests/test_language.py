@@ -277,3 +277,18 @@ def test_an_event_dated_a_year_or_a_season_ago_is_a_recall(body: str, kind: str)
 )
 def test_an_event_of_last_week_or_this_season_is_news(body: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Les portails de l'opérateur ne rouvriront pas avant lundi.", "outage"),
+        ("Le service ne sera pas remis en ligne avant jeudi, prévient la caisse.", "outage"),
+        ("Pas de réouverture du téléservice avant la fin de la semaine.", "outage"),
+        ("La reprise des livraisons n'est pas prévue avant mardi.", "supply-disruption"),
+    ],
+)
+def test_a_resolution_denied_says_the_service_is_still_down(body: str, kind: str) -> None:
+    verdict = CLASSIFIER.classify("Point de situation", body)
+    assert kind in verdict.kinds
+    assert verdict.status == "failure"

@@ -679,18 +679,23 @@ class Classifier:
         return False
 
     def _status(self, doc: _Doc, ongoing: bool) -> tuple[StatusSignal | None, set[int]]:
-        """The status signal, and the kinds that resolution wording names as having been broken.
+        """The status signal, and the kinds that resolution wording names as broken: broken
+        until now when it is resolved ("les portails sont de nouveau accessibles"), broken
+        still when the resolution is denied ("les portails ne rouvriront pas avant lundi").
 
         failure (explicitly new or persisting) > resolved > failure (plain, current).
         """
         rules = self.rules
         new_failure = any(doc.counts(hit.start) for hit in doc.find(rules.failure))
-        resolved, not_back, implied = False, False, set()
+        resolved, implied, still_broken = False, set(), set()
+        not_back = False
         for hit in doc.find(rules.resolved):
             if doc.in_reference(hit.start) or doc.prefix_has(rules.recap, hit.start):
                 continue
+            kind = rules.resolved_kinds[hit.tag]
             if doc.negated(hit.start):
                 not_back = True  # "n'est toujours pas rétabli"
+                still_broken.add(kind)
                 continue
             if doc.prefix_has(rules.pending_before, hit.start):
                 continue
@@ -699,17 +704,17 @@ class Classifier:
             why = self._reading(doc, hit)
             if why is not None:
                 doc.explain("not:resolved", hit, why)
-                not_back = not_back or why.startswith("negation")
+                if why.startswith("negation"):
+                    not_back = True
+                    still_broken.add(kind)
                 continue
             resolved = True
             doc.explain("status:resolved", hit)
-            kind = rules.resolved_kinds[hit.tag]
-            if kind is not None:
-                implied.add(kind)
+            implied.add(kind)
         if new_failure or not_back:
-            return "failure", set()
+            return "failure", {kind for kind in still_broken if kind is not None}
         if resolved:
-            return "resolved", implied
+            return "resolved", {kind for kind in implied if kind is not None}
         return ("failure" if ongoing else None), set()
 
     # -- payers
