@@ -267,7 +267,14 @@ def simulate(args: argparse.Namespace, work: Path) -> Outcome:
             "fetch": {"per_host_delay": 0, "retries": 0, "timeout": 10},
             "notify": [{"url": hook.url}],
             "sources": [
-                {"id": f"s{n}", "name": f"Source {n}", "type": "feed", "url": farm.url(n, path)}
+                {
+                    "id": f"s{n}",
+                    "name": f"Source {n}",
+                    "type": "feed",
+                    "url": farm.url(n, path),
+                    # The first sources are payers' own sites, configured as such.
+                    "category": "payer" if n < world.payer_sources else "press",
+                }
                 for n, path in enumerate(paths)
             ],
         }

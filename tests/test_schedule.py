@@ -16,9 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aggregator.cli import cli
+from aggregator.collect import schedule
 from aggregator.collect.schedule import interval_for, planned, server_wait, usual_gap
 from aggregator.config import load_config_text
-from aggregator.models import Config, FetchOptions
+from aggregator.models import Config, FetchOptions, Source
 from aggregator.pipeline import RunReport, run
 from aggregator.store import Store
 from tests.httpfixtures import LocalServer, Reply
@@ -322,3 +323,23 @@ def test_the_interval_stays_in_bounds_and_never_undercuts_the_server(
     if incident and not failures and (asked or 0) <= low:
         assert interval == low
     assert reason
+
+
+@pytest.mark.parametrize("category", ["payer", "authority"])
+def test_a_payer_or_an_authority_s_own_site_is_asked_at_least_every_half_hour(
+    category: str,
+) -> None:
+    """They publish rarely, and first: their own pace would leave an outage unseen for hours."""
+    options = FetchOptions()
+    day = 86400.0
+    slow, reason = interval_for(day, False, 0, None, options, first_hand=True)
+    assert slow == schedule.FIRST_HAND_INTERVAL and "own site" in reason
+    assert interval_for(day, False, 0, None, options)[0] == day / schedule.POLLS_PER_GAP
+    # Never sooner than its server asks, nor than failures allow, nor than an incident needs.
+    assert interval_for(day, False, 0, 7200.0, options, first_hand=True)[0] == 7200.0
+    assert interval_for(day, False, 4, None, options, first_hand=True)[0] == 300.0 * 16
+    assert interval_for(day, True, 0, None, options, first_hand=True)[0] == 300.0
+    source = Source(id="s", name="S", type="feed", url="http://127.0.0.1/f", category=category)
+    assert schedule.Polled.of(source, None, True).first_hand
+    press = Source(id="p", name="P", type="feed", url="http://127.0.0.1/f", category="press")
+    assert not schedule.Polled.of(press, None, True).first_hand

@@ -7,6 +7,7 @@ its next due time from the run's start:
     a quarter of the usual gap between its items (the median of its recent gaps)
     -> ``min_interval`` while a payer or organisation it wrote about has an ongoing incident
     -> ``min_interval`` x 2^failures instead after failures in a row
+    -> at most FIRST_HAND_INTERVAL for a payer's or an authority's own site
     -> at least what its server asked (Retry-After, Cache-Control max-age, Expires)
     -> within [``min_interval``, ``max_interval``] (``fetch:`` in sources.yaml)
 
@@ -45,6 +46,11 @@ EARLY = timedelta(seconds=30)
 # An incident still open but without news for this long no longer keeps its sources polled
 # at the shortest interval: it has most likely ended without anyone saying so.
 QUIET_INCIDENT = timedelta(days=7)
+# A payer's or an authority's own site is where an outage and its end are first said, and
+# it publishes rarely, so its own pace would leave it unpolled for hours: it is asked at
+# least every half hour (one conditional request, a 304 most of the time).
+FIRST_HAND = ("payer", "authority")
+FIRST_HAND_INTERVAL = 1800.0
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)\"?", re.IGNORECASE | re.ASCII)
 
 
@@ -56,10 +62,12 @@ class Polled:
     url: str
     ok: bool
     headers: Mapping[str, str]  # of the answer for the source's own URL (lower-case names)
+    first_hand: bool = False  # a payer's or an authority's own site (see FIRST_HAND)
 
     @classmethod
     def of(cls, source: Source, first: FetchResult | None, ok: bool) -> Polled:
-        return cls(source.id, source.url, ok, first.headers if first else {})
+        headers = first.headers if first else {}
+        return cls(source.id, source.url, ok, headers, source.category in FIRST_HAND)
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,12 @@ def usual_gap(dates: Iterable[datetime], now: datetime) -> float | None:
 
 
 def interval_for(
-    gap: float | None, incident: bool, failures: int, asked: float | None, options: FetchOptions
+    gap: float | None,
+    incident: bool,
+    failures: int,
+    asked: float | None,
+    options: FetchOptions,
+    first_hand: bool = False,
 ) -> tuple[float, str]:
     """Seconds until the next poll, and the reason in a few words (see the module's rules)."""
     low, high = options.min_interval, options.max_interval
@@ -141,6 +154,8 @@ def interval_for(
         interval, reason = high, "nothing published yet"
     else:
         interval, reason = gap / POLLS_PER_GAP, f"publishes about every {_duration(gap)}"
+    if first_hand and not failures and interval > FIRST_HAND_INTERVAL:
+        interval, reason = FIRST_HAND_INTERVAL, "a payer's or an authority's own site"
     if asked is not None and asked > interval:
         interval, reason = asked, f"server asked to wait {_duration(asked)}"
     return max(low, min(high, interval)), reason
@@ -204,6 +219,7 @@ def plan_next(
             int(failures.get(poll.source) or 0) if not poll.ok else 0,
             server_wait(poll.headers, now),
             options,
+            poll.first_hand,
         )
         plans.append(Plan(poll.source, now + timedelta(seconds=interval), interval, reason))
     urls = {poll.source: poll.url for poll in polled}
