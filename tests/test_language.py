@@ -44,6 +44,14 @@ CLASSIFIER = Classifier()
             "Le portail, qui avait été piraté il y a deux ans, fonctionne bien.",
             "cyberattack",
         ),
+        # what a warning beside it is about, or what a state verb calls a threat
+        ("Conseils", "La caisse met en garde contre de faux SMS.", "phishing"),
+        ("Conseils", "Restons vigilants face aux tentatives de fraude.", "phishing"),
+        ("Conseils", "Les titulaires restent vigilants face aux courriels frauduleux.", "phishing"),
+        ("Cybermois", "L'hameçonnage reste la première menace pour les officines.", "phishing"),
+        ("Cybermois", "Le rançongiciel reste le principal risque pour les hôpitaux.", "cyberattack"),
+        # a fear, whatever the lemmatizer makes of the verb
+        ("Été", "L'Assurance maladie redoute un été d'escroqueries.", "phishing"),
     ],
 )
 def test_a_trigger_the_sentence_does_not_assert_gives_no_kind(
@@ -141,6 +149,12 @@ def test_reading_names_the_word_that_decides() -> None:
             "Complémentaire",
             "La MSA supprime le formulaire papier de demande de prise en charge.",
             ("msa",),
+        ),
+        # who fears or warns is not what is feared: the payer's own warning is its news
+        (
+            "L'Assurance maladie redoute un été d'escroqueries",
+            "Elle détaille les signes qui trahissent un faux message.",
+            ("assurance-maladie",),
         ),
         # a payer named as who reimburses, in a story about something else
         (

@@ -147,7 +147,7 @@ def _why_not(
     token: Any, words: AssertionWords, kind: str, inside: range | frozenset[int]
 ) -> str | None:
     predicate = _predicate(token)
-    for node in _local(token, predicate, words):
+    for node in _local(token, words):
         for child in node.children:
             lemma = _plain(child.lemma_)
             if child.idx not in inside and _negates(child, lemma, words):
@@ -168,17 +168,57 @@ def _why_not(
     # A threat or a condition governs its own clause, not a clause joined to it ("qui
     # menaçaient de suspendre..., se félicitent de la reprise"): they stop at a conjunct.
     joined = False
+    below = token  # the node just below ``node``: how the path reached it
     for node in _ancestors(token):
-        lemma = _plain(node.lemma_)
-        if lemma in words.belief:
-            return f"belief: {lemma}"
-        if not joined and lemma in words.warning and node is not token:
-            return f"warning: {lemma}"
+        lemmas = _verb_forms(node)
+        # Who believes or warns is not what is believed ("l'Assurance maladie redoute...").
+        holder = below != node and below.dep_.startswith("nsubj")
+        if not holder and (found := lemmas & words.belief):
+            return f"belief: {min(found)}"
+        if not joined and not holder and node != token and (found := lemmas & words.warning):
+            return f"warning: {min(found)}"
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
         if why is not None:
             return why
         joined = joined or node.dep_.startswith(("conj", "parataxis"))
-    return _tense(predicate, words)
+        below = node
+    return _warned_against(token, words) or _tense(predicate, words)
+
+
+def _verb_forms(token: Any) -> frozenset[str]:
+    """The token's lemma, and for a verb the small model left as written ("redoute",
+    "reste": its lemmatizer misses some present tenses), the infinitive in -er."""
+    lemma = _plain(token.lemma_)
+    if token.pos_ == "VERB" and lemma.endswith("e") and lemma == _plain(token.text.lower()):
+        return frozenset((lemma, lemma + "r"))
+    return frozenset((lemma,))
+
+
+# Prepositions of what one is warned against: "mettre en garde contre", "vigilants face à".
+_AGAINST = frozenset(("contre", "face"))
+# The attribute of these verbs says what their subject is in general: "l'hameçonnage reste
+# la première menace" describes a threat, it reports no campaign.
+_STATE_VERBS = frozenset(("rester", "demeurer", "constituer", "representer", "etre"))
+
+
+def _warned_against(token: Any, words: AssertionWords) -> str | None:
+    """A word that a warning beside it is about ("met en garde contre les faux messages",
+    "restons vigilants face aux tentatives de fraude"), or that a state verb calls a threat
+    ("l'hameçonnage reste la première menace"): a risk named, not an event."""
+    if token.dep_ == "amod" and token.head != token:
+        token = token.head  # "faux" of "faux messages": the noun is what is warned against
+    head = token.head
+    if head == token:
+        return None
+    if any(c.dep_ in ("case", "fixed") and _plain(c.lemma_) in _AGAINST for c in token.children):
+        for sibling in head.children:
+            if sibling != token and (found := _verb_forms(sibling) & words.warning):
+                return f"warning: {min(found)}"
+    if token.dep_.startswith("nsubj") and _verb_forms(head) & _STATE_VERBS:
+        for sibling in head.children:
+            if sibling.dep_ in ("obj", "xcomp", "attr") and _plain(sibling.lemma_) in words.warning:
+                return f"warning: {_plain(sibling.lemma_)}"
+    return None
 
 
 def _conditional(node: Any, words: AssertionWords) -> str | None:
@@ -201,7 +241,7 @@ def _aim_or_question(node: Any, words: AssertionWords) -> str | None:
     complement of a verb is an indirect question ("demandent si leurs données ont été
     volées")."""
     head = _plain(node.head.lemma_)
-    if node.head is not node and head in words.purpose and "Inf" in node.morph.get("VerbForm"):
+    if node.head != node and head in words.purpose and "Inf" in node.morph.get("VerbForm"):
         return f"purpose: {head}"
     if node.dep_.startswith("ccomp") and any(
         c.dep_ == "mark" and _plain(c.lemma_) == "si" for c in node.children
@@ -241,7 +281,7 @@ def _predicate(token: Any) -> Any:
     """The verb the word belongs to: itself, or the nearest verb above it in its clause."""
     node = token
     for _ in range(6):
-        if node.pos_ in ("VERB", "AUX") or node.head is node:
+        if node.pos_ in ("VERB", "AUX") or node.head == node:
             return node
         if node.dep_.startswith(("acl", "advcl", "ccomp", "xcomp", "conj", "parataxis")):
             return node
@@ -249,13 +289,16 @@ def _predicate(token: Any) -> Any:
     return node
 
 
-def _local(token: Any, predicate: Any, words: AssertionWords) -> Iterator[Any]:
-    """The word, the words between it and its verb, and the verb: where a negation scopes.
-    A phrase opened by a scope breaker ("depuis l'attaque") stops it."""
+def _local(token: Any, words: AssertionWords) -> Iterator[Any]:
+    """Where a negation scopes over the word: the word and up to five words above it, its
+    verb and the verbs that govern that verb's clause ("rien ne permet d'affirmer qu'il
+    s'agit d'un piratage", "n'excluent pas qu'il puisse s'agir d'un piratage"). A clause
+    joined to another ("pas de panne chez Actil, mais le portail de Viamedis a été piraté")
+    and a phrase opened by a scope breaker ("depuis l'attaque") stop it."""
     node = token
     for _ in range(6):
         yield node
-        if node is predicate or node.head is node:
+        if node.head == node or node.dep_.startswith(("conj", "parataxis")):
             return
         if any(
             c.dep_ == "case" and _plain(c.lemma_) in words.scope_breakers for c in node.children
@@ -268,7 +311,7 @@ def _ancestors(token: Any) -> Iterator[Any]:
     node = token
     for _ in range(12):
         yield node
-        if node.head is node:
+        if node.head == node:
             return
         node = node.head
 
@@ -312,7 +355,7 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
     token = next((t for t in doc if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
     if token is None:
         return None
-    while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head is not token:
+    while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head != token:
         token = token.head  # "Assurance" of "Assurance Maladie": the name's head
     head = token.head
     if token.dep_.startswith(SUBJECTS) or token.dep_ in ("nmod", "obl:arg", "obl:mod", "obj"):
@@ -320,7 +363,7 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
         # ("la convention a été paraphée par la Cnam"), and the noun a participle
         # describes ("l'avenant proposé par l'Assurance maladie").
         nodes = [head, *[c for c in head.children if c.dep_.startswith(_ACTED_ON)]]
-        if head.dep_.startswith("acl") and head.head is not head:
+        if head.dep_.startswith("acl") and head.head != head:
             nodes.append(head.head)
         for node in nodes:
             if _plain(node.lemma_) in words.news:
@@ -444,7 +487,7 @@ _PATIENT = ("nsubj:pass", "obj")
 def _dependent(token: Any, relation: Relation) -> Any:
     if (
         token.dep_.startswith(_PARTICIPLE_OF)
-        and token.head is not token
+        and token.head != token
         and any(dep.startswith(_PATIENT) for dep in relation.deps)
         and _plain(token.head.lemma_) in relation.dependents
         and "Part" in (token.morph.get("VerbForm") or ["Part"])
