@@ -306,3 +306,30 @@ def test_a_resolution_denied_says_the_service_is_still_down(body: str, kind: str
     verdict = CLASSIFIER.classify("Point de situation", body)
     assert kind in verdict.kinds
     assert verdict.status == "failure"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Les tournées de samedi n'ont pas été assurées.",
+        "Les commandes des officines ne sont plus réceptionnées depuis vendredi.",
+        "Aucune livraison n'a été effectuée dimanche dans le département.",
+        "Le répartiteur n'a pas livré les pharmacies du littoral depuis samedi.",
+        "Certaines tournées du Sud n'ont pu être bouclées lundi.",
+    ],
+)
+def test_deliveries_not_made_are_a_supply_disruption(body: str) -> None:
+    assert "supply-disruption" in CLASSIFIER.classify("Point répartition", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Les tournées de samedi ont été assurées normalement.",
+        "Certaines tournées du Sud ont pu être bouclées lundi.",
+        "Le répartiteur livre les pharmacies du littoral deux fois par jour.",
+        "Si les tournées n'étaient pas assurées, appelez votre répartiteur secondaire.",
+    ],
+)
+def test_deliveries_made_or_a_hypothesis_are_no_disruption(body: str) -> None:
+    assert "supply-disruption" not in CLASSIFIER.classify("Point répartition", body).kinds

@@ -147,11 +147,9 @@ def _why_not(
     token: Any, words: AssertionWords, kind: str, inside: range | frozenset[int]
 ) -> str | None:
     predicate = _predicate(token)
-    for node in _local(token, words):
-        for child in node.children:
-            lemma = _plain(child.lemma_)
-            if child.idx not in inside and _negates(child, lemma, words):
-                return f"negation: {child.text.lower()}"
+    negation = _negation(token, words, inside)
+    if negation is not None:
+        return f"negation: {negation.text.lower()}"
     if kind in words.means_kinds:
         case = next((c for c in token.children if c.dep_ == "case"), None)
         if case is not None and _plain(case.lemma_) in words.means:
@@ -243,10 +241,12 @@ def _aim_or_question(node: Any, words: AssertionWords) -> str | None:
     head = _plain(node.head.lemma_)
     if node.head != node and head in words.purpose and "Inf" in node.morph.get("VerbForm"):
         return f"purpose: {head}"
-    if node.dep_.startswith("ccomp") and any(
+    if node.dep_.startswith(("ccomp", "advcl")) and any(
         c.dep_ == "mark" and _plain(c.lemma_) == "si" for c in node.children
     ):
-        return "question: si"
+        # Complement of a verb: an indirect question; adverbial: a condition ("si les
+        # tournées n'étaient pas assurées, appelez...").
+        return "question: si" if node.dep_.startswith("ccomp") else "condition: si"
     return None
 
 
@@ -269,12 +269,32 @@ def _future_or_conditional(verb: Any) -> bool:
     return False
 
 
+def _negation(token: Any, words: AssertionWords, inside: range | frozenset[int]) -> Any:
+    """The word that negates ``token`` (see _local for its reach), if any, outside the
+    matched words ``inside``."""
+    for node in _local(token, words):
+        for child in node.children:
+            if child.idx not in inside and _negates(child, _plain(child.lemma_), words):
+                return child
+    return None
+
+
+# Verbs that "ne" negates alone, in writing: "les tournées n'ont pu être bouclées".
+_NE_ALONE = frozenset(("pouvoir", "savoir", "oser", "cesser"))
+
+
 def _negates(child: Any, lemma: str, words: AssertionWords) -> bool:
     if child.dep_ in ("case", "mark") and lemma in words.negation:
         return True  # "sans"
     if child.dep_.startswith(("advmod", "det", "obl", "nsubj")) and lemma in words.negation:
         return True
-    return child.dep_ == "advmod" and "Neg" in child.morph.get("Polarity") and lemma != "ne"
+    if lemma == "ne":
+        head = child.head
+        alone = _plain(head.lemma_) in _NE_ALONE and not any(
+            _plain(c.lemma_) in words.negation for c in head.children
+        )
+        return alone and child.dep_ == "advmod"
+    return child.dep_ == "advmod" and "Neg" in child.morph.get("Polarity")
 
 
 def _predicate(token: Any) -> Any:
@@ -388,6 +408,9 @@ class Relation:
           heads: [consulter]          # lemmas of the governing word
           deps: [nsubj:pass]          # relations of the dependent (prefixes)
           dependents: [donnée, fiche] # lemmas of the dependent
+
+    With ``when: negated``, the kind is the fact *not* happening: "les tournées n'ont pas
+    été assurées" is a supply disruption, "les tournées ont été assurées" is nothing.
     """
 
     id: str
@@ -395,6 +418,7 @@ class Relation:
     heads: frozenset[str]
     deps: tuple[str, ...]
     dependents: frozenset[str]
+    negated: bool = False
 
     @property
     def keys(self) -> frozenset[str]:
@@ -419,6 +443,7 @@ def relations_from_data(raw: Any) -> tuple[Relation, ...]:
             heads=frozenset(_plain(str(w)) for w in entry["heads"]),
             deps=tuple(str(d) for d in entry["deps"]),
             dependents=frozenset(_plain(str(w)) for w in entry["dependents"]),
+            negated=entry.get("when") == "negated",
         )
         for entry in raw or ()
     )
@@ -443,7 +468,16 @@ def related(
             if dependent is None:
                 continue
             inside = frozenset((token.idx, dependent.idx))
-            why = _denied(dependent, words) or _why_not(token, words, relation.kind, inside)
+            if relation.negated:
+                # Said of the fact not happening: a negation must hold it, and what else the
+                # sentence says of it (a belief, a condition...) still counts.
+                negation = _denied_by(dependent, words) or _negation(token, words, inside)
+                if negation is None:
+                    continue
+                inside = inside | {negation.idx}
+                why = _why_not(token, words, relation.kind, inside)
+            else:
+                why = _denied(dependent, words) or _why_not(token, words, relation.kind, inside)
             if why is None or why.startswith("future"):
                 found.append((relation, f"{token.text} {dependent.text}"))
     return tuple(found)
@@ -456,10 +490,14 @@ _QUANTITIES = frozenset(("ensemble", "totalite", "partie", "essentiel", "majorit
 
 def _denied(dependent: Any, words: AssertionWords) -> str | None:
     """A dependent its own determiner negates: "n'a suspendu aucun service"."""
+    negation = _denied_by(dependent, words)
+    return None if negation is None else f"negation: {negation.text.lower()}"
+
+
+def _denied_by(dependent: Any, words: AssertionWords) -> Any:
     for child in dependent.children:
-        lemma = _plain(child.lemma_)
-        if child.dep_.startswith("det") and lemma in words.negation:
-            return f"negation: {child.text.lower()}"
+        if child.dep_.startswith("det") and _plain(child.lemma_) in words.negation:
+            return child
     return None
 
 
@@ -489,17 +527,31 @@ def _dependent(token: Any, relation: Relation) -> Any:
         token.dep_.startswith(_PARTICIPLE_OF)
         and token.head != token
         and any(dep.startswith(_PATIENT) for dep in relation.deps)
-        and _plain(token.head.lemma_) in relation.dependents
+        and _noun_forms(token.head) & relation.dependents
         and "Part" in (token.morph.get("VerbForm") or ["Part"])
     ):
         return token.head
-    for child in token.children:
+    children = list(token.children)
+    if token.dep_ == "xcomp" and token.head != token:
+        # The subject of the verb it completes is its own: "les tournées n'ont pu être
+        # bouclées" says the rounds were not completed.
+        children += [c for c in token.head.children if c.dep_.startswith("nsubj")]
+    for child in children:
         candidates = [child, *(c for c in child.children if c.dep_ == "conj")]
         if _plain(child.lemma_) in _QUANTITIES:
             candidates += [c for c in child.children if c.dep_.startswith("nmod")]
         for candidate in candidates:
             if child.dep_.startswith(relation.deps) and (
-                _plain(candidate.lemma_) in relation.dependents
+                _noun_forms(candidate) & relation.dependents
             ):
                 return candidate
     return None
+
+
+def _noun_forms(token: Any) -> frozenset[str]:
+    """A noun's lemma, and its written form without a plural ending: the small model takes
+    some plurals for verbs ("tournées": *tourner*)."""
+    written = _plain(token.text.lower())
+    if written.endswith(("s", "x")) and len(written) > 3:
+        written = written[:-1]
+    return frozenset((_plain(token.lemma_), written))
