@@ -156,6 +156,23 @@ def test_reading_names_the_word_that_decides() -> None:
             "Elle détaille les signes qui trahissent un faux message.",
             ("assurance-maladie",),
         ),
+        # a payer named in a comparison with an earlier story
+        (
+            "Une mutuelle victime d'une fuite massive de données",
+            "Le précédent record, établi deux mois plus tôt avec les opérateurs de tiers payant"
+            " Viamedis et Almerys, est dépassé.",
+            (),
+        ),
+        (
+            "Un grossiste paralysé par une cyberattaque",
+            "Comme Almerys l'an passé, la coopérative a coupé ses serveurs.",
+            (),
+        ),
+        (
+            "Le portail de Viamedis piraté",
+            "À l'image d'Almerys, l'opérateur a fermé ses accès.",
+            ("viamedis",),
+        ),
         # a payer named as who reimburses, in a story about something else
         (
             "Rupture de paracétamol",

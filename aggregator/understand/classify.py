@@ -90,7 +90,8 @@ _INTENT_WORDS = re.compile(r"(?:\s*[\w-]+){1,6}")
 _PUNCT_SOFT = re.compile(r"[,()\[\]\"]")
 _ENUM_GAP = re.compile(
     r"[\s,/&()]*(?:(?:et|ou|ni|de|du|des|d|chez|l|la|le|les|ainsi\s+que|"
-    r"operateurs?|plateformes?|organismes?|complementaires?|reseaux?|autres?)[\s,/&()]+)*"
+    r"operateurs?|plateformes?|organismes?|complementaires?|reseaux?|autres?|tiers|payant|"
+    r"gestionnaires?)[\s,/&()]+)*"
 )
 
 
