@@ -350,3 +350,27 @@ def test_deliveries_not_made_are_a_supply_disruption(body: str) -> None:
 )
 def test_deliveries_made_or_a_hypothesis_are_no_disruption(body: str) -> None:
     assert "supply-disruption" not in CLASSIFIER.classify("Point répartition", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Le rapport annuel de l'observatoire des signalements d'incidents de sécurité est disponible.", "cyberattack"),
+        ("Le baromètre des cyberattaques contre les hôpitaux paraît ce mois-ci.", "cyberattack"),
+        ("La prévention des cyberattaques devient une priorité des officines.", "cyberattack"),
+        ("Les rançongiciels figurent parmi les menaces les plus fréquentes.", "cyberattack"),
+    ],
+)
+def test_a_kind_named_as_a_topic_of_study_or_prevention_is_no_event(body: str, kind: str) -> None:
+    assert kind not in CLASSIFIER.classify("Cybersécurité", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Une campagne d'hameçonnage vise les officines depuis lundi.", "phishing"),
+        ("L'enquête sur la cyberattaque de Viamedis progresse.", "cyberattack"),
+    ],
+)
+def test_a_campaign_or_an_inquiry_is_still_the_event(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", body).kinds

@@ -47,6 +47,7 @@ class AssertionWords:
     means: frozenset[str] = frozenset()  # par, moyen: how another event was done
     means_kinds: frozenset[str] = frozenset()  # kinds that are no event when a means
     recall: frozenset[str] = frozenset()  # "à l'époque", "par le passé": heads of dated phrases
+    topics: frozenset[str] = frozenset()  # rapport, prévention: "l'observatoire des incidents"
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_markers: frozenset[str] = frozenset()  # dernier, il ("il y a"): "l'an dernier"
     goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
@@ -70,6 +71,7 @@ class AssertionWords:
             means=words("means"),
             means_kinds=frozenset(str(k) for k in data.get("means_kinds") or ()),
             recall=words("recall"),
+            topics=words("topics"),
             recall_periods=words("recall_periods"),
             recall_markers=words("recall_markers"),
             scope_breakers=words("scope_breakers"),
@@ -180,7 +182,24 @@ def _why_not(
             return why
         joined = joined or node.dep_.startswith(("conj", "parataxis"))
         below = node
-    return _warned_against(token, words) or _tense(predicate, words)
+    return _warned_against(token, words) or _topic(token, words) or _tense(predicate, words)
+
+
+def _topic(token: Any, words: AssertionWords) -> str | None:
+    """A word that completes a noun naming a subject of study, prevention or training ("le
+    rapport de l'observatoire des incidents de sécurité", "la prévention des
+    cyberattaques", "la lutte contre la fraude"): a topic, not an event."""
+    if token.dep_ == "amod" and token.head != token:
+        token = token.head
+    node = token
+    for _ in range(3):  # "l'observatoire des signalements d'incidents"
+        head = node.head
+        if not node.dep_.startswith("nmod") or head == node:
+            return None
+        if _plain(head.lemma_) in words.topics:
+            return f"topic: {_plain(head.lemma_)}"
+        node = head
+    return None
 
 
 def _verb_forms(token: Any) -> frozenset[str]:
@@ -196,7 +215,7 @@ def _verb_forms(token: Any) -> frozenset[str]:
 _AGAINST = frozenset(("contre", "face"))
 # The attribute of these verbs says what their subject is in general: "l'hameçonnage reste
 # la première menace" describes a threat, it reports no campaign.
-_STATE_VERBS = frozenset(("rester", "demeurer", "constituer", "representer", "etre"))
+_STATE_VERBS = frozenset(("rester", "demeurer", "constituer", "representer", "etre", "figurer"))
 
 
 def _warned_against(token: Any, words: AssertionWords) -> str | None:
@@ -214,7 +233,12 @@ def _warned_against(token: Any, words: AssertionWords) -> str | None:
                 return f"warning: {min(found)}"
     if token.dep_.startswith("nsubj") and _verb_forms(head) & _STATE_VERBS:
         for sibling in head.children:
-            if sibling.dep_ in ("obj", "xcomp", "attr") and _plain(sibling.lemma_) in words.warning:
+            # "figurent parmi les menaces"
+            among = sibling.dep_.startswith("obl") and any(
+                _plain(c.lemma_) == "parmi" for c in sibling.children
+            )
+            attribute = sibling.dep_ in ("obj", "xcomp", "attr") or among
+            if attribute and _plain(sibling.lemma_) in words.warning:
                 return f"warning: {_plain(sibling.lemma_)}"
     return None
 
