@@ -374,3 +374,30 @@ def test_a_kind_named_as_a_topic_of_study_or_prevention_is_no_event(body: str, k
 )
 def test_a_campaign_or_an_inquiry_is_still_the_event(body: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Le logiciel avait planté au matin ; tout est rentré dans l'ordre dans l'après-midi.",
+        "Les officines retrouvent progressivement l'usage de leurs postes.",
+        "Les pharmacies ont retrouvé l'accès au portail en fin de journée.",
+    ],
+)
+def test_order_restored_or_use_found_again_is_a_resolution(body: str) -> None:
+    assert CLASSIFIER.classify("Panne du logiciel", body).status == "resolved"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Un accès partiel à la plateforme a été rétabli vendredi matin.",
+        "Le service n'est toujours que partiellement rétabli.",
+        "Les cabinets ont retrouvé l'accès aux dossiers, mais pas à toutes les fonctions.",
+        "Le portail est de nouveau accessible, en mode dégradé.",
+    ],
+)
+def test_a_partial_resolution_leaves_the_incident_open(body: str) -> None:
+    verdict = CLASSIFIER.classify("Panne du logiciel", body)
+    assert verdict.status == "failure"
+    assert "outage" in verdict.kinds

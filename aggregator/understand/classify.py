@@ -134,6 +134,7 @@ class _Rules:
     failure: Matcher
     pending_before: re.Pattern[str]
     pending_after: re.Pattern[str]
+    partial: re.Pattern[str] | None  # "un accès partiel rétabli": not back yet
     recap: re.Pattern[str]
     # Per relation of the taxonomy, in its order: the word starts of its heads and dependents.
     relation_keys: tuple[tuple[frozenset[str], frozenset[str]], ...]
@@ -224,6 +225,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         pending_before=compile_words(status.pending_before),
         pending_after=re.compile(rf"\s*{whole_words(status.pending_after)}"),
         recap=compile_words(status.recap),
+        partial=compile_words(status.partial) if status.partial else None,
         relation_keys=tuple((r.keys, r.dependent_keys) for r in taxonomy.relations),
     )
 
@@ -292,6 +294,7 @@ class _Doc:
         self._starts: dict[int, list[int]] = {}
         self.reasons: list[str] = []
         self.listed: dict[int, bool] = {}  # by sentence start: does it list payers?
+        self.partial: dict[int, str | None] = {}  # by sentence start: its partial marker
 
     @cached_property
     def origin(self) -> list[int] | None:
@@ -314,9 +317,10 @@ class _Doc:
         one or two lines, a status list with no paragraph to head: "Viamedis / En panne")."""
         if self.in_title(start) or not self._paragraphed:
             return None
-        low = self.text.rfind("\n", 0, start) + 1
-        high = self.text.find("\n", start)
-        high = len(self.text) if high < 0 else high
+        breaks = self._line_breaks
+        at = bisect_left(breaks, start)
+        low = breaks[at - 1] + 1 if at else 0
+        high = breaks[at] if at < len(breaks) else len(self.text)
         line = self.text[low:high].rstrip()
         if line.endswith((".", "!", "?", ";", ":")) or len(line.split()) > HEADING_WORDS:
             return None
@@ -327,6 +331,10 @@ class _Doc:
             low = origin[low]
             high = origin[high] if high < len(origin) else len(self.original)
         return self.original[low:high].strip()
+
+    @cached_property
+    def _line_breaks(self) -> list[int]:
+        return [m.start() for m in re.finditer("\n", self.text)]
 
     @cached_property
     def _paragraphed(self) -> bool:
@@ -702,6 +710,10 @@ class Classifier:
                 continue
             if rules.pending_after.match(doc.text, hit.end):
                 continue
+            if self._partial(doc, hit):
+                not_back = True  # "l'accès n'est que partiellement rétabli"
+                still_broken.add(kind)
+                continue
             why = self._reading(doc, hit)
             if why is not None:
                 doc.explain("not:resolved", hit, why)
@@ -717,6 +729,20 @@ class Classifier:
         if resolved:
             return "resolved", {kind for kind in implied if kind is not None}
         return ("failure" if ongoing else None), set()
+
+    def _partial(self, doc: _Doc, hit: Hit) -> bool:
+        """Is the resolution said to be partial in its sentence ("un accès partiel rétabli",
+        "retrouvé l'accès aux dossiers, mais pas à toutes les fonctions")?"""
+        partial = self.rules.partial
+        if partial is None:
+            return False
+        low = doc.hard.before(hit.start)
+        if low not in doc.partial:  # once per sentence: bounded work on repetitive text
+            found = partial.search(doc.text, low, doc.hard.after(hit.end))
+            doc.partial[low] = None if found is None else found.group(0)
+        if doc.partial[low] is not None:
+            doc.explain("not:resolved", hit, f"partial ({doc.partial[low]})")
+        return doc.partial[low] is not None
 
     # -- payers
 

@@ -99,6 +99,7 @@ class StatusWords:
     pending_before: tuple[str, ...]
     pending_after: tuple[str, ...]
     recap: tuple[str, ...]
+    partial: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ def _parse(data: Any) -> Taxonomy:
                 for group in status["resolved"]
             ),
             **{key: tuple(status[key]) for key in _STATUS_LISTS},
+            **{key: tuple(status.get(key) or ()) for key in _OPTIONAL_STATUS_LISTS},
         ),
         assertion=AssertionWords.from_data(data.get("assertion") or {}),
         relations=relations_from_data(data.get("relations")),
@@ -286,6 +288,7 @@ _LANGUAGE_LISTS = (
     "reference_intent_markers",
 )
 _STATUS_LISTS = ("failure", "pending_before", "pending_after", "recap")
+_OPTIONAL_STATUS_LISTS = ("partial",)
 
 
 def _merge(
