@@ -401,3 +401,10 @@ def test_a_partial_resolution_leaves_the_incident_open(body: str) -> None:
     verdict = CLASSIFIER.classify("Panne du logiciel", body)
     assert verdict.status == "failure"
     assert "outage" in verdict.kinds
+
+
+def test_a_mailbox_closed_to_software_is_an_outage_and_a_threat_in_a_scam_is_not() -> None:
+    closed = "L'hébergeur a suspendu la consultation des boîtes depuis les logiciels extérieurs."
+    assert "outage" in CLASSIFIER.classify("Messagerie des soignants", closed).kinds
+    scam = "Le faux message menace de couper l'accès au compte si la carte n'est pas renouvelée."
+    assert "outage" not in CLASSIFIER.classify("Attention aux faux courriels", scam).kinds
