@@ -167,8 +167,9 @@ def required(alternative: str) -> list[str]:
     return heads
 
 
-def _closing(pattern: str) -> int:
-    """Index of the parenthesis closing the one at index 0, or -1."""
+def _depths(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each unescaped character of a pattern: its index, itself, and the parenthesis depth
+    once it is read."""
     depth, index = 0, 0
     while index < len(pattern):
         char = pattern[index]
@@ -177,26 +178,22 @@ def _closing(pattern: str) -> int:
             continue
         depth += char == "("
         depth -= char == ")"
-        if depth == 0:
-            return index
+        yield index, char, depth
         index += 1
-    return -1
+
+
+def _closing(pattern: str) -> int:
+    """Index of the parenthesis closing the one at index 0, or -1."""
+    return next((index for index, _, depth in _depths(pattern) if depth == 0), -1)
 
 
 def _split_top(pattern: str) -> list[str]:
     """The alternatives of a pattern, split on its top-level bars."""
-    parts, depth, start, index = [], 0, 0, 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        depth += char == "("
-        depth -= char == ")"
+    parts, start = [], 0
+    for index, char, depth in _depths(pattern):
         if char == "|" and depth == 0:
             parts.append(pattern[start:index])
             start = index + 1
-        index += 1
     parts.append(pattern[start:])
     return parts
 
