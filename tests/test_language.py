@@ -50,6 +50,12 @@ CLASSIFIER = Classifier()
         ("Conseils", "Les titulaires restent vigilants face aux courriels frauduleux.", "phishing"),
         ("Cybermois", "L'hameçonnage reste la première menace pour les officines.", "phishing"),
         ("Cybermois", "Le rançongiciel reste le principal risque pour les hôpitaux.", "cyberattack"),
+        # a possibility: a modal verb in the conditional
+        (
+            "Vigilance",
+            "Des courriels usurpant l'identité des caisses pourraient chercher à collecter des identifiants.",
+            "phishing",
+        ),
         # a fear, whatever the lemmatizer makes of the verb
         ("Été", "L'Assurance maladie redoute un été d'escroqueries.", "phishing"),
     ],

@@ -243,6 +243,11 @@ def _warned_against(token: Any, words: AssertionWords) -> str | None:
     return None
 
 
+# Modal verbs: in the conditional they say what may happen ("pourraient", "devrait").
+_MODALS = frozenset(("pouvoir", "devoir"))
+_CONDITIONAL = ("rait", "raient", "rais", "rions", "riez")  # "pourrait", not "pourra"
+
+
 def _conditional(node: Any, words: AssertionWords) -> str | None:
     """A verb in the future or the conditional whose sentence states a condition ("à défaut
     d'accord, nous appellerons à suspendre", "en l'absence de réponse, elle inviterait à",
@@ -250,6 +255,10 @@ def _conditional(node: Any, words: AssertionWords) -> str | None:
     small model often misses these moods, so the verb's own ending is read too."""
     if node.pos_ not in ("VERB", "AUX") or not _future_or_conditional(node):
         return None
+    conditional = "Cnd" in node.morph.get("Mood") or node.text.lower().endswith(_CONDITIONAL)
+    if _plain(node.lemma_) in _MODALS and conditional:
+        # "des campagnes pourraient chercher à collecter...": a possibility, not an event.
+        return f"possibility: {_plain(node.lemma_)}"
     for other in node.doc:
         lemma = _plain(other.lemma_)
         if lemma in words.condition and (other.pos_ == "NOUN" or other.pos_ == "SCONJ"):
