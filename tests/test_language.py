@@ -50,6 +50,12 @@ CLASSIFIER = Classifier()
         ("Conseils", "Les titulaires restent vigilants face aux courriels frauduleux.", "phishing"),
         ("Cybermois", "L'hameçonnage reste la première menace pour les officines.", "phishing"),
         ("Cybermois", "Le rançongiciel reste le principal risque pour les hôpitaux.", "cyberattack"),
+        # the means of another event, whatever the preposition
+        (
+            "Intrusion",
+            "L'attaquant avait des identifiants valides, récupérés lors d'une campagne d'hameçonnage.",
+            "phishing",
+        ),
         # a possibility: a modal verb in the conditional
         (
             "Vigilance",

@@ -153,9 +153,14 @@ def _why_not(
     if negation is not None:
         return f"negation: {negation.text.lower()}"
     if kind in words.means_kinds:
-        case = next((c for c in token.children if c.dep_ == "case"), None)
-        if case is not None and _plain(case.lemma_) in words.means:
-            return f"means: {case.text.lower()}"
+        # The word, or the noun it completes ("lors d'une campagne d'hameçonnage").
+        nouns = [token] + ([token.head] if token.dep_.startswith("nmod") else [])
+        for noun in nouns:
+            case = next((c for c in noun.children if c.dep_ == "case"), None)
+            if case is not None and _plain(case.lemma_) in words.means:
+                return f"means: {case.text.lower()}"
+            if noun.head != noun and _plain(noun.head.lemma_) in words.means:
+                return f"means: {noun.head.text.lower()}"  # "lors" read as the head
     if kind in words.goods_kinds:
         for node in (token, predicate):
             for child in node.children:
