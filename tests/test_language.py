@@ -56,6 +56,10 @@ CLASSIFIER = Classifier()
             "L'attaquant avait des identifiants valides, récupérés lors d'une campagne d'hameçonnage.",
             "phishing",
         ),
+        # an expectation, and a noun put in the past by its adjective
+        ("Été", "La caisse anticipe une hausse des tentatives d'escroquerie.", "phishing"),
+        ("Fichier", "La liste vient d'une compilation d'anciennes campagnes d'hameçonnage.", "phishing"),
+        ("Bilan", "La précédente cyberattaque avait coûté cher à l'opérateur.", "cyberattack"),
         # a possibility: a modal verb in the conditional
         (
             "Vigilance",

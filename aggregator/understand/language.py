@@ -49,6 +49,7 @@ class AssertionWords:
     recall: frozenset[str] = frozenset()  # "à l'époque", "par le passé": heads of dated phrases
     topics: frozenset[str] = frozenset()  # rapport, prévention: "l'observatoire des incidents"
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
+    recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
     recall_markers: frozenset[str] = frozenset()  # dernier, il ("il y a"): "l'an dernier"
     goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
     goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
@@ -73,6 +74,7 @@ class AssertionWords:
             recall=words("recall"),
             topics=words("topics"),
             recall_periods=words("recall_periods"),
+            recall_adjectives=words("recall_adjectives"),
             recall_markers=words("recall_markers"),
             scope_breakers=words("scope_breakers"),
             condition=words("condition"),
@@ -187,7 +189,25 @@ def _why_not(
             return why
         joined = joined or node.dep_.startswith(("conj", "parataxis"))
         below = node
-    return _warned_against(token, words) or _topic(token, words) or _tense(predicate, words)
+    return (
+        _warned_against(token, words)
+        or _topic(token, words)
+        or _aged(token, words)
+        or _tense(predicate, words)
+    )
+
+
+def _aged(token: Any, words: AssertionWords) -> str | None:
+    """The word, or the noun it completes, put in the past by an adjective ("d'anciennes
+    campagnes d'hameçonnage", "la précédente cyberattaque"): a recall."""
+    if token.dep_ == "amod" and token.head != token:
+        token = token.head
+    nouns = [token] + ([token.head] if token.dep_.startswith("nmod") else [])
+    for noun in nouns:
+        for child in noun.children:
+            if child.dep_ == "amod" and _plain(child.lemma_) in words.recall_adjectives:
+                return f"recall: {child.text.lower()}"
+    return None
 
 
 def _topic(token: Any, words: AssertionWords) -> str | None:
