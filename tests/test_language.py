@@ -60,6 +60,9 @@ CLASSIFIER = Classifier()
         ("Été", "La caisse anticipe une hausse des tentatives d'escroquerie.", "phishing"),
         ("Fichier", "La liste vient d'une compilation d'anciennes campagnes d'hameçonnage.", "phishing"),
         ("Bilan", "La précédente cyberattaque avait coûté cher à l'opérateur.", "cyberattack"),
+        # a lure or a false alarm
+        ("Arnaques", "Les SMS promettent de faux remboursements en attente.", "payment-disruption"),
+        ("Rumeur", "Une prétendue cyberattaque contre le portail a circulé sur les réseaux.", "cyberattack"),
         # a possibility: a modal verb in the conditional
         (
             "Vigilance",
@@ -386,6 +389,7 @@ def test_a_kind_named_as_a_topic_of_study_or_prevention_is_no_event(body: str, k
     [
         ("Une campagne d'hameçonnage vise les officines depuis lundi.", "phishing"),
         ("L'enquête sur la cyberattaque de Viamedis progresse.", "cyberattack"),
+        ("De faux SMS annoncent un remboursement aux assurés.", "phishing"),
     ],
 )
 def test_a_campaign_or_an_inquiry_is_still_the_event(body: str, kind: str) -> None:

@@ -50,6 +50,8 @@ class AssertionWords:
     topics: frozenset[str] = frozenset()  # rapport, prévention: "l'observatoire des incidents"
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
+    fakes: frozenset[str] = frozenset()  # faux, prétendu: "de faux remboursements en attente"
+    fake_kinds: frozenset[str] = frozenset()  # kinds a fake adjective cancels
     recall_markers: frozenset[str] = frozenset()  # dernier, il ("il y a"): "l'an dernier"
     goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
     goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
@@ -75,6 +77,8 @@ class AssertionWords:
             topics=words("topics"),
             recall_periods=words("recall_periods"),
             recall_adjectives=words("recall_adjectives"),
+            fakes=words("fakes"),
+            fake_kinds=frozenset(str(k) for k in data.get("fake_kinds") or ()),
             recall_markers=words("recall_markers"),
             scope_breakers=words("scope_breakers"),
             condition=words("condition"),
@@ -163,6 +167,13 @@ def _why_not(
                 return f"means: {case.text.lower()}"
             if noun.head != noun and _plain(noun.head.lemma_) in words.means:
                 return f"means: {noun.head.text.lower()}"  # "lors" read as the head
+    if kind in words.fake_kinds:  # "de faux remboursements en attente": a lure, not a delay
+        noun = token.head if token.dep_ == "amod" and token.head != token else token
+        if noun != token and _plain(noun.lemma_) in words.fakes:
+            return f"fake: {noun.text.lower()}"  # the model made the adjective the head
+        for child in (*noun.children, token):
+            if child.dep_ == "amod" and _plain(child.lemma_) in words.fakes:
+                return f"fake: {child.text.lower()}"
     if kind in words.goods_kinds:
         for node in (token, predicate):
             for child in node.children:
