@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
@@ -64,29 +64,14 @@ class AssertionWords:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> AssertionWords:
-        def words(key: str) -> frozenset[str]:
-            return frozenset(_plain(str(w)) for w in data.get(key) or ())
+        """From taxonomy.yaml's ``assertion``: lemmas compared plain (see _plain), kind
+        slugs (the ``*_kinds`` lists) as written."""
 
-        return cls(
-            negation=words("negation"),
-            belief=words("belief"),
-            warning=words("warning"),
-            means=words("means"),
-            means_kinds=frozenset(str(k) for k in data.get("means_kinds") or ()),
-            recall=words("recall"),
-            topics=words("topics"),
-            recall_periods=words("recall_periods"),
-            recall_adjectives=words("recall_adjectives"),
-            fakes=words("fakes"),
-            fake_kinds=frozenset(str(k) for k in data.get("fake_kinds") or ()),
-            recall_markers=words("recall_markers"),
-            scope_breakers=words("scope_breakers"),
-            condition=words("condition"),
-            news=words("news"),
-            purpose=words("purpose"),
-            goods=words("goods"),
-            goods_kinds=frozenset(str(k) for k in data.get("goods_kinds") or ()),
-        )
+        def values(key: str) -> frozenset[str]:
+            raw = [str(w) for w in data.get(key) or ()]
+            return frozenset(raw if key.endswith("_kinds") else map(_plain, raw))
+
+        return cls(**{f.name: values(f.name) for f in fields(cls)})
 
 
 @lru_cache(maxsize=65536)
