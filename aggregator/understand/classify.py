@@ -136,8 +136,9 @@ class _Rules:
     pending_after: re.Pattern[str]
     partial: re.Pattern[str] | None  # "un accès partiel rétabli": not back yet
     recap: re.Pattern[str]
-    # Per relation of the taxonomy, in its order: the word starts of its heads and dependents.
-    relation_keys: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
+    # starts of its heads and dependents.
+    relation_keys: tuple[tuple[int, frozenset[str], frozenset[str]], ...]
     # The keys of every matcher above, and which of them each word starts with.
     word_keys: WordKeys = field(init=False, compare=False)
 
@@ -218,7 +219,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         reference_intents=_one(lang.reference_intent_markers),
         resolved=Matcher((i, p) for i, group in enumerate(status.resolved) for p in group.patterns),
         resolved_kinds=tuple(
-            None if group.kind is None else [k.slug for k in kinds].index(group.kind)
+            None if group.kind is None else taxonomy.kinds.index(group.kind)
             for group in status.resolved
         ),
         failure=_one(status.failure),
@@ -226,7 +227,9 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         pending_after=re.compile(rf"\s*{whole_words(status.pending_after)}"),
         recap=compile_words(status.recap),
         partial=compile_words(status.partial) if status.partial else None,
-        relation_keys=tuple((r.keys, r.dependent_keys) for r in taxonomy.relations),
+        relation_keys=tuple(
+            (taxonomy.kinds.index(r.kind), r.keys, r.dependent_keys) for r in taxonomy.relations
+        ),
     )
 
 
@@ -324,13 +327,17 @@ class _Doc:
         line = self.text[low:high].rstrip()
         if line.endswith((".", "!", "?", ";", ":")) or len(line.split()) > HEADING_WORDS:
             return None
-        origin = self.origin
-        if origin == []:
+        if self.origin == []:
             return None
-        if origin is not None:
-            low = origin[low]
-            high = origin[high] if high < len(origin) else len(self.original)
-        return self.original[low:high].strip()
+        return self.original[self._in_original(low) : self._in_original(high)].strip()
+
+    def _in_original(self, offset: int) -> int:
+        """The offset in the original text of folded ``offset`` (the end stays the end);
+        :attr:`origin` must not be ``[]``."""
+        origin = self.origin
+        if origin is None:
+            return offset
+        return origin[offset] if offset < len(origin) else len(self.original)
 
     @cached_property
     def _line_breaks(self) -> list[int]:
@@ -345,12 +352,9 @@ class _Doc:
         """The original sentence around folded offsets ``start``..``end``, and the offset
         of ``start`` in it (None when the offsets cannot be traced back)."""
         low, high = self.hard.before(start), self.hard.after(end)
-        origin = self.origin
-        if origin == [] or high - low > MAX_SENTENCE:
+        if self.origin == [] or high - low > MAX_SENTENCE:
             return None  # not traced back, or too long to parse (see language.MAX_SENTENCE)
-        if origin is not None:
-            low, start = origin[low] if low < len(origin) else len(self.original), origin[start]
-            high = origin[high] if high < len(origin) else len(self.original)
+        low, start, high = (self._in_original(x) for x in (low, start, high))
         sentence = self.original[low:high]
         lead = len(sentence) - len(sentence.lstrip())
         return sentence.strip(), start - low - lead
@@ -582,11 +586,12 @@ class Classifier:
         dependent (taxonomy.yaml ``relations``). A sentence is parsed only for the relations
         whose kind is still missing and of which it holds both a head and a dependent word:
         the parse is the costly step, and most sentences hold neither pair."""
-        words, kind_slugs = self.taxonomy.assertion, self.rules.kind_slugs
+        words = self.taxonomy.assertion
         if not words.negation:
             return set()
         pairs = zip(self.taxonomy.relations, self.rules.relation_keys, strict=True)
-        wanted = [(r, keys) for r, keys in pairs if kind_slugs.index(r.kind) not in present]
+        wanted = [(r, keys) for r, keys in pairs if keys[0] not in present]
+        kind_of = {r: index for r, (index, _, _) in wanted}
         if not wanted:
             return set()
         found: set[int] = set()
@@ -599,14 +604,14 @@ class Classifier:
             starts = {w[:4] for w in words_here} | {w[:3] for w in words_here}
             relations = tuple(
                 r
-                for r, (heads, deps) in wanted
-                if starts & heads and starts & deps and kind_slugs.index(r.kind) not in found
+                for r, (index, heads, deps) in wanted
+                if starts & heads and starts & deps and index not in found
             )
             if not relations:
                 continue
             traced = doc.sentence_at(*sentence)
             for relation, matched in related(traced[0], relations, words) if traced else ():
-                index = kind_slugs.index(relation.kind)
+                index = kind_of[relation]
                 found.add(index)
                 hit = Hit(index, sentence[0], sentence[1])
                 doc.explain(f"kind:{relation.kind}", hit, f"relation {relation.id} ({matched})")

@@ -145,15 +145,14 @@ def _why_not(
         return f"negation: {negation.text.lower()}"
     if kind in words.means_kinds:
         # The word, or the noun it completes ("lors d'une campagne d'hameçonnage").
-        nouns = [token] + ([token.head] if token.dep_.startswith("nmod") else [])
-        for noun in nouns:
+        for noun in _with_governor(token):
             case = next((c for c in noun.children if c.dep_ == "case"), None)
             if case is not None and _plain(case.lemma_) in words.means:
                 return f"means: {case.text.lower()}"
             if noun.head != noun and _plain(noun.head.lemma_) in words.means:
                 return f"means: {noun.head.text.lower()}"  # "lors" read as the head
     if kind in words.fake_kinds:  # "de faux remboursements en attente": a lure, not a delay
-        noun = token.head if token.dep_ == "amod" and token.head != token else token
+        noun = _noun(token)
         if noun != token and _plain(noun.lemma_) in words.fakes:
             return f"fake: {noun.text.lower()}"  # the model made the adjective the head
         for child in (*noun.children, token):
@@ -193,13 +192,21 @@ def _why_not(
     )
 
 
+def _noun(token: Any) -> Any:
+    """The noun a word describes: itself, or the head of an adjective ("faux" of "faux
+    messages")."""
+    return token.head if token.dep_ == "amod" and token.head != token else token
+
+
+def _with_governor(noun: Any) -> list[Any]:
+    """The noun, and the noun it completes ("campagnes" of "campagnes d'hameçonnage")."""
+    return [noun, noun.head] if noun.dep_.startswith("nmod") and noun.head != noun else [noun]
+
+
 def _aged(token: Any, words: AssertionWords) -> str | None:
     """The word, or the noun it completes, put in the past by an adjective ("d'anciennes
     campagnes d'hameçonnage", "la précédente cyberattaque"): a recall."""
-    if token.dep_ == "amod" and token.head != token:
-        token = token.head
-    nouns = [token] + ([token.head] if token.dep_.startswith("nmod") else [])
-    for noun in nouns:
+    for noun in _with_governor(_noun(token)):
         for child in noun.children:
             if child.dep_ == "amod" and _plain(child.lemma_) in words.recall_adjectives:
                 return f"recall: {child.text.lower()}"
@@ -210,9 +217,7 @@ def _topic(token: Any, words: AssertionWords) -> str | None:
     """A word that completes a noun naming a subject of study, prevention or training ("le
     rapport de l'observatoire des incidents de sécurité", "la prévention des
     cyberattaques", "la lutte contre la fraude"): a topic, not an event."""
-    if token.dep_ == "amod" and token.head != token:
-        token = token.head
-    node = token
+    node = _noun(token)
     for _ in range(3):  # "l'observatoire des signalements d'incidents"
         head = node.head
         if not node.dep_.startswith("nmod") or head == node:
@@ -243,8 +248,7 @@ def _warned_against(token: Any, words: AssertionWords) -> str | None:
     """A word that a warning beside it is about ("met en garde contre les faux messages",
     "restons vigilants face aux tentatives de fraude"), or that a state verb calls a threat
     ("l'hameçonnage reste la première menace"): a risk named, not an event."""
-    if token.dep_ == "amod" and token.head != token:
-        token = token.head  # "faux" of "faux messages": the noun is what is warned against
+    token = _noun(token)  # "faux" of "faux messages": the noun is what is warned against
     head = token.head
     if head == token:
         return None
