@@ -426,3 +426,62 @@ def test_a_partial_resolution_leaves_the_incident_open(body: str) -> None:
 def test_a_mailbox_closed_to_software_is_an_outage() -> None:
     closed = "L'hébergeur a suspendu la consultation des boîtes depuis les logiciels extérieurs."
     assert "outage" in CLASSIFIER.classify("Messagerie des soignants", closed).kinds
+
+
+def test_batched_parses_give_the_verdicts_of_one_by_one_parses(monkeypatch) -> None:
+    """Classifications read with their sentences parsed in batches (nlp.pipe) are those
+    read one sentence at a time, and the batch asks the model for each sentence once."""
+    from aggregator.understand import language
+
+    texts = [
+        ("Panne chez Viamedis", "Le portail est indisponible depuis ce matin."),
+        ("Point sécurité", "Aucune d'entre elles n'a été piratée la semaine dernière."),
+        ("Rumeur", "Certains titulaires ont cru à une cyberattaque. Le service est rétabli."),
+        ("Intrusion", "Les identifiants avaient été obtenus par hameçonnage."),
+        ("Rien", "La réunion annuelle aura lieu en mars."),
+    ]
+    alone = [Classifier().classify(title, body) for title, body in texts]
+    monkeypatch.setattr(language, "_parsed", language.OrderedDict())
+    for cached in (language.reading, language.related, language.is_news_about):
+        cached.cache_clear()
+    language.has_finite_verb.cache_clear()
+    one_by_one: list[str] = []
+    piped: list[list[str]] = []
+    model = language._nlp()
+
+    class Counting:
+        def __call__(self, sentence: str):  # type: ignore[no-untyped-def]
+            one_by_one.append(sentence)
+            return model(sentence)
+
+        def pipe(self, sentences: list[str], batch_size: int):  # type: ignore[no-untyped-def]
+            piped.append(list(sentences))
+            return model.pipe(sentences, batch_size=batch_size)
+
+    monkeypatch.setattr(language, "_nlp", Counting)
+    fresh = Classifier()  # no verdict cached by the classifier's own caches
+    together = language.batched(lambda pair: fresh.classify(*pair), texts)
+    assert together == alone
+    assert piped and one_by_one == []  # every parse came from a batch
+    sentences = [s for batch in piped for s in batch]
+    assert len(sentences) == len(set(sentences))  # none asked for twice
+
+
+def test_batched_runs_what_is_left_after_its_rounds_one_by_one(monkeypatch) -> None:
+    """A call that keeps asking for new sentences past the last round is still answered."""
+    from aggregator.understand import language
+
+    monkeypatch.setattr(language, "_parsed", language.OrderedDict())
+    monkeypatch.setattr(language, "GATHER_ROUNDS", 1)
+
+    def two_sentences(word: str) -> list[str]:
+        first = language.parse(f"Le {word} est fermé.")
+        second = language.parse(f"Le {word} est ouvert.")
+        return [first[1].text, second[1].text]
+
+    assert language.batched(two_sentences, ["portail", "guichet"]) == [
+        ["portail", "portail"],
+        ["guichet", "guichet"],
+    ]
+    # Outside batched(), a sentence not parsed yet is parsed, never refused.
+    assert language.parse("Le site est fermé.")[1].text == "site"

@@ -39,6 +39,7 @@ from aggregator.models import Classification, Incident
 from aggregator.understand.classify import Classifier
 from aggregator.understand.dedupe import Candidate, DedupeIndex, canonical_url
 from aggregator.understand.incidents import IncidentInput, group_incidents
+from aggregator.understand.language import batched
 from aggregator.understand.taxonomy import Taxonomy, load_taxonomy, own_notice_payers
 
 UNKNOWN = "?"  # status of an incident label no file defines
@@ -180,9 +181,13 @@ def understand(labelled: LabelledSet, taxonomy: Taxonomy | None = None) -> Under
     index = DedupeIndex(window=timedelta(days=10))
     result = Understood()
     inputs: list[IncidentInput] = []
-    for n, item in enumerate(sorted(labelled.items, key=lambda i: (i.date, i.source, i.guid))):
+    ordered = sorted(labelled.items, key=lambda i: (i.date, i.source, i.guid))
+    texts = [html_to_blocks(body_html(item.body)) for item in ordered]
+    # Every item read ahead, as the pipeline's workers do, its parses batched together.
+    verdicts = batched(lambda n: classifier.classify(ordered[n].title, texts[n]), range(len(texts)))
+    for n, item in enumerate(ordered):
         entry_id = f"{item.source}|{item.guid}|{n}"
-        text = html_to_blocks(body_html(item.body))
+        text = texts[n]
         candidate = Candidate(
             entry_id, item.source, item.guid, canonical_url(item.url), item.title, text, item.date
         )
@@ -193,7 +198,7 @@ def understand(labelled: LabelledSet, taxonomy: Taxonomy | None = None) -> Under
             result.merges[entry_id] = f"{merge.target} ({merge.rule}, {merge.score:.2f})"
             continue
         index.add(candidate)
-        verdict = _with_speaker(classifier.classify(item.title, text), classifier, item)
+        verdict = _with_speaker(verdicts[n], classifier, item)
         result.verdicts[entry_id] = verdict
         result.stories[entry_id] = {item.story}
         result.items_of.setdefault(item.story, []).append(entry_id)

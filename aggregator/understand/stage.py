@@ -29,6 +29,7 @@ from aggregator.understand.dedupe import (
     guid_is_global,
 )
 from aggregator.understand.incidents import IncidentInput, group_incidents
+from aggregator.understand.language import batched
 from aggregator.understand.taxonomy import Taxonomy, own_notice_payers
 from aggregator.workers import Workers, shared
 
@@ -79,7 +80,8 @@ def analyse(classifier: Classifier, title: str, html: str) -> Analysis:
 
 def _analyse_batch(batch: list[tuple[str, str]]) -> list[Analysis]:
     classifier: Classifier = shared()  # given by Analyses, inherited by the fork
-    return [analyse(classifier, title, html) for title, html in batch]
+    # The sentences the batch's entries need parsed are parsed together (see batched).
+    return batched(lambda entry: analyse(classifier, *entry), batch)
 
 
 class Analyses:
