@@ -134,6 +134,9 @@ def parse(sentence: str) -> Any:
 
 
 def _keep(sentence: str, doc: Any) -> None:
+    # The parse is kept, not the layer's vectors it was computed from (doc.tensor: 384
+    # bytes a word, never read here), so the cache's thousands of sentences stay small.
+    doc.tensor = doc.tensor[:0].copy()  # a copy: a view would keep the whole array
     _parsed[sentence] = doc
     if len(_parsed) > PARSE_CACHE:
         _parsed.popitem(last=False)
