@@ -485,3 +485,39 @@ def test_batched_runs_what_is_left_after_its_rounds_one_by_one(monkeypatch) -> N
     ]
     # Outside batched(), a sentence not parsed yet is parsed, never refused.
     assert language.parse("Le site est fermé.")[1].text == "site"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # the object of a verb of protection, avoidance or training, in any mood
+        ("Comment protéger son officine contre les rançongiciels ?", "cyberattack"),
+        ("Protégez vos postes contre les logiciels de rançon.", "cyberattack"),
+        ("Il faut se prémunir des faux courriels aux couleurs de la caisse.", "phishing"),
+        ("Sensibilisez l'équipe officinale aux tentatives d'hameçonnage.", "phishing"),
+        ("Nous formons chaque année nos préparateurs à l'hameçonnage.", "phishing"),
+        ("Un contrôle quotidien des retours permet d'éviter les rejets de factures.", "payment-disruption"),
+        ("Relisez vos lots pour éviter que les impayés ne s'accumulent.", "payment-disruption"),
+        # nouns coordinated under a warning all stay under it
+        ("Le service diminue le risque d'erreurs et de rejets de factures.", "payment-disruption"),
+    ],
+)
+def test_a_threat_guarded_against_is_no_event(body: str, kind: str) -> None:
+    assert kind not in CLASSIFIER.classify("Bonnes pratiques", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # a phrase opened by a scope breaker, or a participle saying what happened
+        ("Les officines doivent se protéger après la cyberattaque qui a visé Almerys.", "cyberattack"),
+        ("Sécurisez dès maintenant les comptes piratés par les escrocs.", "cyberattack"),
+        # "faire face" and "entraîner" report
+        ("Le centre hospitalier fait face à une cyberattaque depuis dimanche.", "cyberattack"),
+        ("L'intrusion a entraîné la fermeture des portails.", "outage"),
+        # a clause joined to the warning's is its own
+        ("Le risque était connu et les pirates ont chiffré les serveurs.", "cyberattack"),
+    ],
+)
+def test_a_threat_beside_an_event_keeps_the_event(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", body).kinds

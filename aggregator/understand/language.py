@@ -62,6 +62,7 @@ class AssertionWords:
     recall_markers: frozenset[str] = frozenset()  # dernier, il ("il y a"): "l'an dernier"
     goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
     goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
+    guards: frozenset[str] = frozenset()  # protéger, éviter: their object is a threat
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
     news: frozenset[str] = frozenset()  # signer, convention, réseau: a payer's own news
     condition: frozenset[str] = frozenset()  # défaut, absence, peine, si: the verb above
@@ -255,10 +256,16 @@ def _why_not(
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
         if why is not None:
             return why
-        joined = joined or node.dep_.startswith(("conj", "parataxis"))
+        # Only clauses are joined: nouns coordinated ("le risque d'erreurs et de rejets")
+        # stay under the warning of the first.
+        clause = node.pos_ in ("VERB", "AUX") or any(
+            c.dep_.startswith("nsubj") for c in node.children
+        )
+        joined = joined or (clause and node.dep_.startswith(("conj", "parataxis")))
         below = node
     return (
         _warned_against(token, words)
+        or _guarded(token, words)
         or _topic(token, words)
         or _aged(token, words)
         or _tense(predicate, words)
@@ -303,11 +310,47 @@ def _topic(token: Any, words: AssertionWords) -> str | None:
 
 def _verb_forms(token: Any) -> frozenset[str]:
     """The token's lemma, and for a verb the small model left as written ("redoute",
-    "reste": its lemmatizer misses some present tenses), the infinitive in -er."""
+    "reste": its lemmatizer misses some present tenses; "sensibilisez", "protégez": and
+    imperatives), the infinitive in -er."""
     lemma = _plain(token.lemma_)
-    if token.pos_ == "VERB" and lemma.endswith("e") and lemma == _plain(token.text.lower()):
+    if lemma != _plain(token.text.lower()):
+        return frozenset((lemma,))
+    if token.pos_ == "VERB" and lemma.endswith("e"):
         return frozenset((lemma, lemma + "r"))
+    # An imperative opening the sentence, which the model often takes for a name.
+    if lemma.endswith("ez") and (token.pos_ == "VERB" or token.i == token.sent.start):
+        return frozenset((lemma, lemma[:-1] + "r"))
     return frozenset((lemma,))
+
+
+def _guarded(token: Any, words: AssertionWords) -> str | None:
+    """A word that a verb of protection, avoidance or training has for its object ("se
+    protéger contre les rançongiciels", "sensibiliser l'équipe aux messages frauduleux",
+    "éviter les rejets de factures", "éviter que les impayés ne s'accumulent"): a threat
+    guarded against, not an event. Not a phrase a scope breaker opens: "se protéger après
+    la cyberattaque" still reports the attack."""
+    if "Part" in token.morph.get("VerbForm"):
+        return None  # "sécurisez les comptes piratés": they were
+    node = _noun(token)
+    for _ in range(4):  # "contre les campagnes d'hameçonnage", "les erreurs et les rejets"
+        head = node.head
+        if head == node:
+            break
+        # nmod too: the model often reads an imperative opening a sentence as a noun.
+        if node.dep_.startswith(("obj", "obl", "nmod")) and (
+            found := _verb_forms(head) & words.guards
+        ):
+            opened = next((c for c in node.children if c.dep_ == "case"), None)
+            if opened is None or _plain(opened.lemma_) not in words.scope_breakers:
+                return f"guard: {min(found)}"
+        if not node.dep_.startswith(("nmod", "conj")):
+            break
+        node = head
+    predicate = _predicate(token)
+    clause = predicate.dep_ in ("ccomp", "xcomp") and predicate.head != predicate
+    if clause and (found := _verb_forms(predicate.head) & words.guards):
+        return f"guard: {min(found)}"
+    return None
 
 
 # Prepositions of what one is warned against: "mettre en garde contre", "vigilants face à".
