@@ -194,9 +194,9 @@ def test_a_sentence_is_parsed_only_for_a_relation_it_could_hold(monkeypatch) -> 
     parsed: list[str] = []
     real = module.related
 
-    def counting(sentence, relations, words):  # type: ignore[no-untyped-def]
+    def counting(sentence, relations, words, plans=True):  # type: ignore[no-untyped-def]
         parsed.append(sentence)
-        return real(sentence, relations, words)
+        return real(sentence, relations, words, plans)
 
     monkeypatch.setattr(module, "related", counting)
     fresh = Classifier()

@@ -521,3 +521,76 @@ def test_a_threat_guarded_against_is_no_event(body: str, kind: str) -> None:
 )
 def test_a_threat_beside_an_event_keeps_the_event(body: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a verb or a noun of return and what returns, in any voice or order
+        "Les règlements de l'opérateur ont repris mardi, après l'incident technique de lundi.",
+        "L'accès au portail de l'opérateur a été restauré au cours de la nuit.",
+        "Le dysfonctionnement de la facturation a été corrigé par les équipes de l'opérateur.",
+        "Chez l'opérateur, le problème d'accès est désormais résolu.",
+        "Les lots de factures sont à nouveau acceptés par la plateforme de l'opérateur.",
+        "Les officines peuvent de nouveau télétransmettre vers l'opérateur.",
+        "Fin de l'incident sur le portail de l'opérateur.",
+        "Le portail de l'opérateur a été réactivé ce matin pour toutes les officines.",
+    ],
+)
+def test_a_return_of_service_in_other_words_resolves(body: str) -> None:
+    verdict = CLASSIFIER.classify("Panne chez Viamedis", body)
+    assert verdict.status == "resolved", verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # announced, expected, hoped, demanded, conditional or denied: not back yet
+        "Le portail de l'opérateur sera rétabli lundi, selon la direction.",
+        "Les paiements de l'opérateur doivent reprendre la semaine prochaine.",
+        "L'opérateur espère rétablir l'accès au portail demain.",
+        "La reprise des règlements est attendue pour lundi.",
+        "La réouverture du portail est prévue jeudi.",
+        "Les syndicats réclament le rétablissement rapide du portail.",
+        "L'opérateur n'a pas encore corrigé le dysfonctionnement.",
+        "Nous vous préviendrons quand le service sera rétabli.",
+        "Le service devrait être rétabli dans la journée.",
+    ],
+)
+def test_a_return_to_come_or_denied_does_not_resolve(body: str) -> None:
+    verdict = CLASSIFIER.classify("Panne chez Viamedis", body)
+    assert verdict.status != "resolved", verdict.reasons
+
+
+def test_an_incident_closes_on_a_return_said_in_other_words() -> None:
+    """The item that says the service is back in words of its own (restored, reactivated,
+    corrected) resolves the incident its payer's failure opened."""
+    from datetime import UTC, datetime, timedelta
+
+    from aggregator.understand.incidents import IncidentInput, group_incidents
+
+    texts = [
+        ("Almerys : le portail inaccessible", "Le portail d'Almerys est inaccessible depuis ce matin."),
+        ("Almerys : l'accès a été restauré", "L'accès au portail d'Almerys a été restauré dans la nuit."),
+    ]
+    start = datetime(2024, 3, 4, 9, tzinfo=UTC)
+    inputs = []
+    for n, (title, body) in enumerate(texts):
+        verdict = CLASSIFIER.classify(title, body)
+        inputs.append(
+            IncidentInput(
+                id=f"i{n}",
+                date=start + timedelta(hours=6 * n),
+                title=title,
+                payers=verdict.payers,
+                kinds=verdict.kinds,
+                organisations=verdict.organisations,
+                status=verdict.status,
+                actions=verdict.actions,
+                contacts=verdict.contacts,
+                text=body,
+            )
+        )
+    [incident] = group_incidents(inputs, {}, str, str)
+    assert incident.items == ("i0", "i1")
+    assert incident.status == "resolved"

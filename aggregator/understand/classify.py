@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -51,6 +51,8 @@ from aggregator.text.folding import fold_flagged, folded_length
 from aggregator.understand.contacts import contacts
 from aggregator.understand.language import (
     MAX_SENTENCE,
+    Relation,
+    awaited,
     has_finite_verb,
     is_news_about,
     reading,
@@ -139,6 +141,9 @@ class _Rules:
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
     # starts of its heads and dependents.
     relation_keys: tuple[tuple[int, frozenset[str], frozenset[str]], ...]
+    # Each relation saying a return of service, with the word starts of its heads and
+    # dependents.
+    resolution_keys: tuple[tuple[Relation, frozenset[str], frozenset[str]], ...]
     # The keys of every matcher above, and which of them each word starts with.
     word_keys: WordKeys = field(init=False, compare=False)
 
@@ -230,6 +235,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         relation_keys=tuple(
             (taxonomy.kinds.index(r.kind), r.keys, r.dependent_keys) for r in taxonomy.relations
         ),
+        resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
     )
 
 
@@ -519,7 +525,7 @@ class Classifier:
 
     def _classify(self, doc: _Doc, title: str, text: str) -> Classification:
         present, ongoing = self._kinds(doc)
-        status, implied = self._status(doc, ongoing)
+        status, implied = self._status(doc, ongoing, bool(present))
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
         payers = self._payers(doc, bool(kinds or status))
@@ -583,39 +589,56 @@ class Classifier:
 
     def _related(self, doc: _Doc, present: set[int]) -> set[int]:
         """Kinds (indexes) not yet ``present`` that the parse finds said by a word and its
-        dependent (taxonomy.yaml ``relations``). A sentence is parsed only for the relations
-        whose kind is still missing and of which it holds both a head and a dependent word:
-        the parse is the costly step, and most sentences hold neither pair."""
+        dependent (taxonomy.yaml ``relations``)."""
         words = self.taxonomy.assertion
         if not words.negation:
             return set()
         pairs = zip(self.taxonomy.relations, self.rules.relation_keys, strict=True)
-        wanted = [(r, keys) for r, keys in pairs if keys[0] not in present]
-        kind_of = {r: index for r, (index, _, _) in wanted}
-        if not wanted:
-            return set()
+        wanted = [(r, heads, deps) for r, (index, heads, deps) in pairs if index not in present]
         found: set[int] = set()
+        for relation, hit, matched in self._relations_in(doc, wanted, lambda r: r.kind):
+            index = self.rules.kind_slugs.index(relation.kind)
+            found.add(index)
+            doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
+        return found
+
+    def _relations_in(
+        self,
+        doc: _Doc,
+        wanted: Sequence[tuple[Relation, frozenset[str], frozenset[str]]],
+        group: Callable[[Relation], object],
+        plans: bool = True,
+    ) -> Iterator[tuple[Relation, Hit, str]]:
+        """The relations of ``wanted`` (each with the word starts of its heads and of its
+        dependents) that the parse finds asserted, each with its sentence and what matched;
+        once one of a ``group`` is found, the others of that group are looked for no more.
+        A sentence is parsed only for the relations still looked for of which it holds both
+        a head and a dependent word: the parse is the costly step, and most sentences hold
+        neither pair."""
+        words = self.taxonomy.assertion
+        done: set[object] = set()
+        groups = len({group(r) for r, _, _ in wanted})
         start = 0
         for low, high in [*doc._hard_spans, (len(doc.text), len(doc.text))]:
             sentence, start = (start, low), high
+            if len(done) == groups:
+                return
             if doc.text.startswith("?", low):
                 continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
             words_here = doc.text[slice(*sentence)].translate(WORD_GAPS).split()
             starts = {w[:4] for w in words_here} | {w[:3] for w in words_here}
             relations = tuple(
                 r
-                for r, (index, heads, deps) in wanted
-                if starts & heads and starts & deps and index not in found
+                for r, heads, deps in wanted
+                if starts & heads and starts & deps and group(r) not in done
             )
             if not relations:
                 continue
             traced = doc.sentence_at(*sentence)
-            for relation, matched in related(traced[0], relations, words) if traced else ():
-                index = kind_of[relation]
-                found.add(index)
-                hit = Hit(index, sentence[0], sentence[1])
-                doc.explain(f"kind:{relation.kind}", hit, f"relation {relation.id} ({matched})")
-        return found
+            for relation, matched in related(traced[0], relations, words, plans) if traced else ():
+                if group(relation) not in done:
+                    done.add(group(relation))
+                    yield relation, Hit(0, *sentence), f"relation {relation.id} ({matched})"
 
     def _in_context(self, doc: _Doc, hit: Hit, present: set[int], vetoed: dict[int, bool]) -> bool:
         """Is a contextual word ("l'attaque") its kind here: no veto word in the item,
@@ -692,7 +715,9 @@ class Classifier:
                     return True
         return False
 
-    def _status(self, doc: _Doc, ongoing: bool) -> tuple[StatusSignal | None, set[int]]:
+    def _status(
+        self, doc: _Doc, ongoing: bool, reports: bool = False
+    ) -> tuple[StatusSignal | None, set[int]]:
         """The status signal, and the kinds that resolution wording names as broken: broken
         until now when it is resolved ("les portails sont de nouveau accessibles"), broken
         still when the resolution is denied ("les portails ne rouvriront pas avant lundi").
@@ -726,14 +751,45 @@ class Classifier:
                     not_back = True
                     still_broken.add(kind)
                 continue
+            if self._awaited(doc, hit):
+                continue
             resolved = True
             doc.explain("status:resolved", hit)
             implied.add(kind)
+        if not (new_failure or not_back or resolved) and self._may_resolve(doc, reports):
+            # Said in other words than the patterns: read from the parse.
+            wanted = rules.resolution_keys
+            for relation, hit, matched in self._relations_in(doc, wanted, _one_group, False):
+                if doc.in_reference(hit.start) or doc.prefix_has(rules.recap, hit.start):
+                    continue
+                resolved = True
+                doc.explain("status:resolved", hit, matched)
+                if relation.kind:
+                    implied.add(rules.kind_slugs.index(relation.kind))
         if new_failure or not_back:
             return "failure", {kind for kind in still_broken if kind is not None}
         if resolved:
             return "resolved", {kind for kind in implied if kind is not None}
         return ("failure" if ongoing else None), set()
+
+    def _may_resolve(self, doc: _Doc, reports: bool) -> bool:
+        """Whether to look for a return of service in the parse: only in items that report
+        an incident or name a payer or an organisation (an end of trouble nobody is named
+        in joins no incident), as the parse is the costly step."""
+        if not self.taxonomy.assertion.negation or not self.rules.resolution_keys:
+            return False
+        rules = self.rules
+        return reports or bool(rules.payers.find(doc) or rules.organisations.find(doc))
+
+    def _awaited(self, doc: _Doc, hit: Hit) -> bool:
+        """Is the return said as still to come ("la réouverture est prévue jeudi")?"""
+        found = doc.sentence_at(hit.start, hit.end)
+        if found is None or not self.taxonomy.assertion.negation:
+            return False
+        if not awaited(*found, self.taxonomy.assertion):
+            return False
+        doc.explain("not:resolved", hit, "awaited")
+        return True
 
     def _partial(self, doc: _Doc, hit: Hit) -> bool:
         """Is the resolution said to be partial in its sentence ("un accès partiel rétabli",
@@ -886,6 +942,11 @@ class Classifier:
             if hit.tag not in chosen and doc.counts(hit.start):
                 chosen.append(hit.tag)
         return tuple(self.rules.action_phrases[i] for i in chosen[:MAX_ACTIONS])
+
+
+def _one_group(relation: Relation) -> object:
+    """Relations of which one found is enough: any return of service says it is back."""
+    return None
 
 
 def _masked(hits: Sequence[Hit], masks: Sequence[frozenset[int]]) -> dict[int, _Runs]:

@@ -153,6 +153,7 @@ _BACK = (
     r"|\brepren|\brepris\b|\bremis en (service|ligne|route)|\boperationnel|\bfonctionne(nt)? "
     r"(de nouveau|normalement)|\bleve(e|es)?\b|\bfin de (la|l)\b|\btermine|\bresolu|\brepare"
     r"|\bcorrig|\bcorrectif|\bretrouv|\baccessibles? (de nouveau|a nouveau)|\bpassent a nouveau"
+    r"|\brestaur|\breactiv|\bdebloqu|\bredemarr|\bclotur|\bclos\b|\bresorb"
 )
 # A look back at an episode: it tells the story again, it does not report it again.
 _LOOK_BACK = r"\bretour sur\b|\blecons?\b|\bbilan\b|\bapres coup\b|\ben question\b"

@@ -63,6 +63,7 @@ class AssertionWords:
     goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
     goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
     guards: frozenset[str] = frozenset()  # protéger, éviter: their object is a threat
+    expectation: frozenset[str] = frozenset()  # prévoir, réclamer: what they govern is to come
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
     news: frozenset[str] = frozenset()  # signer, convention, réseau: a payer's own news
     condition: frozenset[str] = frozenset()  # défaut, absence, peine, si: the verb above
@@ -462,6 +463,10 @@ def _negates(child: Any, lemma: str, words: AssertionWords) -> bool:
         return True  # "sans"
     if child.dep_.startswith(("advmod", "det", "obl", "nsubj")) and lemma in words.negation:
         return True
+    if child.dep_.startswith("advmod") and any(
+        g.dep_.startswith("advmod") and _plain(g.lemma_) in words.negation for g in child.children
+    ):
+        return True  # "pas" read under "encore": "n'a pas encore corrigé"
     if lemma == "ne":
         head = child.head
         alone = _plain(head.lemma_) in _NE_ALONE and not any(
@@ -604,16 +609,17 @@ class Relation:
 
     @property
     def dependent_keys(self) -> frozenset[str]:
-        """Starts of the dependent lemmas (four letters): with :attr:`keys`, a sentence
-        holding no head and dependent of this one relation is not parsed for it."""
-        return frozenset(lemma[:4] for lemma in self.dependents)
+        """Starts of the dependent lemmas (four letters; of the longest word of a fixed
+        phrase: "nouv" of "de nouveau"): with :attr:`keys`, a sentence holding no head and
+        dependent of this one relation is not parsed for it."""
+        return frozenset(max(lemma.split(), key=len)[:4] for lemma in self.dependents)
 
 
 def relations_from_data(raw: Any) -> tuple[Relation, ...]:
     return tuple(
         Relation(
             id=str(entry["id"]),
-            kind=str(entry["kind"]),
+            kind=str(entry.get("kind") or ""),
             heads=frozenset(_plain(str(w)) for w in entry["heads"]),
             deps=tuple(str(d) for d in entry["deps"]),
             dependents=frozenset(_plain(str(w)) for w in entry["dependents"]),
@@ -625,11 +631,14 @@ def relations_from_data(raw: Any) -> tuple[Relation, ...]:
 
 @lru_cache(maxsize=PARSE_CACHE)
 def related(
-    sentence: str, relations: tuple[Relation, ...], words: AssertionWords
+    sentence: str, relations: tuple[Relation, ...], words: AssertionWords, plans: bool = True
 ) -> tuple[tuple[Relation, str], ...]:
     """The relations the sentence asserts, each with the words that matched ("consultées
     données"). A match the parse does not assert (negated, believed...) is left out,
-    unless the negation is one of the matched words ("une semaine sans livraison")."""
+    unless the negation is one of the matched words ("une semaine sans livraison").
+    ``plans``: whether what is announced counts ("le service sera interrompu samedi" is a
+    planned outage); a return of service does not count until it happens ("les paiements
+    reprendront lundi", "doivent reprendre", "espère rétablir": see _awaited)."""
     if len(sentence) > MAX_SENTENCE or sentence.rstrip().endswith("?"):
         return ()  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
     found: list[tuple[Relation, str]] = []
@@ -652,9 +661,52 @@ def related(
                 why = _why_not(token, words, relation.kind, inside)
             else:
                 why = _denied(dependent, words) or _why_not(token, words, relation.kind, inside)
-            if why is None or why.startswith("future"):
+            if plans and why is not None and why.startswith("future"):
+                why = None
+            if why is None and (plans or not _awaited(token, words)):
                 found.append((relation, f"{token.text} {dependent.text}"))
     return tuple(found)
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def awaited(sentence: str, offset: int, words: AssertionWords) -> bool:
+    """Whether the word at ``offset`` is said as still to come (see _awaited): "la
+    réouverture du portail est prévue jeudi", "le service sera rétabli lundi"."""
+    if len(sentence) > MAX_SENTENCE:
+        return False
+    doc = parse(sentence)
+    token = next((t for t in doc if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
+    return token is not None and _awaited(token, words)
+
+
+# Verbs that leave an infinitive below them done: "peuvent de nouveau facturer".
+_ABLE = frozenset(("pouvoir", "parvenir", "arriver", "reussir"))
+
+
+def _awaited(token: Any, words: AssertionWords) -> bool:
+    """Is the word said as to come rather than done: a future or a conditional ("rouvrira",
+    "sera rétabli", "devrait reprendre"), expected ("la reprise est attendue lundi"), or an
+    infinitive under another verb ("doivent reprendre", "espère rétablir"), but for one of
+    ability in the present or the past ("peuvent de nouveau facturer")? A noun is read
+    through its verb."""
+
+    def later(verb: Any) -> bool:
+        forms = [verb, *(c for c in verb.children if c.dep_.startswith(("aux", "cop")))]
+        late = any("Fut" in f.morph.get("Tense") or "Cnd" in f.morph.get("Mood") for f in forms)
+        return late or bool(_verb_forms(verb) & words.expectation)
+
+    verb = _predicate(token)
+    if verb.pos_ not in ("VERB", "AUX"):
+        # A noun the parse hangs on no verb: awaited if its sentence awaits anything ("la
+        # reprise des paiements est attendue lundi"); none: a heading ("Réouverture").
+        return any(t.pos_ in ("VERB", "AUX") and later(t) for t in token.sent)
+    if later(verb):
+        return True
+    infinitive = "Inf" in verb.morph.get("VerbForm")
+    if not (infinitive or verb.dep_ == "xcomp") or verb.head == verb:
+        return infinitive  # a bare infinitive is an aim ("Rétablir le service au plus vite")
+    head = verb.head
+    return later(head) or (infinitive and not _verb_forms(head) & _ABLE)
 
 
 # Nouns of quantity that pass their complement on: "coupé l'ensemble de ses portails",
@@ -724,8 +776,13 @@ def _dependent(token: Any, relation: Relation) -> Any:
 
 def _noun_forms(token: Any) -> frozenset[str]:
     """A noun's lemma, and its written form without a plural ending: the small model takes
-    some plurals for verbs ("tournées": *tourner*)."""
+    some plurals for verbs ("tournées": *tourner*); with the words fixed to it, a fixed
+    phrase ("de nouveau", "à nouveau")."""
     written = _plain(token.text.lower())
     if written.endswith(("s", "x")) and len(written) > 3:
         written = written[:-1]
-    return frozenset((_plain(token.lemma_), written))
+    forms = {_plain(token.lemma_), written}
+    fixed = [c for c in token.children if c.dep_ == "fixed"]
+    if fixed:
+        forms.add(" ".join(_plain(t.lemma_) for t in (token, *fixed)))
+    return frozenset(forms)

@@ -115,6 +115,7 @@ class Taxonomy:
     assertion: AssertionWords = field(default_factory=AssertionWords)
     networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
     relations: tuple[Relation, ...] = ()  # kinds said by a word and its dependent
+    resolutions: tuple[Relation, ...] = ()  # a return of service said by a word and its dependent
     payers: tuple[str, ...] = field(init=False)
     kinds: tuple[str, ...] = field(init=False)
     _names: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
@@ -245,6 +246,7 @@ def _parse(data: Any) -> Taxonomy:
         ),
         assertion=AssertionWords.from_data(data.get("assertion") or {}),
         relations=relations_from_data(data.get("relations")),
+        resolutions=relations_from_data(status.get("resolved_relations")),
         networks_of=tuple(
             (str(p["slug"]), tuple(str(n) for n in p["networks"]))
             for p in data["payers"]
