@@ -594,3 +594,36 @@ def test_an_incident_closes_on_a_return_said_in_other_words() -> None:
     [incident] = group_incidents(inputs, {}, str, str)
     assert incident.items == ("i0", "i1")
     assert incident.status == "resolved"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # claims sent back, trouble said technical, a service that no longer works
+        ("Depuis lundi, la caisse rejette la plupart des lots de FSE.", "payment-disruption"),
+        ("Des feuilles de soins électroniques ont été refusées par centaines.", "payment-disruption"),
+        ("L'opérateur reconnaît des difficultés techniques sur son portail.", "outage"),
+        ("Un souci informatique touche la plateforme depuis hier soir.", "outage"),
+        ("Le téléservice de l'opérateur ne répond plus depuis midi.", "outage"),
+        ("Depuis dimanche, les lots de factures n'aboutissent plus.", "outage"),
+        ("Les titulaires n'arrivent plus à se connecter à la plateforme.", "outage"),
+    ],
+)
+def test_trouble_in_other_words_is_its_kind(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # a case that may arise, a condition, a service that works
+        ("En cas de problème technique, appelez le support de votre éditeur.", "outage"),
+        ("Dans l'éventualité d'une coupure, gardez des feuilles de soins papier.", "outage"),
+        ("Si la plateforme ne répond pas, réessayez plus tard.", "outage"),
+        ("Le portail fonctionne et les lots aboutissent normalement.", "outage"),
+        ("Les pharmaciens ne peuvent pas facturer cet acte sans prescription.", "outage"),
+        ("La CNIL relève des défaillances techniques dans la sécurité du logiciel.", "outage"),
+    ],
+)
+def test_trouble_that_may_arise_or_does_not_is_no_kind(body: str, kind: str) -> None:
+    assert kind not in CLASSIFIER.classify("Point", body).kinds

@@ -63,6 +63,7 @@ class AssertionWords:
     goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
     goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
     guards: frozenset[str] = frozenset()  # protéger, éviter: their object is a threat
+    hypotheses: frozenset[str] = frozenset()  # cas: "en cas de panne" is no panne
     expectation: frozenset[str] = frozenset()  # prévoir, réclamer: what they govern is to come
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
     news: frozenset[str] = frozenset()  # signer, convention, réseau: a payer's own news
@@ -416,12 +417,15 @@ def _aim_or_question(node: Any, words: AssertionWords) -> str | None:
     head = _plain(node.head.lemma_)
     if node.head != node and head in words.purpose and "Inf" in node.morph.get("VerbForm"):
         return f"purpose: {head}"
-    if node.dep_.startswith(("ccomp", "advcl")) and any(
-        c.dep_ == "mark" and _plain(c.lemma_) == "si" for c in node.children
-    ):
-        # Complement of a verb: an indirect question; adverbial: a condition ("si les
-        # tournées n'étaient pas assurées, appelez...").
+    # A clause opened by "si": complement of a verb, an indirect question; adverbial, a
+    # condition ("si les tournées n'étaient pas assurées, appelez..."), also when the
+    # model hangs the main clause below it ("si le portail ne fonctionne pas, vérifiez").
+    clause = node.dep_.startswith(("ccomp", "advcl")) or (node.head == node and node.i > 0)
+    if clause and any(c.dep_ == "mark" and _plain(c.lemma_) == "si" for c in node.children):
         return "question: si" if node.dep_.startswith("ccomp") else "condition: si"
+    # A phrase of a case that may arise: "en cas de problème technique, contactez...".
+    if _plain(node.lemma_) in words.hypotheses and any(c.dep_ == "case" for c in node.children):
+        return f"condition: {_plain(node.lemma_)}"
     return None
 
 
