@@ -141,6 +141,9 @@ class _Rules:
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
     # starts of its heads and dependents.
     relation_keys: tuple[tuple[int, frozenset[str], frozenset[str]], ...]
+    # Negation words as they appear folded in a text ("n" of "n'a"): a sentence holding none
+    # is not parsed for a relation said with a negation.
+    negation_forms: frozenset[str]
     # Each relation saying a return of service, with the word starts of its heads and
     # dependents.
     resolution_keys: tuple[tuple[Relation, frozenset[str], frozenset[str]], ...]
@@ -236,6 +239,9 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             (taxonomy.kinds.index(r.kind), r.keys, r.dependent_keys) for r in taxonomy.relations
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
+        negation_forms=frozenset(
+            ("n", "ne", *(fold_flagged(w)[0].strip().lower() for w in taxonomy.assertion.negation))
+        ),
     )
 
 
@@ -627,10 +633,14 @@ class Classifier:
                 continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
             words_here = doc.text[slice(*sentence)].translate(WORD_GAPS).split()
             starts = {w[:4] for w in words_here} | {w[:3] for w in words_here}
+            denied = not self.rules.negation_forms.isdisjoint(words_here)
             relations = tuple(
                 r
                 for r, heads, deps in wanted
-                if starts & heads and starts & deps and group(r) not in done
+                if starts & heads
+                and starts & deps
+                and (denied or not r.negated)  # said of a fact not happening: needs a "ne"
+                and group(r) not in done
             )
             if not relations:
                 continue
