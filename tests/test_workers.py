@@ -139,6 +139,28 @@ def test_analysis_ahead_in_workers_equals_analysis_inline(
     assert ahead[0].fingerprint.short  # a one-line body is compared whole, not by shingles
 
 
+def test_analysis_without_workers_reads_a_batch_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no workers, each batch of entries is analysed when its first entry is asked
+    for (its parses together), and only that batch is kept."""
+    monkeypatch.setattr(stage, "ANALYSIS_BATCH", 4)
+    classifier = Classifier(load_taxonomy())
+    entries = _entries(10)
+    batches: list[int] = []
+    real = stage.analyse_all
+
+    def counting(classifier, batch):  # type: ignore[no-untyped-def]
+        batches.append(len(batch))
+        return real(classifier, batch)
+
+    monkeypatch.setattr(stage, "analyse_all", counting)
+    with Workers(0) as workers:
+        analyses = stage.Analyses(classifier, workers, entries)
+        inline = [analyses.of(e) for e in entries]
+        assert len(analyses._inline) == 1  # the last batch alone
+    assert batches == [4, 4, 2]
+    assert inline == [stage.analyse(classifier, e.title, e.summary) for e in entries]
+
+
 SCRIPT = """
 import asyncio, sys, time
 from aggregator.workers import Workers

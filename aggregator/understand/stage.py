@@ -78,10 +78,15 @@ def analyse(classifier: Classifier, title: str, html: str) -> Analysis:
     return Analysis(verdict, fingerprint(title, text, words))
 
 
+def analyse_all(classifier: Classifier, batch: Sequence[tuple[str, str]]) -> list[Analysis]:
+    """:func:`analyse` of each (title, html), the sentences they need parsed parsed
+    together (see language.batched)."""
+    return batched(lambda entry: analyse(classifier, *entry), batch)
+
+
 def _analyse_batch(batch: list[tuple[str, str]]) -> list[Analysis]:
     classifier: Classifier = shared()  # given by Analyses, inherited by the fork
-    # The sentences the batch's entries need parsed are parsed together (see batched).
-    return batched(lambda entry: analyse(classifier, *entry), batch)
+    return analyse_all(classifier, batch)
 
 
 class Analyses:
@@ -93,7 +98,9 @@ class Analyses:
     read: see ExactKeys.to_read) in batches, at most ``LOOKAHEAD`` batches ahead of the
     one asked for, so memory stays bounded however many entries a first run brings.
     Entries must be asked for in the order given (each once); one asked out of order, not
-    planned, or whose worker failed, is analysed when it is asked for.
+    planned, or whose worker failed, is analysed when it is asked for. With no workers
+    (one core, or a run too small to share out), each batch is analysed in this process
+    when its first entry is asked for.
     """
 
     LOOKAHEAD = 6  # batches in flight or waiting to be read
@@ -105,12 +112,13 @@ class Analyses:
         self._places: dict[str, tuple[int, int]] = {}  # entry id -> (batch, offset)
         self._futures: dict[int, Future[list[Analysis]] | None] = {}
         self._released = 0  # batches before this one have been read and let go
-        if workers.size == 0 or len(pending) < ANALYSIS_BATCH:
-            return
-        workers.share(classifier)
+        self._inline: dict[int, list[Analysis]] = {}  # without workers: the batch being read
+        self._ahead = workers.size > 0 and len(pending) >= ANALYSIS_BATCH
+        if self._ahead:
+            workers.share(classifier)
         # Each worker's first batch is a fifth of the others: folding, which waits for
         # the first, starts sooner.
-        first = max(1, ANALYSIS_BATCH // 5)
+        first = max(1, ANALYSIS_BATCH // 5) if self._ahead else ANALYSIS_BATCH
         start = 0
         while start < len(pending):
             size = first if len(self._chunks) < workers.size else ANALYSIS_BATCH
@@ -122,6 +130,8 @@ class Analyses:
         self._submit_until(self.LOOKAHEAD)
 
     def _submit_until(self, end: int) -> None:
+        if not self._ahead:
+            return
         for number in range(len(self._futures), min(end, len(self._chunks))):
             batch = [(e.title, e.content or e.summary) for e in self._chunks[number]]
             self._futures[number] = self._workers.submit(_analyse_batch, batch)
@@ -134,6 +144,11 @@ class Analyses:
                 self._futures[old] = None
             self._released = max(self._released, number)
             self._submit_until(number + self.LOOKAHEAD)
+            if not self._ahead:
+                if number not in self._inline:
+                    batch = [(e.title, e.content or e.summary) for e in self._chunks[number]]
+                    self._inline = {number: analyse_all(self.classifier, batch)}
+                return self._inline[number][offset]
             future = self._futures.get(number)
             if future is not None:
                 try:
