@@ -29,7 +29,7 @@ from aggregator.collect.robots import RobotsCache
 from aggregator.collect.stage import Progress, collect, sources_to_fetch
 from aggregator.models import Collected, Config
 from aggregator.store.database import Store, utcnow
-from aggregator.understand.stage import names, understand
+from aggregator.understand.stage import names, prepare, understand
 from aggregator.understand.taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
@@ -145,6 +145,7 @@ async def collect_and_store(
     async for batch in collect(config, store, plan.sources, now, progress, robots):
         saved = store.save_collected(batch, now)
         report.new_entries += saved.new
+        prepare(report.new_entries)  # the language model starts loading for understanding
         report.updated_entries += saved.updated
         for result in saved.results:
             _log(result)

@@ -21,10 +21,14 @@ import ctypes
 import logging
 import multiprocessing
 import os
+import select
 import signal
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 from aggregator.errors import ExtractError
@@ -52,6 +56,9 @@ def default_workers() -> int:
     return 0 if cores < 2 else min(cores, MAX_WORKERS)
 
 
+# Whether this process started the fork server (see start_fork_server): the server and
+# what it preloaded last as long as the process.
+_fork_server_started = False
 _PR_SET_PDEATHSIG = 1
 # In a worker process only: what its pool was given (see Workers.share), set when the
 # worker starts. The parent process never sets it.
@@ -65,31 +72,81 @@ def shared() -> Any:
     return _given
 
 
-def _worker_start(parent: int, given: object) -> None:
+def start_fork_server(modules: Sequence[str]) -> bool:
+    """Start multiprocessing's fork server now, importing ``modules`` into it, for a later
+    ``Workers(from_fork_server=True)``: a slow import (a language model) is then paid once,
+    in a process of its own while the caller does other work, not once per worker when
+    they start. False where there is no fork server (the pool then forks as usual).
+
+    Safe at any time: the server is spawned (a fresh interpreter that inherits no socket
+    or lock), and it exits with this process."""
+    global _fork_server_started
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    if not _fork_server_started:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(modules))
+        forkserver.ensure_running()
+        _fork_server_started = True
+    return True
+
+
+def _worker_start(run: int, given: object, forked: bool) -> None:
     global _given
-    # Forked: ``given`` is the parent's object as it is, never pickled.
+    # Forked from the run (``forked``): ``given`` is the run's object as it is, never
+    # pickled; from the fork server, a pickled copy.
     _given = given
-    # Ctrl-C reaches the whole process group; the parent decides what to do with it.
+    # Ctrl-C reaches the whole process group; the run decides what to do with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker holds copies of the parent's descriptors, the database lock among them:
-    # if the parent is killed (kill -9 from cron's timeout), its workers must go too, or
-    # the next run would wait on a lock nobody uses.
+    # A worker must not outlive its run (kill -9 from cron's timeout): a forked one holds
+    # copies of the run's descriptors, the database lock among them, and the next run
+    # would wait on a lock nobody uses; any would go on working for nobody.
+    if forked:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != run:  # the run died before the line above took effect
+            os._exit(1)
+    else:
+        # The fork server is the worker's parent, not the run: watch the run itself.
+        threading.Thread(target=_exit_with, args=(run,), daemon=True).start()
+
+
+def _exit_with(run: int) -> None:
+    """Wait for process ``run`` to end, then end this process."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
+        handle = os.pidfd_open(run)
+    except ProcessLookupError:
         os._exit(1)
+    except (OSError, AttributeError):  # no pidfd (an old kernel): look every second
+        while _alive(run):
+            time.sleep(1)
+        os._exit(1)
+    select.select([handle], [], [])  # readable once the process has ended
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class Workers:
     """A lazily started process pool; use as a context manager."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, from_fork_server: bool = False) -> None:
+        """``from_fork_server``: start the workers from the fork server when
+        :func:`start_fork_server` started it (with what it preloads), else by forking."""
         self.size = default_workers() if workers is None else workers
         if "fork" not in multiprocessing.get_all_start_methods():
             self.size = 0
+        self._fork_server = from_fork_server and _fork_server_started
         self._pool: ProcessPoolExecutor | None = None
         self._generation = 0
         self._shared: object = None
@@ -124,11 +181,12 @@ class Workers:
         # Workers fork on the pool's first task, and again for a pool replaced after a
         # crash: each is given the shared object as it starts.
         if self._pool is None:
+            method = "forkserver" if self._fork_server else "fork"
             self._pool = ProcessPoolExecutor(
                 max_workers=self.size,
-                mp_context=multiprocessing.get_context("fork"),
+                mp_context=multiprocessing.get_context(method),
                 initializer=_worker_start,
-                initargs=(os.getpid(), self._shared),
+                initargs=(os.getpid(), self._shared, not self._fork_server),
             )
             self._generation += 1
         return self._pool

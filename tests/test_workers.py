@@ -163,20 +163,25 @@ def test_analysis_without_workers_reads_a_batch_at_a_time(monkeypatch: pytest.Mo
 
 SCRIPT = """
 import asyncio, sys, time
-from aggregator.workers import Workers
+from aggregator.workers import Workers, start_fork_server
+
+FROM_SERVER = sys.argv[1] == "server"
 
 def nap(_):
     time.sleep(60)
 
 async def main():
-    with Workers(2) as workers:
+    if FROM_SERVER:
+        assert start_fork_server([])
+    with Workers(2, from_fork_server=FROM_SERVER) as workers:
         tasks = [asyncio.ensure_future(workers.call(nap, n)) for n in range(2)]
         await asyncio.sleep(1)
         pids = [p.pid for p in workers._pool._processes.values()]
         print(" ".join(map(str, pids)), flush=True)
         await asyncio.gather(*tasks)
 
-asyncio.run(main())
+if __name__ == "__main__":  # workers from the fork server import this module
+    asyncio.run(main())
 """
 
 
@@ -188,11 +193,15 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
-    # A worker outliving a kill -9 of its run would keep the database lock's descriptor.
+@pytest.mark.parametrize("start", ["fork", "server"])
+def test_workers_die_with_a_killed_parent(tmp_path: Path, start: str) -> None:
+    # A worker outliving a kill -9 of its run would keep the database lock's descriptor;
+    # one started by the fork server (not the run's child) must die with the run too.
     script = tmp_path / "parent.py"
     script.write_text(textwrap.dedent(SCRIPT), encoding="utf-8")
-    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen(
+        [sys.executable, str(script), start], stdout=subprocess.PIPE, text=True
+    )
     assert parent.stdout is not None
     pids = [int(p) for p in parent.stdout.readline().split()]
     assert len(pids) == 2 and all(_alive(pid) for pid in pids)
@@ -228,3 +237,73 @@ def test_start_forks_every_worker_at_once() -> None:
         assert workers._pool is not None
         processes = list(workers._pool._processes.values())  # type: ignore[attr-defined]
         assert len(processes) == 2 and all(p.is_alive() for p in processes)
+
+
+PRELOADED = """
+import sys
+from aggregator.models import Entry
+from aggregator.understand import language, stage
+from aggregator.understand.classify import Classifier
+from aggregator.workers import Workers, start_fork_server
+
+def model_loaded():
+    return language._nlp.cache_info().currsize
+
+if __name__ == "__main__":
+    stage.ANALYSIS_BATCH = 2
+    assert start_fork_server(["aggregator.understand.preloaded"])
+    texts = [
+        ("Viamedis en panne", "Le portail de Viamedis est inaccessible depuis ce matin."),
+        ("Almerys : retour à la normale", "L'accès au portail a été restauré dans la nuit."),
+        ("Rien", "La réunion annuelle aura lieu en mars."),
+    ] * 3
+    entries = [
+        Entry(id=f"e{n}", source="press", guid=f"g{n}", url=f"https://ex.fr/{n}",
+              canonical_url=f"https://ex.fr/{n}",
+              title=title, summary=body, content="", published=None, updated=None,
+              first_seen=None)
+        for n, (title, body) in enumerate(texts)
+    ]
+    classifier = Classifier()
+    with Workers(1, from_fork_server=True) as workers:
+        # A worker has the model before its first entry.
+        assert workers.submit(model_loaded).result() == 1
+    with Workers(2, from_fork_server=True) as workers:
+        analyses = stage.Analyses(classifier, workers, entries)
+        ahead = [analyses.of(e) for e in entries]
+        assert language._nlp.cache_info().currsize == 0  # never loaded in this process
+    inline = [stage.analyse(classifier, e.title, e.summary) for e in entries]
+    assert ahead == inline, (ahead, inline)
+    print("ok", ahead[1].classification.status)
+"""
+
+
+@pytest.mark.slow
+def test_workers_from_the_fork_server_start_with_the_model(tmp_path: Path) -> None:
+    """The language model loads once, in the fork server, while collecting goes on; the
+    analysis workers it starts have it from their first entry and analyse as inline."""
+    script = tmp_path / "preloaded.py"
+    script.write_text(textwrap.dedent(PRELOADED), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ok", "resolved"]
+
+
+def test_the_model_starts_loading_once_entries_are_enough_for_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While collecting, the fork server starts (preloading the model) only once the new
+    entries are enough to be shared out to analysis workers, and only where there are
+    workers: a run of a few entries analyses them in its own process."""
+    started: list[list[str]] = []
+    monkeypatch.setattr(stage, "start_fork_server", started.append)
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "2")
+    stage.prepare(stage.ANALYSIS_BATCH - 1)
+    assert started == []
+    stage.prepare(stage.ANALYSIS_BATCH)
+    assert started == [["aggregator.understand.preloaded"]]
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "0")
+    stage.prepare(10 * stage.ANALYSIS_BATCH)
+    assert len(started) == 1

@@ -31,13 +31,22 @@ from aggregator.understand.dedupe import (
 from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.understand.language import batched
 from aggregator.understand.taxonomy import Taxonomy, own_notice_payers
-from aggregator.workers import Workers, shared
+from aggregator.workers import Workers, default_workers, shared, start_fork_server
 
 log = logging.getLogger("aggregator")
 DEDUPE_WINDOW = timedelta(days=10)
 EXACT_RULES = ("guid", "url")
 FOLLOW_UP_HTML = 3000  # characters of an item's HTML read to match it with its incident
 ANALYSIS_BATCH = 250  # entries per batch sent to a worker for analysis
+
+
+def prepare(new_entries: int) -> None:
+    """Called while collecting, with the number of new entries stored so far: once there
+    are enough for analysis workers, the language model starts loading for them, in the
+    fork server (a process of its own, on the core collecting leaves idle), so that the
+    workers start with it instead of loading it each."""
+    if new_entries >= ANALYSIS_BATCH and default_workers() > 0:
+        start_fork_server(["aggregator.understand.preloaded"])
 
 
 def understand(store: Store, taxonomy: Taxonomy) -> Understood | None:
@@ -47,7 +56,7 @@ def understand(store: Store, taxonomy: Taxonomy) -> Understood | None:
         return None
     classifier = Classifier(taxonomy)
     folding = _Folding(store, pending, _payer_sources(store, classifier))
-    with Workers() as workers:
+    with Workers(from_fork_server=True) as workers:
         analyses = Analyses(classifier, workers, folding.exact.to_read(pending))
         for entry in pending:
             folding.fold(entry, analyses)
