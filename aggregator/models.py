@@ -23,7 +23,7 @@ from aggregator.text.sanitize import NO_HTML
 SourceType = Literal["feed", "html"]
 Category = Literal["press", "union", "payer", "authority", "other"]
 Status = Literal["planned", "ongoing", "resolved"]
-StatusSignal = Literal["resolved", "failure"]
+StatusSignal = Literal["resolved", "failure", "planned"]
 
 
 # --- configuration -------------------------------------------------------------------------

@@ -562,17 +562,13 @@ def test_a_return_to_come_or_denied_does_not_resolve(body: str) -> None:
     assert verdict.status != "resolved", verdict.reasons
 
 
-def test_an_incident_closes_on_a_return_said_in_other_words() -> None:
-    """The item that says the service is back in words of its own (restored, reactivated,
-    corrected) resolves the incident its payer's failure opened."""
+def _incidents(texts: list[tuple[str, str]]) -> list:  # type: ignore[type-arg]
+    """The incidents grouped from items of these (title, body), six hours apart, each
+    classified as the pipeline does."""
     from datetime import UTC, datetime, timedelta
 
     from aggregator.understand.incidents import IncidentInput, group_incidents
 
-    texts = [
-        ("Almerys : le portail inaccessible", "Le portail d'Almerys est inaccessible depuis ce matin."),
-        ("Almerys : l'accès a été restauré", "L'accès au portail d'Almerys a été restauré dans la nuit."),
-    ]
     start = datetime(2024, 3, 4, 9, tzinfo=UTC)
     inputs = []
     for n, (title, body) in enumerate(texts):
@@ -591,7 +587,17 @@ def test_an_incident_closes_on_a_return_said_in_other_words() -> None:
                 text=body,
             )
         )
-    [incident] = group_incidents(inputs, {}, str, str)
+    return group_incidents(inputs, {}, str, str)
+
+
+def test_an_incident_closes_on_a_return_said_in_other_words() -> None:
+    """The item that says the service is back in words of its own (restored, reactivated,
+    corrected) resolves the incident its payer's failure opened."""
+    texts = [
+        ("Almerys : le portail inaccessible", "Le portail d'Almerys est inaccessible depuis ce matin."),
+        ("Almerys : l'accès a été restauré", "L'accès au portail d'Almerys a été restauré dans la nuit."),
+    ]
+    [incident] = _incidents(texts)
     assert incident.items == ("i0", "i1")
     assert incident.status == "resolved"
 
@@ -627,3 +633,24 @@ def test_trouble_in_other_words_is_its_kind(body: str, kind: str) -> None:
 )
 def test_trouble_that_may_arise_or_does_not_is_no_kind(body: str, kind: str) -> None:
     assert kind not in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # an interruption announced, with a copula, a passive or a participle of planning
+        ("Viamedis : opération de maintenance", "Le portail de Viamedis sera indisponible dimanche matin."),
+        ("Almerys : travaux dans la nuit", "Les services d'Almerys seront interrompus de 22 h à 4 h."),
+        ("Ameli pro : coupure programmée samedi", "Une mise à jour des téléservices est prévue samedi soir."),
+    ],
+)
+def test_an_announced_interruption_is_a_planned_incident(title: str, body: str) -> None:
+    [incident] = _incidents([(title, body)])
+    assert incident.status == "planned"
+
+
+def test_an_interruption_happening_now_is_ongoing() -> None:
+    [incident] = _incidents(
+        [("Viamedis : portail indisponible", "Le portail de Viamedis est indisponible depuis 8 h.")]
+    )
+    assert incident.status == "ongoing"

@@ -530,8 +530,8 @@ class Classifier:
         return self._classify(doc, title, text), words
 
     def _classify(self, doc: _Doc, title: str, text: str) -> Classification:
-        present, ongoing = self._kinds(doc)
-        status, implied = self._status(doc, ongoing, bool(present))
+        present, current = self._kinds(doc)
+        status, implied = self._status(doc, current, bool(present))
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
         payers = self._payers(doc, bool(kinds or status))
@@ -563,11 +563,12 @@ class Classifier:
 
     # -- kinds and status
 
-    def _kinds(self, doc: _Doc) -> tuple[set[int], bool]:
-        """Kinds present, and whether an ongoing-failure word (outage...) is current news."""
+    def _kinds(self, doc: _Doc) -> tuple[set[int], StatusSignal | None]:
+        """Kinds present, and what an ongoing-failure word (outage...) says of now: a
+        current failure, a planned one ("le portail sera indisponible samedi"), or none."""
         rules = self.rules
         present: set[int] = set()
-        ongoing = False
+        ongoing = planned = False
         for hit in doc.find(rules.kinds):
             is_ongoing = rules.kind_ongoing[hit.tag]
             if hit.tag in present and (ongoing or not is_ongoing):
@@ -576,8 +577,15 @@ class Classifier:
                 continue
             present.add(hit.tag)
             doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit)
-            if is_ongoing and not doc.prefix_has(rules.recap, hit.start):
-                ongoing = True
+            recap = doc.prefix_has(rules.recap, hit.start)
+            # An interruption announced ("le portail sera indisponible samedi") is a
+            # planned one: the kind, but no failure yet.
+            if is_ongoing and not recap:
+                # An interruption announced is a planned one: the kind, no failure yet.
+                if self._planned(doc, hit):
+                    planned = True
+                else:
+                    ongoing = True
         for index in self._related(doc, present):
             present.add(index)
             ongoing = ongoing or rules.kind_ongoing[index]
@@ -591,7 +599,8 @@ class Classifier:
                 ongoing = ongoing or (
                     rules.kind_ongoing[hit.tag] and not doc.prefix_has(rules.recap, hit.start)
                 )
-        return present, ongoing
+        current: StatusSignal | None = "failure" if ongoing else "planned" if planned else None
+        return present, current
 
     def _related(self, doc: _Doc, present: set[int]) -> set[int]:
         """Kinds (indexes) not yet ``present`` that the parse finds said by a word and its
@@ -700,6 +709,11 @@ class Classifier:
         doc.explain(f"not:{kind}", hit, why)
         return False
 
+    def _planned(self, doc: _Doc, hit: Hit) -> bool:
+        """Is the kind word said in the future (see language.reading)?"""
+        why = self._reading(doc, hit, self.rules.kind_slugs[hit.tag])
+        return why is not None and why.startswith("future")
+
     def _reading(self, doc: _Doc, hit: Hit, kind: str = "") -> str | None:
         words = self.taxonomy.assertion
         if not words.negation:
@@ -726,7 +740,7 @@ class Classifier:
         return False
 
     def _status(
-        self, doc: _Doc, ongoing: bool, reports: bool = False
+        self, doc: _Doc, current: StatusSignal | None, reports: bool = False
     ) -> tuple[StatusSignal | None, set[int]]:
         """The status signal, and the kinds that resolution wording names as broken: broken
         until now when it is resolved ("les portails sont de nouveau accessibles"), broken
@@ -780,7 +794,7 @@ class Classifier:
             return "failure", {kind for kind in still_broken if kind is not None}
         if resolved:
             return "resolved", {kind for kind in implied if kind is not None}
-        return ("failure" if ongoing else None), set()
+        return current, set()
 
     def _may_resolve(self, doc: _Doc, reports: bool) -> bool:
         """Whether to look for a return of service in the parse: only in items that report

@@ -234,7 +234,9 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         or _ANTICIPATION_RE.search(opening)
         or (_GENERAL_RE.search(title) and not _CURRENT_RE.search(lead))
     )
-    planned = bool(_PLANNED_RE.search(opening)) and item.status != "resolved"
+    planned = item.status == "planned" or (
+        bool(_PLANNED_RE.search(opening)) and item.status != "resolved"
+    )
     failure = item.status == "failure"
     if item.reports_event is not None:
         reports = item.reports_event

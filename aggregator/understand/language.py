@@ -271,7 +271,19 @@ def _why_not(
         or _topic(token, words)
         or _aged(token, words)
         or _tense(predicate, words)
+        or _scheduled(token, words)
     )
+
+
+def _scheduled(token: Any, words: AssertionWords) -> str | None:
+    """A noun a participle of planning describes ("interruption programmée", "coupure
+    prévue samedi"): a plan, read as a future."""
+    for child in _noun(token).children:
+        if child.dep_.startswith(("amod", "acl")) and (
+            found := _verb_forms(child) & words.expectation
+        ):
+            return f"future: {min(found)}"
+    return None
 
 
 def _noun(token: Any) -> Any:
@@ -521,7 +533,8 @@ def _ancestors(token: Any) -> Iterator[Any]:
 
 def _tense(predicate: Any, words: AssertionWords) -> str | None:
     """A pluperfect or a dated recall is the past of another story; a future, a plan."""
-    auxiliaries = [c for c in predicate.children if c.dep_.startswith("aux")]
+    # "sera interrompu" (aux), "sera indisponible" (the copula of an adjective)
+    auxiliaries = [c for c in predicate.children if c.dep_.startswith(("aux", "cop"))]
     reported = predicate.dep_.startswith("ccomp")  # "a reconnu qu'un pirate avait..."
     for aux in auxiliaries:
         tense = aux.morph.get("Tense")
