@@ -654,3 +654,34 @@ def test_an_interruption_happening_now_is_ongoing() -> None:
         [("Viamedis : portail indisponible", "Le portail de Viamedis est indisponible depuis 8 h.")]
     )
     assert incident.status == "ongoing"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # data listed with others, under a modal; the attacker; crooks sending or calling
+        ("Les adresses, dates de naissance et numéros de téléphone des clients ont pu être consultés.", "data-breach"),
+        ("Avec des identifiants volés, un attaquant s'est connecté au portail de l'opérateur.", "cyberattack"),
+        ("Des courriels réclamant une mise à jour de la carte Vitale sont envoyés par des escrocs.", "phishing"),
+        ("Depuis lundi, des fraudeurs appellent les officines au nom de la caisse.", "phishing"),
+        # tiers payant no longer practised, payments no longer made
+        ("Les officines ne pratiquent plus le tiers payant sur ces contrats.", "tiers-payant-suspension"),
+        ("Depuis le 1er février, l'opérateur ne règle plus les factures des pharmacies.", "payment-disruption"),
+    ],
+)
+def test_facts_said_with_other_words_or_a_negation_are_their_kind(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("L'attaquant du club a marqué deux buts samedi.", "cyberattack"),
+        ("Les pharmaciens pratiquent le tiers payant sur la part obligatoire.", "tiers-payant-suspension"),
+        ("La caisse ne rembourse pas ce médicament sans ordonnance.", "payment-disruption"),
+        ("Nous vous recommandons de ne régler aucune facture d'un fournisseur inconnu.", "payment-disruption"),
+        ("Les dossiers n'ont pas été consultés, assure l'éditeur.", "data-breach"),
+    ],
+)
+def test_the_same_words_without_the_fact_are_no_kind(body: str, kind: str) -> None:
+    assert kind not in CLASSIFIER.classify("Point", body).kinds

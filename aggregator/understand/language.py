@@ -670,7 +670,11 @@ def related(
             inside = frozenset((token.idx, dependent.idx))
             if relation.negated:
                 # Said of the fact not happening: a negation must hold it, and what else the
-                # sentence says of it (a belief, a condition...) still counts.
+                # sentence says of it (a belief, a condition...) still counts. An infinitive
+                # is advice ("de ne régler aucune facture"), unless one of ability governs
+                # it ("ne peuvent plus se connecter").
+                if _instruction(token):
+                    continue
                 negation = _denied_by(dependent, words) or _negation(token, words, inside)
                 if negation is None:
                     continue
@@ -698,6 +702,13 @@ def awaited(sentence: str, offset: int, words: AssertionWords) -> bool:
 
 # Verbs that leave an infinitive below them done: "peuvent de nouveau facturer".
 _ABLE = frozenset(("pouvoir", "parvenir", "arriver", "reussir"))
+
+
+def _instruction(verb: Any) -> bool:
+    """An infinitive not governed by a verb of ability: what is asked or advised."""
+    if "Inf" not in verb.morph.get("VerbForm"):
+        return False
+    return verb.head == verb or not (_verb_forms(verb.head) & _ABLE)
 
 
 def _awaited(token: Any, words: AssertionWords) -> bool:
@@ -780,7 +791,7 @@ def _dependent(token: Any, relation: Relation) -> Any:
         # bouclées" says the rounds were not completed.
         children += [c for c in token.head.children if c.dep_.startswith("nsubj")]
     for child in children:
-        candidates = [child, *(c for c in child.children if c.dep_ == "conj")]
+        candidates = _listed_with(child)
         if _plain(child.lemma_) in _QUANTITIES:
             candidates += [c for c in child.children if c.dep_.startswith("nmod")]
         for candidate in candidates:
@@ -789,6 +800,17 @@ def _dependent(token: Any, relation: Relation) -> Any:
             ):
                 return candidate
     return None
+
+
+def _listed_with(token: Any) -> list[Any]:
+    """The token and the words listed with it, coordinated or in apposition: "les noms,
+    dates de naissance et numéros de sécurité sociale" (a few levels, a few words)."""
+    found = [token]
+    for node in found:
+        if len(found) >= 12:
+            break
+        found += [c for c in node.children if c.dep_ in ("conj", "appos")]
+    return found[:12]
 
 
 def _noun_forms(token: Any) -> frozenset[str]:
