@@ -608,3 +608,19 @@ def test_stale_reaches_incidents_json_from_the_store_as_of_now(tmp_path: Path) -
     shown = {i.items[0]: incident_json(i) for i in store.all_incidents()}
     assert shown["old"]["stale"] is True and shown["old"]["status"] == "ongoing"
     assert shown["new"]["stale"] is False
+
+
+def test_a_service_named_by_its_address_and_by_its_name_is_one_incident() -> None:
+    """A name read off titles keys an incident when no known organisation is named: a
+    site's address ("messagerie.example.net") names its service as its capitalised name
+    does, and a name of two words written as one ("La Poste", laposte.net) is the same."""
+    items = [
+        news("a", 0, "laposte.net coupe l'accès de ses clients de messagerie",
+             "Les boîtes sont inaccessibles depuis ce matin."),
+        news("b", 0.5, "Messagerie laposte.net : les soignants privés de leurs courriels",
+             "La panne dure depuis hier."),
+        news("c", 1, "La Poste : la messagerie de nouveau inaccessible ce soir",
+             "Les utilisateurs signalent une panne.", status="failure"),
+        news("d", 1, "Doctolib.fr indisponible dans la matinée", "Panne du site."),
+    ]
+    assert members(group(items)) == [("a", "b", "c"), ("d",)]

@@ -358,6 +358,8 @@ _NOT_NAMES = frozenset(
     ]
 )
 # A word, or a mark that starts a new sentence inside a title ("Cannes. Cyberattaque ...").
+# A site's address: "laposte.net", "doctolib.fr".
+_DOMAIN = re.compile(r"\b([^\W_][\w-]{2,})\.(?:fr|net|com|org|eu|info|io)\b")
 _TITLE_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|[.:!?;«»–—]")
 
 
@@ -384,6 +386,9 @@ def _title_names(title: str) -> tuple[str, ...]:
         else:
             run = _flush(run, names)
     _flush(run, names)
+    # A site's address names its service as well as a capital does: "laposte.net coupe
+    # IMAP", "panne de doctolib.fr".
+    names += (normalise_text(m.group(1)) for m in _DOMAIN.finditer(title.lower()))
     return tuple(dict.fromkeys(names))
 
 
@@ -575,7 +580,10 @@ def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Grou
 
 
 def _words(names: Iterable[str]) -> set[str]:
-    return {w for name in names for w in name.split() if len(w) > 2}
+    """The words of the names, and each name of several words written as one ("la poste"
+    is also "laposte", as in laposte.net)."""
+    words = {w for name in names for w in name.split() if len(w) > 2}
+    return words | {"".join(name.split()) for name in names if " " in name}
 
 
 def _group_names(group: _Group) -> set[str]:
