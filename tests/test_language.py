@@ -685,3 +685,17 @@ def test_facts_said_with_other_words_or_a_negation_are_their_kind(body: str, kin
 )
 def test_the_same_words_without_the_fact_are_no_kind(body: str, kind: str) -> None:
     assert kind not in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "payers"),
+    [
+        # a payer opening the sentence, which the small model often makes the root
+        ("La CPAM revalorise les honoraires de dispensation au 1er janvier.", ("assurance-maladie",)),
+        ("Viamedis et la FSPF ont signé une nouvelle convention de tiers payant.", ("viamedis",)),
+        # named in passing, the subject of nothing it does
+        ("« Nous travaillons avec Viamedis depuis dix ans », confie un titulaire.", ()),
+    ],
+)
+def test_a_payer_s_own_news_opening_a_sentence_tags_it(body: str, payers: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Actualité", body).payers == payers

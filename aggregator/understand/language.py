@@ -573,8 +573,19 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
         return None
     while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head != token:
         token = token.head  # "Assurance" of "Assurance Maladie": the name's head
-    head = token.head
-    if token.dep_.startswith(SUBJECTS) or token.dep_ in ("nmod", "obl:arg", "obl:mod", "obj"):
+    heads = [token.head]
+    if token.head == token:
+        # A name opening the sentence that the model made its root, the verb hanging below
+        # it ("La CPAM revalorise les honoraires", "Viamedis et la FSPF ont signé"): the
+        # name is that verb's subject.
+        heads = [
+            c
+            for c in token.children
+            if c.pos_ == "VERB" and c.i > token.i and c.dep_.startswith(("acl", "conj"))
+        ][:1]
+    elif not (token.dep_.startswith(SUBJECTS) or token.dep_ in _ABOUT):
+        return None
+    for head in heads:
         # The verb, what it acts on ("signe la convention"), what a passive says it of
         # ("la convention a été paraphée par la Cnam"), and the noun a participle
         # describes ("l'avenant proposé par l'Assurance maladie").
@@ -585,6 +596,9 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
             if _plain(node.lemma_) in words.news:
                 return _plain(node.lemma_)
     return None
+
+
+_ABOUT = ("nmod", "obl:arg", "obl:mod", "obj")
 
 
 _ACTED_ON = ("obj", "xcomp", "nsubj:pass")
