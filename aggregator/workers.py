@@ -90,6 +90,17 @@ def start_fork_server(modules: Sequence[str]) -> bool:
     return True
 
 
+def stop_fork_server() -> None:
+    """Stop the fork server :func:`start_fork_server` started, once its workers are done,
+    and wait for it: what it holds (a language model) is freed before the next stage, and
+    it is counted among this process's children (peak memory included). multiprocessing
+    offers no public call for it; ``_stop`` is the one its own tests use."""
+    global _fork_server_started
+    if _fork_server_started:
+        forkserver._forkserver._stop()  # type: ignore[attr-defined]
+        _fork_server_started = False
+
+
 def _worker_start(run: int, given: object, forked: bool) -> None:
     global _given
     # Forked from the run (``forked``): ``given`` is the run's object as it is, never

@@ -31,7 +31,13 @@ from aggregator.understand.dedupe import (
 from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.understand.language import batched
 from aggregator.understand.taxonomy import Taxonomy, own_notice_payers
-from aggregator.workers import Workers, default_workers, shared, start_fork_server
+from aggregator.workers import (
+    Workers,
+    default_workers,
+    shared,
+    start_fork_server,
+    stop_fork_server,
+)
 
 log = logging.getLogger("aggregator")
 DEDUPE_WINDOW = timedelta(days=10)
@@ -60,6 +66,7 @@ def understand(store: Store, taxonomy: Taxonomy) -> Understood | None:
         analyses = Analyses(classifier, workers, folding.exact.to_read(pending))
         for entry in pending:
             folding.fold(entry, analyses)
+    stop_fork_server()  # the model it holds is not needed past this point
     items = tuple(folding.items.values())
     return Understood(
         items=items,
