@@ -699,3 +699,28 @@ def test_the_same_words_without_the_fact_are_no_kind(body: str, kind: str) -> No
 )
 def test_a_payer_s_own_news_opening_a_sentence_tags_it(body: str, payers: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Actualité", body).payers == payers
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # orders that can no longer be placed or were never received, a wholesaler that no
+        # longer delivers (a verb the small model reads as a noun)
+        ("Depuis lundi, les commandes ne peuvent plus être passées auprès du répartiteur.", True),
+        ("Les titulaires n'ont reçu aucune commande depuis trois jours.", True),
+        ("Le répartiteur ne livre plus les officines du département depuis mardi.", True),
+        # the same verbs, nothing missing
+        ("Les commandes passées avant onze heures sont livrées le jour même.", False),
+        ("Les commandes ont bien été reçues par le grossiste.", False),
+    ],
+)
+def test_orders_not_placed_or_received_are_a_supply_disruption(body: str, expected: bool) -> None:
+    assert ("supply-disruption" in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+def test_payments_not_received_are_no_supply_disruption() -> None:
+    """What is not received decides: orders are a supply story, payments are not."""
+    verdict = CLASSIFIER.classify(
+        "Point", "Depuis le 2 mai, les pharmacies ne reçoivent plus les règlements de l'opérateur."
+    )
+    assert "supply-disruption" not in verdict.kinds

@@ -776,7 +776,12 @@ def _head_lemmas(token: Any) -> frozenset[str]:
     lemma = _plain(token.lemma_)
     if token.pos_ not in ("ADJ", "NOUN"):
         return frozenset((lemma,))
-    stem = _plain(token.text.lower()).removesuffix("s").removesuffix("e")
+    written = _plain(token.text.lower())
+    if any(c.dep_.startswith("nsubj") for c in token.children) and written.endswith("e"):
+        # A "noun" with a subject is a verb the model misread ("le répartiteur ne livre
+        # plus": *livre*): the present of a verb in -er.
+        return frozenset((lemma, written + "r"))
+    stem = written.removesuffix("s").removesuffix("e")
     if stem.endswith(("e", "i")):
         return frozenset((lemma, stem + "r"))
     if stem.endswith("u"):
