@@ -724,3 +724,18 @@ def test_payments_not_received_are_no_supply_disruption() -> None:
         "Point", "Depuis le 2 mai, les pharmacies ne reçoivent plus les règlements de l'opérateur."
     )
     assert "supply-disruption" not in verdict.kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a delay said with a support verb whose subject is the payments
+        ("Les paiements de l'opérateur ont pris du retard depuis la fin du mois.", True),
+        ("Les virements aux officines connaissent un retard inhabituel cette semaine.", True),
+        # denied, or a delay of something else
+        ("Les paiements de l'opérateur n'ont pris aucun retard malgré la panne.", False),
+        ("Le projet de convention a pris du retard.", False),
+    ],
+)
+def test_payments_that_take_a_delay_are_a_payment_disruption(body: str, expected: bool) -> None:
+    assert ("payment-disruption" in CLASSIFIER.classify("Point", body).kinds) is expected

@@ -805,9 +805,13 @@ def _dependent(token: Any, relation: Relation) -> Any:
     ):
         return token.head
     children = list(token.children)
-    if token.dep_ == "xcomp" and token.head != token:
+    if token.head != token and (
+        token.dep_ == "xcomp"
+        or (token.dep_ in ("obj", "obl:arg") and _plain(token.head.lemma_) in _SUPPORT)
+    ):
         # The subject of the verb it completes is its own: "les tournées n'ont pu être
-        # bouclées" says the rounds were not completed.
+        # bouclées" says the rounds were not completed; and the subject of a support verb
+        # is its noun's: "les remboursements accusent un retard" is a delay of refunds.
         children += [c for c in token.head.children if c.dep_.startswith("nsubj")]
     for child in children:
         candidates = _listed_with(child)
@@ -819,6 +823,10 @@ def _dependent(token: Any, relation: Relation) -> Any:
             ):
                 return candidate
     return None
+
+
+# Support verbs: their object says what happens to their subject ("accuser un retard").
+_SUPPORT = frozenset(("accuser", "prendre", "subir", "connaitre", "enregistrer", "essuyer"))
 
 
 def _listed_with(token: Any) -> list[Any]:
