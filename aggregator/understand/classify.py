@@ -305,6 +305,7 @@ class _Doc:
         self.plain = title_plain and text_plain  # see fold_flagged
         self.prefixes = rules.word_keys.of(self.title_words + self.body_words)
         self._found: dict[int, list[Hit]] = {}
+        self._named: dict[int, list[Mention]] = {}
         self._masked: dict[int, _Runs] | None = None
         self._starts: dict[int, list[int]] = {}
         self.reasons: list[str] = []
@@ -389,6 +390,13 @@ class _Doc:
             text = self.cased if matcher.cased else self.text
             self._found[key] = matcher.find(text, self.prefixes)
         return self._found[key]
+
+    def named(self, finder: NameFinder) -> list[Mention]:
+        """The finder's names in this text, found once."""
+        key = id(finder)
+        if key not in self._named:
+            self._named[key] = finder.find(self)
+        return self._named[key]
 
     def _spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         return [m.span() for m in pattern.finditer(self.text)]
@@ -535,7 +543,7 @@ class Classifier:
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
         payers = self._payers(doc, bool(kinds or status))
-        named = {mention.slug for mention in self.rules.organisations.find(doc)}
+        named = {mention.slug for mention in doc.named(self.rules.organisations)}
         return Classification(
             payers=payers,
             kinds=kinds,
@@ -558,7 +566,7 @@ class Classifier:
         if not text:
             return ()
         doc = _Doc(self.rules, "", text[:MAX_CHARS])
-        named = {mention.slug for mention in self.rules.payers.find(doc)}
+        named = {mention.slug for mention in doc.named(self.rules.payers)}
         return tuple(slug for slug in self.taxonomy.payers if slug in named)
 
     # -- kinds and status
@@ -578,10 +586,9 @@ class Classifier:
             present.add(hit.tag)
             doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit)
             recap = doc.prefix_has(rules.recap, hit.start)
-            # An interruption announced ("le portail sera indisponible samedi") is a
-            # planned one: the kind, but no failure yet.
             if is_ongoing and not recap:
-                # An interruption announced is a planned one: the kind, no failure yet.
+                # An interruption announced ("le portail sera indisponible samedi") is a
+                # planned one: the kind, but no failure yet.
                 if self._planned(doc, hit):
                     planned = True
                 else:
@@ -803,7 +810,7 @@ class Classifier:
         if not self.taxonomy.assertion.negation or not self.rules.resolution_keys:
             return False
         rules = self.rules
-        return reports or bool(rules.payers.find(doc) or rules.organisations.find(doc))
+        return reports or bool(doc.named(rules.payers) or doc.named(rules.organisations))
 
     def _awaited(self, doc: _Doc, hit: Hit) -> bool:
         """Is the return said as still to come ("la réouverture est prévue jeudi")?"""
@@ -835,7 +842,7 @@ class Classifier:
         """Payers the item is about: named in its title, or in a body sentence that reports
         an incident or the payer's own news; never in a list, a generic phrase, a recall or
         a negation. ``incident``: whether the item reports one."""
-        mentions = [m for m in self.rules.payers.find(doc) if not self._generic(doc, m)]
+        mentions = [m for m in doc.named(self.rules.payers) if not self._generic(doc, m)]
         if not mentions:
             return ()
         unaffected = self._unaffected(doc, mentions)

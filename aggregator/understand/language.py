@@ -202,14 +202,19 @@ def reading(
     ``kind``: the kind the words trigger, for kinds that are no event when named as the
     means of another ("obtenus par hameçonnage"). A negation inside the words themselves
     ("ne répond plus") is theirs, not one over them."""
-    if len(sentence) > MAX_SENTENCE:
-        return None
-    doc = parse(sentence)
-    token = next((t for t in doc if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
+    token = _token_at(sentence, offset)
     if token is None:
         return None
     inside = range(offset, offset + max(length, 1))
     return _why_not(token, words, kind, inside)
+
+
+def _token_at(sentence: str, offset: int) -> Any:
+    """The parsed word at ``offset`` of the sentence; None past its end or for a sentence
+    too long to parse (see MAX_SENTENCE)."""
+    if len(sentence) > MAX_SENTENCE:
+        return None
+    return next((t for t in parse(sentence) if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
 
 
 def _why_not(
@@ -565,10 +570,7 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
     """Whether the name at ``offset`` is what its sentence is about: the subject or agent of
     a verb, or a modifier of a noun, that is a payer's news ("Kalixia ouvre son réseau",
     "la convention signée avec l'Assurance Maladie"). Returns the news word, or None."""
-    if len(sentence) > MAX_SENTENCE:
-        return None
-    doc = parse(sentence)
-    token = next((t for t in doc if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
+    token = _token_at(sentence, offset)
     if token is None:
         return None
     while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head != token:
@@ -707,10 +709,7 @@ def related(
 def awaited(sentence: str, offset: int, words: AssertionWords) -> bool:
     """Whether the word at ``offset`` is said as still to come (see _awaited): "la
     réouverture du portail est prévue jeudi", "le service sera rétabli lundi"."""
-    if len(sentence) > MAX_SENTENCE:
-        return False
-    doc = parse(sentence)
-    token = next((t for t in doc if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
+    token = _token_at(sentence, offset)
     return token is not None and _awaited(token, words)
 
 
@@ -742,13 +741,13 @@ def _awaited(token: Any, words: AssertionWords) -> bool:
         # A noun the parse hangs on no verb: awaited if its sentence awaits anything ("la
         # reprise des paiements est attendue lundi"); none: a heading ("Réouverture").
         return any(t.pos_ in ("VERB", "AUX") and later(t) for t in token.sent)
-    if later(verb):
+    # An infinitive is an aim ("Rétablir le service au plus vite") or asked for, unless a
+    # verb of ability governs it.
+    if later(verb) or _instruction(verb):
         return True
     infinitive = "Inf" in verb.morph.get("VerbForm")
-    if not (infinitive or verb.dep_ == "xcomp") or verb.head == verb:
-        return infinitive  # a bare infinitive is an aim ("Rétablir le service au plus vite")
-    head = verb.head
-    return later(head) or (infinitive and not _verb_forms(head) & _ABLE)
+    completes = (infinitive or verb.dep_ == "xcomp") and verb.head != verb
+    return completes and later(verb.head)
 
 
 # Nouns of quantity that pass their complement on: "coupé l'ensemble de ses portails",
