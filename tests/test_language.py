@@ -739,3 +739,47 @@ def test_payments_not_received_are_no_supply_disruption() -> None:
 )
 def test_payments_that_take_a_delay_are_a_payment_disruption(body: str, expected: bool) -> None:
     assert ("payment-disruption" in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        # accounts or credentials stolen or taken over, in any voice
+        ("Des identifiants de pharmaciens ont été dérobés puis revendus.", {"cyberattack"}),
+        ("Les mots de passe de plusieurs titulaires ont été subtilisés la semaine dernière.", {"cyberattack"}),
+        ("Les pirates ont usurpé les comptes de deux conseillers.", {"cyberattack"}),
+        ("Encore des comptes d'agents usurpés chez l'opérateur public.", {"cyberattack"}),
+        # an access or a person without the right to it; the access to data is a breach too
+        ("Un tiers non autorisé a accédé au portail de l'opérateur.", {"cyberattack"}),
+        ("Des connexions non habilitées ont été repérées sur les comptes des officines.", {"cyberattack"}),
+        ("L'accès non autorisé à des fiches d'assurés a été confirmé.", {"cyberattack", "data-breach"}),
+    ],
+)
+def test_stolen_credentials_or_an_unauthorised_access_are_an_intrusion(
+    body: str, kinds: set[str]
+) -> None:
+    assert kinds <= set(CLASSIFIER.classify("Point", body).kinds)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Aucun identifiant n'a été dérobé, assure l'opérateur.",
+        "Les identifiants n'ont pas été compromis, précise l'éditeur.",
+        "Seules les personnes autorisées peuvent accéder aux fiches.",
+        "Changez votre mot de passe si vous pensez qu'il a été volé.",
+        # any case of the kind, not one that happened ("toute", no article)
+        "Le logiciel bloque toute connexion non autorisée.",
+        "Toute fuite de données doit être notifiée à la CNIL sous 72 heures.",
+        "Toute tentative d'hameçonnage doit être signalée au responsable.",
+        # a passive clause under a verb of avoidance is guarded against
+        "Protégez vos comptes pour éviter qu'ils soient piratés.",
+    ],
+)
+def test_credentials_kept_or_any_case_of_a_kind_are_no_event(body: str) -> None:
+    assert CLASSIFIER.classify("Point", body).kinds == ()
+
+
+def test_all_of_one_thing_broken_is_still_the_event() -> None:
+    """"Tout" with an article is one thing whole, not any case."""
+    assert "outage" in CLASSIFIER.classify("Point", "Toute la messagerie est en panne depuis ce matin.").kinds

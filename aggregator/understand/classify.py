@@ -240,7 +240,14 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
         negation_forms=frozenset(
-            ("n", "ne", *(fold_flagged(w)[0].strip().lower() for w in taxonomy.assertion.negation))
+            (
+                "n",
+                "ne",
+                *(
+                    fold_flagged(w)[0].strip().lower()
+                    for w in taxonomy.assertion.negation | taxonomy.assertion.negation_near
+                ),
+            )
         ),
     )
 

@@ -49,6 +49,7 @@ class AssertionWords:
     """Lemmas that change what a sentence asserts about a word they govern or modify."""
 
     negation: frozenset[str] = frozenset()  # aucun, jamais, sans...
+    negation_near: frozenset[str] = frozenset()  # non: only of the word it modifies
     belief: frozenset[str] = frozenset()  # croire, rumeur, démentir: not a fact
     warning: frozenset[str] = frozenset()  # risque, garde, vigilance: a threat, not an event
     means: frozenset[str] = frozenset()  # par, moyen: how another event was done
@@ -224,6 +225,12 @@ def _why_not(
     negation = _negation(token, words, inside)
     if negation is not None:
         return f"negation: {negation.text.lower()}"
+    # "toute connexion non autorisée", "toute fuite doit être notifiée": any, not one
+    clause = predicate.head if predicate.dep_ == "xcomp" else predicate  # "doit être notifiée"
+    subjects = (c for c in (*predicate.children, *clause.children) if c.dep_.startswith("nsubj"))
+    for noun in (_noun(token), *subjects):
+        if (generic := _any(noun)) is not None:
+            return generic
     if kind in words.means_kinds:
         # The word, or the noun it completes ("lors d'une campagne d'hameçonnage").
         for noun in _with_governor(token):
@@ -348,8 +355,10 @@ def _guarded(token: Any, words: AssertionWords) -> str | None:
     "éviter les rejets de factures", "éviter que les impayés ne s'accumulent"): a threat
     guarded against, not an event. Not a phrase a scope breaker opens: "se protéger après
     la cyberattaque" still reports the attack."""
-    if "Part" in token.morph.get("VerbForm"):
-        return None  # "sécurisez les comptes piratés": they were
+    if "Part" in token.morph.get("VerbForm") and not any(
+        c.dep_.startswith(("aux", "nsubj")) for c in token.children
+    ):
+        return None  # "sécurisez les comptes piratés": they were ("qu'ils soient piratés": no)
     node = _noun(token)
     for _ in range(4):  # "contre les campagnes d'hameçonnage", "les erreurs et les rejets"
         head = node.head
@@ -472,6 +481,10 @@ def _negation(token: Any, words: AssertionWords, inside: range | frozenset[int])
         for child in node.children:
             if child.idx not in inside and _negates(child, _plain(child.lemma_), words):
                 return child
+    for child in token.children:  # "non autorisé"
+        near = child.dep_ == "advmod" and _plain(child.lemma_) in words.negation_near
+        if near and child.idx not in inside:
+            return child
     return None
 
 
@@ -695,7 +708,7 @@ def related(
                 if negation is None:
                     continue
                 inside = inside | {negation.idx}
-                why = _why_not(token, words, relation.kind, inside)
+                why = _any(dependent) or _why_not(token, words, relation.kind, inside)
             else:
                 why = _denied(dependent, words) or _why_not(token, words, relation.kind, inside)
             if plans and why is not None and why.startswith("future"):
@@ -756,9 +769,20 @@ _QUANTITIES = frozenset(("ensemble", "totalite", "partie", "essentiel", "majorit
 
 
 def _denied(dependent: Any, words: AssertionWords) -> str | None:
-    """A dependent its own determiner negates: "n'a suspendu aucun service"."""
+    """A dependent its own determiner negates ("n'a suspendu aucun service") or makes
+    any of its kind ("bloque toute connexion non autorisée")."""
     negation = _denied_by(dependent, words)
-    return None if negation is None else f"negation: {negation.text.lower()}"
+    return f"negation: {negation.text.lower()}" if negation is not None else _any(dependent)
+
+
+def _any(noun: Any) -> str | None:
+    """A noun whose only determiner is "tout" ("toute fuite doit être notifiée", "tout
+    accès non autorisé est bloqué") names any case of its kind, not one that happened;
+    "toute la messagerie" (with an article) is one thing whole."""
+    determiners = [c for c in noun.children if c.dep_.startswith("det")]
+    if len(determiners) == 1 and _plain(determiners[0].lemma_) == "tout":
+        return f"generic: {determiners[0].text.lower()}"
+    return None
 
 
 def _denied_by(dependent: Any, words: AssertionWords) -> Any:
@@ -799,10 +823,25 @@ def _dependent(token: Any, relation: Relation) -> Any:
         token.dep_.startswith(_PARTICIPLE_OF)
         and token.head != token
         and any(dep.startswith(_PATIENT) for dep in relation.deps)
-        and _noun_forms(token.head) & relation.dependents
         and "Part" in (token.morph.get("VerbForm") or ["Part"])
     ):
-        return token.head
+        # The noun it describes; or, when the model hung it on the complement of that noun
+        # (the nearer one), the noun completed: "des comptes d'agents usurpés".
+        described = token.head
+        if _noun_forms(described) & relation.dependents:
+            return described
+        if described.dep_ == "nmod" and _noun_forms(described.head) & relation.dependents:
+            return described.head
+    if "nmod" in relation.deps:
+        # A complement the model hung on a word describing the token is the token's own:
+        # "l'accès non autorisé à des données" is an access to data.
+        for described in token.children:
+            if described.dep_.startswith(_PARTICIPLE_OF):
+                for child in described.children:
+                    if child.dep_.startswith(("obl", "nmod")) and (
+                        _noun_forms(child) & relation.dependents
+                    ):
+                        return child
     children = list(token.children)
     if token.head != token and (
         token.dep_ == "xcomp"
