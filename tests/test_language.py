@@ -783,3 +783,71 @@ def test_credentials_kept_or_any_case_of_a_kind_are_no_event(body: str) -> None:
 def test_all_of_one_thing_broken_is_still_the_event() -> None:
     """"Tout" with an article is one thing whole, not any case."""
     assert "outage" in CLASSIFIER.classify("Point", "Toute la messagerie est en panne depuis ce matin.").kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an impostor or a forged message, before or after its noun, whatever it claims
+        "DPC : de faux mandataires de l'Ordre harcèlent les titulaires.",
+        "De prétendus conseillers de la caisse démarchent les officines.",
+        "Un fax frauduleux reprenant le logo du fournisseur circule dans les officines.",
+        "Une fausse lettre de la caisse réclame un paiement.",
+        # a noun the model takes for a name, and a negation after a colon that is not its own
+        "Démarchages frauduleux au nom de l'Ordre : ne cédez pas.",
+        # crooks doing what crooks do
+        "L'offre a été fabriquée de toutes pièces par des fraudeurs.",
+    ],
+)
+def test_an_impostor_or_a_forged_message_is_phishing(body: str) -> None:
+    assert "phishing" in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Le fournisseur a émis une facture rectificative.",
+        "Le nouveau conseiller de la caisse a appelé les officines.",
+        "Restez attentifs à d'éventuels appels frauduleux.",
+        "Ne donnez jamais vos codes à un faux technicien.",
+        "Méfiez-vous des faux conseillers qui appellent au nom de la caisse.",
+    ],
+)
+def test_a_genuine_message_or_an_impostor_warned_of_is_no_phishing(body: str) -> None:
+    assert "phishing" not in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an imperative of protection opening the sentence, which the model parses apart
+        "Méfiez-vous des messages frauduleux qui pourraient exploiter ces données.",
+        # warned against, the second of two coordinated nouns too
+        "La lettre met en garde contre les appels et messages frauduleux qui pourraient s'en servir.",
+    ],
+)
+def test_forged_messages_guarded_or_warned_against_are_no_phishing(body: str) -> None:
+    assert "phishing" not in CLASSIFIER.classify("Point", body).kinds
+
+
+def test_a_heading_holding_a_relation_reports_nothing_by_itself() -> None:
+    """A guide's heading names a topic ("Faux messages et hameçonnage"); a relation the
+    parse finds in it counts no more than a trigger word does."""
+    body = (
+        "Nos conseils pour l'été.\nFaux messages frauduleux\n"
+        "Vérifiez toujours l'expéditeur avant de cliquer sur un lien.\nSauvegardes\n"
+        "Faites une copie chaque semaine."
+    )
+    assert "phishing" not in CLASSIFIER.classify("Guide", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ("Des escrocs démarchent les officines au nom de l'Ordre depuis mars.", True),
+        ("Le conseil régional de l'Ordre a reçu plusieurs signalements.", True),
+        ("Il faut remettre de l'ordre dans les stocks avant l'inventaire.", False),
+    ],
+)
+def test_the_order_is_named_by_its_short_capitalised_name(body: str, named: bool) -> None:
+    assert ("ordre" in CLASSIFIER.classify("Point", body).organisations) is named

@@ -625,7 +625,9 @@ class Classifier:
         pairs = zip(self.taxonomy.relations, self.rules.relation_keys, strict=True)
         wanted = [(r, heads, deps) for r, (index, heads, deps) in pairs if index not in present]
         found: set[int] = set()
-        for relation, hit, matched in self._relations_in(doc, wanted, lambda r: r.kind):
+        for relation, hit, matched in self._relations_in(
+            doc, wanted, lambda r: r.kind, headings=False
+        ):
             index = self.rules.kind_slugs.index(relation.kind)
             found.add(index)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
@@ -637,13 +639,14 @@ class Classifier:
         wanted: Sequence[tuple[Relation, frozenset[str], frozenset[str]]],
         group: Callable[[Relation], object],
         plans: bool = True,
+        headings: bool = True,
     ) -> Iterator[tuple[Relation, Hit, str]]:
         """The relations of ``wanted`` (each with the word starts of its heads and of its
         dependents) that the parse finds asserted, each with its sentence and what matched;
         once one of a ``group`` is found, the others of that group are looked for no more.
         A sentence is parsed only for the relations still looked for of which it holds both
         a head and a dependent word: the parse is the costly step, and most sentences hold
-        neither pair."""
+        neither pair. ``headings``: whether a heading line counts (see _heading)."""
         words = self.taxonomy.assertion
         done: set[object] = set()
         groups = len({group(r) for r, _, _ in wanted})
@@ -667,6 +670,8 @@ class Classifier:
             )
             if not relations:
                 continue
+            if not headings and (line := doc.heading_at(sentence[0])) and not has_finite_verb(line):
+                continue  # a heading names a topic: its paragraphs say whether it happened
             traced = doc.sentence_at(*sentence)
             for relation, matched in related(traced[0], relations, words, plans) if traced else ():
                 if group(relation) not in done:

@@ -225,6 +225,9 @@ def _why_not(
     negation = _negation(token, words, inside)
     if negation is not None:
         return f"negation: {negation.text.lower()}"
+    for child in _noun(token).children:  # "d'éventuels messages frauduleux"
+        if child.dep_ == "amod" and (found := _verb_forms(child) & words.warning):
+            return f"warning: {min(found)}"
     # "toute connexion non autorisée", "toute fuite doit être notifiée": any, not one
     clause = predicate.head if predicate.dep_ == "xcomp" else predicate  # "doit être notifiée"
     subjects = (c for c in (*predicate.children, *clause.children) if c.dep_.startswith("nsubj"))
@@ -378,6 +381,16 @@ def _guarded(token: Any, words: AssertionWords) -> str | None:
     clause = predicate.dep_ in ("ccomp", "xcomp") and predicate.head != predicate
     if clause and (found := _verb_forms(predicate.head) & words.guards):
         return f"guard: {min(found)}"
+    # An imperative of protection opening the sentence, which the model often leaves out
+    # of the parse of the rest ("Méfiez-vous des messages frauduleux qui..."), guards
+    # what follows up to a scope breaker.
+    opener = token.doc[0]
+    if opener.i < token.i and opener.text.lower().endswith("ez"):
+        between = token.doc[opener.i + 1 : token.i]
+        if (found := _verb_forms(opener) & words.guards) and not any(
+            _plain(t.lemma_) in words.scope_breakers for t in between
+        ):
+            return f"guard: {min(found)}"
     return None
 
 
@@ -393,6 +406,10 @@ def _warned_against(token: Any, words: AssertionWords) -> str | None:
     "restons vigilants face aux tentatives de fraude"), or that a state verb calls a threat
     ("l'hameçonnage reste la première menace"): a risk named, not an event."""
     token = _noun(token)  # "faux" of "faux messages": the noun is what is warned against
+    for _ in range(3):  # "contre les appels et messages frauduleux": the first conjunct's
+        if token.dep_ != "conj" or token.head == token:
+            break
+        token = token.head
     head = token.head
     if head == token:
         return None
@@ -533,11 +550,20 @@ def _local(token: Any, words: AssertionWords) -> Iterator[Any]:
         yield node
         if node.head == node or node.dep_.startswith(("conj", "parataxis")):
             return
+        if _across_colon(node, node.head):
+            return  # "Démarchages frauduleux : ne cédez pas": two statements
         if any(
             c.dep_ == "case" and _plain(c.lemma_) in words.scope_breakers for c in node.children
         ):
             return
         node = node.head
+
+
+def _across_colon(one: Any, other: Any) -> bool:
+    """Whether a colon stands between two words: a headline's topic and what it says of it
+    are two statements."""
+    low, high = sorted((one.i, other.i))
+    return any(t.text == ":" for t in one.doc[low + 1 : high])
 
 
 def _ancestors(token: Any) -> Iterator[Any]:
@@ -797,19 +823,26 @@ def _head_lemmas(token: Any) -> frozenset[str]:
     ("privées": *privé*), the verb it comes from (*priver*): a past participle in -é, -i or
     -u is the verb in -er, -ir or -re."""
     lemma = _plain(token.lemma_)
+    if token.pos_ == "PROPN":
+        # A common noun the model took for a name keeps its plural in its lemma
+        # ("Démarchages frauduleux" opening a title).
+        return _noun_forms(token)
     if token.pos_ not in ("ADJ", "NOUN"):
         return frozenset((lemma,))
+    # Its written form too: the model's lemma of a word it mistagged may be no word at all
+    # ("lettre" read as an adjective: *lettr*).
+    forms = _noun_forms(token)
     written = _plain(token.text.lower())
     if any(c.dep_.startswith("nsubj") for c in token.children) and written.endswith("e"):
         # A "noun" with a subject is a verb the model misread ("le répartiteur ne livre
         # plus": *livre*): the present of a verb in -er.
-        return frozenset((lemma, written + "r"))
+        return forms | {written + "r"}
     stem = written.removesuffix("s").removesuffix("e")
     if stem.endswith(("e", "i")):
-        return frozenset((lemma, stem + "r"))
+        return forms | {stem + "r"}
     if stem.endswith("u"):
-        return frozenset((lemma, stem[:-1] + "re"))
-    return frozenset((lemma,))
+        return forms | {stem[:-1] + "re"}
+    return forms
 
 
 # A participle modifying a noun says of that noun what a passive says of its subject:
@@ -832,6 +865,13 @@ def _dependent(token: Any, relation: Relation) -> Any:
             return described
         if described.dep_ == "nmod" and _noun_forms(described.head) & relation.dependents:
             return described.head
+    if "amod" in relation.deps:
+        # An adjective right beside its noun describes it, whatever the parse made of the
+        # two (the small model reads "frauduleux" as part of a name, "prétendue" as a noun
+        # with "offre" its verb).
+        for side in (token.i - 1, token.i + 1):
+            if 0 <= side < len(token.doc) and _noun_forms(token.doc[side]) & relation.dependents:
+                return token.doc[side]
     if "nmod" in relation.deps:
         # A complement the model hung on a word describing the token is the token's own:
         # "l'accès non autorisé à des données" is an access to data.
