@@ -851,3 +851,31 @@ def test_a_heading_holding_a_relation_reports_nothing_by_itself() -> None:
 )
 def test_the_order_is_named_by_its_short_capitalised_name(body: str, named: bool) -> None:
     assert ("ordre" in CLASSIFIER.classify("Point", body).organisations) is named
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # what a return of service brings back says what was broken, also through the
+        # function that serves it ("la prise de commande")
+        "Les tournées ont repris normalement après deux jours de blocage.",
+        "La prise de commande a été rétablie dimanche soir chez le répartiteur.",
+        "Le grossiste annonce le rétablissement des livraisons dans tout le département.",
+    ],
+)
+def test_deliveries_back_were_a_supply_disruption(body: str) -> None:
+    verdict = CLASSIFIER.classify("Point", body)
+    assert verdict.status == "resolved"
+    assert "supply-disruption" in verdict.kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "La reprise des livraisons est prévue lundi.",
+        # the complement of the antecedent of a relative clause is not its subject
+        "Les logiciels d'officine qui ne sont pas tous passés à la nouvelle version posent problème.",
+    ],
+)
+def test_deliveries_to_come_or_software_not_updated_are_no_supply_story(body: str) -> None:
+    assert "supply-disruption" not in CLASSIFIER.classify("Point", body).kinds

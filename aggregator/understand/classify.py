@@ -625,9 +625,7 @@ class Classifier:
         pairs = zip(self.taxonomy.relations, self.rules.relation_keys, strict=True)
         wanted = [(r, heads, deps) for r, (index, heads, deps) in pairs if index not in present]
         found: set[int] = set()
-        for relation, hit, matched in self._relations_in(
-            doc, wanted, lambda r: r.kind, headings=False
-        ):
+        for relation, hit, matched in self._relations_in(doc, wanted, _of_kind, headings=False):
             index = self.rules.kind_slugs.index(relation.kind)
             found.add(index)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
@@ -799,6 +797,13 @@ class Classifier:
             resolved = True
             doc.explain("status:resolved", hit)
             implied.add(kind)
+        if resolved and None in implied and not (new_failure or not_back):
+            # A return the patterns found without saying what was broken ("la prise de
+            # commande rétablie"): what returned, read from the parse, says it.
+            named = [(r, heads, deps) for r, heads, deps in rules.resolution_keys if r.kind]
+            for relation, hit, matched in self._relations_in(doc, named, _of_kind, False):
+                implied.add(index := rules.kind_slugs.index(relation.kind))
+                doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
         if not (new_failure or not_back or resolved) and self._may_resolve(doc, reports):
             # Said in other words than the patterns: read from the parse.
             wanted = rules.resolution_keys
@@ -985,6 +990,10 @@ class Classifier:
             if hit.tag not in chosen and doc.counts(hit.start):
                 chosen.append(hit.tag)
         return tuple(self.rules.action_phrases[i] for i in chosen[:MAX_ACTIONS])
+
+
+def _of_kind(relation: Relation) -> object:
+    return relation.kind
 
 
 def _one_group(relation: Relation) -> object:

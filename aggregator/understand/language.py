@@ -791,7 +791,6 @@ def _awaited(token: Any, words: AssertionWords) -> bool:
 
 # Nouns of quantity that pass their complement on: "coupé l'ensemble de ses portails",
 # "suspendu l'essentiel de sa production" are said of the portals, of the production.
-_QUANTITIES = frozenset(("ensemble", "totalite", "partie", "essentiel", "majorite", "plupart"))
 
 
 def _denied(dependent: Any, words: AssertionWords) -> str | None:
@@ -865,6 +864,10 @@ def _dependent(token: Any, relation: Relation) -> Any:
             return described
         if described.dep_ == "nmod" and _noun_forms(described.head) & relation.dependents:
             return described.head
+        if token.dep_ != "acl:relcl":  # "des logiciels d'officine qui ne sont pas passés"
+            for complement in described.children:  # "la prise de commande rétablie"
+                if complement.dep_ == "nmod" and _noun_forms(complement) & relation.dependents:
+                    return complement
     if "amod" in relation.deps:
         # An adjective right beside its noun describes it, whatever the parse made of the
         # two (the small model reads "frauduleux" as part of a name, "prétendue" as a noun
@@ -893,8 +896,9 @@ def _dependent(token: Any, relation: Relation) -> Any:
         children += [c for c in token.head.children if c.dep_.startswith("nsubj")]
     for child in children:
         candidates = _listed_with(child)
-        if _plain(child.lemma_) in _QUANTITIES:
-            candidates += [c for c in child.children if c.dep_.startswith("nmod")]
+        # What a quantity counts ("la plupart des lots") and what a function serves ("la
+        # prise de commande", "le système de commandes en ligne").
+        candidates += [c for c in child.children if c.dep_.startswith("nmod")]
         for candidate in candidates:
             if child.dep_.startswith(relation.deps) and (
                 _noun_forms(candidate) & relation.dependents
