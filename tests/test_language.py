@@ -879,3 +879,41 @@ def test_deliveries_back_were_a_supply_disruption(body: str) -> None:
 )
 def test_deliveries_to_come_or_software_not_updated_are_no_supply_story(body: str) -> None:
     assert "supply-disruption" not in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # offline storage is no service offline
+        ("Vérifiez chaque semaine l'existence de sauvegardes hors ligne.", "outage"),
+        ("Gardez une copie hors ligne de vos fichiers de facturation.", "outage"),
+        # what people remember is a past story
+        ("Les titulaires ont encore en mémoire la fermeture des portails d'un opérateur.", "outage"),
+        ("Le souvenir de la panne de 2019 reste vif chez les officinaux.", "outage"),
+        # a class of events counted, as an annual report does
+        (
+            "Les incidents malveillants représentent une part importante des signalements, "
+            "les rançongiciels figurant parmi les plus fréquents.",
+            "cyberattack",
+        ),
+        ("Les dysfonctionnements représentent une part significative des signalements.", "outage"),
+        ("Les messages qui jouent sur la santé font partie des arnaques les plus courantes.", "phishing"),
+    ],
+)
+def test_storage_memories_and_statistics_are_no_event(body: str, kind: str) -> None:
+    assert kind not in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Le portail de l'opérateur est hors ligne depuis ce matin.", "outage"),
+        ("Les retards de paiement restent importants chez l'opérateur.", "payment-disruption"),
+        (
+            "Une part importante des officines a dû suspendre le tiers payant après l'attaque.",
+            "tiers-payant-suspension",
+        ),
+    ],
+)
+def test_a_service_offline_or_a_share_of_victims_is_still_the_event(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", body).kinds

@@ -56,6 +56,8 @@ class AssertionWords:
     means_kinds: frozenset[str] = frozenset()  # kinds that are no event when a means
     recall: frozenset[str] = frozenset()  # "à l'époque", "par le passé": heads of dated phrases
     topics: frozenset[str] = frozenset()  # rapport, prévention: "l'observatoire des incidents"
+    share_verbs: frozenset[str] = frozenset()  # représenter, figurer: a share measured...
+    share_words: frozenset[str] = frozenset()  # part, parmi: ...with a word of proportion
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
     fakes: frozenset[str] = frozenset()  # faux, prétendu: "de faux remboursements en attente"
@@ -268,6 +270,8 @@ def _why_not(
         holder = below != node and below.dep_.startswith("nsubj")
         if not holder and (found := lemmas & words.belief):
             return f"belief: {min(found)}"
+        if not holder and node != token and (found := lemmas & words.recall):
+            return f"recall: {min(found)}"  # "ont encore en mémoire la fermeture des portails"
         if not joined and not holder and node != token and (found := lemmas & words.warning):
             return f"warning: {min(found)}"
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
@@ -284,6 +288,7 @@ def _why_not(
         _warned_against(token, words)
         or _guarded(token, words)
         or _topic(token, words)
+        or _measured(token, words)
         or _aged(token, words)
         or _tense(predicate, words)
         or _scheduled(token, words)
@@ -334,6 +339,27 @@ def _topic(token: Any, words: AssertionWords) -> str | None:
         if _plain(head.lemma_) in words.topics:
             return f"topic: {_plain(head.lemma_)}"
         node = head
+    return None
+
+
+def _measured(token: Any, words: AssertionWords) -> str | None:
+    """A plural noun that a verb of share, a few words above it, measures with a word of
+    proportion in its clause ("les rançongiciels figurent parmi les plus fréquents", "les
+    pannes représentent une part significative des signalements"): a class of events
+    counted, as statistics and annual reports do, not one event."""
+    noun = _noun(token)
+    if "Plur" not in noun.morph.get("Number") or "Past" in noun.morph.get("Tense"):
+        return None
+    node = noun
+    for _ in range(4):
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") and _verb_forms(node) & words.share_verbs:
+            if "Fut" in node.morph.get("Tense") or "Imp" in node.morph.get("Tense"):
+                return None
+            proportion = {_plain(t.lemma_) for t in node.subtree} & words.share_words
+            return f"measured: {min(proportion)}" if proportion else None
+        if node.head == node:
+            return None
     return None
 
 
