@@ -917,3 +917,28 @@ def test_storage_memories_and_statistics_are_no_event(body: str, kind: str) -> N
 )
 def test_a_service_offline_or_a_share_of_victims_is_still_the_event(body: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "payers"),
+    [
+        # a title reporting an event without its payer: the lead names whom it hit
+        (
+            "Viamedis a confirmé lundi l'origine de l'incident. Les magasins ne peuvent plus "
+            "vérifier les droits des assurés.\nLes enseignes demandent une avance aux clients.",
+            ("viamedis",),
+        ),
+        # further down, a payer that helps or comments is not what the story is about
+        (
+            "Les magasins ne peuvent plus vérifier les droits des assurés depuis lundi. Les "
+            "enseignes demandent une avance aux clients.\nLes équipes de l'opérateur "
+            "travaillent avec celles de la Cnam, indique la fédération.",
+            (),
+        ),
+    ],
+)
+def test_a_title_s_unnamed_event_takes_its_payer_from_the_lead(
+    body: str, payers: tuple[str, ...]
+) -> None:
+    title = "Cyberattaque : les opticiens privés de prise en charge"
+    assert CLASSIFIER.classify(title, body).payers == payers

@@ -78,6 +78,7 @@ WINDOW = 300
 MAX_LISTED = 20
 MAX_REASONS = 40  # tags explained per item
 HEADING_WORDS = 12  # a longer line without final punctuation is a paragraph cut short
+LEAD_SENTENCES = 2  # body sentences where a title's unnamed event gets its payer
 LISTED = 3  # payers named in one sentence from which they are examples, not the subject
 
 
@@ -887,7 +888,7 @@ class Classifier:
             elif self._listed(doc, mentions, index):
                 continue  # "Viamedis, Almerys, iSanté ou Actil": examples, not the subject
             elif incident and (
-                title_event
+                (title_event and self._in_lead(doc, mention.start))
                 or self._names_alone(doc, mention)
                 or self._reports_event(doc, mention.start, mention.end)
             ):
@@ -900,6 +901,16 @@ class Classifier:
                 doc.explain(f"payer:{mention.slug}", mention, f"its news ({news})")
         hits = self._with_networks(doc, mentions, hit_title | (hit_body - dropped))
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
+
+    def _in_lead(self, doc: _Doc, start: int) -> bool:
+        """Is ``start`` in the body's first LEAD_SENTENCES sentences, where a story names
+        whom its title's event hit ("Cyberattaque : les opticiens privés de prise en charge"
+        then "Viamedis a confirmé...")? Further down, a payer helps, comments or is
+        compared ("les équipes de la Cnam sont mobilisées")."""
+        low = doc.title_end
+        for _ in range(LEAD_SENTENCES):
+            low = doc.hard.after(low + 1)
+        return start < low
 
     def _doubted(self, doc: _Doc, mention: Mention) -> bool:
         """A name the parse puts under a belief or a negation ("Rumeur de piratage d'ameli")."""
