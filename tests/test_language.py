@@ -942,3 +942,24 @@ def test_a_title_s_unnamed_event_takes_its_payer_from_the_lead(
 ) -> None:
     title = "Cyberattaque : les opticiens privés de prise en charge"
     assert CLASSIFIER.classify(title, body).payers == payers
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # a return still to come, in an item reporting an incident: broken until then
+        ("Après la cyberattaque, la réouverture des portails est attendue lundi.", "outage"),
+        ("Après la panne du réseau, la reprise des paiements est prévue jeudi.", "payment-disruption"),
+    ],
+)
+def test_a_return_to_come_says_what_is_broken_until_then(body: str, kind: str) -> None:
+    verdict = CLASSIFIER.classify("Point", body)
+    assert verdict.status == "failure"
+    assert kind in verdict.kinds
+
+
+def test_a_maintenance_announcing_its_end_stays_planned() -> None:
+    verdict = CLASSIFIER.classify(
+        "Maintenance", "Le portail sera indisponible samedi de 8 h à 12 h ; le service sera rétabli à midi."
+    )
+    assert verdict.status == "planned"

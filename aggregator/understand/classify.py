@@ -769,6 +769,7 @@ class Classifier:
         rules = self.rules
         new_failure = any(doc.counts(hit.start) for hit in doc.find(rules.failure))
         resolved, implied, still_broken = False, set(), set()
+        pending: set[int | None] = set()  # kinds of returns still to come
         not_back = False
         for hit in doc.find(rules.resolved):
             if doc.in_reference(hit.start) or doc.prefix_has(rules.recap, hit.start):
@@ -778,9 +779,10 @@ class Classifier:
                 not_back = True  # "n'est toujours pas rétabli"
                 still_broken.add(kind)
                 continue
-            if doc.prefix_has(rules.pending_before, hit.start):
-                continue
-            if rules.pending_after.match(doc.text, hit.end):
+            if doc.prefix_has(rules.pending_before, hit.start) or rules.pending_after.match(
+                doc.text, hit.end
+            ):
+                pending.add(kind)  # "devrait être rétabli", "rétabli d'ici lundi"
                 continue
             if self._partial(doc, hit):
                 not_back = True  # "l'accès n'est que partiellement rétabli"
@@ -794,6 +796,7 @@ class Classifier:
                     still_broken.add(kind)
                 continue
             if self._awaited(doc, hit):
+                pending.add(kind)
                 continue
             resolved = True
             doc.explain("status:resolved", hit)
@@ -801,10 +804,7 @@ class Classifier:
         if resolved and None in implied and not (new_failure or not_back):
             # A return the patterns found without saying what was broken ("la prise de
             # commande rétablie"): what returned, read from the parse, says it.
-            named = [(r, heads, deps) for r, heads, deps in rules.resolution_keys if r.kind]
-            for relation, hit, matched in self._relations_in(doc, named, _of_kind, False):
-                implied.add(index := rules.kind_slugs.index(relation.kind))
-                doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
+            implied |= self._returning(doc, plans=False)
         if not (new_failure or not_back or resolved) and self._may_resolve(doc, reports):
             # Said in other words than the patterns: read from the parse.
             wanted = rules.resolution_keys
@@ -819,7 +819,26 @@ class Classifier:
             return "failure", {kind for kind in still_broken if kind is not None}
         if resolved:
             return "resolved", {kind for kind in implied if kind is not None}
+        if pending and reports and current != "planned":
+            # A return still to come in an item reporting an incident ("le retour à la
+            # normale est attendu vendredi") says the service is broken until then, and
+            # what returns says which.
+            broken = {kind for kind in pending if kind is not None}
+            return "failure", broken | (
+                self._returning(doc, plans=True) if None in pending else set()
+            )
         return current, set()
+
+    def _returning(self, doc: _Doc, plans: bool) -> set[int]:
+        """Kinds (indexes) that what returns in the item names as broken until then, read
+        from the parse (the resolution relations that have a kind); ``plans``: whether a
+        return to come counts."""
+        rules, found = self.rules, set()
+        named = [(r, heads, deps) for r, heads, deps in rules.resolution_keys if r.kind]
+        for relation, hit, matched in self._relations_in(doc, named, _of_kind, plans):
+            found.add(index := rules.kind_slugs.index(relation.kind))
+            doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
+        return found
 
     def _may_resolve(self, doc: _Doc, reports: bool) -> bool:
         """Whether to look for a return of service in the parse: only in items that report

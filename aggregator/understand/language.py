@@ -299,6 +299,8 @@ def _scheduled(token: Any, words: AssertionWords) -> str | None:
     """A noun a participle of planning describes ("interruption programmée", "coupure
     prévue samedi"): a plan, read as a future."""
     for child in _noun(token).children:
+        if any(c.dep_.startswith("nsubj") for c in child.children):
+            continue  # a clause with its own subject: "après la panne, la reprise est prévue"
         if child.dep_.startswith(("amod", "acl")) and (
             found := _verb_forms(child) & words.expectation
         ):
