@@ -963,3 +963,25 @@ def test_a_maintenance_announcing_its_end_stays_planned() -> None:
         "Maintenance", "Le portail sera indisponible samedi de 8 h à 12 h ; le service sera rétabli à midi."
     )
     assert verdict.status == "planned"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # deprived of tiers payant or of the agreements that cover it, the verb misread too
+        ("Un bug informatique prive des assurés de tiers payant.", True),
+        ("Cyberattaque : les opticiens privés de prises en charge depuis lundi.", True),
+        ("Les assurés ont été privés du tiers payant pendant trois jours.", True),
+        # what is done instead of something is done; the other thing is not
+        (
+            "On privilégie le report des appareillages plutôt que de demander aux patients "
+            "une avance de frais.",
+            False,
+        ),
+        ("Au lieu de suspendre le tiers payant, les pharmaciens forcent les droits.", False),
+    ],
+)
+def test_deprived_of_tiers_payant_is_a_suspension_not_an_alternative_avoided(
+    body: str, expected: bool
+) -> None:
+    assert ("tiers-payant-suspension" in CLASSIFIER.classify("Point", body).kinds) is expected

@@ -58,6 +58,7 @@ class AssertionWords:
     topics: frozenset[str] = frozenset()  # rapport, prévention: "l'observatoire des incidents"
     share_verbs: frozenset[str] = frozenset()  # représenter, figurer: a share measured...
     share_words: frozenset[str] = frozenset()  # part, parmi: ...with a word of proportion
+    instead: frozenset[str] = frozenset()  # plutôt (que), (au) lieu (de): not done
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
     fakes: frozenset[str] = frozenset()  # faux, prétendu: "de faux remboursements en attente"
@@ -488,6 +489,11 @@ def _aim_or_question(node: Any, words: AssertionWords) -> str | None:
     head = _plain(node.head.lemma_)
     if node.head != node and head in words.purpose and "Inf" in node.morph.get("VerbForm"):
         return f"purpose: {head}"
+    for mark in node.children:
+        # "plutôt que de demander", "au lieu de suspendre": what is done instead of it
+        before = node.doc[max(mark.i - 1, 0)]
+        if mark.dep_ in ("mark", "case", "fixed") and _plain(before.lemma_) in words.instead:
+            return f"instead: {before.text.lower()}"
     # A clause opened by "si": complement of a verb, an indirect question; adverbial, a
     # condition ("si les tournées n'étaient pas assurées, appelez..."), also when the
     # model hangs the main clause below it ("si le portail ne fonctionne pas, vérifiez").
@@ -850,6 +856,8 @@ def _head_lemmas(token: Any) -> frozenset[str]:
     ("privées": *privé*), the verb it comes from (*priver*): a past participle in -é, -i or
     -u is the verb in -er, -ir or -re."""
     lemma = _plain(token.lemma_)
+    if token.pos_ == "VERB":
+        return _verb_forms(token)  # "prive" left as written: *priver*
     if token.pos_ == "PROPN":
         # A common noun the model took for a name keeps its plural in its lemma
         # ("Démarchages frauduleux" opening a title).
@@ -903,6 +911,14 @@ def _dependent(token: Any, relation: Relation) -> Any:
         for side in (token.i - 1, token.i + 1):
             if 0 <= side < len(token.doc) and _noun_forms(token.doc[side]) & relation.dependents:
                 return token.doc[side]
+    if token.pos_ in ("VERB", "ADJ") and any(d.startswith(("obl", "nmod")) for d in relation.deps):
+        # A complement right after its verb or adjective is its own, wherever the model
+        # hung it: "les opticiens privés de prises en charge" (hung on "opticiens").
+        after = token.doc[token.i + 1 : token.i + 4]
+        if after and after[0].pos_ == "ADP":
+            noun = next((t for t in after[1:] if t.pos_ != "DET"), None)
+            if noun is not None and _noun_forms(noun) & relation.dependents:
+                return noun
     if "nmod" in relation.deps:
         # A complement the model hung on a word describing the token is the token's own:
         # "l'accès non autorisé à des données" is an access to data.
