@@ -985,3 +985,32 @@ def test_deprived_of_tiers_payant_is_a_suspension_not_an_alternative_avoided(
     body: str, expected: bool
 ) -> None:
     assert ("tiers-payant-suspension" in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # payments stopping of themselves, seen stopping, missing, partial, shifted
+        ("Il a vu les remboursements de la caisse primaire s'interrompre fin novembre.", True),
+        ("Les virements de l'opérateur se sont arrêtés le 3 mars.", True),
+        ("Depuis plusieurs jours, des paiements manquent à l'appel.", True),
+        ("Les concentrateurs annoncent des paiements partiels cette semaine.", True),
+        ("Trois semaines sans virement de la caisse, en décembre.", True),
+        ("Le décalage de paiement pèse sur la trésorerie des officines depuis lundi.", True),
+        # the same words, nothing missing: a way of paying, a condition, a denial
+        ("Le paiement sans contact est accepté dans toutes les officines.", False),
+        ("Informez votre banque si le décalage de paiement pèse sur votre trésorerie.", False),
+        ("Les paiements ne se sont pas interrompus pendant la panne.", False),
+    ],
+)
+def test_payments_stopped_missing_or_partial_are_a_payment_disruption(
+    body: str, expected: bool
+) -> None:
+    assert ("payment-disruption" in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+def test_a_fact_conceded_with_meme_si_is_still_asserted() -> None:
+    verdict = CLASSIFIER.classify(
+        "Point", "Même si le portail fonctionne, les paiements sont suspendus depuis lundi."
+    )
+    assert "payment-disruption" in verdict.kinds

@@ -497,8 +497,9 @@ def _aim_or_question(node: Any, words: AssertionWords) -> str | None:
     # A clause opened by "si": complement of a verb, an indirect question; adverbial, a
     # condition ("si les tournées n'étaient pas assurées, appelez..."), also when the
     # model hangs the main clause below it ("si le portail ne fonctionne pas, vérifiez").
-    clause = node.dep_.startswith(("ccomp", "advcl")) or (node.head == node and node.i > 0)
-    if clause and any(c.dep_ == "mark" and _plain(c.lemma_) == "si" for c in node.children):
+    # The model also hangs "si" on a noun of the clause ("si le décalage de paiement pèse").
+    clause = node.dep_.startswith(("ccomp", "advcl", "nmod")) or (node.head == node and node.i > 0)
+    if clause and any(_conditional_si(c) for c in node.children):
         return "question: si" if node.dep_.startswith("ccomp") else "condition: si"
     # A phrase of a case that may arise: "en cas de problème technique, contactez...".
     if _plain(node.lemma_) in words.hypotheses and any(c.dep_ == "case" for c in node.children):
@@ -508,6 +509,13 @@ def _aim_or_question(node: Any, words: AssertionWords) -> str | None:
 
 _FUTURE_ENDINGS = ("aient", "ions", "iez", "ais", "ait", "ons", "ont", "ez", "ai", "as", "a")
 _IRREGULAR_STEMS = ("ser", "aur", "pourr", "fer", "devr", "ir", "viendr", "faudr", "voudr")
+
+
+def _conditional_si(mark: Any) -> bool:
+    """A "si" opening a condition or a question; "même si" concedes a fact."""
+    if mark.dep_ != "mark" or _plain(mark.lemma_) != "si":
+        return False
+    return mark.i == 0 or _plain(mark.doc[mark.i - 1].lemma_) != "meme"
 
 
 def _future_or_conditional(verb: Any) -> bool:
@@ -909,7 +917,9 @@ def _dependent(token: Any, relation: Relation) -> Any:
         # two (the small model reads "frauduleux" as part of a name, "prétendue" as a noun
         # with "offre" its verb).
         for side in (token.i - 1, token.i + 1):
-            if 0 <= side < len(token.doc) and _noun_forms(token.doc[side]) & relation.dependents:
+            if not 0 <= side < len(token.doc) or token.doc[side].pos_ in _NOT_DESCRIBING:
+                continue  # "paiement sans contact": "sans" describes nothing
+            if _noun_forms(token.doc[side]) & relation.dependents:
                 return token.doc[side]
     if token.pos_ in ("VERB", "ADJ") and any(d.startswith(("obl", "nmod")) for d in relation.deps):
         # A complement right after its verb or adjective is its own, wherever the model
@@ -938,6 +948,10 @@ def _dependent(token: Any, relation: Relation) -> Any:
         # bouclées" says the rounds were not completed; and the subject of a support verb
         # is its noun's: "les remboursements accusent un retard" is a delay of refunds.
         children += [c for c in token.head.children if c.dep_.startswith("nsubj")]
+        if token.dep_ == "xcomp" and _plain(token.head.lemma_) in _PERCEPTION:
+            # The object of a verb of perception is its infinitive's subject: "il a vu les
+            # remboursements s'interrompre".
+            children += [c for c in token.head.children if c.dep_ == "obj"]
     for child in children:
         candidates = _listed_with(child)
         # What a quantity counts ("la plupart des lots") and what a function serves ("la
@@ -950,6 +964,9 @@ def _dependent(token: Any, relation: Relation) -> Any:
                 return candidate
     return None
 
+
+_PERCEPTION = frozenset(("voir", "regarder", "entendre", "sentir", "constater"))
+_NOT_DESCRIBING = frozenset(("ADP", "DET", "PUNCT", "CCONJ", "SCONJ", "PRON", "AUX"))
 
 # Support verbs: their object says what happens to their subject ("accuser un retard").
 _SUPPORT = frozenset(("accuser", "prendre", "subir", "connaitre", "enregistrer", "essuyer"))
