@@ -1014,3 +1014,30 @@ def test_a_fact_conceded_with_meme_si_is_still_asserted() -> None:
         "Point", "Même si le portail fonctionne, les paiements sont suspendus depuis lundi."
     )
     assert "payment-disruption" in verdict.kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a ransom anywhere in the item makes its attack a cyberattack
+        "L'hôpital fonctionne en mode dégradé trois jours après l'attaque. La direction "
+        "répète qu'elle ne versera pas la rançon demandée.",
+        # silence on a verb of speaking is no denial of what it is about
+        "L'établissement n'a pas communiqué sur le rançongiciel en cause.",
+        "L'opérateur n'a pas commenté le piratage de ses serveurs.",
+    ],
+)
+def test_an_attack_beside_a_ransom_or_left_uncommented_is_a_cyberattack(body: str) -> None:
+    assert "cyberattack" in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "L'établissement n'a subi aucun rançongiciel.",
+        "Il s'agit d'un usage non autorisé, pas d'un piratage.",
+        "Le braqueur a été arrêté après l'attaque de la pharmacie ; il réclamait une rançon.",
+    ],
+)
+def test_an_attack_denied_or_at_the_counter_is_no_cyberattack(body: str) -> None:
+    assert "cyberattack" not in CLASSIFIER.classify("Point", body).kinds

@@ -57,6 +57,7 @@ from aggregator.understand.language import (
     is_news_about,
     reading,
     related,
+    spoken_of,
 )
 from aggregator.understand.matching import (
     WORD_GAPS,
@@ -167,6 +168,7 @@ class _KindContext:
     context: re.Pattern[str]
     kinds: frozenset[int]
     veto: re.Pattern[str] | None
+    anywhere: re.Pattern[str] | None  # context words that count anywhere in the item
 
 
 def _kind_context(kind: Kind, kinds: Sequence[Kind]) -> _KindContext | None:
@@ -177,6 +179,7 @@ def _kind_context(kind: Kind, kinds: Sequence[Kind]) -> _KindContext | None:
         compile_words(spec.context),
         frozenset(i for i, other in enumerate(kinds) if other.slug in spec.context_kinds),
         compile_words(spec.veto) if spec.veto else None,
+        compile_words(spec.context_item) if spec.context_item else None,
     )
 
 
@@ -604,7 +607,8 @@ class Classifier:
         for index in self._related(doc, present):
             present.add(index)
             ongoing = ongoing or rules.kind_ongoing[index]
-        vetoed: dict[int, bool] = {}  # by kind: one look at the whole item, not one per hit
+        # by kind: one look at the whole item (veto, context anywhere), not one per hit
+        vetoed: dict[int, tuple[bool, bool]] = {}
         for hit in doc.find(rules.contextual):
             if hit.tag in present or not self._in_context(doc, hit, present, vetoed):
                 continue
@@ -677,17 +681,24 @@ class Classifier:
                     done.add(group(relation))
                     yield relation, Hit(0, *sentence), f"relation {relation.id} ({matched})"
 
-    def _in_context(self, doc: _Doc, hit: Hit, present: set[int], vetoed: dict[int, bool]) -> bool:
+    def _in_context(
+        self, doc: _Doc, hit: Hit, present: set[int], vetoed: dict[int, tuple[bool, bool]]
+    ) -> bool:
         """Is a contextual word ("l'attaque") its kind here: no veto word in the item,
-        and a context word in its sentence or a context kind in the item?"""
+        and a context word in its sentence, a context kind or an item-wide context word
+        (a ransom) in the item?"""
         context = self.rules.contexts[hit.tag]
         if context is None:
             return False
         if hit.tag not in vetoed:
-            vetoed[hit.tag] = context.veto is not None and bool(context.veto.search(doc.text))
-        if vetoed[hit.tag]:
+            veto = context.veto is not None and bool(context.veto.search(doc.text))
+            # "trois jours après l'attaque. [...] la rançon demandée"
+            anywhere = context.anywhere is not None and bool(context.anywhere.search(doc.text))
+            vetoed[hit.tag] = (veto, anywhere)
+        veto, anywhere = vetoed[hit.tag]
+        if veto:
             return False
-        if context.kinds & present:
+        if anywhere or context.kinds & present:
             return True
         # The sentence, but no further than WINDOW either side: bounded work per hit.
         low = max(doc.hard.before(hit.start), hit.start - WINDOW)
@@ -700,11 +711,23 @@ class Classifier:
         if hit.tag in masked and hit.start in masked[hit.tag]:
             return False  # "interruption" inside "interruption des paiements"
         return (
-            doc.counts(hit.start)
+            not doc.in_reference(hit.start)
+            and (not doc.negated(hit.start) or self._negation_cleared(doc, hit))
             and not doc.hypothetical(hit.start, hit.end)
             and not self._heading(doc, hit)
             and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
         )
+
+    def _negation_cleared(self, doc: _Doc, hit: Hit) -> bool:
+        """A negation the word window saw that the parse puts elsewhere: on a verb of
+        speaking ("n'a pas communiqué sur le rançongiciel en cause"). Only for sentences the
+        parse reads (see language.spoken_of); elsewhere the window's verdict stands."""
+        words = self.taxonomy.assertion
+        found = doc.sentence_at(hit.start, hit.end) if words.silence else None
+        if found is None or not spoken_of(*found, words):
+            return False
+        why = self._reading(doc, hit, self.rules.kind_slugs[hit.tag])
+        return why is None or not why.startswith("negation")
 
     def _heading(self, doc: _Doc, hit: Hit) -> bool:
         """A body line with no verb conjugated and no final punctuation ("Rançongiciels",

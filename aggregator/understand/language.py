@@ -59,6 +59,7 @@ class AssertionWords:
     share_verbs: frozenset[str] = frozenset()  # représenter, figurer: a share measured...
     share_words: frozenset[str] = frozenset()  # part, parmi: ...with a word of proportion
     instead: frozenset[str] = frozenset()  # plutôt (que), (au) lieu (de): not done
+    silence: frozenset[str] = frozenset()  # communiquer: "n'a pas communiqué sur X" has X
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
     fakes: frozenset[str] = frozenset()  # faux, prétendu: "de faux remboursements en attente"
@@ -594,11 +595,27 @@ def _local(token: Any, words: AssertionWords) -> Iterator[Any]:
             return
         if _across_colon(node, node.head):
             return  # "Démarchages frauduleux : ne cédez pas": two statements
+        if node.dep_.startswith(("obl", "obj")) and _verb_forms(node.head) & words.silence:
+            return  # "n'a pas communiqué sur le rançongiciel": silent about it, not denying
         if any(
             c.dep_ == "case" and _plain(c.lemma_) in words.scope_breakers for c in node.children
         ):
             return
         node = node.head
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def spoken_of(sentence: str, offset: int, words: AssertionWords) -> bool:
+    """Whether the word at ``offset`` is what a verb of speaking is about ("n'a pas
+    communiqué sur le rançongiciel en cause"): a negation of that verb is silence, not a
+    denial of the word."""
+    token = _token_at(sentence, offset)
+    for node in _ancestors(token) if token is not None else ():
+        if node.dep_.startswith(("obl", "obj")) and _verb_forms(node.head) & words.silence:
+            return True
+        if node.pos_ in ("VERB", "AUX"):
+            return False  # the word's own clause ends here
+    return False
 
 
 def _across_colon(one: Any, other: Any) -> bool:

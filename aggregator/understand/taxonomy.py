@@ -41,8 +41,9 @@ class Context:
 
     patterns: tuple[str, ...]
     context: tuple[str, ...]  # one of these in the same sentence is enough...
-    context_kinds: tuple[str, ...]  # ...or one of these kinds in the item
+    context_kinds: tuple[str, ...]  # ...or one of these kinds in the item...
     veto: tuple[str, ...]  # one of these anywhere in the item rules the words out
+    context_item: tuple[str, ...] = ()  # ...or one of these anywhere in the item
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,7 @@ def _context(raw: Any) -> Context | None:
         tuple(raw["context"]),
         tuple(raw.get("context_kinds", ())),
         tuple(raw.get("veto", ())),
+        tuple(raw.get("context_item", ())),
     )
 
 
