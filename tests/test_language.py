@@ -1041,3 +1041,20 @@ def test_an_attack_beside_a_ransom_or_left_uncommented_is_a_cyberattack(body: st
 )
 def test_an_attack_denied_or_at_the_counter_is_no_cyberattack(body: str) -> None:
     assert "cyberattack" not in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "expected"),
+    [
+        # an act the reader is told to do is not done
+        ("Les établissements sont invités à désactiver le service VPN sans délai.", "outage", False),
+        ("Il est recommandé de couper l'accès au portail pendant la mise à jour.", "outage", False),
+        # done, or a suspension a union calls for: the event
+        ("L'opérateur a désactivé le service par précaution.", "outage", True),
+        ("Les syndicats invitent les officines à suspendre le tiers payant.", "tiers-payant-suspension", True),
+    ],
+)
+def test_an_act_advised_is_no_event_except_a_suspension_called_for(
+    body: str, kind: str, expected: bool
+) -> None:
+    assert (kind in CLASSIFIER.classify("Point", body).kinds) is expected

@@ -60,6 +60,8 @@ class AssertionWords:
     share_words: frozenset[str] = frozenset()  # part, parmi: ...with a word of proportion
     instead: frozenset[str] = frozenset()  # plutôt (que), (au) lieu (de): not done
     silence: frozenset[str] = frozenset()  # communiquer: "n'a pas communiqué sur X" has X
+    advice: frozenset[str] = frozenset()  # inviter (à désactiver): an act advised, not done
+    advice_kinds: frozenset[str] = frozenset()  # kinds an advised act is not
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
     fakes: frozenset[str] = frozenset()  # faux, prétendu: "de faux remboursements en attente"
@@ -265,6 +267,8 @@ def _why_not(
     # A threat or a condition governs its own clause, not a clause joined to it ("qui
     # menaçaient de suspendre..., se félicitent de la reprise"): they stop at a conjunct.
     joined = False
+    # The trigger is itself an infinitive: an act that a verb of advice above may ask for.
+    advised = kind in words.advice_kinds and "Inf" in token.morph.get("VerbForm")
     below = token  # the node just below ``node``: how the path reached it
     for node in _ancestors(token):
         lemmas = _verb_forms(node)
@@ -276,6 +280,8 @@ def _why_not(
             return f"recall: {min(found)}"  # "ont encore en mémoire la fermeture des portails"
         if not joined and not holder and node != token and (found := lemmas & words.warning):
             return f"warning: {min(found)}"
+        if advised and node != token and (found := lemmas & words.advice):
+            return f"advice: {min(found)}"  # "invitées à [...] désactiver le service"
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
         if why is not None:
             return why
