@@ -1058,3 +1058,22 @@ def test_an_act_advised_is_no_event_except_a_suspension_called_for(
     body: str, kind: str, expected: bool
 ) -> None:
     assert (kind in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # what a lure threatens, in the conditional of its auxiliary or with "menacer"
+        "Faute de mise à jour, l'accès au compte serait suspendu à compter du 30 novembre.",
+        "Le message menace de couper l'accès au compte si la carte n'est pas renouvelée.",
+    ],
+)
+def test_what_a_lure_threatens_is_no_outage(body: str) -> None:
+    assert "outage" not in CLASSIFIER.classify("Point", body).kinds
+
+
+def test_the_subject_of_a_past_conditional_is_no_hypothesis() -> None:
+    """"auraient pu permettre une extraction": the extraction is possible, the malicious
+    accesses that might have allowed it happened."""
+    body = "L'éditeur concède que les accès malveillants auraient pu permettre une extraction."
+    assert "cyberattack" in CLASSIFIER.classify("Point", body).kinds

@@ -267,8 +267,14 @@ def _why_not(
     # A threat or a condition governs its own clause, not a clause joined to it ("qui
     # menaçaient de suspendre..., se félicitent de la reprise"): they stop at a conjunct.
     joined = False
-    # The trigger is itself an infinitive: an act that a verb of advice above may ask for.
+    # The trigger is itself an infinitive: an act that a verb of advice above may ask for,
+    # or that a threat right before it announces, whatever the parse made of the two
+    # ("le message menace de couper l'accès").
     advised = kind in words.advice_kinds and "Inf" in token.morph.get("VerbForm")
+    mark = next((c for c in token.children if c.dep_ == "mark" and 0 < c.i < token.i), None)
+    before = _verb_forms(token.doc[mark.i - 1]) if advised and mark is not None else frozenset()
+    if found := before & words.advice:
+        return f"advice: {min(found)}"
     below = token  # the node just below ``node``: how the path reached it
     for node in _ancestors(token):
         lemmas = _verb_forms(node)
@@ -283,6 +289,11 @@ def _why_not(
         if advised and node != token and (found := lemmas & words.advice):
             return f"advice: {min(found)}"  # "invitées à [...] désactiver le service"
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
+        # In the past conditional, what might have followed is possible, its subject is
+        # not: "les accès malveillants auraient pu permettre une extraction".
+        past = any(c.dep_ == "aux:tense" for c in node.children)
+        if why is not None and holder and past and why.startswith("possibility"):
+            why = None
         if why is not None:
             return why
         # Only clauses are joined: nouns coordinated ("le risque d'erreurs et de rejets")
@@ -475,9 +486,16 @@ def _conditional(node: Any, words: AssertionWords) -> str | None:
     d'accord, nous appellerons à suspendre", "en l'absence de réponse, elle inviterait à",
     "si rien ne bouge, ils suspendront"): what it governs is a threat, not an event. The
     small model often misses these moods, so the verb's own ending is read too."""
-    if node.pos_ not in ("VERB", "AUX") or not _future_or_conditional(node):
+    if node.pos_ not in ("VERB", "AUX"):
         return None
-    conditional = "Cnd" in node.morph.get("Mood") or node.text.lower().endswith(_CONDITIONAL)
+    # The mood is the verb's or its auxiliary's: "l'accès serait suspendu".
+    auxiliaries = [c for c in node.children if c.dep_.startswith(("aux", "cop"))]
+    if not any(_future_or_conditional(v) for v in (node, *auxiliaries)):
+        return None
+    conditional = any(
+        "Cnd" in v.morph.get("Mood") or v.text.lower().endswith(_CONDITIONAL)
+        for v in (node, *auxiliaries)
+    )
     if _plain(node.lemma_) in _MODALS and conditional:
         # "des campagnes pourraient chercher à collecter...": a possibility, not an event.
         return f"possibility: {_plain(node.lemma_)}"
