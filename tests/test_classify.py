@@ -211,6 +211,11 @@ def test_a_sentence_is_parsed_only_for_a_relation_it_could_hold(monkeypatch) -> 
     text = "Panne du portail ce matin. Les pirates ont paralysé tout le système."
     assert "outage" in fresh.classify("", text).kinds
     assert parsed == []
+    # One word starting both a head and a dependent ("compte": *compromettre*, *compte*;
+    # "règlement": *régler*, *règlement*) is no pair: not parsed.
+    assert not fresh.classify("", "Le compte rendu de la réunion est en ligne.").kinds
+    assert not fresh.classify("", "Le règlement intérieur n'est plus affiché.").kinds
+    assert parsed == []
 
 
 @pytest.mark.parametrize(

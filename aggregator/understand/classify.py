@@ -670,6 +670,7 @@ class Classifier:
                 and starts & deps
                 and (denied or not r.negated)  # said of a fact not happening: needs a "ne"
                 and group(r) not in done
+                and _two_words(words_here, heads, deps)
             )
             if not relations:
                 continue
@@ -1043,6 +1044,17 @@ class Classifier:
             if hit.tag not in chosen and doc.counts(hit.start):
                 chosen.append(hit.tag)
         return tuple(self.rules.action_phrases[i] for i in chosen[:MAX_ACTIONS])
+
+
+def _two_words(words: Sequence[str], heads: frozenset[str], deps: frozenset[str]) -> bool:
+    """Whether a head start and a dependent start are held by two different words: one
+    word starting both ("compte" for *compromettre* and *compte*, "règlement" for *régler*
+    and *règlement*) is no pair, and most sentences holding it are not parsed."""
+    head_words = {i for i, w in enumerate(words) if w[:4] in heads or w[:3] in heads}
+    if not head_words:
+        return False
+    dep_words = {i for i, w in enumerate(words) if w[:4] in deps or w[:3] in deps}
+    return bool(dep_words) and len(head_words | dep_words) > 1
 
 
 def _of_kind(relation: Relation) -> object:
