@@ -1077,3 +1077,19 @@ def test_the_subject_of_a_past_conditional_is_no_hypothesis() -> None:
     accesses that might have allowed it happened."""
     body = "L'éditeur concède que les accès malveillants auraient pu permettre une extraction."
     assert "cyberattack" in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # glitches in the plural said minor or occasional come and go: no incident
+        ("Le dispositif fonctionne correctement, avec quelques petits bugs de temps en temps.", False),
+        ("Des dysfonctionnements mineurs sont signalés sur l'application.", False),
+        ("L'application connaît de légers ralentissements sporadiques.", False),
+        # one small outage is an outage; outages multiplying are news
+        ("Une petite panne a touché le portail ce matin.", True),
+        ("Les pannes se multiplient sur le portail de l'opérateur.", True),
+    ],
+)
+def test_minor_glitches_are_no_outage(body: str, expected: bool) -> None:
+    assert ("outage" in CLASSIFIER.classify("Point", body).kinds) is expected

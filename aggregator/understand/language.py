@@ -61,6 +61,7 @@ class AssertionWords:
     instead: frozenset[str] = frozenset()  # plutôt (que), (au) lieu (de): not done
     silence: frozenset[str] = frozenset()  # communiquer: "n'a pas communiqué sur X" has X
     advice: frozenset[str] = frozenset()  # inviter (à désactiver): an act advised, not done
+    minor: frozenset[str] = frozenset()  # petit, léger: "quelques petits bugs" is no incident
     advice_kinds: frozenset[str] = frozenset()  # kinds an advised act is not
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
@@ -231,9 +232,13 @@ def _why_not(
     negation = _negation(token, words, inside)
     if negation is not None:
         return f"negation: {negation.text.lower()}"
-    for child in _noun(token).children:  # "d'éventuels messages frauduleux"
+    noun = _noun(token)
+    for child in noun.children:  # "d'éventuels messages frauduleux"
         if child.dep_ == "amod" and (found := _verb_forms(child) & words.warning):
             return f"warning: {min(found)}"
+        plural = "Plur" in noun.morph.get("Number")
+        if plural and child.dep_ == "amod" and (found := _verb_forms(child) & words.minor):
+            return f"minor: {min(found)}"  # "quelques petits bugs de temps en temps"
     # "toute connexion non autorisée", "toute fuite doit être notifiée": any, not one
     clause = predicate.head if predicate.dep_ == "xcomp" else predicate  # "doit être notifiée"
     subjects = (c for c in (*predicate.children, *clause.children) if c.dep_.startswith("nsubj"))
