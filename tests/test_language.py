@@ -1093,3 +1093,20 @@ def test_the_subject_of_a_past_conditional_is_no_hypothesis() -> None:
 )
 def test_minor_glitches_are_no_outage(body: str, expected: bool) -> None:
     assert ("outage" in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # an aim a verb of use in a past tense says was reached, the infinitive misread too
+        ("Des comptes de pharmacies ont été utilisés frauduleusement pour extraire des données d'assurés.", True),
+        # data offered for sale
+        ("750 000 dossiers de patients en vente sur un forum.", True),
+        # an aim only, a sale of something else, data denied
+        ("Les escrocs cherchent à dérober des données.", False),
+        ("Le dossier de vente du fonds est prêt.", False),
+        ("Aucune donnée n'a été mise en vente.", False),
+    ],
+)
+def test_data_extracted_with_accounts_used_or_put_on_sale_is_a_breach(body: str, expected: bool) -> None:
+    assert ("data-breach" in CLASSIFIER.classify("Point", body).kinds) is expected

@@ -62,6 +62,7 @@ class AssertionWords:
     silence: frozenset[str] = frozenset()  # communiquer: "n'a pas communiqué sur X" has X
     advice: frozenset[str] = frozenset()  # inviter (à désactiver): an act advised, not done
     minor: frozenset[str] = frozenset()  # petit, léger: "quelques petits bugs" is no incident
+    used: frozenset[str] = frozenset()  # utiliser: "a utilisé X pour consulter": it was done
     advice_kinds: frozenset[str] = frozenset()  # kinds an advised act is not
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
@@ -265,7 +266,7 @@ def _why_not(
             for child in node.children:
                 if child.dep_.startswith("nsubj") and _plain(child.lemma_) in words.goods:
                     return f"goods: {child.text.lower()}"  # a shortage, not a service down
-    if "Inf" in predicate.morph.get("VerbForm"):
+    if "Inf" in predicate.morph.get("VerbForm") and not _used_for(predicate, words):
         mark = next((c for c in predicate.children if c.dep_ in ("mark", "case")), None)
         if mark is not None and _plain(mark.lemma_) in words.purpose:
             return f"purpose: {mark.text.lower()}"
@@ -317,6 +318,16 @@ def _why_not(
         or _tense(predicate, words)
         or _scheduled(token, words)
     )
+
+
+def _used_for(infinitive: Any, words: AssertionWords) -> bool:
+    """An aim that a verb of use in a past tense says was reached: "un pirate avait utilisé
+    les identifiants pour consulter des données", "des comptes ont été utilisés pour
+    extraire des données"."""
+    verb = infinitive.head
+    if verb == infinitive or not _verb_forms(verb) & words.used:
+        return False
+    return "Past" in verb.morph.get("Tense") or any(c.dep_ == "aux:tense" for c in verb.children)
 
 
 def _scheduled(token: Any, words: AssertionWords) -> str | None:
@@ -998,15 +1009,19 @@ def _dependent(token: Any, relation: Relation) -> Any:
             # The object of a verb of perception is its infinitive's subject: "il a vu les
             # remboursements s'interrompre".
             children += [c for c in token.head.children if c.dep_ == "obj"]
+    # An infinitive the model read as a noun ("pour extraire des données"): its noun
+    # complement is its object.
+    infinitive = token.pos_ == "NOUN" and _plain(token.text.lower()).endswith(("er", "ir", "re"))
     for child in children:
+        dep = "obj" if infinitive and child.dep_ == "nmod" else child.dep_
+        if not dep.startswith(relation.deps):
+            continue
         candidates = _listed_with(child)
         # What a quantity counts ("la plupart des lots") and what a function serves ("la
         # prise de commande", "le système de commandes en ligne").
         candidates += [c for c in child.children if c.dep_.startswith("nmod")]
         for candidate in candidates:
-            if child.dep_.startswith(relation.deps) and (
-                _noun_forms(candidate) & relation.dependents
-            ):
+            if _noun_forms(candidate) & relation.dependents:
                 return candidate
     return None
 
