@@ -1110,3 +1110,19 @@ def test_minor_glitches_are_no_outage(body: str, expected: bool) -> None:
 )
 def test_data_extracted_with_accounts_used_or_put_on_sale_is_a_breach(body: str, expected: bool) -> None:
     assert ("data-breach" in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "expected"),
+    [
+        # a verb of stopping negates the infinitive below it
+        ("L'opérateur a cessé de régler les factures des officines.", "payment-disruption", True),
+        ("Le répartiteur a renoncé à livrer les officines de l'île.", "supply-disruption", True),
+        ("Le portail a cessé de fonctionner dimanche.", "outage", True),
+        ("L'opérateur n'a jamais cessé de régler les factures.", "payment-disruption", False),
+        # how to do something is a method, not an event
+        ("Le guide explique comment réagir face à un rançongiciel.", "cyberattack", False),
+    ],
+)
+def test_stopping_negates_and_how_to_is_a_method(body: str, kind: str, expected: bool) -> None:
+    assert (kind in CLASSIFIER.classify("Point", body).kinds) is expected

@@ -146,6 +146,7 @@ class _Rules:
     # Negation words as they appear folded in a text ("n" of "n'a"): a sentence holding none
     # is not parsed for a relation said with a negation.
     negation_forms: frozenset[str]
+    stopping_keys: frozenset[str]  # starts of verbs of stopping ("cess"), a negation too
     # Each relation saying a return of service, with the word starts of its heads and
     # dependents.
     resolution_keys: tuple[tuple[Relation, frozenset[str], frozenset[str]], ...]
@@ -243,6 +244,9 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             (taxonomy.kinds.index(r.kind), r.keys, r.dependent_keys) for r in taxonomy.relations
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
+        stopping_keys=frozenset(
+            fold_flagged(w)[0].strip().lower()[:4] for w in taxonomy.assertion.stopping
+        ),
         negation_forms=frozenset(
             (
                 "n",
@@ -662,7 +666,9 @@ class Classifier:
                 continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
             words_here = doc.text[slice(*sentence)].translate(WORD_GAPS).split()
             starts = {w[:4] for w in words_here} | {w[:3] for w in words_here}
-            denied = not self.rules.negation_forms.isdisjoint(words_here)
+            denied = not self.rules.negation_forms.isdisjoint(words_here) or (
+                not starts.isdisjoint(self.rules.stopping_keys)  # "a cessé de régler"
+            )
             relations = tuple(
                 r
                 for r, heads, deps in wanted

@@ -63,6 +63,7 @@ class AssertionWords:
     advice: frozenset[str] = frozenset()  # inviter (à désactiver): an act advised, not done
     minor: frozenset[str] = frozenset()  # petit, léger: "quelques petits bugs" is no incident
     used: frozenset[str] = frozenset()  # utiliser: "a utilisé X pour consulter": it was done
+    stopping: frozenset[str] = frozenset()  # cesser (de régler): the infinitive no longer done
     advice_kinds: frozenset[str] = frozenset()  # kinds an advised act is not
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
@@ -292,6 +293,8 @@ def _why_not(
             return f"recall: {min(found)}"  # "ont encore en mémoire la fermeture des portails"
         if not joined and not holder and node != token and (found := lemmas & words.warning):
             return f"warning: {min(found)}"
+        if node != token and node.dep_ == "acl:relcl" and _pluperfect(node):
+            return "recall: avoir (pluperfect)"  # "le syndicat, qui avait menacé de cesser..."
         if advised and node != token and (found := lemmas & words.advice):
             return f"advice: {min(found)}"  # "invitées à [...] désactiver le service"
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
@@ -318,6 +321,10 @@ def _why_not(
         or _tense(predicate, words)
         or _scheduled(token, words)
     )
+
+
+def _pluperfect(verb: Any) -> bool:
+    return any(c.dep_ == "aux:tense" and "Imp" in c.morph.get("Tense") for c in verb.children)
 
 
 def _used_for(infinitive: Any, words: AssertionWords) -> bool:
@@ -542,6 +549,11 @@ def _aim_or_question(node: Any, words: AssertionWords) -> str | None:
     clause = node.dep_.startswith(("ccomp", "advcl", "nmod")) or (node.head == node and node.i > 0)
     if clause and any(_conditional_si(c) for c in node.children):
         return "question: si" if node.dep_.startswith("ccomp") else "condition: si"
+    # How to do something ("explique comment réagir face à un rançongiciel"): a method.
+    if "Inf" in node.morph.get("VerbForm") and any(
+        c.dep_ == "advmod" and _plain(c.lemma_) == "comment" for c in node.children
+    ):
+        return "question: comment"
     # A phrase of a case that may arise: "en cas de problème technique, contactez...".
     if _plain(node.lemma_) in words.hypotheses and any(c.dep_ == "case" for c in node.children):
         return f"condition: {_plain(node.lemma_)}"
@@ -581,6 +593,9 @@ def _negation(token: Any, words: AssertionWords, inside: range | frozenset[int])
         for child in node.children:
             if child.idx not in inside and _negates(child, _plain(child.lemma_), words):
                 return child
+    infinitive = "Inf" in token.morph.get("VerbForm") and token.head.idx not in inside
+    if infinitive and token.head != token and _verb_forms(token.head) & words.stopping:
+        return token.head  # "a cessé de régler les factures": no longer pays them
     for child in token.children:  # "non autorisé"
         near = child.dep_ == "advmod" and _plain(child.lemma_) in words.negation_near
         if near and child.idx not in inside:
@@ -827,8 +842,8 @@ def related(
                 # sentence says of it (a belief, a condition...) still counts. An infinitive
                 # is advice ("de ne régler aucune facture"), unless one of ability governs
                 # it ("ne peuvent plus se connecter").
-                if _instruction(token):
-                    continue
+                if _instruction(token) and not _verb_forms(token.head) & words.stopping:
+                    continue  # "a cessé de régler": stopped, not advised
                 negation = _denied_by(dependent, words) or _negation(token, words, inside)
                 if negation is None:
                     continue
