@@ -1126,3 +1126,22 @@ def test_data_extracted_with_accounts_used_or_put_on_sale_is_a_breach(body: str,
 )
 def test_stopping_negates_and_how_to_is_a_method(body: str, kind: str, expected: bool) -> None:
     assert (kind in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Les paiements ont repris normalement depuis jeudi.",
+        "Le portail est de nouveau accessible depuis ce matin.",
+        "La reprise des livraisons est prévue lundi après la cyberattaque.",
+        "Le portail n'est toujours pas rétabli après la panne.",
+        "Les commandes passent de nouveau chez le répartiteur ; la prise de commande a été rétablie.",
+    ],
+)
+def test_every_kind_is_explained_also_one_named_by_status_wording(body: str) -> None:
+    """Each kind carries the rule and sentence that gave it, also a kind the status wording
+    names as broken ("les paiements ont repris": they had stopped)."""
+    verdict = CLASSIFIER.classify("Point", body)
+    assert verdict.kinds
+    for kind in verdict.kinds:
+        assert any(reason.startswith(f"kind:{kind} ") for reason in verdict.reasons), kind

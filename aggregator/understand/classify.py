@@ -798,8 +798,11 @@ class Classifier:
         """
         rules = self.rules
         new_failure = any(doc.counts(hit.start) for hit in doc.find(rules.failure))
-        resolved, implied, still_broken = False, set(), set()
-        pending: set[int | None] = set()  # kinds of returns still to come
+        # kinds the status wording names as broken, each with the words that name it
+        implied: dict[int | None, Hit] = {}  # until a return
+        still_broken: dict[int | None, Hit] = {}  # still, as a return is denied
+        pending: dict[int | None, Hit] = {}  # until a return still to come
+        resolved = False
         not_back = False
         for hit in doc.find(rules.resolved):
             if doc.in_reference(hit.start) or doc.prefix_has(rules.recap, hit.start):
@@ -807,34 +810,35 @@ class Classifier:
             kind = rules.resolved_kinds[hit.tag]
             if doc.negated(hit.start):
                 not_back = True  # "n'est toujours pas rétabli"
-                still_broken.add(kind)
+                still_broken.setdefault(kind, hit)
                 continue
             if doc.prefix_has(rules.pending_before, hit.start) or rules.pending_after.match(
                 doc.text, hit.end
             ):
-                pending.add(kind)  # "devrait être rétabli", "rétabli d'ici lundi"
+                pending.setdefault(kind, hit)  # "devrait être rétabli", "rétabli d'ici lundi"
                 continue
             if self._partial(doc, hit):
                 not_back = True  # "l'accès n'est que partiellement rétabli"
-                still_broken.add(kind)
+                still_broken.setdefault(kind, hit)
                 continue
             why = self._reading(doc, hit)
             if why is not None:
                 doc.explain("not:resolved", hit, why)
                 if why.startswith("negation"):
                     not_back = True
-                    still_broken.add(kind)
+                    still_broken.setdefault(kind, hit)
                 continue
             if self._awaited(doc, hit):
-                pending.add(kind)
+                pending.setdefault(kind, hit)
                 continue
             resolved = True
             doc.explain("status:resolved", hit)
-            implied.add(kind)
+            implied.setdefault(kind, hit)
+        named: set[int] = set()
         if resolved and None in implied and not (new_failure or not_back):
             # A return the patterns found without saying what was broken ("la prise de
             # commande rétablie"): what returned, read from the parse, says it.
-            implied |= self._returning(doc, plans=False)
+            named = self._returning(doc, plans=False)
         if not (new_failure or not_back or resolved) and self._may_resolve(doc, reports):
             # Said in other words than the patterns: read from the parse.
             wanted = rules.resolution_keys
@@ -844,20 +848,27 @@ class Classifier:
                 resolved = True
                 doc.explain("status:resolved", hit, matched)
                 if relation.kind:
-                    implied.add(rules.kind_slugs.index(relation.kind))
+                    implied.setdefault(rules.kind_slugs.index(relation.kind), hit)
         if new_failure or not_back:
-            return "failure", {kind for kind in still_broken if kind is not None}
+            return "failure", self._named_broken(doc, still_broken, "its return denied")
         if resolved:
-            return "resolved", {kind for kind in implied if kind is not None}
+            return "resolved", self._named_broken(doc, implied, "broken until its return") | named
         if pending and reports and current != "planned":
             # A return still to come in an item reporting an incident ("le retour à la
             # normale est attendu vendredi") says the service is broken until then, and
             # what returns says which.
-            broken = {kind for kind in pending if kind is not None}
+            broken = self._named_broken(doc, pending, "broken until its return to come")
             return "failure", broken | (
                 self._returning(doc, plans=True) if None in pending else set()
             )
         return current, set()
+
+    def _named_broken(self, doc: _Doc, kinds: dict[int | None, Hit], why: str) -> set[int]:
+        """The kinds status wording names, each explained by the words that name it."""
+        for kind, hit in kinds.items():
+            if kind is not None:
+                doc.explain(f"kind:{self.rules.kind_slugs[kind]}", hit, why)
+        return {kind for kind in kinds if kind is not None}
 
     def _returning(self, doc: _Doc, plans: bool) -> set[int]:
         """Kinds (indexes) that what returns in the item names as broken until then, read
