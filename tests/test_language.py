@@ -1145,3 +1145,25 @@ def test_every_kind_is_explained_also_one_named_by_status_wording(body: str) -> 
     assert verdict.kinds
     for kind in verdict.kinds:
         assert any(reason.startswith(f"kind:{kind} ") for reason in verdict.reasons), kind
+
+
+@pytest.mark.parametrize(
+    ("body", "payers"),
+    [
+        # what a payer's own bodies do is its news, through one or two complements
+        (
+            "La nouvelle convention a été paraphée lundi par la Caisse nationale de "
+            "l'Assurance Maladie et les syndicats.",
+            ("assurance-maladie",),
+        ),
+        (
+            "Le conseil a décidé de signer le texte proposé par l'Union nationale des caisses "
+            "d'assurance maladie.",
+            ("assurance-maladie",),
+        ),
+        # complementary insurers are no Assurance Maladie
+        ("Les organismes complémentaires d'assurance maladie ont signé un accord.", ()),
+    ],
+)
+def test_what_a_payer_s_bodies_do_is_its_news(body: str, payers: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Actualité", body).payers == payers

@@ -64,6 +64,7 @@ class AssertionWords:
     minor: frozenset[str] = frozenset()  # petit, léger: "quelques petits bugs" is no incident
     used: frozenset[str] = frozenset()  # utiliser: "a utilisé X pour consulter": it was done
     stopping: frozenset[str] = frozenset()  # cesser (de régler): the infinitive no longer done
+    bodies: frozenset[str] = frozenset()  # caisse, direction: "la Caisse nationale de l'AM"
     advice_kinds: frozenset[str] = frozenset()  # kinds an advised act is not
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
@@ -728,6 +729,9 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
         return None
     while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head != token:
         token = token.head  # "Assurance" of "Assurance Maladie": the name's head
+    for _ in range(2):  # "proposé par l'Union nationale des caisses d'assurance maladie"
+        if token.dep_ == "nmod" and _plain(token.head.lemma_) in words.bodies:
+            token = token.head  # "paraphée par la Caisse nationale de l'Assurance Maladie"
     heads = [token.head]
     if token.head == token:
         # A name opening the sentence that the model made its root, the verb hanging below
