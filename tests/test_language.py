@@ -1167,3 +1167,28 @@ def test_every_kind_is_explained_also_one_named_by_status_wording(body: str) -> 
 )
 def test_what_a_payer_s_bodies_do_is_its_news(body: str, payers: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Actualité", body).payers == payers
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "payers"),
+    [
+        # news about another scheme's members using a shared service: theirs only
+        (
+            "Adhérents MSA : votre carte Vitale sur votre smartphone",
+            "L'application carte Vitale est accessible aux adhérents de la MSA.",
+            ("msa",),
+        ),
+        # the service alone: the Assurance Maladie's
+        ("Carte Vitale : l'appli généralisée", "L'application carte Vitale est disponible partout.", ("assurance-maladie",)),
+        # an incident of the service stays the Assurance Maladie's, whoever else is named
+        (
+            "Panne de l'appli carte Vitale",
+            "L'appli carte Vitale est en panne depuis ce matin ; le portail d'Almerys aussi.",
+            ("almerys", "assurance-maladie"),
+        ),
+    ],
+)
+def test_a_shared_service_alone_names_no_payer_in_another_payer_s_news(
+    title: str, body: str, payers: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, body).payers == payers

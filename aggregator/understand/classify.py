@@ -960,7 +960,23 @@ class Classifier:
                 hit_body.add(mention.slug)
                 doc.explain(f"payer:{mention.slug}", mention, f"its news ({news})")
         hits = self._with_networks(doc, mentions, hit_title | (hit_body - dropped))
+        if not incident:  # news: a service is a payer's only when nobody else's is named
+            hits -= self._by_shared_names(doc, mentions, hits)
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
+
+    def _by_shared_names(self, doc: _Doc, mentions: Sequence[Mention], hits: set[str]) -> set[str]:
+        """Payers named only by a service other payers' members use too ("votre carte
+        Vitale" in "Adhérents MSA : votre carte Vitale sur smartphone"), in news about
+        another payer: not theirs."""
+        found = set()
+        for slug, shared in self.taxonomy.shared_of:
+            if slug not in hits or not hits - {slug}:
+                continue
+            own = [m for m in mentions if m.slug == slug]
+            if {" ".join(doc.text[m.start : m.end].split()) for m in own} <= shared:
+                found.add(slug)
+                doc.explain(f"not:payer:{slug}", own[0], "named by a shared service only")
+        return found
 
     def _in_lead(self, doc: _Doc, start: int) -> bool:
         """Is ``start`` in the body's first LEAD_SENTENCES sentences, where a story names

@@ -115,6 +115,10 @@ class Taxonomy:
     status_words: StatusWords
     assertion: AssertionWords = field(default_factory=AssertionWords)
     networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
+    # payer -> its aliases that name a service other payers' members use too (the Vitale
+    # card, Mon espace santé), folded: such a name alone does not tag the payer when the
+    # item is about another one ("Adhérents MSA : votre carte Vitale sur smartphone")
+    shared_of: tuple[tuple[str, frozenset[str]], ...] = ()
     relations: tuple[Relation, ...] = ()  # kinds said by a word and its dependent
     resolutions: tuple[Relation, ...] = ()  # a return of service said by a word and its dependent
     payers: tuple[str, ...] = field(init=False)
@@ -252,6 +256,11 @@ def _parse(data: Any) -> Taxonomy:
             (str(p["slug"]), tuple(str(n) for n in p["networks"]))
             for p in data["payers"]
             if p.get("networks")
+        ),
+        shared_of=tuple(
+            (str(p["slug"]), frozenset(" ".join(fold(str(a)).split()) for a in p["shared"]))
+            for p in data["payers"]
+            if p.get("shared")
         ),
     )
 
