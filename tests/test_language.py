@@ -811,22 +811,13 @@ def test_an_impostor_or_a_forged_message_is_phishing(body: str) -> None:
         "Restez attentifs à d'éventuels appels frauduleux.",
         "Ne donnez jamais vos codes à un faux technicien.",
         "Méfiez-vous des faux conseillers qui appellent au nom de la caisse.",
-    ],
-)
-def test_a_genuine_message_or_an_impostor_warned_of_is_no_phishing(body: str) -> None:
-    assert "phishing" not in CLASSIFIER.classify("Point", body).kinds
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
         # an imperative of protection opening the sentence, which the model parses apart
         "Méfiez-vous des messages frauduleux qui pourraient exploiter ces données.",
         # warned against, the second of two coordinated nouns too
         "La lettre met en garde contre les appels et messages frauduleux qui pourraient s'en servir.",
     ],
 )
-def test_forged_messages_guarded_or_warned_against_are_no_phishing(body: str) -> None:
+def test_a_genuine_message_or_an_impostor_warned_of_is_no_phishing(body: str) -> None:
     assert "phishing" not in CLASSIFIER.classify("Point", body).kinds
 
 
