@@ -246,7 +246,7 @@ def _why_not(
     clause = predicate.head if predicate.dep_ == "xcomp" else predicate  # "doit être notifiée"
     subjects = (c for c in (*predicate.children, *clause.children) if c.dep_.startswith("nsubj"))
     for noun in (_noun(token), *subjects):
-        if (generic := _any(noun)) is not None:
+        if (generic := _any_case(noun)) is not None:
             return generic
     if kind in words.means_kinds:
         # The word, or the noun it completes ("lors d'une campagne d'hameçonnage").
@@ -852,7 +852,7 @@ def related(
                 if negation is None:
                     continue
                 inside = inside | {negation.idx}
-                why = _any(dependent) or _why_not(token, words, relation.kind, inside)
+                why = _any_case(dependent) or _why_not(token, words, relation.kind, inside)
             else:
                 why = _denied(dependent, words) or _why_not(token, words, relation.kind, inside)
             if plans and why is not None and why.startswith("future"):
@@ -907,18 +907,14 @@ def _awaited(token: Any, words: AssertionWords) -> bool:
     return completes and later(verb.head)
 
 
-# Nouns of quantity that pass their complement on: "coupé l'ensemble de ses portails",
-# "suspendu l'essentiel de sa production" are said of the portals, of the production.
-
-
 def _denied(dependent: Any, words: AssertionWords) -> str | None:
     """A dependent its own determiner negates ("n'a suspendu aucun service") or makes
     any of its kind ("bloque toute connexion non autorisée")."""
     negation = _denied_by(dependent, words)
-    return f"negation: {negation.text.lower()}" if negation is not None else _any(dependent)
+    return f"negation: {negation.text.lower()}" if negation is not None else _any_case(dependent)
 
 
-def _any(noun: Any) -> str | None:
+def _any_case(noun: Any) -> str | None:
     """A noun whose only determiner is "tout" ("toute fuite doit être notifiée", "tout
     accès non autorisé est bloqué") names any case of its kind, not one that happened;
     "toute la messagerie" (with an article) is one thing whole."""
@@ -1036,8 +1032,8 @@ def _dependent(token: Any, relation: Relation) -> Any:
         if not dep.startswith(relation.deps):
             continue
         candidates = _listed_with(child)
-        # What a quantity counts ("la plupart des lots") and what a function serves ("la
-        # prise de commande", "le système de commandes en ligne").
+        # What a quantity counts ("la plupart des lots", "coupé l'ensemble de ses portails")
+        # and what a function serves ("la prise de commande", "le système de commandes").
         candidates += [c for c in child.children if c.dep_.startswith("nmod")]
         for candidate in candidates:
             if _noun_forms(candidate) & relation.dependents:
