@@ -1183,3 +1183,21 @@ def test_a_shared_service_alone_names_no_payer_in_another_payer_s_news(
     title: str, body: str, payers: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, body).payers == payers
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a mailbox blocked, claims that no longer leave, activities stopped
+        ("Le blocage des messageries de l'opérateur empêche l'envoi des lots.", True),
+        ("Pour elles, les feuilles de soins électroniques ne partent plus depuis le 27 avril.", True),
+        ("Le groupe a annoncé l'arrêt de ses activités de production jusqu'à nouvel ordre.", True),
+        # claims leaving as every evening, roads blocked
+        ("Les feuilles de soins partent chaque soir vers la caisse.", False),
+        ("Les blocages routiers paralysent l'île depuis lundi.", False),
+    ],
+)
+def test_blocked_mailboxes_claims_that_no_longer_leave_and_stopped_activities_are_outages(
+    body: str, expected: bool
+) -> None:
+    assert ("outage" in CLASSIFIER.classify("Point", body).kinds) is expected
