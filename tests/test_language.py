@@ -1201,3 +1201,21 @@ def test_blocked_mailboxes_claims_that_no_longer_leave_and_stopped_activities_ar
     body: str, expected: bool
 ) -> None:
     assert ("outage" in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # deliveries slowed or prevented, delivery vehicles stopped
+        ("Les barrages ralentissent l'approvisionnement des officines.", True),
+        ("Leurs véhicules sont contraints de rebrousser chemin devant les barrages.", True),
+        ("Un semi-remorque du répartiteur est resté immobilisé au port.", True),
+        # a person stopped, deliveries nothing prevents
+        ("Le livreur a été arrêté pour excès de vitesse.", False),
+        ("Rien n'empêche de livrer les officines le dimanche.", False),
+    ],
+)
+def test_deliveries_slowed_or_vehicles_stopped_are_a_supply_disruption(
+    body: str, expected: bool
+) -> None:
+    assert ("supply-disruption" in CLASSIFIER.classify("Point", body).kinds) is expected
