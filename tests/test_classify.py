@@ -216,6 +216,9 @@ def test_a_sentence_is_parsed_only_for_a_relation_it_could_hold(monkeypatch) -> 
     assert not fresh.classify("", "Le compte rendu de la réunion est en ligne.").kinds
     assert not fresh.classify("", "Le règlement n'est plus affiché à l'entrée.").kinds
     assert parsed == []
+    # Four letters, not three: "présente" does not start *prendre* ("pren", "pris").
+    assert not fresh.classify("", "La pharmacie ne présente plus ses horaires d'été.").kinds
+    assert parsed == []
 
 
 @pytest.mark.parametrize(

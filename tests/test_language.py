@@ -1219,3 +1219,18 @@ def test_deliveries_slowed_or_vehicles_stopped_are_a_supply_disruption(
     body: str, expected: bool
 ) -> None:
     assert ("supply-disruption" in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # brought to its knees or to a halt, a changed stem of the verb too
+        ("Une mise à jour tarifaire met à genoux un logiciel de pharmacie.", True),
+        ("Le serveur a été mis à l'arrêt par précaution.", True),
+        # put forward, brought up to date
+        ("Santéclair met en avant un outil d'analyse des devis.", False),
+        ("L'éditeur met à jour le logiciel chaque mois.", False),
+    ],
+)
+def test_brought_to_its_knees_is_an_outage_put_forward_is_not(body: str, expected: bool) -> None:
+    assert ("outage" in CLASSIFIER.classify("Point", body).kinds) is expected

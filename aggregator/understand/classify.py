@@ -665,7 +665,7 @@ class Classifier:
             if doc.text.startswith("?", low):
                 continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
             words_here = doc.text[slice(*sentence)].translate(WORD_GAPS).split()
-            starts = {w[:4] for w in words_here} | {w[:3] for w in words_here}
+            starts = {w[:4] for w in words_here}
             denied = not self.rules.negation_forms.isdisjoint(words_here) or (
                 not starts.isdisjoint(self.rules.stopping_keys)  # "a cessé de régler"
             )
@@ -1083,10 +1083,10 @@ def _two_words(words: Sequence[str], heads: frozenset[str], deps: frozenset[str]
     """Whether a head start and a dependent start are held by two different words: one
     word starting both ("compte" for *compromettre* and *compte*, "règlement" for *régler*
     and *règlement*) is no pair, and most sentences holding it are not parsed."""
-    head_words = {i for i, w in enumerate(words) if w[:4] in heads or w[:3] in heads}
+    head_words = {i for i, w in enumerate(words) if w[:4] in heads}
     if not head_words:
         return False
-    dep_words = {i for i, w in enumerate(words) if w[:4] in deps or w[:3] in deps}
+    dep_words = {i for i, w in enumerate(words) if w[:4] in deps}
     return bool(dep_words) and len(head_words | dep_words) > 1
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -791,18 +791,25 @@ class Relation:
 
     @property
     def keys(self) -> frozenset[str]:
-        """Starts of the head lemmas: a sentence holding none is not parsed. Four letters,
-        and three for verbs in -ir and -re, whose stems change ("reviennent", "revenir")."""
-        keys = {lemma[:4] for lemma in self.heads}
-        keys |= {lemma[:3] for lemma in self.heads if lemma.endswith(("ir", "re"))}
-        return frozenset(keys)
+        """Starts of the head lemmas (four letters): a sentence holding none is not parsed.
+        A verb whose stem changes lists its changed forms among its heads ("reçu" beside
+        *recevoir*, "remis" beside *remettre*), so that its key is there too."""
+        return _starts(self.heads)
 
     @property
     def dependent_keys(self) -> frozenset[str]:
         """Starts of the dependent lemmas (four letters; of the longest word of a fixed
         phrase: "nouv" of "de nouveau"): with :attr:`keys`, a sentence holding no head and
         dependent of this one relation is not parsed for it."""
-        return frozenset(max(lemma.split(), key=len)[:4] for lemma in self.dependents)
+        return _starts(max(lemma.split(), key=len) for lemma in self.dependents)
+
+
+def _starts(lemmas: Iterable[str]) -> frozenset[str]:
+    """The four first letters of each lemma, and of the plural of one shorter than that
+    ("mots" for *mot*, "lots" for *lot*)."""
+    return frozenset(
+        start for lemma in lemmas for start in (lemma[:4], (lemma + "s")[:4], (lemma + "x")[:4])
+    )
 
 
 def relations_from_data(raw: Any) -> tuple[Relation, ...]:
