@@ -219,6 +219,15 @@ def test_a_sentence_is_parsed_only_for_a_relation_it_could_hold(monkeypatch) -> 
     # Four letters, not three: "présente" does not start *prendre* ("pren", "pris").
     assert not fresh.classify("", "La pharmacie ne présente plus ses horaires d'été.").kinds
     assert parsed == []
+    # "plus" as a comparative is no negation for a relation said of a fact not happening:
+    # "règles" starts *régler*, "pharmacies" is a dependent, but nothing is denied.
+    text = "Les pharmacies demandent des règles plus simples pour les remboursements."
+    assert not fresh.classify("", text).kinds
+    assert parsed == []
+    # "plus" with "ne" is one: parsed, and found.
+    text = "L'opérateur ne règle plus les factures des pharmacies."
+    assert "payment-disruption" in fresh.classify("", text).kinds
+    assert parsed == [text.rstrip(".")]
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ is the plain lookup, for short texts such as a source's name.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -666,7 +667,7 @@ class Classifier:
                 continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
             words_here = doc.text[slice(*sentence)].translate(WORD_GAPS).split()
             starts = {w[:4] for w in words_here}
-            denied = not self.rules.negation_forms.isdisjoint(words_here) or (
+            denied = _denied(words_here, self.rules.negation_forms) or (
                 not starts.isdisjoint(self.rules.stopping_keys)  # "a cessé de régler"
             )
             relations = tuple(
@@ -1077,6 +1078,18 @@ class Classifier:
             if hit.tag not in chosen and doc.counts(hit.start):
                 chosen.append(hit.tag)
         return tuple(self.rules.action_phrases[i] for i in chosen[:MAX_ACTIONS])
+
+
+def _denied(words: Sequence[str], negation: frozenset[str]) -> bool:
+    """Whether a sentence's words hold a negation: "plus" only with a "ne" ("ne règle
+    plus") or before "de" ("plus de livraisons"), not as a comparative ("des règles plus
+    simples"), which most sentences holding it are."""
+    found = negation.intersection(words)
+    if found != {"plus"}:
+        return bool(found)
+    if "ne" in words or "n" in words:
+        return True
+    return any(w == "plus" and nxt in ("de", "d") for w, nxt in itertools.pairwise(words))
 
 
 def _two_words(words: Sequence[str], heads: frozenset[str], deps: frozenset[str]) -> bool:
