@@ -302,6 +302,10 @@ class _Runs:
         return index >= 0 and position < self.ends[index]
 
 
+# A sentence read for the relations: its span, its words, their starts, whether it denies.
+_SentenceWords = tuple[tuple[int, int], list[str], frozenset[str], bool]
+
+
 class _Doc:
     """Folded title and body as one text, with its sentence and clause boundaries."""
 
@@ -445,6 +449,26 @@ class _Doc:
     def subject(self) -> _Boundaries:
         spans = self._hard_spans + self._hits(self.rules.subject)
         return _Boundaries(spans, len(self.text))
+
+    @cached_property
+    def sentence_words(self) -> list[_SentenceWords]:
+        """Each sentence that is no question ("mes paiements seront-ils bloqués ?" asserts
+        nothing): its span, its words, their starts (four letters) and whether it holds a
+        negation (see _denied) or a verb of stopping; read once per item, for every
+        relation looked for."""
+        found: list[_SentenceWords] = []
+        start = 0
+        for low, high in [*self._hard_spans, (len(self.text), len(self.text))]:
+            span, start = (start, low), high
+            if self.text.startswith("?", low):
+                continue
+            words = self.text[slice(*span)].translate(WORD_GAPS).split()
+            starts = frozenset(w[:4] for w in words)
+            denied = _denied(words, self.rules.negation_forms) or not starts.isdisjoint(
+                self.rules.stopping_keys  # "a cessé de régler"
+            )
+            found.append((span, words, starts, denied))
+        return found
 
     def in_title(self, pos: int) -> bool:
         return pos < self.title_end
@@ -658,18 +682,12 @@ class Classifier:
         words = self.taxonomy.assertion
         done: set[object] = set()
         groups = len({group(r) for r, _, _ in wanted})
-        start = 0
-        for low, high in [*doc._hard_spans, (len(doc.text), len(doc.text))]:
-            sentence, start = (start, low), high
+        any_head = frozenset().union(*(heads for _, heads, _ in wanted))
+        for sentence, words_here, starts, denied in doc.sentence_words:
             if len(done) == groups:
                 return
-            if doc.text.startswith("?", low):
-                continue  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
-            words_here = doc.text[slice(*sentence)].translate(WORD_GAPS).split()
-            starts = {w[:4] for w in words_here}
-            denied = _denied(words_here, self.rules.negation_forms) or (
-                not starts.isdisjoint(self.rules.stopping_keys)  # "a cessé de régler"
-            )
+            if starts.isdisjoint(any_head):
+                continue  # most sentences: no head of any relation looked for
             relations = tuple(
                 r
                 for r, heads, deps in wanted
