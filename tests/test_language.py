@@ -1234,3 +1234,23 @@ def test_deliveries_slowed_or_vehicles_stopped_are_a_supply_disruption(
 )
 def test_brought_to_its_knees_is_an_outage_put_forward_is_not(body: str, expected: bool) -> None:
     assert ("outage" in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "expected"),
+    [
+        # payments shifted, rounds cancelled, a service slow, calls posing as someone
+        ("Suite à un incident chez notre prestataire, les paiements du 12 mars seront décalés de 48 heures.", "payment-disruption", True),
+        ("La grève des chauffeurs a entraîné l'annulation de nombreuses tournées dans le Nord.", "supply-disruption", True),
+        ("Nos équipes constatent des lenteurs importantes sur l'espace professionnel.", "outage", True),
+        ("Des pharmaciens signalent des appels se présentant comme le support de leur logiciel.", "phishing", True),
+        ("Un courriel se réclamant de la caisse demande vos identifiants.", "phishing", True),
+        # the same words of something else
+        ("L'annulation de la réunion est confirmée.", "supply-disruption", False),
+        ("Le ralentissement de l'activité pèse sur les marges.", "outage", False),
+        ("Les messages présentant les nouveautés du portail arrivent lundi.", "phishing", False),
+        ("La société se présente comme le leader du marché.", "phishing", False),
+    ],
+)
+def test_other_voices_say_the_same_kinds(body: str, kind: str, expected: bool) -> None:
+    assert (kind in CLASSIFIER.classify("Point", body).kinds) is expected

@@ -788,6 +788,7 @@ class Relation:
     deps: tuple[str, ...]
     dependents: frozenset[str]
     negated: bool = False
+    reflexive: bool = False  # the head with its "se": "se présenter comme", not "présenter"
 
     @property
     def keys(self) -> frozenset[str]:
@@ -821,6 +822,7 @@ def relations_from_data(raw: Any) -> tuple[Relation, ...]:
             deps=tuple(str(d) for d in entry["deps"]),
             dependents=frozenset(_plain(str(w)) for w in entry["dependents"]),
             negated=entry.get("when") == "negated",
+            reflexive=bool(entry.get("reflexive")),
         )
         for entry in raw or ()
     )
@@ -843,6 +845,8 @@ def related(
         lemmas = _head_lemmas(token)
         for relation in relations:
             if lemmas.isdisjoint(relation.heads):
+                continue
+            if relation.reflexive and not any(_plain(c.lemma_) == "se" for c in token.children):
                 continue
             dependent = _dependent(token, relation)
             if dependent is None:
@@ -974,10 +978,13 @@ _PATIENT = ("nsubj:pass", "obj")
 
 
 def _dependent(token: Any, relation: Relation) -> Any:
+    # A present participle says of the noun it describes what a verb says of its subject:
+    # "des appels se présentant comme le support" as "des appels se présentent".
+    present = "Pres" in token.morph.get("Tense") and "nsubj" in relation.deps
     if (
         token.dep_.startswith(_PARTICIPLE_OF)
         and token.head != token
-        and any(dep.startswith(_PATIENT) for dep in relation.deps)
+        and (present or any(dep.startswith(_PATIENT) for dep in relation.deps))
         and "Part" in (token.morph.get("VerbForm") or ["Part"])
     ):
         # The noun it describes; or, when the model hung it on the complement of that noun
