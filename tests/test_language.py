@@ -1254,3 +1254,28 @@ def test_brought_to_its_knees_is_an_outage_put_forward_is_not(body: str, expecte
 )
 def test_other_voices_say_the_same_kinds(body: str, kind: str, expected: bool) -> None:
     assert (kind in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "status"),
+    [
+        # what professionals can no longer do ("plus", not "pas")
+        ("Les opticiens ne peuvent plus obtenir d'accord de prise en charge via la plateforme.", "outage", "failure"),
+        # back, said with a verb in re- or payments issued again
+        ("Les centres auditifs constatent que la plateforme refonctionne depuis jeudi midi.", "outage", "resolved"),
+        ("Les virements d'Almerys sont de nouveau émis normalement depuis ce matin.", "payment-disruption", "resolved"),
+        # a plain future makes a plan
+        ("Une intervention technique rendra le portail indisponible dans la nuit de samedi.", "outage", "planned"),
+        # a return denied says the trouble goes on: its subject is asserted
+        ("La panne n'est toujours pas résolue ce lundi matin, indique l'opérateur.", "outage", "failure"),
+    ],
+)
+def test_kinds_and_status_in_other_voices(body: str, kind: str, status: str) -> None:
+    verdict = CLASSIFIER.classify("Point", body)
+    assert kind in verdict.kinds
+    assert verdict.status == status
+
+
+def test_what_professionals_may_never_do_is_no_outage() -> None:
+    body = "Les pharmaciens ne peuvent pas facturer cet acte sans prescription."
+    assert "outage" not in CLASSIFIER.classify("Point", body).kinds

@@ -65,6 +65,7 @@ class AssertionWords:
     used: frozenset[str] = frozenset()  # utiliser: "a utilisé X pour consulter": it was done
     stopping: frozenset[str] = frozenset()  # cesser (de régler): the infinitive no longer done
     bodies: frozenset[str] = frozenset()  # caisse, direction: "la Caisse nationale de l'AM"
+    resolving: frozenset[str] = frozenset()  # résoudre: "la panne n'est pas résolue" has one
     advice_kinds: frozenset[str] = frozenset()  # kinds an advised act is not
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
     recall_adjectives: frozenset[str] = frozenset()  # ancien, précédent: "anciennes campagnes"
@@ -653,6 +654,8 @@ def _local(token: Any, words: AssertionWords) -> Iterator[Any]:
             return  # "Démarchages frauduleux : ne cédez pas": two statements
         if node.dep_.startswith(("obl", "obj")) and _verb_forms(node.head) & words.silence:
             return  # "n'a pas communiqué sur le rançongiciel": silent about it, not denying
+        if node.dep_.startswith("nsubj") and _verb_forms(node.head) & words.resolving:
+            return  # "la panne n'est toujours pas résolue": the panne goes on
         if any(
             c.dep_ == "case" and _plain(c.lemma_) in words.scope_breakers for c in node.children
         ):
@@ -695,6 +698,8 @@ def _tense(predicate: Any, words: AssertionWords) -> str | None:
     # "sera interrompu" (aux), "sera indisponible" (the copula of an adjective)
     auxiliaries = [c for c in predicate.children if c.dep_.startswith(("aux", "cop"))]
     reported = predicate.dep_.startswith("ccomp")  # "a reconnu qu'un pirate avait..."
+    if "Fut" in predicate.morph.get("Tense") and not auxiliaries:
+        return f"future: {_plain(predicate.lemma_)}"  # "rendra le portail indisponible"
     for aux in auxiliaries:
         tense = aux.morph.get("Tense")
         if "Fut" in tense and aux.dep_ != "aux:tense":  # "sera interrompu", not "aura été"
@@ -779,7 +784,9 @@ class Relation:
           dependents: [donnée, fiche] # lemmas of the dependent
 
     With ``when: negated``, the kind is the fact *not* happening: "les tournées n'ont pas
-    été assurées" is a supply disruption, "les tournées ont été assurées" is nothing.
+    été assurées" is a supply disruption, "les tournées ont été assurées" is nothing; with
+    ``when: no longer``, only "plus" says it ("ne peuvent plus consulter", not "ne peuvent
+    pas facturer cet acte").
     """
 
     id: str
@@ -789,6 +796,7 @@ class Relation:
     dependents: frozenset[str]
     negated: bool = False
     reflexive: bool = False  # the head with its "se": "se présenter comme", not "présenter"
+    no_longer: bool = False  # negated by "plus" only: "ne peuvent plus", not "ne peuvent pas"
 
     @property
     def keys(self) -> frozenset[str]:
@@ -821,7 +829,8 @@ def relations_from_data(raw: Any) -> tuple[Relation, ...]:
             heads=frozenset(_plain(str(w)) for w in entry["heads"]),
             deps=tuple(str(d) for d in entry["deps"]),
             dependents=frozenset(_plain(str(w)) for w in entry["dependents"]),
-            negated=entry.get("when") == "negated",
+            negated=entry.get("when") in ("negated", "no longer"),
+            no_longer=entry.get("when") == "no longer",
             reflexive=bool(entry.get("reflexive")),
         )
         for entry in raw or ()
@@ -860,7 +869,7 @@ def related(
                 if _instruction(token) and not _verb_forms(token.head) & words.stopping:
                     continue  # "a cessé de régler": stopped, not advised
                 negation = _denied_by(dependent, words) or _negation(token, words, inside)
-                if negation is None:
+                if negation is None or (relation.no_longer and _plain(negation.lemma_) != "plus"):
                     continue
                 inside = inside | {negation.idx}
                 why = _any_case(dependent) or _why_not(token, words, relation.kind, inside)
