@@ -1279,3 +1279,19 @@ def test_kinds_and_status_in_other_voices(body: str, kind: str, status: str) -> 
 def test_what_professionals_may_never_do_is_no_outage() -> None:
     body = "Les pharmaciens ne peuvent pas facturer cet acte sans prescription."
     assert "outage" not in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "expected"),
+    [
+        # a list a colon opens after a noun of threat or topic names what the noun is
+        ("Le module présente les principales menaces : hameçonnage, rançongiciels et fuites de données.", "cyberattack", False),
+        # a shop reopening its doors is no return of service
+        ("La pharmacie a rouvert ses portes après trois semaines de travaux.", "outage", False),
+        # the same after a colon, with a verb that reports; a portal reopened
+        ("Prudence : les données volées pendant l'attaque informatique circulent déjà.", "cyberattack", True),
+        ("Viamedis a rouvert ses portails le 12 février.", "outage", True),
+    ],
+)
+def test_threats_listed_and_shops_reopened_are_no_event(body: str, kind: str, expected: bool) -> None:
+    assert (kind in CLASSIFIER.classify("Point", body).kinds) is expected

@@ -148,6 +148,7 @@ class _Rules:
     # is not parsed for a relation said with a negation.
     negation_forms: frozenset[str]
     stopping_keys: frozenset[str]  # starts of verbs of stopping ("cess"), a negation too
+    threat_nouns: frozenset[str]  # folded warning and topic words: "menaces : hameçonnage"
     # Each relation saying a return of service, with the word starts of its heads and
     # dependents.
     resolution_keys: tuple[tuple[Relation, frozenset[str], frozenset[str]], ...]
@@ -245,6 +246,10 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             (taxonomy.kinds.index(r.kind), r.keys, r.dependent_keys) for r in taxonomy.relations
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
+        threat_nouns=frozenset(
+            fold_flagged(w)[0].strip().lower()
+            for w in taxonomy.assertion.warning | taxonomy.assertion.topics
+        ),
         stopping_keys=frozenset(
             fold_flagged(w)[0].strip().lower()[:4] for w in taxonomy.assertion.stopping
         ),
@@ -741,8 +746,25 @@ class Classifier:
             and (not doc.negated(hit.start) or self._negation_cleared(doc, hit))
             and not doc.hypothetical(hit.start, hit.end)
             and not self._heading(doc, hit)
+            and not self._listed_threat(doc, hit)
             and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
         )
+
+    def _listed_threat(self, doc: _Doc, hit: Hit) -> bool:
+        """A word in a list that a colon opens after a noun of threat or of topic ("les
+        principales menaces : hameçonnage, rançongiciels et fuites de données"): the list
+        names what the noun is, no event."""
+        low = doc.hard.before(hit.start)
+        if not doc.text.startswith(":", low - 1) and not doc.text.startswith(":", low):
+            return False
+        before = doc.text[max(0, low - WINDOW) : low].rstrip(" :").translate(WORD_GAPS).split()
+        if not before or before[-1].removesuffix("s") not in self.rules.threat_nouns:
+            return False
+        listed = doc.sentence_at(hit.start, hit.end)  # the original words, for the parse
+        if listed is None or has_finite_verb(listed[0]):
+            return False  # "Prudence : les données volées circulent déjà" reports
+        doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, f"listed under {before[-1]}")
+        return True
 
     def _negation_cleared(self, doc: _Doc, hit: Hit) -> bool:
         """A negation the word window saw that the parse puts elsewhere: on a verb of
