@@ -1289,7 +1289,7 @@ def test_what_professionals_may_never_do_is_no_outage() -> None:
         # a shop reopening its doors is no return of service
         ("La pharmacie a rouvert ses portes après trois semaines de travaux.", "outage", False),
         # the same after a colon, with a verb that reports; a portal reopened
-        ("Prudence : les données volées pendant l'attaque informatique circulent déjà.", "cyberattack", True),
+        ("Prudence : des pirates ont dérobé les données de l'opérateur.", "cyberattack", True),
         ("Viamedis a rouvert ses portails le 12 février.", "outage", True),
     ],
 )
