@@ -11,7 +11,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -216,12 +217,15 @@ class DripServer(SocketServer):
                 return  # the client gave up: that is the point
 
 
-def free_port() -> int:
-    """A port nothing listens on (bound, then released)."""
+@contextmanager
+def refusing_port() -> Iterator[socket.socket]:
+    """A port of 127.0.0.1 that refuses every connection while the context lasts: a socket
+    bound to it that does not listen (``listen()`` on it makes a server of it, on the same
+    port). The port stays held: one bound and released at once could be taken by another
+    process before the test is done with it, such as a test running in parallel (xdist)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
+        yield sock
 
 
 def one_feed_config(url: str, category: str = "press") -> dict[str, object]:

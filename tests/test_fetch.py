@@ -15,7 +15,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from httpfixtures import DripServer, LocalServer, Reply, free_port
+from httpfixtures import DripServer, LocalServer, Reply, refusing_port
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -537,8 +537,9 @@ def test_concurrency_limit_holds_across_hosts(server: LocalServer) -> None:
 
 
 def test_connection_refused_is_a_reason_not_an_exception() -> None:
-    url = f"http://127.0.0.1:{free_port()}/feed"
-    result = fetch(url, replace(FAST, retries=1))
+    with refusing_port() as sock:
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/feed"
+        result = fetch(url, replace(FAST, retries=1))
     assert result.error == "connection refused (2 attempts)"
     assert result.status is None and result.final_url == url
 

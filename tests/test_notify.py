@@ -3,14 +3,16 @@ local SMTP server (aiosmtpd) and a real local webhook; none lost by a kill, none
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -21,7 +23,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
-from httpfixtures import LocalServer, Reply, free_port
+from httpfixtures import LocalServer, Reply, refusing_port
 
 from aggregator import notify
 from aggregator.cli import cli
@@ -33,13 +35,27 @@ from aggregator.store import Store
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
 
+class _Controller(Controller):
+    """aiosmtpd's threaded server, on a socket bound beforehand (port 0: the system's
+    choice, held from then on). Given a port number instead, found free and released,
+    it could find the port taken by another process, such as a test running in parallel."""
+
+    def __init__(self, handler: object, sock: socket.socket) -> None:
+        super().__init__(handler, hostname="127.0.0.1", port=sock.getsockname()[1])
+        self.sock = sock
+
+    def _create_server(self) -> Awaitable[asyncio.AbstractServer]:
+        return self.loop.create_server(self._factory_invoker, sock=self.sock)
+
+
 class Mailbox:
     """A real SMTP server on 127.0.0.1 keeping every message it accepts."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
-        self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        sock = socket.create_server(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        self._controller = _Controller(self, sock)
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[attr-defined]
@@ -112,6 +128,13 @@ def mailbox() -> Iterator[Mailbox]:
 def webhook() -> Iterator[Webhook]:
     with Webhook() as hook:
         yield hook
+
+
+@pytest.fixture
+def dead_port() -> Iterator[int]:
+    """A port of 127.0.0.1 that refuses connections, held for the whole test."""
+    with refusing_port() as sock:
+        yield sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -214,14 +237,6 @@ def test_old_news_is_recorded_without_an_alert(store: Store, webhook: Webhook) -
 
 
 def test_a_failed_send_is_retried_then_never_doubled(store: Store, tmp_path: Path) -> None:
-    port = free_port()  # nothing listens here yet
-    target = NotifyTarget(f"json://127.0.0.1:{port}/hook")
-    notify.queue_changes(store, [incident()], [target], str, "https://v.example/", NOW)
-    report = notify.send_pending(store, [target], NOW)
-    assert report.failed == 1 and report.sent == 0 and report.errors
-    status = notify.outbox_status(store)
-    assert status.pending == 1 and status.last_error
-    # the endpoint comes up on that port: the queued alert goes, once
     bodies: list[bytes] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -234,17 +249,28 @@ def test_a_failed_send_is_retried_then_never_doubled(store: Store, tmp_path: Pat
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        assert notify.send_pending(store, [target], NOW).sent == 1
-        assert notify.send_pending(store, [target], NOW).sent == 0
+    with refusing_port() as held:  # nothing listens here yet
+        target = NotifyTarget(f"json://127.0.0.1:{held.getsockname()[1]}/hook")
         notify.queue_changes(store, [incident()], [target], str, "https://v.example/", NOW)
-        assert notify.send_pending(store, [target], NOW).sent == 0
-    finally:
-        server.shutdown()
-        server.server_close()
+        report = notify.send_pending(store, [target], NOW)
+        assert report.failed == 1 and report.sent == 0 and report.errors
+        status = notify.outbox_status(store)
+        assert status.pending == 1 and status.last_error
+        # the endpoint comes up on that port (held since): the queued alert goes, once
+        server = ThreadingHTTPServer(held.getsockname(), Handler, bind_and_activate=False)
+        server.socket.close()
+        server.socket = held
+        server.server_activate()  # listen()
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            assert notify.send_pending(store, [target], NOW).sent == 1
+            assert notify.send_pending(store, [target], NOW).sent == 0
+            notify.queue_changes(store, [incident()], [target], str, "https://v.example/", NOW)
+            assert notify.send_pending(store, [target], NOW).sent == 0
+        finally:
+            server.shutdown()
+            server.server_close()
     assert len(bodies) == 1
     assert notify.outbox_status(store).pending == 0
 
@@ -267,9 +293,9 @@ def test_notify_config_is_validated() -> None:
 
 
 def test_notify_test_command_reaches_every_target(
-    tmp_path: Path, mailbox: Mailbox, webhook: Webhook
+    tmp_path: Path, mailbox: Mailbox, webhook: Webhook, dead_port: int
 ) -> None:
-    dead = f"json://127.0.0.1:{free_port()}/hook"
+    dead = f"json://127.0.0.1:{dead_port}/hook"
     config = tmp_path / "sources.yaml"
     config.write_text(
         "sources:\n  - {id: a, name: A, type: feed, url: https://a.example/feed}\n"
@@ -354,8 +380,8 @@ def test_a_killed_run_loses_no_alert_and_sends_none_twice(tmp_path: Path) -> Non
         assert "0805 62 00 10" in str(hook.bodies[0]["message"])
 
 
-def test_status_reports_alerts_that_could_not_be_sent(tmp_path: Path) -> None:
-    dead = f"json://127.0.0.1:{free_port()}/hook"
+def test_status_reports_alerts_that_could_not_be_sent(tmp_path: Path, dead_port: int) -> None:
+    dead = f"json://127.0.0.1:{dead_port}/hook"
     config = tmp_path / "sources.yaml"
     config.write_text(
         "sources:\n  - {id: a, name: A, type: feed, url: https://a.example/feed}\n"
