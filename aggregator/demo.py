@@ -19,6 +19,7 @@ import json
 import mimetypes
 import re
 import socket
+import sys
 import threading
 import time
 from contextlib import ExitStack, suppress
@@ -110,8 +111,7 @@ class DemoServer:
             self._stack.close()
             raise FileNotFoundError(f"demo server root is not a directory: {self.root}")
         handler = type("_BoundHandler", (_Handler,), {"server_state": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), handler)
         port = self._httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}/"
         self._thread = threading.Thread(
@@ -246,6 +246,19 @@ def _not_modified(headers: Any, resource: _Resource) -> bool:
     if when.tzinfo is None:
         return False
     return resource.mtime <= int(when.timestamp())
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet when the client hung up (a reset or a broken pipe: a keep-alive connection
+        cut by the stop, a run killed while fetching), as ``log_message`` is quiet: a server
+        thread would print the traceback at any moment, into whatever the process is
+        writing then. Any other error is still printed."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

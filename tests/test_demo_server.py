@@ -261,6 +261,23 @@ def test_server_is_quiet_records_requests_and_stops_twice(
         httpx.get(server.base_url + "a.txt")
 
 
+def test_a_client_hanging_up_prints_nothing_other_errors_do(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # A reset is printed (or not) by the connection's thread whenever it sees it, after
+    # the test that caused it as well: a stop cutting a keep-alive connection, below.
+    with DemoServer(tmp_path) as server:
+        assert server._httpd is not None
+        for error in [ConnectionResetError(104, "reset"), BrokenPipeError(32, "pipe"), KeyError()]:
+            try:
+                raise error
+            except (OSError, KeyError):
+                server._httpd.handle_error(None, ("127.0.0.1", 9))
+    err = capfd.readouterr().err
+    assert "KeyError" in err
+    assert "ConnectionResetError" not in err and "BrokenPipeError" not in err
+
+
 def test_stopping_cuts_keep_alive_connections(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("a", encoding="utf-8")
     with DemoServer(tmp_path) as server:
