@@ -186,13 +186,18 @@ def _kind_context(kind: Kind, kinds: Sequence[Kind]) -> _KindContext | None:
     )
 
 
+def _folded(lemmas: Iterable[str]) -> frozenset[str]:
+    """Lemmas as the text reads once folded (see fold_flagged): "réseau" is "reseau"."""
+    return frozenset(fold_flagged(w)[0].strip().lower() for w in lemmas)
+
+
 def _one(alternatives: Iterable[str]) -> Matcher:
     return Matcher((0, alternative) for alternative in alternatives)
 
 
 @lru_cache(maxsize=8)
 def _rules(taxonomy: Taxonomy) -> _Rules:
-    lang, status = taxonomy.language, taxonomy.status_words
+    lang, status, words = taxonomy.language, taxonomy.status_words, taxonomy.assertion
     kinds = taxonomy.kind_entries
     return _Rules(
         payers=NameFinder(taxonomy.payer_entries),
@@ -246,23 +251,9 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             (taxonomy.kinds.index(r.kind), r.keys, r.dependent_keys) for r in taxonomy.relations
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
-        threat_nouns=frozenset(
-            fold_flagged(w)[0].strip().lower()
-            for w in taxonomy.assertion.warning | taxonomy.assertion.topics
-        ),
-        stopping_keys=frozenset(
-            fold_flagged(w)[0].strip().lower()[:4] for w in taxonomy.assertion.stopping
-        ),
-        negation_forms=frozenset(
-            (
-                "n",
-                "ne",
-                *(
-                    fold_flagged(w)[0].strip().lower()
-                    for w in taxonomy.assertion.negation | taxonomy.assertion.negation_near
-                ),
-            )
-        ),
+        threat_nouns=_folded(words.warning | words.topics),
+        stopping_keys=frozenset(w[:4] for w in _folded(words.stopping)),
+        negation_forms=frozenset(("n", "ne")) | _folded(words.negation | words.negation_near),
     )
 
 
@@ -642,9 +633,9 @@ class Classifier:
             present.add(index)
             ongoing = ongoing or rules.kind_ongoing[index]
         # by kind: one look at the whole item (veto, context anywhere), not one per hit
-        vetoed: dict[int, tuple[bool, bool]] = {}
+        item_wide: dict[int, tuple[bool, bool]] = {}
         for hit in doc.find(rules.contextual):
-            if hit.tag in present or not self._in_context(doc, hit, present, vetoed):
+            if hit.tag in present or not self._in_context(doc, hit, present, item_wide):
                 continue
             if self._event(doc, hit):
                 present.add(hit.tag)
@@ -713,7 +704,7 @@ class Classifier:
                     yield relation, Hit(0, *sentence), f"relation {relation.id} ({matched})"
 
     def _in_context(
-        self, doc: _Doc, hit: Hit, present: set[int], vetoed: dict[int, tuple[bool, bool]]
+        self, doc: _Doc, hit: Hit, present: set[int], item_wide: dict[int, tuple[bool, bool]]
     ) -> bool:
         """Is a contextual word ("l'attaque") its kind here: no veto word in the item,
         and a context word in its sentence, a context kind or an item-wide context word
@@ -721,12 +712,12 @@ class Classifier:
         context = self.rules.contexts[hit.tag]
         if context is None:
             return False
-        if hit.tag not in vetoed:
+        if hit.tag not in item_wide:
             veto = context.veto is not None and bool(context.veto.search(doc.text))
             # "trois jours après l'attaque. [...] la rançon demandée"
             anywhere = context.anywhere is not None and bool(context.anywhere.search(doc.text))
-            vetoed[hit.tag] = (veto, anywhere)
-        veto, anywhere = vetoed[hit.tag]
+            item_wide[hit.tag] = (veto, anywhere)
+        veto, anywhere = item_wide[hit.tag]
         if veto:
             return False
         if anywhere or context.kinds & present:
@@ -1124,11 +1115,9 @@ def _denied(words: Sequence[str], negation: frozenset[str]) -> bool:
     """Whether a sentence's words hold a negation: "plus" only with a "ne" ("ne règle
     plus") or before "de" ("plus de livraisons"), not as a comparative ("des règles plus
     simples"), which most sentences holding it are."""
-    found = negation.intersection(words)
+    found = negation.intersection(words)  # holds "ne" and "n" beside "plus" when both stand
     if found != {"plus"}:
         return bool(found)
-    if "ne" in words or "n" in words:
-        return True
     return any(w == "plus" and nxt in ("de", "d") for w, nxt in itertools.pairwise(words))
 
 

@@ -237,17 +237,19 @@ def _why_not(
     if negation is not None:
         return f"negation: {negation.text.lower()}"
     noun = _noun(token)
-    for child in noun.children:  # "d'éventuels messages frauduleux"
-        if child.dep_ == "amod" and (found := _verb_forms(child) & words.warning):
+    # "d'éventuels messages frauduleux"; "quelques petits bugs de temps en temps"
+    describing = [_verb_forms(c) for c in noun.children if c.dep_ == "amod"]
+    minor = words.minor if "Plur" in noun.morph.get("Number") else frozenset()
+    for forms in describing:
+        if found := forms & words.warning:
             return f"warning: {min(found)}"
-        plural = "Plur" in noun.morph.get("Number")
-        if plural and child.dep_ == "amod" and (found := _verb_forms(child) & words.minor):
-            return f"minor: {min(found)}"  # "quelques petits bugs de temps en temps"
+        if found := forms & minor:
+            return f"minor: {min(found)}"
     # "toute connexion non autorisée", "toute fuite doit être notifiée": any, not one
     clause = predicate.head if predicate.dep_ == "xcomp" else predicate  # "doit être notifiée"
     subjects = (c for c in (*predicate.children, *clause.children) if c.dep_.startswith("nsubj"))
-    for noun in (_noun(token), *subjects):
-        if (generic := _any_case(noun)) is not None:
+    for said_of in (noun, *subjects):
+        if (generic := _any_case(said_of)) is not None:
             return generic
     if kind in words.means_kinds:
         # The word, or the noun it completes ("lors d'une campagne d'hameçonnage").
@@ -302,8 +304,8 @@ def _why_not(
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
         # In the past conditional, what might have followed is possible, its subject is
         # not: "les accès malveillants auraient pu permettre une extraction".
-        past = any(c.dep_ == "aux:tense" for c in node.children)
-        if why is not None and holder and past and why.startswith("possibility"):
+        possible = why is not None and holder and why.startswith("possibility")
+        if possible and any(c.dep_ == "aux:tense" for c in node.children):
             why = None
         if why is not None:
             return why
@@ -514,7 +516,7 @@ def _conditional(node: Any, words: AssertionWords) -> str | None:
     if node.pos_ not in ("VERB", "AUX"):
         return None
     # The mood is the verb's or its auxiliary's: "l'accès serait suspendu".
-    auxiliaries = [c for c in node.children if c.dep_.startswith(("aux", "cop"))]
+    auxiliaries = _auxiliaries(node)
     if not any(_future_or_conditional(v) for v in (node, *auxiliaries)):
         return None
     conditional = any(
@@ -652,7 +654,7 @@ def _local(token: Any, words: AssertionWords) -> Iterator[Any]:
             return
         if _across_colon(node, node.head):
             return  # "Démarchages frauduleux : ne cédez pas": two statements
-        if node.dep_.startswith(("obl", "obj")) and _verb_forms(node.head) & words.silence:
+        if _silent_about(node, words):
             return  # "n'a pas communiqué sur le rançongiciel": silent about it, not denying
         if node.dep_.startswith("nsubj") and _verb_forms(node.head) & words.resolving:
             return  # "la panne n'est toujours pas résolue": the panne goes on
@@ -670,11 +672,17 @@ def spoken_of(sentence: str, offset: int, words: AssertionWords) -> bool:
     denial of the word."""
     token = _token_at(sentence, offset)
     for node in _ancestors(token) if token is not None else ():
-        if node.dep_.startswith(("obl", "obj")) and _verb_forms(node.head) & words.silence:
+        if _silent_about(node, words):
             return True
         if node.pos_ in ("VERB", "AUX"):
             return False  # the word's own clause ends here
     return False
+
+
+def _silent_about(node: Any, words: AssertionWords) -> bool:
+    """Is the word what a verb of speaking above it is about ("communiqué sur le
+    rançongiciel")?"""
+    return node.dep_.startswith(("obl", "obj")) and bool(_verb_forms(node.head) & words.silence)
 
 
 def _across_colon(one: Any, other: Any) -> bool:
@@ -693,10 +701,15 @@ def _ancestors(token: Any) -> Iterator[Any]:
         node = node.head
 
 
+def _auxiliaries(verb: Any) -> list[Any]:
+    """The auxiliaries of a verb, and the copula of an adjective: "sera interrompu",
+    "serait suspendu", "sera indisponible" carry their tense and mood there."""
+    return [c for c in verb.children if c.dep_.startswith(("aux", "cop"))]
+
+
 def _tense(predicate: Any, words: AssertionWords) -> str | None:
     """A pluperfect or a dated recall is the past of another story; a future, a plan."""
-    # "sera interrompu" (aux), "sera indisponible" (the copula of an adjective)
-    auxiliaries = [c for c in predicate.children if c.dep_.startswith(("aux", "cop"))]
+    auxiliaries = _auxiliaries(predicate)
     reported = predicate.dep_.startswith("ccomp")  # "a reconnu qu'un pirate avait..."
     if "Fut" in predicate.morph.get("Tense") and not auxiliaries:
         return f"future: {_plain(predicate.lemma_)}"  # "rendra le portail indisponible"
@@ -909,7 +922,7 @@ def _awaited(token: Any, words: AssertionWords) -> bool:
     through its verb."""
 
     def later(verb: Any) -> bool:
-        forms = [verb, *(c for c in verb.children if c.dep_.startswith(("aux", "cop")))]
+        forms = [verb, *_auxiliaries(verb)]
         late = any("Fut" in f.morph.get("Tense") or "Cnd" in f.morph.get("Mood") for f in forms)
         return late or bool(_verb_forms(verb) & words.expectation)
 
