@@ -1192,3 +1192,58 @@ def test_a_stated_fact_beside_those_constructions_still_counts(sentence: str, ki
 def test_the_participle_of_rouvrir_is_a_resolution(sentence: str) -> None:
     assert CLASSIFIER.classify("", sentence).status == "resolved"
 
+
+
+# An incident recalled in passing, dated some time back, past the title and the lead: a
+# year review, a guide, a portrait (DOMAIN: "an old event recalled in passing").
+_LEAD = (
+    "Le cabinet comptable a publié ses chiffres de l'exercice. "
+    "Le chiffre d'affaires moyen progresse de 3 % sur un an. "
+    "La marge, elle, recule encore. "
+)
+
+
+@pytest.mark.parametrize(
+    "recall",
+    [
+        "Les impayés nés de la panne du portail Almerys, en 2023, pèsent encore sur les comptes.",
+        "Beaucoup citent la cyberattaque subie par Viamedis en début d'année comme un tournant.",
+        "La panne informatique d'un répartiteur au printemps a privé la région de livraisons.",
+        "Les retards de remboursement de l'hiver ont obligé certains titulaires à négocier un découvert.",
+    ],
+)
+def test_an_incident_recalled_in_passing_is_no_event_of_the_item(recall: str) -> None:
+    result = CLASSIFIER.classify("Officines : un exercice en demi-teinte", _LEAD + recall)
+    assert result.kinds == ()
+    assert result.payers == ()
+    assert any("recalled in passing" in reason for reason in result.reasons)
+
+
+@pytest.mark.parametrize(
+    "title, body",
+    [
+        # the lead says it: a report
+        (
+            "Almerys : ce qu'il faut savoir",
+            "Le portail Almerys est inaccessible depuis lundi. " + _LEAD
+            + "Une panne semblable avait eu lieu l'an dernier.",
+        ),
+        # the title says it
+        (
+            "Panne du portail Almerys",
+            _LEAD + "Le portail Almerys est inaccessible depuis l'hiver.",
+        ),
+        # past the lead, but not dated back: a report told late
+        (
+            "Officines : un exercice en demi-teinte",
+            _LEAD + "Depuis lundi, le portail Almerys est inaccessible.",
+        ),
+        # dated from a period still going on
+        (
+            "Officines : un exercice en demi-teinte",
+            _LEAD + "Depuis l'hiver, les paiements de la caisse arrivent avec des semaines de retard.",
+        ),
+    ],
+)
+def test_an_incident_in_the_title_lead_or_undated_is_reported(title: str, body: str) -> None:
+    assert CLASSIFIER.classify(title, body).kinds != ()

@@ -141,6 +141,7 @@ class _Rules:
     pending_after: re.Pattern[str]
     partial: re.Pattern[str] | None  # "un accès partiel rétabli": not back yet
     recap: re.Pattern[str]
+    dated_past: Matcher
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
     # starts of its heads and dependents.
     relation_keys: tuple[tuple[int, frozenset[str], frozenset[str]], ...]
@@ -237,6 +238,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         reference_sentences=_one(lang.reference_sentence_markers),
         reference_clauses=_one(lang.reference_clause_markers),
         reference_intents=_one(lang.reference_intent_markers),
+        dated_past=_one(lang.dated_past),
         resolved=Matcher((i, p) for i, group in enumerate(status.resolved) for p in group.patterns),
         resolved_kinds=tuple(
             None if group.kind is None else taxonomy.kinds.index(group.kind)
@@ -612,6 +614,7 @@ class Classifier:
         current failure, a planned one ("le portail sera indisponible samedi"), or none."""
         rules = self.rules
         present: set[int] = set()
+        where: list[int] = []
         ongoing = planned = False
         for hit in doc.find(rules.kinds):
             is_ongoing = rules.kind_ongoing[hit.tag]
@@ -620,6 +623,7 @@ class Classifier:
             if not self._event(doc, hit):
                 continue
             present.add(hit.tag)
+            where.append(hit.start)
             doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit)
             recap = doc.prefix_has(rules.recap, hit.start)
             if is_ongoing and not recap:
@@ -629,7 +633,8 @@ class Classifier:
                     planned = True
                 else:
                     ongoing = True
-        for index in self._related(doc, present):
+        for index, start in self._related(doc, present).items():
+            where.append(start)
             present.add(index)
             ongoing = ongoing or rules.kind_ongoing[index]
         # by kind: one look at the whole item (veto, context anywhere), not one per hit
@@ -639,25 +644,47 @@ class Classifier:
                 continue
             if self._event(doc, hit):
                 present.add(hit.tag)
+                where.append(hit.start)
                 doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit, "in context")
                 ongoing = ongoing or (
                     rules.kind_ongoing[hit.tag] and not doc.prefix_has(rules.recap, hit.start)
                 )
+        if present and self._in_passing(doc, where):
+            return set(), None
         current: StatusSignal | None = "failure" if ongoing else "planned" if planned else None
         return present, current
 
-    def _related(self, doc: _Doc, present: set[int]) -> set[int]:
+    def _in_passing(self, doc: _Doc, where: list[int]) -> bool:
+        """Are the kinds recalled in passing: said only in body sentences past the lead
+        that are dated some time back ("les retards consécutifs à l'attaque subie par
+        Viamedis en début d'année", "les rançongiciels de l'hiver")? A year review, a guide
+        or a portrait recalls an incident that way; a report says it in its title or lead."""
+        if not all(self._dated_back(doc, start) for start in where):
+            return False
+        doc.explain("not:kinds", Hit(0, where[0], where[0] + 1), "recalled in passing, dated")
+        return True
+
+    def _dated_back(self, doc: _Doc, start: int) -> bool:
+        """Is ``start`` in a body sentence past the lead that holds a period some time back
+        (language.dated_past)?"""
+        dates = doc.starts(self.rules.dated_past)
+        if not dates or doc.in_title(start) or self._in_lead(doc, start):
+            return False
+        low = bisect_left(dates, doc.hard.before(start))
+        return low < len(dates) and dates[low] < doc.hard.after(start + 1)
+
+    def _related(self, doc: _Doc, present: set[int]) -> dict[int, int]:
         """Kinds (indexes) not yet ``present`` that the parse finds said by a word and its
         dependent (taxonomy.yaml ``relations``)."""
         words = self.taxonomy.assertion
         if not words.negation:
-            return set()
+            return {}
         pairs = zip(self.taxonomy.relations, self.rules.relation_keys, strict=True)
         wanted = [(r, heads, deps) for r, (index, heads, deps) in pairs if index not in present]
-        found: set[int] = set()
+        found: dict[int, int] = {}
         for relation, hit, matched in self._relations_in(doc, wanted, _of_kind, headings=False):
             index = self.rules.kind_slugs.index(relation.kind)
-            found.add(index)
+            found.setdefault(index, hit.start)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
         return found
 
@@ -1059,6 +1086,8 @@ class Classifier:
 
     def _news(self, doc: _Doc, mention: Mention) -> str | None:
         words = self.taxonomy.assertion
+        if self._dated_back(doc, mention.start):
+            return None  # "le portail Almerys, en 2023, ...": news of another time
         found = doc.sentence_at(mention.start, mention.end) if words.news else None
         return is_news_about(found[0], found[1], words) if found else None
 

@@ -83,6 +83,7 @@ class Language:
     reference_sentence_markers: tuple[str, ...]
     reference_clause_markers: tuple[str, ...]
     reference_intent_markers: tuple[str, ...]
+    dated_past: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ def _parse(data: Any) -> Taxonomy:
         language=Language(
             negation_words=int(lang["negation_words"]),
             **{key: tuple(lang[key]) for key in _LANGUAGE_LISTS},
+            dated_past=tuple(lang.get("dated_past", ())),
         ),
         status_words=StatusWords(
             resolved=tuple(
