@@ -120,7 +120,7 @@ def test_payer_names_match_whole_words_only(title: str) -> None:
         ("La compromission de comptes professionnels est confirmée.", "cyberattack"),
         ("Une attaque par déni de service a saturé le site.", "cyberattack"),
         ("Une fuite de données touche des millions d'assurés.", "data-breach"),
-        ("Les fuites de données se multiplient.", "data-breach"),
+        ("Les fuites de données se multiplient depuis lundi.", "data-breach"),
         ("Des informations ont fuité sur un forum.", "data-breach"),
         ("Un vol de données a été constaté.", "data-breach"),
         ("Une violation de données a été notifiée.", "data-breach"),
@@ -1247,3 +1247,81 @@ def test_an_incident_recalled_in_passing_is_no_event_of_the_item(recall: str) ->
 )
 def test_an_incident_in_the_title_lead_or_undated_is_reported(title: str, body: str) -> None:
     assert CLASSIFIER.classify(title, body).kinds != ()
+
+
+# A class of events said to rise is no event (a warning page, an annual review), unless the
+# trend is dated now or said of a named payer or organisation.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Avec le développement des services en ligne, les tentatives d'escroquerie se multiplient.",
+        "Chaque période de soldes s'accompagne d'une recrudescence des tentatives de fraude.",
+        "Les tentatives d'hameçonnage visant les soignants augmentent fortement.",
+        "Les fraudes au faux fournisseur sont en nette hausse dans le secteur.",
+        "Les cyberattaques contre les établissements de santé se multiplient.",
+    ],
+)
+def test_a_rising_class_of_events_is_no_event(sentence: str) -> None:
+    result = CLASSIFIER.classify("Conseils", sentence)
+    assert result.kinds == ()
+    assert any("trend" in reason for reason in result.reasons)
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("Depuis lundi, de faux SMS au nom de la caisse se multiplient.", "phishing"),
+        ("Les faux courriels se multiplient cette semaine dans la région.", "phishing"),
+        ("Les courriels frauduleux au nom de l'Assurance Maladie se multiplient.", "phishing"),
+        ("Les rejets de factures augmentent depuis la mise à jour du logiciel.", "payment-disruption"),
+        ("Une cyberattaque a fait exploser les délais de remboursement.", "cyberattack"),
+    ],
+)
+def test_a_trend_dated_now_or_of_a_named_one_is_an_event(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+# A definition, as guides give, is no event.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le phishing consiste à imiter le message d'un organisme connu.",
+        "L'hameçonnage désigne une technique visant à obtenir des données personnelles.",
+        "Un rançongiciel est un logiciel malveillant qui rend les fichiers illisibles.",
+        "Une cyberattaque est une atteinte volontaire à un système informatique.",
+        "L'hameçonnage prend plusieurs formes.",
+    ],
+)
+def test_a_definition_is_no_event(sentence: str) -> None:
+    assert CLASSIFIER.classify("Le point sur les menaces", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("L'attaque a pris la forme d'un rançongiciel.", "cyberattack"),
+        ("Une panne est en cours sur le portail de la caisse.", "outage"),
+        ("Un piratage est à l'origine de la coupure des serveurs.", "cyberattack"),
+        ("C'est un rançongiciel qui a paralysé les serveurs.", "cyberattack"),
+        ("Un logiciel malveillant a chiffré les serveurs de l'hôpital.", "cyberattack"),
+    ],
+)
+def test_an_event_beside_a_definition_shape_is_one(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+def test_the_forms_a_definition_lists_are_no_event() -> None:
+    body = (
+        "L'hameçonnage prend plusieurs formes : un courriel qui semble venir de votre "
+        "caisse et vous renvoie vers un faux site, ou l'appel d'un faux conseiller."
+    )
+    assert CLASSIFIER.classify("Les bons réflexes", body).kinds == ()
+
+
+def test_the_word_cybermalveillance_is_not_the_agency() -> None:
+    sentence = "Les experts redoutent une vague de cybermalveillance pendant les vacances."
+    result = CLASSIFIER.classify("Point", sentence)
+    assert "cybermalveillance" not in result.organisations
+    assert "cybermalveillance" in CLASSIFIER.classify(
+        "Point", "Cybermalveillance publie un guide pour les officines."
+    ).organisations

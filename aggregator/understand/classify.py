@@ -253,7 +253,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             (taxonomy.kinds.index(r.kind), r.keys, r.dependent_keys) for r in taxonomy.relations
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
-        threat_nouns=_folded(words.warning | words.topics),
+        threat_nouns=_folded(words.warning | words.topics | words.definition_objects),
         stopping_keys=frozenset(w[:4] for w in _folded(words.stopping)),
         negation_forms=frozenset(("n", "ne")) | _folded(words.negation | words.negation_near),
     )
@@ -684,6 +684,8 @@ class Classifier:
         found: dict[int, int] = {}
         for relation, hit, matched in self._relations_in(doc, wanted, _of_kind, headings=False):
             index = self.rules.kind_slugs.index(relation.kind)
+            if self._listed_threat(doc, Hit(index, hit.start, hit.end)):
+                continue  # "plusieurs formes : un message qui vous renvoie vers un faux site"
             found.setdefault(index, hit.start)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
         return found
@@ -779,7 +781,7 @@ class Classifier:
         if not before or before[-1].removesuffix("s") not in self.rules.threat_nouns:
             return False
         listed = doc.sentence_at(hit.start, hit.end)  # the original words, for the parse
-        if listed is None or has_finite_verb(listed[0]):
+        if listed is None or has_finite_verb(listed[0], main=True):
             return False  # "Prudence : les données volées circulent déjà" reports
         doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, f"listed under {before[-1]}")
         return True
@@ -813,8 +815,20 @@ class Classifier:
         why = self._reading(doc, hit, kind)
         if why is None or why.startswith("future"):
             return True  # a planned interruption is still one
+        if why.startswith("trend") and self._names_near(doc, hit):
+            return True  # "les SMS frauduleux au nom de l'Assurance Maladie se multiplient"
         doc.explain(f"not:{kind}", hit, why)
         return False
+
+    def _names_near(self, doc: _Doc, hit: Hit) -> bool:
+        """Does the hit's sentence name a payer or an organisation? A trend of events said of
+        a named one (frauds in its name, attacks on it) is its incident, not a general one."""
+        low, high = doc.hard.before(hit.start), doc.hard.after(hit.end)
+        return any(
+            low <= mention.start < high
+            for finder in (self.rules.payers, self.rules.organisations)
+            for mention in doc.named(finder)
+        )
 
     def _planned(self, doc: _Doc, hit: Hit) -> bool:
         """Is the kind word said in the future (see language.reading)?"""

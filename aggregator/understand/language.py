@@ -58,6 +58,11 @@ class AssertionWords:
     topics: frozenset[str] = frozenset()  # rapport, prévention: "l'observatoire des incidents"
     share_verbs: frozenset[str] = frozenset()  # représenter, figurer: a share measured...
     share_words: frozenset[str] = frozenset()  # part, parmi: ...with a word of proportion
+    trends: frozenset[str] = frozenset()  # se multiplier, hausse: a class of events rising
+    definitions: frozenset[str] = frozenset()  # consister, désigner: "le phishing consiste à"
+    definition_objects: frozenset[str] = frozenset()  # forme: "prend plusieurs formes"
+    now: frozenset[str] = frozenset()  # depuis, hier, semaine: a trend dated now is an event
+    trend_kinds: frozenset[str] = frozenset()  # threats, whose rise is a climate, not an event
     instead: frozenset[str] = frozenset()  # plutôt (que), (au) lieu (de): not done
     silence: frozenset[str] = frozenset()  # communiquer: "n'a pas communiqué sur X" has X
     advice: frozenset[str] = frozenset()  # inviter (à désactiver): an act advised, not done
@@ -193,13 +198,18 @@ def batched(function: Callable[[A], T], inputs: Sequence[A]) -> list[T]:
 
 
 @lru_cache(maxsize=PARSE_CACHE)
-def has_finite_verb(sentence: str) -> bool:
+def has_finite_verb(sentence: str, main: bool = False) -> bool:
     """Whether the sentence conjugates a verb ("les portails sont fermés") rather than only
-    naming things ("Feuilles de soins bloquées": a participle is no tense)."""
+    naming things ("Feuilles de soins bloquées": a participle is no tense). ``main``: only a
+    verb of its own, not one of a clause describing a noun ("un message qui semble venir
+    d'un organisme officiel" names a thing)."""
     if len(sentence) > MAX_SENTENCE:
         return True
     return any(
-        t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in parse(sentence)
+        t.pos_ in ("VERB", "AUX")
+        and "Fin" in t.morph.get("VerbForm")
+        and not (main and any(a.dep_.startswith("acl") for a in (t, *t.ancestors)))
+        for t in parse(sentence)
     )
 
 
@@ -321,6 +331,8 @@ def _why_not(
         or _guarded(token, words)
         or _topic(token, words)
         or _measured(token, words)
+        or (_trend(token, words) if kind in words.trend_kinds else None)
+        or _defined(token, words)
         or _aged(token, words)
         or _tense(predicate, words)
         or _scheduled(token, words)
@@ -409,6 +421,85 @@ def _measured(token: Any, words: AssertionWords) -> str | None:
         if node.head == node:
             return None
     return None
+
+
+def _trend(token: Any, words: AssertionWords) -> str | None:
+    """A word whose noun a verb or a noun of trend, a few words above it, says is rising
+    ("les tentatives d'escroquerie se multiplient", "une recrudescence des tentatives de
+    fraude", "les fraudes au faux fournisseur sont en forte hausse"): a class of events
+    growing, as warnings and annual reviews say, not one event. Not when the trend is dated
+    now ("depuis lundi, de faux SMS se multiplient": a campaign under way)."""
+    node = _noun(token)
+    for _ in range(4):
+        node = node.head
+        forms = _trend_forms(node) & words.trends
+        if not forms and node.head == node and node.pos_ in ("NOUN", "PROPN"):
+            # A root noun: the small model took the verb for one of its modifiers ("les
+            # tentatives [...] augmentent fortement", "les fraudes [...] en nette hausse").
+            trend = next((t for t in node.subtree if _trend_forms(t) & words.trends), None)
+            node, forms = (node, forms) if trend is None else (trend, _trend_forms(trend))
+            forms &= words.trends
+        if not forms:
+            if node.head == node:
+                return None
+            continue
+        if "Past" in node.morph.get("Tense") and node.pos_ != "VERB":
+            return None  # "les comptes multipliés": a participle describing, no trend
+        # Dated anywhere in the sentence: the small model often leaves "Depuis lundi,"
+        # opening it out of the verb's phrase.
+        dated = any(_plain(t.lemma_) in words.now for t in node.doc)
+        return None if dated else f"trend: {min(forms)}"
+    return None
+
+
+def _defined(token: Any, words: AssertionWords) -> str | None:
+    """A word whose noun is what a definition, in the present, is about: the subject of a
+    verb of definition ("le phishing consiste à...", "l'hameçonnage désigne...", "prend
+    plusieurs formes") or of a copula before a noun, both indefinite ("un rançongiciel est
+    un logiciel malveillant"). A guide says what the thing is; no event happened."""
+    noun = _noun(token)
+    if _is_definition(noun):
+        return "definition: être"  # the defining noun: "... est un logiciel malveillant"
+    head = noun.head
+    if not noun.dep_.startswith("nsubj") or "Past" in head.morph.get("Tense"):
+        return None
+    if head.pos_ in ("VERB", "AUX") and "Fut" not in head.morph.get("Tense"):
+        forms = _verb_forms(head)
+        if found := forms & words.definitions:
+            return f"definition: {min(found)}"
+        objects = [c for c in head.children if c.dep_ == "obj" and "Plur" in c.morph.get("Number")]
+        if "prendre" in forms and {_plain(c.lemma_) for c in objects} & words.definition_objects:
+            return "definition: prendre"  # "prend plusieurs formes"
+        return None
+    return "definition: être" if _is_definition(head) else None
+
+
+def _is_definition(noun: Any) -> bool:
+    """Is the noun, indefinite, what a copula in the present says an indefinite subject is
+    ("un rançongiciel est un logiciel malveillant")?"""
+    if noun.pos_ != "NOUN" or not _indefinite(noun):
+        return False
+    if not any(c.dep_ == "cop" and "Pres" in c.morph.get("Tense") for c in noun.children):
+        return False
+    return any(c.dep_.startswith("nsubj") and _indefinite(c) for c in noun.children)
+
+
+def _indefinite(noun: Any) -> bool:
+    """Is the noun introduced by an indefinite article ("un", "une")?"""
+    return any(
+        c.dep_ == "det" and "Ind" in c.morph.get("Definite") and "Sing" in c.morph.get("Number")
+        for c in noun.children
+    )
+
+
+def _trend_forms(token: Any) -> frozenset[str]:
+    """A word's forms (see _head_lemmas), and for a present plural the model left as
+    written, often as a noun ("augmentent", "progressent"), the infinitive in -er."""
+    written = _plain(token.text.lower())
+    forms = _head_lemmas(token) | {written}
+    if written.endswith("ent") and len(written) > 6 and token.pos_ != "ADV":
+        return forms | {written[:-3] + "er"}
+    return forms
 
 
 def _verb_forms(token: Any) -> frozenset[str]:
