@@ -1325,3 +1325,54 @@ def test_the_word_cybermalveillance_is_not_the_agency() -> None:
     assert "cybermalveillance" in CLASSIFIER.classify(
         "Point", "Cybermalveillance publie un guide pour les officines."
     ).organisations
+
+
+# Other words for the same facts, in the voices of union circulars and regional press.
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("Les demandes de prise en charge ne remontent plus chez l'opérateur.", "outage"),
+        ("Le serveur de la plateforme est tombé en rade vers 9 heures.", "outage"),
+        ("Aucun règlement n'a été reçu depuis le 3 mars.", "payment-disruption"),
+        ("Les officines attendent toujours leurs paiements de la mutuelle.", "payment-disruption"),
+        ("Les paiements de l'opérateur accusent un retard de plusieurs jours.", "payment-disruption"),
+        (
+            "Les pharmaciens demandent désormais aux patients de régler l'intégralité de leurs "
+            "médicaments.",
+            "tiers-payant-suspension",
+        ),
+        ("Une base contenant des numéros de sécurité sociale a été dérobée.", "data-breach"),
+        ("L'hôpital a été paralysé par un logiciel de rançon.", "cyberattack"),
+    ],
+)
+def test_other_words_for_the_same_facts(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # what to do if it happens
+        "En cas de panne du lecteur, utilisez le mode dégradé.",
+        "Dans l'éventualité d'une coupure, la facturation passe en mode dégradé.",
+        # what one learns to spot
+        "Une formation en ligne apprend à repérer un courriel d'hameçonnage.",
+        "Il faut savoir reconnaître un faux SMS de la caisse.",
+        # not received, but not due yet
+        "Le règlement sera reçu sous cinq jours ouvrés.",
+    ],
+)
+def test_a_case_to_come_or_a_skill_is_no_event(sentence: str) -> None:
+    assert CLASSIFIER.classify("Conseils", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("En cas de doute, l'opérateur a coupé l'accès au portail.", "outage"),
+        ("L'opérateur a repéré une intrusion sur son portail.", "cyberattack"),
+        ("Les équipes ont appris la cyberattaque par la presse.", "cyberattack"),
+    ],
+)
+def test_a_past_case_or_a_spotted_event_is_one(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds

@@ -80,6 +80,7 @@ class AssertionWords:
     goods: frozenset[str] = frozenset()  # médicament, vaccin: what a shortage is about
     goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
     guards: frozenset[str] = frozenset()  # protéger, éviter: their object is a threat
+    skills: frozenset[str] = frozenset()  # apprendre (à repérer): a threat learnt about
     hypotheses: frozenset[str] = frozenset()  # cas: "en cas de panne" is no panne
     expectation: frozenset[str] = frozenset()  # prévoir, réclamer: what they govern is to come
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
@@ -432,12 +433,12 @@ def _trend(token: Any, words: AssertionWords) -> str | None:
     node = _noun(token)
     for _ in range(4):
         node = node.head
-        forms = _trend_forms(node) & words.trends
+        forms = _present_forms(node) & words.trends
         if not forms and node.head == node and node.pos_ in ("NOUN", "PROPN"):
             # A root noun: the small model took the verb for one of its modifiers ("les
             # tentatives [...] augmentent fortement", "les fraudes [...] en nette hausse").
-            trend = next((t for t in node.subtree if _trend_forms(t) & words.trends), None)
-            node, forms = (node, forms) if trend is None else (trend, _trend_forms(trend))
+            trend = next((t for t in node.subtree if _present_forms(t) & words.trends), None)
+            node, forms = (node, forms) if trend is None else (trend, _present_forms(trend))
             forms &= words.trends
         if not forms:
             if node.head == node:
@@ -492,9 +493,10 @@ def _indefinite(noun: Any) -> bool:
     )
 
 
-def _trend_forms(token: Any) -> frozenset[str]:
+def _present_forms(token: Any) -> frozenset[str]:
     """A word's forms (see _head_lemmas), and for a present plural the model left as
-    written, often as a noun ("augmentent", "progressent"), the infinitive in -er."""
+    written, often as a noun or an adjective ("augmentent", "accusent"), the infinitive in
+    -er."""
     written = _plain(token.text.lower())
     forms = _head_lemmas(token) | {written}
     if written.endswith("ent") and len(written) > 6 and token.pos_ != "ADV":
@@ -546,6 +548,10 @@ def _guarded(token: Any, words: AssertionWords) -> str | None:
     clause = predicate.dep_ in ("ccomp", "xcomp") and predicate.head != predicate
     if clause and (found := _verb_forms(predicate.head) & words.guards):
         return f"guard: {min(found)}"
+    # What one learns to spot: "apprend à repérer un courriel d'hameçonnage".
+    infinitive = clause and "Inf" in predicate.morph.get("VerbForm")
+    if infinitive and (found := _verb_forms(predicate.head) & words.skills):
+        return f"skill: {min(found)}"
     # An imperative of protection opening the sentence, which the model often leaves out
     # of the parse of the rest ("Méfiez-vous des messages frauduleux qui..."), guards
     # what follows up to a scope breaker.
@@ -650,9 +656,30 @@ def _aim_or_question(node: Any, words: AssertionWords) -> str | None:
     ):
         return "question: comment"
     # A phrase of a case that may arise: "en cas de problème technique, contactez...".
-    if _plain(node.lemma_) in words.hypotheses and any(c.dep_ == "case" for c in node.children):
+    if _plain(node.lemma_) in words.hypotheses and _opened(node):
         return f"condition: {_plain(node.lemma_)}"
+    # A clause under such a phrase, not in the past: "en cas de panne du lecteur, utilisez
+    # le mode dégradé" says what to do if it happens.
+    if node.pos_ in ("VERB", "AUX") and not _past(node):
+        for case in node.children:
+            lemma = _plain(case.lemma_)
+            if case.dep_.startswith("obl") and lemma in words.hypotheses and _opened(case):
+                return f"condition: {lemma}"
     return None
+
+
+def _opened(noun: Any) -> bool:
+    """Is the noun opened by a preposition ("en cas", "dans l'éventualité")?"""
+    return any(c.dep_ == "case" for c in noun.children)
+
+
+def _past(verb: Any) -> bool:
+    """Is the verb in a tense of the past (itself, or its auxiliary: "a mis en place")?"""
+    if "Past" in verb.morph.get("Tense") and "Part" not in verb.morph.get("VerbForm"):
+        return True
+    if "Imp" in verb.morph.get("Tense"):
+        return True
+    return any(a.dep_ == "aux:tense" for a in verb.children)
 
 
 _FUTURE_ENDINGS = ("aient", "ions", "iez", "ais", "ait", "ons", "ont", "ez", "ai", "as", "a")
@@ -1138,6 +1165,14 @@ def _dependent(token: Any, relation: Relation) -> Any:
                         _noun_forms(child) & relation.dependents
                     ):
                         return child
+    if token.dep_ in ("appos", "nmod") and "nsubj" in relation.deps and token.head.i < token.i:
+        # A support verb the model read as a modifier, its object then hung on the subject:
+        # "les paiements [de Viamedis] accusent un retard".
+        between = token.doc[token.head.i + 1 : token.i]
+        if any(_present_forms(t) & _SUPPORT for t in between) and (
+            _noun_forms(token.head) & relation.dependents
+        ):
+            return token.head
     children = list(token.children)
     if token.head != token and (
         token.dep_ == "xcomp"
