@@ -1376,3 +1376,32 @@ def test_a_case_to_come_or_a_skill_is_no_event(sentence: str) -> None:
 )
 def test_a_past_case_or_a_spotted_event_is_one(sentence: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+def test_a_payer_where_flows_go_is_not_the_one_hit() -> None:
+    body = (
+        "Une panne du réseau de l'opérateur télécom a perturbé la transmission des flux "
+        "vers les caisses d'assurance maladie."
+    )
+    result = CLASSIFIER.classify("Retards de tiers payant", body)
+    assert "outage" in result.kinds
+    assert result.payers == ()
+    # the one hit, named in the same words, is the item's payer
+    hit = CLASSIFIER.classify(
+        "Retards de tiers payant", "Une panne des serveurs de l'Assurance Maladie perturbe les flux."
+    )
+    assert hit.payers == ("assurance-maladie",)
+
+
+_STRIKE = (
+    "Les officines du département ont baissé le rideau samedi. "
+    "Une mobilisation rare, suivie par neuf pharmacies sur dix. "
+    "Les titulaires dénoncent la baisse de leurs marges. "
+)
+
+
+def test_a_payer_s_news_is_what_the_item_opens_with() -> None:
+    background = _STRIKE + "La négociation porte sur la rémunération versée par l'Assurance Maladie."
+    assert CLASSIFIER.classify("Les pharmaciens en grève", background).payers == ()
+    opening = "L'Assurance Maladie a signé la nouvelle convention avec les syndicats. " + _STRIKE
+    assert CLASSIFIER.classify("Les pharmaciens en grève", opening).payers == ("assurance-maladie",)

@@ -55,6 +55,7 @@ from aggregator.understand.language import (
     Relation,
     awaited,
     has_finite_verb,
+    is_destination,
     is_news_about,
     reading,
     related,
@@ -1020,6 +1021,8 @@ class Classifier:
                 doc.explain(f"payer:{mention.slug}", mention, "named in the title")
             elif self._listed(doc, mentions, index):
                 continue  # "Viamedis, Almerys, iSanté ou Actil": examples, not the subject
+            elif self._destination(doc, mention):
+                continue  # "les flux vers les caisses d'assurance maladie"
             elif incident and (
                 (title_event and self._in_lead(doc, mention.start))
                 or self._names_alone(doc, mention)
@@ -1072,6 +1075,15 @@ class Classifier:
         doc.explain(f"not:payer:{mention.slug}", mention, why)
         return True
 
+    def _destination(self, doc: _Doc, mention: Mention) -> bool:
+        """A name where something goes (see language.is_destination)."""
+        words = self.taxonomy.assertion
+        found = doc.sentence_at(mention.start, mention.end) if words.destinations else None
+        why = is_destination(found[0], found[1], words) if found else None
+        if why is not None:
+            doc.explain(f"not:payer:{mention.slug}", mention, f"destination: {why}")
+        return why is not None
+
     def _generic(self, doc: _Doc, mention: Mention) -> bool:
         """A name inside a generic phrase: "organismes complémentaires d'assurance maladie"."""
         low = max(doc.hard.before(mention.start), mention.start - WINDOW)
@@ -1100,8 +1112,11 @@ class Classifier:
 
     def _news(self, doc: _Doc, mention: Mention) -> str | None:
         words = self.taxonomy.assertion
-        if self._dated_back(doc, mention.start):
-            return None  # "le portail Almerys, en 2023, ...": news of another time
+        if not self._in_lead(doc, mention.start):
+            # A payer's news is what the item opens with; further down, a payer named as
+            # the subject of something is background ("la rémunération versée par la
+            # Sécurité sociale" in a story about a strike, "le portail Almerys, en 2023").
+            return None
         found = doc.sentence_at(mention.start, mention.end) if words.news else None
         return is_news_about(found[0], found[1], words) if found else None
 

@@ -70,6 +70,7 @@ class AssertionWords:
     used: frozenset[str] = frozenset()  # utiliser: "a utilisé X pour consulter": it was done
     stopping: frozenset[str] = frozenset()  # cesser (de régler): the infinitive no longer done
     bodies: frozenset[str] = frozenset()  # caisse, direction: "la Caisse nationale de l'AM"
+    destinations: frozenset[str] = frozenset()  # vers: "les flux vers les caisses"
     resolving: frozenset[str] = frozenset()  # résoudre: "la panne n'est pas résolue" has one
     advice_kinds: frozenset[str] = frozenset()  # kinds an advised act is not
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
@@ -894,6 +895,28 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
 
 
 _ABOUT = ("nmod", "obl:arg", "obl:mod", "obj")
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def is_destination(sentence: str, offset: int, words: AssertionWords) -> str | None:
+    """Whether the name at ``offset`` is where something goes, not what is hit: opened by a
+    preposition of destination ("la transmission des flux vers les caisses d'assurance
+    maladie", "les lots à destination de l'Assurance Maladie"). Returns the preposition."""
+    token = _token_at(sentence, offset)
+    if token is None:
+        return None
+    while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head != token:
+        token = token.head
+    for _ in range(3):  # "vers les caisses d'assurance maladie": the body's phrase
+        marks = [c for c in token.children if c.dep_ in ("case", "fixed")]
+        for mark in marks:
+            words_here = {_plain(mark.lemma_), *(_plain(f.lemma_) for f in mark.children)}
+            if found := words_here & words.destinations:
+                return min(found)
+        if token.dep_ != "nmod" or _plain(token.head.lemma_) not in words.bodies:
+            return None
+        token = token.head
+    return None
 
 
 _ACTED_ON = ("obj", "xcomp", "nsubj:pass")
