@@ -1405,3 +1405,31 @@ def test_a_payer_s_news_is_what_the_item_opens_with() -> None:
     assert CLASSIFIER.classify("Les pharmaciens en grève", background).payers == ()
     opening = "L'Assurance Maladie a signé la nouvelle convention avec les syndicats. " + _STRIKE
     assert CLASSIFIER.classify("Les pharmaciens en grève", opening).payers == ("assurance-maladie",)
+
+
+@pytest.mark.parametrize(
+    "title, body",
+    [
+        (
+            "Nouvel accord : ce qui change au comptoir",
+            "Le texte a été signé jeudi au siège de l'Assurance Maladie par les deux syndicats.",
+        ),
+        (
+            "Rémunération : l'avenant enfin paraphé",
+            "Au siège de la Caisse nationale de l'assurance maladie, son directeur et les "
+            "syndicats ont apposé leur signature au bas de l'avenant.",
+        ),
+    ],
+)
+def test_news_signed_at_the_payer_s_seat_is_its_news(title: str, body: str) -> None:
+    assert CLASSIFIER.classify(title, body).payers == ("assurance-maladie",)
+
+
+def test_an_opening_sentence_reporting_an_incident_lets_the_lead_name_its_payer() -> None:
+    body = (
+        "Paiements en retard et dossiers rejetés en série : dans le Var, le torchon brûle "
+        "entre les officines et la caisse primaire. Les titulaires attendent des explications."
+    )
+    result = CLASSIFIER.classify("Var : la colère monte au comptoir", body)
+    assert "payment-disruption" in result.kinds
+    assert result.payers == ("assurance-maladie",)

@@ -999,10 +999,17 @@ class Classifier:
             return ()
         unaffected = self._unaffected(doc, mentions)
         earlier = self._earlier_story(doc, mentions)
-        title_event = (
+        # The title or the body's first sentence reports the incident without naming its
+        # payer: the lead names it ("Retards de paiement et rejets en cascade : [...] la
+        # relation avec la caisse primaire s'est tendue").
+        opening = doc.hard.after(doc.title_end + 1)
+        opening_event = (
             incident
             and not any(doc.in_title(m.start) for m in mentions)
-            and self._reports_event(doc, 0, doc.title_end)
+            and (
+                self._reports_event(doc, 0, doc.title_end)
+                or self._reports_event(doc, doc.title_end + 1, opening)
+            )
         )
         hit_title: set[str] = set()
         hit_body: set[str] = set()
@@ -1024,12 +1031,12 @@ class Classifier:
             elif self._destination(doc, mention):
                 continue  # "les flux vers les caisses d'assurance maladie"
             elif incident and (
-                (title_event and self._in_lead(doc, mention.start))
+                (opening_event and self._in_lead(doc, mention.start))
                 or self._names_alone(doc, mention)
                 or self._reports_event(doc, mention.start, mention.end)
             ):
-                # A title reporting an incident without naming its payer leaves the body to
-                # name it; otherwise the payer's own sentence must report the incident.
+                # An opening reporting an incident without naming its payer leaves the lead
+                # to name it; otherwise the payer's own sentence must report the incident.
                 hit_body.add(mention.slug)
                 doc.explain(f"payer:{mention.slug}", mention, "in an item reporting it")
             elif (news := self._news(doc, mention)) is not None:

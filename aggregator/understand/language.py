@@ -881,6 +881,9 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
         ][:1]
     elif not (token.dep_.startswith(SUBJECTS) or token.dep_ in _ABOUT):
         return None
+    elif token.head.pos_ == "NOUN" and token.head.dep_ in ("xcomp", "obl:mod"):
+        # A place hung on a date ("signé jeudi au siège de l'Assurance Maladie"): the verb.
+        heads.append(token.head.head)
     for head in heads:
         # The verb, what it acts on ("signe la convention"), what a passive says it of
         # ("la convention a été paraphée par la Cnam"), and the noun a participle
