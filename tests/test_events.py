@@ -624,3 +624,34 @@ def test_a_service_named_by_its_address_and_by_its_name_is_one_incident() -> Non
         news("d", 1, "Doctolib.fr indisponible dans la matinée", "Panne du site."),
     ]
     assert members(group(items)) == [("a", "b", "c"), ("d",)]
+
+
+def test_a_service_that_falls_with_the_one_it_depends_on_is_one_incident() -> None:
+    """A service named off titles ("Ordoclic") whose outage a keyed incident's report
+    opens by naming (its identity provider fell, and the service with it) is that incident:
+    one event, one status. Not when two keyed incidents name it, nor when none does."""
+    falls = [
+        news("a", 0, "Impossible de se connecter au service Ordoclic depuis 15 h",
+             "Les officines ne peuvent plus ouvrir le service."),
+        news("b", 0.2, "Panne du service Ordoclic : les syndicats demandent des explications",
+             "Le service reste inaccessible.", status="failure"),
+        news("c", 0.4, "Pro Santé Connect : retour à la normale après la panne",
+             "Le fournisseur d'identité est de nouveau disponible, indique un bandeau sur "
+             "le portail Ordoclic.", organisations=("pro-sante-connect",), status="resolved"),
+        news("d", 0.1, "Pro Santé Connect en panne",
+             "Le fournisseur d'identité des soignants est indisponible.",
+             organisations=("pro-sante-connect",), status="failure"),
+    ]
+    [incident] = group(falls)
+    assert incident.items == ("a", "d", "b", "c")
+    assert incident.status == "resolved"
+    # a keyed incident whose reports never name it: two incidents
+    apart = [*falls[:2], news("d", 0.1, "Pro Santé Connect en panne",
+                              "Le fournisseur d'identité des soignants est indisponible.",
+                              organisations=("pro-sante-connect",), status="failure")]
+    assert members(group(apart)) == [("a", "b"), ("d",)]
+    # two keyed incidents naming it: it could be either's, it stays its own
+    both = [*falls, news("e", 0.3, "Panne chez Weda : le service Ordoclic touché aussi",
+                         "Ordoclic est également inaccessible.", organisations=("weda",),
+                         status="failure")]
+    assert ("a", "b") in members(group(both))

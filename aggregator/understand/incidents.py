@@ -518,7 +518,32 @@ def _assign(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
     rest = [r for r in leftover if r.item.id not in followed]
     named = _found_unnamed(rest, window)
     _follow([r for r in rest if not any(r.item.id in g.members for g in named)], named, window)
+    named = [g for g in named if not _bridged(g, groups, window)]
     return sorted(groups + named, key=lambda g: (g.start, g.key, sorted(g.families)))
+
+
+def _bridged(group: _Group, keyed: Sequence[_Group], window: timedelta) -> bool:
+    """Join a group named off titles ("SI-DEP") to the one keyed incident in reach, of its
+    family, whose reports open by naming it: a service that falls with the one it depends
+    on ("Pro Santé Connect : [...] un bandeau affiché sur le portail SI-DEP") is one event.
+    Returns whether it joined."""
+    spelling = re.compile(rf"\b{re.escape(group.key)}\b")
+    fitting = [
+        other
+        for other in keyed
+        if other.shares_family(group.families)
+        and (other.reach(group.start, window) or group.reach(other.start, window))
+        and any(spelling.search(_opening(r.item)) for r in other.reports)
+    ]
+    if len(fitting) != 1:
+        return False  # none, or two it could belong to: it stays its own
+    fitting[0].absorb(group)
+    return True
+
+
+def _opening(item: IncidentInput) -> str:
+    """The folded title and opening sentences of an item."""
+    return normalise_text(" ".join((item.title, *_opening_sentences(item.text))))
 
 
 def _found(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
