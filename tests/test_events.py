@@ -655,3 +655,26 @@ def test_a_service_that_falls_with_the_one_it_depends_on_is_one_incident() -> No
                          "Ordoclic est également inaccessible.", organisations=("weda",),
                          status="failure")]
     assert ("a", "b") in members(group(both))
+
+
+def test_a_name_labelling_a_title_keys_the_incident_a_common_word_does_not() -> None:
+    """"Ordoclic : ..." names the service, as "le service Ordoclic" does; "Panne : ..." and
+    "Alerte : ..." are French words, and "Cybersécurité : ..." a word of trouble: they
+    name nobody, so two unrelated reports titled so stay apart."""
+    named = [
+        news("a", 0, "Ordoclic : connexion impossible depuis ce matin",
+             "Les officines ne peuvent plus ouvrir le service."),
+        news("b", 0.3, "Panne du service Ordoclic : les syndicats s'impatientent",
+             "Le service reste inaccessible.", status="failure"),
+    ]
+    assert members(group(named)) == [("a", "b")]
+    common = [
+        news("c", 0, "Panne : une clinique de Lyon sans informatique",
+             "Les soignants travaillent sur papier."),
+        news("d", 0.2, "Panne : un hôpital de Lille sans téléphone",
+             "Le standard ne répond plus."),
+        news("e", 0.4, "Cybersécurité : un cabinet de radiologie paralysé",
+             "Les examens sont reportés.", kinds=("cyberattack",)),
+    ]
+    incidents = group(common)
+    assert all(len(i.items) == 1 for i in incidents)

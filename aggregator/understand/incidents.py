@@ -48,6 +48,7 @@ from zoneinfo import ZoneInfo
 
 from aggregator.models import Incident, Status, StatusSignal, is_stale
 from aggregator.understand.dedupe import normalise_text
+from aggregator.understand.language import is_common_word
 
 if TYPE_CHECKING:
     from aggregator.understand.taxonomy import Taxonomy
@@ -263,8 +264,8 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         looks_back=_looks_back(title, date),
         failure=failure or (bool(item.kinds) and reports and not planned),
         networks=networks,
-        # Only read when needed: proper names for items with no key, title keys for two.
-        names=() if keys else _title_names(item.title),
+        # Only read when needed: proper names for reports with no key, title keys for two.
+        names=() if keys or not reports else _title_names(item.title),
         title_keys=tuple(
             k
             for k in (keys if len(keys) > 1 else ())
@@ -379,7 +380,9 @@ def _title_names(title: str) -> tuple[str, ...]:
         following = tokens[n + 1] if n + 1 < len(tokens) else ""
         capital = word[:1].isupper() and folded not in _NOT_NAMES and len(folded) > 1
         if start and capital and not (word.isupper() or following[:1].isupper()):
-            capital = False
+            # A first word is a name when it labels the title ("Ordoclic : panne
+            # générale") and is no French word nor one of trouble ("Panne :", "Alerte :").
+            capital = following == ":" and not (_EVENT_RE.search(folded) or is_common_word(word))
         start = False
         if capital:
             run.append(folded)
