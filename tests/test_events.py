@@ -678,3 +678,28 @@ def test_a_name_labelling_a_title_keys_the_incident_a_common_word_does_not() -> 
     ]
     incidents = group(common)
     assert all(len(i.items) == 1 for i in incidents)
+
+
+def test_a_fraud_campaign_and_a_later_attack_on_the_same_payer_are_two_incidents() -> None:
+    """A phishing wave is an event of its own: a leak reported at the same payer two weeks
+    later is another incident, and a later phishing report goes on with the campaign;
+    phishing reported after an attack, in its wake, joins the attack."""
+    campaign = [
+        news("a", 0, "Almerys : de faux SMS visent les adhérents", "Des messages frauduleux "
+             "invitent à saisir ses coordonnées bancaires.", payers=("almerys",),
+             kinds=("phishing",)),
+        news("b", 14, "Almerys : des données d'assurés dérobées", "Des pirates ont accédé au "
+             "portail et copié des fichiers.", payers=("almerys",),
+             kinds=("cyberattack", "data-breach")),
+        news("c", 16, "Almerys : les faux SMS continuent", "D'autres messages frauduleux "
+             "circulent.", payers=("almerys",), kinds=("phishing",)),
+    ]
+    assert members(group(campaign)) == [("a", "c"), ("b",)]
+    wake = [
+        news("b", 0, "Almerys : des données d'assurés dérobées", "Des pirates ont accédé au "
+             "portail et copié des fichiers.", payers=("almerys",),
+             kinds=("cyberattack", "data-breach")),
+        news("d", 2, "Almerys : après la fuite, de faux SMS", "Des messages frauduleux "
+             "exploitent les données volées.", payers=("almerys",), kinds=("phishing",)),
+    ]
+    assert members(group(wake)) == [("b", "d")]

@@ -411,6 +411,7 @@ class _Group:
     key: str
     by_payer: bool
     families: set[str]
+    kinds: set[str] = field(default_factory=set)  # of its reports
     reports: list[Reading] = field(default_factory=list)
     members: dict[str, Reading] = field(default_factory=dict)
     last: datetime = _EPOCH  # the newest member's date
@@ -428,6 +429,7 @@ class _Group:
     def report(self, reading: Reading) -> None:
         self.reports.append(reading)
         self.families |= _families(reading.item.kinds)
+        self.kinds.update(reading.item.kinds)
         self.add(reading)
 
     def absorb(self, other: _Group) -> None:
@@ -435,12 +437,27 @@ class _Group:
         deliveries links the attack's reports and the delivery reports)."""
         self.reports = sorted(self.reports + other.reports, key=lambda r: r.order)
         self.families |= other.families
+        self.kinds |= other.kinds
         self.members.update(other.members)
         self.last = max(self.last, other.last)
         self._terms = None
 
     def shares_family(self, families: set[str]) -> bool:
         return not families or not self.families or bool(families & self.families)
+
+    @property
+    def campaign(self) -> bool:
+        """Whether it is a campaign alone (a phishing wave: see taxonomy.yaml campaign)."""
+        return bool(self.kinds) and self.kinds <= _campaign_kinds()
+
+    def joined_by(self, kinds: Iterable[str]) -> bool:
+        """Whether a report of these kinds may continue it: of its family, and for a
+        campaign alone, one that tells of the campaign (an attack or a leak alone is
+        another event)."""
+        kinds = set(kinds)
+        if not self.shares_family(_families(kinds)):
+            return False
+        return not (self.campaign and kinds and not kinds & _campaign_kinds())
 
     def reach(self, date: datetime, window: timedelta) -> bool:
         return self.start - EARLY <= date <= self.last + window
@@ -511,7 +528,10 @@ def _assign(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
     placed: set[str] = set()
     for reading in readings:
         for key in reading.keys:
-            fitting = [g for g in by_key.get(key, ()) if _fits(g, reading)]
+            own = by_key.get(key, ())
+            if any(reading.item.id in g.members for g in own):
+                continue  # a report already in its key's incident: in no other of that key
+            fitting = [g for g in own if _fits(g, reading)]
             target = _nearest(fitting, reading, window)
             if target is not None:
                 target.add(reading)
@@ -573,10 +593,13 @@ def _place(
 ) -> None:
     """Add a report to the one group of ``own`` (its key's) it continues, merging the
     groups it bridges, or found a new one (added to ``own`` and ``groups``)."""
-    families = _families(reading.item.kinds)
-    open_ = [
-        g for g in own if reading.date - g.reports[-1].date <= window and g.shares_family(families)
-    ]
+    kinds = reading.item.kinds
+    open_ = [g for g in own if reading.date - g.reports[-1].date <= window and g.joined_by(kinds)]
+    if len({g.campaign for g in open_}) > 1:
+        # A campaign and an attack both open: a report of the campaign's kind alone goes on
+        # with the campaign; none bridges the two.
+        alone = bool(kinds) and set(kinds) <= _campaign_kinds()
+        open_ = [g for g in open_ if g.campaign == alone]
     if not open_:
         group = _Group(key, by_payer, set())
         groups.append(group)
@@ -623,7 +646,7 @@ def _fits(group: _Group, reading: Reading) -> bool:
         return False
     if not (reading.item.kinds or reading.item.status or reading.planned):
         return False  # a payer merely named: no incident news
-    return group.shares_family(_families(reading.item.kinds))
+    return group.joined_by(reading.item.kinds)
 
 
 def _nearest(groups: Sequence[_Group], reading: Reading, window: timedelta) -> _Group | None:
@@ -711,6 +734,11 @@ def _terms(item: IncidentInput) -> set[str]:
     """Distinctive word stems of an item's title and text, accents and case dropped."""
     plain = normalise_text(f"{item.title} {item.text}")
     return {w[:STEM] for w in _WORD.findall(plain) if w not in _COMMON}
+
+
+@functools.cache
+def _campaign_kinds() -> frozenset[str]:
+    return _builtin_taxonomy().campaigns()
 
 
 def _families(kinds: Iterable[str]) -> set[str]:

@@ -55,6 +55,9 @@ class Kind:
     masks: tuple[str, ...] = ()  # kinds whose words inside this kind's match do not count
     contextual: Context | None = None
     family: str = ""  # kinds of one family are one incident when they strike one key
+    # a campaign of its own (phishing): an incident of this kind alone is not joined by a
+    # later report of the other kinds of its family, which is another event
+    campaign: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,10 @@ class Taxonomy:
     def organisations(self) -> tuple[str, ...]:
         return tuple(o.slug for o in self.organisation_entries)
 
+    def campaigns(self) -> frozenset[str]:
+        """The kinds that are campaigns of their own (see Kind.campaign)."""
+        return frozenset(k.slug for k in self.kind_entries if k.campaign)
+
     def family(self, kind: str) -> str:
         """The family of a kind ("service" for an attack and the outage it causes)."""
         return next((k.family for k in self.kind_entries if k.slug == kind), kind)
@@ -234,6 +241,7 @@ def _parse(data: Any) -> Taxonomy:
                 tuple(k.get("masks", ())),
                 _context(k.get("contextual")),
                 str(k.get("family") or k["slug"]),
+                bool(k.get("campaign", False)),
             )
             for k in data["kinds"]
         ),
