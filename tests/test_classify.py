@@ -1433,3 +1433,27 @@ def test_an_opening_sentence_reporting_an_incident_lets_the_lead_name_its_payer(
     result = CLASSIFIER.classify("Var : la colère monte au comptoir", body)
     assert "payment-disruption" in result.kinds
     assert result.payers == ("assurance-maladie",)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "La prise de commande est de nouveau opérationnelle depuis midi.",
+        "Le standard de l'opérateur est à nouveau joignable.",
+        "Le téléservice de Viamedis est de nouveau utilisable.",
+    ],
+)
+def test_a_service_usable_again_is_a_resolved_outage(sentence: str) -> None:
+    result = CLASSIFIER.classify("Point", sentence)
+    assert result.status == "resolved"
+    assert "outage" in result.kinds
+
+
+def test_any_difficulty_one_is_asked_to_report_is_no_failure() -> None:
+    body = (
+        "La transmission des commandes est de nouveau opérationnelle. "
+        "Signalez-nous toute difficulté persistante."
+    )
+    assert CLASSIFIER.classify("Le répartiteur se remet", body).status == "resolved"
+    still = "La transmission des commandes est de nouveau opérationnelle. Les difficultés persistent."
+    assert CLASSIFIER.classify("Le répartiteur se remet", still).status == "failure"

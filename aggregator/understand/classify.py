@@ -831,6 +831,15 @@ class Classifier:
             for mention in doc.named(finder)
         )
 
+    def _unasserted(self, doc: _Doc, hit: Hit) -> bool:
+        """Does the parse say the words are no current fact ("signalez-nous toute difficulté
+        persistante": any one), a plan aside?"""
+        why = self._reading(doc, hit)
+        if why is None or why.startswith("future"):
+            return False
+        doc.explain("not:failure", hit, why)
+        return True
+
     def _planned(self, doc: _Doc, hit: Hit) -> bool:
         """Is the kind word said in the future (see language.reading)?"""
         why = self._reading(doc, hit, self.rules.kind_slugs[hit.tag])
@@ -871,7 +880,10 @@ class Classifier:
         failure (explicitly new or persisting) > resolved > failure (plain, current).
         """
         rules = self.rules
-        new_failure = any(doc.counts(hit.start) for hit in doc.find(rules.failure))
+        new_failure = any(
+            doc.counts(hit.start) and not self._unasserted(doc, hit)
+            for hit in doc.find(rules.failure)
+        )
         # kinds the status wording names as broken, each with the words that name it
         implied: dict[int | None, Hit] = {}  # until a return
         still_broken: dict[int | None, Hit] = {}  # still, as a return is denied

@@ -1126,6 +1126,11 @@ def _any_case(noun: Any) -> str | None:
     determiners = [c for c in noun.children if c.dep_.startswith("det")]
     if len(determiners) == 1 and _plain(determiners[0].lemma_) == "tout":
         return f"generic: {determiners[0].text.lower()}"
+    # Right before it, whatever the parse made of it ("signalez-nous toute difficulté", the
+    # small model reading "difficulté" as a verb), unless an article follows ("toute la").
+    before = noun.doc[noun.i - 1] if noun.i else None
+    if before is not None and _plain(before.lemma_) == "tout" and not determiners:
+        return f"generic: {before.text.lower()}"
     return None
 
 
