@@ -1457,3 +1457,20 @@ def test_any_difficulty_one_is_asked_to_report_is_no_failure() -> None:
     assert CLASSIFIER.classify("Le répartiteur se remet", body).status == "resolved"
     still = "La transmission des commandes est de nouveau opérationnelle. Les difficultés persistent."
     assert CLASSIFIER.classify("Le répartiteur se remet", still).status == "failure"
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        # the small model used to cut the sentence at the name, out of the verb's future
+        (
+            "Une opération de maintenance rendra le portail Almerys inaccessible dimanche "
+            "de 6 h à 12 h.",
+            "planned",
+        ),
+        ("Les télétransmissions vers la caisse de Viamedis passent de nouveau.", "resolved"),
+        ("Les virements d'Almerys ont été régularisés.", "resolved"),
+    ],
+)
+def test_status_said_in_other_voices(sentence: str, status: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).status == status

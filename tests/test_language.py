@@ -10,6 +10,7 @@ import pytest
 
 from aggregator.text.blocks import html_to_blocks
 from aggregator.understand.classify import Classifier
+from aggregator.understand import language
 from aggregator.understand.language import AssertionWords, reading
 
 CLASSIFIER = Classifier()
@@ -1295,3 +1296,12 @@ def test_what_professionals_may_never_do_is_no_outage() -> None:
 )
 def test_threats_listed_and_shops_reopened_are_no_event(body: str, kind: str, expected: bool) -> None:
     assert (kind in CLASSIFIER.classify("Point", body).kinds) is expected
+
+
+def test_a_sentence_is_parsed_as_one_tree() -> None:
+    """The classifier's sentence is one: the parser may not split it (the small model cut
+    "rendra le portail Almerys inaccessible dimanche" after the name)."""
+    doc = language.parse(
+        "Une opération de maintenance rendra le portail Almerys inaccessible dimanche de 6 h à 12 h."
+    )
+    assert sum(1 for token in doc if token.head == token) == 1

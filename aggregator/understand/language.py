@@ -112,10 +112,23 @@ def _plain(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _nlp() -> Any:
-    """The French pipeline, loaded once per process (named entities are not used)."""
+    """The French pipeline, loaded once per process (named entities are not used). What it
+    parses is one sentence already (the classifier's): the parser may not split it, so every
+    word hangs in one tree and a verb's tense and negation reach all of its clause."""
     import spacy
+    from spacy.language import Language
 
-    return spacy.load(MODEL, exclude=["ner"])
+    if not Language.has_factory("one_sentence"):
+        Language.component("one_sentence", func=_one_sentence)
+    nlp = spacy.load(MODEL, exclude=["ner"])
+    nlp.add_pipe("one_sentence", before="parser")
+    return nlp
+
+
+def _one_sentence(doc: Any) -> Any:
+    for token in doc[1:]:
+        token.is_sent_start = False
+    return doc
 
 
 def available() -> bool:
@@ -1206,6 +1219,12 @@ def _dependent(token: Any, relation: Relation) -> Any:
                 continue  # "paiement sans contact": "sans" describes nothing
             if _noun_forms(token.doc[side]) & relation.dependents:
                 return token.doc[side]
+    if "advmod" in relation.deps and token.i + 1 < len(token.doc):
+        # An adverb right after its verb is its own, wherever the model hung the two
+        # ("les télétransmissions passent de nouveau", "passent" read as a modifier).
+        after = token.doc[token.i + 1]
+        if _noun_forms(after) & relation.dependents:
+            return after
     if token.pos_ in ("VERB", "ADJ") and any(d.startswith(("obl", "nmod")) for d in relation.deps):
         # A complement right after its verb or adjective is its own, wherever the model
         # hung it: "les opticiens privés de prises en charge" (hung on "opticiens").
