@@ -1474,3 +1474,28 @@ def test_any_difficulty_one_is_asked_to_report_is_no_failure() -> None:
 )
 def test_status_said_in_other_voices(sentence: str, status: str) -> None:
     assert CLASSIFIER.classify("Point", sentence).status == status
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("Les pharmacies du secteur n'ont pas été approvisionnées depuis jeudi.", "supply-disruption"),
+        ("Le dépôt de Rennes ne peut plus préparer les commandes.", "supply-disruption"),
+        ("Des pirates revendiquent le vol de 2 To de données de santé.", "data-breach"),
+        ("L'exfiltration de fichiers d'assurés est confirmée.", "data-breach"),
+    ],
+)
+def test_supply_and_data_theft_in_other_words(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le webinaire présentera les bons réflexes face aux rançongiciels.",
+        "Le dépôt peut préparer les commandes dès six heures.",
+        "Le vol de matériel informatique reste rare en officine.",
+    ],
+)
+def test_advice_abilities_and_other_thefts_are_no_event(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()

@@ -1069,7 +1069,11 @@ def related(
                 negation = _denied_by(dependent, words) or _negation(token, words, inside)
                 if negation is None or (relation.no_longer and _plain(negation.lemma_) != "plus"):
                     continue
-                inside = inside | {negation.idx}
+                # and its "ne", on the verb of ability when the model hung it there ("ne
+                # peut plus préparer les commandes")
+                partners = (*token.children, *token.head.children)
+                ne = {c.idx for c in partners if _plain(c.lemma_) == "ne"}
+                inside = inside | {negation.idx} | ne
                 why = _any_case(dependent) or _why_not(token, words, relation.kind, inside)
             else:
                 why = _denied(dependent, words) or _why_not(token, words, relation.kind, inside)
