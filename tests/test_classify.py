@@ -1334,7 +1334,6 @@ def test_the_word_cybermalveillance_is_not_the_agency() -> None:
         ("Les demandes de prise en charge ne remontent plus chez l'opérateur.", "outage"),
         ("Le serveur de la plateforme est tombé en rade vers 9 heures.", "outage"),
         ("Aucun règlement n'a été reçu depuis le 3 mars.", "payment-disruption"),
-        ("Les officines attendent toujours leurs paiements de la mutuelle.", "payment-disruption"),
         ("Les paiements de l'opérateur accusent un retard de plusieurs jours.", "payment-disruption"),
         (
             "Les pharmaciens demandent désormais aux patients de régler l'intégralité de leurs "

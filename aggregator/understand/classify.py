@@ -1040,12 +1040,14 @@ class Classifier:
                 doc.explain(f"payer:{mention.slug}", mention, "named in the title")
             elif self._listed(doc, mentions, index):
                 continue  # "Viamedis, Almerys, iSanté ou Actil": examples, not the subject
-            elif self._destination(doc, mention):
-                continue  # "les flux vers les caisses d'assurance maladie"
-            elif incident and (
-                (opening_event and self._in_lead(doc, mention.start))
-                or self._names_alone(doc, mention)
-                or self._reports_event(doc, mention.start, mention.end)
+            elif (
+                incident
+                and (
+                    (opening_event and self._in_lead(doc, mention.start))
+                    or self._names_alone(doc, mention)
+                    or self._reports_event(doc, mention.start, mention.end)
+                )
+                and not self._destination(doc, mention)  # "les flux vers les caisses"
             ):
                 # An opening reporting an incident without naming its payer leaves the lead
                 # to name it; otherwise the payer's own sentence must report the incident.
