@@ -703,3 +703,20 @@ def test_a_fraud_campaign_and_a_later_attack_on_the_same_payer_are_two_incidents
              "exploitent les données volées.", payers=("almerys",), kinds=("phishing",)),
     ]
     assert members(group(wake)) == [("b", "d")]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Almerys : le portail hors service",
+        "Almerys : la plateforme hors d'usage depuis ce matin",
+        "Almerys : le serveur est tombé en rade",
+    ],
+)
+def test_an_opening_in_the_taxonomy_s_words_reports_the_event(title: str) -> None:
+    """The wording the classifier reads kinds from tells an event in an opening too: such a
+    report founds its incident."""
+    report = news("a", 0, title, "Les opticiens patientent.", payers=("almerys",),
+                  status="failure")
+    [incident] = group([report])
+    assert incident.items == ("a",)

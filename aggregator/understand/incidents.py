@@ -49,6 +49,7 @@ from zoneinfo import ZoneInfo
 from aggregator.models import Incident, Status, StatusSignal, is_stale
 from aggregator.understand.dedupe import normalise_text
 from aggregator.understand.language import is_common_word
+from aggregator.understand.matching import Matcher, prefixes
 
 if TYPE_CHECKING:
     from aggregator.understand.taxonomy import Taxonomy
@@ -247,7 +248,7 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         salient = not keys or any(
             _named(k, text, aliases) for k in (*keys, *networks) for text in told
         )
-        news = bool(item.kinds or failure or planned) and bool(_EVENT_RE.search(opening))
+        news = bool(item.kinds or failure or planned) and _tells_event(opening)
         reports = news and salient and not stance
     date = _aware(item.date)
     return Reading(
@@ -272,6 +273,29 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
             if any(_named(n, title, aliases) for n in (k, *networks))
         ),
     )
+
+
+def _tells_event(opening: str) -> bool:
+    """Does a folded opening say trouble or its end: in the stems above, or in the
+    taxonomy's own wording of kinds, failures and returns ("hors service", "tombé en rade",
+    "de nouveau opérationnel"), so that what the classifier reads as an event the opening
+    is found to tell?"""
+    if _EVENT_RE.search(opening):
+        return True
+    words = opening.split()
+    return bool(_taxonomy_events().find(opening, prefixes(words)))
+
+
+@functools.cache
+def _taxonomy_events() -> Matcher:
+    taxonomy = _builtin_taxonomy()
+    status = taxonomy.status_words
+    patterns = [
+        *(p for kind in taxonomy.kind_entries for p in kind.patterns),
+        *(p for group in status.resolved for p in group.patterns),
+        *status.failure,
+    ]
+    return Matcher((0, p) for p in patterns)
 
 
 def _looks_back(title: str, date: datetime) -> bool:
