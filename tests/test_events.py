@@ -720,3 +720,19 @@ def test_an_opening_in_the_taxonomy_s_words_reports_the_event(title: str) -> Non
                   status="failure")
     [incident] = group([report])
     assert incident.items == ("a",)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Almerys : tout est rentré dans l'ordre",
+        "Almerys : les virements régularisés",
+        "Almerys : le portail refonctionne",
+    ],
+)
+def test_a_return_in_the_taxonomy_s_words_resolves_the_incident(title: str) -> None:
+    report = news("a", 0, "Almerys : le portail hors service", "Les opticiens patientent.",
+                  payers=("almerys",), status="failure")
+    back = news("b", 1, title, "", payers=("almerys",), status="resolved")
+    [incident] = group([report, back])
+    assert incident.status == "resolved"

@@ -155,7 +155,7 @@ _BACK = (
     r"|\brepren|\brepris\b|\bremis en (service|ligne|route)|\boperationnel|\bfonctionne(nt)? "
     r"(de nouveau|normalement)|\bleve(e|es)?\b|\bfin de (la|l)\b|\btermine|\bresolu|\brepare"
     r"|\bcorrig|\bcorrectif|\bretrouv|\baccessibles? (de nouveau|a nouveau)|\bpassent a nouveau"
-    r"|\brestaur|\breactiv|\bdebloqu|\bredemarr|\bclotur|\bclos\b|\bresorb"
+    r"|\brestaur|\breactiv|\bdebloqu|\bredemarr|\bclotur|\bclos\b|\bresorb|\bregularis"
 )
 # A look back at an episode: it tells the story again, it does not report it again.
 _LOOK_BACK = r"\bretour sur\b|\blecons?\b|\bbilan\b|\bapres coup\b|\ben question\b"
@@ -261,7 +261,7 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         planned=planned and not failure,
         resolution=item.status == "resolved"
         and not _NOT_YET_RE.search(title)
-        and bool(_BACK_RE.search(opening)),
+        and _tells_return(opening),
         looks_back=_looks_back(title, date),
         failure=failure or (bool(item.kinds) and reports and not planned),
         networks=networks,
@@ -284,6 +284,20 @@ def _tells_event(opening: str) -> bool:
         return True
     words = opening.split()
     return bool(_taxonomy_events().find(opening, prefixes(words)))
+
+
+def _tells_return(opening: str) -> bool:
+    """Does a folded opening say the service is back: in the stems above, or in the
+    taxonomy's wording of returns?"""
+    if _BACK_RE.search(opening):
+        return True
+    return bool(_taxonomy_returns().find(opening, prefixes(opening.split())))
+
+
+@functools.cache
+def _taxonomy_returns() -> Matcher:
+    resolved = _builtin_taxonomy().status_words.resolved
+    return Matcher((0, p) for group in resolved for p in group.patterns)
 
 
 @functools.cache
