@@ -1498,3 +1498,11 @@ def test_supply_and_data_theft_in_other_words(sentence: str, kind: str) -> None:
 )
 def test_advice_abilities_and_other_thefts_are_no_event(sentence: str) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+def test_premises_reopening_is_no_return_of_service() -> None:
+    shop = "Le maire se félicite que la pharmacie du quartier ait pu rouvrir après les travaux."
+    assert CLASSIFIER.classify("Municipales : le bilan", shop).status is None
+    assert CLASSIFIER.classify("Municipales : le bilan", shop).kinds == ()
+    portal = CLASSIFIER.classify("Point", "Le portail Almerys a rouvert lundi.")
+    assert portal.status == "resolved"

@@ -59,6 +59,7 @@ from aggregator.understand.language import (
     is_news_about,
     reading,
     related,
+    reopened_premises,
     spoken_of,
 )
 from aggregator.understand.matching import (
@@ -917,6 +918,8 @@ class Classifier:
             if self._awaited(doc, hit):
                 pending.setdefault(kind, hit)
                 continue
+            if self._premises(doc, hit):
+                continue
             resolved = True
             doc.explain("status:resolved", hit)
             implied.setdefault(kind, hit)
@@ -985,6 +988,14 @@ class Classifier:
             return False
         doc.explain("not:resolved", hit, "awaited")
         return True
+
+    def _premises(self, doc: _Doc, hit: Hit) -> bool:
+        """Is the return a shop's reopening (see language.reopened_premises)?"""
+        found = doc.sentence_at(hit.start, hit.end) if self.taxonomy.assertion.premises else None
+        why = reopened_premises(*found, self.taxonomy.assertion) if found else None
+        if why is not None:
+            doc.explain("not:resolved", hit, f"premises: {why}")
+        return why is not None
 
     def _partial(self, doc: _Doc, hit: Hit) -> bool:
         """Is the resolution said to be partial in its sentence ("un accès partiel rétabli",

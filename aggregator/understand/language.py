@@ -71,6 +71,8 @@ class AssertionWords:
     stopping: frozenset[str] = frozenset()  # cesser (de régler): the infinitive no longer done
     bodies: frozenset[str] = frozenset()  # caisse, direction: "la Caisse nationale de l'AM"
     destinations: frozenset[str] = frozenset()  # vers: "les flux vers les caisses"
+    premises: frozenset[str] = frozenset()  # pharmacie: "la pharmacie a rouvert" is no service
+    reopen: frozenset[str] = frozenset()  # rouvrir: what premises do when they reopen
     resolving: frozenset[str] = frozenset()  # résoudre: "la panne n'est pas résolue" has one
     advice_kinds: frozenset[str] = frozenset()  # kinds an advised act is not
     recall_periods: frozenset[str] = frozenset()  # an, hiver: with a marker below, a past
@@ -939,6 +941,21 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
 
 
 _ABOUT = ("nmod", "obl:arg", "obl:mod", "obj")
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def reopened_premises(sentence: str, offset: int, words: AssertionWords) -> str | None:
+    """Whether the verb at ``offset`` says premises reopened ("la pharmacie du quartier a pu
+    rouvrir après les travaux"): a shop's doors, not a service back. Returns the noun."""
+    token = _token_at(sentence, offset)
+    if token is None or not _head_lemmas(token) & words.reopen:
+        return None  # "les officines retrouvent l'accès": users, not doors
+    verbs = [token, token.head] if token.dep_ == "xcomp" else [token]  # "a pu rouvrir"
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_.startswith("nsubj") and (found := _noun_forms(child) & words.premises):
+                return min(found)
+    return None
 
 
 @lru_cache(maxsize=PARSE_CACHE)
