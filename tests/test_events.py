@@ -736,3 +736,14 @@ def test_a_return_in_the_taxonomy_s_words_resolves_the_incident(title: str) -> N
     back = news("b", 1, title, "", payers=("almerys",), status="resolved")
     [incident] = group([report, back])
     assert incident.status == "resolved"
+
+
+@pytest.mark.parametrize("org", ["cnil", "anssi", "ordre", "ars", "uspo"])
+def test_a_commentator_named_in_the_lead_keys_no_incident_of_its_own(org: str) -> None:
+    """Regulators, agencies, unions and the Order (taxonomy.yaml commentator) speak about
+    other people's events: named in the lead only, they key no incident."""
+    said = news("s", 0, "Fuite de données : la mise en garde de l'autorité",
+                f"L'organisme {org} appelle à la vigilance après la fuite de données.",
+                organisations=(org,), kinds=("data-breach",))
+    # the lead names it by its slug, as its aliases would
+    assert group([said]) == []

@@ -63,28 +63,6 @@ LEAD_SENTENCES = 2  # its first sentences, at most that many characters
 _PARIS = ZoneInfo("Europe/Paris")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-# Operators and the networks they run: one incident for the operator and its networks.
-NETWORKS: Mapping[str, tuple[str, ...]] = {"cetip": ("isante", "sp-sante")}
-_OPERATOR_OF = {network: op for op, networks in NETWORKS.items() for network in networks}
-# Organisations that speak about other people's events (regulators, agencies, unions, the
-# Order): they key an incident only when the title makes them its subject.
-COMMENTATORS = frozenset(
-    {
-        "cnil",
-        "anssi",
-        "ansm",
-        "ans",
-        "cert-sante",
-        "cybermalveillance",
-        "ars",
-        "ministere-sante",
-        "uspo",
-        "fspf",
-        "udgpo",
-        "ordre",
-    }
-)
-
 
 @dataclass(frozen=True)
 class IncidentInput:
@@ -223,12 +201,16 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
     """What an item says about its event (see the module docstring). ``aliases``: the
     spellings of a slug (the built-in taxonomy's when not given)."""
     aliases = aliases or builtin_aliases
-    payers = _unique(_OPERATOR_OF.get(p, p) for p in item.payers)
-    networks = tuple(p for p in item.payers if p in _OPERATOR_OF)
+    operator_of = _operator_of()
+    payers = _unique(operator_of.get(p, p) for p in item.payers)
+    networks = tuple(p for p in item.payers if p in operator_of)
     title = normalise_text(item.title)
     sentences = [normalise_text(s) for s in _opening_sentences(item.text)]
     lead = " ".join(sentences)
-    orgs = [o for o in item.organisations if o not in COMMENTATORS or _named(o, title, aliases)]
+    # Regulators, agencies, unions (taxonomy.yaml commentator) key an incident only when the
+    # title makes them its subject.
+    commentators = _builtin_taxonomy().commentators
+    orgs = [o for o in item.organisations if o not in commentators or _named(o, title, aliases)]
     keys = tuple(payers or orgs[:1])
     opening = f"{title} {lead}"
     stance = bool(
@@ -512,7 +494,7 @@ class _Group:
         if not self.by_payer:
             return ()
         named = {p for r in self.members.values() for p in r.item.payers}
-        networks = sorted(named & set(NETWORKS.get(self.key, ())))
+        networks = sorted(named & _builtin_taxonomy().networks.get(self.key, frozenset()))
         return tuple(p for p in (self.key, *networks) if p in named) or (self.key,)
 
     @property
@@ -772,6 +754,14 @@ def _terms(item: IncidentInput) -> set[str]:
     """Distinctive word stems of an item's title and text, accents and case dropped."""
     plain = normalise_text(f"{item.title} {item.text}")
     return {w[:STEM] for w in _WORD.findall(plain) if w not in _COMMON}
+
+
+@functools.cache
+def _operator_of() -> dict[str, str]:
+    """Network slug -> the operator that runs it (taxonomy.yaml payers' networks): one
+    incident for the operator and its networks."""
+    networks = _builtin_taxonomy().networks
+    return {network: operator for operator, runs in networks.items() for network in runs}
 
 
 @functools.cache

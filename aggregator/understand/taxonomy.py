@@ -119,6 +119,7 @@ class Taxonomy:
     status_words: StatusWords
     assertion: AssertionWords = field(default_factory=AssertionWords)
     networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
+    commentators: frozenset[str] = frozenset()  # organisations speaking of others' events
     # payer -> its aliases that name a service other payers' members use too (the Vitale
     # card, Mon espace santé), folded: such a name alone does not tag the payer when the
     # item is about another one ("Adhérents MSA : votre carte Vitale sur smartphone")
@@ -266,6 +267,9 @@ def _parse(data: Any) -> Taxonomy:
             (str(p["slug"]), tuple(str(n) for n in p["networks"]))
             for p in data["payers"]
             if p.get("networks")
+        ),
+        commentators=frozenset(
+            str(o["slug"]) for o in data["organisations"] if o.get("commentator")
         ),
         shared_of=tuple(
             (str(p["slug"]), frozenset(" ".join(fold(str(a)).split()) for a in p["shared"]))
