@@ -1506,3 +1506,16 @@ def test_premises_reopening_is_no_return_of_service() -> None:
     assert CLASSIFIER.classify("Municipales : le bilan", shop).kinds == ()
     portal = CLASSIFIER.classify("Point", "Le portail Almerys a rouvert lundi.")
     assert portal.status == "resolved"
+
+
+@pytest.mark.parametrize(
+    "sentence, kinds",
+    [
+        ("Le lecteur affiche un message d'erreur depuis la mise à jour.", ("outage",)),
+        ("Plusieurs assurés ont été radiés à tort après une erreur informatique.", ("outage",)),
+        ("Si un message d'erreur s'affiche, relancez le logiciel.", ()),
+        ("En cas d'erreur technique, contactez le support.", ()),
+    ],
+)
+def test_an_it_fault_by_name(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
