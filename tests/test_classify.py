@@ -1519,3 +1519,22 @@ def test_premises_reopening_is_no_return_of_service() -> None:
 )
 def test_an_it_fault_by_name(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+def test_the_aftermath_and_the_next_time_say_no_current_failure() -> None:
+    aftermath = CLASSIFIER.classify(
+        "Optique : après la panne Kalixia, les syndicats réclament un plan de secours",
+        "Les organisations demandent un circuit de secours pour la prochaine panne.",
+    )
+    assert aftermath.status is None
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        ("La prochaine interruption du portail Almerys aura lieu dimanche de 6 h à 10 h.", "planned"),
+        ("Les syndicats demandent un circuit de secours pour la prochaine panne.", None),
+    ],
+)
+def test_the_next_one_is_a_plan_when_dated_else_no_event(sentence: str, status: str | None) -> None:
+    assert CLASSIFIER.classify("Point", sentence).status == status

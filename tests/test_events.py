@@ -747,3 +747,24 @@ def test_a_commentator_named_in_the_lead_keys_no_incident_of_its_own(org: str) -
                 organisations=(org,), kinds=("data-breach",))
     # the lead names it by its slug, as its aliases would
     assert group([said]) == []
+
+
+def test_the_aftermath_of_a_return_does_not_reopen_the_incident() -> None:
+    """After the service is back, an item naming the trouble without saying it is broken
+    again or still (the aftermath, the lessons, the next time) leaves the incident resolved;
+    one saying it is down again reopens it."""
+    down = news("a", 0, "Kalixia : le portail de prise en charge inaccessible",
+                "Les opticiens ne parviennent plus à se connecter.", payers=("kalixia",),
+                status="failure")
+    back = news("b", 2, "Kalixia : le portail de nouveau accessible",
+                "Le portail fonctionne de nouveau.", payers=("kalixia",), status="resolved")
+    aftermath = news("c", 2.5, "Optique : la panne Kalixia relance le débat sur les secours",
+                     "Les syndicats demandent un circuit de secours pour la prochaine panne.",
+                     payers=("kalixia",), status="failure")
+    [incident] = group([down, back, aftermath])
+    assert incident.status == "resolved"
+    relapse = news("d", 3, "Kalixia : nouvelle panne du portail",
+                   "Le portail est de nouveau inaccessible.", payers=("kalixia",),
+                   status="failure")
+    [incident] = group([down, back, aftermath, relapse])
+    assert incident.status == "ongoing"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -151,7 +152,11 @@ def test_resolved_then_reopened_by_an_explicit_failure() -> None:
     assert incident.resolved == START + timedelta(days=14)
     assert incident.items == ("attack", "back")
 
-    [reopened] = group([*items, item("down", 16, kinds=("outage",), status="failure")])
+    down = dataclasses.replace(
+        item("down", 16, kinds=("outage",), status="failure"),
+        title="Viamedis : le portail de nouveau en panne",
+    )
+    [reopened] = group([*items, down])
     assert reopened.status == "ongoing" and reopened.resolved is None
     assert reopened.items == ("attack", "back", "down")
 

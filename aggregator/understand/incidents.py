@@ -193,6 +193,7 @@ class Reading:
     networks: tuple[str, ...]  # the networks of its operator it names
     names: tuple[str, ...]  # proper names of its title, for items with no known key
     title_keys: tuple[str, ...] = ()  # the keys its title names
+    again: bool = False  # its opening says broken again or still ("nouvelle panne")
     date: datetime = _EPOCH  # the item's date, aware
     order: tuple[datetime, str] = (_EPOCH, "")  # date, then id: one order for any arrival
 
@@ -246,6 +247,7 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         and _tells_return(opening),
         looks_back=_looks_back(title, date),
         failure=failure or (bool(item.kinds) and reports and not planned),
+        again=failure and _tells_again(opening),
         networks=networks,
         # Only read when needed: proper names for reports with no key, title keys for two.
         names=() if keys or not reports else _title_names(item.title),
@@ -266,6 +268,20 @@ def _tells_event(opening: str) -> bool:
         return True
     words = opening.split()
     return bool(_taxonomy_events().find(opening, prefixes(words)))
+
+
+def _tells_again(opening: str) -> bool:
+    """Does a folded opening say the service is broken again or still ("nouvelle coupure",
+    "de nouveau inaccessible", "reste fermé", "pas de retour avant mercredi"): taxonomy.yaml
+    status.failure, or a return not yet come?"""
+    if _NOT_YET_RE.search(opening):
+        return True
+    return bool(_taxonomy_failures().find(opening, prefixes(opening.split())))
+
+
+@functools.cache
+def _taxonomy_failures() -> Matcher:
+    return Matcher((0, p) for p in _builtin_taxonomy().status_words.failure)
 
 
 def _tells_return(opening: str) -> bool:
@@ -887,12 +903,11 @@ def _speaks_for(reading: Reading, key: str) -> bool:
 
 
 def _reopens(reading: Reading, key: str) -> bool:
-    """An item that reports, for this key, that the service is broken (again)."""
+    """An item that reports, for this key, that the service is broken again or still. A
+    plain mention of the trouble after the return ("après la panne, les syndicats
+    réclament un plan de secours") is the aftermath, not a relapse."""
     return (
-        reading.item.status == "failure"
-        and reading.reports
-        and not reading.looks_back
-        and _speaks_for(reading, key)
+        reading.again and reading.reports and not reading.looks_back and _speaks_for(reading, key)
     )
 
 

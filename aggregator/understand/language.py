@@ -52,6 +52,7 @@ class AssertionWords:
     negation_near: frozenset[str] = frozenset()  # non: only of the word it modifies
     belief: frozenset[str] = frozenset()  # croire, rumeur, démentir: not a fact
     warning: frozenset[str] = frozenset()  # risque, garde, vigilance: a threat, not an event
+    upcoming: frozenset[str] = frozenset()  # prochain: a plan when dated, else a threat
     means: frozenset[str] = frozenset()  # par, moyen: how another event was done
     means_kinds: frozenset[str] = frozenset()  # kinds that are no event when a means
     recall: frozenset[str] = frozenset()  # "à l'époque", "par le passé": heads of dated phrases
@@ -294,10 +295,18 @@ def _why_not(
     noun = _noun(token)
     # "d'éventuels messages frauduleux"; "quelques petits bugs de temps en temps"
     describing = [_verb_forms(c) for c in noun.children if c.dep_ == "amod"]
+    before = token.doc[token.i - 1] if token.i else None
+    if before is not None and before.pos_ == "ADJ" and before.head != token:
+        # an adjective right before it describes it, whatever the parse made of the two
+        # ("pour la prochaine panne", "panne" read as the adjective's modifier)
+        describing.append(_verb_forms(before))
     minor = words.minor if "Plur" in noun.morph.get("Number") else frozenset()
     for forms in describing:
         if found := forms & words.warning:
             return f"warning: {min(found)}"
+        if found := forms & words.upcoming:
+            dated = any(_plain(t.lemma_) in words.now or t.pos_ == "NUM" for t in token.doc)
+            return f"{'future' if dated else 'warning'}: {min(found)}"
         if found := forms & minor:
             return f"minor: {min(found)}"
     # "toute connexion non autorisée", "toute fuite doit être notifiée": any, not one
