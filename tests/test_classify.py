@@ -1538,3 +1538,32 @@ def test_the_aftermath_and_the_next_time_say_no_current_failure() -> None:
 )
 def test_the_next_one_is_a_plan_when_dated_else_no_event(sentence: str, status: str | None) -> None:
     assert CLASSIFIER.classify("Point", sentence).status == status
+
+
+@pytest.mark.parametrize(
+    "title, kinds",
+    [
+        ("Messages frauduleux : les bons réflexes à rappeler à vos patients", ()),
+        ("Rançongiciels : le guide pratique pour les officines", ()),
+        ("Cyberattaque : les pharmaciens privés de tiers payant", ("cyberattack",)),
+        ("Phishing ameli : le faux ultimatum du 30 novembre", ("phishing",)),
+    ],
+)
+def test_a_kind_labelling_advice_in_a_title_is_its_topic(title: str, kinds: tuple[str, ...]) -> None:
+    assert set(kinds) <= set(CLASSIFIER.classify(title, "").kinds)
+    if not kinds:
+        assert CLASSIFIER.classify(title, "").kinds == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "L'hameçonnage désigne une technique par laquelle un fraudeur se fait passer pour un tiers.",
+        "Une fuite de données désigne la divulgation d'informations à des personnes non autorisées.",
+        "Les fraudes au faux fournisseur sont elles aussi en nette hausse dans les petites structures.",
+        "La pharmacie du centre rouvre après trois mois de travaux.",
+    ],
+)
+def test_inside_a_definition_a_trend_or_a_shop_reopening_no_event(sentence: str) -> None:
+    result = CLASSIFIER.classify("Point", sentence)
+    assert result.kinds == () and result.status is None

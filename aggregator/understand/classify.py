@@ -57,6 +57,7 @@ from aggregator.understand.language import (
     has_finite_verb,
     is_destination,
     is_news_about,
+    leading_noun,
     reading,
     related,
     reopened_premises,
@@ -152,6 +153,7 @@ class _Rules:
     negation_forms: frozenset[str]
     stopping_keys: frozenset[str]  # starts of verbs of stopping ("cess"), a negation too
     threat_nouns: frozenset[str]  # folded warning and topic words: "menaces : hameçonnage"
+    topic_nouns: frozenset[str]  # folded topic words: "Rançongiciels : le guide"
     # Each relation saying a return of service, with the word starts of its heads and
     # dependents.
     resolution_keys: tuple[tuple[Relation, frozenset[str], frozenset[str]], ...]
@@ -256,6 +258,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
         threat_nouns=_folded(words.warning | words.topics | words.definition_objects),
+        topic_nouns=_folded(words.topics),
         stopping_keys=frozenset(w[:4] for w in _folded(words.stopping)),
         negation_forms=frozenset(("n", "ne")) | _folded(words.negation | words.negation_near),
     )
@@ -686,7 +689,8 @@ class Classifier:
         found: dict[int, int] = {}
         for relation, hit, matched in self._relations_in(doc, wanted, _of_kind, headings=False):
             index = self.rules.kind_slugs.index(relation.kind)
-            if self._listed_threat(doc, Hit(index, hit.start, hit.end)):
+            said = Hit(index, hit.start, hit.end)
+            if self._listed_threat(doc, said) or self._title_topic(doc, said):
                 continue  # "plusieurs formes : un message qui vous renvoie vers un faux site"
             found.setdefault(index, hit.start)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
@@ -768,9 +772,30 @@ class Classifier:
             and (not doc.negated(hit.start) or self._negation_cleared(doc, hit))
             and not doc.hypothetical(hit.start, hit.end)
             and not self._heading(doc, hit)
+            and not self._title_topic(doc, hit)
             and not self._listed_threat(doc, hit)
             and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
         )
+
+    def _title_topic(self, doc: _Doc, hit: Hit) -> bool:
+        """A kind word labelling a title whose rest is advice or a topic ("Messages
+        frauduleux : les bons réflexes à rappeler", "Rançongiciels : le guide de l'ANSSI"):
+        the label names what the advice is about, no event. Not "Cyberattaque : les
+        pharmaciens privés de tiers payant", whose rest reports."""
+        colon = doc.text.find(":", 0, doc.title_end)
+        if colon < 0 or hit.end > colon or not self.taxonomy.assertion.negation:
+            return False
+        label, rest = doc.original[:colon], doc.original[colon + 1 : doc.title_end]
+        named = (doc.named(self.rules.payers), doc.named(self.rules.organisations))
+        if any(m.start < colon for mentions in named for m in mentions):
+            return False  # "Intrusion chez Almerys : nos recommandations": its event
+        if has_finite_verb(label):
+            return False
+        topic = leading_noun(rest.strip(), self.rules.topic_nouns)
+        if topic is None:
+            return False  # "Phishing ameli : le faux ultimatum", "X : le bilan s'alourdit"
+        doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, f"a title's topic: {topic}")
+        return True
 
     def _listed_threat(self, doc: _Doc, hit: Hit) -> bool:
         """A word in a list that a colon opens after a noun of threat or of topic ("les

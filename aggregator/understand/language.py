@@ -259,6 +259,26 @@ def has_finite_verb(sentence: str, main: bool = False) -> bool:
     )
 
 
+def leading_noun(phrase: str, nouns: frozenset[str]) -> str | None:
+    """The noun of ``nouns`` (folded) a short phrase without a verb of its own opens with
+    ("les bons réflexes à rappeler": réflexe; "le guide pratique", the model reading "guide"
+    as a verb), or None when another noun or a verb comes first, or a conjugated verb
+    follows ("le bilan s'alourdit" reports)."""
+    if not phrase or len(phrase) > MAX_SENTENCE:
+        return None
+    tokens = list(parse(phrase))
+    for n, token in enumerate(tokens):
+        if found := _noun_forms(token) & nouns:
+            after = tokens[n + 1 :]
+            conjugated = any(
+                t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in after
+            )
+            return None if conjugated else min(found)
+        if token.pos_ in ("NOUN", "PROPN", "VERB", "AUX"):
+            return None
+    return None
+
+
 @lru_cache(maxsize=PARSE_CACHE)
 def reading(
     sentence: str, offset: int, words: AssertionWords, kind: str = "", length: int = 1
@@ -446,8 +466,11 @@ def _topic(token: Any, words: AssertionWords) -> str | None:
     rapport de l'observatoire des incidents de sécurité", "la prévention des
     cyberattaques", "la lutte contre la fraude"): a topic, not an event."""
     node = _noun(token)
-    for _ in range(3):  # "l'observatoire des signalements d'incidents"
+    for _ in range(4):  # "l'observatoire des signalements d'incidents"
         head = node.head
+        if node.dep_.startswith("conj") and head != node:
+            node = head  # "les réflexes face aux rançongiciels et aux messages piégés"
+            continue
         if not node.dep_.startswith("nmod") or head == node:
             return None
         if _plain(head.lemma_) in words.topics:
@@ -487,7 +510,7 @@ def _trend(token: Any, words: AssertionWords) -> str | None:
     for _ in range(4):
         node = node.head
         forms = _present_forms(node) & words.trends
-        if not forms and node.head == node and node.pos_ in ("NOUN", "PROPN"):
+        if not forms and node.head == node and node.pos_ in ("NOUN", "PROPN", "PRON"):
             # A root noun: the small model took the verb for one of its modifiers ("les
             # tentatives [...] augmentent fortement", "les fraudes [...] en nette hausse").
             trend = next((t for t in node.subtree if _present_forms(t) & words.trends), None)
@@ -514,6 +537,12 @@ def _defined(token: Any, words: AssertionWords) -> str | None:
     noun = _noun(token)
     if _is_definition(noun):
         return "definition: être"  # the defining noun: "... est un logiciel malveillant"
+    for node in token.ancestors:
+        # inside what a verb of definition says ("désigne une technique par laquelle un
+        # fraudeur se fait passer pour un tiers", "désigne la divulgation d'informations")
+        present = not node.morph.get("Tense") or "Pres" in node.morph.get("Tense")
+        if node.pos_ in ("VERB", "AUX") and present and _verb_forms(node) & words.definitions:
+            return f"definition: {min(_verb_forms(node) & words.definitions)}"
     head = noun.head
     if not noun.dep_.startswith("nsubj") or "Past" in head.morph.get("Tense"):
         return None
@@ -960,10 +989,14 @@ def reopened_premises(sentence: str, offset: int, words: AssertionWords) -> str 
     if token is None or not _head_lemmas(token) & words.reopen:
         return None  # "les officines retrouvent l'accès": users, not doors
     verbs = [token, token.head] if token.dep_ == "xcomp" else [token]  # "a pu rouvrir"
-    for verb in verbs:
-        for child in verb.children:
-            if child.dep_.startswith("nsubj") and (found := _noun_forms(child) & words.premises):
-                return min(found)
+    subjects = [c for verb in verbs for c in verb.children if c.dep_.startswith("nsubj")]
+    if token.dep_.startswith("acl"):
+        # the verb read as describing a noun: "la pharmacie du centre rouvre" (on "centre")
+        described = token.head
+        subjects += [described, described.head] if described.dep_ == "nmod" else [described]
+    for subject in subjects:
+        if found := _noun_forms(subject) & words.premises:
+            return min(found)
     return None
 
 
