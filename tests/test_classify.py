@@ -1567,3 +1567,11 @@ def test_a_kind_labelling_advice_in_a_title_is_its_topic(title: str, kinds: tupl
 def test_inside_a_definition_a_trend_or_a_shop_reopening_no_event(sentence: str) -> None:
     result = CLASSIFIER.classify("Point", sentence)
     assert result.kinds == () and result.status is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Une coupure de courant a privé le quartier d'éclairage.", "La panne d'électricité a duré une heure."],
+)
+def test_a_utility_cut_is_no_outage_of_the_services_watched(sentence: str) -> None:
+    assert "outage" not in CLASSIFIER.classify("Point", sentence).kinds

@@ -768,3 +768,10 @@ def test_the_aftermath_of_a_return_does_not_reopen_the_incident() -> None:
                    status="failure")
     [incident] = group([down, back, aftermath, relapse])
     assert incident.status == "ongoing"
+
+
+def test_a_job_offer_opens_no_incident() -> None:
+    offer = news("j", 0, "Offre d'emploi : pharmacien adjoint à temps plein (Morbihan)",
+                 "Vous maîtrisez la facturation et les rejets de télétransmission.",
+                 kinds=("payment-disruption",))
+    assert group([offer]) == []

@@ -111,6 +111,7 @@ _GENERAL = (
     r"|\bse proteger\b|\bs equiper\b|\bsensibilis|\bprevention\b|\bredoute"
     r"|\bs attend(ent)? a\b|\bmois (europeen )?de la cybersecurite|\bcybermois\b"
     r"|\bobservatoire\b|\bbilan (annuel|de l annee)|\bl annee des\b|\bqui fait quoi\b"
+    r"|\boffres? d emploi\b|\brecrute\b|\brecrutement\b"
 )
 # A future interruption announced ahead: maintenance, a planned cut.
 _PLANNED = (
