@@ -1575,3 +1575,9 @@ def test_inside_a_definition_a_trend_or_a_shop_reopening_no_event(sentence: str)
 )
 def test_a_utility_cut_is_no_outage_of_the_services_watched(sentence: str) -> None:
     assert "outage" not in CLASSIFIER.classify("Point", sentence).kinds
+
+
+def test_a_payer_named_as_the_destination_of_lots_is_not_the_one_hit() -> None:
+    body = "Les lots à destination de l'Assurance Maladie restent bloqués depuis lundi, après une panne du concentrateur."
+    result = CLASSIFIER.classify("Télétransmission perturbée", body)
+    assert "outage" in result.kinds and result.payers == ()

@@ -367,6 +367,13 @@ class _Doc:
             return None
         return self.original[self._in_original(low) : self._in_original(high)].strip()
 
+    def original_between(self, low: int, high: int) -> str | None:
+        """The original text between folded offsets ``low`` and ``high`` (None when folding
+        moved characters in a way not traced)."""
+        if self.origin == []:
+            return None
+        return self.original[self._in_original(low) : self._in_original(high)]
+
     def _in_original(self, offset: int) -> int:
         """The offset in the original text of folded ``offset`` (the end stays the end);
         :attr:`origin` must not be ``[]``."""
@@ -785,7 +792,9 @@ class Classifier:
         colon = doc.text.find(":", 0, doc.title_end)
         if colon < 0 or hit.end > colon or not self.taxonomy.assertion.negation:
             return False
-        label, rest = doc.original[:colon], doc.original[colon + 1 : doc.title_end]
+        label, rest = doc.original_between(0, colon), doc.original_between(colon + 1, doc.title_end)
+        if label is None or rest is None:
+            return False
         named = (doc.named(self.rules.payers), doc.named(self.rules.organisations))
         if any(m.start < colon for mentions in named for m in mentions):
             return False  # "Intrusion chez Almerys : nos recommandations": its event

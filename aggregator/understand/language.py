@@ -533,7 +533,9 @@ def _defined(token: Any, words: AssertionWords) -> str | None:
     """A word whose noun is what a definition, in the present, is about: the subject of a
     verb of definition ("le phishing consiste à...", "l'hameçonnage désigne...", "prend
     plusieurs formes") or of a copula before a noun, both indefinite ("un rançongiciel est
-    un logiciel malveillant"). A guide says what the thing is; no event happened."""
+    un logiciel malveillant"); or a word inside what such a verb says ("désigne une
+    technique par laquelle un fraudeur se fait passer pour un tiers"). A guide says what
+    the thing is; no event happened."""
     noun = _noun(token)
     if _is_definition(noun):
         return "definition: être"  # the defining noun: "... est un logiciel malveillant"
@@ -1016,7 +1018,10 @@ def is_destination(sentence: str, offset: int, words: AssertionWords) -> str | N
             words_here = {_plain(mark.lemma_), *(_plain(f.lemma_) for f in mark.children)}
             if found := words_here & words.destinations:
                 return min(found)
-        if token.dep_ != "nmod" or _plain(token.head.lemma_) not in words.bodies:
+        head = _plain(token.head.lemma_)
+        if token.dep_ == "nmod" and head in words.destinations:
+            return head  # "à destination de l'Assurance Maladie"
+        if token.dep_ != "nmod" or head not in words.bodies:
             return None
         token = token.head
     return None
