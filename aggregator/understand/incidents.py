@@ -18,17 +18,21 @@ Grouping reads every item at once and never depends on the order items arrived i
    a regulator's notice on two operators joins both, an early item is not lost.
 4. An item that names no key joins the one incident in reach whose items share enough
    distinctive words with it (none when two could fit); reporting items left over group
-   by the proper names of their titles ("Weda", "CHU de Rouen"), which become the key.
+   by the proper names of their titles ("Weda", "CHU de Rouen"), which become the key; such
+   a group joins the one keyed incident in reach whose reports open by naming it (a service
+   that fell with the one it depends on).
 
 Kind families: a cyberattack takes a service down, leaks data, invites phishing in its wake
 and stops payments, after which unions call to suspend tiers payant; pharmacists live these
 as one incident, so those kinds are one family (`family:` in taxonomy.yaml, the one place
-that says it). Wholesaler supply trouble is another story.
+that says it). Wholesaler supply trouble is another story. A fraud campaign alone
+(`campaign:`) is an event of its own: an attack reported after it is another incident.
 
 Status (DOMAIN.md, "Status"): ``planned`` while only announcements of a future interruption
 are known, ``ongoing`` once a failure is reported, ``resolved`` when a later item says the
-service is back (a hoped, expected or negated return is not one), ``ongoing`` again if a
-failure is reported after. ``stale``: ongoing with no news for ``STALE_AFTER``.
+service is back (a hoped, expected or negated return is not one), ``ongoing`` again if an
+item then says the service is broken again or still (not the aftermath naming the trouble).
+``stale``: ongoing with no news for ``STALE_AFTER``.
 
 Ids are stable: a group keeps the id its items carried in the previous run; a new group's
 id is made of its first report's day, its key and its first kind, never of arrival order.
