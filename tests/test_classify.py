@@ -1581,3 +1581,15 @@ def test_a_payer_named_as_the_destination_of_lots_is_not_the_one_hit() -> None:
     body = "Les lots à destination de l'Assurance Maladie restent bloqués depuis lundi, après une panne du concentrateur."
     result = CLASSIFIER.classify("Télétransmission perturbée", body)
     assert "outage" in result.kinds and result.payers == ()
+
+
+def test_a_payer_in_a_quote_is_someone_s_experience_not_its_news() -> None:
+    quoted = "« Je travaille avec les réseaux Santéclair et Kalixia sans difficulté », dit-il."
+    assert CLASSIFIER.classify("Rencontre avec un opticien", quoted).payers == ()
+    own = "Le réseau Kalixia ouvre ses portes aux audioprothésistes."
+    assert CLASSIFIER.classify("Audioprothèse", own).payers == ("kalixia",)
+
+
+def test_figures_and_measures_name_topics() -> None:
+    assert CLASSIFIER.classify("Cyberattaques : les chiffres de l'année", "").kinds == ()
+    assert CLASSIFIER.classify("Point", "Les mesures contre les rançongiciels se renforcent.").kinds == ()

@@ -1178,13 +1178,23 @@ class Classifier:
 
     def _news(self, doc: _Doc, mention: Mention) -> str | None:
         words = self.taxonomy.assertion
-        if not self._in_lead(doc, mention.start):
-            # A payer's news is what the item opens with; further down, a payer named as
-            # the subject of something is background ("la rémunération versée par la
-            # Sécurité sociale" in a story about a strike, "le portail Almerys, en 2023").
+        if not self._in_lead(doc, mention.start) or self._quoted(doc, mention.start):
+            # A payer's news is what the item opens with, in its own words; further down,
+            # a payer named as the subject of something is background ("la rémunération
+            # versée par la Sécurité sociale" in a story about a strike, "le portail
+            # Almerys, en 2023"), and in a quote it is someone's experience ("« je
+            # travaille avec les réseaux Santéclair et Kalixia »").
             return None
         found = doc.sentence_at(mention.start, mention.end) if words.news else None
         return is_news_about(found[0], found[1], words) if found else None
+
+    def _quoted(self, doc: _Doc, start: int) -> bool:
+        """Is folded offset ``start`` inside a quotation opened by « in its paragraph?"""
+        before = doc.original_between(doc.hard.before(start), start)
+        if before is None:
+            return False
+        paragraph = before.rsplit("\n", 1)[-1]
+        return paragraph.count("«") > paragraph.count("»")
 
     def _with_networks(self, doc: _Doc, mentions: Sequence[Mention], hits: set[str]) -> set[str]:
         """An operator's item is also about the networks it runs that the item names, and a
