@@ -1593,3 +1593,8 @@ def test_a_payer_in_a_quote_is_someone_s_experience_not_its_news() -> None:
 def test_figures_and_measures_name_topics() -> None:
     assert CLASSIFIER.classify("Cyberattaques : les chiffres de l'année", "").kinds == ()
     assert CLASSIFIER.classify("Point", "Les mesures contre les rançongiciels se renforcent.").kinds == ()
+
+
+def test_a_regulator_s_sanction_of_an_old_breach_is_no_new_breach() -> None:
+    title = "Fuite de données de santé : sanction de 1,5 million d'euros contre un laboratoire"
+    assert CLASSIFIER.classify(title, "").kinds == ()

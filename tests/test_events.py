@@ -775,3 +775,15 @@ def test_a_job_offer_opens_no_incident() -> None:
                  "Vous maîtrisez la facturation et les rejets de télétransmission.",
                  kinds=("payment-disruption",))
     assert group([offer]) == []
+
+
+def test_a_dateline_names_no_incident() -> None:
+    """A place before a stop opening a title ("Gaillac. ...") is the dateline, not a
+    victim: it keys nothing; a first word that is no French word names one ("Ordoclic
+    indisponible depuis ce matin")."""
+    dateline = news("g", 3, "Gaillac. Pharmacies de garde : le casse-tête des nuits",
+                    "Les soucis informatiques d'un gestionnaire ont compliqué février.")
+    assert group([dateline]) == []
+    named = news("o", 3, "Ordoclic indisponible depuis ce matin", "Le service ne répond plus.")
+    [incident] = group([named])
+    assert incident.items == ("o",)

@@ -420,10 +420,13 @@ def _title_names(title: str) -> tuple[str, ...]:
         folded = normalise_text(word)
         following = tokens[n + 1] if n + 1 < len(tokens) else ""
         capital = word[:1].isupper() and folded not in _NOT_NAMES and len(folded) > 1
-        if start and capital and not (word.isupper() or following[:1].isupper()):
-            # A first word is a name when it labels the title ("Ordoclic : panne
-            # générale") and is no French word nor one of trouble ("Panne :", "Alerte :").
-            capital = following == ":" and not (_EVENT_RE.search(folded) or is_common_word(word))
+        if start and capital and _EVENT_RE.search(folded):
+            capital = False  # "Panne CrowdStrike" names CrowdStrike, not "panne crowdstrike"
+        elif start and capital and not (word.isupper() or following[:1].isupper()):
+            # A first word is a name when it is no French word ("Ordoclic : panne
+            # générale", "Free victime d'un piratage"); "Alerte :", "Fuite" start a title,
+            # and a place before a stop is the dateline ("Gaillac. Pharmacies de garde").
+            capital = following != "." and not is_common_word(word)
         start = False
         if capital:
             run.append(folded)

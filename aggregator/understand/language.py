@@ -146,8 +146,8 @@ def available() -> bool:
 @lru_cache(maxsize=1)
 def _lexicon() -> frozenset[str]:
     """The lemmas of the French lexicon the model's lemmatizer knows (nouns, verbs,
-    adjectives, adverbs), folded; empty when the model is not installed. Read from the
-    model's lookup tables, not by loading the pipeline."""
+    adjectives, adverbs) and spaCy's French function words, folded; empty when the model is
+    not installed. Read from the model's lookup tables, not by loading the pipeline."""
     import importlib.util
     from pathlib import Path
 
@@ -159,8 +159,11 @@ def _lexicon() -> frozenset[str]:
     tables = next(Path(spec.origin).parent.glob("*/lemmatizer/lookups"), None)
     if tables is None:
         return frozenset()
+    from spacy.lang.fr.stop_words import STOP_WORDS  # the function words: "un", "après"...
+
     index = Lookups().from_disk(tables).get_table("lemma_index")
-    return frozenset(_plain(lemma) for lemmas in index.values() for lemma in lemmas)
+    words = {_plain(lemma) for lemmas in index.values() for lemma in lemmas}
+    return frozenset(words | {_plain(word) for word in STOP_WORDS})
 
 
 def is_common_word(word: str) -> bool:
