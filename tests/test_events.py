@@ -787,3 +787,15 @@ def test_a_dateline_names_no_incident() -> None:
     named = news("o", 3, "Ordoclic indisponible depuis ce matin", "Le service ne répond plus.")
     [incident] = group([named])
     assert incident.items == ("o",)
+
+
+def test_a_report_naming_its_own_victim_does_not_follow_another_incident() -> None:
+    """A report whose title names its victim by a proper name ("Free victime d'un
+    piratage") founds its incident, however many words it shares with another in reach."""
+    wholesaler = news("w", 0, "Cyberattaque chez la CERP : les commandes bloquées",
+                      "Le répartiteur a porté plainte et notifié la CNIL après la cyberattaque.",
+                      organisations=("cerp",), kinds=("cyberattack",), status="failure")
+    operator = news("f", 2, "Free victime d'un piratage : des données d'abonnés dérobées",
+                    "L'opérateur a porté plainte et notifié la CNIL après la cyberattaque.",
+                    kinds=("cyberattack", "data-breach"))
+    assert members(group([wholesaler, operator])) == [("f",), ("w",)]
