@@ -657,17 +657,9 @@ def test_a_service_that_falls_with_the_one_it_depends_on_is_one_incident() -> No
     assert ("a", "b") in members(group(both))
 
 
-def test_a_name_labelling_a_title_keys_the_incident_a_common_word_does_not() -> None:
-    """"Ordoclic : ..." names the service, as "le service Ordoclic" does; "Panne : ..." and
-    "Alerte : ..." are French words, and "Cybersécurité : ..." a word of trouble: they
-    name nobody, so two unrelated reports titled so stay apart."""
-    named = [
-        news("a", 0, "Ordoclic : connexion impossible depuis ce matin",
-             "Les officines ne peuvent plus ouvrir le service."),
-        news("b", 0.3, "Panne du service Ordoclic : les syndicats s'impatientent",
-             "Le service reste inaccessible.", status="failure"),
-    ]
-    assert members(group(named)) == [("a", "b")]
+def test_a_common_word_labelling_a_title_names_nobody() -> None:
+    """"Panne : ..." and "Cybersécurité : ..." open titles, they name nobody: two unrelated
+    reports titled so stay apart."""
     common = [
         news("c", 0, "Panne : une clinique de Lyon sans informatique",
              "Les soignants travaillent sur papier."),
@@ -779,23 +771,7 @@ def test_a_job_offer_opens_no_incident() -> None:
 
 def test_a_dateline_names_no_incident() -> None:
     """A place before a stop opening a title ("Gaillac. ...") is the dateline, not a
-    victim: it keys nothing; a first word that is no French word names one ("Ordoclic
-    indisponible depuis ce matin")."""
+    victim: it keys nothing."""
     dateline = news("g", 3, "Gaillac. Pharmacies de garde : le casse-tête des nuits",
                     "Les soucis informatiques d'un gestionnaire ont compliqué février.")
     assert group([dateline]) == []
-    named = news("o", 3, "Ordoclic indisponible depuis ce matin", "Le service ne répond plus.")
-    [incident] = group([named])
-    assert incident.items == ("o",)
-
-
-def test_a_report_naming_its_own_victim_does_not_follow_another_incident() -> None:
-    """A report whose title names its victim by a proper name ("Free victime d'un
-    piratage") founds its incident, however many words it shares with another in reach."""
-    wholesaler = news("w", 0, "Cyberattaque chez la CERP : les commandes bloquées",
-                      "Le répartiteur a porté plainte et notifié la CNIL après la cyberattaque.",
-                      organisations=("cerp",), kinds=("cyberattack",), status="failure")
-    operator = news("f", 2, "Free victime d'un piratage : des données d'abonnés dérobées",
-                    "L'opérateur a porté plainte et notifié la CNIL après la cyberattaque.",
-                    kinds=("cyberattack", "data-breach"))
-    assert members(group([wholesaler, operator])) == [("f",), ("w",)]

@@ -52,7 +52,6 @@ from zoneinfo import ZoneInfo
 
 from aggregator.models import Incident, Status, StatusSignal, is_stale
 from aggregator.understand.dedupe import normalise_text
-from aggregator.understand.language import is_common_word
 from aggregator.understand.matching import Matcher, prefixes
 
 if TYPE_CHECKING:
@@ -423,10 +422,7 @@ def _title_names(title: str) -> tuple[str, ...]:
         if start and capital and _EVENT_RE.search(folded):
             capital = False  # "Panne CrowdStrike" names CrowdStrike, not "panne crowdstrike"
         elif start and capital and not (word.isupper() or following[:1].isupper()):
-            # A first word is a name when it is no French word ("Ordoclic : panne
-            # générale", "Free victime d'un piratage"); "Alerte :", "Fuite" start a title,
-            # and a place before a stop is the dateline ("Gaillac. Pharmacies de garde").
-            capital = following != "." and not is_common_word(word)
+            capital = False
         start = False
         if capital:
             run.append(folded)
@@ -581,10 +577,7 @@ def _assign(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
                 target.add(reading)
                 placed.add(reading.item.id)
     leftover = [r for r in readings if r.item.id not in placed and not r.keys]
-    # A report whose title names its own victim by a proper name ("Free victime d'un
-    # piratage") is its own story, whatever words it shares with another incident; a name
-    # made of French words ("l'Ouest") may still be the story it follows.
-    followed = _follow([r for r in leftover if not _own_name(r)], groups, window)
+    followed = _follow(leftover, groups, window)
     rest = [r for r in leftover if r.item.id not in followed]
     named = _found_unnamed(rest, window)
     _follow([r for r in rest if not any(r.item.id in g.members for g in named)], named, window)
@@ -675,13 +668,6 @@ def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Grou
         shared = Counter(n for r in group.reports for n in r.names)
         group.key = max(shared, key=lambda n: (shared[n], -len(n), n))
     return groups
-
-
-def _own_name(reading: Reading) -> bool:
-    """Whether a report's title names someone by a word of no French lexicon."""
-    return reading.reports and any(
-        not is_common_word(word) for name in reading.names for word in name.split()
-    )
 
 
 def _words(names: Iterable[str]) -> set[str]:

@@ -143,37 +143,6 @@ def available() -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> frozenset[str]:
-    """The lemmas of the French lexicon the model's lemmatizer knows (nouns, verbs,
-    adjectives, adverbs) and spaCy's French function words, folded; empty when the model is
-    not installed. Read from the model's lookup tables, not by loading the pipeline."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.find_spec(MODEL)
-    if spec is None or spec.origin is None:
-        return frozenset()
-    from spacy.lookups import Lookups
-
-    tables = next(Path(spec.origin).parent.glob("*/lemmatizer/lookups"), None)
-    if tables is None:
-        return frozenset()
-    from spacy.lang.fr.stop_words import STOP_WORDS  # the function words: "un", "après"...
-
-    index = Lookups().from_disk(tables).get_table("lemma_index")
-    words = {_plain(lemma) for lemmas in index.values() for lemma in lemmas}
-    return frozenset(words | {_plain(word) for word in STOP_WORDS})
-
-
-def is_common_word(word: str) -> bool:
-    """Whether a word is in the French lexicon (see _lexicon), in the singular too: "Panne",
-    "Mutuelles" are; "Weda", "Ordoclic" are not."""
-    plain = _plain(word)
-    lexicon = _lexicon()
-    return plain in lexicon or (plain[-1:] in ("s", "x") and plain[:-1] in lexicon)
-
-
 class ParseNeeded(Exception):
     """Raised by :func:`parse` for a sentence not parsed yet while :func:`batched` gathers."""
 
