@@ -1598,3 +1598,16 @@ def test_figures_and_measures_name_topics() -> None:
 def test_a_regulator_s_sanction_of_an_old_breach_is_no_new_breach() -> None:
     title = "Fuite de données de santé : sanction de 1,5 million d'euros contre un laboratoire"
     assert CLASSIFIER.classify(title, "").kinds == ()
+
+
+@pytest.mark.parametrize(
+    "sentence, suspended",
+    [
+        ("Certains patients ont dû avancer leurs frais.", True),
+        ("Les assurés ont avancé les frais chez l'opticien.", True),
+        ("Les patients n'ont pas à avancer leurs frais.", False),
+    ],
+)
+def test_patients_advancing_their_costs_in_any_form(sentence: str, suspended: bool) -> None:
+    kinds = CLASSIFIER.classify("Point", sentence).kinds
+    assert ("tiers-payant-suspension" in kinds) is suspended
