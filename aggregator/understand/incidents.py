@@ -268,19 +268,14 @@ def _tells_event(opening: str) -> bool:
     taxonomy's own wording of kinds, failures and returns ("hors service", "tombé en rade",
     "de nouveau opérationnel"), so that what the classifier reads as an event the opening
     is found to tell?"""
-    if _EVENT_RE.search(opening):
-        return True
-    words = opening.split()
-    return bool(_taxonomy_events().find(opening, prefixes(words)))
+    return bool(_EVENT_RE.search(opening)) or _holds(_taxonomy_events(), opening)
 
 
 def _tells_again(opening: str) -> bool:
     """Does a folded opening say the service is broken again or still ("nouvelle coupure",
     "de nouveau inaccessible", "reste fermé", "pas de retour avant mercredi"): taxonomy.yaml
     status.failure, or a return not yet come?"""
-    if _NOT_YET_RE.search(opening):
-        return True
-    return bool(_taxonomy_failures().find(opening, prefixes(opening.split())))
+    return bool(_NOT_YET_RE.search(opening)) or _holds(_taxonomy_failures(), opening)
 
 
 @functools.cache
@@ -291,9 +286,12 @@ def _taxonomy_failures() -> Matcher:
 def _tells_return(opening: str) -> bool:
     """Does a folded opening say the service is back: in the stems above, or in the
     taxonomy's wording of returns?"""
-    if _BACK_RE.search(opening):
-        return True
-    return bool(_taxonomy_returns().find(opening, prefixes(opening.split())))
+    return bool(_BACK_RE.search(opening)) or _holds(_taxonomy_returns(), opening)
+
+
+def _holds(matcher: Matcher, text: str) -> bool:
+    """Does folded ``text`` hold one of the matcher's patterns?"""
+    return bool(matcher.find(text, prefixes(text.split())))
 
 
 @functools.cache

@@ -224,11 +224,14 @@ def has_finite_verb(sentence: str, main: bool = False) -> bool:
     if len(sentence) > MAX_SENTENCE:
         return True
     return any(
-        t.pos_ in ("VERB", "AUX")
-        and "Fin" in t.morph.get("VerbForm")
-        and not (main and any(a.dep_.startswith("acl") for a in (t, *t.ancestors)))
+        _conjugated(t) and not (main and any(a.dep_.startswith("acl") for a in (t, *t.ancestors)))
         for t in parse(sentence)
     )
+
+
+def _conjugated(token: Any) -> bool:
+    """Is the word a verb in a finite form (a tense, not a participle or an infinitive)?"""
+    return token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm")
 
 
 def leading_noun(phrase: str, nouns: frozenset[str]) -> str | None:
@@ -241,11 +244,7 @@ def leading_noun(phrase: str, nouns: frozenset[str]) -> str | None:
     tokens = list(parse(phrase))
     for n, token in enumerate(tokens):
         if found := _noun_forms(token) & nouns:
-            after = tokens[n + 1 :]
-            conjugated = any(
-                t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in after
-            )
-            return None if conjugated else min(found)
+            return None if any(_conjugated(t) for t in tokens[n + 1 :]) else min(found)
         if token.pos_ in ("NOUN", "PROPN", "VERB", "AUX"):
             return None
     return None
@@ -486,8 +485,8 @@ def _trend(token: Any, words: AssertionWords) -> str | None:
             # A root noun: the small model took the verb for one of its modifiers ("les
             # tentatives [...] augmentent fortement", "les fraudes [...] en nette hausse").
             trend = next((t for t in node.subtree if _present_forms(t) & words.trends), None)
-            node, forms = (node, forms) if trend is None else (trend, _present_forms(trend))
-            forms &= words.trends
+            if trend is not None:
+                node, forms = trend, _present_forms(trend) & words.trends
         if not forms:
             if node.head == node:
                 return None
@@ -919,8 +918,7 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
     token = _token_at(sentence, offset)
     if token is None:
         return None
-    while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head != token:
-        token = token.head  # "Assurance" of "Assurance Maladie": the name's head
+    token = _name_head(token)
     for _ in range(2):  # "proposé par l'Union nationale des caisses d'assurance maladie"
         if token.dep_ == "nmod" and _plain(token.head.lemma_) in words.bodies:
             token = token.head  # "paraphée par la Caisse nationale de l'Assurance Maladie"
@@ -955,6 +953,13 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
 _ABOUT = ("nmod", "obl:arg", "obl:mod", "obj")
 
 
+def _name_head(token: Any) -> Any:
+    """The head word of the name a word belongs to ("Assurance" of "Assurance Maladie")."""
+    while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head != token:
+        token = token.head
+    return token
+
+
 @lru_cache(maxsize=PARSE_CACHE)
 def reopened_premises(sentence: str, offset: int, words: AssertionWords) -> str | None:
     """Whether the verb at ``offset`` says premises reopened ("la pharmacie du quartier a pu
@@ -982,8 +987,7 @@ def is_destination(sentence: str, offset: int, words: AssertionWords) -> str | N
     token = _token_at(sentence, offset)
     if token is None:
         return None
-    while token.dep_ in ("flat:name", "fixed", "compound", "amod") and token.head != token:
-        token = token.head
+    token = _name_head(token)
     for _ in range(3):  # "vers les caisses d'assurance maladie": the body's phrase
         marks = [c for c in token.children if c.dep_ in ("case", "fixed")]
         for mark in marks:
