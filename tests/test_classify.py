@@ -474,9 +474,19 @@ def test_case_kept_organisation_alias_ignores_the_common_word() -> None:
             ("almerys",),
         ),
         (
-            "Après Kalixia, les opérateurs renforcent leurs contrôles",
+            "Après Kalixia, Santéclair renforce ses contrôles",
             "Les paiements de Kalixia ont été rétablis la semaine dernière.",
+            ("santeclair",),
+        ),
+        (
+            "Après Kalixia, les opérateurs renforcent leurs contrôles",
+            "Les opérateurs généralisent la double authentification sur leurs portails.",
             (),
+        ),
+        (
+            "Cyberattaque : Almerys ferme son portail",
+            "Almerys, comme Viamedis avant lui, a fermé son portail après une intrusion.",
+            ("almerys",),
         ),
         (
             "Intrusion chez Santéclair",
@@ -495,6 +505,27 @@ def test_payer_named_as_an_earlier_story_is_not_hit(
     title: str, text: str, payers: tuple[str, ...]
 ) -> None:
     assert classify(title, text) == payers
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Après Kalixia et Itelis, la double authentification s'impose",
+            "Chez Kalixia comme chez Itelis, les intrusions révélées en mars ont exploité des "
+            "comptes protégés par un simple mot de passe.",
+        ),
+        (
+            "Après Kalixia et Itelis, les portails se verrouillent",
+            "Kalixia, qui a rouvert son portail lundi après dix jours de fermeture, impose un "
+            "nouveau mot de passe. Itelis a subi la même intrusion et annonce un code par SMS.",
+        ),
+    ],
+)
+def test_a_title_telling_what_followed_a_payers_story_is_about_it(title: str, text: str) -> None:
+    # "Après X", with no one else's story in the title, opens an aftermath of X's story;
+    # the body decides as for any name, and "chez X comme chez Y" names both.
+    assert classify(title, text) == ("kalixia", "itelis")
 
 
 def test_kind_inside_a_back_reference_is_not_this_items_kind() -> None:

@@ -29,17 +29,16 @@ def test_the_old_corpus_scores_at_its_floor() -> None:
     assert not report.duplicates and not report.wrong_merges
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="the real-events corpus is merged from main")
 def test_the_real_events_corpus_scores_at_its_floor() -> None:
     report = evaluate([REAL])
-    # Reached on 347 items: payers 0.965, kinds 0.900, pairs 0.927, 0 spurious, statuses
+    # Reached on 347 items: payers 0.972, kinds 0.900, pairs 0.950, 0 spurious, statuses
     # 33 of 36 (before this work: payers 0.74, kinds 0.68-0.70, 36 spurious incidents). The
     # 30 items written in other voices in session 21 (s21-*.yaml) lowered payers and kinds
     # a little: what they still misread is what the rules do not read yet. The issue's
     # targets (0.97, 0.92, 0.95, none spurious, every status) are not all reached.
-    assert report.payer.f1 >= 0.96, report.text()
+    assert report.payer.f1 >= 0.97, report.text()
     assert report.kind.f1 >= 0.89, report.text()
-    assert report.pairs.f1 >= 0.925, report.text()
+    assert report.pairs.f1 >= 0.945, report.text()
     assert not report.spurious, report.text()
     assert report.status_right >= 33, report.text()
     assert not report.wrong_merges, report.text()

@@ -96,6 +96,7 @@ _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 # What a past threat is said to have been about: the next few words ("suspendre le tiers payant").
 _INTENT_WORDS = re.compile(r"(?:\s*[\w-]+){1,6}")
 _PUNCT_SOFT = re.compile(r"[,()\[\]\"]")
+_ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
     r"[\s,/&()]*(?:(?:et|ou|ni|de|du|des|d|chez|l|la|le|les|ainsi\s+que|"
     r"operateurs?|plateformes?|organismes?|complementaires?|reseaux?|autres?|tiers|payant|"
@@ -1056,6 +1057,12 @@ class Classifier:
             return ()
         unaffected = self._unaffected(doc, mentions)
         earlier = self._earlier_story(doc, mentions)
+        # "Une semaine après Viamedis, c'est au tour d'Almerys": the title tells someone
+        # else's story. "Après Viamedis et Almerys, l'authentification forte s'impose": it
+        # tells what followed theirs, and the body decides as for any name.
+        elsewhere = any(
+            doc.in_title(m.start) and i not in earlier for i, m in enumerate(mentions)
+        ) or self._reports_event(doc, 0, doc.title_end)
         # The title or the body's first sentence reports the incident without naming its
         # payer: the lead names it ("Retards de paiement et rejets en cascade : [...] la
         # relation avec la caisse primaire s'est tendue").
@@ -1076,8 +1083,8 @@ class Classifier:
             if index in unaffected:
                 dropped.add(mention.slug)
             elif index in earlier or doc.in_reference(mention.start):
-                if in_title:  # the title says the story is about someone else
-                    dropped.add(mention.slug)
+                if in_title and (elsewhere or index not in earlier):
+                    dropped.add(mention.slug)  # the title says the story is someone else's
             elif in_title and self._doubted(doc, mention):
                 continue  # "Rumeur de piratage d'ameli"
             elif in_title:
@@ -1231,7 +1238,10 @@ class Classifier:
         """Indexes of mentions named as an earlier story ("une semaine après Viamedis")."""
         found: set[int] = set()
         starts = [mention.start for mention in mentions]
+        ends = {mention.end for mention in mentions}
         for marker in doc.find(self.rules.payer_references):
+            if doc.text[marker.start : marker.end] == "comme" and marker.start - 1 in ends:
+                continue  # "chez Viamedis comme chez Almerys": both, not a comparison
             found.update(_enumeration(doc.text, marker.end, mentions, starts))
         return found
 
@@ -1290,13 +1300,21 @@ def _enumeration(
     """Indexes of the mentions listed one after another from ``pos`` ("hors X, Y et Z").
 
     ``starts`` are the mentions' start offsets; a list stops after ``MAX_LISTED`` names.
+    Names after a comma belong to the list only when a conjunction closes it: in "après
+    Kalixia, Santéclair renforce ses contrôles" the list is Kalixia alone.
     """
+    listed: list[int] = []
+    closed = 1  # how many of the listed names a conjunction or the first place holds
     first = bisect_left(starts, pos)
     for index in range(first, min(len(mentions), first + MAX_LISTED)):
         mention = mentions[index]
         if mention.start < pos:
             continue  # another alias of the same name, overlapping
-        if not _ENUM_GAP.fullmatch(text, pos, mention.start):
-            return
-        yield index
+        gap = _ENUM_GAP.fullmatch(text, pos, mention.start)
+        if not gap:
+            break
+        listed.append(index)
+        if _ENUM_JOIN.search(gap.group()):
+            closed = len(listed)
         pos = mention.end
+    yield from listed[:closed]
