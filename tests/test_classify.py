@@ -1642,3 +1642,29 @@ def test_a_regulator_s_sanction_of_an_old_breach_is_no_new_breach() -> None:
 def test_patients_advancing_their_costs_in_any_form(sentence: str, suspended: bool) -> None:
     kinds = CLASSIFIER.classify("Point", sentence).kinds
     assert ("tiers-payant-suspension" in kinds) is suspended
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "L'éditeur a coupé l'accès après avoir repéré des tentatives de connexion frauduleuses.",
+        "Des connexions suspectes, typiques d'un bourrage d'identifiants, visent la messagerie.",
+        "Les données ont été obtenues via les identifiants compromis d'un utilisateur.",
+        "Le portail a subi une attaque par force brute pendant le week-end.",
+    ],
+)
+def test_logins_by_someone_else_are_a_cyberattack(sentence: str) -> None:
+    assert "cyberattack" in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Surveillez les tentatives de connexion suspectes sur vos comptes.",
+        "Vérifiez les connexions suspectes sur vos comptes.",
+        "Surveillez les intrusions sur le poste de facturation.",
+        "Aucune connexion frauduleuse n'a été détectée.",
+    ],
+)
+def test_what_the_reader_is_told_to_watch_is_no_event(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()

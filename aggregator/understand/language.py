@@ -596,6 +596,10 @@ def _guarded(token: Any, words: AssertionWords) -> str | None:
             opened = next((c for c in node.children if c.dep_ == "case"), None)
             if opened is None or _plain(opened.lemma_) not in words.scope_breakers:
                 return f"guard: {min(found)}"
+        # What the reader is told to watch or check: "surveillez les connexions suspectes",
+        # "vérifiez les virements frauduleux" is advice, whatever the verb.
+        if node.dep_ in ("obj", "nmod") and _imperative(head):
+            return f"advice: {_plain(head.text.lower())}"
         if not node.dep_.startswith(("nmod", "conj")):
             break
         node = head
@@ -618,6 +622,14 @@ def _guarded(token: Any, words: AssertionWords) -> str | None:
         ):
             return f"guard: {min(found)}"
     return None
+
+
+def _imperative(verb: Any) -> bool:
+    """Is ``verb`` an imperative: so read by the model, or a word in -ez opening the
+    sentence, which the model often takes for a name ("Vérifiez les connexions")?"""
+    if "Imp" in verb.morph.get("Mood"):
+        return True
+    return verb.i == verb.sent.start and verb.text.lower().endswith("ez")
 
 
 # Prepositions of what one is warned against: "mettre en garde contre", "vigilants face à".
