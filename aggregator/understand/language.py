@@ -629,7 +629,8 @@ def _imperative(verb: Any) -> bool:
     sentence, which the model often takes for a name ("Vérifiez les connexions")?"""
     if "Imp" in verb.morph.get("Mood"):
         return True
-    return verb.i == verb.sent.start and verb.text.lower().endswith("ez")
+    opener: bool = verb.i == verb.sent.start
+    return opener and verb.text.lower().endswith("ez")
 
 
 # Prepositions of what one is warned against: "mettre en garde contre", "vigilants face à".
