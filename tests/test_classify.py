@@ -1668,3 +1668,24 @@ def test_logins_by_someone_else_are_a_cyberattack(sentence: str) -> None:
 )
 def test_what_the_reader_is_told_to_watch_is_no_event(sentence: str) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("Chez les éditeurs, on parle de cyberattaques régulières, le plus souvent opportunistes.", ()),
+        ("Les signalements d'officines victimes de rançongiciels sont réguliers.", ()),
+        ("Les pharmacies sont régulièrement visées par des rançongiciels.", ()),
+        # frequency on another noun, a hedge, or dated now: the event stands
+        (
+            "Les sauvegardes régulières ont permis de restaurer les serveurs après la cyberattaque.",
+            ("cyberattack",),
+        ),
+        ("La cyberattaque, comme souvent, a commencé par un courriel piégé.", ("cyberattack",)),
+        ("Depuis lundi, les faux SMS arrivent régulièrement.", ("phishing",)),
+    ],
+)
+def test_a_threat_said_to_come_as_a_rule_is_no_event(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

@@ -64,6 +64,7 @@ class AssertionWords:
     definition_objects: frozenset[str] = frozenset()  # forme: "prend plusieurs formes"
     now: frozenset[str] = frozenset()  # depuis, hier, semaine: a trend dated now is an event
     trend_kinds: frozenset[str] = frozenset()  # threats, whose rise is a climate, not an event
+    habits: frozenset[str] = frozenset()  # souvent, régulier: a threat as it usually comes
     instead: frozenset[str] = frozenset()  # plutôt (que), (au) lieu (de): not done
     silence: frozenset[str] = frozenset()  # communiquer: "n'a pas communiqué sur X" has X
     advice: frozenset[str] = frozenset()  # inviter (à désactiver): an act advised, not done
@@ -376,7 +377,7 @@ def _why_not(
         or _guarded(token, words)
         or _topic(token, words)
         or _measured(token, words)
-        or (_trend(token, words) if kind in words.trend_kinds else None)
+        or (_trend(token, words) or _habitual(token, words) if kind in words.trend_kinds else None)
         or _defined(token, words)
         or _aged(token, words)
         or _tense(predicate, words)
@@ -497,6 +498,26 @@ def _trend(token: Any, words: AssertionWords) -> str | None:
         # opening it out of the verb's phrase.
         dated = any(_plain(t.lemma_) in words.now for t in node.doc)
         return None if dated else f"trend: {min(forms)}"
+    return None
+
+
+def _habitual(token: Any, words: AssertionWords) -> str | None:
+    """A word said, by a word of frequency on it or on a word above it, to happen as a
+    rule ("on parle d'attaques régulières, le plus souvent opportunistes", "les
+    signalements d'officines victimes de rançongiciels sont réguliers"): how a threat
+    usually comes, not one event. Not when dated now, not "comme souvent" (a hedge on an
+    event), and not a frequency word on another noun ("les sauvegardes régulières ont
+    permis de restaurer après l'attaque")."""
+    for node in (_noun(token), *_ancestors(token)):
+        for word in (node, *node.children):
+            if _plain(word.lemma_) not in words.habits and _plain(word.text) not in words.habits:
+                continue
+            hedge = word.i and _plain(word.doc[word.i - 1].text) == "comme"
+            # dated in the clause the frequency word is on ("depuis lundi, les faux SMS
+            # arrivent régulièrement"), not in another ("à ce jour" of a clause before)
+            dated = any(_plain(t.lemma_) in words.now for t in node.subtree)
+            if not hedge and not dated:
+                return f"habit: {word.text.lower()}"
     return None
 
 
