@@ -1689,3 +1689,49 @@ def test_a_threat_said_to_come_as_a_rule_is_no_event(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Le pharmacien de garde tombe en panne", "Sa voiture s'est immobilisée, moteur en panne."),
+        ("Un hameçon dans le pouce", "Un pêcheur arrive avec un hameçon planté dans le pouce."),
+        ("Intrusion nocturne dans une pharmacie", "Les cambrioleurs ont forcé la porte."),
+        ("Ma semaine : un piratage", "Mon fils regarde ses séries sur un site de piratage."),
+        ("Le réfrigérateur en panne", "Le réfrigérateur de l'officine est en panne depuis hier."),
+    ],
+)
+def test_a_trigger_in_its_everyday_sense_is_no_kind(title: str, body: str) -> None:
+    assert CLASSIFIER.classify(title, body).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kind"),
+    [
+        ("Panne chez Viamedis", "Le portail est en panne depuis lundi.", "outage"),
+        ("Intrusion chez un éditeur", "Des pirates ont pénétré le serveur.", "cyberattack"),
+        ("Piratage d'un portail", "Le portail a été piraté dimanche.", "cyberattack"),
+    ],
+)
+def test_a_trigger_in_the_services_sense_stays_its_kind(title: str, body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify(title, body).kinds
+
+
+def test_a_complement_of_time_is_not_what_a_verb_acts_on() -> None:
+    # "privé" of "espace privé", with "depuis le site" after it: no site deprived of anything
+    body = "Connectez-vous directement à votre espace privé depuis le site de votre caisse."
+    assert CLASSIFIER.classify("Rappel", body).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("Un SMS suspect peut aussi être signalé en le transférant au 33700.", ()),
+        ("Une fuite de données doit être notifiée à la CNIL sous 72 heures.", ()),
+        ("Un pirate a pu se connecter au portail.", ("cyberattack",)),
+    ],
+)
+def test_one_indefinite_case_that_can_or_must_be_done_is_a_rule(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

@@ -120,6 +120,8 @@ class _Rules:
     any_kind: re.Pattern[str]
     contextual: Matcher  # tag: index in kind_slugs
     contexts: tuple[_KindContext | None, ...]  # by kind index
+    # by kind index: its words with an everyday sense, and the words of that sense
+    senses: tuple[tuple[tuple[re.Pattern[str], re.Pattern[str]], ...], ...]
     actions: Matcher  # tag: index in action_phrases
     action_phrases: tuple[str, ...]
     negation_words: int
@@ -223,6 +225,10 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             for p in kind.contextual.patterns
         ),
         contexts=tuple(_kind_context(kind, kinds) for kind in kinds),
+        senses=tuple(
+            tuple((compile_words(e.words), compile_words(e.other)) for e in kind.senses)
+            for kind in kinds
+        ),
         actions=Matcher(
             (i, p) for i, action in enumerate(taxonomy.actions) for p in action.patterns
         ),
@@ -766,9 +772,7 @@ class Classifier:
         if anywhere or context.kinds & present:
             return True
         # The sentence, but no further than WINDOW either side: bounded work per hit.
-        low = max(doc.hard.before(hit.start), hit.start - WINDOW)
-        high = min(doc.hard.after(hit.end), hit.end + WINDOW)
-        return context.context.search(doc.text, low, high) is not None
+        return self._sentence_holds(doc, hit.start, hit.end, context.context)
 
     def _event(self, doc: _Doc, hit: Hit) -> bool:
         """Does this kind word report an event of this item?"""
@@ -777,6 +781,7 @@ class Classifier:
             return False  # "interruption" inside "interruption des paiements"
         return (
             not doc.in_reference(hit.start)
+            and not self._other_sense(doc, hit)
             and (not doc.negated(hit.start) or self._negation_cleared(doc, hit))
             and not doc.hypothetical(hit.start, hit.end)
             and not self._heading(doc, hit)
@@ -784,6 +789,44 @@ class Classifier:
             and not self._listed_threat(doc, hit)
             and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
         )
+
+    def _other_sense(self, doc: _Doc, hit: Hit) -> bool:
+        """A trigger word in its everyday sense: a word of that sense in its sentence ("sa
+        voiture s'est immobilisée, moteur en panne"); in the title, when the body uses the
+        word only in that sense ("Ma semaine : un piratage" over "un site de piratage de
+        séries")."""
+        for words, other in self.rules.senses[hit.tag]:
+            if not words.search(doc.text, hit.start, hit.end):
+                continue
+            if self._sentence_holds(doc, hit.start, hit.end, other):
+                doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
+                return True
+            if doc.in_title(hit.start) and self._title_sense(doc, words, other):
+                doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
+                return True
+        return False
+
+    def _title_sense(self, doc: _Doc, words: re.Pattern[str], other: re.Pattern[str]) -> bool:
+        """Does the item give a title's word its everyday sense: a word of that sense
+        anywhere in the title, or a body that uses the word only in that sense, or that
+        does not use it and opens in that sense ("Intrusion nocturne dans une pharmacie"
+        over "Les cambrioleurs ont forcé la porte")?"""
+        if other.search(doc.text, 0, doc.title_end):
+            return True
+        body = list(words.finditer(doc.text, doc.title_end + 1))
+        if body:
+            return all(self._sentence_holds(doc, m.start(), m.end(), other) for m in body)
+        lead = doc.title_end
+        for _ in range(LEAD_SENTENCES):
+            lead = doc.hard.after(lead + 1)
+        return other.search(doc.text, doc.title_end + 1, lead) is not None
+
+    def _sentence_holds(self, doc: _Doc, start: int, end: int, words: re.Pattern[str]) -> bool:
+        """Do ``words`` stand in the sentence around ``start``..``end`` (at most WINDOW
+        either side)?"""
+        low = max(doc.hard.before(start), start - WINDOW)
+        high = min(doc.hard.after(end), end + WINDOW)
+        return words.search(doc.text, low, high) is not None
 
     def _title_topic(self, doc: _Doc, hit: Hit) -> bool:
         """A kind word labelling a title whose rest is advice or a topic ("Messages

@@ -1222,7 +1222,24 @@ def _any_case(noun: Any) -> str | None:
     before = noun.doc[noun.i - 1] if noun.i else None
     if before is not None and _plain(before.lemma_) == "tout" and not determiners:
         return f"generic: {before.text.lower()}"
+    # One indefinite case said to be able to or to have to be done: a rule for any case
+    # ("un SMS suspect peut être signalé au 33700", "une fuite doit être notifiée à la
+    # CNIL"). Not in the past: "un pirate a pu se connecter" did.
+    head = noun.head
+    if (
+        noun.dep_.startswith("nsubj")
+        and len(determiners) == 1
+        and _plain(determiners[0].lemma_) == "un"
+        and "Sing" in noun.morph.get("Number")
+        and _plain(head.lemma_) in _MODALS
+        and "Pres" in head.morph.get("Tense")
+        and any(c.dep_ == "xcomp" for c in head.children)
+    ):
+        return f"generic: {determiners[0].text.lower()} ({head.text.lower()})"
     return None
+
+
+_MODALS = frozenset(("pouvoir", "devoir"))
 
 
 def _denied_by(dependent: Any, words: AssertionWords) -> Any:
@@ -1286,7 +1303,9 @@ def _dependent(token: Any, relation: Relation) -> Any:
             return described.head
         if token.dep_ != "acl:relcl":  # "des logiciels d'officine qui ne sont pas passés"
             for complement in described.children:  # "la prise de commande rétablie"
-                if complement.dep_ == "nmod" and _noun_forms(complement) & relation.dependents:
+                if complement.dep_ != "nmod" or _circumstance(complement):
+                    continue
+                if _noun_forms(complement) & relation.dependents:
                     return complement
     if "amod" in relation.deps:
         # An adjective right beside its noun describes it, whatever the parse made of the
@@ -1307,7 +1326,7 @@ def _dependent(token: Any, relation: Relation) -> Any:
         # A complement right after its verb or adjective is its own, wherever the model
         # hung it: "les opticiens privés de prises en charge" (hung on "opticiens").
         after = token.doc[token.i + 1 : token.i + 4]
-        if after and after[0].pos_ == "ADP":
+        if after and after[0].pos_ == "ADP" and _plain(after[0].text) not in _CIRCUMSTANCE:
             noun = next((t for t in after[1:] if t.pos_ != "DET"), None)
             if noun is not None and _noun_forms(noun) & relation.dependents:
                 return noun
@@ -1347,7 +1366,7 @@ def _dependent(token: Any, relation: Relation) -> Any:
     infinitive = token.pos_ == "NOUN" and _plain(token.text.lower()).endswith(("er", "ir", "re"))
     for child in children:
         dep = "obj" if infinitive and child.dep_ == "nmod" else child.dep_
-        if not dep.startswith(relation.deps):
+        if not dep.startswith(relation.deps) or _circumstance(child):
             continue
         candidates = _listed_with(child)
         # What a quantity counts ("la plupart des lots", "coupé l'ensemble de ses portails")
@@ -1360,6 +1379,17 @@ def _dependent(token: Any, relation: Relation) -> Any:
 
 
 _PERCEPTION = frozenset(("voir", "regarder", "entendre", "sentir", "constater"))
+# Prepositions of time or circumstance: what they open is when or despite what, never the
+# thing a verb acts on ("votre espace privé depuis le site de votre caisse").
+_CIRCUMSTANCE = frozenset(("depuis", "pendant", "durant", "lors", "apres", "avant", "malgre"))
+
+
+def _circumstance(complement: Any) -> bool:
+    return any(
+        c.dep_ == "case" and _plain(c.text.lower()) in _CIRCUMSTANCE for c in complement.children
+    )
+
+
 _NOT_DESCRIBING = frozenset(("ADP", "DET", "PUNCT", "CCONJ", "SCONJ", "PRON", "AUX"))
 
 # Support verbs: their object says what happens to their subject ("accuser un retard").

@@ -47,6 +47,15 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Sense:
+    """Trigger words with an everyday sense: not the kind in a sentence that speaks of that
+    sense ("la voiture est tombée en panne", "un hameçon planté dans le pouce")."""
+
+    words: tuple[str, ...]
+    other: tuple[str, ...]  # words of the everyday sense
+
+
+@dataclass(frozen=True)
 class Kind:
     slug: str
     label: str  # French, for titles and pages
@@ -58,6 +67,7 @@ class Kind:
     # a campaign of its own (phishing): an incident of this kind alone is not joined by a
     # later report of the other kinds of its family, which is another event
     campaign: bool = False
+    senses: tuple[Sense, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,6 +253,7 @@ def _parse(data: Any) -> Taxonomy:
                 _context(k.get("contextual")),
                 str(k.get("family") or k["slug"]),
                 bool(k.get("campaign", False)),
+                tuple(Sense(tuple(e["words"]), tuple(e["other"])) for e in k.get("senses", ())),
             )
             for k in data["kinds"]
         ),
