@@ -1204,7 +1204,10 @@ def test_an_indirect_question_or_an_aim_is_no_event(sentence: str, kind: str) ->
     ("sentence", "kind"),
     [
         ("L'opérateur confirme que des données d'assurés ont été dérobées.", "data-breach"),
-        ("Les pirates ont tenté de s'introduire dans le portail et y sont parvenus.", "cyberattack"),
+        (
+            "Les pirates ont tenté de s'introduire dans le portail et y sont parvenus.",
+            "cyberattack",
+        ),
         ("Des fichiers de patients ont été exfiltrés dimanche.", "data-breach"),
     ],
 )
@@ -1222,7 +1225,6 @@ def test_a_stated_fact_beside_those_constructions_still_counts(sentence: str, ki
 )
 def test_the_participle_of_rouvrir_is_a_resolution(sentence: str) -> None:
     assert CLASSIFIER.classify("", sentence).status == "resolved"
-
 
 
 # An incident recalled in passing, dated some time back, past the title and the lead: a
@@ -1256,7 +1258,8 @@ def test_an_incident_recalled_in_passing_is_no_event_of_the_item(recall: str) ->
         # the lead says it: a report
         (
             "Almerys : ce qu'il faut savoir",
-            "Le portail Almerys est inaccessible depuis lundi. " + _LEAD
+            "Le portail Almerys est inaccessible depuis lundi. "
+            + _LEAD
             + "Une panne semblable avait eu lieu l'an dernier.",
         ),
         # the title says it
@@ -1272,7 +1275,8 @@ def test_an_incident_recalled_in_passing_is_no_event_of_the_item(recall: str) ->
         # dated from a period still going on
         (
             "Officines : un exercice en demi-teinte",
-            _LEAD + "Depuis l'hiver, les paiements de la caisse arrivent avec des semaines de retard.",
+            _LEAD
+            + "Depuis l'hiver, les paiements de la caisse arrivent avec des semaines de retard.",
         ),
     ],
 )
@@ -1304,7 +1308,10 @@ def test_a_rising_class_of_events_is_no_event(sentence: str) -> None:
         ("Depuis lundi, de faux SMS au nom de la caisse se multiplient.", "phishing"),
         ("Les faux courriels se multiplient cette semaine dans la région.", "phishing"),
         ("Les courriels frauduleux au nom de l'Assurance Maladie se multiplient.", "phishing"),
-        ("Les rejets de factures augmentent depuis la mise à jour du logiciel.", "payment-disruption"),
+        (
+            "Les rejets de factures augmentent depuis la mise à jour du logiciel.",
+            "payment-disruption",
+        ),
         ("Une cyberattaque a fait exploser les délais de remboursement.", "cyberattack"),
     ],
 )
@@ -1353,9 +1360,12 @@ def test_the_word_cybermalveillance_is_not_the_agency() -> None:
     sentence = "Les experts redoutent une vague de cybermalveillance pendant les vacances."
     result = CLASSIFIER.classify("Point", sentence)
     assert "cybermalveillance" not in result.organisations
-    assert "cybermalveillance" in CLASSIFIER.classify(
-        "Point", "Cybermalveillance publie un guide pour les officines."
-    ).organisations
+    assert (
+        "cybermalveillance"
+        in CLASSIFIER.classify(
+            "Point", "Cybermalveillance publie un guide pour les officines."
+        ).organisations
+    )
 
 
 # Other words for the same facts, in the voices of union circulars and regional press.
@@ -1365,7 +1375,10 @@ def test_the_word_cybermalveillance_is_not_the_agency() -> None:
         ("Les demandes de prise en charge ne remontent plus chez l'opérateur.", "outage"),
         ("Le serveur de la plateforme est tombé en rade vers 9 heures.", "outage"),
         ("Aucun règlement n'a été reçu depuis le 3 mars.", "payment-disruption"),
-        ("Les paiements de l'opérateur accusent un retard de plusieurs jours.", "payment-disruption"),
+        (
+            "Les paiements de l'opérateur accusent un retard de plusieurs jours.",
+            "payment-disruption",
+        ),
         (
             "Les pharmaciens demandent désormais aux patients de régler l'intégralité de leurs "
             "médicaments.",
@@ -1418,7 +1431,8 @@ def test_a_payer_where_flows_go_is_not_the_one_hit() -> None:
     assert result.payers == ()
     # the one hit, named in the same words, is the item's payer
     hit = CLASSIFIER.classify(
-        "Retards de tiers payant", "Une panne des serveurs de l'Assurance Maladie perturbe les flux."
+        "Retards de tiers payant",
+        "Une panne des serveurs de l'Assurance Maladie perturbe les flux.",
     )
     assert hit.payers == ("assurance-maladie",)
 
@@ -1431,7 +1445,9 @@ _STRIKE = (
 
 
 def test_a_payer_s_news_is_what_the_item_opens_with() -> None:
-    background = _STRIKE + "La négociation porte sur la rémunération versée par l'Assurance Maladie."
+    background = (
+        _STRIKE + "La négociation porte sur la rémunération versée par l'Assurance Maladie."
+    )
     assert CLASSIFIER.classify("Les pharmaciens en grève", background).payers == ()
     opening = "L'Assurance Maladie a signé la nouvelle convention avec les syndicats. " + _STRIKE
     assert CLASSIFIER.classify("Les pharmaciens en grève", opening).payers == ("assurance-maladie",)
@@ -1485,7 +1501,9 @@ def test_any_difficulty_one_is_asked_to_report_is_no_failure() -> None:
         "Signalez-nous toute difficulté persistante."
     )
     assert CLASSIFIER.classify("Le répartiteur se remet", body).status == "resolved"
-    still = "La transmission des commandes est de nouveau opérationnelle. Les difficultés persistent."
+    still = (
+        "La transmission des commandes est de nouveau opérationnelle. Les difficultés persistent."
+    )
     assert CLASSIFIER.classify("Le répartiteur se remet", still).status == "failure"
 
 
@@ -1509,7 +1527,10 @@ def test_status_said_in_other_voices(sentence: str, status: str) -> None:
 @pytest.mark.parametrize(
     "sentence, kind",
     [
-        ("Les pharmacies du secteur n'ont pas été approvisionnées depuis jeudi.", "supply-disruption"),
+        (
+            "Les pharmacies du secteur n'ont pas été approvisionnées depuis jeudi.",
+            "supply-disruption",
+        ),
         ("Le dépôt de Rennes ne peut plus préparer les commandes.", "supply-disruption"),
         ("Des pirates revendiquent le vol de 2 To de données de santé.", "data-breach"),
         ("L'exfiltration de fichiers d'assurés est confirmée.", "data-breach"),
@@ -1563,7 +1584,10 @@ def test_the_aftermath_and_the_next_time_say_no_current_failure() -> None:
 @pytest.mark.parametrize(
     "sentence, status",
     [
-        ("La prochaine interruption du portail Almerys aura lieu dimanche de 6 h à 10 h.", "planned"),
+        (
+            "La prochaine interruption du portail Almerys aura lieu dimanche de 6 h à 10 h.",
+            "planned",
+        ),
         ("Les syndicats demandent un circuit de secours pour la prochaine panne.", None),
     ],
 )
@@ -1580,7 +1604,9 @@ def test_the_next_one_is_a_plan_when_dated_else_no_event(sentence: str, status: 
         ("Phishing ameli : le faux ultimatum du 30 novembre", ("phishing",)),
     ],
 )
-def test_a_kind_labelling_advice_in_a_title_is_its_topic(title: str, kinds: tuple[str, ...]) -> None:
+def test_a_kind_labelling_advice_in_a_title_is_its_topic(
+    title: str, kinds: tuple[str, ...]
+) -> None:
     assert set(kinds) <= set(CLASSIFIER.classify(title, "").kinds)
     if not kinds:
         assert CLASSIFIER.classify(title, "").kinds == ()
@@ -1602,7 +1628,10 @@ def test_inside_a_definition_a_trend_or_a_shop_reopening_no_event(sentence: str)
 
 @pytest.mark.parametrize(
     "sentence",
-    ["Une coupure de courant a privé le quartier d'éclairage.", "La panne d'électricité a duré une heure."],
+    [
+        "Une coupure de courant a privé le quartier d'éclairage.",
+        "La panne d'électricité a duré une heure.",
+    ],
 )
 def test_a_utility_cut_is_no_outage_of_the_services_watched(sentence: str) -> None:
     assert "outage" not in CLASSIFIER.classify("Point", sentence).kinds
@@ -1623,7 +1652,10 @@ def test_a_payer_in_a_quote_is_someone_s_experience_not_its_news() -> None:
 
 def test_figures_and_measures_name_topics() -> None:
     assert CLASSIFIER.classify("Cyberattaques : les chiffres de l'année", "").kinds == ()
-    assert CLASSIFIER.classify("Point", "Les mesures contre les rançongiciels se renforcent.").kinds == ()
+    assert (
+        CLASSIFIER.classify("Point", "Les mesures contre les rançongiciels se renforcent.").kinds
+        == ()
+    )
 
 
 def test_a_regulator_s_sanction_of_an_old_breach_is_no_new_breach() -> None:
@@ -1673,7 +1705,10 @@ def test_what_the_reader_is_told_to_watch_is_no_event(sentence: str) -> None:
 @pytest.mark.parametrize(
     ("sentence", "kinds"),
     [
-        ("Chez les éditeurs, on parle de cyberattaques régulières, le plus souvent opportunistes.", ()),
+        (
+            "Chez les éditeurs, on parle de cyberattaques régulières, le plus souvent opportunistes.",
+            (),
+        ),
         ("Les signalements d'officines victimes de rançongiciels sont réguliers.", ()),
         ("Les pharmacies sont régulièrement visées par des rançongiciels.", ()),
         # frequency on another noun, a hedge, or dated now: the event stands
@@ -1685,9 +1720,7 @@ def test_what_the_reader_is_told_to_watch_is_no_event(sentence: str) -> None:
         ("Depuis lundi, les faux SMS arrivent régulièrement.", ("phishing",)),
     ],
 )
-def test_a_threat_said_to_come_as_a_rule_is_no_event(
-    sentence: str, kinds: tuple[str, ...]
-) -> None:
+def test_a_threat_said_to_come_as_a_rule_is_no_event(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
 
 
@@ -1735,3 +1768,56 @@ def test_one_indefinite_case_that_can_or_must_be_done_is_a_rule(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Deux pistes circulent : une intrusion chez un prestataire, ou une erreur de transfert.",
+        "Les risques du quotidien sont plus prosaïques : rançongiciel arrivé par une pièce "
+        "jointe, faux fournisseur réclamant un changement de RIB.",
+        "Le formateur a rappelé les épisodes de l'an dernier : la cyberattaque contre Viamedis "
+        "fin janvier, puis l'intrusion chez Almerys.",
+    ],
+)
+def test_a_list_of_hypotheses_risks_or_recalled_episodes_names_no_event(body: str) -> None:
+    assert CLASSIFIER.classify("Soirée de formation", body).kinds == ()
+
+
+def test_a_title_label_before_a_colon_is_one_phrase() -> None:
+    # "Formation continue :" labels the title; the frauds after it are reported
+    title = "Formation continue : la mécanique bien huilée des faux mandataires"
+    body = "Des sociétés utilisent le nom de l'Ordre pour vendre des formations par téléphone."
+    assert "phishing" in CLASSIFIER.classify(title, body).kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        (
+            "Nos confrères découvrent que les données de leurs patients sont en accès libre.",
+            "data-breach",
+        ),
+        ("Le fichier des patients était librement accessible sur internet.", "data-breach"),
+        ("L'établissement, toujours déconnecté d'internet, assure les urgences.", "outage"),
+        ("Là-bas, les logiciels tournent toujours au ralenti, quand ils tournent.", "outage"),
+        ("Le CHU est passé en mode papier depuis vendredi.", "outage"),
+    ],
+)
+def test_exposure_disconnection_and_slowness_are_their_kinds(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Les données ne sont pas en accès libre.",
+        "Gardez des sauvegardes du logiciel de gestion déconnectées du réseau.",
+        "L'activité de l'officine tourne au ralenti en août.",
+        "Le tribunal a ordonné aux fournisseurs d'accès de bloquer le site.",
+    ],
+)
+def test_no_exposure_offline_backups_a_slow_month_and_an_order_are_no_event(
+    sentence: str,
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()

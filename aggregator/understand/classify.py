@@ -83,6 +83,7 @@ WINDOW = 300
 MAX_LISTED = 20
 MAX_REASONS = 40  # tags explained per item
 HEADING_WORDS = 12  # a longer line without final punctuation is a paragraph cut short
+COLON_CLAUSE = 6  # words before a colon where the noun that its list names is looked for
 LEAD_SENTENCES = 2  # body sentences where a title's unnamed event gets its payer
 LISTED = 3  # payers named in one sentence from which they are examples, not the subject
 
@@ -155,7 +156,7 @@ class _Rules:
     # is not parsed for a relation said with a negation.
     negation_forms: frozenset[str]
     stopping_keys: frozenset[str]  # starts of verbs of stopping ("cess"), a negation too
-    threat_nouns: frozenset[str]  # folded warning and topic words: "menaces : hameçonnage"
+    threat_nouns: frozenset[str]  # folded warning, belief and topic words: "menaces : X"
     topic_nouns: frozenset[str]  # folded topic words: "Rançongiciels : le guide"
     # Each relation saying a return of service, with the word starts of its heads and
     # dependents.
@@ -264,7 +265,9 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             (taxonomy.kinds.index(r.kind), r.keys, r.dependent_keys) for r in taxonomy.relations
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
-        threat_nouns=_folded(words.warning | words.topics | words.definition_objects),
+        threat_nouns=_folded(
+            words.warning | words.belief | words.topics | words.definition_objects
+        ),
         topic_nouns=_folded(words.topics),
         stopping_keys=frozenset(w[:4] for w in _folded(words.stopping)),
         negation_forms=frozenset(("n", "ne")) | _folded(words.negation | words.negation_near),
@@ -852,18 +855,38 @@ class Classifier:
 
     def _listed_threat(self, doc: _Doc, hit: Hit) -> bool:
         """A word in a list that a colon opens after a noun of threat or of topic ("les
-        principales menaces : hameçonnage, rançongiciels et fuites de données"): the list
-        names what the noun is, no event."""
+        principales menaces : hameçonnage, rançongiciels et fuites de données"), or after a
+        clause dated some time back: the list names what the noun is, or what is recalled,
+        no event."""
         low = doc.hard.before(hit.start)
         if not doc.text.startswith(":", low - 1) and not doc.text.startswith(":", low):
             return False
         before = doc.text[max(0, low - WINDOW) : low].rstrip(" :").translate(WORD_GAPS).split()
-        if not before or before[-1].removesuffix("s") not in self.rules.threat_nouns:
-            return False
+        # The noun closes the clause before the colon, or in the body is its subject a few
+        # words back ("deux pistes circulent :", "les risques du quotidien sont plus
+        # prosaïques :"); a title's label is one phrase ("Formation continue : ...").
+        reach = 1 if doc.in_title(hit.start) else COLON_CLAUSE
+        noun = next(
+            (
+                w
+                for w in reversed(before[-reach:])
+                if w.removesuffix("s") in self.rules.threat_nouns
+            ),
+            None,
+        )
+        if noun is None:
+            # a list of what a clause dated back recalls ("le formateur a rappelé les
+            # épisodes de l'an dernier : la cyberattaque contre Viamedis, ...")
+            dates = doc.starts(self.rules.dated_past)
+            opening = doc.hard.before(max(0, low - 2))
+            first = bisect_left(dates, opening)
+            if first == len(dates) or dates[first] >= low:
+                return False
+            noun = "a clause dated back"
         listed = doc.sentence_at(hit.start, hit.end)  # the original words, for the parse
         if listed is None or has_finite_verb(listed[0], main=True):
             return False  # "Prudence : les données volées circulent déjà" reports
-        doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, f"listed under {before[-1]}")
+        doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, f"listed under {noun}")
         return True
 
     def _negation_cleared(self, doc: _Doc, hit: Hit) -> bool:
