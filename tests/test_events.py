@@ -615,12 +615,25 @@ def test_a_service_named_by_its_address_and_by_its_name_is_one_incident() -> Non
     site's address ("messagerie.example.net") names its service as its capitalised name
     does, and a name of two words written as one ("La Poste", laposte.net) is the same."""
     items = [
-        news("a", 0, "laposte.net coupe l'accès de ses clients de messagerie",
-             "Les boîtes sont inaccessibles depuis ce matin."),
-        news("b", 0.5, "Messagerie laposte.net : les soignants privés de leurs courriels",
-             "La panne dure depuis hier."),
-        news("c", 1, "La Poste : la messagerie de nouveau inaccessible ce soir",
-             "Les utilisateurs signalent une panne.", status="failure"),
+        news(
+            "a",
+            0,
+            "laposte.net coupe l'accès de ses clients de messagerie",
+            "Les boîtes sont inaccessibles depuis ce matin.",
+        ),
+        news(
+            "b",
+            0.5,
+            "Messagerie laposte.net : les soignants privés de leurs courriels",
+            "La panne dure depuis hier.",
+        ),
+        news(
+            "c",
+            1,
+            "La Poste : la messagerie de nouveau inaccessible ce soir",
+            "Les utilisateurs signalent une panne.",
+            status="failure",
+        ),
         news("d", 1, "Doctolib.fr indisponible dans la matinée", "Panne du site."),
     ]
     assert members(group(items)) == [("a", "b", "c"), ("d",)]
@@ -631,42 +644,86 @@ def test_a_service_that_falls_with_the_one_it_depends_on_is_one_incident() -> No
     opens by naming (its identity provider fell, and the service with it) is that incident:
     one event, one status. Not when two keyed incidents name it, nor when none does."""
     falls = [
-        news("a", 0, "Impossible de se connecter au service Ordoclic depuis 15 h",
-             "Les officines ne peuvent plus ouvrir le service."),
-        news("b", 0.2, "Panne du service Ordoclic : les syndicats demandent des explications",
-             "Le service reste inaccessible.", status="failure"),
-        news("c", 0.4, "Pro Santé Connect : retour à la normale après la panne",
-             "Le fournisseur d'identité est de nouveau disponible, indique un bandeau sur "
-             "le portail Ordoclic.", organisations=("pro-sante-connect",), status="resolved"),
-        news("d", 0.1, "Pro Santé Connect en panne",
-             "Le fournisseur d'identité des soignants est indisponible.",
-             organisations=("pro-sante-connect",), status="failure"),
+        news(
+            "a",
+            0,
+            "Impossible de se connecter au service Ordoclic depuis 15 h",
+            "Les officines ne peuvent plus ouvrir le service.",
+        ),
+        news(
+            "b",
+            0.2,
+            "Panne du service Ordoclic : les syndicats demandent des explications",
+            "Le service reste inaccessible.",
+            status="failure",
+        ),
+        news(
+            "c",
+            0.4,
+            "Pro Santé Connect : retour à la normale après la panne",
+            "Le fournisseur d'identité est de nouveau disponible, indique un bandeau sur "
+            "le portail Ordoclic.",
+            organisations=("pro-sante-connect",),
+            status="resolved",
+        ),
+        news(
+            "d",
+            0.1,
+            "Pro Santé Connect en panne",
+            "Le fournisseur d'identité des soignants est indisponible.",
+            organisations=("pro-sante-connect",),
+            status="failure",
+        ),
     ]
     [incident] = group(falls)
     assert incident.items == ("a", "d", "b", "c")
     assert incident.status == "resolved"
     # a keyed incident whose reports never name it: two incidents
-    apart = [*falls[:2], news("d", 0.1, "Pro Santé Connect en panne",
-                              "Le fournisseur d'identité des soignants est indisponible.",
-                              organisations=("pro-sante-connect",), status="failure")]
+    apart = [
+        *falls[:2],
+        news(
+            "d",
+            0.1,
+            "Pro Santé Connect en panne",
+            "Le fournisseur d'identité des soignants est indisponible.",
+            organisations=("pro-sante-connect",),
+            status="failure",
+        ),
+    ]
     assert members(group(apart)) == [("a", "b"), ("d",)]
     # two keyed incidents naming it: it could be either's, it stays its own
-    both = [*falls, news("e", 0.3, "Panne chez Weda : le service Ordoclic touché aussi",
-                         "Ordoclic est également inaccessible.", organisations=("weda",),
-                         status="failure")]
+    both = [
+        *falls,
+        news(
+            "e",
+            0.3,
+            "Panne chez Weda : le service Ordoclic touché aussi",
+            "Ordoclic est également inaccessible.",
+            organisations=("weda",),
+            status="failure",
+        ),
+    ]
     assert ("a", "b") in members(group(both))
 
 
 def test_a_common_word_labelling_a_title_names_nobody() -> None:
-    """"Panne : ..." and "Cybersécurité : ..." open titles, they name nobody: two unrelated
+    """ "Panne : ..." and "Cybersécurité : ..." open titles, they name nobody: two unrelated
     reports titled so stay apart."""
     common = [
-        news("c", 0, "Panne : une clinique de Lyon sans informatique",
-             "Les soignants travaillent sur papier."),
-        news("d", 0.2, "Panne : un hôpital de Lille sans téléphone",
-             "Le standard ne répond plus."),
-        news("e", 0.4, "Cybersécurité : un cabinet de radiologie paralysé",
-             "Les examens sont reportés.", kinds=("cyberattack",)),
+        news(
+            "c",
+            0,
+            "Panne : une clinique de Lyon sans informatique",
+            "Les soignants travaillent sur papier.",
+        ),
+        news("d", 0.2, "Panne : un hôpital de Lille sans téléphone", "Le standard ne répond plus."),
+        news(
+            "e",
+            0.4,
+            "Cybersécurité : un cabinet de radiologie paralysé",
+            "Les examens sont reportés.",
+            kinds=("cyberattack",),
+        ),
     ]
     incidents = group(common)
     assert all(len(i.items) == 1 for i in incidents)
@@ -677,22 +734,49 @@ def test_a_fraud_campaign_and_a_later_attack_on_the_same_payer_are_two_incidents
     later is another incident, and a later phishing report goes on with the campaign;
     phishing reported after an attack, in its wake, joins the attack."""
     campaign = [
-        news("a", 0, "Almerys : de faux SMS visent les adhérents", "Des messages frauduleux "
-             "invitent à saisir ses coordonnées bancaires.", payers=("almerys",),
-             kinds=("phishing",)),
-        news("b", 14, "Almerys : des données d'assurés dérobées", "Des pirates ont accédé au "
-             "portail et copié des fichiers.", payers=("almerys",),
-             kinds=("cyberattack", "data-breach")),
-        news("c", 16, "Almerys : les faux SMS continuent", "D'autres messages frauduleux "
-             "circulent.", payers=("almerys",), kinds=("phishing",)),
+        news(
+            "a",
+            0,
+            "Almerys : de faux SMS visent les adhérents",
+            "Des messages frauduleux invitent à saisir ses coordonnées bancaires.",
+            payers=("almerys",),
+            kinds=("phishing",),
+        ),
+        news(
+            "b",
+            14,
+            "Almerys : des données d'assurés dérobées",
+            "Des pirates ont accédé au portail et copié des fichiers.",
+            payers=("almerys",),
+            kinds=("cyberattack", "data-breach"),
+        ),
+        news(
+            "c",
+            16,
+            "Almerys : les faux SMS continuent",
+            "D'autres messages frauduleux circulent.",
+            payers=("almerys",),
+            kinds=("phishing",),
+        ),
     ]
     assert members(group(campaign)) == [("a", "c"), ("b",)]
     wake = [
-        news("b", 0, "Almerys : des données d'assurés dérobées", "Des pirates ont accédé au "
-             "portail et copié des fichiers.", payers=("almerys",),
-             kinds=("cyberattack", "data-breach")),
-        news("d", 2, "Almerys : après la fuite, de faux SMS", "Des messages frauduleux "
-             "exploitent les données volées.", payers=("almerys",), kinds=("phishing",)),
+        news(
+            "b",
+            0,
+            "Almerys : des données d'assurés dérobées",
+            "Des pirates ont accédé au portail et copié des fichiers.",
+            payers=("almerys",),
+            kinds=("cyberattack", "data-breach"),
+        ),
+        news(
+            "d",
+            2,
+            "Almerys : après la fuite, de faux SMS",
+            "Des messages frauduleux exploitent les données volées.",
+            payers=("almerys",),
+            kinds=("phishing",),
+        ),
     ]
     assert members(group(wake)) == [("b", "d")]
 
@@ -708,8 +792,7 @@ def test_a_fraud_campaign_and_a_later_attack_on_the_same_payer_are_two_incidents
 def test_an_opening_in_the_taxonomy_s_words_reports_the_event(title: str) -> None:
     """The wording the classifier reads kinds from tells an event in an opening too: such a
     report founds its incident."""
-    report = news("a", 0, title, "Les opticiens patientent.", payers=("almerys",),
-                  status="failure")
+    report = news("a", 0, title, "Les opticiens patientent.", payers=("almerys",), status="failure")
     [incident] = group([report])
     assert incident.items == ("a",)
 
@@ -723,8 +806,14 @@ def test_an_opening_in_the_taxonomy_s_words_reports_the_event(title: str) -> Non
     ],
 )
 def test_a_return_in_the_taxonomy_s_words_resolves_the_incident(title: str) -> None:
-    report = news("a", 0, "Almerys : le portail hors service", "Les opticiens patientent.",
-                  payers=("almerys",), status="failure")
+    report = news(
+        "a",
+        0,
+        "Almerys : le portail hors service",
+        "Les opticiens patientent.",
+        payers=("almerys",),
+        status="failure",
+    )
     back = news("b", 1, title, "", payers=("almerys",), status="resolved")
     [incident] = group([report, back])
     assert incident.status == "resolved"
@@ -734,9 +823,14 @@ def test_a_return_in_the_taxonomy_s_words_resolves_the_incident(title: str) -> N
 def test_a_commentator_named_in_the_lead_keys_no_incident_of_its_own(org: str) -> None:
     """Regulators, agencies, unions and the Order (taxonomy.yaml commentator) speak about
     other people's events: named in the lead only, they key no incident."""
-    said = news("s", 0, "Fuite de données : la mise en garde de l'autorité",
-                f"L'organisme {org} appelle à la vigilance après la fuite de données.",
-                organisations=(org,), kinds=("data-breach",))
+    said = news(
+        "s",
+        0,
+        "Fuite de données : la mise en garde de l'autorité",
+        f"L'organisme {org} appelle à la vigilance après la fuite de données.",
+        organisations=(org,),
+        kinds=("data-breach",),
+    )
     # the lead names it by its slug, as its aliases would
     assert group([said]) == []
 
@@ -745,33 +839,130 @@ def test_the_aftermath_of_a_return_does_not_reopen_the_incident() -> None:
     """After the service is back, an item naming the trouble without saying it is broken
     again or still (the aftermath, the lessons, the next time) leaves the incident resolved;
     one saying it is down again reopens it."""
-    down = news("a", 0, "Kalixia : le portail de prise en charge inaccessible",
-                "Les opticiens ne parviennent plus à se connecter.", payers=("kalixia",),
-                status="failure")
-    back = news("b", 2, "Kalixia : le portail de nouveau accessible",
-                "Le portail fonctionne de nouveau.", payers=("kalixia",), status="resolved")
-    aftermath = news("c", 2.5, "Optique : la panne Kalixia relance le débat sur les secours",
-                     "Les syndicats demandent un circuit de secours pour la prochaine panne.",
-                     payers=("kalixia",), status="failure")
+    down = news(
+        "a",
+        0,
+        "Kalixia : le portail de prise en charge inaccessible",
+        "Les opticiens ne parviennent plus à se connecter.",
+        payers=("kalixia",),
+        status="failure",
+    )
+    back = news(
+        "b",
+        2,
+        "Kalixia : le portail de nouveau accessible",
+        "Le portail fonctionne de nouveau.",
+        payers=("kalixia",),
+        status="resolved",
+    )
+    aftermath = news(
+        "c",
+        2.5,
+        "Optique : la panne Kalixia relance le débat sur les secours",
+        "Les syndicats demandent un circuit de secours pour la prochaine panne.",
+        payers=("kalixia",),
+        status="failure",
+    )
     [incident] = group([down, back, aftermath])
     assert incident.status == "resolved"
-    relapse = news("d", 3, "Kalixia : nouvelle panne du portail",
-                   "Le portail est de nouveau inaccessible.", payers=("kalixia",),
-                   status="failure")
+    relapse = news(
+        "d",
+        3,
+        "Kalixia : nouvelle panne du portail",
+        "Le portail est de nouveau inaccessible.",
+        payers=("kalixia",),
+        status="failure",
+    )
     [incident] = group([down, back, aftermath, relapse])
     assert incident.status == "ongoing"
 
 
 def test_a_job_offer_opens_no_incident() -> None:
-    offer = news("j", 0, "Offre d'emploi : pharmacien adjoint à temps plein (Morbihan)",
-                 "Vous maîtrisez la facturation et les rejets de télétransmission.",
-                 kinds=("payment-disruption",))
+    offer = news(
+        "j",
+        0,
+        "Offre d'emploi : pharmacien adjoint à temps plein (Morbihan)",
+        "Vous maîtrisez la facturation et les rejets de télétransmission.",
+        kinds=("payment-disruption",),
+    )
     assert group([offer]) == []
 
 
 def test_a_dateline_names_no_incident() -> None:
     """A place before a stop opening a title ("Gaillac. ...") is the dateline, not a
     victim: it keys nothing."""
-    dateline = news("g", 3, "Gaillac. Pharmacies de garde : le casse-tête des nuits",
-                    "Les soucis informatiques d'un gestionnaire ont compliqué février.")
+    dateline = news(
+        "g",
+        3,
+        "Gaillac. Pharmacies de garde : le casse-tête des nuits",
+        "Les soucis informatiques d'un gestionnaire ont compliqué février.",
+    )
     assert group([dateline]) == []
+
+
+def test_a_report_naming_nobody_in_its_title_is_keyed_on_the_organisation_its_body_names() -> None:
+    leak = news(
+        "leak",
+        0,
+        "Fuite massive : les données de 500 000 patients de laboratoires en ligne",
+        "Un fichier circule sur internet. Les laboratoires concernés avaient en commun un "
+        "logiciel de l'éditeur Dedalus.",
+        kinds=("data-breach",),
+        status="failure",
+    )
+    more = news(
+        "more",
+        2,
+        "Fuite des laboratoires : la justice ordonne le blocage du site",
+        "La CNIL a engagé des contrôles auprès de l'éditeur Dedalus et de laboratoires.",
+        kinds=("data-breach",),
+        status="failure",
+    )
+    assert members(group([leak, more])) == [("leak", "more")]
+    # a body that names no organisation by its kind founds nothing
+    vague = news(
+        "vague", 0, "Fuite massive de données", "Un fichier circule.", kinds=("data-breach",)
+    )
+    assert group([vague]) == []
+
+
+def test_a_body_named_report_follows_the_incident_a_title_named_before_founding_its_own() -> None:
+    titled = news(
+        "titled",
+        0,
+        "Fuite Mediboard : des dossiers de patients en vente",
+        "Un pirate revendique les dossiers de patients d'établissements utilisant Mediboard, "
+        "extraits avec des identifiants volés.",
+        kinds=("data-breach", "cyberattack"),
+        status="failure",
+    )
+    editor = news(
+        "editor",
+        1,
+        "Données de santé : une nouvelle fuite massive touche des patients",
+        "Les dossiers de patients ont été extraits avec des identifiants volés au logiciel "
+        "d'un établissement client de l'éditeur Softway Medical ; le pirate les met en vente.",
+        kinds=("data-breach", "cyberattack"),
+        status="failure",
+    )
+    assert [set(m) for m in members(group([editor, titled]))] == [{"editor", "titled"}]
+
+
+def test_an_end_named_in_its_title_closes_the_incident_of_that_name() -> None:
+    down = news(
+        "down",
+        0,
+        "Panne informatique mondiale : aéroports et hôpitaux perturbés",
+        "Une mise à jour défectueuse de l'éditeur CrowdStrike a bloqué des millions de postes.",
+        status="failure",
+    )
+    back = news(
+        "back",
+        3,
+        "Panne CrowdStrike : retour à la normale pour la plupart des entreprises",
+        "La plupart des systèmes touchés fonctionnent de nouveau.",
+        status="resolved",
+    )
+    [incident] = group([back, down], now=START + timedelta(days=4))
+    assert set(incident.items) == {"down", "back"}
+    assert incident.status == "resolved"

@@ -238,6 +238,9 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         news = bool(item.kinds or failure or planned) and _tells_event(opening)
         reports = news and salient and not stance
     date = _aware(item.date)
+    resolution = (
+        item.status == "resolved" and not _NOT_YET_RE.search(title) and _tells_return(opening)
+    )
     return Reading(
         date=date,
         order=(date, item.id),
@@ -246,15 +249,13 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         by_payer=bool(payers),
         reports=reports,
         planned=planned and not failure,
-        resolution=item.status == "resolved"
-        and not _NOT_YET_RE.search(title)
-        and _tells_return(opening),
+        resolution=resolution,
         looks_back=_looks_back(title, date),
         failure=failure or (bool(item.kinds) and reports and not planned),
         again=failure and _tells_again(opening),
         networks=networks,
         # Only read when needed: proper names for reports with no key, title keys for two.
-        names=() if keys or not reports else _title_names(item.title),
+        names=_unnamed_names(item, keys, reports, resolution),
         title_keys=tuple(
             k
             for k in (keys if len(keys) > 1 else ())
@@ -402,6 +403,19 @@ _DOMAIN = re.compile(r"\b([^\W_][\w-]{2,})\.(?:fr|net|com|org|eu|info|io)\b")
 _TITLE_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|[.:!?;«»–—]")
 
 
+def _unnamed_names(
+    item: IncidentInput, keys: Sequence[str], reports: bool, resolution: bool
+) -> tuple[str, ...]:
+    """Proper names of an item with no known key that reports an event (off its title, or
+    else off its body: see _body_names) or tells it is over (off its title only, to find
+    the incident it closes). Only read when needed."""
+    if keys or not (reports or resolution):
+        return ()
+    if resolution:
+        return _title_names(item.title)
+    return _title_names(item.title) or _body_names(item.text)
+
+
 def _title_names(title: str) -> tuple[str, ...]:
     """Runs of capitalised words of a title that are not there for starting a sentence:
     "Weda", "CHU", "Pierre Fabre", "Rouen". A sentence's first word counts when it is in
@@ -431,6 +445,22 @@ def _title_names(title: str) -> tuple[str, ...]:
     # IMAP", "panne de doctolib.fr".
     names += (normalise_text(m.group(1)) for m in _DOMAIN.finditer(title.lower()))
     return tuple(dict.fromkeys(names))
+
+
+# A proper name that a noun of organisation introduces: "l'éditeur Dedalus", "le groupe
+# Pierre Fabre", "la plateforme Doctolib". In a body, only such a name is surely one.
+_INTRODUCED = re.compile(
+    r"\b(?:éditeur|editeur|société|societe|groupe|laboratoire|hôpital|hopital|clinique|"
+    r"opérateur|operateur|prestataire|entreprise|plateforme|logiciel|fournisseur|"
+    r"grossiste|répartiteur|repartiteur)s?\s+((?:[A-Z][\w-]+)(?:\s+[A-Z][\w-]+)?)"
+)
+
+
+def _body_names(text: str) -> tuple[str, ...]:
+    """Names a body gives organisations by their kind (see _INTRODUCED), for a report
+    whose title names nobody: "un logiciel de l'éditeur Dedalus"."""
+    names = (normalise_text(m.group(1)) for m in _INTRODUCED.finditer(text))
+    return tuple(dict.fromkeys(n for n in names if n not in _NOT_NAMES))
 
 
 def _flush(run: list[str], names: list[str]) -> list[str]:
@@ -652,16 +682,40 @@ def _place(
 
 
 def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Group]:
-    """Reports that name no known key, grouped by a proper name their titles share."""
+    """Reports that name no known key, grouped by a proper name their titles share; then
+    reports whose title names nobody, by the names their bodies give organisations, unless
+    they follow a group already named ("l'éditeur Softway Medical" after "Fuite Mediboard")."""
     groups: list[_Group] = []
+    # a name read off a title is too weak to found on "it is over"; with no name at all,
+    # an anonymous alarm founds nothing
+    founding = [r for r in readings if r.reports and not r.resolution and _words(r.names)]
+    titled = [r for r in founding if _title_names(r.item.title)]
+    bodied = [r for r in founding if not _title_names(r.item.title)]
+    followed = set()
+    for batch in (titled, bodied):
+        if batch is bodied:
+            followed = _follow(bodied, groups, window)
+        for reading in batch:
+            if reading.item.id in followed:
+                continue
+            words = _words(reading.names)
+            own = [g for g in groups if words & _words(_group_names(g))]
+            _place(reading, reading.names[0], False, own, groups, window)
+    # "Panne CrowdStrike : retour à la normale": an end closes the one group in reach that
+    # its title names, of the family it ends.
     for reading in readings:
-        if not reading.reports or reading.resolution:
-            continue  # a name read off a title is too weak to found on "it is over"
+        if not reading.resolution or not _words(reading.names):
+            continue
         words = _words(reading.names)
-        if not words:
-            continue  # nothing to call it by: an anonymous alarm founds nothing
-        own = [g for g in groups if words & _words(_group_names(g))]
-        _place(reading, reading.names[0], False, own, groups, window)
+        named = [
+            g
+            for g in groups
+            if words & _words(_group_names(g))
+            and g.reach(reading.date, window)
+            and _fits(g, reading)
+        ]
+        if len(named) == 1:
+            named[0].add(reading)
     for group in groups:
         shared = Counter(n for r in group.reports for n in r.names)
         group.key = max(shared, key=lambda n: (shared[n], -len(n), n))
