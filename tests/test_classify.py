@@ -1821,3 +1821,62 @@ def test_no_exposure_offline_backups_a_slow_month_and_an_order_are_no_event(
     sentence: str,
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "status"),
+    [
+        (
+            "Sous la neige, l'établissement du grossiste-répartiteur OCP n'a pas pu travailler.",
+            "supply-disruption",
+            "failure",
+        ),
+        ("À Péronne, l'établissement d'OCP a dû fermer.", "supply-disruption", "failure"),
+        ("Les grossistes-répartiteurs réduisent leurs tournées.", "supply-disruption", "failure"),
+        (
+            "On nous signale une tournée de moins, ou des livraisons décalées de plusieurs heures.",
+            "supply-disruption",
+            "failure",
+        ),
+        (
+            "Les livraisons sont arrivées avec des heures de retard.",
+            "supply-disruption",
+            "failure",
+        ),
+        (
+            "Depuis le redoux, les tournées ont retrouvé leur rythme habituel.",
+            "supply-disruption",
+            "resolved",
+        ),
+        (
+            "Les règlements des mutuelles dont le Cetip gère le tiers payant, à travers ses "
+            "réseaux, n'arrivent plus sur les comptes des officines.",
+            "payment-disruption",
+            "failure",
+        ),
+        (
+            "Flux de rattrapage envoyés hier matin, paiements revenus à la normale.",
+            "payment-disruption",
+            "resolved",
+        ),
+    ],
+)
+def test_wholesalers_rounds_and_payments_said_by_their_consequences(
+    sentence: str, kind: str, status: str
+) -> None:
+    result = CLASSIFIER.classify("Point", sentence)
+    assert kind in result.kinds and result.status == status
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "La pharmacie a dû fermer ses portes pour travaux.",
+        "Le dépôt de la mairie a fermé pour les vacances.",
+        "Les livraisons sont arrivées sans retard.",
+        "Les paiements arrivent normalement.",
+        "Le rendez-vous est décalé à jeudi.",
+    ],
+)
+def test_closed_doors_and_payments_on_time_are_no_disruption(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()

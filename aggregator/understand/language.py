@@ -1349,6 +1349,10 @@ def _dependent(token: Any, relation: Relation) -> Any:
         ):
             return token.head
     children = list(token.children)
+    if token.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in children):
+        # Coordinated verbs share their subject: "les règlements [...] n'arrivent plus", the
+        # model making "arrivent" a conjunct of the relative clause's verb before it.
+        children += [c for c in token.head.children if c.dep_.startswith("nsubj")]
     if token.head != token and (
         token.dep_ == "xcomp"
         or (token.dep_ in ("obj", "obl:arg") and _plain(token.head.lemma_) in _SUPPORT)
