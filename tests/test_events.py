@@ -966,3 +966,35 @@ def test_an_end_named_in_its_title_closes_the_incident_of_that_name() -> None:
     [incident] = group([back, down], now=START + timedelta(days=4))
     assert set(incident.items) == {"down", "back"}
     assert incident.status == "resolved"
+
+
+def test_a_payers_own_notice_in_the_first_person_founds_its_incident() -> None:
+    # the payer comes from the source (a payer's own feed): the text never names it
+    notice = news(
+        "notice",
+        0,
+        "Téléservices professionnels : indisponibilité ce week-end",
+        "Nos téléservices seront indisponibles de samedi midi à lundi 6 h.",
+        payers=("msa",),
+        status="failure",
+    )
+    back = news(
+        "back",
+        2,
+        "Téléservices professionnels : service rétabli",
+        "Vos téléservices sont de nouveau disponibles depuis ce lundi, 6 h.",
+        payers=("msa",),
+        status="resolved",
+    )
+    [incident] = group([back, notice], now=START + timedelta(days=3))
+    assert set(incident.items) == {"notice", "back"} and incident.status == "resolved"
+    # a payer the text names, but only in passing, still founds nothing
+    passing = news(
+        "passing",
+        0,
+        "Formation : les bons réflexes",
+        "Les opérateurs comme la MSA rappellent leurs consignes ; une panne peut arriver.",
+        payers=("msa",),
+        status="failure",
+    )
+    assert group([passing]) == []

@@ -232,8 +232,16 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
     else:
         # Named in the title, or in an opening sentence that does not recall a past event.
         told = [title, *(s for s in sentences if not _RECALL_RE.search(s))]
-        salient = not keys or any(
-            _named(k, text, aliases) for k in (*keys, *networks) for text in told
+        # A payer the item never names is its source's: its own notice, in the first
+        # person ("nos téléservices seront indisponibles"), which is about it.
+        unnamed = [title, normalise_text(item.text)]
+        own = bool(payers) and not any(
+            _named(k, text, aliases) for k in (*keys, *networks) for text in unnamed
+        )
+        salient = (
+            not keys
+            or own
+            or any(_named(k, text, aliases) for k in (*keys, *networks) for text in told)
         )
         news = bool(item.kinds or failure or planned) and _tells_event(opening)
         reports = news and salient and not stance
