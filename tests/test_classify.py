@@ -1880,3 +1880,41 @@ def test_wholesalers_rounds_and_payments_said_by_their_consequences(
 )
 def test_closed_doors_and_payments_on_time_are_no_disruption(sentence: str) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        (
+            "Le Cetip est confronté à un incident technique : ses ordres de paiement ne "
+            "parviennent plus à sa banque. Des factures restent impayées depuis une semaine.",
+            ("payment-disruption",),
+        ),
+        (
+            "Un bug informatique a interrompu les remboursements de la caisse. Les pharmacies "
+            "attendent leurs paiements depuis trois semaines.",
+            ("payment-disruption",),
+        ),
+        # a service named down stays an outage beside the payments it stopped
+        (
+            "Des dysfonctionnements touchent l'envoi des flux. En cause : un problème survenu "
+            "sur le réseau de télécommunication. Les pharmacies constatent des retards de "
+            "paiement.",
+            ("outage", "payment-disruption"),
+        ),
+        (
+            "Le portail est inaccessible depuis lundi et les paiements sont en retard.",
+            ("outage", "payment-disruption"),
+        ),
+        # places cut off by the weather are no service down
+        (
+            "Le dépôt a dû annuler les livraisons de dix pharmacies, rendues inaccessibles par "
+            "les routes coupées.",
+            ("supply-disruption",),
+        ),
+    ],
+)
+def test_an_it_fault_by_its_generic_name_is_the_cause_of_the_payments_or_deliveries_stopped(
+    body: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point de situation", body).kinds == kinds

@@ -121,6 +121,8 @@ class _Rules:
     any_kind: re.Pattern[str]
     contextual: Matcher  # tag: index in kind_slugs
     contexts: tuple[_KindContext | None, ...]  # by kind index
+    # by kind index: its words that may only name a cause, and the kinds they are a cause of
+    causes: tuple[tuple[re.Pattern[str], frozenset[int]] | None, ...]
     # by kind index: its words with an everyday sense, and the words of that sense
     senses: tuple[tuple[tuple[re.Pattern[str], re.Pattern[str]], ...], ...]
     actions: Matcher  # tag: index in action_phrases
@@ -226,6 +228,15 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             for p in kind.contextual.patterns
         ),
         contexts=tuple(_kind_context(kind, kinds) for kind in kinds),
+        causes=tuple(
+            (
+                compile_words(kind.causes),
+                frozenset(i for i, other in enumerate(kinds) if other.slug in kind.cause_of),
+            )
+            if kind.causes
+            else None
+            for kind in kinds
+        ),
         senses=tuple(
             tuple((compile_words(e.words), compile_words(e.other)) for e in kind.senses)
             for kind in kinds
@@ -638,11 +649,19 @@ class Classifier:
         present: set[int] = set()
         where: list[int] = []
         ongoing = planned = False
+        causes: dict[int, bool] = {}  # by kind: whether each of its words seen is a cause word
         for hit in doc.find(rules.kinds):
             is_ongoing = rules.kind_ongoing[hit.tag]
-            if hit.tag in present and (ongoing or not is_ongoing):
+            cause = rules.causes[hit.tag]
+            seen = hit.tag in present
+            if seen and (ongoing or not is_ongoing) and not (cause and causes.get(hit.tag)):
                 continue
             if not self._event(doc, hit):
+                continue
+            if cause is not None:
+                is_cause = cause[0].fullmatch(doc.text, hit.start, hit.end) is not None
+                causes[hit.tag] = causes.get(hit.tag, True) and is_cause
+            if seen:
                 continue
             present.add(hit.tag)
             where.append(hit.start)
@@ -655,10 +674,21 @@ class Classifier:
                     planned = True
                 else:
                     ongoing = True
-        for index, start in self._related(doc, present).items():
+        # Kinds said only by words that may name a cause: their relations are looked for
+        # still ("a bloqué le système de préparation des commandes": a system down).
+        tentative = {index for index, only in causes.items() if only}
+        related = self._related(doc, present - tentative)
+        for index, start in related.items():
             where.append(start)
             present.add(index)
             ongoing = ongoing or rules.kind_ongoing[index]
+        for index in tentative - related.keys():
+            effects = rules.causes[index]
+            if effects is not None and present & effects[1]:
+                # "un incident technique : ses ordres de paiement ne parviennent plus à sa
+                # banque": the cause of the payments stopped, no service of its own down
+                present.discard(index)
+                doc.explain(f"not:{rules.kind_slugs[index]}", Hit(index, 0, 1), "a cause only")
         # by kind: one look at the whole item (veto, context anywhere), not one per hit
         item_wide: dict[int, tuple[bool, bool]] = {}
         for hit in doc.find(rules.contextual):
@@ -861,7 +891,8 @@ class Classifier:
         low = doc.hard.before(hit.start)
         if not doc.text.startswith(":", low - 1) and not doc.text.startswith(":", low):
             return False
-        before = doc.text[max(0, low - WINDOW) : low].rstrip(" :").translate(WORD_GAPS).split()
+        opening = max(doc.hard.before(max(0, low - 2)), low - WINDOW)  # of the clause
+        before = doc.text[opening:low].rstrip(" :").translate(WORD_GAPS).split()
         # The noun closes the clause before the colon, or in the body is its subject a few
         # words back ("deux pistes circulent :", "les risques du quotidien sont plus
         # prosaïques :"); a title's label is one phrase ("Formation continue : ...").
@@ -878,7 +909,6 @@ class Classifier:
             # a list of what a clause dated back recalls ("le formateur a rappelé les
             # épisodes de l'an dernier : la cyberattaque contre Viamedis, ...")
             dates = doc.starts(self.rules.dated_past)
-            opening = doc.hard.before(max(0, low - 2))
             first = bisect_left(dates, opening)
             if first == len(dates) or dates[first] >= low:
                 return False

@@ -68,6 +68,10 @@ class Kind:
     # later report of the other kinds of its family, which is another event
     campaign: bool = False
     senses: tuple[Sense, ...] = ()
+    # Words that may only name the cause of another kind: with one of ``cause_of`` in the
+    # item, they are no event of this kind ("un incident technique" behind stopped payments).
+    causes: tuple[str, ...] = ()
+    cause_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,6 +258,8 @@ def _parse(data: Any) -> Taxonomy:
                 str(k.get("family") or k["slug"]),
                 bool(k.get("campaign", False)),
                 tuple(Sense(tuple(e["words"]), tuple(e["other"])) for e in k.get("senses", ())),
+                tuple(k.get("causes", ())),
+                tuple(k.get("cause_of", ())),
             )
             for k in data["kinds"]
         ),
