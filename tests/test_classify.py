@@ -1918,3 +1918,24 @@ def test_an_it_fault_by_its_generic_name_is_the_cause_of_the_payments_or_deliver
     body: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point de situation", body).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        (
+            "La convention prévoit qu'un retard de paiement de plus de trois jours donne lieu "
+            "à une indemnisation du pharmacien.",
+            (),
+        ),
+        ("Nous demandons une information immédiate dès qu'un flux est interrompu.", ()),
+        (
+            "L'opérateur indique qu'un retard de paiement touche les officines.",
+            ("payment-disruption",),
+        ),
+    ],
+)
+def test_what_a_text_provides_or_a_demand_asks_for_whenever_one_comes_is_a_rule(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

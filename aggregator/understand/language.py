@@ -1236,10 +1236,19 @@ def _any_case(noun: Any) -> str | None:
         and any(c.dep_ == "xcomp" for c in head.children)
     ):
         return f"generic: {determiners[0].text.lower()} ({head.text.lower()})"
+    # One case in what a text provides, read off the words as the parse often fails them
+    # ("prévoit" taken for an adjective): "la convention prévoit qu'un retard de paiement
+    # donne lieu à une indemnisation".
+    words = [_plain(t.text.lower()) for t in noun.doc[max(0, noun.i - 3) : noun.i]]
+    one = len(words) == 3 and words[1:] in (["qu'", "un"], ["qu'", "une"])
+    if one and words[0].startswith(_STIPULATING):
+        return f"generic: {words[2]} ({words[0]})"
     return None
 
 
 _MODALS = frozenset(("pouvoir", "devoir"))
+# Verbs of what a text provides or a party requires, by their stems.
+_STIPULATING = ("prevoi", "stipul", "impose", "garanti", "exige")
 
 
 def _denied_by(dependent: Any, words: AssertionWords) -> Any:
