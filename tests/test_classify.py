@@ -1939,3 +1939,15 @@ def test_what_a_text_provides_or_a_demand_asks_for_whenever_one_comes_is_a_rule(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+def test_a_scenario_imagined_is_no_event_and_names_no_payer() -> None:
+    body = (
+        "Imaginons : un lundi matin, le portail de Viamedis ou celui d'Almerys ne répond plus. "
+        "Quant à suspendre le tiers payant, ce serait une décision lourde."
+    )
+    result = CLASSIFIER.classify("Et si votre opérateur tombait en panne demain ?", body)
+    assert result.kinds == () and result.payers == ()
+    # the same words, told as news
+    news = CLASSIFIER.classify("Panne", "Ce lundi matin, le portail de Viamedis ne répond plus.")
+    assert news.kinds == ("outage",) and news.payers == ("viamedis",)

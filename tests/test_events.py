@@ -998,3 +998,33 @@ def test_a_payers_own_notice_in_the_first_person_founds_its_incident() -> None:
         status="failure",
     )
     assert group([passing]) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "day"),
+    [
+        (
+            "Viamedis, un an après l'intrusion : « Nous avons revu nos accès »",
+            "Il y a un an, l'opérateur coupait son portail après une intrusion.",
+            0,
+        ),
+        (
+            "Fuite de 2021 : la CNIL inflige une amende à l'éditeur Dedalus",
+            "Un an après la diffusion d'un fichier de patients, la CNIL sanctionne l'éditeur.",
+            400,
+        ),
+    ],
+)
+def test_an_anniversary_or_a_past_year_in_the_title_founds_no_incident(
+    title: str, text: str, day: int
+) -> None:
+    item = news(
+        "look",
+        day,
+        title,
+        text,
+        payers=("viamedis",) if "Viamedis" in title else (),
+        organisations=("cnil",) if "CNIL" in title else (),
+        kinds=("cyberattack",),
+    )
+    assert group([item], now=START + timedelta(days=day + 1)) == []

@@ -141,6 +141,7 @@ class _Rules:
     references: Matcher
     payer_references: Matcher
     reference_sentences: Matcher
+    scenarios: Matcher
     reference_clauses: Matcher
     reference_intents: Matcher
     resolved: Matcher  # tag: index in resolved_kinds
@@ -259,6 +260,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         references=_one(lang.reference_markers),
         payer_references=_one(lang.reference_before_payer),
         reference_sentences=_one(lang.reference_sentence_markers),
+        scenarios=_one(lang.scenario_markers),
         reference_clauses=_one(lang.reference_clause_markers),
         reference_intents=_one(lang.reference_intent_markers),
         dated_past=_one(lang.dated_past),
@@ -564,11 +566,28 @@ class _Doc:
     def in_reference(self, start: int) -> bool:
         return start in self._reference_runs
 
+    @cached_property
+    def _scenario_runs(self) -> _Runs:
+        """Sentences a scenario opens ("Imaginons : un lundi matin, le portail ne répond
+        plus."), from its marker to the end of the sentence."""
+        spans = []
+        for hit in self.find(self.rules.scenarios):
+            if self.text[self.hard.before(hit.start) : hit.start].strip():
+                continue  # only a sentence's first word opens a scenario
+            end = _SENTENCE_END.search(self.text, hit.end)
+            spans.append((hit.start, end.start() if end else len(self.text)))
+        return _Runs(spans)
+
+    def in_scenario(self, start: int) -> bool:
+        return start in self._scenario_runs
+
     def hypothetical(self, start: int, end: int) -> bool:
         """A risk or a question rather than an event: "en cas de panne", "qui pourraient"."""
         rules = self.rules
         if self.text.startswith("?", self.hard.after(end)):
             return True  # a question: "mes paiements seront-ils retardés ?"
+        if self.in_scenario(start):
+            return True  # "Imaginons : le portail ne répond plus."
         return self.prefix_has(rules.hypothetical_before, start) or bool(
             rules.hypothetical_after.match(self.text, end)
         )
@@ -739,6 +758,8 @@ class Classifier:
             said = Hit(index, hit.start, hit.end)
             if self._listed_threat(doc, said) or self._title_topic(doc, said):
                 continue  # "plusieurs formes : un message qui vous renvoie vers un faux site"
+            if doc.in_scenario(hit.start):
+                continue  # "Imaginons : le portail ne répond plus"
             found.setdefault(index, hit.start)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
         return found
@@ -1178,6 +1199,8 @@ class Classifier:
             in_title = doc.in_title(mention.start)
             if index in unaffected:
                 dropped.add(mention.slug)
+            elif doc.in_scenario(mention.start):
+                continue  # "Imaginons : le portail de Viamedis ne répond plus"
             elif index in earlier or doc.in_reference(mention.start):
                 if in_title and (elsewhere or index not in earlier):
                     dropped.add(mention.slug)  # the title says the story is someone else's

@@ -105,8 +105,10 @@ _ANTICIPATION = (
 # A past event recalled: the sentence is about something else, told after it.
 _RECALL = (
     r"\b(cet|l|ce) (hiver|ete|automne|printemps)( dernier)?\b|\bl an dernier\b"
-    r"|\bl annee (derniere|passee)\b|\ben debut d annee\b|\bil y a (deux|trois|quelques|"
-    r"plusieurs|\d+) (mois|ans)\b|\ba servi d\b|\bmediatisation\b|\bdeja en\b"
+    r"|\bl annee (derniere|passee)\b|\ben debut d annee\b|\bil y a (un|deux|trois|quelques|"
+    r"plusieurs|\d+) (mois|ans?)\b|\ba servi d\b|\bmediatisation\b|\bdeja en\b"
+    # an anniversary: "Viamedis, un an après l'intrusion"
+    r"|\b(un|deux|trois|six|quelques|\d+) (mois|ans?|annees?) (apres|plus tard)\b"
 )
 # Advice, prevention and anticipation in general: no event of a named organisation.
 _GENERAL = (
@@ -231,7 +233,7 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         reports = item.reports_event
     else:
         # Named in the title, or in an opening sentence that does not recall a past event.
-        told = [title, *(s for s in sentences if not _RECALL_RE.search(s))]
+        told = [t for t in (title, *sentences) if not _recalls(t, item.date)]
         # A payer the item never names is its source's: its own notice, in the first
         # person ("nos téléservices seront indisponibles"), which is about it.
         unnamed = [title, normalise_text(item.text)]
@@ -319,6 +321,17 @@ def _taxonomy_events() -> Matcher:
         *status.failure,
     ]
     return Matcher((0, p) for p in patterns)
+
+
+_YEAR = re.compile(r"\b(20\d\d)\b")
+
+
+def _recalls(text: str, date: datetime) -> bool:
+    """Does the folded ``text`` recall a past episode: a period some time back, or a year
+    before the item's own ("Fuite de 2021 : la CNIL inflige une amende", in 2022)?"""
+    if _RECALL_RE.search(text):
+        return True
+    return any(int(year) < date.year for year in _YEAR.findall(text))
 
 
 def _looks_back(title: str, date: datetime) -> bool:

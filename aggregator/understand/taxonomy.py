@@ -101,6 +101,7 @@ class Language:
     reference_clause_markers: tuple[str, ...]
     reference_intent_markers: tuple[str, ...]
     dated_past: tuple[str, ...] = ()
+    scenario_markers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,7 @@ def _parse(data: Any) -> Taxonomy:
             negation_words=int(lang["negation_words"]),
             **{key: tuple(lang[key]) for key in _LANGUAGE_LISTS},
             dated_past=tuple(lang.get("dated_past", ())),
+            scenario_markers=tuple(lang.get("scenario_markers", ())),
         ),
         status_words=StatusWords(
             resolved=tuple(
