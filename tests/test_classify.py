@@ -1951,3 +1951,28 @@ def test_a_scenario_imagined_is_no_event_and_names_no_payer() -> None:
     # the same words, told as news
     news = CLASSIFIER.classify("Panne", "Ce lundi matin, le portail de Viamedis ne répond plus.")
     assert news.kinds == ("outage",) and news.payers == ("viamedis",)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds", "status"),
+    [
+        (
+            "Dès sa détection, les systèmes ont été isolés et des procédures dégradées activées.",
+            ("outage",),
+            "failure",
+        ),
+        (
+            "Arles : quinze jours de papier et de stylos après le piratage",
+            ("cyberattack", "outage"),
+            "failure",
+        ),
+        # a return under way is not one done
+        ("Le rétablissement progressif du système d'information est engagé.", (), None),
+        ("Isolez le poste infecté du réseau.", (), None),
+    ],
+)
+def test_systems_isolated_pen_and_paper_and_a_return_under_way(
+    sentence: str, kinds: tuple[str, ...], status: str | None
+) -> None:
+    result = CLASSIFIER.classify("Point", sentence)
+    assert result.kinds == kinds and result.status == status
