@@ -1976,3 +1976,27 @@ def test_systems_isolated_pen_and_paper_and_a_return_under_way(
 ) -> None:
     result = CLASSIFIER.classify("Point", sentence)
     assert result.kinds == kinds and result.status == status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("Colis, cadeaux : les arnaques qui prospèrent pendant les fêtes", ()),
+        (
+            "L'occasion de rappeler que des fraudeurs peuvent emprunter le nom de la MSA pour "
+            "vous contacter par courriel.",
+            (),
+        ),
+        ("Au programme : repérer un message d'hameçonnage, gérer ses mots de passe.", ()),
+        ("Chaque fin d'année apporte son lot de messages piégés.", ()),
+        # the same threats as events
+        ("Depuis lundi, de faux SMS au nom de la MSA prospèrent.", ("phishing",)),
+        ("L'opérateur a pu repérer une intrusion sur son portail.", ("cyberattack",)),
+        ("Des pirates ont pu accéder aux données.", ("cyberattack",)),
+        ("Chaque officine a reçu un faux courriel ce lundi.", ("phishing",)),
+    ],
+)
+def test_threats_that_thrive_can_come_or_are_taught_are_no_event(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

@@ -86,6 +86,7 @@ class AssertionWords:
     goods_kinds: frozenset[str] = frozenset()  # kinds that are no event when said of goods
     guards: frozenset[str] = frozenset()  # protéger, éviter: their object is a threat
     skills: frozenset[str] = frozenset()  # apprendre (à repérer): a threat learnt about
+    spotting: frozenset[str] = frozenset()  # repérer: "au programme : repérer un faux SMS"
     hypotheses: frozenset[str] = frozenset()  # cas: "en cas de panne" is no panne
     expectation: frozenset[str] = frozenset()  # prévoir, réclamer: what they govern is to come
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
@@ -479,6 +480,11 @@ def _trend(token: Any, words: AssertionWords) -> str | None:
     growing, as warnings and annual reviews say, not one event. Not when the trend is dated
     now ("depuis lundi, de faux SMS se multiplient": a campaign under way)."""
     node = _noun(token)
+    # or its own relative clause: "les arnaques qui prospèrent pendant les fêtes"
+    for clause in node.children:
+        if clause.dep_ == "acl:relcl" and (found := _present_forms(clause) & words.trends):
+            dated = any(_plain(t.lemma_) in words.now for t in clause.subtree)
+            return None if dated else f"trend: {min(found)}"
     for _ in range(4):
         node = node.head
         forms = _present_forms(node) & words.trends
@@ -509,6 +515,12 @@ def _habitual(token: Any, words: AssertionWords) -> str | None:
     event), and not a frequency word on another noun ("les sauvegardes régulières ont
     permis de restaurer après l'attaque")."""
     for node in (_noun(token), *_ancestors(token)):
+        for child in node.children:
+            # every such period: "chaque fin d'année apporte son lot de messages piégés"
+            period = next((d for d in child.children if _plain(d.lemma_) == "fin"), child)
+            every = any(_plain(d.lemma_) == "chaque" for d in child.children if d.dep_ == "det")
+            if every and _plain(period.lemma_) in words.recall_periods | {"fin", "mois"}:
+                return f"habit: chaque {child.text.lower()}"
         for word in (node, *node.children):
             if _plain(word.lemma_) not in words.habits and _plain(word.text) not in words.habits:
                 continue
@@ -631,6 +643,22 @@ def _guarded(token: Any, words: AssertionWords) -> str | None:
     # What one learns to spot: "apprend à repérer un courriel d'hameçonnage".
     infinitive = clause and "Inf" in predicate.morph.get("VerbForm")
     if infinitive and (found := _verb_forms(predicate.head) & words.skills):
+        return f"skill: {min(found)}"
+    # A bare infinitive of spotting in a programme or a list, under no verb: "Au programme :
+    # repérer un message d'hameçonnage" ("l'opérateur a pu repérer une intrusion" did).
+    object_ = _noun(token)
+    for _ in range(3):  # "un message d'hameçonnage": the object is the noun completed
+        if object_.dep_ != "nmod" or object_.head == object_:
+            break
+        object_ = object_.head
+    spotting = object_.head
+    if (
+        object_.dep_ == "obj"
+        and "Inf" in spotting.morph.get("VerbForm")
+        and (found := _verb_forms(spotting) & words.spotting)
+        and not any(c.dep_.startswith("nsubj") for c in spotting.children)
+        and (spotting.head == spotting or spotting.head.pos_ not in ("VERB", "AUX"))
+    ):
         return f"skill: {min(found)}"
     # An imperative of protection opening the sentence, which the model often leaves out
     # of the parse of the rest ("Méfiez-vous des messages frauduleux qui..."), guards
@@ -1225,13 +1253,15 @@ def _any_case(noun: Any) -> str | None:
     # One indefinite case said to be able to or to have to be done: a rule for any case
     # ("un SMS suspect peut être signalé au 33700", "une fuite doit être notifiée à la
     # CNIL"). Not in the past: "un pirate a pu se connecter" did.
+    # In the plural, only what "can" be: "des fraudeurs peuvent emprunter le nom de la MSA"
+    # ("des pharmacies doivent avancer les frais" is a fact).
     head = noun.head
+    modals = _MODALS if "Sing" in noun.morph.get("Number") else frozenset(("pouvoir",))
     if (
         noun.dep_.startswith("nsubj")
         and len(determiners) == 1
         and _plain(determiners[0].lemma_) == "un"
-        and "Sing" in noun.morph.get("Number")
-        and _plain(head.lemma_) in _MODALS
+        and _plain(head.lemma_) in modals
         and "Pres" in head.morph.get("Tense")
         and any(c.dep_ == "xcomp" for c in head.children)
     ):
