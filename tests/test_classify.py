@@ -2000,3 +2000,35 @@ def test_threats_that_thrive_can_come_or_are_taught_are_no_event(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        (
+            "Faute d'accord, certains opticiens demandent au client de régler la part de la "
+            "mutuelle et de se faire rembourser ensuite.",
+            ("tiers-payant-suspension",),
+        ),
+        (
+            "Plusieurs magasins ont renoncé au tiers payant dans les cas litigieux.",
+            ("tiers-payant-suspension",),
+        ),
+        (
+            "La part obligatoire reste en tiers payant, la part mutuelle est réglée par le patient.",
+            ("tiers-payant-suspension",),
+        ),
+        ("Le patient ne règle pas la part de la mutuelle : c'est le principe du tiers payant.", ()),
+        ("Nous ne refusons jamais le tiers payant.", ()),
+    ],
+)
+def test_tiers_payant_given_up_or_the_complementary_share_paid_by_the_patient(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+def test_a_fault_whose_service_follows_is_an_outage_beside_the_payments_it_stops() -> None:
+    title = "100 % Santé : les bugs des plateformes de tiers payant portés à l'Assemblée"
+    body = "Des factures déjà transmises tardent à être réglées : les paiements sont en retard."
+    assert CLASSIFIER.classify(title, body).kinds == ("outage", "payment-disruption")

@@ -678,7 +678,8 @@ class Classifier:
             if not self._event(doc, hit):
                 continue
             if cause is not None:
-                is_cause = cause[0].fullmatch(doc.text, hit.start, hit.end) is not None
+                said = cause[0].match(doc.text, hit.start)  # its look-ahead sees the rest
+                is_cause = said is not None and said.end() == hit.end
                 causes[hit.tag] = causes.get(hit.tag, True) and is_cause
             if seen:
                 continue
