@@ -2032,3 +2032,8 @@ def test_a_fault_whose_service_follows_is_an_outage_beside_the_payments_it_stops
     title = "100 % Santé : les bugs des plateformes de tiers payant portés à l'Assemblée"
     body = "Des factures déjà transmises tardent à être réglées : les paiements sont en retard."
     assert CLASSIFIER.classify(title, body).kinds == ("outage", "payment-disruption")
+
+
+def test_the_pharmacys_own_advance_of_the_complementary_share_is_no_suspension() -> None:
+    body = "« On avance la part complémentaire sans savoir quand on sera remboursé », dit-elle."
+    assert "tiers-payant-suspension" not in CLASSIFIER.classify("Virements suspendus", body).kinds
