@@ -2037,3 +2037,11 @@ def test_a_fault_whose_service_follows_is_an_outage_beside_the_payments_it_stops
 def test_the_pharmacys_own_advance_of_the_complementary_share_is_no_suspension() -> None:
     body = "« On avance la part complémentaire sans savoir quand on sera remboursé », dit-elle."
     assert "tiers-payant-suspension" not in CLASSIFIER.classify("Virements suspendus", body).kinds
+
+
+def test_roads_reopening_are_no_service_back() -> None:
+    result = CLASSIFIER.classify(
+        "Point", "Les livraisons ont repris dès la réouverture des routes."
+    )
+    assert result.kinds == ("supply-disruption",) and result.status == "resolved"
+    assert CLASSIFIER.classify("Point", "Réouverture du portail ce matin.").kinds == ("outage",)

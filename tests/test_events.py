@@ -1028,3 +1028,28 @@ def test_an_anniversary_or_a_past_year_in_the_title_founds_no_incident(
         kinds=("cyberattack",),
     )
     assert group([item], now=START + timedelta(days=day + 1)) == []
+
+
+def test_an_item_about_two_organisations_hit_at_once_joins_both_incidents() -> None:
+    floods = news(
+        "floods",
+        0,
+        "Inondations : les répartiteurs dans la tourmente",
+        "L'eau a envahi le site d'Alliance Healthcare à Orléans ; chez OCP, le dépôt de Blois "
+        "a dû annuler ses livraisons.",
+        kinds=("supply-disruption",),
+        organisations=("alliance-healthcare", "ocp"),
+        status="failure",
+    )
+    ocp = news(
+        "ocp",
+        2,
+        "Crues : OCP fait le bilan",
+        "Les livraisons d'OCP ont repris normalement.",
+        kinds=("supply-disruption",),
+        organisations=("ocp",),
+        status="resolved",
+    )
+    incidents = group([ocp, floods], now=START + timedelta(days=3))
+    assert sorted(i.items for i in incidents) == [("floods",), ("floods", "ocp")]
+    assert {i.status for i in incidents if "ocp" in i.items} == {"resolved"}

@@ -227,7 +227,7 @@ def _incident_input(
         title=item.title,
         payers=verdict.payers,
         kinds=verdict.kinds,
-        organisations=verdict.organisations[:1],
+        organisations=verdict.organisations[:2],
         status=verdict.status,
         actions=verdict.actions,
         contacts=verdict.contacts,

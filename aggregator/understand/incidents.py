@@ -164,6 +164,9 @@ _EVENT = (
     r"|\bsuspen|\bgreve|\blivraisons?\b|\bcommandes?\b|\bapprovisionnement|\brupture"
     r"|\bmaintenance|\bretabli|\brouv|\breouvert|\bde nouveau (accessible|disponible|operationnel)"
     r"|\bretour a la normale|\breprise|\breprennent|\bfin de droits|\bradie"
+    # a site closed, a disaster that closes it: "le dépôt garde porte close", "Inondations"
+    r"|\bfermee?s?\b|\bfermeture|\bporte close|\binond|\bcrues?\b|\bintemperies|\btempete"
+    r"|\bincendie|\bsous la neige"
 )
 _EVENT_RE = re.compile(_EVENT)
 # Advice about something happening now ("une campagne est actuellement signalée : les bons
@@ -218,7 +221,7 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
     # title makes them its subject.
     commentators = _builtin_taxonomy().commentators
     orgs = [o for o in item.organisations if o not in commentators or _named(o, title, aliases)]
-    keys = tuple(payers or orgs[:1])
+    keys = tuple(payers or orgs[:2])  # like two payers, two organisations hit at once
     opening = f"{title} {lead}"
     stance = bool(
         _HYPOTHESIS_RE.search(opening)

@@ -405,10 +405,11 @@ def _incident_input(item: Item) -> IncidentInput:
         title=item.title,
         payers=item.payers,
         kinds=item.kinds,
-        # Without a payer, the incident belongs to the organisation the item is about; the
-        # classifier lists subjects (wholesalers, concentrators) before reporters (CNIL,
-        # ANSSI), so a regulator's note does not found an incident of its own.
-        organisations=item.organisations[:1],
+        # Without a payer, the incident belongs to the organisations the item is about (two
+        # at most: the floods that hit two wholesalers); the classifier lists subjects
+        # (wholesalers, concentrators) before reporters (CNIL, ANSSI), so a regulator's
+        # note does not found an incident of its own.
+        organisations=item.organisations[:2],
         status=item.status,
         actions=item.actions,
         contacts=item.contacts,
