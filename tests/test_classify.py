@@ -2045,3 +2045,18 @@ def test_roads_reopening_are_no_service_back() -> None:
     )
     assert result.kinds == ("supply-disruption",) and result.status == "resolved"
     assert CLASSIFIER.classify("Point", "Réouverture du portail ce matin.").kinds == ("outage",)
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Rugby : lourde défaite", "Une panne de réalisme criante dans les 22 mètres."),
+        (
+            "« Rançon blanche » : des pirates dans les entrailles de la Sécu",
+            "Un lundi matin, les écrans d'une caisse s'éteignent. Le romancier traite ce point "
+            "de départ sans effets spéciaux.",
+        ),
+    ],
+)
+def test_a_teams_off_day_and_a_novels_plot_are_no_incident(title: str, body: str) -> None:
+    assert CLASSIFIER.classify(title, body).kinds == ()
