@@ -2060,3 +2060,30 @@ def test_roads_reopening_are_no_service_back() -> None:
 )
 def test_a_teams_off_day_and_a_novels_plot_are_no_incident(title: str, body: str) -> None:
     assert CLASSIFIER.classify(title, body).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        (
+            "Si le poste tombe en panne, chacun doit savoir comment continuer à délivrer et à "
+            "facturer en mode dégradé.",
+            (),
+        ),
+        ("Une sauvegarde quotidienne, débranchée du réseau une fois terminée.", ()),
+        ("Les systèmes ont été isolés dès la détection de la cyberattaque.", ("cyberattack", "outage")),
+    ],
+)
+def test_coordinated_infinitives_share_their_how_to_and_offline_backups_stay_advice(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+def test_an_event_only_when_something_began_is_recalled_even_in_the_lead() -> None:
+    body = (
+        "Depuis les intrusions chez Viamedis et Almerys au début de 2024, plusieurs courtiers "
+        "constatent des hausses de primes. Les contrats couvrent la perte d'exploitation."
+    )
+    result = CLASSIFIER.classify("Cyber-assurance : des primes qui grimpent", body)
+    assert result.kinds == () and result.payers == ()

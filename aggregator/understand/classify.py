@@ -97,6 +97,7 @@ _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 # What a past threat is said to have been about: the next few words ("suspendre le tiers payant").
 _INTENT_WORDS = re.compile(r"(?:\s*[\w-]+){1,6}")
 _PUNCT_SOFT = re.compile(r"[,()\[\]\"]")
+_SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
     r"[\s,/&()]*(?:(?:et|ou|ni|de|du|des|d|chez|l|la|le|les|ainsi\s+que|"
@@ -740,7 +741,12 @@ class Classifier:
         """Is ``start`` in a body sentence past the lead that holds a period some time back
         (language.dated_past)?"""
         dates = doc.starts(self.rules.dated_past)
-        if not dates or doc.in_title(start) or self._in_lead(doc, start):
+        if not dates or doc.in_title(start):
+            return False
+        # In the lead too when the event is only when something began ("Depuis les
+        # intrusions chez Viamedis et Almerys au début de 2024, les primes grimpent").
+        since = _SINCE.search(doc.text, max(0, start - 16), start) is not None
+        if self._in_lead(doc, start) and not since:
             return False
         low = bisect_left(dates, doc.hard.before(start))
         return low < len(dates) and dates[low] < doc.hard.after(start + 1)

@@ -371,7 +371,12 @@ def _why_not(
         clause = node.pos_ in ("VERB", "AUX") or any(
             c.dep_.startswith("nsubj") for c in node.children
         )
-        joined = joined or (clause and node.dep_.startswith(("conj", "parataxis")))
+        # Coordinated infinitives share what governs them: "comment continuer à délivrer et
+        # à facturer en mode dégradé".
+        infinitive = "Inf" in node.morph.get("VerbForm")
+        joined = joined or (
+            clause and node.dep_.startswith(("conj", "parataxis")) and not infinitive
+        )
         below = node
     return (
         _warned_against(token, words)
