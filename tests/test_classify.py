@@ -2087,3 +2087,11 @@ def test_an_event_only_when_something_began_is_recalled_even_in_the_lead() -> No
     )
     result = CLASSIFIER.classify("Cyber-assurance : des primes qui grimpent", body)
     assert result.kinds == () and result.payers == ()
+
+
+def test_a_shared_service_someone_goes_without_is_not_its_payer() -> None:
+    title = "Panne Orange : une officine du centre sans télécollecte ni cartes Vitale"
+    result = CLASSIFIER.classify(title, "La pharmacie est privée de téléphone depuis vendredi.")
+    assert result.payers == ()
+    phishing = "Cartes Vitale : de faux SMS réclament des frais de renouvellement"
+    assert CLASSIFIER.classify(phishing, "").payers == ("assurance-maladie",)

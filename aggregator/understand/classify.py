@@ -97,6 +97,9 @@ _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 # What a past threat is said to have been about: the next few words ("suspendre le tiers payant").
 _INTENT_WORDS = re.compile(r"(?:\s*[\w-]+){1,6}")
 _PUNCT_SOFT = re.compile(r"[,()\[\]\"]")
+_WITHOUT = re.compile(
+    r"\b(?:sans|ni|privee?s?\s+d(?:e|u|es)?|faute\s+d(?:e|u|es)?)\s+(?:[\w-]+\s+){0,2}$"
+)
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
@@ -1213,6 +1216,8 @@ class Classifier:
                     dropped.add(mention.slug)  # the title says the story is someone else's
             elif in_title and self._doubted(doc, mention):
                 continue  # "Rumeur de piratage d'ameli"
+            elif in_title and self._shared_beside_subject(doc, mention):
+                continue  # "Panne Orange : une officine sans télécollecte ni cartes Vitale"
             elif in_title:
                 hit_title.add(mention.slug)
                 doc.explain(f"payer:{mention.slug}", mention, "named in the title")
@@ -1238,6 +1243,15 @@ class Classifier:
         if not incident:  # news: a service is a payer's only when nobody else's is named
             hits -= self._by_shared_names(doc, mentions, hits)
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
+
+    def _shared_beside_subject(self, doc: _Doc, mention: Mention) -> bool:
+        """A service other schemes share, named as what someone goes without ("Panne
+        Orange : une officine sans télécollecte ni cartes Vitale"): the card is what the
+        story touches, not its payer."""
+        shared = dict(self.taxonomy.shared_of).get(mention.slug, frozenset())
+        if " ".join(doc.text[mention.start : mention.end].split()) not in shared:
+            return False
+        return _WITHOUT.search(doc.text, max(0, mention.start - 48), mention.start) is not None
 
     def _by_shared_names(self, doc: _Doc, mentions: Sequence[Mention], hits: set[str]) -> set[str]:
         """Payers named only by a service other payers' members use too ("votre carte
