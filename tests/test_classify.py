@@ -2095,3 +2095,15 @@ def test_a_shared_service_someone_goes_without_is_not_its_payer() -> None:
     assert result.payers == ()
     phishing = "Cartes Vitale : de faux SMS réclament des frais de renouvellement"
     assert CLASSIFIER.classify(phishing, "").payers == ("assurance-maladie",)
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Lundi noir (ou presque)", "8 h 30 : la machine à café est en panne. Mauvais présage."),
+        ("LGO figé ce matin : fausse alerte", "Une mise à jour restée à moitié installée."),
+    ],
+)
+def test_the_coffee_machine_and_a_false_alarm_are_no_incident(title: str, body: str) -> None:
+    assert CLASSIFIER.classify(title, body).kinds == ()
+    assert "phishing" in CLASSIFIER.classify("De fausses alertes de sécurité", "").kinds
