@@ -2071,7 +2071,10 @@ def test_a_teams_off_day_and_a_novels_plot_are_no_incident(title: str, body: str
             (),
         ),
         ("Une sauvegarde quotidienne, débranchée du réseau une fois terminée.", ()),
-        ("Les systèmes ont été isolés dès la détection de la cyberattaque.", ("cyberattack", "outage")),
+        (
+            "Les systèmes ont été isolés dès la détection de la cyberattaque.",
+            ("cyberattack", "outage"),
+        ),
     ],
 )
 def test_coordinated_infinitives_share_their_how_to_and_offline_backups_stay_advice(
@@ -2107,3 +2110,21 @@ def test_a_shared_service_someone_goes_without_is_not_its_payer() -> None:
 def test_the_coffee_machine_and_a_false_alarm_are_no_incident(title: str, body: str) -> None:
     assert CLASSIFIER.classify(title, body).kinds == ()
     assert "phishing" in CLASSIFIER.classify("De fausses alertes de sécurité", "").kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "On a cru à une panne d'iSanté",
+            "Le coupable : un câble réseau débranché derrière le comptoir.",
+        ),
+        (
+            "Festival : un hôpital pris en otage sur scène",
+            "Une compagnie a choisi un sujet inattendu au théâtre. Une nuit dans un hôpital "
+            "paralysé par un rançongiciel, où la direction hésite à payer les pirates.",
+        ),
+    ],
+)
+def test_an_unplugged_cable_and_a_plays_plot_are_no_incident(title: str, body: str) -> None:
+    assert CLASSIFIER.classify(title, body).kinds == ()

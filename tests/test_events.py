@@ -1053,3 +1053,25 @@ def test_an_item_about_two_organisations_hit_at_once_joins_both_incidents() -> N
     incidents = group([ocp, floods], now=START + timedelta(days=3))
     assert sorted(i.items for i in incidents) == [("floods",), ("floods", "ocp")]
     assert {i.status for i in incidents if "ocp" in i.items} == {"resolved"}
+
+
+def test_a_product_replaced_and_a_body_opening_on_the_past_found_nothing() -> None:
+    replaced = news(
+        "replaced",
+        0,
+        "Kalixia Audio : un nouvel espace pour les audioprothésistes",
+        "Les dossiers se gèrent depuis un espace unique. L'ancien extranet sera fermé à la fin "
+        "de l'été.",
+        payers=("kalixia",),
+        kinds=(),
+    )
+    looking_back = news(
+        "back",
+        400,
+        "Cyberassurance : ce que couvre vraiment votre contrat",
+        "L'hiver 2024 a servi de leçon. Quand Viamedis puis Almerys ont été visés par des "
+        "intrusions, beaucoup de titulaires ont découvert que leur contrat ne prévoyait rien.",
+        payers=("viamedis", "almerys"),
+        kinds=("cyberattack",),
+    )
+    assert group([replaced, looking_back], now=START + timedelta(days=401)) == []

@@ -128,7 +128,7 @@ class _Rules:
     # by kind index: its words that may only name a cause, and the kinds they are a cause of
     causes: tuple[tuple[re.Pattern[str], frozenset[int]] | None, ...]
     # by kind index: its words with an everyday sense, and the words of that sense
-    senses: tuple[tuple[tuple[re.Pattern[str], re.Pattern[str]], ...], ...]
+    senses: tuple[tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...], ...]
     actions: Matcher  # tag: index in action_phrases
     action_phrases: tuple[str, ...]
     negation_words: int
@@ -243,7 +243,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             for kind in kinds
         ),
         senses=tuple(
-            tuple((compile_words(e.words), compile_words(e.other)) for e in kind.senses)
+            tuple((compile_words(e.words), compile_words(e.other), e.item) for e in kind.senses)
             for kind in kinds
         ),
         actions=Matcher(
@@ -859,9 +859,12 @@ class Classifier:
         voiture s'est immobilisée, moteur en panne"); in the title, when the body uses the
         word only in that sense ("Ma semaine : un piratage" over "un site de piratage de
         séries")."""
-        for words, other in self.rules.senses[hit.tag]:
+        for words, other, whole_item in self.rules.senses[hit.tag]:
             if not words.search(doc.text, hit.start, hit.end):
                 continue
+            if whole_item and other.search(doc.text, 0, self._lead_end(doc)):
+                doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
+                return True  # "Festival Carte Blanche : un hôpital pris en otage sur scène"
             if self._sentence_holds(doc, hit.start, hit.end, other):
                 doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
                 return True
@@ -880,10 +883,14 @@ class Classifier:
         body = list(words.finditer(doc.text, doc.title_end + 1))
         if body:
             return all(self._sentence_holds(doc, m.start(), m.end(), other) for m in body)
+        return other.search(doc.text, doc.title_end + 1, self._lead_end(doc)) is not None
+
+    def _lead_end(self, doc: _Doc) -> int:
+        """Where the body's first LEAD_SENTENCES sentences end."""
         lead = doc.title_end
         for _ in range(LEAD_SENTENCES):
             lead = doc.hard.after(lead + 1)
-        return other.search(doc.text, doc.title_end + 1, lead) is not None
+        return lead
 
     def _sentence_holds(self, doc: _Doc, start: int, end: int, words: re.Pattern[str]) -> bool:
         """Do ``words`` stand in the sentence around ``start``..``end`` (at most WINDOW

@@ -228,8 +228,10 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         or _ANTICIPATION_RE.search(opening)
         or (_GENERAL_RE.search(title) and not _CURRENT_RE.search(lead))
     )
+    # An opening that announces a closing plans an interruption only when the classifier
+    # read a kind in the item: "l'ancien extranet sera fermé", replaced by a new one, is none.
     planned = item.status == "planned" or (
-        bool(_PLANNED_RE.search(opening)) and item.status != "resolved"
+        bool(_PLANNED_RE.search(opening)) and item.status != "resolved" and bool(item.kinds)
     )
     failure = item.status == "failure"
     if item.reports_event is not None:
@@ -237,6 +239,10 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
     else:
         # Named in the title, or in an opening sentence that does not recall a past event.
         told = [t for t in (title, *sentences) if not _recalls(t, item.date)]
+        if sentences and _recalls(sentences[0], item.date):
+            # A body that opens looking back ("L'hiver 2024 a servi de leçon. Quand
+            # Viamedis puis Almerys ont été visés...") tells its past in the lead.
+            told = told[:1] if told and told[0] == title else []
         # A payer the item never names is its source's: its own notice, in the first
         # person ("nos téléservices seront indisponibles"), which is about it.
         unnamed = [title, normalise_text(item.text)]

@@ -53,6 +53,7 @@ class Sense:
 
     words: tuple[str, ...]
     other: tuple[str, ...]  # words of the everyday sense
+    item: bool = False  # the other sense holds for the whole item when its opening has it
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,10 @@ def _parse(data: Any) -> Taxonomy:
                 _context(k.get("contextual")),
                 str(k.get("family") or k["slug"]),
                 bool(k.get("campaign", False)),
-                tuple(Sense(tuple(e["words"]), tuple(e["other"])) for e in k.get("senses", ())),
+                tuple(
+                    Sense(tuple(e["words"]), tuple(e["other"]), bool(e.get("item", False)))
+                    for e in k.get("senses", ())
+                ),
                 tuple(k.get("causes", ())),
                 tuple(k.get("cause_of", ())),
             )
