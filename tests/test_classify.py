@@ -2128,3 +2128,15 @@ def test_the_coffee_machine_and_a_false_alarm_are_no_incident(title: str, body: 
 )
 def test_an_unplugged_cable_and_a_plays_plot_are_no_incident(title: str, body: str) -> None:
     assert CLASSIFIER.classify(title, body).kinds == ()
+
+
+def test_a_payer_heading_a_brief_of_a_digest_has_its_news() -> None:
+    body = (
+        "Vaccination antigrippale. La campagne débute le 15 octobre.\n\n"
+        "Itelis. Le réseau propose désormais aux officines une convention à accepter en ligne.\n\n"
+        "MSA. Le 1er novembre étant férié, les paiements seront effectués la veille."
+    )
+    assert CLASSIFIER.classify("Les brèves de la semaine", body).payers == ("itelis", "msa")
+    # a name opening a paragraph with no news in its brief is none
+    recall = "Une pharmacie de Lille.\n\nViamedis. Les confrères se souviennent de 2024."
+    assert CLASSIFIER.classify("Portrait", recall).payers == ()

@@ -58,6 +58,7 @@ from aggregator.understand.language import (
     is_destination,
     is_news_about,
     leading_noun,
+    news_word,
     reading,
     related,
     reopened_premises,
@@ -100,6 +101,7 @@ _PUNCT_SOFT = re.compile(r"[,()\[\]\"]")
 _WITHOUT = re.compile(
     r"\b(?:sans|ni|privee?s?\s+d(?:e|u|es)?|faute\s+d(?:e|u|es)?)\s+(?:[\w-]+\s+){0,2}$"
 )
+_HEADING_MARK = re.compile(r"\s*[.:](?=\s|$)")
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
@@ -1246,6 +1248,9 @@ class Classifier:
             elif (news := self._news(doc, mention)) is not None:
                 hit_body.add(mention.slug)
                 doc.explain(f"payer:{mention.slug}", mention, f"its news ({news})")
+            elif (news := self._brief_heading(doc, mention)) is not None:
+                hit_body.add(mention.slug)
+                doc.explain(f"payer:{mention.slug}", mention, f"heads a brief ({news})")
         hits = self._with_networks(doc, mentions, hit_title | (hit_body - dropped))
         if not incident:  # news: a service is a payer's only when nobody else's is named
             hits -= self._by_shared_names(doc, mentions, hits)
@@ -1341,6 +1346,24 @@ class Classifier:
             return None
         found = doc.sentence_at(mention.start, mention.end) if words.news else None
         return is_news_about(found[0], found[1], words) if found else None
+
+    def _brief_heading(self, doc: _Doc, mention: Mention) -> str | None:
+        """A payer's name heading a brief of a digest, alone before a full stop or a colon
+        at a paragraph's start ("MSA. Le 1er novembre étant férié, les paiements seront
+        effectués la veille."): the brief is its news when its first sentence says some."""
+        if doc.in_title(mention.start) or not self.taxonomy.assertion.news:
+            return None
+        start = doc.hard.before(mention.start)
+        if doc.text[start : mention.start].strip():
+            return None  # not the first word of its sentence
+        opening = doc.original_between(max(doc.title_end, start - 3), start)
+        if opening is None or "\n" not in opening:
+            return None  # not a paragraph's first words
+        if not _HEADING_MARK.match(doc.text, mention.end):
+            return None
+        brief = doc.hard.after(mention.end)  # the heading's own end
+        found = doc.sentence_at(brief + 2, brief + 3)
+        return news_word(found[0], self.taxonomy.assertion) if found else None
 
     def _quoted(self, doc: _Doc, start: int) -> bool:
         """Is folded offset ``start`` inside a quotation opened by « in its paragraph?"""

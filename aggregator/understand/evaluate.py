@@ -214,7 +214,10 @@ def _with_speaker(
 ) -> Classification:
     """As the pipeline does for a payer's own source (here the source id names the payer):
     its notice is about that payer, named or not ("nos règlements", "nos portails")."""
-    speaker = classifier.payers_named(item.source.replace("-", " "))
+    # A source id is lower case; a payer whose name is an everyday phrase is matched in
+    # capitals only ("Carte Blanche"), as a source's display name would write it.
+    name = item.source.replace("-", " ")
+    speaker = classifier.payers_named(name) or classifier.payers_named(name.title())
     return replace(verdict, payers=own_notice_payers(verdict.payers, speaker))
 
 

@@ -977,6 +977,18 @@ def _tense(predicate: Any, words: AssertionWords) -> str | None:
 SUBJECTS = ("nsubj", "obl:agent")
 
 
+def news_word(sentence: str, words: AssertionWords) -> str | None:
+    """A word of a payer's news in the sentence, read as a verb or noun ("Le réseau
+    propose désormais une convention", "les paiements seront effectués la veille"), or None.
+    For a brief whose heading names the payer (see Classifier._brief_heading)."""
+    if len(sentence) > MAX_SENTENCE:
+        return None
+    for token in parse(sentence):
+        if token.pos_ in ("VERB", "NOUN") and (found := _verb_forms(token) & words.news):
+            return min(found)
+    return None
+
+
 @lru_cache(maxsize=PARSE_CACHE)
 def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | None:
     """Whether the name at ``offset`` is what its sentence is about: the subject or agent of
