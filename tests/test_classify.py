@@ -2140,3 +2140,17 @@ def test_a_payer_heading_a_brief_of_a_digest_has_its_news() -> None:
     # a name opening a paragraph with no news in its brief is none
     recall = "Une pharmacie de Lille.\n\nViamedis. Les confrères se souviennent de 2024."
     assert CLASSIFIER.classify("Portrait", recall).payers == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vendredi était la Toussaint, jour férié, et les virements sont simplement décalés.",
+        "Les messages jouent sur l'urgence (un colis bloqué, un remboursement en attente).",
+    ],
+)
+def test_a_holiday_calendar_and_a_lures_words_are_no_payment_disruption(sentence: str) -> None:
+    assert "payment-disruption" not in CLASSIFIER.classify("Point", sentence).kinds
+    assert CLASSIFIER.classify("Point", "Les virements sont décalés d'une semaine.").kinds == (
+        "payment-disruption",
+    )

@@ -772,6 +772,8 @@ class Classifier:
                 continue  # "plusieurs formes : un message qui vous renvoie vers un faux site"
             if doc.in_scenario(hit.start):
                 continue  # "Imaginons : le portail ne répond plus"
+            if self._sentence_sense(doc, said):
+                continue  # "jour férié, et les virements sont simplement décalés"
             found.setdefault(index, hit.start)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
         return found
@@ -872,6 +874,17 @@ class Classifier:
                 return True
             if doc.in_title(hit.start) and self._title_sense(doc, words, other):
                 doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
+                return True
+        return False
+
+    def _sentence_sense(self, doc: _Doc, said: Hit) -> bool:
+        """A relation's sentence that holds one of its kind's words with an everyday sense
+        and a word of that sense: the parse read the sentence, not one word of it."""
+        for words, other, _ in self.rules.senses[said.tag]:
+            if words.search(doc.text, said.start, said.end) and other.search(
+                doc.text, said.start, said.end
+            ):
+                doc.explain(f"not:{self.rules.kind_slugs[said.tag]}", said, "another sense")
                 return True
         return False
 
