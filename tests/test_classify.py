@@ -2154,3 +2154,29 @@ def test_a_holiday_calendar_and_a_lures_words_are_no_payment_disruption(sentence
     assert CLASSIFIER.classify("Point", "Les virements sont décalés d'une semaine.").kinds == (
         "payment-disruption",
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kinds"),
+    [
+        ("Hameçonnage : de quoi parle-t-on exactement ?", "", ()),
+        ("Cyberattaque : que faire ?", "", ()),
+        ("Cyberattaque : qui est touché ?", "", ("cyberattack",)),
+        ("Point", "Le message peut arriver par SMS (on parle alors de smishing).", ()),
+        (
+            "Point",
+            "Les déguisements les plus courants sont connus : le faux message ameli qui annonce "
+            "un remboursement, le transporteur qui réclame des frais.",
+            (),
+        ),
+        (
+            "Point",
+            "Un compte de professionnel hameçonné aurait ouvert la porte aux pirates.",
+            ("cyberattack",),
+        ),
+    ],
+)
+def test_guides_questions_names_and_usual_cases_of_a_threat_are_no_campaign(
+    title: str, body: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, body).kinds == kinds

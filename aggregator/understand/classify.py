@@ -101,6 +101,11 @@ _PUNCT_SOFT = re.compile(r"[,()\[\]\"]")
 _WITHOUT = re.compile(
     r"\b(?:sans|ni|privee?s?\s+d(?:e|u|es)?|faute\s+d(?:e|u|es)?)\s+(?:[\w-]+\s+){0,2}$"
 )
+# A title's rest that asks what something is or how to act ("de quoi parle-t-on ?", "que
+# faire ?", "comment réagir ?"), not who or what was hit ("qui est touché ?").
+_WHAT_QUESTION = re.compile(
+    r"(?:de\s+quoi|que\s+faire|quoi\s+faire|comment|pourquoi|qu['’]est-ce|quels?|quelles?)\b.*\?\s*$"
+)
 _HEADING_MARK = re.compile(r"\s*[.:](?=\s|$)")
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
@@ -285,7 +290,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
         threat_nouns=_folded(
-            words.warning | words.belief | words.topics | words.definition_objects
+            words.warning | words.belief | words.topics | words.definition_objects | words.examples
         ),
         topic_nouns=_folded(words.topics),
         stopping_keys=frozenset(w[:4] for w in _folded(words.stopping)),
@@ -931,6 +936,8 @@ class Classifier:
         if has_finite_verb(label):
             return False
         topic = leading_noun(rest.strip(), self.rules.topic_nouns)
+        if topic is None and _WHAT_QUESTION.match(rest.strip().lower()):
+            topic = "a question on what or how"  # "Hameçonnage : de quoi parle-t-on ?"
         if topic is None:
             return False  # "Phishing ameli : le faux ultimatum", "X : le bilan s'alourdit"
         doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, f"a title's topic: {topic}")

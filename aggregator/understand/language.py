@@ -65,6 +65,7 @@ class AssertionWords:
     now: frozenset[str] = frozenset()  # depuis, hier, semaine: a trend dated now is an event
     trend_kinds: frozenset[str] = frozenset()  # threats, whose rise is a climate, not an event
     habits: frozenset[str] = frozenset()  # souvent, régulier: a threat as it usually comes
+    examples: frozenset[str] = frozenset()  # courant, exemple: "les plus courants : ..."
     instead: frozenset[str] = frozenset()  # plutôt (que), (au) lieu (de): not done
     silence: frozenset[str] = frozenset()  # communiquer: "n'a pas communiqué sur X" has X
     advice: frozenset[str] = frozenset()  # inviter (à désactiver): an act advised, not done
@@ -548,6 +549,12 @@ def _defined(token: Any, words: AssertionWords) -> str | None:
     noun = _noun(token)
     if _is_definition(noun):
         return "definition: être"  # the defining noun: "... est un logiciel malveillant"
+    # what "on" calls something: "on parle alors de smishing", "on parle d'une cyberattaque"
+    talk = noun.head
+    if _plain(talk.lemma_) == "parler" and any(
+        c.dep_.startswith("nsubj") and c.text.lower() == "on" for c in talk.children
+    ):
+        return "definition: on parle de"
     for node in token.ancestors:
         # inside what a verb of definition says ("désigne une technique par laquelle un
         # fraudeur se fait passer pour un tiers", "désigne la divulgation d'informations")
