@@ -2180,3 +2180,18 @@ def test_guides_questions_names_and_usual_cases_of_a_threat_are_no_campaign(
     title: str, body: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, body).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("Sur les groupes de discussion, certains parlent déjà de piratage.", ()),
+        ("Un collègue parlait déjà de piratage.", ()),
+        ("L'éditeur se dit incapable d'affirmer ou d'exclure une fuite de données.", ()),
+        ("L'opérateur parle d'une cyberattaque.", ("cyberattack",)),
+    ],
+)
+def test_talk_ahead_of_the_facts_and_a_leak_not_ruled_out_are_no_event(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

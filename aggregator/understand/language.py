@@ -549,12 +549,16 @@ def _defined(token: Any, words: AssertionWords) -> str | None:
     noun = _noun(token)
     if _is_definition(noun):
         return "definition: être"  # the defining noun: "... est un logiciel malveillant"
-    # what "on" calls something: "on parle alors de smishing", "on parle d'une cyberattaque"
+    # what "on" calls something ("on parle alors de smishing"), and talk of it by nobody in
+    # particular or ahead of the facts ("certains parlent déjà de piratage", "un collègue
+    # parlait déjà de piratage"): a name or a rumour, no event
     talk = noun.head
     if _plain(talk.lemma_) == "parler" and any(
-        c.dep_.startswith("nsubj") and c.text.lower() == "on" for c in talk.children
+        (c.dep_.startswith("nsubj") and _plain(c.lemma_) in _ANYONE)
+        or (c.dep_ == "advmod" and _plain(c.lemma_) == "deja")
+        for c in talk.children
     ):
-        return "definition: on parle de"
+        return "belief: parler de"
     for node in token.ancestors:
         # inside what a verb of definition says ("désigne une technique par laquelle un
         # fraudeur se fait passer pour un tiers", "désigne la divulgation d'informations")
@@ -731,6 +735,7 @@ def _warned_against(token: Any, words: AssertionWords) -> str | None:
 
 # Modal verbs: in the conditional they say what may happen ("pourraient", "devrait").
 _MODALS = frozenset(("pouvoir", "devoir"))
+_ANYONE = frozenset(("on", "certain", "certains", "aucun", "quelqu'un", "beaucoup", "plusieurs"))
 _CONDITIONAL = ("rait", "raient", "rais", "rions", "riez")  # "pourrait", not "pourra"
 
 
