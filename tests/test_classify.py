@@ -2195,3 +2195,17 @@ def test_talk_ahead_of_the_facts_and_a_leak_not_ruled_out_are_no_event(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "L'ensemble des équipements informatiques a été déconnecté.",
+        "Le réseau a aussitôt été déconnecté, le site internet est inutilisable.",
+        "La pharmacie de l'établissement n'a plus accès à la gestion informatisée de ses stocks.",
+        "Consultation des droits HS depuis lundi 15 h.",
+        "Le portail n'est plus utilisable depuis ce matin.",
+    ],
+)
+def test_equipment_disconnected_unusable_or_out_of_order_is_an_outage(sentence: str) -> None:
+    assert "outage" in CLASSIFIER.classify("Point", sentence).kinds
