@@ -158,3 +158,21 @@ def test_taxonomy_is_a_value() -> None:
     assert hash(taxonomy) == hash(load_taxonomy())
     with pytest.raises(AttributeError):
         taxonomy.payers = ()  # type: ignore[misc]
+
+
+def test_what_grouping_reads_in_an_opening_is_the_taxonomys_wording() -> None:
+    openings = load_taxonomy().openings
+    # Every list grouping reads is written in taxonomy.yaml, and says what it should.
+    assert openings.pattern("event").search("panne generale du portail")
+    assert openings.pattern("back").search("le portail est de nouveau accessible")
+    assert openings.pattern("recall").search("l attaque de l hiver dernier")
+    assert openings.pattern("general").search("hameconnage les bons reflexes")
+    assert not openings.pattern("event").search("nouvelle convention signee")
+
+
+def test_an_empty_opening_list_matches_nothing_and_an_unknown_one_is_refused() -> None:
+    from aggregator.understand.taxonomy import OpeningWords
+
+    assert not OpeningWords.from_data({"event": []}).pattern("event").search("panne")
+    with pytest.raises(ValueError, match="evnet"):
+        OpeningWords.from_data({"evnet": ["panne"]})

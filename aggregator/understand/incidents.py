@@ -88,103 +88,13 @@ class IncidentInput:
 
 # --- reading one item ---------------------------------------------------------------------------
 
-# What an item asserts about its event, read on folded text (no case, no accents). Written
-# as families of wording, not sentences: each list says why it is there.
-# A belief, a rumour or a denial: nothing happened, or nobody knows it did.
-_HYPOTHESIS = (
-    r"\brumeurs?\b|\bsuppose(e|s|es)?\b|\bpretendu|\brien ne (le |la )?prouve"
-    r"|\bdement(ent|i|ie)?\b|\bfausse alerte|\bintox|\bn a pas ete (pirate|attaque|touche)"
-    r"|\bont cru\b|\bcru a une\b|\baurait ete\b|\bpas de (cyber)?attaque\b"
-)
-# Anticipation and prevention: what might happen, not what did.
-_ANTICIPATION = (
-    r"\bredout(e|ent)\b|\bs attend(ent)? a\b|\banticipe(nt)?\b|\bpreventi(f|ve|vement)\b"
-    r"|\bpourrai(t|ent) (se faire passer|cibler|viser|etre (vise|cible))"
-    r"|\baucune (campagne|attaque|intrusion) (particuliere |n a ete )?(n est )?signalee"
-)
-# A past event recalled: the sentence is about something else, told after it.
-_RECALL = (
-    r"\b(cet|l|ce) (hiver|ete|automne|printemps)( dernier)?\b|\bl an dernier\b"
-    r"|\bl annee (derniere|passee)\b|\ben debut d annee\b|\bil y a (un|deux|trois|quelques|"
-    r"plusieurs|\d+) (mois|ans?)\b|\ba servi d\b|\bmediatisation\b|\bdeja en\b"
-    # an anniversary: "Viamedis, un an après l'intrusion"
-    r"|\b(un|deux|trois|six|quelques|\d+) (mois|ans?|annees?) (apres|plus tard)\b"
-)
-# Advice, prevention and anticipation in general: no event of a named organisation.
-_GENERAL = (
-    r"\breflexes?\b|\bconseils?\b|\bcomment (se|vous|bien|eviter|reconnaitre|proteger)"
-    r"|\bse proteger\b|\bs equiper\b|\bsensibilis|\bprevention\b|\bredoute"
-    r"|\bs attend(ent)? a\b|\bmois (europeen )?de la cybersecurite|\bcybermois\b"
-    r"|\bobservatoire\b|\bbilan (annuel|de l annee)|\bl annee des\b|\bqui fait quoi\b"
-    r"|\boffres? d emploi\b|\brecrute\b|\brecrutement\b"
-)
-# A future interruption announced ahead: maintenance, a planned cut.
-_PLANNED = (
-    r"\bmaintenance (programmee|planifiee|prevue)|\boperation de maintenance"
-    r"|\binterruption (programmee|planifiee|prevue)|\b(sera|seront) (indisponibles?|interrompus?"
-    r"|inaccessibles?|coupes?|fermes?)\b|\bmaintenance (le|ce|samedi|dimanche|du|dans la nuit)"
-    r"|\b(a|en) raison d une (operation de )?maintenance"
-)
-# A return that is hoped, expected later or denied: not a resolution.
-_NOT_YET = (
-    r"\bpas (de (retour|reouverture|reprise|retablissement)|avant)\b|\btoujours pas\b"
-    r"|\bpas encore\b|\bn est pas (encore )?(retabli|revenu)|\bespere|\bdevrai(t|ent) "
-    r"(etre )?(retabli|reprendre|rouvrir|revenir)|\bd ici (la fin|lundi|mardi|mercredi|jeudi"
-    r"|vendredi|samedi|dimanche|demain)|\battendue? (pour|d ici|la semaine)"
-    r"|\bpartiel(le)?s?\b|\bpartiellement\b|\bprendra\b.{0,40}\b(jours|semaines|mois)\b"
-)
-# What a return of the service says in a title or an opening.
-_BACK = (
-    r"\bretabli|\brouv|\breouv|\b(de|a) nouveau\b|\bretour a la normale|\breprise\b"
-    r"|\brepren|\brepris\b|\bremis en (service|ligne|route)|\boperationnel|\bfonctionne(nt)? "
-    r"(de nouveau|normalement)|\bleve(e|es)?\b|\bfin de (la|l)\b|\btermine|\bresolu|\brepare"
-    r"|\bcorrig|\bcorrectif|\bretrouv|\baccessibles? (de nouveau|a nouveau)|\bpassent a nouveau"
-    r"|\brestaur|\breactiv|\bdebloqu|\bredemarr|\bclotur|\bclos\b|\bresorb|\bregularis"
-)
-# A look back at an episode: it tells the story again, it does not report it again.
-_LOOK_BACK = r"\bretour sur\b|\blecons?\b|\bbilan\b|\bapres coup\b|\ben question\b"
+# What an item asserts about its event is read on folded text (no case, no accents), in the
+# wording of taxonomy.yaml's ``openings`` (see _wording).
 _MONTHS = (
     *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout"),
     *("septembre", "octobre", "novembre", "decembre"),
 )
 _DATED = re.compile(rf"\bdu (\d{{1,2}}|1er) ({'|'.join(_MONTHS)})\b")
-# What a report of trouble says in its title or opening, in some words: a breakdown, an
-# attack, a leak, a fraud, payments or deliveries stopped, a service back. An item whose
-# opening says none of it (a new app, a convention signed) is other news, whatever kind a
-# sentence further down made the classifier see.
-_EVENT = (
-    r"\bpanne|\bindisponib|\binaccessib|\bcoupur|\bcoupe(e|s|es|nt)?\b|\binterromp|\binterruption"
-    r"|\bbloque|\bblocage|\bparalys|\barret\b|\ba l arret|\bdysfonction|\bbug|\bbogue"
-    r"|\banomalie|\bincident|\bdefaillan|\bperturb|\bralenti|\bsaturation|\bimpossib"
-    r"|\bcyber|\battaque|\bpirat|\bintrusion|\bhack|\brancon|\bransomware|\bmalveil"
-    r"|\bcompromi|\bfuite|\bvol(e|es|ees)? de|\bderobe|\bdonnees .{0,40}(vente|exposees)"
-    r"|\bviolation|\bpiege|\bleurre|\bhameconn|\bphishing|\bfrauduleu|\bfraude|\bescroc|\barnaque"
-    r"|\busurp|\bfaux (mails?|courriels?|sms|messages?|appels?|sites?)|\bfausses?\b"
-    r"|\bretard|\bimpaye|\bpaiements?\b|\bvirements?\b|\bremboursements? (suspendu|bloque)"
-    r"|\bsuspen|\bgreve|\blivraisons?\b|\bcommandes?\b|\bapprovisionnement|\brupture"
-    r"|\bmaintenance|\bretabli|\brouv|\breouvert|\bde nouveau (accessible|disponible|operationnel)"
-    r"|\bretour a la normale|\breprise|\breprennent|\bfin de droits|\bradie"
-    # a site closed, a disaster that closes it: "le dépôt garde porte close", "Inondations"
-    r"|\bfermee?s?\b|\bfermeture|\bporte close|\binond|\bcrues?\b|\bintemperies|\btempete"
-    r"|\bincendie|\bsous la neige"
-)
-_EVENT_RE = re.compile(_EVENT)
-# Advice about something happening now ("une campagne est actuellement signalée : les bons
-# réflexes") reports that thing; advice with nothing current is advice in general.
-_CURRENT = (
-    r"\bactuellement\b|\bces (derniers|tout derniers) jours\b|\ben ce moment\b|\ben cours\b"
-    r"|\bcircul(e|ent)\b|\bdepuis (hier|ce matin|lundi|mardi|mercredi|jeudi|vendredi|samedi"
-    r"|dimanche|quelques jours|plusieurs jours)\b|\bvague\b"
-)
-_CURRENT_RE = re.compile(_CURRENT)
-_HYPOTHESIS_RE = re.compile(_HYPOTHESIS)
-_ANTICIPATION_RE = re.compile(_ANTICIPATION)
-_RECALL_RE = re.compile(_RECALL)
-_GENERAL_RE = re.compile(_GENERAL)
-_PLANNED_RE = re.compile(_PLANNED)
-_NOT_YET_RE = re.compile(_NOT_YET)
-_BACK_RE = re.compile(_BACK)
-_LOOK_BACK_RE = re.compile(_LOOK_BACK)
 
 
 @dataclass(frozen=True)
@@ -224,14 +134,14 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
     keys = tuple(payers or orgs[:2])  # like two payers, two organisations hit at once
     opening = f"{title} {lead}"
     stance = bool(
-        _HYPOTHESIS_RE.search(opening)
-        or _ANTICIPATION_RE.search(opening)
-        or (_GENERAL_RE.search(title) and not _CURRENT_RE.search(lead))
+        _wording("hypothesis").search(opening)
+        or _wording("anticipation").search(opening)
+        or (_wording("general").search(title) and not _wording("current").search(lead))
     )
     # An opening that announces a closing plans an interruption only when the classifier
     # read a kind in the item: "l'ancien extranet sera fermé", replaced by a new one, is none.
     planned = item.status == "planned" or (
-        bool(_PLANNED_RE.search(opening)) and item.status != "resolved" and bool(item.kinds)
+        bool(_wording("planned").search(opening)) and item.status != "resolved" and bool(item.kinds)
     )
     failure = item.status == "failure"
     if item.reports_event is not None:
@@ -258,7 +168,9 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         reports = news and salient and not stance
     date = _aware(item.date)
     resolution = (
-        item.status == "resolved" and not _NOT_YET_RE.search(title) and _tells_return(opening)
+        item.status == "resolved"
+        and not _wording("not_yet").search(title)
+        and _tells_return(opening)
     )
     return Reading(
         date=date,
@@ -284,18 +196,18 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
 
 
 def _tells_event(opening: str) -> bool:
-    """Does a folded opening say trouble or its end: in the stems above, or in the
+    """Does a folded opening say trouble or its end: in taxonomy.yaml's openings, or in the
     taxonomy's own wording of kinds, failures and returns ("hors service", "tombé en rade",
     "de nouveau opérationnel"), so that what the classifier reads as an event the opening
     is found to tell?"""
-    return bool(_EVENT_RE.search(opening)) or _holds(_taxonomy_events(), opening)
+    return bool(_wording("event").search(opening)) or _holds(_taxonomy_events(), opening)
 
 
 def _tells_again(opening: str) -> bool:
     """Does a folded opening say the service is broken again or still ("nouvelle coupure",
     "de nouveau inaccessible", "reste fermé", "pas de retour avant mercredi"): taxonomy.yaml
     status.failure, or a return not yet come?"""
-    return bool(_NOT_YET_RE.search(opening)) or _holds(_taxonomy_failures(), opening)
+    return bool(_wording("not_yet").search(opening)) or _holds(_taxonomy_failures(), opening)
 
 
 @functools.cache
@@ -304,9 +216,9 @@ def _taxonomy_failures() -> Matcher:
 
 
 def _tells_return(opening: str) -> bool:
-    """Does a folded opening say the service is back: in the stems above, or in the
+    """Does a folded opening say the service is back: in taxonomy.yaml's openings, or in the
     taxonomy's wording of returns?"""
-    return bool(_BACK_RE.search(opening)) or _holds(_taxonomy_returns(), opening)
+    return bool(_wording("back").search(opening)) or _holds(_taxonomy_returns(), opening)
 
 
 def _holds(matcher: Matcher, text: str) -> bool:
@@ -338,14 +250,14 @@ _YEAR = re.compile(r"\b(20\d\d)\b")
 def _recalls(text: str, date: datetime) -> bool:
     """Does the folded ``text`` recall a past episode: a period some time back, or a year
     before the item's own ("Fuite de 2021 : la CNIL inflige une amende", in 2022)?"""
-    if _RECALL_RE.search(text):
+    if _wording("recall").search(text):
         return True
     return any(int(year) < date.year for year in _YEAR.findall(text))
 
 
 def _looks_back(title: str, date: datetime) -> bool:
     """A review of an episode, or a title naming the day of an episode now past."""
-    if _LOOK_BACK_RE.search(title):
+    if _wording("look_back").search(title):
         return True
     found = _DATED.search(title)
     if found is None:
@@ -377,6 +289,13 @@ def _opening_sentences(text: str) -> list[str]:
         if room <= 0:
             break
     return kept
+
+
+@functools.cache
+def _wording(name: str) -> re.Pattern[str]:
+    """taxonomy.yaml's ``openings`` list ``name`` ("event", "back", "recall"...) as one
+    pattern."""
+    return _builtin_taxonomy().openings.pattern(name)
 
 
 @functools.cache
@@ -461,7 +380,7 @@ def _title_names(title: str) -> tuple[str, ...]:
         folded = normalise_text(word)
         following = tokens[n + 1] if n + 1 < len(tokens) else ""
         capital = word[:1].isupper() and folded not in _NOT_NAMES and len(folded) > 1
-        if start and capital and _EVENT_RE.search(folded):
+        if start and capital and _wording("event").search(folded):
             capital = False  # "Panne CrowdStrike" names CrowdStrike, not "panne crowdstrike"
         elif start and capital and not (word.isupper() or following[:1].isupper()):
             capital = False

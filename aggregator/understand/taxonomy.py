@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -124,6 +124,36 @@ class StatusWords:
 
 
 @dataclass(frozen=True)
+class OpeningWords:
+    """What grouping reads in a title and an opening (taxonomy.yaml ``openings``): lists of
+    regular expressions searched in folded text as written."""
+
+    event: tuple[str, ...] = ()  # trouble or its end told at all
+    back: tuple[str, ...] = ()  # a return of service
+    not_yet: tuple[str, ...] = ()  # a return hoped, expected later or denied
+    planned: tuple[str, ...] = ()  # an interruption announced ahead
+    recall: tuple[str, ...] = ()  # a past episode recalled
+    look_back: tuple[str, ...] = ()  # a title telling an episode again
+    hypothesis: tuple[str, ...] = ()  # a belief, a rumour, a denial
+    anticipation: tuple[str, ...] = ()  # what might happen
+    general: tuple[str, ...] = ()  # a title of advice or prevention in general
+    current: tuple[str, ...] = ()  # something happening now
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> OpeningWords:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"taxonomy openings: unknown list {', '.join(unknown)}")
+        return cls(**{name: tuple(str(p) for p in data[name] or ()) for name in data})
+
+    def pattern(self, name: str) -> re.Pattern[str]:
+        """One list as one pattern (an empty list matches nothing)."""
+        words: tuple[str, ...] = getattr(self, name)
+        return re.compile("|".join(words) if words else r"(?!)")
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     """Payers, organisations, incident kinds and the wording the classifier relies on."""
 
@@ -134,6 +164,7 @@ class Taxonomy:
     language: Language
     status_words: StatusWords
     assertion: AssertionWords = field(default_factory=AssertionWords)
+    openings: OpeningWords = field(default_factory=OpeningWords)
     networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
     commentators: frozenset[str] = frozenset()  # organisations speaking of others' events
     # payer -> its aliases that name a service other payers' members use too (the Vitale
@@ -284,6 +315,7 @@ def _parse(data: Any) -> Taxonomy:
             **{key: tuple(status.get(key) or ()) for key in _OPTIONAL_STATUS_LISTS},
         ),
         assertion=AssertionWords.from_data(data.get("assertion") or {}),
+        openings=OpeningWords.from_data(data.get("openings") or {}),
         relations=relations_from_data(data.get("relations")),
         resolutions=relations_from_data(status.get("resolved_relations")),
         networks_of=tuple(
