@@ -980,12 +980,11 @@ def test_a_past_threat_is_no_suspension_and_no_action(sentence: str) -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Les titulaires ont menacé de suspendre le tiers payant dès lundi.",
         "Les unions appellent les confrères à suspendre le tiers payant.",
         "Les unions, qui menaçaient de le faire, ont décidé de suspendre le tiers payant.",
     ],
 )
-def test_a_present_threat_or_decision_still_counts(sentence: str) -> None:
+def test_a_call_or_decision_still_counts(sentence: str) -> None:
     result = CLASSIFIER.classify("", sentence)
     assert "tiers-payant-suspension" in result.kinds
     assert "Suspendre le tiers payant" in result.actions
@@ -2209,3 +2208,92 @@ def test_talk_ahead_of_the_facts_and_a_leak_not_ruled_out_are_no_event(
 )
 def test_equipment_disconnected_unusable_or_out_of_order_is_an_outage(sentence: str) -> None:
     assert "outage" in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Les titulaires ont menacé de suspendre le tiers payant dès lundi.",
+        "Le syndicat menace de suspendre le tiers payant pour les adhérents de la mutuelle.",
+        "Faute de réponse, il menace de demander aux officinaux de ne plus pratiquer la "
+        "dispense d'avance de frais pour la part complémentaire des assurés concernés.",
+        "Le prestataire menace de couper l'accès au portail des officines.",
+    ],
+)
+def test_an_act_threatened_is_not_done_whatever_its_kind(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        # payments not made, whatever the tense and the participle
+        (
+            "Nos virements du lundi 14 octobre n'ont pas été exécutés par notre banque.",
+            "payment-disruption",
+        ),
+        (
+            "Les virements attendus aujourd'hui ne seront donc pas crédités à la date habituelle.",
+            "payment-disruption",
+        ),
+        ("Les règlements ne nous sont pas parvenus.", "payment-disruption"),
+        (
+            "Les virements qui n'avaient pu être émis le 9 ont été exécutés ce matin.",
+            "payment-disruption",
+        ),
+        (
+            "Le fichier de paiement du jeudi 5 juin n'a pas été transmis à notre banque.",
+            "payment-disruption",
+        ),
+        ("Confirmé en Ille-et-Vilaine, aucun paiement de la caisse ce jour.", "payment-disruption"),
+        # rejections in numbers
+        ("Depuis le début du mois, les rejets s'accumulent.", "payment-disruption"),
+        ("Les audioprothésistes font face à une vague de rejets.", "payment-disruption"),
+        # the complementary share paid at the counter, the dispense of advance stopped
+        ("La part complémentaire est à régler sur place.", "tiers-payant-suspension"),
+        (
+            "À la pharmacie, la part mutuelle se paie de nouveau au comptoir.",
+            "tiers-payant-suspension",
+        ),
+        (
+            "La pharmacie demande aux adhérents de régler eux-mêmes la part que leur "
+            "complémentaire prend d'habitude en charge.",
+            "tiers-payant-suspension",
+        ),
+        (
+            "Plusieurs officines ont dû demander l'avance de la part complémentaire.",
+            "tiers-payant-suspension",
+        ),
+        (
+            "Le gestionnaire a conseillé de ne plus accepter la dispense d'avance pour ces "
+            "mutuelles.",
+            "tiers-payant-suspension",
+        ),
+        # connections failing, errors returned, maintenance planned, cards refused
+        ("Les connexions par carte CPS échouent pour une partie des utilisateurs.", "outage"),
+        ("Pro Santé Connect : échecs d'authentification", "outage"),
+        ("Pendant ce créneau, l'interrogation des droits renverra une erreur.", "outage"),
+        ("Maintenance programmée des téléservices dimanche de 7 h à 12 h.", "outage"),
+        ("Paiement par carte momentanément impossible.", "outage"),
+        ("Depuis midi, notre terminal refuse toutes les cartes bancaires.", "outage"),
+    ],
+)
+def test_payments_not_made_shares_paid_at_the_counter_and_failing_services(
+    sentence: str, kind: str
+) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Les paiements ne sont jamais arrivés en retard chez nous.",
+        "La pharmacie fait l'avance de la part complémentaire depuis des années.",
+        "Aucun paiement n'est demandé au patient.",
+        "L'intervention technique prévue dimanche sur notre plateforme de commande est annulée.",
+        "Le contrat de maintenance prévue au contrat couvre le matériel.",
+        "Elle a connu les premières télétransmissions qui échouaient une fois sur deux.",
+    ],
+)
+def test_near_misses_of_those_wordings_are_no_event(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()

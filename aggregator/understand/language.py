@@ -69,6 +69,7 @@ class AssertionWords:
     instead: frozenset[str] = frozenset()  # plutôt (que), (au) lieu (de): not done
     silence: frozenset[str] = frozenset()  # communiquer: "n'a pas communiqué sur X" has X
     advice: frozenset[str] = frozenset()  # inviter (à désactiver): an act advised, not done
+    threats: frozenset[str] = frozenset()  # menacer (de suspendre): an act threatened, any kind
     minor: frozenset[str] = frozenset()  # petit, léger: "quelques petits bugs" is no incident
     used: frozenset[str] = frozenset()  # utiliser: "a utilisé X pour consulter": it was done
     stopping: frozenset[str] = frozenset()  # cesser (de régler): the infinitive no longer done
@@ -339,10 +340,17 @@ def _why_not(
     # The trigger is itself an infinitive: an act that a verb of advice above may ask for,
     # or that a threat right before it announces, whatever the parse made of the two
     # ("le message menace de couper l'accès").
-    advised = kind in words.advice_kinds and "Inf" in token.morph.get("VerbForm")
+    # (a pattern may start at the verb's "ne": "ne plus pratiquer le tiers payant")
+    verb = token
+    if _plain(token.lemma_) in ("ne", "n"):
+        verb = next((t for t in token.doc[token.i : token.i + 4] if t.pos_ == "VERB"), token)
+    an_act = "Inf" in verb.morph.get("VerbForm")
+    advised = kind in words.advice_kinds and an_act
     mark = next((c for c in token.children if c.dep_ == "mark" and 0 < c.i < token.i), None)
-    before = _verb_forms(token.doc[mark.i - 1]) if advised and mark is not None else frozenset()
-    if found := before & words.advice:
+    before = _verb_forms(token.doc[mark.i - 1]) if an_act and mark is not None else frozenset()
+    if found := before & words.threats:
+        return f"threat: {min(found)}"
+    if advised and (found := before & words.advice):
         return f"advice: {min(found)}"
     below = token  # the node just below ``node``: how the path reached it
     for node in _ancestors(token):
@@ -359,6 +367,8 @@ def _why_not(
             return "recall: avoir (pluperfect)"  # "le syndicat, qui avait menacé de cesser..."
         if advised and node != token and (found := lemmas & words.advice):
             return f"advice: {min(found)}"  # "invitées à [...] désactiver le service"
+        if an_act and node != token and (found := lemmas & words.threats):
+            return f"threat: {min(found)}"  # "il menace de demander [...] de suspendre"
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
         # In the past conditional, what might have followed is possible, its subject is
         # not: "les accès malveillants auraient pu permettre une extraction".
