@@ -2297,3 +2297,52 @@ def test_payments_not_made_shares_paid_at_the_counter_and_failing_services(
 )
 def test_near_misses_of_those_wordings_are_no_event(sentence: str) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Technicien(ne) hotline logiciel d'officine (H/F) – CDI – Lyon",
+            "Missions : diagnostic des pannes de postes, analyse des rejets de "
+            "télétransmission, paramétrage des organismes complémentaires (Viamedis, Almerys).",
+        ),
+        (
+            "Offre d'emploi : pharmacien adjoint",
+            "Vous maîtrisez le tiers payant et les rejets de télétransmission.",
+        ),
+        (
+            "TEST – ne pas tenir compte",
+            "Votre numéro est inscrit à nos alertes (pannes de télétransmission, "
+            "cyberattaques, ruptures chez les répartiteurs).",
+        ),
+    ],
+)
+def test_a_job_offer_or_a_test_message_reports_nothing(title: str, text: str) -> None:
+    result = CLASSIFIER.classify(title, text)
+    assert (result.payers, result.kinds, result.status) == ((), (), None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Mise à jour 11 h 05 : maintenance terminée.", "outage"),
+        ("ADRi et CDRi répondent de nouveau normalement.", None),
+        ("Paiements du 9 septembre : régularisation effectuée.", "payment-disruption"),
+        (
+            "Les virements qui n'avaient pu être émis le 9 ont été exécutés ce matin.",
+            "payment-disruption",
+        ),
+    ],
+)
+def test_a_maintenance_over_services_answering_again_payments_made_are_returns(
+    sentence: str, kind: str | None
+) -> None:
+    result = CLASSIFIER.classify("Point", sentence)
+    assert result.status == "resolved"
+    if kind:
+        assert kind in result.kinds
+
+
+def test_payments_announced_for_later_are_no_return() -> None:
+    assert CLASSIFIER.classify("Point", "Les virements seront exécutés lundi.").status is None

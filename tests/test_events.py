@@ -1016,6 +1016,18 @@ def test_a_payers_own_notice_in_the_first_person_founds_its_incident() -> None:
             "Un an après la diffusion d'un fichier de patients, la CNIL sanctionne l'éditeur.",
             400,
         ),
+        # any number of years, and no organisation known: the title and the opening all
+        # look back
+        (
+            "Cinq ans après WannaCry, qu'avons-nous appris ?",
+            "Le 12 mai 2019, un rançongiciel faisait le tour du monde en une journée.",
+            0,
+        ),
+        (
+            "Il y a dix ans, la grande panne des cartes Vitale",
+            "En janvier 2014, des cartes affichaient « fin de droits » au comptoir.",
+            0,
+        ),
     ],
 )
 def test_an_anniversary_or_a_past_year_in_the_title_founds_no_incident(

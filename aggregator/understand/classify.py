@@ -163,6 +163,7 @@ class _Rules:
     partial: re.Pattern[str] | None  # "un accès partiel rétabli": not back yet
     recap: re.Pattern[str]
     dated_past: Matcher
+    no_event_titles: re.Pattern[str]  # a job offer, a test message: no event, no payer
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
     # starts of its heads and dependents.
     relation_keys: tuple[tuple[int, frozenset[str], frozenset[str]], ...]
@@ -275,6 +276,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         reference_clauses=_one(lang.reference_clause_markers),
         reference_intents=_one(lang.reference_intent_markers),
         dated_past=_one(lang.dated_past),
+        no_event_titles=compile_words(lang.no_event_titles or ("(?!)",)),
         resolved=Matcher((i, p) for i, group in enumerate(status.resolved) for p in group.patterns),
         resolved_kinds=tuple(
             None if group.kind is None else taxonomy.kinds.index(group.kind)
@@ -639,18 +641,25 @@ class Classifier:
         return self._classify(doc, title, text), words
 
     def _classify(self, doc: _Doc, title: str, text: str) -> Classification:
+        named = {mention.slug for mention in doc.named(self.rules.organisations)}
+        organisations = tuple(s for s in self.taxonomy.organisations if s in named)
+        if found := self.rules.no_event_titles.search(doc.text, 0, doc.title_end):
+            # A job offer or a test message: its words of trouble report nothing.
+            doc.explain("not:event", Hit(0, found.start(), found.end()), "a job offer or a test")
+            return Classification(
+                organisations=organisations,
+                contacts=contacts(f"{title}\n{text}"),
+                reasons=tuple(doc.reasons),
+            )
         present, current = self._kinds(doc)
         status, implied = self._status(doc, current, bool(present))
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
         payers = self._payers(doc, bool(kinds or status))
-        named = {mention.slug for mention in doc.named(self.rules.organisations)}
         return Classification(
             payers=payers,
             kinds=kinds,
-            organisations=(
-                tuple(s for s in self.taxonomy.organisations if s in named) if named else ()
-            ),
+            organisations=organisations,
             actions=actions,
             contacts=contacts(f"{title}\n{text}"),
             status=status,

@@ -160,7 +160,9 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
             _named(k, text, aliases) for k in (*keys, *networks) for text in unnamed
         )
         salient = (
-            not keys
+            # with no key, unless the title and the opening all look back ("Cinq ans après
+            # WannaCry" over "Le 12 mai 2017, un rançongiciel...")
+            (not keys and bool(told))
             or own
             or any(_named(k, text, aliases) for k in (*keys, *networks) for text in told)
         )

@@ -103,6 +103,7 @@ class Language:
     reference_intent_markers: tuple[str, ...]
     dated_past: tuple[str, ...] = ()
     scenario_markers: tuple[str, ...] = ()
+    no_event_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,7 @@ def _parse(data: Any) -> Taxonomy:
             **{key: tuple(lang[key]) for key in _LANGUAGE_LISTS},
             dated_past=tuple(lang.get("dated_past", ())),
             scenario_markers=tuple(lang.get("scenario_markers", ())),
+            no_event_titles=tuple(lang.get("no_event_titles", ())),
         ),
         status_words=StatusWords(
             resolved=tuple(
