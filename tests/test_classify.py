@@ -2346,3 +2346,31 @@ def test_a_maintenance_over_services_answering_again_payments_made_are_returns(
 
 def test_payments_announced_for_later_are_no_return() -> None:
     assert CLASSIFIER.classify("Point", "Les virements seront exécutés lundi.").status is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Les données volées peuvent nourrir des escroqueries ciblées.",
+        "Les données volées peuvent servir à des appels ou messages frauduleux.",
+        "Ces informations pourront alimenter des arnaques au faux conseiller.",
+        "« Je l'ai pris pour une arnaque », confie une patiente.",
+    ],
+)
+def test_what_may_follow_or_what_something_was_taken_for_is_no_event(sentence: str) -> None:
+    assert "phishing" not in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Les pharmaciens ne peuvent plus facturer depuis ce matin.", "outage"),
+        (
+            "Des escrocs ont pu se faire passer pour la caisse auprès de plusieurs officines "
+            "ce mois-ci, par des faux messages.",
+            "phishing",
+        ),
+    ],
+)
+def test_what_could_no_longer_or_could_be_done_is_still_an_event(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds

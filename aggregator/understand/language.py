@@ -70,6 +70,8 @@ class AssertionWords:
     silence: frozenset[str] = frozenset()  # communiquer: "n'a pas communiqué sur X" has X
     advice: frozenset[str] = frozenset()  # inviter (à désactiver): an act advised, not done
     threats: frozenset[str] = frozenset()  # menacer (de suspendre): an act threatened, any kind
+    mistaken: frozenset[str] = frozenset()  # prendre (pour): "je l'ai pris pour une arnaque"
+    abilities: frozenset[str] = frozenset()  # pouvoir: "peuvent nourrir des escroqueries"
     minor: frozenset[str] = frozenset()  # petit, léger: "quelques petits bugs" is no incident
     used: frozenset[str] = frozenset()  # utiliser: "a utilisé X pour consulter": it was done
     stopping: frozenset[str] = frozenset()  # cesser (de régler): the infinitive no longer done
@@ -296,6 +298,10 @@ def _why_not(
         # ("pour la prochaine panne", "panne" read as the adjective's modifier)
         describing.append(_verb_forms(before))
     minor = words.minor if "Plur" in noun.morph.get("Number") else frozenset()
+    # What something was taken for: "je l'ai pris pour une arnaque" (it was none).
+    taken_for = any(c.dep_ == "case" and _plain(c.lemma_) == "pour" for c in noun.children)
+    if taken_for and noun.head != noun and (found := _verb_forms(noun.head) & words.mistaken):
+        return f"mistaken: {min(found)}"
     for forms in describing:
         if found := forms & words.warning:
             return f"warning: {min(found)}"
@@ -369,6 +375,8 @@ def _why_not(
             return f"advice: {min(found)}"  # "invitées à [...] désactiver le service"
         if an_act and node != token and (found := lemmas & words.threats):
             return f"threat: {min(found)}"  # "il menace de demander [...] de suspendre"
+        if node != token and below.dep_ == "xcomp" and _may(node, words):
+            return f"possibility: {_plain(node.lemma_)}"  # "peuvent nourrir des escroqueries"
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
         # In the past conditional, what might have followed is possible, its subject is
         # not: "les accès malveillants auraient pu permettre une extraction".
@@ -399,6 +407,21 @@ def _why_not(
         or _aged(token, words)
         or _tense(predicate, words)
         or _scheduled(token, words)
+    )
+
+
+def _may(verb: Any, words: AssertionWords) -> bool:
+    """A verb of ability in the present, the future or the conditional, not negated: what
+    it governs may happen ("les données volées peuvent nourrir des escroqueries"). "Ont pu
+    consulter" (it was done) and "ne peuvent plus facturer" (it no longer is) are facts."""
+    if not _verb_forms(verb) & words.abilities:
+        return False
+    tense = verb.morph.get("Tense")
+    if "Past" in tense or "Imp" in tense or any(c.dep_ == "aux:tense" for c in verb.children):
+        return False
+    return not any(
+        c.dep_ == "advmod" and _plain(c.lemma_) in (*words.negation, "ne", "n")
+        for c in verb.children
     )
 
 
