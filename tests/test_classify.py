@@ -2374,3 +2374,39 @@ def test_what_may_follow_or_what_something_was_taken_for_is_no_event(sentence: s
 )
 def test_what_could_no_longer_or_could_be_done_is_still_an_event(sentence: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        (
+            "Vous nous avez signalé l'absence du virement de la caisse primaire d'hier.",
+            "payment-disruption",
+        ),
+        (
+            "La caisse confirme un incident technique dans la production de ses paiements.",
+            "payment-disruption",
+        ),
+        (
+            "Journée tendue : on a coupé le tiers payant mutuelle pour iSanté.",
+            "tiers-payant-suspension",
+        ),
+    ],
+)
+def test_payments_absent_or_hit_by_an_incident_and_tiers_payant_cut(
+    sentence: str, kind: str
+) -> None:
+    result = CLASSIFIER.classify("Point", sentence)
+    assert kind in result.kinds and "outage" not in result.kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "En l'absence de paiement sous trente jours, une majoration sera appliquée.",
+        "On ne coupe pas le tiers payant.",
+        "On n'a pas coupé le tiers payant.",
+    ],
+)
+def test_a_payment_condition_or_a_cut_denied_is_no_event(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()
