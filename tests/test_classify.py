@@ -2410,3 +2410,32 @@ def test_payments_absent_or_hit_by_an_incident_and_tiers_payant_cut(
 )
 def test_a_payment_condition_or_a_cut_denied_is_no_event(sentence: str) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # any one, whenever it comes
+        "Quand le portail d'un opérateur est en panne, appelez sa ligne d'assistance.",
+        # a risk run
+        "« Si les droits ne sont pas ouverts, c'est nous qui risquons l'impayé », dit-il.",
+        # a show stopped
+        "Une coupure de courant a brièvement interrompu le concert d'ouverture.",
+        # a past episode recalled in a clause of its own
+        "Plusieurs intervenants ont rappelé l'épisode du printemps, lorsque les virements "
+        "n'étaient plus parvenus aux officines pendant près de deux semaines.",
+    ],
+)
+def test_a_general_case_a_risk_a_show_or_a_recalled_episode_is_no_event(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Lorsque le portail a fermé lundi, les officines sont passées en mode dégradé.",
+        "Depuis que les virements ne sont plus parvenus, les officines s'inquiètent.",
+    ],
+)
+def test_an_episode_told_in_a_clause_of_time_is_still_an_event(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds != ()

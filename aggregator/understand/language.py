@@ -371,6 +371,9 @@ def _why_not(
             return f"warning: {min(found)}"
         if node != token and node.dep_ == "acl:relcl" and _pluperfect(node):
             return "recall: avoir (pluperfect)"  # "le syndicat, qui avait menacé de cesser..."
+        if node.dep_ == "advcl" and _pluperfect(node, copula=True):
+            # "l'épisode du printemps, lorsque les virements n'étaient plus parvenus"
+            return "recall: pluperfect"
         if advised and node != token and (found := lemmas & words.advice):
             return f"advice: {min(found)}"  # "invitées à [...] désactiver le service"
         if an_act and node != token and (found := lemmas & words.threats):
@@ -425,8 +428,11 @@ def _may(verb: Any, words: AssertionWords) -> bool:
     )
 
 
-def _pluperfect(verb: Any) -> bool:
-    return any(c.dep_ == "aux:tense" and "Imp" in c.morph.get("Tense") for c in verb.children)
+def _pluperfect(verb: Any, copula: bool = False) -> bool:
+    """A verb in the pluperfect ("avait menacé"); with ``copula``, also a participle after
+    "étaient" ("n'étaient plus parvenus"), which the model reads as a copula."""
+    deps = ("aux:tense", "cop") if copula and "Past" in verb.morph.get("Tense") else ("aux:tense",)
+    return any(c.dep_ in deps and "Imp" in c.morph.get("Tense") for c in verb.children)
 
 
 def _used_for(infinitive: Any, words: AssertionWords) -> bool:
