@@ -2439,3 +2439,25 @@ def test_a_general_case_a_risk_a_show_or_a_recalled_episode_is_no_event(sentence
 )
 def test_an_episode_told_in_a_clause_of_time_is_still_an_event(sentence: str) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds != ()
+
+
+def test_payers_of_an_event_recalled_with_its_date_are_not_the_items() -> None:
+    result = CLASSIFIER.classify(
+        "Cyber-assurance : les officines face à des primes qui grimpent",
+        "Le marché s'est durci. Depuis les intrusions chez Viamedis et Almerys au début de "
+        "2024, plusieurs courtiers constatent des hausses de tarifs.\n\nLa semaine dernière "
+        "encore, une officine lyonnaise a été paralysée par un rançongiciel.",
+    )
+    # The item reports the pharmacy's attack; the operators' is a reference point.
+    assert "cyberattack" in result.kinds
+    assert result.payers == ()
+
+
+def test_a_story_s_own_event_called_this_one_is_not_recalled_by_its_date() -> None:
+    result = CLASSIFIER.classify(
+        "Les données de 1,4 million de personnes dérobées",
+        "Paris. L'établissement a annoncé ce mercredi un vol de données. Son directeur a "
+        "porté plainte.\n\nLes informations ont été emportées lors de cette attaque "
+        "informatique, survenue cet été selon l'établissement.",
+    )
+    assert "cyberattack" in result.kinds

@@ -108,6 +108,8 @@ _WHAT_QUESTION = re.compile(
 )
 _HEADING_MARK = re.compile(r"\s*[.:](?=\s|$)")
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
+_FRONTED_SINCE = re.compile(r"[\W]*depuis\s+(?:les|la|le|l|ces|cette|ce)\b")
+_THIS = re.compile(r"\b(?:cette|cet|ce|ces)\s+$")  # "cette attaque": the story's own
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
     r"[\s,/&()]*(?:(?:et|ou|ni|de|du|des|d|chez|l|la|le|les|ainsi\s+que|"
@@ -686,7 +688,7 @@ class Classifier:
         current failure, a planned one ("le portail sera indisponible samedi"), or none."""
         rules = self.rules
         present: set[int] = set()
-        where: list[int] = []
+        recalled: list[Hit] = []  # hits of a kind recalled, dated back (see _dated_back)
         ongoing = planned = False
         causes: dict[int, bool] = {}  # by kind: whether each of its words seen is a cause word
         for hit in doc.find(rules.kinds):
@@ -703,8 +705,10 @@ class Classifier:
                 causes[hit.tag] = causes.get(hit.tag, True) and is_cause
             if seen:
                 continue
+            if self._dated_back(doc, hit.start):
+                recalled.append(hit)  # its kind may still be said of now further on
+                continue
             present.add(hit.tag)
-            where.append(hit.start)
             doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit)
             recap = doc.prefix_has(rules.recap, hit.start)
             if is_ongoing and not recap:
@@ -719,7 +723,9 @@ class Classifier:
         tentative = {index for index, only in causes.items() if only}
         related = self._related(doc, present - tentative)
         for index, start in related.items():
-            where.append(start)
+            if self._dated_back(doc, start):
+                recalled.append(Hit(index, start, start + 1))
+                continue
             present.add(index)
             ongoing = ongoing or rules.kind_ongoing[index]
         for index in tentative - related.keys():
@@ -734,40 +740,38 @@ class Classifier:
         for hit in doc.find(rules.contextual):
             if hit.tag in present or not self._in_context(doc, hit, present, item_wide):
                 continue
-            if self._event(doc, hit):
+            if self._event(doc, hit) and not self._dated_back(doc, hit.start):
                 present.add(hit.tag)
-                where.append(hit.start)
                 doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit, "in context")
                 ongoing = ongoing or (
                     rules.kind_ongoing[hit.tag] and not doc.prefix_has(rules.recap, hit.start)
                 )
-        if present and self._in_passing(doc, where):
-            return set(), None
+        for hit in recalled:
+            if hit.tag not in present:
+                doc.explain(f"not:{rules.kind_slugs[hit.tag]}", hit, "recalled in passing, dated")
         current: StatusSignal | None = "failure" if ongoing else "planned" if planned else None
         return present, current
 
-    def _in_passing(self, doc: _Doc, where: list[int]) -> bool:
-        """Are the kinds recalled in passing: said only in body sentences past the lead
-        that are dated some time back ("les retards consécutifs à l'attaque subie par
-        Viamedis en début d'année", "les rançongiciels de l'hiver")? A year review, a guide
-        or a portrait recalls an incident that way; a report says it in its title or lead."""
-        if not all(self._dated_back(doc, start) for start in where):
-            return False
-        doc.explain("not:kinds", Hit(0, where[0], where[0] + 1), "recalled in passing, dated")
-        return True
-
     def _dated_back(self, doc: _Doc, start: int) -> bool:
         """Is ``start`` in a body sentence past the lead that holds a period some time back
-        (language.dated_past)?"""
+        (language.dated_past)? Such a word of a kind recalls an incident in passing ("les
+        retards consécutifs à l'attaque subie par Viamedis en début d'année", "les
+        rançongiciels de l'hiver"), as year reviews, guides and portraits do; a report says
+        its event in its title or lead, or again further on without such a date."""
         dates = doc.starts(self.rules.dated_past)
-        if not dates or doc.in_title(start):
-            return False
+        if not dates or doc.in_title(start) or _THIS.search(doc.text, max(0, start - 8), start):
+            return False  # "les informations emportées lors de cette attaque, survenue cet été"
         # In the lead too when the event is only when something began ("Depuis les
-        # intrusions chez Viamedis et Almerys au début de 2024, les primes grimpent").
-        since = _SINCE.search(doc.text, max(0, start - 16), start) is not None
+        # intrusions chez Viamedis et Almerys au début de 2024, et la série de rançongiciels
+        # qui a visé des hôpitaux, les primes grimpent").
+        opening = doc.hard.before(start)
+        since = (
+            _SINCE.search(doc.text, max(0, start - 16), start) is not None
+            or _FRONTED_SINCE.match(doc.text, opening, start) is not None
+        )
         if self._in_lead(doc, start) and not since:
             return False
-        low = bisect_left(dates, doc.hard.before(start))
+        low = bisect_left(dates, opening)
         return low < len(dates) and dates[low] < doc.hard.after(start + 1)
 
     def _related(self, doc: _Doc, present: set[int]) -> dict[int, int]:
@@ -1056,7 +1060,9 @@ class Classifier:
         return reading(found[0], found[1], words, kind, hit.end - hit.start)
 
     def _reports_event(self, doc: _Doc, start: int, end: int) -> bool:
-        """Does the sentence around ``start``..``end`` report an incident or its end?"""
+        """Does the sentence around ``start``..``end`` report an incident or its end? Not
+        one that recalls it, dated back ("Depuis les intrusions chez Viamedis et Almerys au
+        début de 2024, les primes grimpent")."""
         low, high = doc.hard.before(start), doc.hard.after(end)
         rules = self.rules
         for matcher in (rules.kinds, rules.failure, rules.resolved):
@@ -1065,7 +1071,11 @@ class Classifier:
                 hit = hits[index]
                 if hit.start >= high:
                     break
-                if matcher is rules.kinds and self._event(doc, hit):
+                if (
+                    matcher is rules.kinds
+                    and self._event(doc, hit)
+                    and not self._dated_back(doc, hit.start)
+                ):
                     return True
                 if matcher is not rules.kinds and doc.counts(hit.start):
                     return True
