@@ -2461,3 +2461,50 @@ def test_a_story_s_own_event_called_this_one_is_not_recalled_by_its_date() -> No
         "informatique, survenue cet été selon l'établissement.",
     )
     assert "cyberattack" in result.kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Samedi, les bacs du grossiste ne sont jamais arrivés.", "supply-disruption"),
+        ("La commande du matin n'est pas parvenue à l'officine.", "supply-disruption"),
+        ("Aucun virement correspondant n'a été crédité sur vos comptes.", "payment-disruption"),
+        ("Les cartes ne passent plus depuis midi.", "outage"),
+    ],
+)
+def test_deliveries_that_never_came_credits_never_made_cards_refused(
+    sentence: str, kind: str
+) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # a class of threats rising, said by the verb's complement
+        ("Panorama de la cybermenace", "Les rançongiciels repartent à la hausse."),
+        # a race becalmed
+        ("Régates", "Dimanche, une panne de vent a contraint le comité de course à attendre."),
+        # a drill, said in the title, the body in the present
+        (
+            "Et si l'opérateur venait à tomber un lundi matin ? Un exercice pour s'y préparer",
+            "Lundi, 9 h 05. Le portail de l'opérateur ne répond plus. Vos patients attendent.",
+        ),
+        # a fact-check answering a rumour
+        (
+            "Non, l'opérateur n'a pas cessé de payer les pharmacies",
+            "Selon un message relayé sur les réseaux, il aurait gelé ses paiements.",
+        ),
+    ],
+)
+def test_a_trend_a_race_a_drill_or_a_fact_check_reports_nothing(title: str, text: str) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == ()
+
+
+def test_the_accounts_exercice_is_no_drill_and_payments_are_no_crates() -> None:
+    result = CLASSIFIER.classify(
+        "Officines : un exercice en demi-teinte",
+        "Le cabinet a publié ses chiffres de l'exercice. Depuis lundi, le portail Almerys est "
+        "inaccessible. Les règlements de la caisse régionale n'arrivent plus à date.",
+    )
+    assert result.kinds == ("outage", "payment-disruption")

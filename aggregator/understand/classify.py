@@ -646,8 +646,8 @@ class Classifier:
         named = {mention.slug for mention in doc.named(self.rules.organisations)}
         organisations = tuple(s for s in self.taxonomy.organisations if s in named)
         if found := self.rules.no_event_titles.search(doc.text, 0, doc.title_end):
-            # A job offer or a test message: its words of trouble report nothing.
-            doc.explain("not:event", Hit(0, found.start(), found.end()), "a job offer or a test")
+            # A job offer, a test message, a fact-check: its words of trouble report nothing.
+            doc.explain("not:event", Hit(0, found.start(), found.end()), "title of no event")
             return Classification(
                 organisations=organisations,
                 contacts=contacts(f"{title}\n{text}"),
@@ -898,10 +898,12 @@ class Classifier:
     def _sentence_sense(self, doc: _Doc, said: Hit) -> bool:
         """A relation's sentence that holds one of its kind's words with an everyday sense
         and a word of that sense: the parse read the sentence, not one word of it."""
-        for words, other, _ in self.rules.senses[said.tag]:
-            if words.search(doc.text, said.start, said.end) and other.search(
-                doc.text, said.start, said.end
-            ):
+        for words, other, whole_item in self.rules.senses[said.tag]:
+            if not words.search(doc.text, said.start, said.end):
+                continue
+            sentence = other.search(doc.text, said.start, said.end)
+            # or the item's, when its title or lead says it ("un exercice pour s'y préparer")
+            if sentence or (whole_item and other.search(doc.text, 0, self._lead_end(doc))):
                 doc.explain(f"not:{self.rules.kind_slugs[said.tag]}", said, "another sense")
                 return True
         return False

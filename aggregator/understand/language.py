@@ -539,6 +539,10 @@ def _trend(token: Any, words: AssertionWords) -> str | None:
             trend = next((t for t in node.subtree if _present_forms(t) & words.trends), None)
             if trend is not None:
                 node, forms = trend, _present_forms(trend) & words.trends
+        if not forms and node.pos_ in ("VERB", "AUX"):
+            # the trend as the verb's complement: "les rançongiciels repartent à la hausse"
+            rising = (c for c in node.children if c.dep_.startswith(("obl", "advmod")))
+            forms = frozenset(f for c in rising for f in _present_forms(c) & words.trends)
         if not forms:
             if node.head == node:
                 return None
