@@ -734,6 +734,42 @@ def test_a_common_word_labelling_a_title_names_nobody() -> None:
     assert all(len(i.items) == 1 for i in incidents)
 
 
+def test_a_label_word_the_body_writes_with_its_capital_is_a_name() -> None:
+    """ "Luxottica : ..." names Luxottica when the body writes it with its capital inside a
+    sentence; "Rappel : ..." does not, the body never does."""
+    named = [
+        news(
+            "a",
+            0,
+            "Luxottica : les usines à l'arrêt après une attaque informatique",
+            "Les sites de Vénétie sont arrêtés. Selon la presse, Luxottica a coupé ses systèmes.",
+            kinds=("cyberattack", "outage"),
+            status="failure",
+        ),
+        news(
+            "b",
+            2,
+            "Luxottica : la production a repris",
+            "Deux jours après l'attaque, Luxottica indique que son activité est revenue à la "
+            "normale.",
+            kinds=("cyberattack",),
+            status="resolved",
+        ),
+        news(
+            "c",
+            1,
+            "Rappel : un hôpital de Lille sans téléphone",
+            "Le standard ne répond plus depuis ce matin.",
+            status="failure",
+        ),
+    ]
+    incidents = group(named, now=START + timedelta(days=3))
+    [luxottica] = [i for i in incidents if "a" in i.items]
+    assert luxottica.items == ("a", "b") and luxottica.status == "resolved"
+    assert "luxottica" in luxottica.id
+    assert all("rappel" not in i.id for i in incidents)
+
+
 def test_a_fraud_campaign_and_a_later_attack_on_the_same_payer_are_two_incidents() -> None:
     """A phishing wave is an event of its own: a leak reported at the same payer two weeks
     later is another incident, and a later phishing report goes on with the campaign;

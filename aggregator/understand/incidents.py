@@ -363,14 +363,16 @@ def _unnamed_names(
     if keys or not (reports or resolution):
         return ()
     if resolution:
-        return _title_names(item.title)
-    return _title_names(item.title) or _body_names(item.text)
+        return _title_names(item.title, item.text)
+    return _title_names(item.title, item.text) or _body_names(item.text)
 
 
-def _title_names(title: str) -> tuple[str, ...]:
+def _title_names(title: str, text: str = "") -> tuple[str, ...]:
     """Runs of capitalised words of a title that are not there for starting a sentence:
     "Weda", "CHU", "Pierre Fabre", "Rouen". A sentence's first word counts when it is in
-    capitals or the next word is capitalised too."""
+    capitals, when the next word is capitalised too, or when the body ``text`` writes it
+    with its capital inside a sentence ("Luxottica : la production a repris" over "...,
+    Luxottica indique que son activité est revenue à la normale")."""
     tokens = [t.split("'")[-1].split("’")[-1] for t in _TITLE_TOKEN.findall(title)]
     names: list[str] = []
     run: list[str] = []
@@ -385,7 +387,7 @@ def _title_names(title: str) -> tuple[str, ...]:
         if start and capital and _wording("event").search(folded):
             capital = False  # "Panne CrowdStrike" names CrowdStrike, not "panne crowdstrike"
         elif start and capital and not (word.isupper() or following[:1].isupper()):
-            capital = False
+            capital = _inside_a_sentence(word, text)
         start = False
         if capital:
             run.append(folded)
@@ -412,6 +414,11 @@ def _body_names(text: str) -> tuple[str, ...]:
     whose title names nobody: "un logiciel de l'éditeur Dedalus"."""
     names = (normalise_text(m.group(1)) for m in _INTRODUCED.finditer(text))
     return tuple(dict.fromkeys(n for n in names if n not in _NOT_NAMES))
+
+
+def _inside_a_sentence(word: str, text: str) -> bool:
+    """Does ``text`` write ``word``, capitalised, after another word of its sentence?"""
+    return re.search(rf"[\w,;)»’'-]\s+{re.escape(word)}\b", text) is not None
 
 
 def _flush(run: list[str], names: list[str]) -> list[str]:
