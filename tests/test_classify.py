@@ -2508,3 +2508,24 @@ def test_the_accounts_exercice_is_no_drill_and_payments_are_no_crates() -> None:
         "inaccessible. Les règlements de la caisse régionale n'arrivent plus à date.",
     )
     assert result.kinds == ("outage", "payment-disruption")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Malgré cela, les livraisons à certains restaurateurs ont été perturbées.",
+        "Les supermarchés de la région voient leurs commandes retardées par les blocages.",
+    ],
+)
+def test_other_trades_deliveries_are_no_supply_disruption(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+def test_a_month_and_a_past_year_date_a_recall_past_the_lead() -> None:
+    result = CLASSIFIER.classify(
+        "Données clients accessibles en ligne : une sanction de la CNIL",
+        "La formation restreinte a prononcé une amende. Elle rappelle les faits. Le "
+        "contrôle a eu lieu à l'automne.\n\nEn juillet 2017, la commission a été "
+        "informée d'une fuite de données concernant la société.",
+    )
+    assert "data-breach" not in result.kinds
