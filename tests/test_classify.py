@@ -2531,3 +2531,34 @@ def test_a_month_and_a_past_year_date_a_recall_past_the_lead() -> None:
         "informée d'une fuite de données concernant la société.",
     )
     assert "data-breach" not in result.kinds
+
+
+def test_a_payer_named_once_then_called_the_operator_is_the_one_hit() -> None:
+    result = CLASSIFIER.classify(
+        "« On nous demande de croire les patients sur parole »",
+        "Villeurbanne. Une semaine que ça dure. À chaque patient dont la mutuelle confie son "
+        "tiers payant à Viamedis, elle réclame la carte de l'année.\n\nDepuis l'attaque qui a "
+        "frappé l'opérateur, le service en ligne de consultation des droits reste fermé.",
+    )
+    assert result.payers == ("viamedis",)
+    # an attack beside a service down is a cyberattack
+    assert result.kinds == ("cyberattack", "outage")
+
+
+def test_two_payers_named_leave_the_operator_unknown() -> None:
+    result = CLASSIFIER.classify(
+        "Au comptoir, la file s'allonge",
+        "Les patients couverts par Almerys ou par Viamedis attendent.\n\nDepuis lundi, le "
+        "portail de l'opérateur est inaccessible.",
+    )
+    assert result.payers == ()
+
+
+def test_a_dateline_is_no_sentence_and_a_date_said_past_recalls_even_in_the_lead() -> None:
+    result = CLASSIFIER.classify(
+        "Boulogne-sur-Mer. « Le tiers payant, je ne l'ai jamais coupé »",
+        "Boulogne-sur-Mer. Derrière son comptoir, elle a tout connu : la carte Vitale, et "
+        "l'hiver dernier, quand des pirates s'en sont pris à Viamedis.\n\nÀ soixante-trois "
+        "ans, la pharmacienne prépare sa succession.",
+    )
+    assert (result.payers, result.kinds) == ((), ())

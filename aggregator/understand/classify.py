@@ -95,6 +95,10 @@ LISTED = 3  # payers named in one sentence from which they are examples, not the
 # Written to start with one character class, which the engine scans for quickly.
 _HARD = re.compile(r"[.!?\n;:-](?:(?<=[.!?])[.!?]*(?=\s|$)|(?<=[\n;:])|(?<=\s-)(?=\s))")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+# A place's name, capitalised, one to four words, then a full stop: a dateline.
+_DATELINE = re.compile(
+    r"[ \t]*[A-Z][\w'’-]*(?:[ -](?:[A-Z][\w'’-]*|sur|sous|en|les|la|le|de|du|d'))" r"{0,3}\.(?=\s)"
+)
 # What a past threat is said to have been about: the next few words ("suspendre le tiers payant").
 _INTENT_WORDS = re.compile(r"(?:\s*[\w-]+){1,6}")
 _PUNCT_SOFT = re.compile(r"[,()\[\]\"]")
@@ -109,6 +113,12 @@ _WHAT_QUESTION = re.compile(
 _HEADING_MARK = re.compile(r"\s*[.:](?=\s|$)")
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
 _FRONTED_SINCE = re.compile(r"[\W]*depuis\s+(?:les|la|le|l|ces|cette|ce)\b")
+# A payer called back by what it is: "l'opérateur", "la société", "cet organisme".
+_CALLED_BACK = re.compile(
+    r"\b(?:l|le|la|cet|cette)\s+(?:operateur|societe|prestataire|organisme|gestionnaire|"
+    r"plateforme|entreprise)\b(?!\s+(?:de|d|du|des)\b)"
+)
+_PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee|il\s+y\s+a)\b")
 _THIS = re.compile(r"\b(?:cette|cet|ce|ces)\s+$")  # "cette attaque": the story's own
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
@@ -474,7 +484,14 @@ class _Doc:
 
     @cached_property
     def _hard_spans(self) -> list[tuple[int, int]]:
-        return self._spans(_HARD)
+        spans = self._spans(_HARD)
+        # A dateline opening the body ("Villeurbanne. Une semaine que ça dure...", "Le
+        # Mans. Il suffit...") is no sentence of its own: the lead starts with it.
+        body = self.title_end + 1
+        dateline = _DATELINE.match(self.cased, body)
+        if dateline is not None:
+            spans = [span for span in spans if span[0] != dateline.end() - 1]
+        return spans
 
     @cached_property
     def _punct_spans(self) -> list[tuple[int, int]]:
@@ -769,10 +786,15 @@ class Classifier:
             _SINCE.search(doc.text, max(0, start - 16), start) is not None
             or _FRONTED_SINCE.match(doc.text, opening, start) is not None
         )
-        if self._in_lead(doc, start) and not since:
-            return False
         low = bisect_left(dates, opening)
-        return low < len(dates) and dates[low] < doc.hard.after(start + 1)
+        if low == len(dates) or dates[low] >= doc.hard.after(start + 1):
+            return False
+        if self._in_lead(doc, start) and not since:
+            # In the lead, only a date said to be past ("l'hiver dernier, quand des pirates
+            # s'en sont pris à Viamedis"): "cet hiver" may be now.
+            date = doc.find(self.rules.dated_past)[low]
+            return _PAST_MARK.search(doc.text, date.start, date.end + 12) is not None
+        return True
 
     def _related(self, doc: _Doc, present: set[int]) -> dict[int, int]:
         """Kinds (indexes) not yet ``present`` that the parse finds said by a word and its
@@ -1255,6 +1277,7 @@ class Classifier:
         hit_title: set[str] = set()
         hit_body: set[str] = set()
         dropped: set[str] = set()
+        plain: set[str] = set()  # named plainly, in no sentence that reports or lists
         for index, mention in enumerate(mentions):
             in_title = doc.in_title(mention.start)
             if index in unaffected:
@@ -1292,10 +1315,28 @@ class Classifier:
             elif (news := self._brief_heading(doc, mention)) is not None:
                 hit_body.add(mention.slug)
                 doc.explain(f"payer:{mention.slug}", mention, f"heads a brief ({news})")
+            else:
+                plain.add(mention.slug)
+        if incident and not (hit_title | hit_body | dropped) and len(plain) == 1:
+            # Named once, then called "l'opérateur" in the sentence that reports the event
+            # ("[...] toutes les complémentaires qui passent par Viamedis. [...] Depuis
+            # l'attaque qui a frappé l'opérateur, le service reste fermé").
+            found = self._called_back(doc)
+            if found is not None:
+                hit_body |= plain
+                doc.explain(f"payer:{min(plain)}", found, "the one named, called back")
         hits = self._with_networks(doc, mentions, hit_title | (hit_body - dropped))
         if not incident:  # news: a service is a payer's only when nobody else's is named
             hits -= self._by_shared_names(doc, mentions, hits)
         return tuple(slug for slug in self.taxonomy.payers if slug in hits)
+
+    def _called_back(self, doc: _Doc) -> Hit | None:
+        """A sentence that reports the event of "l'opérateur", "la société", "le
+        prestataire": a payer named elsewhere, called back."""
+        for found in _CALLED_BACK.finditer(doc.text, doc.title_end):
+            if self._reports_event(doc, found.start(), found.end()):
+                return Hit(0, found.start(), found.end())
+        return None
 
     def _shared_beside_subject(self, doc: _Doc, mention: Mention) -> bool:
         """A service other schemes share, named as what someone goes without ("Panne
