@@ -1027,8 +1027,8 @@ def test_a_bare_attaque_with_cyber_context_is_a_cyberattack(text: str) -> None:
         "remises aux enquêteurs.",
         "Agression au comptoir : l'officine a été attaquée en plein jour, les systèmes "
         "informatiques n'ont rien.",
-        # no cyber word in the sentence, no breach in the item
-        "L'opérateur a subi une attaque. Les serveurs sont isolés.",
+        # no cyber word in the sentence, no breach or service down in the item
+        "L'opérateur a subi une attaque. Son directeur s'exprimera demain.",
         "La pharmacie a été attaquée par deux individus.",
         # other senses
         "Le syndicat attaque le décret devant le Conseil d'État.",
@@ -2543,6 +2543,8 @@ def test_a_payer_named_once_then_called_the_operator_is_the_one_hit() -> None:
     assert result.payers == ("viamedis",)
     # an attack beside a service down is a cyberattack
     assert result.kinds == ("cyberattack", "outage")
+    isolated = CLASSIFIER.classify("", "L'opérateur a subi une attaque. Les serveurs sont isolés.")
+    assert isolated.kinds == ("cyberattack", "outage")
 
 
 def test_two_payers_named_leave_the_operator_unknown() -> None:

@@ -116,9 +116,9 @@ _FRONTED_SINCE = re.compile(r"[\W]*depuis\s+(?:les|la|le|l|ces|cette|ce)\b")
 # A payer called back by what it is: "l'opérateur", "la société", "cet organisme".
 _CALLED_BACK = re.compile(
     r"\b(?:l|le|la|cet|cette)\s+(?:operateur|societe|prestataire|organisme|gestionnaire|"
-    r"plateforme|entreprise)\b(?!\s+(?:de|d|du|des)\b)"
+    r"plateforme|entreprise)\b(?!\s+(?:de|d|du|des|telecom|telephonique|bancaire)\b)"
 )
-_PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee|il\s+y\s+a)\b")
+_PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee)\b")
 _THIS = re.compile(r"\b(?:cette|cet|ce|ces)\s+$")  # "cette attaque": the story's own
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
@@ -790,10 +790,12 @@ class Classifier:
         if low == len(dates) or dates[low] >= doc.hard.after(start + 1):
             return False
         if self._in_lead(doc, start) and not since:
-            # In the lead, only a date said to be past ("l'hiver dernier, quand des pirates
-            # s'en sont pris à Viamedis"): "cet hiver" may be now.
+            # In the lead, only a date said to be past, just before the word ("l'hiver
+            # dernier, quand des pirates s'en sont pris à Viamedis"): "cet hiver" may be
+            # now, and "en retard, comme lors de l'attaque de l'an passé" dates the attack.
             date = doc.find(self.rules.dated_past)[low]
-            return _PAST_MARK.search(doc.text, date.start, date.end + 12) is not None
+            close = date.end <= start < date.end + 60
+            return close and _PAST_MARK.search(doc.text, date.start, date.end + 12) is not None
         return True
 
     def _related(self, doc: _Doc, present: set[int]) -> dict[int, int]:
@@ -1315,7 +1317,7 @@ class Classifier:
             elif (news := self._brief_heading(doc, mention)) is not None:
                 hit_body.add(mention.slug)
                 doc.explain(f"payer:{mention.slug}", mention, f"heads a brief ({news})")
-            else:
+            elif not self._destination(doc, mention):
                 plain.add(mention.slug)
         if incident and not (hit_title | hit_body | dropped) and len(plain) == 1:
             # Named once, then called "l'opérateur" in the sentence that reports the event
