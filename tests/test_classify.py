@@ -2564,3 +2564,34 @@ def test_a_dateline_is_no_sentence_and_a_date_said_past_recalls_even_in_the_lead
         "ans, la pharmacienne prépare sa succession.",
     )
     assert (result.payers, result.kinds) == ((), ())
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Selon le fabricant, rien n'indique que des données personnelles aient été extraites.",
+        "Aucun élément ne permet d'affirmer que des données ont été volées.",
+        "Il est possible que des données aient été consultées.",
+        # a remedy: the attackers' access cut, fraudulent accounts closed
+        "L'opérateur dit avoir bloqué l'accès des attaquants et renforcé ses contrôles.",
+        "Une cellule a été montée, les e-CPS frauduleuses ont été coupées.",
+    ],
+)
+def test_what_no_evidence_shows_or_a_remedy_is_no_event(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("L'opérateur confirme que des données ont été volées.", "data-breach"),
+        ("Les pirates ont bloqué l'accès au portail des officines.", "outage"),
+        (
+            "L'éditeur a coupé l'accès à sa plateforme après avoir repéré des connexions "
+            "frauduleuses.",
+            "outage",
+        ),
+    ],
+)
+def test_what_is_confirmed_or_a_service_cut_is_still_an_event(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds

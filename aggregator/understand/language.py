@@ -72,6 +72,7 @@ class AssertionWords:
     threats: frozenset[str] = frozenset()  # menacer (de suspendre): an act threatened, any kind
     mistaken: frozenset[str] = frozenset()  # prendre (pour): "je l'ai pris pour une arnaque"
     abilities: frozenset[str] = frozenset()  # pouvoir: "peuvent nourrir des escroqueries"
+    evidence: frozenset[str] = frozenset()  # indiquer: "rien n'indique que [...] consultées"
     minor: frozenset[str] = frozenset()  # petit, léger: "quelques petits bugs" is no incident
     used: frozenset[str] = frozenset()  # utiliser: "a utilisé X pour consulter": it was done
     stopping: frozenset[str] = frozenset()  # cesser (de régler): the infinitive no longer done
@@ -380,6 +381,8 @@ def _why_not(
             return f"threat: {min(found)}"  # "il menace de demander [...] de suspendre"
         if node != token and below.dep_ == "xcomp" and _may(node, words):
             return f"possibility: {_plain(node.lemma_)}"  # "peuvent nourrir des escroqueries"
+        if node != token and below.dep_ == "ccomp" and (why := _unproven(node, below, words)):
+            return why
         why = None if joined else _conditional(node, words) or _aim_or_question(node, words)
         # In the past conditional, what might have followed is possible, its subject is
         # not: "les accès malveillants auraient pu permettre une extraction".
@@ -426,6 +429,33 @@ def _may(verb: Any, words: AssertionWords) -> bool:
         c.dep_ == "advmod" and _plain(c.lemma_) in (*words.negation, "ne", "n")
         for c in verb.children
     )
+
+
+_SUBJUNCTIVE = frozenset(("ait", "aient", "aies", "soit", "soient", "sois"))
+
+
+def _unproven(verb: Any, clause: Any, words: AssertionWords) -> str | None:
+    """A clause in the subjunctive ("que des données aient été consultées"), or one that a
+    denied verb of evidence governs ("rien n'indique que", "aucun élément ne permet
+    d'affirmer que"): not a fact stated."""
+    # (read on the auxiliary, whose forms are the mood's alone: "touche" may be either)
+    if any(_plain(a.text.lower()) in _SUBJUNCTIVE for a in _auxiliaries(clause)):
+        return "subjunctive"
+    for node in (verb, verb.head) if verb.dep_ == "xcomp" else (verb,):
+        denied = any(
+            _plain(c.lemma_) in words.negation or _plain(c.lemma_) in ("ne", "n")
+            for c in node.children
+            if c.dep_ in ("advmod", "nsubj", "det")
+        ) or any(
+            _plain(d.lemma_) in words.negation
+            for c in node.children
+            if c.dep_ == "nsubj"
+            for d in c.children
+            if d.dep_ == "det"
+        )
+        if denied and (found := (_verb_forms(verb) | _verb_forms(node)) & words.evidence):
+            return f"unproven: {min(found)}"
+    return None
 
 
 def _pluperfect(verb: Any, copula: bool = False) -> bool:
