@@ -2595,3 +2595,26 @@ def test_what_no_evidence_shows_or_a_remedy_is_no_event(sentence: str) -> None:
 )
 def test_what_is_confirmed_or_a_service_cut_is_still_an_event(sentence: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        (
+            "Alpes-Maritimes : les officines toujours privées d'une partie de leurs règlements",
+            "Un incident informatique à la caisse en est la cause.",
+            ("payment-disruption",),
+        ),
+        (
+            "Alençon : la pharmacie de garde a changé",
+            "Le rideau métallique, tombé en panne samedi soir, refusait de se relever.",
+            (),
+        ),
+        # a fact-check of a lure the reader received still reports the scam
+        ("Non, votre carte Vitale n'expire pas", "Ce SMS est une arnaque.", ("phishing",)),
+    ],
+)
+def test_payments_deprived_a_shutter_and_a_lure_debunked(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds
