@@ -2618,3 +2618,20 @@ def test_payments_deprived_a_shutter_and_a_lure_debunked(
     title: str, text: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("Une consœur raconte sa journée sans fibre.", ("outage",)),
+        ("Trois jours sans internet à la pharmacie du bourg.", ("outage",)),
+        ("Depuis le petit matin, l'officine est privée d'internet et de téléphone.", ("outage",)),
+        ("Le dossier pharmaceutique n'est plus consultable.", ("outage",)),
+        ("Le Mois sans tabac commence le 1er novembre.", ()),
+        ("Une semaine sans écrans pour les enfants.", ()),
+    ],
+)
+def test_days_without_the_network_or_deprived_of_it_are_an_outage(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
