@@ -2635,3 +2635,9 @@ def test_days_without_the_network_or_deprived_of_it_are_an_outage(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+def test_everything_back_is_a_return() -> None:
+    assert CLASSIFIER.classify("Point", "Tout est revenu depuis 10 h 30 environ.").status == (
+        "resolved"
+    )
