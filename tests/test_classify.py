@@ -2641,3 +2641,28 @@ def test_everything_back_is_a_return() -> None:
     assert CLASSIFIER.classify("Point", "Tout est revenu depuis 10 h 30 environ.").status == (
         "resolved"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        (
+            "La CNIL chiffre à 33 millions le nombre de personnes dont les données ont été "
+            "atteintes.",
+            ("data-breach",),
+        ),
+        ("Les informations de 5,6 millions de personnes ont été compromises.", ("data-breach",)),
+        ("Des données personnelles ont été mises en ligne sur un forum.", ("data-breach",)),
+        ("Les dossiers des patients se retrouvent sur la place publique.", ("data-breach",)),
+        (
+            "Un fichier contenant les coordonnées de clients circule sur le darkweb.",
+            ("data-breach",),
+        ),
+        # an open-data release, an attack that reached the systems, a file set aside
+        ("Les données de l'enquête ont été mises en ligne sur le site du ministère.", ()),
+        ("Le dossier a été mis en attente.", ()),
+        ("Les données publiées par l'Insee montrent une hausse.", ()),
+    ],
+)
+def test_data_reached_or_put_online_is_a_breach(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
