@@ -2666,3 +2666,22 @@ def test_everything_back_is_a_return() -> None:
 )
 def test_data_reached_or_put_online_is_a_breach(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("Le site ameli est tombé ce matin.", ("outage",)),
+        ("La plateforme a planté vers 14 heures.", ("outage",)),
+        ("Les connexions à la plateforme sont très lentes, voire impossibles.", ("outage",)),
+        ("Le portail affiche une page blanche depuis hier.", ("outage",)),
+        ("Le lecteur de cartes ne lit plus aucune carte.", ("outage",)),
+        ("Les pharmaciens sont dans l'incapacité de facturer.", ("outage",)),
+        ("Les syndicats sont tombés d'accord sur un texte.", ()),
+        ("Le jardinier a planté des arbres devant l'officine.", ()),
+    ],
+)
+def test_a_service_fallen_crashed_blank_or_unusable_is_an_outage(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
