@@ -2685,3 +2685,22 @@ def test_a_service_fallen_crashed_blank_or_unusable_is_an_outage(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Les remboursements de la CPAM ont deux semaines de retard.", "payment-disruption"),
+        ("Toujours aucun virement de l'opérateur depuis le 29 janvier.", "payment-disruption"),
+        ("Les officines attendent toujours leur argent.", "payment-disruption"),
+        ("Le versement prévu le 5 n'a pas eu lieu.", "payment-disruption"),
+        ("Les pharmaciens ne sont plus payés depuis un mois.", "payment-disruption"),
+        ("Le grossiste ne livre plus depuis lundi.", "supply-disruption"),
+        (
+            "Le tiers payant n'est plus appliqué pour les adhérents de cette mutuelle.",
+            "tiers-payant-suspension",
+        ),
+    ],
+)
+def test_money_and_goods_that_do_not_come_in_plain_words(sentence: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", sentence).kinds
