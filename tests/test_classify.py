@@ -2704,3 +2704,14 @@ def test_a_service_fallen_crashed_blank_or_unusable_is_an_outage(
 )
 def test_money_and_goods_that_do_not_come_in_plain_words(sentence: str, kind: str) -> None:
     assert kind in CLASSIFIER.classify("Point", sentence).kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("La cyberattaque est devenue le premier risque pour les PME selon une étude.", ()),
+        ("La cyberattaque a été un choc pour les officines.", ("cyberattack",)),
+    ],
+)
+def test_a_kind_said_to_be_a_risk_is_a_warning(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

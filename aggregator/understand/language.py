@@ -370,6 +370,10 @@ def _why_not(
             return f"recall: {min(found)}"  # "ont encore en mémoire la fermeture des portails"
         if not joined and not holder and node != token and (found := lemmas & words.warning):
             return f"warning: {min(found)}"
+        # What the subject is said to be: "la cyberattaque est devenue le premier risque",
+        # "le rançongiciel, une menace pour les hôpitaux"
+        if holder and (found := _said_to_be(node, words) & words.warning):
+            return f"warning: {min(found)}"
         if node != token and node.dep_ == "acl:relcl" and _pluperfect(node):
             return "recall: avoir (pluperfect)"  # "le syndicat, qui avait menacé de cesser..."
         if node.dep_ == "advcl" and _pluperfect(node, copula=True):
@@ -414,6 +418,20 @@ def _why_not(
         or _tense(predicate, words)
         or _scheduled(token, words)
     )
+
+
+_BECOMING = frozenset(("devenir", "etre", "rester", "demeurer", "constituer", "representer"))
+
+
+def _said_to_be(node: Any, words: AssertionWords) -> frozenset[str]:
+    """The lemmas of what a subject is said to be: a noun with a copula, or the complement
+    of a verb of becoming or remaining ("est devenue le premier risque")."""
+    if node.pos_ == "NOUN" and any(c.dep_ == "cop" for c in node.children):
+        return _verb_forms(node)
+    if _plain(node.lemma_) not in _BECOMING:
+        return frozenset()
+    said = (c for c in node.children if c.dep_ in ("xcomp", "obj") and c.pos_ == "NOUN")
+    return frozenset(f for c in said for f in _verb_forms(c))
 
 
 def _may(verb: Any, words: AssertionWords) -> bool:
