@@ -2715,3 +2715,23 @@ def test_money_and_goods_that_do_not_come_in_plain_words(sentence: str, kind: st
 )
 def test_a_kind_said_to_be_a_risk_is_a_warning(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("Une vidéo humoristique sur les pannes de lecteur de carte fait le tour des réseaux.", ()),
+        (
+            "Les retards de paiement entre entreprises atteignent un record selon la Banque de "
+            "France.",
+            (),
+        ),
+        ("Le club a été victime d'une fuite de son effectif avant le mercato.", ()),
+        ("Les retards de paiement de la CPAM pèsent sur les officines.", ("payment-disruption",)),
+        ("Une fuite de données touche les clients du club de sport en ligne.", ("data-breach",)),
+    ],
+)
+def test_a_video_about_an_economy_s_figures_or_a_club_s_players(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
