@@ -2735,3 +2735,10 @@ def test_a_video_about_an_economy_s_figures_or_a_club_s_players(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+def test_a_career_s_stay_at_a_payer_is_not_its_news() -> None:
+    result = CLASSIFIER.classify(
+        "Carrière", "Après dix ans chez Almerys, elle rejoint une start-up de la e-santé."
+    )
+    assert result.payers == ()

@@ -1116,8 +1116,13 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
         ][:1]
     elif not (token.dep_.startswith(SUBJECTS) or token.dep_ in _ABOUT):
         return None
-    elif token.head.pos_ == "NOUN" and token.head.dep_ in ("xcomp", "obl:mod"):
-        # A place hung on a date ("signé jeudi au siège de l'Assurance Maladie"): the verb.
+    elif (
+        token.head.pos_ == "NOUN"
+        and token.head.dep_ in ("xcomp", "obl:mod")
+        and _plain(token.head.lemma_) in _DAYS
+    ):
+        # A place hung on a date ("signé jeudi au siège de l'Assurance Maladie"): the verb;
+        # not a stay ("après dix ans chez Almerys, elle rejoint une start-up").
         heads.append(token.head.head)
     for head in heads:
         # The verb, what it acts on ("signe la convention"), what a passive says it of
@@ -1133,6 +1138,12 @@ def is_news_about(sentence: str, offset: int, words: AssertionWords) -> str | No
 
 
 _ABOUT = ("nmod", "obl:arg", "obl:mod", "obj")
+_DAYS = frozenset(
+    (
+        *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+        *("jour", "matin", "soir", "apres-midi", "veille", "lendemain", "date"),
+    )
+)
 
 
 def _name_head(token: Any) -> Any:
