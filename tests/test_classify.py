@@ -2742,3 +2742,15 @@ def test_a_career_s_stay_at_a_payer_is_not_its_news() -> None:
         "Carrière", "Après dix ans chez Almerys, elle rejoint une start-up de la e-santé."
     )
     assert result.payers == ()
+
+
+def test_a_spell_without_a_payer_is_about_that_payer() -> None:
+    result = CLASSIFIER.classify(
+        "Courrier des lecteurs – « Dix jours sans Viamedis, et personne pour nous répondre »",
+        "On nous explique que l'opérateur a été victime d'une cyberattaque.",
+    )
+    assert result.payers == ("viamedis",)
+    assert (
+        CLASSIFIER.classify("Point", "Les patients sans Viamedis ne sont pas concernés.").payers
+        == ()
+    )

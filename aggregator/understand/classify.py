@@ -118,6 +118,11 @@ _CALLED_BACK = re.compile(
     r"\b(?:l|le|la|cet|cette)\s+(?:operateur|societe|prestataire|organisme|gestionnaire|"
     r"plateforme|entreprise)\b(?!\s+(?:de|d|du|des|telecom|telephonique|bancaire)\b)"
 )
+# A spell without something: "dix jours sans Viamedis", "un week-end sans répartiteur".
+_SPELL_WITHOUT = re.compile(
+    r"\b(?:jours?|journees?|semaines?|heures?|mois|week-ends?|nuits?|samedis?|dimanches?)"
+    r"\s+sans\s+$"
+)
 _PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee)\b")
 _THIS = re.compile(r"\b(?:cette|cet|ce|ces)\s+$")  # "cette attaque": the story's own
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
@@ -1381,6 +1386,8 @@ class Classifier:
         why = reading(found[0], found[1], self.taxonomy.assertion)
         if why is None or not why.startswith(("belief", "negation")):
             return False
+        if why == "negation: sans" and _SPELL_WITHOUT.search(doc.text, 0, mention.start):
+            return False  # "Dix jours sans Viamedis": the payer is what went missing
         doc.explain(f"not:payer:{mention.slug}", mention, why)
         return True
 
