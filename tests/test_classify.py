@@ -2754,3 +2754,8 @@ def test_a_spell_without_a_payer_is_about_that_payer() -> None:
         CLASSIFIER.classify("Point", "Les patients sans Viamedis ne sont pas concernés.").payers
         == ()
     )
+
+
+@pytest.mark.parametrize("title", ["Un samedi sans répartiteur", "Un week-end sans livraison"])
+def test_a_spell_without_the_wholesaler_is_a_supply_disruption(title: str) -> None:
+    assert CLASSIFIER.classify(title, "Point.").kinds == ("supply-disruption",)
