@@ -2759,3 +2759,17 @@ def test_a_spell_without_a_payer_is_about_that_payer() -> None:
 @pytest.mark.parametrize("title", ["Un samedi sans répartiteur", "Un week-end sans livraison"])
 def test_a_spell_without_the_wholesaler_is_a_supply_disruption(title: str) -> None:
     assert CLASSIFIER.classify(title, "Point.").kinds == ("supply-disruption",)
+
+
+def test_the_vitale_card_touched_by_another_s_outage_is_not_its_payer_s_incident() -> None:
+    collateral = CLASSIFIER.classify(
+        "Fibre sabotée : la pharmacie du bourg attend son tour",
+        "Depuis le petit matin, l'officine est privée d'internet, comme des milliers "
+        "d'abonnés, et la carte Vitale des clients ne peut plus être lue.",
+    )
+    assert collateral.kinds == ("outage",)
+    assert collateral.payers == ()
+    hit = CLASSIFIER.classify(
+        "Point", "Depuis ce matin, l'application carte Vitale ne fonctionne plus."
+    )
+    assert hit.payers == ("assurance-maladie",)

@@ -1311,6 +1311,7 @@ class Classifier:
                     or self._reports_event(doc, mention.start, mention.end)
                 )
                 and not self._destination(doc, mention)  # "les flux vers les caisses"
+                and self._shared_in_trouble(doc, mention)
             ):
                 # An opening reporting an incident without naming its payer leaves the lead
                 # to name it; otherwise the payer's own sentence must report the incident.
@@ -1344,6 +1345,31 @@ class Classifier:
             if self._reports_event(doc, found.start(), found.end()):
                 return Hit(0, found.start(), found.end())
         return None
+
+    def _shared_in_trouble(self, doc: _Doc, mention: Mention) -> bool:
+        """A payer named by a service others share (the Vitale card, Mon espace santé)
+        counts in an item reporting an incident only when the trouble follows that name
+        ("l'application carte Vitale ne fonctionne plus"); "les clients dont la carte
+        Vitale ne pouvait pas être mise à jour" during a network cut is collateral. Any
+        other name counts as before."""
+        shared = dict(self.taxonomy.shared_of).get(mention.slug, frozenset())
+        if " ".join(doc.text[mention.start : mention.end].split()) not in shared:
+            return True
+        high = min(doc.hard.after(mention.end), mention.end + 60)
+        for matcher in (self.rules.kinds, self.rules.failure):
+            hits = doc.find(matcher)
+            starts = doc.starts(matcher)
+            index = bisect_left(starts, mention.end)
+            if (
+                index < len(hits)
+                and hits[index].start < high
+                and self._event_or_status(doc, matcher, hits[index])
+            ):
+                return True
+        return False
+
+    def _event_or_status(self, doc: _Doc, matcher: Matcher, hit: Hit) -> bool:
+        return self._event(doc, hit) if matcher is self.rules.kinds else doc.counts(hit.start)
 
     def _shared_beside_subject(self, doc: _Doc, mention: Mention) -> bool:
         """A service other schemes share, named as what someone goes without ("Panne
