@@ -2773,3 +2773,10 @@ def test_the_vitale_card_touched_by_another_s_outage_is_not_its_payer_s_incident
         "Point", "Depuis ce matin, l'application carte Vitale ne fonctionne plus."
     )
     assert hit.payers == ("assurance-maladie",)
+
+
+def test_water_through_the_ceiling_is_no_data_leak() -> None:
+    leak = "Une fuite dans l'appartement du dessus a laissé couler de l'eau à travers le plafond."
+    assert CLASSIFIER.classify("Vannes : la pharmacie inondée", leak).kinds == ()
+    breach = "Une fuite de données a touché les clients de la pharmacie en ligne."
+    assert CLASSIFIER.classify("Point", breach).kinds == ("data-breach",)
