@@ -867,7 +867,9 @@ def test_classify_is_fast_enough_for_thousands_of_items() -> None:
     for index in range(300):
         CLASSIFIER.classify(f"Article numéro {index}", body)
     per_second = 300 / max(time.process_time() - start, 1e-9)
-    assert per_second > 500  # about 2,000 on a quiet machine; loose against CI noise
+    # about 700-800 on this two-core machine when quiet (805 at session 22's end, 722 at
+    # session 23's): loose against a loaded CI machine
+    assert per_second > 300
 
 
 # --- whole articles, one file each (tests/data/classify/README.md) -----------------------------
@@ -2780,3 +2782,27 @@ def test_water_through_the_ceiling_is_no_data_leak() -> None:
     assert CLASSIFIER.classify("Vannes : la pharmacie inondée", leak).kinds == ()
     breach = "Une fuite de données a touché les clients de la pharmacie en ligne."
     assert CLASSIFIER.classify("Point", breach).kinds == ("data-breach",)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        (
+            "Pas de suspension des paiements cet été, assure la Cnam",
+            "Un message relayé sur des groupes de discussion annonçait une suspension des "
+            "paiements du tiers payant en août.",
+            (),
+        ),
+        ("Aucun retard de paiement, affirme l'opérateur", "La rumeur courait depuis lundi.", ()),
+        # a return not yet come, no speaker denying anything: the trouble goes on
+        (
+            "Portail : pas de retour avant lundi",
+            "Le portail reste fermé depuis samedi.",
+            ("outage",),
+        ),
+    ],
+)
+def test_a_denial_title_with_its_speaker_reports_nothing(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds
