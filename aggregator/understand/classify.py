@@ -43,7 +43,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -193,6 +193,7 @@ class _Rules:
     # Each relation saying a return of service, with the word starts of its heads and
     # dependents.
     resolution_keys: tuple[tuple[Relation, frozenset[str], frozenset[str]], ...]
+    shared: Mapping[str, frozenset[str]] = field(compare=False)  # payer -> its shared names
     # The keys of every matcher above, and which of them each word starts with.
     word_keys: WordKeys = field(init=False, compare=False)
 
@@ -308,6 +309,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             (taxonomy.kinds.index(r.kind), r.keys, r.dependent_keys) for r in taxonomy.relations
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
+        shared=dict(taxonomy.shared_of),
         threat_nouns=_folded(
             words.warning | words.belief | words.topics | words.definition_objects | words.examples
         ),
@@ -1102,13 +1104,9 @@ class Classifier:
                 hit = hits[index]
                 if hit.start >= high:
                     break
-                if (
-                    matcher is rules.kinds
-                    and self._event(doc, hit)
-                    and not self._dated_back(doc, hit.start)
+                if self._event_or_status(doc, matcher, hit) and not (
+                    matcher is rules.kinds and self._dated_back(doc, hit.start)
                 ):
-                    return True
-                if matcher is not rules.kinds and doc.counts(hit.start):
                     return True
         return False
 
@@ -1352,8 +1350,7 @@ class Classifier:
         ("l'application carte Vitale ne fonctionne plus"); "les clients dont la carte
         Vitale ne pouvait pas être mise à jour" during a network cut is collateral. Any
         other name counts as before."""
-        shared = dict(self.taxonomy.shared_of).get(mention.slug, frozenset())
-        if " ".join(doc.text[mention.start : mention.end].split()) not in shared:
+        if not self._named_by_shared_service(doc, mention):
             return True
         high = min(doc.hard.after(mention.end), mention.end + 60)
         for matcher in (self.rules.kinds, self.rules.failure):
@@ -1369,14 +1366,20 @@ class Classifier:
         return False
 
     def _event_or_status(self, doc: _Doc, matcher: Matcher, hit: Hit) -> bool:
+        """A kind's word that reports an event, or a status word that counts."""
         return self._event(doc, hit) if matcher is self.rules.kinds else doc.counts(hit.start)
+
+    def _named_by_shared_service(self, doc: _Doc, mention: Mention) -> bool:
+        """Is the mention one of its payer's names for a service others share ("carte
+        Vitale", "Mon espace santé"; taxonomy.yaml ``shared``)?"""
+        shared = self.rules.shared.get(mention.slug, frozenset())
+        return " ".join(doc.text[mention.start : mention.end].split()) in shared
 
     def _shared_beside_subject(self, doc: _Doc, mention: Mention) -> bool:
         """A service other schemes share, named as what someone goes without ("Panne
         Orange : une officine sans télécollecte ni cartes Vitale"): the card is what the
         story touches, not its payer."""
-        shared = dict(self.taxonomy.shared_of).get(mention.slug, frozenset())
-        if " ".join(doc.text[mention.start : mention.end].split()) not in shared:
+        if not self._named_by_shared_service(doc, mention):
             return False
         return _WITHOUT.search(doc.text, max(0, mention.start - 48), mention.start) is not None
 
@@ -1385,11 +1388,11 @@ class Classifier:
         Vitale" in "Adhérents MSA : votre carte Vitale sur smartphone"), in news about
         another payer: not theirs."""
         found = set()
-        for slug, shared in self.taxonomy.shared_of:
+        for slug, _ in self.taxonomy.shared_of:
             if slug not in hits or not hits - {slug}:
                 continue
             own = [m for m in mentions if m.slug == slug]
-            if {" ".join(doc.text[m.start : m.end].split()) for m in own} <= shared:
+            if all(self._named_by_shared_service(doc, m) for m in own):
                 found.add(slug)
                 doc.explain(f"not:payer:{slug}", own[0], "named by a shared service only")
         return found
@@ -1412,7 +1415,9 @@ class Classifier:
         why = reading(found[0], found[1], self.taxonomy.assertion)
         if why is None or not why.startswith(("belief", "negation")):
             return False
-        if why == "negation: sans" and _SPELL_WITHOUT.search(doc.text, 0, mention.start):
+        if why == "negation: sans" and _SPELL_WITHOUT.search(
+            doc.text, max(0, mention.start - 40), mention.start
+        ):
             return False  # "Dix jours sans Viamedis": the payer is what went missing
         doc.explain(f"not:payer:{mention.slug}", mention, why)
         return True

@@ -647,8 +647,11 @@ def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Grou
     # a name read off a title is too weak to found on "it is over"; with no name at all,
     # an anonymous alarm founds nothing
     founding = [r for r in readings if r.reports and not r.resolution and _words(r.names)]
-    titled = [r for r in founding if _title_names(r.item.title)]
-    bodied = [r for r in founding if not _title_names(r.item.title)]
+    # A title that names someone by its capitals alone founds first; the rest, named by the
+    # body (its organisations, or a label word the body writes with its capital), after.
+    from_title = {r.item.id for r in founding if _title_names(r.item.title)}
+    titled = [r for r in founding if r.item.id in from_title]
+    bodied = [r for r in founding if r.item.id not in from_title]
     followed = set()
     for batch in (titled, bodied):
         if batch is bodied:

@@ -443,7 +443,13 @@ def _may(verb: Any, words: AssertionWords) -> bool:
     tense = verb.morph.get("Tense")
     if "Past" in tense or "Imp" in tense or any(c.dep_ == "aux:tense" for c in verb.children):
         return False
-    return not any(
+    return not _negated_verb(verb, words)
+
+
+def _negated_verb(verb: Any, words: AssertionWords) -> bool:
+    """Does a negation hang on the verb itself ("ne", "pas", "plus": "rien n'indique",
+    "aucun élément ne permet")?"""
+    return any(
         c.dep_ == "advmod" and _plain(c.lemma_) in (*words.negation, "ne", "n")
         for c in verb.children
     )
@@ -460,18 +466,9 @@ def _unproven(verb: Any, clause: Any, words: AssertionWords) -> str | None:
     if any(_plain(a.text.lower()) in _SUBJUNCTIVE for a in _auxiliaries(clause)):
         return "subjunctive"
     for node in (verb, verb.head) if verb.dep_ == "xcomp" else (verb,):
-        denied = any(
-            _plain(c.lemma_) in words.negation or _plain(c.lemma_) in ("ne", "n")
-            for c in node.children
-            if c.dep_ in ("advmod", "nsubj", "det")
-        ) or any(
-            _plain(d.lemma_) in words.negation
-            for c in node.children
-            if c.dep_ == "nsubj"
-            for d in c.children
-            if d.dep_ == "det"
-        )
-        if denied and (found := (_verb_forms(verb) | _verb_forms(node)) & words.evidence):
+        if _negated_verb(node, words) and (
+            found := (_verb_forms(verb) | _verb_forms(node)) & words.evidence
+        ):
             return f"unproven: {min(found)}"
     return None
 
