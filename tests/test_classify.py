@@ -224,6 +224,24 @@ def test_a_sentence_is_parsed_only_for_a_relation_it_could_hold(monkeypatch) -> 
     text = "Les pharmacies demandent des règles plus simples pour les remboursements."
     assert not fresh.classify("", text).kinds
     assert parsed == []
+    # Four letters are a key, the stem decides: "près" does not start *présenter* (stem
+    # "present"), "démarche" does not start *démarcheur* ("demarcheu"), "atteste" does not
+    # start *attendre* ("atten"), "concernées" holds no stem of *consulter* ("consult").
+    text = "Les étudiants suivent de près la démarche depuis juillet."
+    assert not fresh.classify("", text).kinds
+    text = "Le titulaire atteste que les données concernées sont à jour."
+    assert not fresh.classify("", text).kinds
+    assert parsed == []
+    # Irregular forms still start their stems: "compromis" (*compromettre*, "comprom"),
+    # "atteintes" (*atteindre*, "attei").
+    text = "Des fichiers de patients ont été compromis."
+    assert "data-breach" in fresh.classify("", text).kinds
+    assert parsed == [text.rstrip(".")]
+    parsed.clear()
+    text = "Les informations des adhérents ont été atteintes."
+    assert "data-breach" in fresh.classify("", text).kinds
+    assert parsed == [text.rstrip(".")]
+    parsed.clear()
     # "plus" with "ne" is one: parsed, and found.
     text = "L'opérateur ne règle plus les factures des pharmacies."
     assert "payment-disruption" in fresh.classify("", text).kinds

@@ -1305,3 +1305,47 @@ def test_a_sentence_is_parsed_as_one_tree() -> None:
         "Une opération de maintenance rendra le portail Almerys inaccessible dimanche de 6 h à 12 h."
     )
     assert sum(1 for token in doc if token.head == token) == 1
+
+
+@pytest.mark.parametrize(
+    ("lemma", "forms"),
+    [
+        ("compromettre", ["compromis", "compromises", "compromettent", "compromet"]),
+        ("atteindre", ["atteint", "atteintes", "atteignent", "atteindra"]),
+        ("reprendre", ["repris", "reprises", "reprennent", "reprend"]),
+        ("resoudre", ["resolu", "resolus", "resout", "resolvent"]),
+        ("connaitre", ["connu", "connait", "connaissent"]),
+        ("rouvrir", ["rouvert", "rouverte", "rouvrent", "rouvrira"]),
+        ("maintenir", ["maintient", "maintiennent", "maintenu"]),
+        ("renvoyer", ["renvoie", "renvoyes", "renverra"]),
+        ("bloquer", ["bloque", "bloques", "bloquaient", "bloquera"]),
+        ("appeler", ["appelle", "appellent", "appele"]),
+        ("regler", ["reglent", "regle", "reglera"]),
+        ("retablir", ["retabli", "retablissent", "retablira"]),
+        ("detruire", ["detruit", "detruisent", "detruites"]),
+        ("suspendre", ["suspendu", "suspend", "suspendent"]),
+        ("interrompre", ["interrompu", "interrompt", "interrompent"]),
+        ("portail", ["portails"]),
+        ("terminal", ["terminaux"]),
+        ("commercial", ["commerciaux", "commerciale"]),
+        ("nouveau", ["nouvelle", "nouveaux", "nouvel"]),
+        ("frauduleux", ["frauduleuse", "frauduleuses"]),
+        ("collaborateur", ["collaboratrice", "collaborateurs"]),
+        ("demarcheur", ["demarcheuse", "demarcheurs"]),
+        ("donnee", ["donnees"]),
+        ("semi-remorque", ["semi"]),  # the text's words are split at hyphens
+        ("mot", ["mots"]),
+    ],
+)
+def test_every_form_of_a_lemma_starts_with_its_stem(lemma: str, forms: list[str]) -> None:
+    """The prefilter that spares parses reads stems (language.stem): a form of a relation's
+    word that did not start with its stem would never be parsed for it."""
+    stem = language.stem(lemma)
+    assert len(stem) >= min(4, len(lemma))
+    assert all(form.startswith(stem) for form in forms), (stem, forms)
+
+
+def test_a_stem_tells_apart_words_that_share_four_letters() -> None:
+    assert not "pres".startswith(language.stem("presenter"))  # près
+    assert not "demarche".startswith(language.stem("demarcheur"))
+    assert not "atteste".startswith(language.stem("attendre"))

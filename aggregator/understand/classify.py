@@ -857,7 +857,7 @@ class Classifier:
                 and starts & deps
                 and (denied or not r.negated)  # said of a fact not happening: needs a "ne"
                 and group(r) not in done
-                and _two_words(words_here, heads, deps)
+                and _two_words(words_here, r, heads, deps)
             )
             if not relations:
                 continue
@@ -1557,14 +1557,18 @@ def _denied(words: Sequence[str], negation: frozenset[str]) -> bool:
     return any(w == "plus" and nxt in ("de", "d") for w, nxt in itertools.pairwise(words))
 
 
-def _two_words(words: Sequence[str], heads: frozenset[str], deps: frozenset[str]) -> bool:
-    """Whether a head start and a dependent start are held by two different words: one
-    word starting both ("compte" for *compromettre* and *compte*, "règlement" for *régler*
-    and *règlement*) is no pair, and most sentences holding it are not parsed."""
-    head_words = {i for i, w in enumerate(words) if w[:4] in heads}
+def _two_words(
+    words: Sequence[str], relation: Relation, heads: frozenset[str], deps: frozenset[str]
+) -> bool:
+    """Whether a word that may be a form of a head and one that may be a form of a
+    dependent (the start of one, see language.stem) are two different words: one word
+    starting both ("compte" for *compromettre* and *compte*, "règlement" for *régler* and
+    *règlement*) is no pair, and most sentences holding it are not parsed."""
+    head_stems, dependent_stems = relation.stems
+    head_words = {i for i, w in enumerate(words) if w[:4] in heads and w.startswith(head_stems)}
     if not head_words:
         return False
-    dep_words = {i for i, w in enumerate(words) if w[:4] in deps}
+    dep_words = {i for i, w in enumerate(words) if w[:4] in deps and w.startswith(dependent_stems)}
     return bool(dep_words) and len(head_words | dep_words) > 1
 
 

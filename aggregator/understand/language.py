@@ -29,7 +29,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 A = TypeVar("A")
@@ -1233,12 +1233,61 @@ class Relation:
         *recevoir*, "remis" beside *remettre*), so that its key is there too."""
         return _starts(self.heads)
 
+    @cached_property
+    def stems(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The stems (see :func:`stem`) of the heads and of the dependents: a word whose
+        four first letters are a key but that starts with no stem ("près" for *présenter*,
+        "démarche" for *démarcheur*) is neither."""
+        dependents = (max(lemma.split(), key=len) for lemma in self.dependents)  # as the keys
+        return tuple(sorted(map(stem, self.heads))), tuple(sorted(map(stem, dependents)))
+
     @property
     def dependent_keys(self) -> frozenset[str]:
         """Starts of the dependent lemmas (four letters; of the longest word of a fixed
         phrase: "nouv" of "de nouveau"): with :attr:`keys`, a sentence holding no head and
         dependent of this one relation is not parsed for it."""
         return _starts(max(lemma.split(), key=len) for lemma in self.dependents)
+
+
+# What every inflected form of a lemma starts with, by the lemma's ending: the letters to
+# drop (first match wins). Verbs: "compromettre" -> "comprom" (compromis), "atteindre" ->
+# "attei" (atteignent), "recevoir" -> "rece", "reprendre" -> "repr" (repris), "résoudre" ->
+# "reso" (résolu), "connaître" -> "conn" (connu), "envoyer" -> "envo" (envoie), "rouvrir"
+# -> "rouv" (rouvert), "maintenir" -> "maint" (maintient), "acquérir" -> "acqu" (acquis),
+# "renvoyer" -> "renv" (renverra), "-er" -> its stem ("bloquer" -> "bloqu"); "-ire" keeps
+# the i ("détruire" -> "detrui"). Nouns in "-teur" may end "-trice", in "-eur" "-euse".
+# Anything else (nouns, adjectives) may change its last two letters: "journal" ->
+# "journaux", "nouveau" -> "nouvelle", "premier" -> "première".
+_ENDINGS = (
+    ("ettre", 5),
+    ("prendre", 5),
+    ("soudre", 5),
+    ("aitre", 5),
+    ("querir", 5),
+    ("voyer", 5),
+    ("indre", 4),
+    ("enir", 4),
+    ("oir", 4),
+    ("yer", 3),
+    ("er", 2),
+    ("ir", 3),
+    ("ire", 2),
+    ("re", 3),
+    ("teur", 4),
+    ("eur", 1),
+)
+
+
+def stem(lemma: str) -> str:
+    """The start every form of a (plain) lemma shares, never shorter than its first four
+    letters, which a stem too short to tell words apart falls back to (as irregular forms
+    are listed among a relation's words: "reçu" beside *recevoir*). Of a compound, its first
+    four letters, as the text's words are split at hyphens ("semi" of "semi-remorque")."""
+    if not lemma.isalnum():
+        return lemma[:4]
+    cut = next((drop for ending, drop in _ENDINGS if lemma.endswith(ending)), 2)
+    kept = lemma[:-cut]
+    return kept if len(kept) >= 4 else lemma[:4]
 
 
 def _starts(lemmas: Iterable[str]) -> frozenset[str]:
