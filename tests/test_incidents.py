@@ -488,6 +488,22 @@ def test_an_unnamed_item_about_another_story_of_the_same_kind_stays_out() -> Non
     assert incident.status == "ongoing"
 
 
+def test_an_item_labelled_with_another_name_is_no_follow_up() -> None:
+    """The same words, but a title whose label names someone the incident never names:
+    another story ("Change Healthcare : ..." beside a Viamedis outage), which stays out;
+    the same item with a label the incident's reports name, or a place, follows."""
+    strike = told("a", 0, STRIKE, organisations=("cerp",), status="failure")
+    words = STRIKE_OVER[1]
+    elsewhere = told("b", 2, ("Bruneau Logistique : les livraisons reprennent", words))
+    assert sorted(i.items for i in group([strike, elsewhere])) == [("a",), ("b",)]
+    same = told("c", 2, ("CERP : les livraisons reprennent", words), status="resolved")
+    place = told("d", 2, ("À Rennes, les livraisons reprennent", words), status="resolved")
+    [incident] = group([strike, same])
+    assert incident.items == ("a", "c")
+    [incident] = group([strike, place])
+    assert incident.items == ("a", "d")
+
+
 def test_an_unnamed_follow_up_with_two_fitting_incidents_joins_neither() -> None:
     first = told("a", 0, STRIKE, organisations=("cerp",), status="failure")
     other = (STRIKE[0], STRIKE[1].replace("la CERP", "l'OCP"))

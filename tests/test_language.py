@@ -1349,3 +1349,41 @@ def test_a_stem_tells_apart_words_that_share_four_letters() -> None:
     assert not "pres".startswith(language.stem("presenter"))  # près
     assert not "demarche".startswith(language.stem("demarcheur"))
     assert not "atteste".startswith(language.stem("attendre"))
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # "se faire + infinitive" is a passive: the subject suffered it
+        ("Le répartiteur s'est fait dérober des données de clients.", "data-breach"),
+        ("Le laboratoire s'est fait voler les fichiers de ses patients.", "data-breach"),
+        ("Le groupe hospitalier s'est fait pirater ses serveurs la semaine dernière.", "cyberattack"),
+    ],
+)
+def test_what_a_subject_had_done_to_it_is_said_of_it(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Pour éviter de se faire pirater, changez vos mots de passe chaque trimestre.",
+        "Le groupe ne s'est pas fait pirater, assure sa direction.",
+    ],
+)
+def test_advice_or_denial_of_being_hacked_is_no_attack(body: str) -> None:
+    assert CLASSIFIER.classify("Point", body).kinds == ()
+
+
+def test_a_pluperfect_reported_by_a_past_verb_of_saying_is_the_news() -> None:
+    """The sequence of tenses: a clause opened by "que" under a past verb of saying or
+    finding puts the event in the pluperfect, also when the model hangs the clause on a
+    noun of date as if it were a relative one; a relative clause in the pluperfect is
+    still a recall."""
+    reported = (
+        "Le distributeur a indiqué au régulateur boursier avoir découvert le 21 février "
+        "que des données avaient été exfiltrées de ses systèmes."
+    )
+    assert "data-breach" in CLASSIFIER.classify("Point", reported).kinds
+    recalled = "Le syndicat, qui avait dénoncé le vol de données, reçoit la ministre."
+    assert "data-breach" not in CLASSIFIER.classify("Point", recalled).kinds

@@ -749,11 +749,29 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
             continue
         if len(scored) > 1 and scored[0][0] < FOLLOW_MARGIN * scored[1][0]:
             continue
-        matches.append((reading, groups[scored[0][1]]))
+        best = groups[scored[0][1]]
+        if _labelled_apart(reading.item, best):
+            continue
+        matches.append((reading, best))
     for reading, group in matches:
         group.add(reading)
         joined.add(reading.item.id)
     return joined
+
+
+def _labelled_apart(item: IncidentInput, group: _Group) -> bool:
+    """Does the item's title open with a label naming someone the incident's reports never
+    name? It is about someone else: "Change Healthcare : UnitedHealth avance des fonds"
+    is no follow-up of the Viamedis outage, whatever words they share. (A name elsewhere in
+    a title is often a place or a speaker: "À Montauban, une journée de système D".)"""
+    label, colon, _ = item.title.partition(":")
+    if not colon:
+        return False
+    named = _words(_title_names(label, item.text))
+    if not named:
+        return False
+    said = normalise_text(" ".join(f"{r.item.title} {r.item.text}" for r in group.reports))
+    return named.isdisjoint(said.split())
 
 
 def _report_terms(group: _Group) -> set[str]:

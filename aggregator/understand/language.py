@@ -374,7 +374,8 @@ def _why_not(
         # "le rançongiciel, une menace pour les hôpitaux"
         if holder and (found := _said_to_be(node, words) & words.warning):
             return f"warning: {min(found)}"
-        if node != token and node.dep_ == "acl:relcl" and _pluperfect(node):
+        relative = node != token and node.dep_ == "acl:relcl" and not _completive(node)
+        if relative and _pluperfect(node):
             return "recall: avoir (pluperfect)"  # "le syndicat, qui avait menacé de cesser..."
         if node.dep_ == "advcl" and _pluperfect(node, copula=True):
             # "l'épisode du printemps, lorsque les virements n'étaient plus parvenus"
@@ -471,6 +472,14 @@ def _unproven(verb: Any, clause: Any, words: AssertionWords) -> str | None:
         ):
             return f"unproven: {min(found)}"
     return None
+
+
+def _completive(verb: Any) -> bool:
+    """A clause opened by the conjunction "que" (not the relative pronoun), which the model
+    sometimes hangs on a noun as a relative clause ("a indiqué avoir découvert le 21 février
+    que des données avaient été exfiltrées"): what is reported, in the sequence of tenses
+    a past verb of saying asks for ("a reconnu qu'un pirate avait..."), not a recall."""
+    return any(c.dep_ == "mark" and _plain(c.lemma_) == "que" for c in verb.children)
 
 
 def _pluperfect(verb: Any, copula: bool = False) -> bool:
@@ -1050,7 +1059,7 @@ def _auxiliaries(verb: Any) -> list[Any]:
 def _tense(predicate: Any, words: AssertionWords) -> str | None:
     """A pluperfect or a dated recall is the past of another story; a future, a plan."""
     auxiliaries = _auxiliaries(predicate)
-    reported = predicate.dep_.startswith("ccomp")  # "a reconnu qu'un pirate avait..."
+    reported = predicate.dep_.startswith("ccomp") or _completive(predicate)
     if "Fut" in predicate.morph.get("Tense") and not auxiliaries:
         return f"future: {_plain(predicate.lemma_)}"  # "rendra le portail indisponible"
     for aux in auxiliaries:
