@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aggregator.text.urls import link_key
 from aggregator.understand.dedupe import (
     MIN_WORDS,
     Candidate,
@@ -304,6 +305,33 @@ def test_same_canonical_url_is_one_item() -> None:
     merge = index.match(cand("b", "", url=other_url, title="Titre modifié", source="q2"))
     assert merge is not None
     assert (merge.target, merge.rule) == ("a", "url")
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        # a numbered part of a page (a status page's update, a comment) is not the page
+        ("https://statut.example.fr/incidents/42#maj-2", "https://statut.example.fr/incidents/42#maj-2"),
+        ("https://example.fr/article#comment-1207", "https://example.fr/article#comment-1207"),
+        # an anchor with no number, or tracking, leads to the page
+        ("http://www.example.fr/article/#top", "https://example.fr/article"),
+        ("https://example.fr/article#xtor=RSS-3208", "https://example.fr/article"),
+        ("https://example.fr/article#utm_source=rss&utm_medium=1", "https://example.fr/article"),
+        ("https://example.fr/article", "https://example.fr/article"),
+    ],
+)
+def test_a_link_key_keeps_a_numbered_part_of_a_page(url: str, key: str) -> None:
+    assert link_key(url) == key
+
+
+def test_two_parts_of_one_page_are_two_items_and_a_part_is_not_its_page() -> None:
+    index = DedupeIndex()
+    index.add(cand("a", url=link_key("https://statut.example.fr/incidents/42#maj-1")))
+    second = cand("b", "Autre texte", url=link_key("https://statut.example.fr/incidents/42#maj-2"))
+    assert index.match(second) is None
+    copy = cand("c", "", url=link_key("http://statut.example.fr/incidents/42/#maj-1"))
+    merge = index.match(copy)
+    assert merge is not None and (merge.target, merge.rule) == ("a", "url")
 
 
 def test_guid_rule_comes_before_url_rule() -> None:

@@ -36,13 +36,17 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # items written in other voices since session 21 (s21-* to s34-*.yaml; from s22 on by
     # writers who had not read the rules) lower the figures when they come: what they
     # still misread is what the rules do not read yet. On 854 items, at the first reading
-    # of s34: payers 0.939, kinds 0.872, pairs 0.895, 6 spurious, statuses 78 of 95.
+    # of s34: payers 0.939, kinds 0.872, pairs 0.895, 6 spurious, statuses 78 of 95. On
+    # 926 items, at the first reading of s35 (72 items, alone: payers 0.950, kinds 0.807,
+    # 2 spurious, statuses 6 of 10): payers 0.941, kinds 0.866, pairs 0.887, 7 spurious,
+    # statuses 86 of 105, and one wrong merge (two updates of one status page, whose links
+    # differ only by their fragment, were one item: see text.urls.link_key).
     # The targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
     assert report.payer.f1 >= 0.93, report.text()
     assert report.kind.f1 >= 0.865, report.text()
     assert report.pairs.f1 >= 0.885, report.text()
-    assert len(report.spurious) <= 6, report.text()
-    assert report.status_right >= 75, report.text()
+    assert len(report.spurious) <= 7, report.text()
+    assert report.status_right >= 85, report.text()
     assert not report.wrong_merges, report.text()
 
 

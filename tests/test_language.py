@@ -1387,3 +1387,30 @@ def test_a_pluperfect_reported_by_a_past_verb_of_saying_is_the_news() -> None:
     assert "data-breach" in CLASSIFIER.classify("Point", reported).kinds
     recalled = "Le syndicat, qui avait dénoncé le vol de données, reçoit la ministre."
     assert "data-breach" not in CLASSIFIER.classify("Point", recalled).kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "html"),
+    [
+        # a "lire aussi" block names another story, whatever says its kind (a relation too)
+        (
+            "Les hôpitaux publics dans le rouge",
+            "<p>Le déficit se creuse.</p><p>À lire aussi : Rennes : le CHU victime d'une "
+            "cyberattaque, des données dérobées</p><p>Le ministère promet une enveloppe.</p>",
+        ),
+        # a drill, whatever word says its outage
+        (
+            "Exercice de crise cyber : quatre heures sans informatique",
+            "<p>Au centre hospitalier, les équipes ont travaillé sur papier toute la matinée.</p>",
+        ),
+        # "comment" and an infinitive under a label: a how-to
+        ("Faux sites administratifs : comment les repérer", "<p>Quelques indices simples.</p>"),
+        ("Hameçonnage : comment s'en protéger", "<p>Trois réflexes à adopter.</p>"),
+    ],
+)
+def test_references_drills_and_how_tos_report_nothing(title: str, html: str) -> None:
+    assert CLASSIFIER.classify(title, html_to_blocks(html)).kinds == ()
+
+
+def test_a_how_to_under_a_named_incident_still_reports_it() -> None:
+    assert "outage" in CLASSIFIER.classify("Panne Almerys : comment facturer en attendant", "").kinds

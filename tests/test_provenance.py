@@ -200,3 +200,50 @@ def test_every_feed_of_the_original_site_speaks_for_its_page(sites: Sites) -> No
 )
 def test_a_page_lives_on_the_site_of_its_own_host(url: str, site: str, expected: bool) -> None:
     assert published_on(url, site) is expected
+
+
+def status_feed(link: str, updates: list[tuple[str, str, str]]) -> bytes:
+    """A status page's feed: each update its own entry, linked to a part of one page."""
+    items = "".join(
+        f"<item><title>{title}</title><link>{link}#{part}</link><guid>{part}</guid>"
+        f"<pubDate>{date}</pubDate><description>{title}.</description></item>"
+        for part, title, date in updates
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>État des services</title><link>https://example.org/</link>{items}"
+        "</channel></rss>"
+    ).encode()
+
+
+def test_the_updates_of_a_status_page_are_items_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A status page links every update to the same page, told apart by a numbered
+    fragment ("#maj-2"): each is an item, the later update is not folded into the first
+    as a copy of it (nor is it, arriving on a later run)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AGGREGATOR_WORKERS", "0")
+    first = ("maj-1", "Investigation en cours : portail de facturation inaccessible",
+             "Mon, 20 Dec 2021 09:30:00 +0100")  # fmt: skip
+    second = ("maj-2", "Problème identifié : rançongiciel sur nos systèmes internes",
+              "Tue, 21 Dec 2021 10:50:00 +0100")  # fmt: skip
+    with LocalServer() as site:
+        page = site.url("/incidents/42")
+        config = {
+            "site": {"title": "Test", "base_url": "https://example.org/veille/"},
+            "fetch": {"per_host_delay": 0, "timeout": 5, "retries": 0, "respect_robots": False},
+            "sources": [{"id": "statut", "name": "Statut", "type": "feed",
+                         "category": "other", "url": site.url("/feed.xml")}],
+        }  # fmt: skip
+        (tmp_path / "sources.yaml").write_text(yaml.safe_dump(config), "utf-8")
+        headers = {"Content-Type": "application/rss+xml; charset=utf-8"}
+        options = ["--config", "sources.yaml", "--db", "a.db", "--output", "out"]
+        titles = []
+        for updates in ([first], [first, second]):
+            site.route("/feed.xml", Reply(200, status_feed(page, updates), headers))
+            result = CliRunner().invoke(cli, ["run", *options], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            feed = json.loads((tmp_path / "out" / "feed.json").read_text("utf-8"))
+            titles.append(sorted(item["title"] for item in feed["items"]))
+    assert titles == [[first[1]], sorted([first[1], second[1]])]

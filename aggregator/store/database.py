@@ -40,7 +40,7 @@ from aggregator.models import (
 )
 from aggregator.store.schema import SCHEMA_VERSION, prepare
 from aggregator.text.sanitize import stored_html
-from aggregator.text.urls import without_tracking
+from aggregator.text.urls import link_key, without_tracking
 
 __all__ = ["SCHEMA_VERSION", "Store", "entry_id"]
 
@@ -510,7 +510,8 @@ class Store:
     ) -> tuple[dict[str, str], dict[str, str]]:
         """The item of an already understood entry (from any source) with each of these
         guids, and with each of these canonical URLs: two mappings, read in a few queries
-        (none when no entry has been understood yet, as on a first run)."""
+        (none when no entry has been understood yet, as on a first run). The second is
+        keyed by link (see text.urls.link_key): a part of a page is not the page."""
         if self.execute("SELECT 1 FROM entry_marks LIMIT 1").fetchone() is None:
             return {}, {}
         found: list[dict[str, str]] = []
@@ -518,12 +519,14 @@ class Store:
             mapping: dict[str, str] = {}
             for chunk in _chunks(sorted({k for k in keys if k}), _IN_CHUNK):
                 rows = self.execute(
-                    f"SELECT e.{column}, m.item_id FROM entries e "
+                    f"SELECT e.{column}, e.url, m.item_id FROM entries e "
                     "JOIN entry_marks m ON m.entry_id = e.id "
                     f"WHERE e.{column} IN ({', '.join('?' * len(chunk))}) ORDER BY e.rowid",
                     chunk,
                 ).fetchall()
-                for key, item_id in rows:
+                for key, url, item_id in rows:
+                    if column == "canonical_url":
+                        key = link_key(url, key)
                     mapping.setdefault(key, item_id)
             found.append(mapping)
         return found[0], found[1]

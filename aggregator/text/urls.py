@@ -125,6 +125,28 @@ def canonical_url(url: str) -> str:
     return _canonical_passes(current)
 
 
+def link_key(url: str, canonical: str | None = None) -> str:
+    """What two links must share to lead to one item: the canonical URL (given, or made),
+    and the link's fragment when it names a numbered part of the page. A status page or a
+    live page links each of its updates to one page ("…/incidents/42#maj-2"): two entries,
+    not one. A fragment with no digit ("#top", "#comments") or a parameter in it
+    ("#xtor=RSS-3", tracking) is no part.
+
+    >>> link_key("https://status.example.org/incidents/42#maj-2")
+    'https://status.example.org/incidents/42#maj-2'
+    >>> link_key("http://www.example.org/a/#xtor=RSS-3")
+    'https://example.org/a'
+    """
+    page = canonical_url(url) if canonical is None else canonical
+    fragment = url.partition("#")[2] if isinstance(url, str) else ""
+    if page and _PART.fullmatch(fragment):
+        return f"{page}#{fragment}"
+    return page
+
+
+_PART = re.compile(r"(?=[^#]*\d)[A-Za-z0-9._~:-]{1,80}")  # no "=", "&", "/" nor "?"
+
+
 def without_tracking(url: str) -> str:
     """The URL as its source published it, minus tracking parameters (utm_*, xtor,
     fbclid...): what pages and feeds link to, since the canonical form (https forced,

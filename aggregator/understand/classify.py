@@ -109,6 +109,9 @@ _WITHOUT = re.compile(
 # faire ?", "comment réagir ?"), not who or what was hit ("qui est touché ?").
 _WHAT_QUESTION = re.compile(
     r"(?:de\s+quoi|que\s+faire|quoi\s+faire|comment|pourquoi|qu['’]est-ce|quels?|quelles?)\b.*\?\s*$"
+    # "comment" and an infinitive, its pronouns before it: a how-to ("comment les repérer",
+    # "comment s'en protéger", "comment réagir")
+    r"|comment\s+(?:(?:les|la|le|l['’]|s['’]en|s['’]y|en|y|se|s['’]|vous|nous)\s*)*\w+(?:er|ir|re)\s*$"
 )
 _HEADING_MARK = re.compile(r"\s*[.:](?=\s|$)")
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
@@ -152,7 +155,8 @@ class _Rules:
     # by kind index: its words that may only name a cause, and the kinds they are a cause of
     causes: tuple[tuple[re.Pattern[str], frozenset[int]] | None, ...]
     # by kind index: its words with an everyday sense, and the words of that sense
-    senses: tuple[tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...], ...]
+    # (its words, or None for all of the kind's; the words of the other sense; item-wide)
+    senses: tuple[tuple[tuple[re.Pattern[str] | None, re.Pattern[str], bool], ...], ...]
     actions: Matcher  # tag: index in action_phrases
     action_phrases: tuple[str, ...]
     negation_words: int
@@ -269,7 +273,10 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
             for kind in kinds
         ),
         senses=tuple(
-            tuple((compile_words(e.words), compile_words(e.other), e.item) for e in kind.senses)
+            tuple(
+                (compile_words(e.words) if e.words else None, compile_words(e.other), e.item)
+                for e in kind.senses
+            )
             for kind in kinds
         ),
         actions=Matcher(
@@ -821,6 +828,8 @@ class Classifier:
                 continue  # "plusieurs formes : un message qui vous renvoie vers un faux site"
             if doc.in_scenario(hit.start):
                 continue  # "Imaginons : le portail ne répond plus"
+            if doc.in_reference(hit.start):
+                continue  # "À lire aussi : le CHU victime d'une cyberattaque, des données..."
             if self._sentence_sense(doc, said):
                 continue  # "jour férié, et les virements sont simplement décalés"
             found.setdefault(index, hit.start)
@@ -913,11 +922,13 @@ class Classifier:
         word only in that sense ("Ma semaine : un piratage" over "un site de piratage de
         séries")."""
         for words, other, whole_item in self.rules.senses[hit.tag]:
-            if not words.search(doc.text, hit.start, hit.end):
+            if words is not None and not words.search(doc.text, hit.start, hit.end):
                 continue
             if whole_item and other.search(doc.text, 0, self._lead_end(doc)):
                 doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
                 return True  # "Festival Carte Blanche : un hôpital pris en otage sur scène"
+            if words is None:
+                continue  # a sense of the whole item only (a drill)
             if self._sentence_holds(doc, hit.start, hit.end, other):
                 doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
                 return True
@@ -930,7 +941,7 @@ class Classifier:
         """A relation's sentence that holds one of its kind's words with an everyday sense
         and a word of that sense: the parse read the sentence, not one word of it."""
         for words, other, whole_item in self.rules.senses[said.tag]:
-            if not words.search(doc.text, said.start, said.end):
+            if words is not None and not words.search(doc.text, said.start, said.end):
                 continue
             sentence = other.search(doc.text, said.start, said.end)
             # or the item's, when its title or lead says it ("un exercice pour s'y préparer")

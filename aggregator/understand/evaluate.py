@@ -36,8 +36,9 @@ from typing import Any, Protocol, TypeVar
 import yaml
 
 from aggregator.models import Classification, Incident
+from aggregator.text.urls import link_key
 from aggregator.understand.classify import Classifier
-from aggregator.understand.dedupe import Candidate, DedupeIndex, canonical_url
+from aggregator.understand.dedupe import Candidate, DedupeIndex
 from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.understand.language import batched
 from aggregator.understand.taxonomy import Taxonomy, load_taxonomy, own_notice_payers
@@ -189,7 +190,7 @@ def understand(labelled: LabelledSet, taxonomy: Taxonomy | None = None) -> Under
         entry_id = f"{item.source}|{item.guid}|{n}"
         text = texts[n]
         candidate = Candidate(
-            entry_id, item.source, item.guid, canonical_url(item.url), item.title, text, item.date
+            entry_id, item.source, item.guid, link_key(item.url), item.title, text, item.date
         )
         merge = index.match(candidate)
         if merge is not None:

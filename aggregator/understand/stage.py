@@ -19,7 +19,7 @@ from aggregator.models import Classification, Entry, Incident, Item, Mark, Merge
 from aggregator.store.database import Store, utcnow
 from aggregator.text.blocks import html_to_blocks
 from aggregator.text.sanitize import html_to_text
-from aggregator.text.urls import published_on, without_tracking
+from aggregator.text.urls import link_key, published_on, without_tracking
 from aggregator.understand.classify import Classifier
 from aggregator.understand.dedupe import (
     Candidate,
@@ -197,7 +197,8 @@ class ExactKeys:
         target = self._guids.get(entry.guid) if guid_is_global(entry.guid) else None
         if target is not None:
             return Merge(target, "guid", 1.0)
-        target = self._urls.get(entry.canonical_url) if entry.canonical_url else None
+        key = link_key(entry.url, entry.canonical_url) if entry.canonical_url else ""
+        target = self._urls.get(key) if key else None
         if target is not None:
             return Merge(target, "url", 1.0)
         return None
@@ -205,7 +206,7 @@ class ExactKeys:
     def note(self, entry: Entry, item_id: str) -> None:
         self._guids.setdefault(entry.guid, item_id)
         if entry.canonical_url:
-            self._urls.setdefault(entry.canonical_url, item_id)
+            self._urls.setdefault(link_key(entry.url, entry.canonical_url), item_id)
 
     def to_read(self, pending: Sequence[Entry]) -> list[Entry]:
         """The pending entries whose text folding will read, in order: all but the new
@@ -358,7 +359,8 @@ def _payer_sources(store: Store, classifier: Classifier) -> dict[str, tuple[str,
 def _candidate(entry: Entry) -> Candidate:
     # The text is left out: the fingerprint given with it is what dedupe reads of it.
     return Candidate(
-        id=entry.id, source=entry.source, guid=entry.guid, url=entry.canonical_url,
+        id=entry.id, source=entry.source, guid=entry.guid,
+        url=link_key(entry.url, entry.canonical_url) if entry.canonical_url else "",
         title=entry.title, text="", published=entry.published or entry.first_seen,
     )  # fmt: skip
 

@@ -51,7 +51,7 @@ class Sense:
     """Trigger words with an everyday sense: not the kind in a sentence that speaks of that
     sense ("la voiture est tombée en panne", "un hameçon planté dans le pouce")."""
 
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # none: every word of the kind (an item sense: a drill)
     other: tuple[str, ...]  # words of the everyday sense
     item: bool = False  # the other sense holds for the whole item when its opening has it
 
@@ -292,7 +292,7 @@ def _parse(data: Any) -> Taxonomy:
                 str(k.get("family") or k["slug"]),
                 bool(k.get("campaign", False)),
                 tuple(
-                    Sense(tuple(e["words"]), tuple(e["other"]), bool(e.get("item", False)))
+                    Sense(tuple(e.get("words") or ()), tuple(e["other"]), bool(e.get("item")))
                     for e in k.get("senses", ())
                 ),
                 tuple(k.get("causes", ())),
