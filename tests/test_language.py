@@ -1414,3 +1414,28 @@ def test_references_drills_and_how_tos_report_nothing(title: str, html: str) -> 
 
 def test_a_how_to_under_a_named_incident_still_reports_it() -> None:
     assert "outage" in CLASSIFIER.classify("Panne Almerys : comment facturer en attendant", "").kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # deliveries fewer, slower, or no longer possible
+        ("Faute de carburant, le grossiste limite ses livraisons aux commandes urgentes.",
+         "supply-disruption"),
+        ("Les répartiteurs ont dû réduire la fréquence de leurs tournées dans la vallée.",
+         "supply-disruption"),
+        ("Le dépositaire ne pourra plus desservir les pharmacies de l'île cette semaine.",
+         "supply-disruption"),
+        ("Les délais de livraison se sont allongés depuis la fermeture de l'entrepôt.",
+         "supply-disruption"),
+        # a machine that does not answer
+        ("Le portail de l'opérateur reste injoignable depuis ce matin.", "outage"),
+        ("Au comptoir, le terminal affiche « serveur injoignable » à chaque paiement.", "outage"),
+    ],
+)
+def test_deliveries_fewer_or_impossible_and_machines_unreachable(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", body).kinds
+
+
+def test_a_person_out_of_reach_is_no_outage() -> None:
+    assert CLASSIFIER.classify("Point", "Le président du syndicat reste injoignable.").kinds == ()
