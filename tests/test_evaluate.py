@@ -45,12 +45,17 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # alone: payers 0.953, kinds 0.696 and 0.625 for its two halves, 3 spurious): payers
     # 0.943, kinds 0.859, pairs 0.898, 10 spurious, statuses 89 of 110.
     # The issue's targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
+    # Grouping and dedupe alone (once tests/test_events.py's): pairs precision 0.947 on
+    # 317 items, 0.939 at the first reading of 743, 0.929 on 822 once an SMS guide no longer
+    # tagged the Assurance Maladie for its lures' words, 0.917 at the first reading of 854,
+    # 0.916 on 1,004. One evaluation serves every floor: it classifies the whole corpus.
     assert report.payer.f1 >= 0.93, report.text()
     assert report.kind.f1 >= 0.855, report.text()
     assert report.pairs.f1 >= 0.885, report.text()
+    assert report.pairs.precision >= 0.91, report.text()
     assert len(report.spurious) <= 8, report.text()
     assert report.status_right >= 85, report.text()
-    assert not report.wrong_merges, report.text()
+    assert not report.wrong_merges and not report.duplicates, report.text()
 
 
 def test_the_command_prints_scores_and_every_error(tmp_path: Path) -> None:

@@ -562,24 +562,7 @@ def test_ids_stay_stable_as_later_items_arrive() -> None:
             assert final.get(incident.items[0]) == incident.id, incident.id
 
 
-# --- the numbers on the real corpus -----------------------------------------------------------
-
-
-def test_numbers_on_the_real_corpus() -> None:
-    """Floors of what grouping and dedupe reach on the real corpus (`aggregator evaluate
-    tests/data/corpus/real`): pairs P 0.947 F1 0.879, 2 spurious, 28 of 32 statuses on 317
-    items; at the first reading of 743 items (s30-s31 new), pairs P 0.939 F1 0.863, 7
-    spurious (see test_evaluate); on 822 items, P 0.929 once an SMS guide no longer tagged
-    the Assurance Maladie for its lures' words and follows a payment incident by words;
-    0.917 at the first reading of 854 items (s34 new); 0.916 on 1,004 (s35, s36 new)."""
-    from aggregator.understand.evaluate import evaluate
-
-    report = evaluate([REAL])
-    assert report.duplicates == [] and report.wrong_merges == []
-    assert len(report.spurious) <= 8, report.spurious
-    assert report.pairs.precision >= 0.91
-    assert report.pairs.f1 >= 0.86
-    assert report.status_right >= 28
+# --- networks -----------------------------------------------------------------------------------
 
 
 def test_a_network_named_alone_is_its_operator_s_incident_shown_under_its_own_name() -> None:

@@ -45,6 +45,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -117,6 +118,7 @@ class Reading:
     order: tuple[datetime, str] = (_EPOCH, "")  # date, then id: one order for any arrival
 
 
+@functools.lru_cache(maxsize=4096)  # a pure reading; the same items are regrouped often
 def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = None) -> Reading:
     """What an item says about its event (see the module docstring). ``aliases``: the
     spellings of a slug (the built-in taxonomy's when not given)."""
@@ -778,7 +780,7 @@ def _report_terms(group: _Group) -> set[str]:
     return set().union(*(_terms(r.item) for r in group.reports))
 
 
-def _close(mine: set[str], theirs: set[str]) -> bool:
+def _close(mine: AbstractSet[str], theirs: AbstractSet[str]) -> bool:
     shared = len(mine & theirs)
     return shared >= FOLLOW_MIN_SHARED and shared >= FOLLOW_SHARE * len(mine)
 
@@ -801,10 +803,15 @@ FOLLOW_MARGIN = 1.5  # times the words it shares with the next best incident in 
 STEM = 6  # letters kept of each word: "livraisons" and "livraison" are one stem
 
 
-def _terms(item: IncidentInput) -> set[str]:
+def _terms(item: IncidentInput) -> frozenset[str]:
     """Distinctive word stems of an item's title and text, accents and case dropped."""
-    plain = normalise_text(f"{item.title} {item.text}")
-    return {w[:STEM] for w in _WORD.findall(plain) if w not in _COMMON}
+    return _stems(f"{item.title} {item.text}")
+
+
+@functools.lru_cache(maxsize=8192)
+def _stems(text: str) -> frozenset[str]:
+    # Read once per item, not once per incident it is weighed against.
+    return frozenset(w[:STEM] for w in _WORD.findall(normalise_text(text)) if w not in _COMMON)
 
 
 @functools.cache
