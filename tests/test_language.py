@@ -1439,3 +1439,18 @@ def test_deliveries_fewer_or_impossible_and_machines_unreachable(body: str, kind
 
 def test_a_person_out_of_reach_is_no_outage() -> None:
     assert CLASSIFIER.classify("Point", "Le président du syndicat reste injoignable.").kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # a shopkeeper reopening reopens a shop, not a service
+        ("Cambriolage rue Nationale", "Le pharmacien a rouvert jeudi après deux jours de travaux."),
+        # places cut off by the weather or by riots
+        ("Intempéries", "Trois officines de la vallée restent coupées depuis la tempête."),
+        ("Nouméa", "Les quartiers nord restent inaccessibles à cause des barrages des émeutiers."),
+    ],
+)
+def test_shops_reopened_and_places_cut_off_are_no_outage(title: str, body: str) -> None:
+    verdict = CLASSIFIER.classify(title, body)
+    assert "outage" not in verdict.kinds and verdict.status != "resolved"
