@@ -1454,3 +1454,14 @@ def test_a_person_out_of_reach_is_no_outage() -> None:
 def test_shops_reopened_and_places_cut_off_are_no_outage(title: str, body: str) -> None:
     verdict = CLASSIFIER.classify(title, body)
     assert "outage" not in verdict.kinds and verdict.status != "resolved"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "La panne du serveur a perturbé les paiements aux officines.",
+        "Un bug informatique a affecté les virements de la semaine dernière.",
+    ],
+)
+def test_payments_disturbed_are_a_payment_disruption(body: str) -> None:
+    assert "payment-disruption" in CLASSIFIER.classify("Point", body).kinds
