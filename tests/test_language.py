@@ -1465,3 +1465,42 @@ def test_shops_reopened_and_places_cut_off_are_no_outage(title: str, body: str) 
 )
 def test_payments_disturbed_are_a_payment_disruption(body: str) -> None:
     assert "payment-disruption" in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # waiting, in French idiom
+        ("Les règlements de la mutuelle se font toujours attendre.", "payment-disruption"),
+        ("Les officines attendent toujours d'être payées pour les dossiers de janvier.",
+         "payment-disruption"),
+        ("Plusieurs jours de retard sur les paiements du tiers payant sont signalés.",
+         "payment-disruption"),
+        ("Les livraisons du grossiste se font attendre depuis lundi.", "supply-disruption"),
+        ("Le répartiteur a dû interrompre ses tournées à cause de la grève.", "supply-disruption"),
+        # data in the wrong hands or for sale
+        ("Les noms et adresses de milliers d'assurés se sont retrouvés entre les mains des "
+         "pirates.", "data-breach"),
+        ("Un fichier de clients a été mis en vente sur un forum du dark web.", "data-breach"),
+        # the dispense of advance no longer given, in the present
+        ("Les pharmaciens ne pratiquent plus la dispense d'avance de frais pour ces assurés.",
+         "tiers-payant-suspension"),
+        # crashing now, computer malice
+        ("Le logiciel de facturation plante à chaque télétransmission.", "outage"),
+        ("Le groupe a été victime d'un acte de malveillance informatique.", "cyberattack"),
+    ],
+)
+def test_more_ways_of_saying_each_kind(body: str, kind: str) -> None:
+    assert kind in CLASSIFIER.classify("Point", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Signalez toute tentative sur cybermalveillance.gouv.fr.",
+        "Le site de la pharmacie plante un décor bucolique pour la fête du quartier.",
+        "Ne laissez pas vos données entre les mains de n'importe qui.",
+    ],
+)
+def test_the_same_words_in_other_uses_are_no_kind(body: str) -> None:
+    assert CLASSIFIER.classify("Point", body).kinds == ()
