@@ -1504,3 +1504,22 @@ def test_more_ways_of_saying_each_kind(body: str, kind: str) -> None:
 )
 def test_the_same_words_in_other_uses_are_no_kind(body: str) -> None:
     assert CLASSIFIER.classify("Point", body).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "payers"),
+    [
+        # a payer in a contrast, however long the phrase, is what the item is not about
+        ("Cyberattaque au CHU", "Contrairement à l'attaque contre Viamedis en 2024, aucune "
+         "donnée n'a été volée.", ()),
+        ("Intrusion chez Almerys", "À la différence de la panne de Viamedis l'an dernier, le "
+         "portail d'Almerys reste ouvert.", ("almerys",)),
+        # the payer the sentence reports stays
+        ("Viamedis en panne", "Contrairement à Almerys, Viamedis ne répond plus depuis ce matin.",
+         ("viamedis",)),
+    ],
+)
+def test_a_payer_in_a_contrast_is_not_the_item_s(
+    title: str, body: str, payers: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, body).payers == payers

@@ -168,7 +168,8 @@ class _Rules:
     subject: Matcher
     not_affected_after: Matcher
     not_affected_before: Matcher
-    contrast: re.Pattern[str]
+    contrast: re.Pattern[str]  # just before a mention
+    contrasts: re.Pattern[str]  # anywhere: the phrase it opens
     generic_before: re.Pattern[str]
     references: Matcher
     payer_references: Matcher
@@ -293,6 +294,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         not_affected_after=_one(lang.not_affected_after),
         not_affected_before=_one(lang.not_affected_before),
         contrast=re.compile(rf"{whole_words(lang.contrast)}\s*$"),
+        contrasts=compile_words(lang.contrast),
         generic_before=re.compile(rf"{whole_words(lang.generic_before)}\s*$"),
         references=_one(lang.reference_markers),
         payer_references=_one(lang.reference_before_payer),
@@ -1538,7 +1540,8 @@ class Classifier:
         return found
 
     def _earlier_story(self, doc: _Doc, mentions: list[Mention]) -> set[int]:
-        """Indexes of mentions named as an earlier story ("une semaine après Viamedis")."""
+        """Indexes of mentions named as an earlier story ("une semaine après Viamedis") or
+        as a contrast ("contrairement à Viamedis")."""
         found: set[int] = set()
         starts = [mention.start for mention in mentions]
         ends = {mention.end for mention in mentions}
@@ -1546,6 +1549,11 @@ class Classifier:
             if doc.text[marker.start : marker.end] == "comme" and marker.start - 1 in ends:
                 continue  # "chez Viamedis comme chez Almerys": both, not a comparison
             found.update(_enumeration(doc.text, marker.end, mentions, starts))
+        # A contrast names what the item is not about, to the end of its phrase:
+        # "Contrairement à l'attaque contre Viamedis en 2024, aucune donnée n'a été volée".
+        for contrast in self.rules.contrasts.finditer(doc.text):
+            end = doc.punct.after(contrast.end())
+            found.update(range(bisect_left(starts, contrast.end()), bisect_left(starts, end)))
         return found
 
     # -- actions
