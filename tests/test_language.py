@@ -1523,3 +1523,18 @@ def test_a_payer_in_a_contrast_is_not_the_item_s(
     title: str, body: str, payers: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, body).payers == payers
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        # what a tool is for is no event
+        ("Le logiciel permet de détecter les tentatives d'hameçonnage.", ()),
+        ("Une extension aide à repérer les faux sites de l'Assurance Maladie.", ()),
+        # what it did is one
+        ("Le filtre a permis de repérer une vague de courriels frauduleux ce matin.",
+         ("phishing",)),
+    ],
+)
+def test_what_a_tool_is_for_is_no_event(body: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", body).kinds == kinds

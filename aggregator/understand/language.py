@@ -92,6 +92,7 @@ class AssertionWords:
     guards: frozenset[str] = frozenset()  # protéger, éviter: their object is a threat
     skills: frozenset[str] = frozenset()  # apprendre (à repérer): a threat learnt about
     spotting: frozenset[str] = frozenset()  # repérer: "au programme : repérer un faux SMS"
+    enabling: frozenset[str] = frozenset()  # permettre: "permet de détecter l'hameçonnage"
     hypotheses: frozenset[str] = frozenset()  # cas: "en cas de panne" is no panne
     expectation: frozenset[str] = frozenset()  # prévoir, réclamer: what they govern is to come
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
@@ -757,8 +758,9 @@ def _guarded(token: Any, words: AssertionWords) -> str | None:
     infinitive = clause and "Inf" in predicate.morph.get("VerbForm")
     if infinitive and (found := _verb_forms(predicate.head) & words.skills):
         return f"skill: {min(found)}"
-    # A bare infinitive of spotting in a programme or a list, under no verb: "Au programme :
-    # repérer un message d'hameçonnage" ("l'opérateur a pu repérer une intrusion" did).
+    # A bare infinitive of spotting in a programme or a list, under no verb or under a verb
+    # of use: "Au programme : repérer un message d'hameçonnage", "un filtre qui permet de
+    # détecter les courriels piégés" ("l'opérateur a pu repérer une intrusion" did).
     object_ = _noun(token)
     for _ in range(3):  # "un message d'hameçonnage": the object is the noun completed
         if object_.dep_ != "nmod" or object_.head == object_:
@@ -770,7 +772,13 @@ def _guarded(token: Any, words: AssertionWords) -> str | None:
         and "Inf" in spotting.morph.get("VerbForm")
         and (found := _verb_forms(spotting) & words.spotting)
         and not any(c.dep_.startswith("nsubj") for c in spotting.children)
-        and (spotting.head == spotting or spotting.head.pos_ not in ("VERB", "AUX"))
+        and (
+            spotting.head == spotting
+            or spotting.head.pos_ not in ("VERB", "AUX")
+            # what a tool or a rule is for: "le logiciel permet de détecter l'hameçonnage"
+            # (not what it did: "le filtre a permis de repérer une vague de courriels")
+            or bool(_verb_forms(spotting.head) & words.enabling and not _past(spotting.head))
+        )
     ):
         return f"skill: {min(found)}"
     # An imperative of protection opening the sentence, which the model often leaves out
