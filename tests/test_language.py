@@ -1538,3 +1538,14 @@ def test_a_payer_in_a_contrast_is_not_the_item_s(
 )
 def test_what_a_tool_is_for_is_no_event(body: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", body).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "L'exercice simulait une panne générale du système d'information.",
+        "Lors de l'exercice de crise, le portail était inaccessible pendant deux heures.",
+    ],
+)
+def test_an_outage_simulated_or_in_a_drill_is_none(body: str) -> None:
+    assert CLASSIFIER.classify("Point", body).kinds == ()

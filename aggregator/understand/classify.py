@@ -929,11 +929,11 @@ class Classifier:
             if whole_item and other.search(doc.text, 0, self._lead_end(doc)):
                 doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
                 return True  # "Festival Carte Blanche : un hôpital pris en otage sur scène"
-            if words is None:
-                continue  # a sense of the whole item only (a drill)
             if self._sentence_holds(doc, hit.start, hit.end, other):
                 doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
                 return True
+            if words is None:
+                continue  # every word of the kind: its sentence or the item, not the title's
             if doc.in_title(hit.start) and self._title_sense(doc, words, other):
                 doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "another sense")
                 return True
