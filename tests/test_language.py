@@ -1549,3 +1549,19 @@ def test_what_a_tool_is_for_is_no_event(body: str, kinds: tuple[str, ...]) -> No
 )
 def test_an_outage_simulated_or_in_a_drill_is_none(body: str) -> None:
     assert CLASSIFIER.classify("Point", body).kinds == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # attacks of the last years, as a class
+        "Le ministère présente son plan pour les établissements. Il sera financé sur cinq "
+        "ans. Chaque région aura un référent. Les cyberattaques subies ces trois dernières "
+        "années par plusieurs hôpitaux en ont montré la nécessité.",
+        # the classes a report counts, listed after a colon
+        "La plupart des signalements relèvent d'actes malveillants : rançongiciels, "
+        "usurpations de comptes, messageries compromises.",
+    ],
+)
+def test_attacks_of_past_years_and_classes_counted_are_no_event(body: str) -> None:
+    assert CLASSIFIER.classify("Rapport", body).kinds == ()

@@ -1550,9 +1550,15 @@ class Classifier:
                 continue  # "chez Viamedis comme chez Almerys": both, not a comparison
             found.update(_enumeration(doc.text, marker.end, mentions, starts))
         # A contrast names what the item is not about, to the end of its phrase:
-        # "Contrairement à l'attaque contre Viamedis en 2024, aucune donnée n'a été volée".
+        # "Contrairement à l'attaque contre Viamedis en 2024, aucune donnée n'a été volée",
+        # "Contrairement à Almerys, Viamedis ne répond plus"; unless what follows says
+        # someone was spared: "Contrairement à Viamedis, Almerys n'a pas été touché".
+        spared = [hit.start for hit in doc.find(self.rules.not_affected_after)]
         for contrast in self.rules.contrasts.finditer(doc.text):
             end = doc.punct.after(contrast.end())
+            after = bisect_left(spared, end)
+            if after < len(spared) and spared[after] < doc.hard.after(end):
+                continue
             found.update(range(bisect_left(starts, contrast.end()), bisect_left(starts, end)))
         return found
 
