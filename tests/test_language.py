@@ -1565,3 +1565,21 @@ def test_an_outage_simulated_or_in_a_drill_is_none(body: str) -> None:
 )
 def test_attacks_of_past_years_and_classes_counted_are_no_event(body: str) -> None:
     assert CLASSIFIER.classify("Rapport", body).kinds == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a general case with "lorsque"
+        "La carte papier reste utile : lorsque le service en ligne d'un organisme est "
+        "indisponible, elle permet de continuer.",
+        # dated back past the lead: "il y a un peu plus d'un an", "en février dernier"
+        "Le syndicat publie sa tribune. Elle plaide pour un service public. Elle cite des "
+        "exemples. Il y a un peu plus d'un an, un opérateur a été piraté et les officines "
+        "ont travaillé à l'aveugle.",
+        "Le débat revient. Les assureurs se taisent. Les syndicats insistent. En février "
+        "dernier, lors de la cyberattaque contre un opérateur, la carte papier a servi.",
+    ],
+)
+def test_general_cases_and_episodes_a_year_back_are_no_event(body: str) -> None:
+    assert CLASSIFIER.classify("Tribune", body).kinds == ()
