@@ -339,6 +339,32 @@ def test_an_unnamed_follow_up_arriving_before_the_named_report_joins_it() -> Non
     assert incident.items == ("u", "n")
 
 
+def test_an_incident_named_first_keeps_its_name_when_a_commentator_s_report_comes() -> None:
+    """A report naming the hospital comes first; hours later an agency's report, keyed on
+    the agency (its title makes it the subject), names the hospital too and takes the
+    first as its follow-up: the incident keeps the name it had, so its id does not move."""
+    shared = "les urgences fonctionnent en mode dégradé, les ordonnances sont manuscrites"
+    first = news(
+        "a",
+        0,
+        "L'hôpital de Cannes paralysé par une attaque informatique",
+        f"Depuis ce matin, {shared}, les pharmacies de ville sont prévenues.",
+        kinds=("cyberattack",),
+    )
+    agency = news(
+        "b",
+        0.1,
+        "Cyberattaque à l'hôpital de Cannes : l'ARS mobilisée",
+        f"L'ARS accompagne l'hôpital de Cannes : {shared}, les pharmacies de ville aussi.",
+        kinds=("cyberattack",),
+        organisations=("ars",),
+    )
+    [alone] = group([first])
+    [both] = group([first, agency])
+    assert both.items == ("a", "b")
+    assert both.id == alone.id
+
+
 # --- status ----------------------------------------------------------------------------------
 
 MAINTENANCE = news(

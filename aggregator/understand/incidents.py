@@ -588,7 +588,12 @@ def _bridged(group: _Group, keyed: Sequence[_Group], window: timedelta) -> bool:
     ]
     if len(fitting) != 1:
         return False  # none, or two it could belong to: it stays its own
-    fitting[0].absorb(group)
+    host = fitting[0]
+    if group.start < host.start and not host.by_payer:
+        # The name came first ("L'hôpital de Cannes paralysé", then "l'ARS mobilisée"): the
+        # incident keeps it, so its id does not change when the later report arrives.
+        host.key = group.key
+    host.absorb(group)
     return True
 
 
@@ -758,7 +763,17 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
     for reading, group in matches:
         group.add(reading)
         joined.add(reading.item.id)
+        if not group.by_payer and reading.date < group.start and _names_its_subject(reading, group):
+            # The first item named the subject the reports name too ("L'hôpital de Cannes
+            # paralysé", then "Cannes : l'ARS mobilisée"): the incident is called by it, as
+            # it was before the later report came, so its id does not change.
+            group.key = reading.names[0]
     return joined
+
+
+def _names_its_subject(reading: Reading, group: _Group) -> bool:
+    said = normalise_text(" ".join(f"{r.item.title} {r.item.text}" for r in group.reports))
+    return bool(reading.names) and _words(reading.names[:1]) <= set(said.split())
 
 
 def _labelled_apart(item: IncidentInput, group: _Group) -> bool:
