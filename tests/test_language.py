@@ -1583,3 +1583,23 @@ def test_attacks_of_past_years_and_classes_counted_are_no_event(body: str) -> No
 )
 def test_general_cases_and_episodes_a_year_back_are_no_event(body: str) -> None:
     assert CLASSIFIER.classify("Tribune", body).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        # a journalist's note: someone not answering the press
+        ("Contacté, l'opérateur de téléphonie dont le numéro émetteur apparaissait dans "
+         "plusieurs messages n'a pas répondu.", ()),
+        ("Sollicitée, la direction n'a pas répondu à nos questions.", ()),
+        # the attackers' access cut is a remedy
+        ("Le groupe dit avoir bloqué l'accès utilisé par les attaquants et déposé plainte.", ()),
+        # the same sentence may still say a service is down, by other words
+        ("Contactée, la caisse n'a pas répondu sur le nombre de clients privés de service.",
+         ("outage",)),
+    ],
+)
+def test_a_journalist_s_note_and_a_remedy_are_no_outage(
+    body: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", body).kinds == kinds

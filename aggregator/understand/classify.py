@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from aggregator.models import Classification, StatusSignal
-from aggregator.text.folding import fold_flagged, folded_length
+from aggregator.text.folding import fold, fold_flagged, folded_length
 from aggregator.understand.contacts import contacts
 from aggregator.understand.language import (
     MAX_SENTENCE,
@@ -832,7 +832,7 @@ class Classifier:
                 continue  # "Imaginons : le portail ne répond plus"
             if doc.in_reference(hit.start):
                 continue  # "À lire aussi : le CHU victime d'une cyberattaque, des données..."
-            if self._sentence_sense(doc, said):
+            if self._sentence_sense(doc, said, matched):
                 continue  # "jour férié, et les virements sont simplement décalés"
             found.setdefault(index, hit.start)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
@@ -939,11 +939,12 @@ class Classifier:
                 return True
         return False
 
-    def _sentence_sense(self, doc: _Doc, said: Hit) -> bool:
-        """A relation's sentence that holds one of its kind's words with an everyday sense
-        and a word of that sense: the parse read the sentence, not one word of it."""
+    def _sentence_sense(self, doc: _Doc, said: Hit, matched: str) -> bool:
+        """A relation's sentence that holds one of its kind's words with an everyday sense,
+        among the words the relation matched (``matched``), and a word of that sense: the
+        parse read the sentence, not one word of it."""
         for words, other, whole_item in self.rules.senses[said.tag]:
-            if words is not None and not words.search(doc.text, said.start, said.end):
+            if words is not None and not words.search(fold(matched.rpartition("(")[2])):
                 continue
             sentence = other.search(doc.text, said.start, said.end)
             # or the item's, when its title or lead says it ("un exercice pour s'y préparer")
