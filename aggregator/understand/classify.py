@@ -943,8 +943,12 @@ class Classifier:
         """A relation's sentence that holds one of its kind's words with an everyday sense,
         among the words the relation matched (``matched``), and a word of that sense: the
         parse read the sentence, not one word of it."""
+        pair = fold(matched.rpartition("(")[2].rstrip(")")).split()
         for words, other, whole_item in self.rules.senses[said.tag]:
-            if words is not None and not words.search(fold(matched.rpartition("(")[2])):
+            if words is not None and not any(
+                any(word in found.group() for word in pair)
+                for found in words.finditer(doc.text, said.start, said.end)
+            ):
                 continue
             sentence = other.search(doc.text, said.start, said.end)
             # or the item's, when its title or lead says it ("un exercice pour s'y préparer")
