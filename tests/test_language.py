@@ -1603,3 +1603,13 @@ def test_a_journalist_s_note_and_a_remedy_are_no_outage(
     body: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", body).kinds == kinds
+
+
+def test_nouns_counted_together_by_a_report_are_no_event() -> None:
+    """A noun coordinated with a plural one a verb of share measures is counted with it,
+    and a kind's word inside a phrase already read as no event is not read again."""
+    body = (
+        "La Commission publie son rapport annuel. Les attaques par rançongiciel et le "
+        "piratage de comptes en constituent toujours une part importante."
+    )
+    assert CLASSIFIER.classify("Rapport annuel", body).kinds == ()

@@ -724,13 +724,17 @@ class Classifier:
         recalled: list[Hit] = []  # hits of a kind recalled, dated back (see _dated_back)
         ongoing = planned = False
         causes: dict[int, bool] = {}  # by kind: whether each of its words seen is a cause word
+        refused: list[Hit] = []  # words of a kind read as no event
         for hit in doc.find(rules.kinds):
             is_ongoing = rules.kind_ongoing[hit.tag]
             cause = rules.causes[hit.tag]
             seen = hit.tag in present
             if seen and (ongoing or not is_ongoing) and not (cause and causes.get(hit.tag)):
                 continue
+            if any(r.tag == hit.tag and r.start <= hit.start < r.end for r in refused):
+                continue  # "rançongiciel" inside "les attaques par rançongiciel", read already
             if not self._event(doc, hit):
+                refused.append(hit)
                 continue
             if cause is not None:
                 said = cause[0].match(doc.text, hit.start)  # its look-ahead sees the rest

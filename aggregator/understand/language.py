@@ -558,7 +558,10 @@ def _measured(token: Any, words: AssertionWords) -> str | None:
     pannes représentent une part significative des signalements"): a class of events
     counted, as statistics and annual reports do, not one event."""
     noun = _noun(token)
-    if "Plur" not in noun.morph.get("Number") or "Past" in noun.morph.get("Tense"):
+    # a noun coordinated with a plural one is counted with it: "les attaques par
+    # rançongiciel et le piratage de comptes en constituent une part importante"
+    listed = noun.dep_ == "conj" and "Plur" in noun.head.morph.get("Number")
+    if not (listed or "Plur" in noun.morph.get("Number")) or "Past" in noun.morph.get("Tense"):
         return None
     node = noun
     for _ in range(4):
