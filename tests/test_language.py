@@ -1613,3 +1613,15 @@ def test_nouns_counted_together_by_a_report_are_no_event() -> None:
         "piratage de comptes en constituent toujours une part importante."
     )
     assert CLASSIFIER.classify("Rapport annuel", body).kinds == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Le rapport paraît. Les notifications de violations de données se maintiennent à un "
+        "niveau élevé, plusieurs milliers par an.",
+        "Selon l'observatoire, les tentatives d'hameçonnage reculent légèrement.",
+    ],
+)
+def test_a_level_kept_or_falling_is_a_trend_not_an_event(body: str) -> None:
+    assert CLASSIFIER.classify("Rapport annuel", body).kinds == ()
