@@ -1625,3 +1625,15 @@ def test_nouns_counted_together_by_a_report_are_no_event() -> None:
 )
 def test_a_level_kept_or_falling_is_a_trend_not_an_event(body: str) -> None:
     assert CLASSIFIER.classify("Rapport annuel", body).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        ("Les systèmes de l'opérateur ont été compromis par des individus malveillants.",
+         ("cyberattack",)),
+        ("Un plan de continuité évite que les systèmes soient compromis.", ()),
+    ],
+)
+def test_systems_compromised_are_an_attack(body: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", body).kinds == kinds
