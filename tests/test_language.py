@@ -1637,3 +1637,19 @@ def test_a_level_kept_or_falling_is_a_trend_not_an_event(body: str) -> None:
 )
 def test_systems_compromised_are_an_attack(body: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", body).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        ("Des perturbations ont été constatées sur le service de connexion ce matin.",
+         ("outage",)),
+        ("Le téléservice connaît des perturbations depuis 9 heures.", ("outage",)),
+        ("Des perturbations affectent actuellement l'accès à l'espace professionnel.",
+         ("outage",)),
+        ("Des perturbations sont à prévoir sur la ligne B du RER.", ()),
+        ("En cas de perturbations constatées sur le service, contactez l'assistance.", ()),
+    ],
+)
+def test_disturbances_said_the_institutions_way(body: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Information", body).kinds == kinds
