@@ -1653,3 +1653,18 @@ def test_systems_compromised_are_an_attack(body: str, kinds: tuple[str, ...]) ->
 )
 def test_disturbances_said_the_institutions_way(body: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Information", body).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        ("Plusieurs pharmacies refusent désormais le tiers payant aux clients de cette "
+         "mutuelle.", ("tiers-payant-suspension",)),
+        # a practice stopped, not a portal down
+        ("Le tiers payant complémentaire est interrompu pour les assurés concernés.",
+         ("tiers-payant-suspension",)),
+        ("Les pharmacies ne refusent jamais le tiers payant aux bénéficiaires de la C2S.", ()),
+    ],
+)
+def test_tiers_payant_refused_or_interrupted(body: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", body).kinds == kinds
