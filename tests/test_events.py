@@ -85,6 +85,11 @@ REPORT = news(
             "Non, Viamedis n'a pas été piraté",
             "L'opérateur dément toute intrusion dans ses systèmes d'information.",
         ),
+        # A sanction for an episode past.
+        (
+            "Viamedis sanctionné : trois millions d'euros d'amende après le piratage",
+            "Le régulateur reproche à l'opérateur piraté l'absence d'authentification forte.",
+        ),
         # A scenario, "si" elided before "il" too.
         (
             "Et s'il y avait un nouveau Viamedis ?",
