@@ -90,6 +90,11 @@ REPORT = news(
             "Viamedis sanctionné : trois millions d'euros d'amende après le piratage",
             "Le régulateur reproche à l'opérateur piraté l'absence d'authentification forte.",
         ),
+        # A call for vigilance in general.
+        (
+            "Fin d'année : vigilance sur les faux courriels au nom de Viamedis",
+            "Chaque hiver, des escrocs imitent les opérateurs pour obtenir des virements.",
+        ),
         # A scenario, "si" elided before "il" too.
         (
             "Et s'il y avait un nouveau Viamedis ?",
