@@ -58,7 +58,7 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     assert report.kind.f1 >= 0.845, report.text()
     assert report.pairs.f1 >= 0.885, report.text()
     assert report.pairs.precision >= 0.905, report.text()
-    assert len(report.spurious) <= 10, report.text()
+    assert len(report.spurious) <= 7, report.text()  # 6 at the end of session 24
     assert report.status_right >= 85, report.text()
     assert not report.wrong_merges and not report.duplicates, report.text()
 

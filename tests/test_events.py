@@ -95,6 +95,16 @@ REPORT = news(
             "Fin d'année : vigilance sur les faux courriels au nom de Viamedis",
             "Chaque hiver, des escrocs imitent les opérateurs pour obtenir des virements.",
         ),
+        # A training announced, a flaw to patch.
+        (
+            "Webinaire jeudi : rançongiciels et hameçonnage, protéger son officine",
+            "Inscriptions ouvertes ; l'intervenant reviendra sur l'attaque contre Viamedis.",
+        ),
+        (
+            "Vulnérabilités critiques dans une passerelle VPN : appliquez le correctif",
+            "Une compromission est possible ; Viamedis et les établissements sont invités à "
+            "mettre à jour.",
+        ),
         # A scenario, "si" elided before "il" too.
         (
             "Et s'il y avait un nouveau Viamedis ?",
