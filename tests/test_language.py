@@ -1668,3 +1668,18 @@ def test_disturbances_said_the_institutions_way(body: str, kinds: tuple[str, ...
 )
 def test_tiers_payant_refused_or_interrupted(body: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", body).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        # asking whether others see the same trouble tells one's own
+        ("Vous aussi, le portail d'Almerys est en panne chez vous ?", ("outage",)),
+        ("Quelqu'un d'autre ne peut plus se connecter au portail Viamedis ?", ("outage",)),
+        # other questions assert nothing
+        ("Le portail sera-t-il en panne dimanche ?", ()),
+        ("Les pharmacies pourront-elles encore se connecter au portail ?", ()),
+    ],
+)
+def test_a_question_to_others_tells_one_s_own_trouble(body: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Forum", body).kinds == kinds

@@ -24,6 +24,7 @@ the ``assertion`` section of taxonomy.yaml, read into :class:`AssertionWords`.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -1344,7 +1345,8 @@ def related(
     ``plans``: whether what is announced counts ("le service sera interrompu samedi" is a
     planned outage); a return of service does not count until it happens ("les paiements
     reprendront lundi", "doivent reprendre", "espère rétablir": see _awaited)."""
-    if len(sentence) > MAX_SENTENCE or sentence.rstrip().endswith("?"):
+    question = sentence.rstrip().endswith("?")
+    if len(sentence) > MAX_SENTENCE or (question and not others_too(sentence)):
         return ()  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
     found: list[tuple[Relation, str]] = []
     for token in parse(sentence):
@@ -1381,6 +1383,20 @@ def related(
             if why is None and (plans or not _awaited(token, words)):
                 found.append((relation, f"{token.text} {dependent.text}"))
     return tuple(found)
+
+
+# A question asking whether others see the same trouble tells one's own: "Quelqu'un
+# d'autre n'arrive plus à se connecter ?", "Vous aussi, le portail est en panne ?".
+_OTHERS_TOO = re.compile(
+    r"\W*(?:quelqu[\s'’]un\s+d[\s'’]autre|d[\s'’]autres\s+(?:confr[eè]res|coll[eè]gues|"
+    r"pharmacies|officines|pharmaciens)|vous\s+aussi|chez\s+vous\s+aussi|"
+    r"est-ce\s+que\s+d[\s'’]autres|y\s+a-t-il\s+d[\s'’]autres)\b",
+    re.IGNORECASE,
+)
+
+
+def others_too(question: str) -> bool:
+    return _OTHERS_TOO.match(question) is not None
 
 
 @lru_cache(maxsize=PARSE_CACHE)
