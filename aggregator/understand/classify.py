@@ -59,6 +59,7 @@ from aggregator.understand.language import (
     is_news_about,
     leading_noun,
     news_word,
+    others_too,
     reading,
     related,
     reopened_premises,
@@ -112,10 +113,6 @@ _WHAT_QUESTION = re.compile(
     # "comment" and an infinitive, its pronouns before it: a how-to ("comment les repérer",
     # "comment s'en protéger", "comment réagir")
     r"|comment\s+(?:(?:les|la|le|l['’]|s['’]en|s['’]y|en|y|se|s['’]|vous|nous)\s*)*\w+(?:er|ir|re)\s*$"
-)
-_OTHERS_TOO = re.compile(
-    r"(?:quelqu\s+un\s+d\s+autre|d\s+autres\s+(?:confreres|collegues|pharmacies|officines|pharmaciens)"
-    r"|vous\s+aussi|chez\s+vous\s+aussi|est-ce\s+que\s+d\s+autres|y\s+a-t-il\s+d\s+autres)\b"
 )
 _HEADING_MARK = re.compile(r"\s*[.:](?=\s|$)")
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
@@ -545,9 +542,7 @@ class _Doc:
         start = 0
         for low, high in [*self._hard_spans, (len(self.text), len(self.text))]:
             span, start = (start, low), high
-            if self.text.startswith("?", low) and not _OTHERS_TOO.match(
-                self.text[slice(*span)].lstrip(" \n-–—:")
-            ):
+            if self.text.startswith("?", low) and not others_too(self.text[slice(*span)]):
                 continue
             words = self.text[slice(*span)].translate(WORD_GAPS).split()
             starts = frozenset(w[:4] for w in words)
@@ -642,8 +637,7 @@ class _Doc:
             # a question: "mes paiements seront-ils retardés ?"; not one asking whether
             # others see the same trouble, which tells one's own ("Quelqu'un d'autre
             # n'arrive plus à se connecter ?", "Vous aussi, le portail est en panne ?")
-            opening = self.text[self.hard.before(start) : start]
-            return _OTHERS_TOO.match(opening.lstrip(" \n-–—:")) is None
+            return not others_too(self.text[self.hard.before(start) : start])
         if self.in_scenario(start):
             return True  # "Imaginons : le portail ne répond plus."
         return self.prefix_has(rules.hypothetical_before, start) or bool(

@@ -772,8 +772,14 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
 
 
 def _names_its_subject(reading: Reading, group: _Group) -> bool:
-    said = normalise_text(" ".join(f"{r.item.title} {r.item.text}" for r in group.reports))
-    return bool(reading.names) and _words(reading.names[:1]) <= set(said.split())
+    return bool(reading.names) and _words(reading.names[:1]) <= _said(group)
+
+
+def _said(group: _Group) -> set[str]:
+    """The words of the group's reports, titles and texts, as names are compared."""
+    return set(
+        normalise_text(" ".join(f"{r.item.title} {r.item.text}" for r in group.reports)).split()
+    )
 
 
 def _labelled_apart(item: IncidentInput, group: _Group) -> bool:
@@ -787,8 +793,7 @@ def _labelled_apart(item: IncidentInput, group: _Group) -> bool:
     named = _words(_title_names(label, item.text))
     if not named:
         return False
-    said = normalise_text(" ".join(f"{r.item.title} {r.item.text}" for r in group.reports))
-    return named.isdisjoint(said.split())
+    return named.isdisjoint(_said(group))
 
 
 def _report_terms(group: _Group) -> set[str]:

@@ -33,6 +33,8 @@ from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
+from aggregator.text.folding import fold
+
 A = TypeVar("A")
 T = TypeVar("T")
 
@@ -1259,15 +1261,21 @@ class Relation:
         """The stems (see :func:`stem`) of the heads and of the dependents: a word whose
         four first letters are a key but that starts with no stem ("près" for *présenter*,
         "démarche" for *démarcheur*) is neither."""
-        dependents = (max(lemma.split(), key=len) for lemma in self.dependents)  # as the keys
-        return tuple(sorted(map(stem, self.heads))), tuple(sorted(map(stem, dependents)))
+        heads, dependents = map(stem, self.heads), map(stem, self._dependent_words)
+        return tuple(sorted(heads)), tuple(sorted(dependents))
 
     @property
     def dependent_keys(self) -> frozenset[str]:
         """Starts of the dependent lemmas (four letters; of the longest word of a fixed
         phrase: "nouv" of "de nouveau"): with :attr:`keys`, a sentence holding no head and
         dependent of this one relation is not parsed for it."""
-        return _starts(max(lemma.split(), key=len) for lemma in self.dependents)
+        return _starts(self._dependent_words)
+
+    @property
+    def _dependent_words(self) -> list[str]:
+        """The word of each dependent its key and stem are read from: the longest of a fixed
+        phrase ("nouveau" of "de nouveau")."""
+        return [max(lemma.split(), key=len) for lemma in self.dependents]
 
 
 # What every inflected form of a lemma starts with, by the lemma's ending: the letters to
@@ -1387,16 +1395,17 @@ def related(
 
 # A question asking whether others see the same trouble tells one's own: "Quelqu'un
 # d'autre n'arrive plus à se connecter ?", "Vous aussi, le portail est en panne ?".
+# Written for folded text (see text.folding: no accents, apostrophes read as spaces).
 _OTHERS_TOO = re.compile(
-    r"\W*(?:quelqu[\s'’]un\s+d[\s'’]autre|d[\s'’]autres\s+(?:confr[eè]res|coll[eè]gues|"
-    r"pharmacies|officines|pharmaciens)|vous\s+aussi|chez\s+vous\s+aussi|"
-    r"est-ce\s+que\s+d[\s'’]autres|y\s+a-t-il\s+d[\s'’]autres)\b",
-    re.IGNORECASE,
+    r"[\W_]*(?:quelqu\s+un\s+d\s+autre|d\s+autres\s+(?:confreres|collegues|pharmacies|"
+    r"officines|pharmaciens)|vous\s+aussi|chez\s+vous\s+aussi|est-ce\s+que\s+d\s+autres|"
+    r"y\s+a-t-il\s+d\s+autres)\b"
 )
 
 
 def others_too(question: str) -> bool:
-    return _OTHERS_TOO.match(question) is not None
+    """Does the question (its start) ask whether others see the same trouble?"""
+    return _OTHERS_TOO.match(fold(question)) is not None
 
 
 @lru_cache(maxsize=PARSE_CACHE)

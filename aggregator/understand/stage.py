@@ -197,7 +197,7 @@ class ExactKeys:
         target = self._guids.get(entry.guid) if guid_is_global(entry.guid) else None
         if target is not None:
             return Merge(target, "guid", 1.0)
-        key = link_key(entry.url, entry.canonical_url) if entry.canonical_url else ""
+        key = link_key(entry.url, entry.canonical_url)  # "" with no canonical URL
         target = self._urls.get(key) if key else None
         if target is not None:
             return Merge(target, "url", 1.0)
@@ -205,8 +205,8 @@ class ExactKeys:
 
     def note(self, entry: Entry, item_id: str) -> None:
         self._guids.setdefault(entry.guid, item_id)
-        if entry.canonical_url:
-            self._urls.setdefault(link_key(entry.url, entry.canonical_url), item_id)
+        if key := link_key(entry.url, entry.canonical_url):
+            self._urls.setdefault(key, item_id)
 
     def to_read(self, pending: Sequence[Entry]) -> list[Entry]:
         """The pending entries whose text folding will read, in order: all but the new
@@ -360,7 +360,7 @@ def _candidate(entry: Entry) -> Candidate:
     # The text is left out: the fingerprint given with it is what dedupe reads of it.
     return Candidate(
         id=entry.id, source=entry.source, guid=entry.guid,
-        url=link_key(entry.url, entry.canonical_url) if entry.canonical_url else "",
+        url=link_key(entry.url, entry.canonical_url),
         title=entry.title, text="", published=entry.published or entry.first_seen,
     )  # fmt: skip
 
