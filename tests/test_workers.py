@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -188,7 +189,7 @@ if __name__ == "__main__":  # workers from the fork server import this module
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split()[2]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone between open and read
         return False
     return state != "Z"
 
@@ -212,7 +213,8 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path, start: str) -> None:
         time.sleep(0.05)
     survivors = [pid for pid in pids if _alive(pid)]
     for pid in survivors:  # leave no process behind, even when the test fails
-        os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     assert not survivors
 
 
