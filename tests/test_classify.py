@@ -2824,3 +2824,78 @@ def test_a_denial_title_with_its_speaker_reports_nothing(
     title: str, text: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # the classes a report counts
+        (
+            "En 2023, l'ANSSI a traité 30 incidents de rançongiciel visant des établissements "
+            "de santé, selon son rapport annuel.",
+            (),
+        ),
+        ("La CNIL a enregistré 5 000 notifications de violations de données en 2023.", ()),
+        ("Le rapport dénombre 120 cyberattaques contre des hôpitaux en cinq ans.", ()),
+        # counted now, or one counted: events
+        (
+            "Le CERT Santé a recensé depuis lundi des dizaines de faux SMS au nom de la caisse.",
+            ("phishing",),
+        ),
+        (
+            "L'ARS a recensé une nouvelle campagne d'hameçonnage visant les pharmaciens.",
+            ("phishing",),
+        ),
+        # failures counted are failures
+        (
+            "Le syndicat a recensé des dizaines de retards de paiement depuis lundi.",
+            ("payment-disruption",),
+        ),
+        # the usual cases a guide lists, adjective in the feminine
+        ("Ce guide liste les arnaques les plus fréquentes : faux SMS, faux conseillers.", ()),
+    ],
+)
+def test_threats_a_report_counts_are_no_event(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        (
+            "Un webinaire « Rançongiciel : que faire dans les premières heures ? » est "
+            "proposé le 12 mars aux adhérents.",
+            (),
+        ),
+        ("La formation « Reconnaître un mail d'hameçonnage » aura lieu le 4 juin.", ()),
+        ('Le guide "Cyberattaque : les premiers gestes" est en ligne sur le site.', ()),
+        ("L'atelier intitulé « Hameçonnage, comment le repérer » se tiendra à Lyon.", ()),
+        # a quote that is no title: the words of an event
+        (
+            "La clinique a subi une cyberattaque ; le directeur parle d'un « vrai cauchemar ».",
+            ("cyberattack",),
+        ),
+    ],
+)
+def test_a_kind_in_the_quoted_title_of_a_training_or_a_guide_is_its_topic(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "En raison d'une anomalie informatique, les règlements du 14 mars ont été versés avec "
+        "deux jours de retard.",
+        "En raison d'un problème technique, les règlements seront versés avec retard.",
+        "Les paiements de la semaine arriveront avec retard.",
+    ],
+)
+def test_payments_late_for_a_fault_named_generically_are_no_outage(sentence: str) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == ("payment-disruption",)
+
+
+def test_a_fault_named_generically_alone_is_still_an_outage() -> None:
+    text = "Un problème technique empêche depuis ce matin la connexion au portail."
+    assert CLASSIFIER.classify("Point", text).kinds == ("outage",)

@@ -115,6 +115,12 @@ _WHAT_QUESTION = re.compile(
     r"|comment\s+(?:(?:les|la|le|l['’]|s['’]en|s['’]y|en|y|se|s['’]|vous|nous)\s*)*\w+(?:er|ir|re)\s*$"
 )
 _HEADING_MARK = re.compile(r"\s*[.:](?=\s|$)")
+# A quoted title after the noun it names ("un webinaire « Rançongiciel : que faire ? »",
+# "la formation intitulée « Reconnaître un mail d'hameçonnage »"): group 1 the noun.
+_QUOTED_TITLE = re.compile(
+    r"(\w+)(?:\s+(?:intitul|baptis|nomm)\w*|\s+sur\s+le\s+th[eè]me|\s*:)?\s*"
+    r"(?:«\s*[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\")"
+)
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
 _FRONTED_SINCE = re.compile(r"[\W]*depuis\s+(?:les|la|le|l|ces|cette|ce)\b")
 # A payer called back by what it is: "l'opérateur", "la société", "cet organisme".
@@ -395,6 +401,7 @@ class _Doc:
         self._found: dict[int, list[Hit]] = {}
         self._named: dict[int, list[Mention]] = {}
         self._masked: dict[int, _Runs] | None = None
+        self._quoted: list[tuple[int, int]] | None = None
         self._starts: dict[int, list[int]] = {}
         self.reasons: list[str] = []
         self.listed: dict[int, bool] = {}  # by sentence start: does it list payers?
@@ -438,6 +445,21 @@ class _Doc:
         if self.origin == []:
             return None
         return self.original[self._in_original(low) : self._in_original(high)]
+
+    def original_at(self, offset: int) -> int:
+        """The offset in the original text of folded ``offset`` (-1 when not traced)."""
+        return -1 if self.origin == [] else self._in_original(offset)
+
+    def quoted_titles(self, nouns: frozenset[str]) -> list[tuple[int, int]]:
+        """Spans of the original text quoted right after one of the folded ``nouns``, a
+        word or a colon between ("une formation intitulée « ... »"), as titles are."""
+        if self._quoted is None:
+            self._quoted = [
+                (found.end(1), found.end())
+                for found in _QUOTED_TITLE.finditer(self.original)
+                if {(w := fold(found.group(1)).lower()), w.removesuffix("s")} & nouns
+            ]
+        return self._quoted
 
     def _in_original(self, offset: int) -> int:
         """The offset in the original text of folded ``offset`` (the end stays the end);
@@ -762,14 +784,16 @@ class Classifier:
         # Kinds said only by words that may name a cause: their relations are looked for
         # still ("a bloqué le système de préparation des commandes": a system down).
         tentative = {index for index, only in causes.items() if only}
-        related = self._related(doc, present - tentative)
+        related, by_causes = self._related(doc, present - tentative)
         for index, start in related.items():
             if self._dated_back(doc, start):
                 recalled.append(Hit(index, start, start + 1))
                 continue
             present.add(index)
             ongoing = ongoing or rules.kind_ongoing[index]
-        for index in tentative - related.keys():
+        # a kind the parse found only as a fault's generic name is a cause too
+        tentative |= by_causes
+        for index in tentative - (related.keys() - by_causes):
             effects = rules.causes[index]
             if effects is not None and present & effects[1]:
                 # "un incident technique : ses ordres de paiement ne parviennent plus à sa
@@ -822,16 +846,19 @@ class Classifier:
             return close and _PAST_MARK.search(doc.text, date.start, date.end + 12) is not None
         return True
 
-    def _related(self, doc: _Doc, present: set[int]) -> dict[int, int]:
+    def _related(self, doc: _Doc, present: set[int]) -> tuple[dict[int, int], set[int]]:
         """Kinds (indexes) not yet ``present`` that the parse finds said by a word and its
-        dependent (taxonomy.yaml ``relations``)."""
+        dependent (taxonomy.yaml ``relations``), with where; and those of them found only by
+        relations that name a fault generically (``cause: true``), which may be the cause of
+        another kind rather than an event of their own."""
         words = self.taxonomy.assertion
         if not words.negation:
-            return {}
+            return {}, set()
         pairs = zip(self.taxonomy.relations, self.rules.relation_keys, strict=True)
         wanted = [(r, heads, deps) for r, (index, heads, deps) in pairs if index not in present]
         found: dict[int, int] = {}
-        for relation, hit, matched in self._relations_in(doc, wanted, _of_kind, headings=False):
+        not_causes: set[int] = set()
+        for relation, hit, matched in self._relations_in(doc, wanted, _of_role, headings=False):
             index = self.rules.kind_slugs.index(relation.kind)
             said = Hit(index, hit.start, hit.end)
             if self._listed_threat(doc, said) or self._title_topic(doc, said):
@@ -843,8 +870,10 @@ class Classifier:
             if self._sentence_sense(doc, said, matched):
                 continue  # "jour férié, et les virements sont simplement décalés"
             found.setdefault(index, hit.start)
+            if not relation.cause:
+                not_causes.add(index)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
-        return found
+        return found, found.keys() - not_causes
 
     def _relations_in(
         self,
@@ -923,6 +952,7 @@ class Classifier:
             and not self._heading(doc, hit)
             and not self._title_topic(doc, hit)
             and not self._listed_threat(doc, hit)
+            and not self._quoted_topic(doc, hit)
             and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
         )
 
@@ -1015,6 +1045,17 @@ class Classifier:
         doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, f"a title's topic: {topic}")
         return True
 
+    def _quoted_topic(self, doc: _Doc, hit: Hit) -> bool:
+        """A word inside the quoted title of a training, a guide, a report or a programme
+        ("un webinaire « Rançongiciel : que faire dans les premières heures ? »"): the
+        topic it names, no event."""
+        at = doc.original_at(hit.start)
+        for low, high in doc.quoted_titles(self.rules.topic_nouns):
+            if low <= at < high:
+                doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "a quoted title")
+                return True
+        return False
+
     def _listed_threat(self, doc: _Doc, hit: Hit) -> bool:
         """A word in a list that a colon opens after a noun of threat or of topic ("les
         principales menaces : hameçonnage, rançongiciels et fuites de données"), or after a
@@ -1033,7 +1074,9 @@ class Classifier:
             (
                 w
                 for w in reversed(before[-reach:])
-                if w.removesuffix("s") in self.rules.threat_nouns
+                # plural and feminine too: "les arnaques les plus fréquentes :"
+                if {w, w.removesuffix("s"), w.removesuffix("s").removesuffix("e")}
+                & self.rules.threat_nouns
             ),
             None,
         )
@@ -1612,6 +1655,11 @@ def _two_words(
 
 def _of_kind(relation: Relation) -> object:
     return relation.kind
+
+
+def _of_role(relation: Relation) -> object:
+    """A kind's relations, those naming a fault generically apart: one of each is looked for."""
+    return relation.kind, relation.cause
 
 
 def _one_group(relation: Relation) -> object:

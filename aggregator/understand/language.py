@@ -63,6 +63,7 @@ class AssertionWords:
     share_verbs: frozenset[str] = frozenset()  # représenter, figurer: a share measured...
     share_words: frozenset[str] = frozenset()  # part, parmi: ...with a word of proportion
     trends: frozenset[str] = frozenset()  # se multiplier, hausse: a class of events rising
+    tallies: frozenset[str] = frozenset()  # recenser, dénombrer: threats counted, not one
     definitions: frozenset[str] = frozenset()  # consister, désigner: "le phishing consiste à"
     definition_objects: frozenset[str] = frozenset()  # forme: "prend plusieurs formes"
     now: frozenset[str] = frozenset()  # depuis, hier, semaine: a trend dated now is an event
@@ -417,7 +418,7 @@ def _why_not(
         or _guarded(token, words)
         or _topic(token, words)
         or _measured(token, words)
-        or (_trend(token, words) or _habitual(token, words) if kind in words.trend_kinds else None)
+        or (_climate(token, words) if kind in words.trend_kinds else None)
         or _defined(token, words)
         or _aged(token, words)
         or _tense(predicate, words)
@@ -614,6 +615,37 @@ def _trend(token: Any, words: AssertionWords) -> str | None:
         # opening it out of the verb's phrase.
         dated = any(_plain(t.lemma_) in words.now for t in node.doc)
         return None if dated else f"trend: {min(forms)}"
+    return None
+
+
+def _climate(token: Any, words: AssertionWords) -> str | None:
+    """A threat said of as a class: rising, counted or as it usually comes."""
+    return _trend(token, words) or _tallied(token, words) or _habitual(token, words)
+
+
+def _tallied(token: Any, words: AssertionWords) -> str | None:
+    """A plural noun that a verb of tally, a few words above it, counts ("l'agence a traité
+    30 incidents de rançongiciel en 2023", "le panorama recense les attaques par
+    rançongiciel, les fuites de données et les campagnes d'hameçonnage"): the classes a
+    report counts, not one event. Not when dated now ("le CERT a recensé depuis lundi des
+    dizaines de faux SMS": a campaign under way), nor one event counted ("a recensé une
+    nouvelle campagne")."""
+    node = _noun(token)
+    plural = False
+    for _ in range(4):
+        plural = plural or "Plur" in node.morph.get("Number")
+        if node.dep_ == "conj" and "Plur" in node.head.morph.get("Number"):
+            plural = True  # "les attaques [...], les fuites de données et les campagnes"
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            found = _verb_forms(node) & words.tallies
+            # dated in the tally's own phrases, not in its subject's ("le panorama publié
+            # ce jeudi recense...": the day of the report)
+            said = (c for c in node.children if not c.dep_.startswith("nsubj"))
+            dated = any(_plain(t.lemma_) in words.now for c in said for t in c.subtree)
+            return f"tally: {min(found)}" if found and plural and not dated else None
+        if node.head == node:
+            return None
     return None
 
 
@@ -1248,6 +1280,8 @@ class Relation:
     negated: bool = False
     reflexive: bool = False  # the head with its "se": "se présenter comme", not "présenter"
     no_longer: bool = False  # negated by "plus" only: "ne peuvent plus", not "ne peuvent pas"
+    cause: bool = False  # a fault's generic name: like the kind's `causes` words, the cause
+    # of what else the item reports ("en raison d'un problème technique, les paiements...")
 
     @property
     def keys(self) -> frozenset[str]:
@@ -1338,6 +1372,7 @@ def relations_from_data(raw: Any) -> tuple[Relation, ...]:
             negated=entry.get("when") in ("negated", "no longer"),
             no_longer=entry.get("when") == "no longer",
             reflexive=bool(entry.get("reflexive")),
+            cause=bool(entry.get("cause")),
         )
         for entry in raw or ()
     )
