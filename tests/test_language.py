@@ -1676,6 +1676,7 @@ def test_tiers_payant_refused_or_interrupted(body: str, kinds: tuple[str, ...]) 
         # asking whether others see the same trouble tells one's own
         ("Vous aussi, le portail d'Almerys est en panne chez vous ?", ("outage",)),
         ("Quelqu'un d'autre ne peut plus se connecter au portail Viamedis ?", ("outage",)),
+        ("Suis-je la seule à avoir le portail en panne depuis ce matin ?", ("outage",)),
         # other questions assert nothing
         ("Le portail sera-t-il en panne dimanche ?", ()),
         ("Les pharmacies pourront-elles encore se connecter au portail ?", ()),
@@ -1683,3 +1684,17 @@ def test_tiers_payant_refused_or_interrupted(body: str, kinds: tuple[str, ...]) 
 )
 def test_a_question_to_others_tells_one_s_own_trouble(body: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Forum", body).kinds == kinds
+
+
+def test_the_questions_to_others_are_the_taxonomy_s_to_extend() -> None:
+    # one vocabulary, in taxonomy.yaml: a phrase added there is read, whatever its spelling
+    from dataclasses import replace
+
+    from aggregator.understand.language import others_too
+
+    words = CLASSIFIER.taxonomy.assertion
+    asked = "Des confrères du Gers ont-ils le même souci ?"
+    assert not others_too(asked, words)
+    extended = replace(words, others_too=words.others_too | {"des confreres du gers"})
+    assert others_too(asked, extended)
+    assert others_too("  « Vous   aussi », le portail ? ", words)

@@ -52,6 +52,7 @@ from aggregator.text.folding import fold, fold_flagged, folded_length
 from aggregator.understand.contacts import contacts
 from aggregator.understand.language import (
     MAX_SENTENCE,
+    AssertionWords,
     Relation,
     awaited,
     has_finite_verb,
@@ -167,6 +168,7 @@ class _Rules:
     actions: Matcher  # tag: index in action_phrases
     action_phrases: tuple[str, ...]
     negation_words: int
+    words: AssertionWords  # the taxonomy's, for what the text reads without a parse
     negators: re.Pattern[str]
     hypothetical_before: re.Pattern[str]
     hypothetical_after: re.Pattern[str]
@@ -254,6 +256,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
     lang, status, words = taxonomy.language, taxonomy.status_words, taxonomy.assertion
     kinds = taxonomy.kind_entries
     return _Rules(
+        words=taxonomy.assertion,
         payers=NameFinder(taxonomy.payer_entries),
         organisations=NameFinder(taxonomy.organisation_entries),
         kinds=Matcher((i, p) for i, kind in enumerate(kinds) for p in kind.patterns),
@@ -564,7 +567,9 @@ class _Doc:
         start = 0
         for low, high in [*self._hard_spans, (len(self.text), len(self.text))]:
             span, start = (start, low), high
-            if self.text.startswith("?", low) and not others_too(self.text[slice(*span)]):
+            if self.text.startswith("?", low) and not others_too(
+                self.text[slice(*span)], self.rules.words
+            ):
                 continue
             words = self.text[slice(*span)].translate(WORD_GAPS).split()
             starts = frozenset(w[:4] for w in words)
@@ -659,7 +664,7 @@ class _Doc:
             # a question: "mes paiements seront-ils retardés ?"; not one asking whether
             # others see the same trouble, which tells one's own ("Quelqu'un d'autre
             # n'arrive plus à se connecter ?", "Vous aussi, le portail est en panne ?")
-            return not others_too(self.text[self.hard.before(start) : start])
+            return not others_too(self.text[self.hard.before(start) : start], self.rules.words)
         if self.in_scenario(start):
             return True  # "Imaginons : le portail ne répond plus."
         return self.prefix_has(rules.hypothetical_before, start) or bool(

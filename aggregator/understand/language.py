@@ -101,6 +101,8 @@ class AssertionWords:
     expectation: frozenset[str] = frozenset()  # prévoir, réclamer: what they govern is to come
     purpose: frozenset[str] = frozenset()  # pour, afin: "pour récupérer des données" is an aim
     news: frozenset[str] = frozenset()  # signer, convention, réseau: a payer's own news
+    others_too: frozenset[str] = frozenset()  # phrases ("vous aussi"): a question that tells
+    # one's own trouble, asking whether others see it
     condition: frozenset[str] = frozenset()  # défaut, absence, peine, si: the verb above
     # depends on a condition ("à défaut de réponse, nous suspendrons"): a threat, not a fact
     scope_breakers: frozenset[str] = frozenset()  # depuis, après: a phrase the verb's
@@ -113,6 +115,8 @@ class AssertionWords:
 
         def values(key: str) -> frozenset[str]:
             raw = [str(w) for w in data.get(key) or ()]
+            if key == "others_too":
+                return frozenset(map(_phrase, raw))
             return frozenset(raw if key.endswith("_kinds") else map(_plain, raw))
 
         return cls(**{f.name: values(f.name) for f in fields(cls)})
@@ -1389,7 +1393,7 @@ def related(
     planned outage); a return of service does not count until it happens ("les paiements
     reprendront lundi", "doivent reprendre", "espère rétablir": see _awaited)."""
     question = sentence.rstrip().endswith("?")
-    if len(sentence) > MAX_SENTENCE or (question and not others_too(sentence)):
+    if len(sentence) > MAX_SENTENCE or (question and not others_too(sentence, words)):
         return ()  # a question asserts nothing ("mes paiements seront-ils bloqués ?")
     found: list[tuple[Relation, str]] = []
     for token in parse(sentence):
@@ -1428,19 +1432,20 @@ def related(
     return tuple(found)
 
 
-# A question asking whether others see the same trouble tells one's own: "Quelqu'un
-# d'autre n'arrive plus à se connecter ?", "Vous aussi, le portail est en panne ?".
-# Written for folded text (see text.folding: no accents, apostrophes read as spaces).
-_OTHERS_TOO = re.compile(
-    r"[\W_]*(?:quelqu\s+un\s+d\s+autre|d\s+autres\s+(?:confreres|collegues|pharmacies|"
-    r"officines|pharmaciens)|vous\s+aussi|chez\s+vous\s+aussi|est-ce\s+que\s+d\s+autres|"
-    r"y\s+a-t-il\s+d\s+autres)\b"
-)
+def others_too(question: str, words: AssertionWords) -> bool:
+    """Does the question open by asking whether others see the same trouble
+    (``AssertionWords.others_too``: "Quelqu'un d'autre n'arrive plus à se connecter ?")?"""
+    opening = _phrase(question)
+    return any(opening == p or opening.startswith(p + " ") for p in words.others_too)
 
 
-def others_too(question: str) -> bool:
-    """Does the question (its start) ask whether others see the same trouble?"""
-    return _OTHERS_TOO.match(fold(question)) is not None
+def _phrase(text: str) -> str:
+    """Words of a text folded, one space between ("Est-ce que d'autres" -> "est-ce que d
+    autres"): phrases compared whole, whatever the punctuation and spacing."""
+    return " ".join(_PHRASE_WORDS.findall(fold(text).lower()))
+
+
+_PHRASE_WORDS = re.compile(r"\w+(?:-\w+)*")
 
 
 @lru_cache(maxsize=PARSE_CACHE)
