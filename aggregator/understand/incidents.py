@@ -460,6 +460,14 @@ class _Group:
         self.kinds.update(reading.item.kinds)
         self.add(reading)
 
+    def keep_earlier_name(self, name: str, date: datetime) -> None:
+        """Take the name of an item older than the first report, which the reports name too
+        ("L'hôpital de Cannes paralysé", then "Cannes : l'ARS mobilisée" keyed the
+        incident): it was called by it before the later report came, and its id must not
+        change. An incident keyed on a payer keeps its payer."""
+        if not self.by_payer and date < self.start:
+            self.key = name
+
     def absorb(self, other: _Group) -> None:
         """Take another group's items: a report bridged the two (an attack that stopped
         deliveries links the attack's reports and the delivery reports)."""
@@ -589,10 +597,7 @@ def _bridged(group: _Group, keyed: Sequence[_Group], window: timedelta) -> bool:
     if len(fitting) != 1:
         return False  # none, or two it could belong to: it stays its own
     host = fitting[0]
-    if group.start < host.start and not host.by_payer:
-        # The name came first ("L'hôpital de Cannes paralysé", then "l'ARS mobilisée"): the
-        # incident keeps it, so its id does not change when the later report arrives.
-        host.key = group.key
+    host.keep_earlier_name(group.key, group.start)
     host.absorb(group)
     return True
 
@@ -763,16 +768,9 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
     for reading, group in matches:
         group.add(reading)
         joined.add(reading.item.id)
-        if not group.by_payer and reading.date < group.start and _names_its_subject(reading, group):
-            # The first item named the subject the reports name too ("L'hôpital de Cannes
-            # paralysé", then "Cannes : l'ARS mobilisée"): the incident is called by it, as
-            # it was before the later report came, so its id does not change.
-            group.key = reading.names[0]
+        if reading.names and _words(reading.names[:1]) <= _said(group):
+            group.keep_earlier_name(reading.names[0], reading.date)
     return joined
-
-
-def _names_its_subject(reading: Reading, group: _Group) -> bool:
-    return bool(reading.names) and _words(reading.names[:1]) <= _said(group)
 
 
 def _said(group: _Group) -> set[str]:
