@@ -2899,3 +2899,42 @@ def test_payments_late_for_a_fault_named_generically_are_no_outage(sentence: str
 def test_a_fault_named_generically_alone_is_still_an_outage() -> None:
     text = "Un problème technique empêche depuis ce matin la connexion au portail."
     assert CLASSIFIER.classify("Point", text).kinds == ("outage",)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # running away is no leak
+        (
+            "La pharmacie attaquée à la voiture-bélier",
+            "Deux individus se sont emparés de parfums avant de prendre la fuite.",
+            (),
+        ),
+        ("Point", "Les auteurs du cambriolage sont toujours en fuite.", ()),
+        ("Point", "Une fuite de données a touché les clients de la parfumerie.", ("data-breach",)),
+        # a year back opening the lead's sentence dates all of it
+        (
+            "Quel onduleur ?",
+            "Question matériel : l'an dernier, pendant la tempête, on a perdu le serveur et "
+            "deux heures de saisies au moment de la coupure. Vous avez quoi, vous ?",
+            (),
+        ),
+        # a title quoted a few words after the noun it names
+        ("Point", "J'interviendrai à l'atelier régional « fuite de données » jeudi.", ()),
+        # a threat as a class: ground gained, in the lead of a list, in the singular
+        (
+            "Point",
+            "Les attaques passant par un prestataire ou un éditeur gagnent du terrain.",
+            (),
+        ),
+        ("Point", "Sans surprise, l'hameçonnage reste en tête des menaces signalées.", ()),
+        ("Point", "L'hameçonnage demeure la porte d'entrée la plus banale.", ()),
+        # one campaign, one ransomware still at work
+        ("Point", "Une campagne d'hameçonnage reste active ce week-end.", ("phishing",)),
+        ("Point", "Le rançongiciel reste actif sur les serveurs de l'hôpital.", ("cyberattack",)),
+    ],
+)
+def test_other_senses_recalls_quoted_titles_and_threats_as_a_class(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds

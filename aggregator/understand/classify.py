@@ -116,12 +116,9 @@ _WHAT_QUESTION = re.compile(
     r"|comment\s+(?:(?:les|la|le|l['’]|s['’]en|s['’]y|en|y|se|s['’]|vous|nous)\s*)*\w+(?:er|ir|re)\s*$"
 )
 _HEADING_MARK = re.compile(r"\s*[.:](?=\s|$)")
-# A quoted title after the noun it names ("un webinaire « Rançongiciel : que faire ? »",
-# "la formation intitulée « Reconnaître un mail d'hameçonnage »"): group 1 the noun.
-_QUOTED_TITLE = re.compile(
-    r"(\w+)(?:\s+(?:intitul|baptis|nomm)\w*|\s+sur\s+le\s+th[eè]me|\s*:)?\s*"
-    r"(?:«\s*[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\")"
-)
+# A quoted span, as titles are written: "un webinaire « Rançongiciel : que faire ? »".
+_QUOTED = re.compile(r"«[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\"")
+QUOTED_TITLE_REACH = 3  # words before a quote where the noun it names may be
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
 _FRONTED_SINCE = re.compile(r"[\W]*depuis\s+(?:les|la|le|l|ces|cette|ce)\b")
 # A payer called back by what it is: "l'opérateur", "la société", "cet organisme".
@@ -454,14 +451,17 @@ class _Doc:
         return -1 if self.origin == [] else self._in_original(offset)
 
     def quoted_titles(self, nouns: frozenset[str]) -> list[tuple[int, int]]:
-        """Spans of the original text quoted right after one of the folded ``nouns``, a
-        word or a colon between ("une formation intitulée « ... »"), as titles are."""
+        """Spans of the original text quoted after one of the folded ``nouns``, at most
+        QUOTED_TITLE_REACH words before ("la formation intitulée « ... »", "l'atelier
+        régional « ... »"), as titles are."""
         if self._quoted is None:
-            self._quoted = [
-                (found.end(1), found.end())
-                for found in _QUOTED_TITLE.finditer(self.original)
-                if {(w := fold(found.group(1)).lower()), w.removesuffix("s")} & nouns
-            ]
+            self._quoted = []
+            for found in _QUOTED.finditer(self.original):
+                before = self.original[max(0, found.start() - 60) : found.start()]
+                words = fold(before).lower().translate(WORD_GAPS).split()
+                named = words[-QUOTED_TITLE_REACH:]
+                if any({w, w.removesuffix("s")} & nouns for w in named):
+                    self._quoted.append(found.span())
         return self._quoted
 
     def _in_original(self, offset: int) -> int:
@@ -847,7 +847,10 @@ class Classifier:
             # dernier, quand des pirates s'en sont pris à Viamedis"): "cet hiver" may be
             # now, and "en retard, comme lors de l'attaque de l'an passé" dates the attack.
             date = doc.find(self.rules.dated_past)[low]
-            close = date.end <= start < date.end + 60
+            # or opening the sentence, it dates all of it ("Question matériel : l'an
+            # dernier, pendant la tempête, on a perdu le serveur [...] de la coupure")
+            fronted = doc.text[opening:date.start].strip(" :,") == ""
+            close = date.end <= start and (fronted or start < date.end + 60)
             return close and _PAST_MARK.search(doc.text, date.start, date.end + 12) is not None
         return True
 

@@ -421,7 +421,7 @@ def _why_not(
         _warned_against(token, words)
         or _guarded(token, words)
         or _topic(token, words)
-        or _measured(token, words)
+        or _measured(token, words, kind in words.trend_kinds)
         or (_climate(token, words) if kind in words.trend_kinds else None)
         or _defined(token, words)
         or _aged(token, words)
@@ -560,16 +560,21 @@ def _topic(token: Any, words: AssertionWords) -> str | None:
     return None
 
 
-def _measured(token: Any, words: AssertionWords) -> str | None:
+def _measured(token: Any, words: AssertionWords, threat: bool = False) -> str | None:
     """A plural noun that a verb of share, a few words above it, measures with a word of
     proportion in its clause ("les rançongiciels figurent parmi les plus fréquents", "les
     pannes représentent une part significative des signalements"): a class of events
-    counted, as statistics and annual reports do, not one event."""
+    counted, as statistics and annual reports do, not one event. A ``threat`` is a class
+    in the singular too, with its article ("l'hameçonnage reste en tête des menaces")."""
     noun = _noun(token)
     # a noun coordinated with a plural one is counted with it: "les attaques par
     # rançongiciel et le piratage de comptes en constituent une part importante"
     listed = noun.dep_ == "conj" and "Plur" in noun.head.morph.get("Number")
-    if not (listed or "Plur" in noun.morph.get("Number")) or "Past" in noun.morph.get("Tense"):
+    mass = threat and any(
+        c.dep_ == "det" and "Def" in c.morph.get("Definite") for c in noun.children
+    )
+    counted = listed or mass or "Plur" in noun.morph.get("Number")
+    if not counted or "Past" in noun.morph.get("Tense"):
         return None
     node = noun
     for _ in range(4):
@@ -606,8 +611,9 @@ def _trend(token: Any, words: AssertionWords) -> str | None:
             if trend is not None:
                 node, forms = trend, _present_forms(trend) & words.trends
         if not forms and node.pos_ in ("VERB", "AUX"):
-            # the trend as the verb's complement: "les rançongiciels repartent à la hausse"
-            rising = (c for c in node.children if c.dep_.startswith(("obl", "advmod")))
+            # the trend as the verb's complement: "les rançongiciels repartent à la hausse",
+            # "gagnent du terrain"
+            rising = (c for c in node.children if c.dep_.startswith(("obl", "advmod", "obj")))
             forms = frozenset(f for c in rising for f in _present_forms(c) & words.trends)
         if not forms:
             if node.head == node:
