@@ -2938,3 +2938,12 @@ def test_other_senses_recalls_quoted_titles_and_threats_as_a_class(
     title: str, text: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+def test_a_proportion_said_of_another_subject_measures_nothing() -> None:
+    # "premiers" is said of the letters, and the intrusion is in a clause of its own
+    text = (
+        "Les premiers courriers sont arrivés cette semaine chez les assurés dont les données "
+        "ont été consultées lors de l'intrusion chez l'opérateur."
+    )
+    assert CLASSIFIER.classify("Point", text).kinds == ("cyberattack", "data-breach")

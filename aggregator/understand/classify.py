@@ -849,7 +849,7 @@ class Classifier:
             date = doc.find(self.rules.dated_past)[low]
             # or opening the sentence, it dates all of it ("Question matériel : l'an
             # dernier, pendant la tempête, on a perdu le serveur [...] de la coupure")
-            fronted = doc.text[opening:date.start].strip(" :,") == ""
+            fronted = doc.text[opening : date.start].strip(" :,") == ""
             close = date.end <= start and (fronted or start < date.end + 60)
             return close and _PAST_MARK.search(doc.text, date.start, date.end + 12) is not None
         return True

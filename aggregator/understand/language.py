@@ -578,14 +578,22 @@ def _measured(token: Any, words: AssertionWords, threat: bool = False) -> str | 
         return None
     node = noun
     for _ in range(4):
-        node = node.head
+        below, node = node, node.head
         if node.pos_ in ("VERB", "AUX") and _verb_forms(node) & words.share_verbs:
             if "Fut" in node.morph.get("Tense") or "Imp" in node.morph.get("Tense"):
                 return None
-            proportion = {_plain(t.lemma_) for t in node.subtree} & words.share_words
+            # the proportion is said of the noun, not of another subject ("les premiers
+            # courriers sont arrivés chez les assurés dont [...] l'intrusion")
+            said = (
+                t
+                for c in (node, *node.children)
+                if c in (node, below) or not c.dep_.startswith("nsubj")
+                for t in ((c,) if c == node else c.subtree)
+            )
+            proportion = {_plain(t.lemma_) for t in said} & words.share_words
             return f"measured: {min(proportion)}" if proportion else None
-        if node.head == node:
-            return None
+        if node.pos_ in ("VERB", "AUX") or node.head == node:
+            return None  # the clause of another verb
     return None
 
 
