@@ -2947,3 +2947,59 @@ def test_a_proportion_said_of_another_subject_measures_nothing() -> None:
         "ont été consultées lors de l'intrusion chez l'opérateur."
     )
     assert CLASSIFIER.classify("Point", text).kinds == ("cyberattack", "data-breach")
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # experience counted, as surveys ask it
+        (
+            "Enquête : une officine sur deux sans connexion de secours",
+            "Selon l'enquête, neuf pharmacies sur dix ont déjà connu au moins une coupure "
+            "d'internet de plus d'une heure.",
+            (),
+        ),
+        (
+            "Point",
+            "Depuis ce matin, les pharmacies subissent des coupures à répétition.",
+            ("outage",),
+        ),
+        # a feeling is no fact
+        ("Point", "Reste le sentiment que les pirates visent d'abord les grands groupes.", ()),
+        # drills: what is simulated, a phishing exercise
+        ("Un GHT simule une cyberattaque grandeur nature", "Les équipes passent au papier.", ()),
+        (
+            "Exercice d'hameçonnage : les résultats",
+            "En janvier, nous avons envoyé aux équipes un faux courriel imitant une "
+            "notification de colis. Un destinataire sur cinq a cliqué.",
+            (),
+        ),
+        # a maintenance that went by with no interruption
+        (
+            "Rapport de disponibilité",
+            "La maintenance programmée du 15 juin s'est déroulée dans la fenêtre prévue, sans "
+            "interruption perceptible pour les officines.",
+            (),
+        ),
+        ("Point", "Une maintenance programmée rendra le portail indisponible samedi.", ("outage",)),
+        # years after, in the lead: a recall
+        (
+            "Premera règle 6,85 millions de dollars",
+            "Cinq ans après l'intrusion qui l'avait fait connaître, l'assureur a accepté de "
+            "verser 6,85 millions de dollars.",
+            (),
+        ),
+        # access to the records is what a service gives; access to data taken is a breach
+        ("Point", "La nouvelle version donne l'accès aux dossiers des patients en tournée.", ()),
+        (
+            "Point",
+            "L'opérateur a subi une cyberattaque ayant conduit à l'accès non autorisé à des "
+            "données de bénéficiaires.",
+            ("cyberattack", "data-breach"),
+        ),
+    ],
+)
+def test_surveys_feelings_drills_quiet_maintenances_and_years_after(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds

@@ -131,7 +131,7 @@ _SPELL_WITHOUT = re.compile(
     r"\b(?:jours?|journees?|semaines?|heures?|mois|week-ends?|nuits?|samedis?|dimanches?)"
     r"\s+sans\s+$"
 )
-_PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee)\b")
+_PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee)\b|\bans\s+(?:apres|plus\s+tard)\b")
 _THIS = re.compile(r"\b(?:cette|cet|ce|ces)\s+$")  # "cette attaque": the story's own
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
