@@ -3003,3 +3003,42 @@ def test_surveys_feelings_drills_quiet_maintenances_and_years_after(
     title: str, text: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds", "status"),
+    [
+        # a headline's services cut, now or the next day
+        (
+            "Point",
+            "Rogers : cellulaires et internet coupés à travers le pays.",
+            ("outage",),
+            "failure",
+        ),
+        (
+            "RAPPEL demain 6h-9h",
+            "RAPPEL. L'opérateur : droits et suivi paiements coupés demain de 6h à 9h.",
+            ("outage",),
+            "planned",
+        ),
+        # a terminal refusing many cards
+        (
+            "Point",
+            "Depuis 16 h, notre terminal refuse beaucoup de cartes britanniques.",
+            ("outage",),
+            "failure",
+        ),
+        # transfers a bank did not carry out
+        (
+            "Point",
+            "La banque de l'organisme n'a pas exécuté les virements de lundi.",
+            ("payment-disruption",),
+            "failure",
+        ),
+    ],
+)
+def test_headline_cuts_cards_refused_and_transfers_not_carried_out(
+    title: str, text: str, kinds: tuple[str, ...], status: str | None
+) -> None:
+    found = CLASSIFIER.classify(title, text)
+    assert (found.kinds, found.status) == (kinds, status)

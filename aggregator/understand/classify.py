@@ -131,6 +131,7 @@ _SPELL_WITHOUT = re.compile(
     r"\b(?:jours?|journees?|semaines?|heures?|mois|week-ends?|nuits?|samedis?|dimanches?)"
     r"\s+sans\s+$"
 )
+_TOMORROW = re.compile(r"\s+(?:des\s+|a\s+partir\s+de\s+)?(?:demain|apres-demain)\b")
 _PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee)\b|\bans\s+(?:apres|plus\s+tard)\b")
 _THIS = re.compile(r"\b(?:cette|cet|ce|ces)\s+$")  # "cette attaque": the story's own
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
@@ -1156,7 +1157,11 @@ class Classifier:
         return True
 
     def _planned(self, doc: _Doc, hit: Hit) -> bool:
-        """Is the kind word said in the future (see language.reading)?"""
+        """Is the kind word said in the future (see language.reading), or dated the next
+        day right after it, as headlines and SMS alerts do ("droits et paiements coupés
+        demain de 6 h à 9 h")?"""
+        if _TOMORROW.match(doc.text, hit.end):
+            return True
         why = self._reading(doc, hit, self.rules.kind_slugs[hit.tag])
         return why is not None and why.startswith("future")
 
