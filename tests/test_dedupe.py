@@ -329,9 +329,27 @@ def test_two_parts_of_one_page_are_two_items_and_a_part_is_not_its_page() -> Non
     index.add(cand("a", url=link_key("https://statut.example.fr/incidents/42#maj-1")))
     second = cand("b", "Autre texte", url=link_key("https://statut.example.fr/incidents/42#maj-2"))
     assert index.match(second) is None
-    copy = cand("c", "", url=link_key("http://statut.example.fr/incidents/42/#maj-1"))
+    copy = cand(
+        "c", "", source="relais", url=link_key("http://statut.example.fr/incidents/42/#maj-1")
+    )
     merge = index.match(copy)
     assert merge is not None and (merge.target, merge.rule) == ("a", "url")
+
+
+def test_another_entry_of_the_same_feed_at_one_link_is_an_update_read_by_its_text() -> None:
+    # A status page publishes "incident en cours" then "résolu" at one link, under two
+    # guids: two updates, unless the text repeats; another feed at the link is a copy.
+    page = "https://statut.example.fr/incidents/2021-03-02"
+    index = DedupeIndex()
+    index.add(cand("first", source="statut", guid="maj-1", url=page))
+    update = cand("update", OTHER_ARTICLE, source="statut", guid="maj-2", url=page)
+    assert index.match(update) is None
+    again = index.match(cand("again", source="statut", guid="maj-3", url=page))
+    assert again is not None and again.target == "first" and again.rule != "url"
+    copy = index.match(cand("copy", "", source="relais", guid="x", url=page))
+    assert copy is not None and (copy.target, copy.rule) == ("first", "url")
+    same = index.match(cand("same", "", source="statut", guid="maj-1", url=page))
+    assert same is not None and (same.target, same.rule) == ("first", "guid")
 
 
 def test_guid_rule_comes_before_url_rule() -> None:

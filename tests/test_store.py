@@ -29,13 +29,16 @@ def _raw(number: int) -> RawItem:
     )
 
 
+HOUR = timedelta(hours=1)
+
+
 def _open(tmp_path: Path) -> Store:
     """A store whose sources table knows every source these tests save entries of."""
     store = Store(tmp_path / "a.db")
     store.sync_sources(
         [
             Source(id=name, name=name, type="feed", url=f"https://{name}.example/f")
-            for name in ("press", "agence", "a", "b", "union", "quiet")
+            for name in ("press", "agence", "a", "b", "union", "quiet", "statut", "relais")
         ]
     )
     return store
@@ -160,6 +163,24 @@ def test_entries_folded_by_guid_or_url_are_not_read_ahead(tmp_path: Path) -> Non
     assert names == ["812", "812", "https://example.org/a/1", "https://example.org/a/2"]
 
 
+def test_updates_of_one_page_in_one_feed_are_read_not_folded_by_url(tmp_path: Path) -> None:
+    # A status page's entries under other guids at one link: each text is read, as
+    # dedupe compares them by text (an update is an item of its own, a repeat merges).
+    store = _open(tmp_path)
+    page = "https://statut.example.fr/incidents/42"
+    updates = [
+        RawItem(guid=f"maj-{n}", url=page, title=f"Mise à jour {n}", published=NOW + n * HOUR)
+        for n in (1, 2)
+    ]
+    relayed = RawItem(guid="r-1", url=page, title="t", published=NOW + 3 * HOUR)
+    with store.transaction():
+        store.save_entries("statut", updates, [page, page], NOW)
+        store.save_entries("relais", [relayed], [page], NOW)
+    pending = store.pending_entries()
+    read = stage.ExactKeys.read(store, pending).to_read(pending)
+    assert sorted(e.guid for e in read) == ["maj-1", "maj-2"]  # the relay's copy folds
+
+
 def test_keys_are_looked_up_only_once_something_has_been_understood(tmp_path: Path) -> None:
     store = _stored(tmp_path, 30)  # a first run: entries saved, none understood yet
     keys = [f"https://example.org/a/{n}" for n in range(30)]
@@ -171,7 +192,8 @@ def test_keys_are_looked_up_only_once_something_has_been_understood(tmp_path: Pa
     assert pipeline.understand_and_store(store, load_taxonomy(None), pipeline.RunReport())
     guids, urls = store.understood_by_key(keys[:2], keys[:2])
     assert set(guids) == set(urls) == set(keys[:2])
-    assert guids[keys[0]] == urls[keys[0]] != guids[keys[1]]
+    assert guids[keys[0]] == urls[keys[0]][0] != guids[keys[1]]
+    assert urls[keys[0]][1:] == ("press", keys[0])  # the source and guid seen at the link
 
 
 def test_understanding_analyses_only_the_texts_it_reads(
@@ -240,9 +262,11 @@ def test_a_database_from_before_marks_had_tables_is_moved_over_once(tmp_path: Pa
     merged = next(i for i, _, rule, _ in old if rule == "url")
     items = {item.id: item for item in store.all_items()}
     assert merged not in items and dict((i, item) for i, item, _, _ in old)[merged] in items
-    assert store.understood_by_key([], ["https://echo-officine.example/a/1"])[1] == {
-        "https://echo-officine.example/a/1": dict((i, item) for i, item, _, _ in old)[merged]
-    }
+    found = store.understood_by_key([], ["https://echo-officine.example/a/1"])[1]
+    assert list(found) == ["https://echo-officine.example/a/1"]
+    assert found["https://echo-officine.example/a/1"][0] == dict(
+        (i, item) for i, item, _, _ in old
+    )[merged]
     store.close()
 
     again = Store(path)  # opened again: nothing moved twice

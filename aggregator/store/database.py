@@ -507,29 +507,30 @@ class Store:
 
     def understood_by_key(
         self, guids: Iterable[str], urls: Iterable[str]
-    ) -> tuple[dict[str, str], dict[str, str]]:
+    ) -> tuple[dict[str, str], dict[str, tuple[str, str, str]]]:
         """The item of an already understood entry (from any source) with each of these
         guids, and with each of these canonical URLs: two mappings, read in a few queries
         (none when no entry has been understood yet, as on a first run). The second is
-        keyed by link (see text.urls.link_key): a part of a page is not the page."""
+        keyed by link (see text.urls.link_key: a part of a page is not the page) and gives
+        the item with the source and guid of the first entry seen at the link."""
         if self.execute("SELECT 1 FROM entry_marks LIMIT 1").fetchone() is None:
             return {}, {}
-        found: list[dict[str, str]] = []
+        by_guid: dict[str, str] = {}
+        by_url: dict[str, tuple[str, str, str]] = {}
         for column, keys in (("guid", guids), ("canonical_url", urls)):
-            mapping: dict[str, str] = {}
             for chunk in _chunks(sorted({k for k in keys if k}), _IN_CHUNK):
                 rows = self.execute(
-                    f"SELECT e.{column}, e.url, m.item_id FROM entries e "
+                    f"SELECT e.{column}, e.url, m.item_id, e.source, e.guid FROM entries e "
                     "JOIN entry_marks m ON m.entry_id = e.id "
                     f"WHERE e.{column} IN ({', '.join('?' * len(chunk))}) ORDER BY e.rowid",
                     chunk,
                 ).fetchall()
-                for key, url, item_id in rows:
-                    if column == "canonical_url":
-                        key = link_key(url, key)
-                    mapping.setdefault(key, item_id)
-            found.append(mapping)
-        return found[0], found[1]
+                for key, url, item_id, source, guid in rows:
+                    if column == "guid":
+                        by_guid.setdefault(key, item_id)
+                    else:
+                        by_url.setdefault(link_key(url, key), (item_id, source, guid))
+        return by_guid, by_url
 
     def items_between(self, start: datetime, end: datetime) -> list[tuple[Item, str]]:
         """Items dated within [start, end], each with the guid of the entry that founded it."""

@@ -55,7 +55,7 @@ from difflib import SequenceMatcher
 from itertools import chain
 from typing import Any
 
-from aggregator.models import Merge
+from aggregator.models import Entry, Merge
 from aggregator.text.urls import canonical_url as canonical_url  # where dedupe reads it
 from aggregator.text.urls import published_on as published_on
 
@@ -170,6 +170,15 @@ class _Doc:
         return _cut_at_paywall(words)
 
 
+def same_feed_update(source: str, guid: str, entry: Candidate | Entry) -> bool:
+    """Is ``entry`` another entry of the feed ``source`` than the one with ``guid``, both
+    guids known? Two entries of one feed at one link are then two updates of a page (a
+    status page's "incident en cours" and "résolu"), not one item seen twice: they are
+    compared by their text, as entries of different links are; entries of other feeds at
+    that link are copies of it."""
+    return entry.source == source and bool(guid) and bool(entry.guid) and entry.guid != guid
+
+
 class DedupeIndex:
     """Candidates already seen, searchable by guid, canonical URL and near-duplicate text.
 
@@ -228,7 +237,7 @@ class DedupeIndex:
             if target is not None and target != c.id:
                 return Merge(target, "guid", 1.0), None, None
         target = self._by_url.get(c.url) if c.url else None
-        if target is not None and target != c.id:
+        if target is not None and target != c.id and not self._another_update(target, c):
             return Merge(target, "url", 1.0), None, None
         doc = _make_doc(c, prepared)
         postings = list(map(self._postings.get, doc.sample)) if doc.sample else None
@@ -239,6 +248,13 @@ class DedupeIndex:
         else:
             found = None
         return found or self._match_opening(doc), doc, postings
+
+    def _another_update(self, target: str, c: Candidate) -> bool:
+        """Is ``c`` another entry of the same feed, under another guid, at the link of
+        ``target``? A status page or a live page publishes each update so; its text says
+        whether it repeats (see :func:`same_feed_update`)."""
+        doc = self._docs.get(target)
+        return doc is not None and same_feed_update(doc.candidate.source, doc.candidate.guid, c)
 
     def _index(self, doc: _Doc, postings: list[array[int] | None] | None = None) -> None:
         """Index a document; ``postings``: those of its sample, if just looked up (nothing

@@ -27,6 +27,7 @@ from aggregator.understand.dedupe import (
     Fingerprint,
     fingerprint,
     guid_is_global,
+    same_feed_update,
 )
 from aggregator.understand.incidents import IncidentInput, group_incidents
 from aggregator.understand.language import batched
@@ -179,9 +180,10 @@ class Analyses:
 
 class ExactKeys:
     """The item each guid and canonical URL already belongs to: read from the store for
-    the pending entries, then kept up to date as entries are folded."""
+    the pending entries, then kept up to date as entries are folded. A URL keeps the
+    source and guid of the first entry seen at it (see dedupe.same_feed_update)."""
 
-    def __init__(self, guids: dict[str, str], urls: dict[str, str]) -> None:
+    def __init__(self, guids: dict[str, str], urls: dict[str, tuple[str, str, str]]) -> None:
         self._guids, self._urls = guids, urls
 
     @classmethod
@@ -198,15 +200,15 @@ class ExactKeys:
         if target is not None:
             return Merge(target, "guid", 1.0)
         key = link_key(entry.url, entry.canonical_url)  # "" with no canonical URL
-        target = self._urls.get(key) if key else None
-        if target is not None:
-            return Merge(target, "url", 1.0)
+        found = self._urls.get(key) if key else None
+        if found is not None and not same_feed_update(found[1], found[2], entry):
+            return Merge(found[0], "url", 1.0)
         return None
 
     def note(self, entry: Entry, item_id: str) -> None:
         self._guids.setdefault(entry.guid, item_id)
         if key := link_key(entry.url, entry.canonical_url):
-            self._urls.setdefault(key, item_id)
+            self._urls.setdefault(key, (item_id, entry.source, entry.guid))
 
     def to_read(self, pending: Sequence[Entry]) -> list[Entry]:
         """The pending entries whose text folding will read, in order: all but the new
