@@ -3042,3 +3042,26 @@ def test_headline_cuts_cards_refused_and_transfers_not_carried_out(
 ) -> None:
     found = CLASSIFIER.classify(title, text)
     assert (found.kinds, found.status) == (kinds, status)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds", "status"),
+    [
+        # a status page's label opening the title, and payments a day late
+        (
+            "🟢 Résolu – Envoi des lots",
+            "Le correctif est déployé. Les règlements correspondant aux factures de ce matin "
+            "arriveront avec un jour de retard sur le calendrier habituel.",
+            ("payment-disruption",),
+            "resolved",
+        ),
+        ("Service rétabli : portail des droits", "Tout fonctionne.", ("outage",), "resolved"),
+        # a closed file or a label in brackets is no return of service
+        ("Point", "Un ticket clos - rien à signaler.", (), None),
+    ],
+)
+def test_a_status_label_opening_a_title_says_resolved(
+    title: str, text: str, kinds: tuple[str, ...], status: str | None
+) -> None:
+    found = CLASSIFIER.classify(title, text)
+    assert (found.kinds, found.status) == (kinds, status)
