@@ -47,19 +47,25 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # the first reading of s37 (72 items: national press at length, institutions in their
     # own register; taken after all of session 24's rules; alone: payers 0.933, kinds 0.744
     # with a precision of 0.644, pairs 0.852, 3 spurious, statuses 4 of 4): payers 0.942,
-    # kinds 0.850, pairs 0.900, 11 spurious, statuses 94 of 114.
+    # kinds 0.850, pairs 0.900, 11 spurious, statuses 94 of 114. On 1,217 items, at the
+    # first readings of s38 (71 items: software vendors, groupements, pharmacists' posts,
+    # regional press, interviews; alone: payers 1.000, kinds 0.757, 1 spurious, one wrong
+    # merge: a status page's resolution at its incident's link, see dedupe.same_feed_update)
+    # and s39 (70 items: episodes told by many voices under several names; alone: payers
+    # 0.968, kinds 0.779, pairs 0.620, 2 spurious): payers 0.946, kinds 0.845, pairs 0.898,
+    # 9 spurious, statuses 101 of 126.
     # The issue's targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
     # Grouping and dedupe alone (once tests/test_events.py's): pairs precision 0.947 on
     # 317 items, 0.939 at the first reading of 743, 0.929 on 822 once an SMS guide no longer
     # tagged the Assurance Maladie for its lures' words, 0.917 at the first reading of 854,
-    # 0.916 on 1,004, 0.914 on 1,076. One evaluation serves every floor: it classifies the
-    # whole corpus.
+    # 0.916 on 1,004, 0.914 on 1,076, 0.922 at the first reading of 1,217. One evaluation
+    # serves every floor: it classifies the whole corpus.
     assert report.payer.f1 >= 0.93, report.text()
     assert report.kind.f1 >= 0.845, report.text()
     assert report.pairs.f1 >= 0.885, report.text()
     assert report.pairs.precision >= 0.905, report.text()
-    assert len(report.spurious) <= 7, report.text()  # 6 at the end of session 24
-    assert report.status_right >= 85, report.text()
+    assert len(report.spurious) <= 8, report.text()  # 7 on 1,217 items (session 25)
+    assert report.status_right >= 95, report.text()  # 102 of 126
     assert not report.wrong_merges and not report.duplicates, report.text()
 
 
