@@ -2161,6 +2161,13 @@ def test_a_payer_heading_a_brief_of_a_digest_has_its_news() -> None:
     # a name opening a paragraph with no news in its brief is none
     recall = "Une pharmacie de Lille.\n\nViamedis. Les confrères se souviennent de 2024."
     assert CLASSIFIER.classify("Portrait", recall).payers == ()
+    # a dash after the name, and a short label before the brief's first sentence
+    dashed = (
+        "Bonne semaine à tous.\n\n"
+        "Almerys – Fin d'année. Les virements d'un jour férié sont avancés à la veille.\n\n"
+        "Itelis – Le réseau ouvre une convention en ligne."
+    )
+    assert CLASSIFIER.classify("Infolettre", dashed).payers == ("almerys", "itelis")
 
 
 @pytest.mark.parametrize(

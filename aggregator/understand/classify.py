@@ -115,10 +115,11 @@ _WHAT_QUESTION = re.compile(
     # "comment s'en protéger", "comment réagir")
     r"|comment\s+(?:(?:les|la|le|l['’]|s['’]en|s['’]y|en|y|se|s['’]|vous|nous)\s*)*\w+(?:er|ir|re)\s*$"
 )
-_HEADING_MARK = re.compile(r"\s*[.:](?=\s|$)")
+_HEADING_MARK = re.compile(r"\s*(?:[.:]|-(?<=\s-))(?=\s|$)")  # "MSA." "MSA :" "MSA –"
 # A quoted span, as titles are written: "un webinaire « Rançongiciel : que faire ? »".
 _QUOTED = re.compile(r"«[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\"")
 QUOTED_TITLE_REACH = 3  # words before a quote where the noun it names may be
+BRIEF_LABEL = 4  # words of a label that may open a digest's brief ("Fin d'année.")
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
 _FRONTED_SINCE = re.compile(r"[\W]*depuis\s+(?:les|la|le|l|ces|cette|ce)\b")
 # A payer called back by what it is: "l'opérateur", "la société", "cet organisme".
@@ -1552,9 +1553,11 @@ class Classifier:
         return is_news_about(found[0], found[1], words) if found else None
 
     def _brief_heading(self, doc: _Doc, mention: Mention) -> str | None:
-        """A payer's name heading a brief of a digest, alone before a full stop or a colon
-        at a paragraph's start ("MSA. Le 1er novembre étant férié, les paiements seront
-        effectués la veille."): the brief is its news when its first sentence says some."""
+        """A payer's name heading a brief of a digest, alone before a full stop, a colon or
+        a dash at a paragraph's start ("MSA. Le 1er novembre étant férié, les paiements
+        seront effectués la veille.", "Viamedis – Fin d'année. Les paiements prévus le 25
+        décembre..."): the brief is its news when its first sentence, or the next after a
+        short label, says some."""
         if doc.in_title(mention.start) or not self.taxonomy.assertion.news:
             return None
         start = doc.hard.before(mention.start)
@@ -1566,8 +1569,13 @@ class Classifier:
         if not _HEADING_MARK.match(doc.text, mention.end):
             return None
         brief = doc.hard.after(mention.end)  # the heading's own end
-        found = doc.sentence_at(brief + 2, brief + 3)
-        return news_word(found[0], self.taxonomy.assertion) if found else None
+        for _ in range(2):
+            found = doc.sentence_at(brief + 2, brief + 3)
+            said = news_word(found[0], self.taxonomy.assertion) if found else None
+            if said is not None or found is None or len(found[0].split()) > BRIEF_LABEL:
+                return said
+            brief = doc.hard.after(brief + 2)  # "Fin d'année." labels the brief: read on
+        return None
 
     def _quoted(self, doc: _Doc, start: int) -> bool:
         """Is folded offset ``start`` inside a quotation opened by « in its paragraph?"""
