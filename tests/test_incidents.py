@@ -504,6 +504,34 @@ def test_an_item_labelled_with_another_name_is_no_follow_up() -> None:
     assert incident.items == ("a", "d")
 
 
+def test_a_long_incident_s_many_reports_do_not_outweigh_the_one_a_follow_up_continues() -> None:
+    # Taken together, the reports of a long episode elsewhere share many words with
+    # anything; the follow-up shares its details with one report of its own story.
+    strike = told("a", 0, STRIKE, organisations=("cerp",), status="failure")
+    snow = [
+        (
+            "Intempéries : l'OCP adapte ses tournées",
+            "Les agences de Bretagne réduisent les tournées à cause de la neige.",
+        ),
+        (
+            "OCP : un accord avec les transporteurs",
+            "Un accord salarial a été trouvé pour les transporteurs face à la neige.",
+        ),
+        (
+            "Neige : les commandes de l'OCP reprennent",
+            "Les commandes reprennent lentement dans l'Ouest, le grossiste-répartiteur rassure.",
+        ),
+    ]
+    episode = [
+        told(f"s{n}", 0.5 + n / 10, story, organisations=("ocp",), status="failure")
+        for n, story in enumerate(snow)
+    ]
+    over = told("b", 2, STRIKE_OVER, status="resolved")
+    incidents = {i.items[0]: i for i in group([strike, *episode, over])}
+    assert incidents["a"].items == ("a", "b") and incidents["a"].status == "resolved"
+    assert "b" not in incidents["s0"].items
+
+
 def test_an_unnamed_follow_up_with_two_fitting_incidents_joins_neither() -> None:
     first = told("a", 0, STRIKE, organisations=("cerp",), status="failure")
     other = (STRIKE[0], STRIKE[1].replace("la CERP", "l'OCP"))

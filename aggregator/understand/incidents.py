@@ -751,7 +751,7 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
             continue
         scored = sorted(
             (
-                (len(mine & _report_terms(g)), n)
+                (_best_report(mine, g), n)
                 for n, g in enumerate(groups)
                 if g.reach(reading.date, window) and g.families & families
             ),
@@ -792,6 +792,14 @@ def _labelled_apart(item: IncidentInput, group: _Group) -> bool:
     if not named:
         return False
     return named.isdisjoint(_said(group))
+
+
+def _best_report(mine: AbstractSet[str], group: _Group) -> int:
+    """The distinctive stems an item shares with the one report of the group it shares
+    most with: a long incident's many reports, taken together, share words with anything
+    ("ordonnance", "opérateur", "perturbation"); one report told of the same event shares
+    its names and details."""
+    return max(len(mine & _terms(r.item)) for r in group.reports)
 
 
 def _report_terms(group: _Group) -> set[str]:
