@@ -3072,3 +3072,39 @@ def test_a_status_label_opening_a_title_says_resolved(
 ) -> None:
     found = CLASSIFIER.classify(title, text)
     assert (found.kinds, found.status) == (kinds, status)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # a case put to the reader, in a title
+        ("Votre répartiteur ne répond plus : que faire ?", "", ()),
+        ("Le répartiteur ne répond plus : que faire ?", "", ("outage",)),
+        # a title looking back years
+        ("Excellus paiera 5,1 millions de dollars, cinq ans après le piratage", "", ()),
+        ("Piratage : l'assureur a payé, dit-on", "", ("cyberattack",)),
+        # a drill of a wholesaler's crisis cell
+        (
+            "Une journée dans la cellule de crise d'un répartiteur… pour de faux",
+            "Des commandes bloquées sur le papier, des pharmaciens joués par des salariés.",
+            (),
+        ),
+        # what something does not do as a rule, with one indefinite object
+        (
+            "Éditorial",
+            "Une police d'assurance ne rouvre pas un portail et ne règle pas un professionnel "
+            "qui attend son paiement.",
+            (),
+        ),
+        (
+            "Point",
+            "L'organisme n'a pas réglé une facture depuis trois semaines.",
+            ("payment-disruption",),
+        ),
+        ("Point", "L'opérateur ne rouvre pas son portail avant lundi.", ("outage",)),
+    ],
+)
+def test_cases_put_to_the_reader_years_after_drills_and_rules(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds

@@ -115,6 +115,8 @@ _WHAT_QUESTION = re.compile(
     # "comment s'en protéger", "comment réagir")
     r"|comment\s+(?:(?:les|la|le|l['’]|s['’]en|s['’]y|en|y|se|s['’]|vous|nous)\s*)*\w+(?:er|ir|re)\s*$"
 )
+_YEARS_AFTER = re.compile(r"\b(?:ans?|annees?)\s+(?:apres|plus\s+tard)\s+(?:[\w-]+\s+){0,3}$")
+_TO_THE_READER = re.compile(r"\W*(?:votre|vos|si|s['’]il|s['’]ils|et\s+si|quand|lorsque)\b", re.I)
 _HEADING_MARK = re.compile(r"\s*(?:[.:]|-(?<=\s-))(?=\s|$)")  # "MSA." "MSA :" "MSA –"
 # A quoted span, as titles are written: "un webinaire « Rançongiciel : que faire ? »".
 _QUOTED = re.compile(r"«[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\"")
@@ -830,8 +832,12 @@ class Classifier:
         retards consécutifs à l'attaque subie par Viamedis en début d'année", "les
         rançongiciels de l'hiver"), as year reviews, guides and portraits do; a report says
         its event in its title or lead, or again further on without such a date."""
+        if doc.in_title(start):
+            # a title looking back years: "Excellus paiera 5,1 millions de dollars, cinq ans
+            # après le piratage", "Un an après la grande panne, l'entraide reste à tester"
+            return _YEARS_AFTER.search(doc.text, max(0, start - 40), start) is not None
         dates = doc.starts(self.rules.dated_past)
-        if not dates or doc.in_title(start) or _THIS.search(doc.text, max(0, start - 8), start):
+        if not dates or _THIS.search(doc.text, max(0, start - 8), start):
             return False  # "les informations emportées lors de cette attaque, survenue cet été"
         # In the lead too when the event is only when something began ("Depuis les
         # intrusions chez Viamedis et Almerys au début de 2024, et la série de rançongiciels
@@ -1046,7 +1052,12 @@ class Classifier:
         if any(m.start < colon for mentions in named for m in mentions):
             return False  # "Intrusion chez Almerys : nos recommandations": its event
         if has_finite_verb(label):
-            return False
+            # unless the label puts a case to the reader: "Votre répartiteur ne répond
+            # plus : que faire ?", "Si le portail tombe : que faire ?"
+            if not (_TO_THE_READER.match(label) and _WHAT_QUESTION.match(rest.strip().lower())):
+                return False
+            doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "a case put to the reader")
+            return True
         topic = leading_noun(rest.strip(), self.rules.topic_nouns)
         if topic is None and _WHAT_QUESTION.match(rest.strip().lower()):
             topic = "a question on what or how"  # "Hameçonnage : de quoi parle-t-on ?"

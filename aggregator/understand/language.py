@@ -298,7 +298,11 @@ def _why_not(
     predicate = _predicate(token)
     negation = _negation(token, words, inside)
     if negation is not None:
-        return f"negation: {negation.text.lower()}"
+        # not done as a rule, rather than not done now: "l'assurance ne rouvre pas un
+        # portail" (see _any_case)
+        objects = (c for c in token.children if c.dep_ == "obj")
+        rule = next((why for c in objects if (why := _as_a_rule(c))), None)
+        return rule or f"negation: {negation.text.lower()}"
     noun = _noun(token)
     # "d'éventuels messages frauduleux"; "quelques petits bugs de temps en temps"
     describing = [_verb_forms(c) for c in noun.children if c.dep_ == "amod"]
@@ -895,6 +899,25 @@ def _warned_against(token: Any, words: AssertionWords) -> str | None:
 
 
 # Modal verbs: in the conditional they say what may happen ("pourraient", "devrait").
+def _as_a_rule(noun: Any) -> str | None:
+    """One indefinite object of a negated present: what something does not do as a rule
+    ("une police d'assurance ne règle pas un professionnel qui attend son paiement"). Not
+    "pas un seul", nor in the past ("n'a pas réglé une facture depuis lundi")."""
+    determiners = [c for c in noun.children if c.dep_.startswith("det")]
+    head = noun.head
+    if (
+        noun.dep_ == "obj"
+        and len(determiners) == 1
+        and _plain(determiners[0].lemma_) == "un"
+        and "Sing" in noun.morph.get("Number")
+        and "Pres" in head.morph.get("Tense")
+        and not any(c.dep_.startswith("aux") for c in head.children)
+        and not any(_plain(c.lemma_) == "seul" for c in noun.children)
+    ):
+        return f"generic: {determiners[0].text.lower()} (a rule)"
+    return None
+
+
 _MODALS = frozenset(("pouvoir", "devoir"))
 _ANYONE = frozenset(("on", "certain", "certains", "aucun", "quelqu'un", "beaucoup", "plusieurs"))
 _CONDITIONAL = ("rait", "raient", "rais", "rions", "riez")  # "pourrait", not "pourra"
@@ -1436,7 +1459,11 @@ def related(
                 partners = (*token.children, *token.head.children)
                 ne = {c.idx for c in partners if _plain(c.lemma_) == "ne"}
                 inside = inside | {negation.idx} | ne
-                why = _any_case(dependent) or _why_not(token, words, relation.kind, inside)
+                why = (
+                    _any_case(dependent)
+                    or _as_a_rule(dependent)
+                    or _why_not(token, words, relation.kind, inside)
+                )
             else:
                 why = _denied(dependent, words) or _why_not(token, words, relation.kind, inside)
             if plans and why is not None and why.startswith("future"):
