@@ -200,7 +200,7 @@ class Merge:
     """Why an entry was folded into an existing item."""
 
     target: str  # id of the item it joins
-    rule: str  # "guid", "url", "near-duplicate"
+    rule: str  # "guid", "url", "near-duplicate", "joint statement"
     score: float  # 1.0 for exact rules, similarity for near-duplicates
 
 

@@ -311,7 +311,10 @@ def test_same_canonical_url_is_one_item() -> None:
     ("url", "key"),
     [
         # a numbered part of a page (a status page's update, a comment) is not the page
-        ("https://statut.example.fr/incidents/42#maj-2", "https://statut.example.fr/incidents/42#maj-2"),
+        (
+            "https://statut.example.fr/incidents/42#maj-2",
+            "https://statut.example.fr/incidents/42#maj-2",
+        ),
         ("https://example.fr/article#comment-1207", "https://example.fr/article#comment-1207"),
         # an anchor with no number, or tracking, leads to the page
         ("http://www.example.fr/article/#top", "https://example.fr/article"),
@@ -568,7 +571,9 @@ def _derived_texts(seed: int) -> list[str]:
         source = rng.choice(texts).split()
         start = rng.randint(0, len(source) // 3)
         kept = source[start : start + rng.randint(len(source) // 3, len(source))]
-        edited = [rng.choice(words) if rng.random() < rng.choice((0.0, 0.05, 0.2)) else w for w in kept]
+        edited = [
+            rng.choice(words) if rng.random() < rng.choice((0.0, 0.05, 0.2)) else w for w in kept
+        ]
         padding = rng.choices(words, k=rng.choice((0, 5, 40, 150)))
         texts.append(" ".join(edited + padding if len(edited) + len(padding) >= 45 else source))
     return texts
@@ -576,8 +581,16 @@ def _derived_texts(seed: int) -> list[str]:
 
 @pytest.mark.parametrize(
     "seed, cache, span",
-    [(1, None, None), (2, None, None), (3, None, None), (1, 2, None), (2, 5, None),
-     (1, None, 0), (2, None, 0), (3, None, 10**9)],  # fmt: skip
+    [
+        (1, None, None),
+        (2, None, None),
+        (3, None, None),
+        (1, 2, None),
+        (2, 5, None),
+        (1, None, 0),
+        (2, None, 0),
+        (3, None, 10**9),
+    ],  # fmt: skip
 )
 def test_the_posting_count_finds_what_a_pairwise_count_finds(
     seed: int, cache: int | None, span: int | None, monkeypatch: pytest.MonkeyPatch
@@ -747,3 +760,49 @@ def test_copies_fold_into_one_item_in_any_order(order: list[str]) -> None:
         item_of[name] = item_of.get(merge.target, merge.target) if merge else name
     assert item_of["full"] == item_of["cut"] == item_of["retitled"]
     assert item_of["other"] == "other"
+
+
+JOINT_FSPF = (
+    "Depuis le 4 avril, les pharmacies ne perçoivent plus les règlements des organismes "
+    "complémentaires gérés par l'opérateur, alors même que leurs factures sont reçues et "
+    "validées. L'opérateur a identifié un incident technique dans l'acheminement de ses "
+    "ordres de paiement vers sa banque. La FSPF, l'USPO et l'UNPF demandent la confirmation "
+    "écrite du calendrier de rattrapage et l'application des indemnités de retard."
+)
+JOINT_USPO = (
+    "Depuis le 4 avril, les officines ne perçoivent plus les règlements des complémentaires "
+    "gérées par l'opérateur, alors que leurs factures sont bien reçues et validées. "
+    "L'opérateur fait état d'un incident technique dans la transmission de ses ordres de "
+    "paiement à sa banque. L'USPO, la FSPF et l'UNPF exigent une confirmation écrite du "
+    "calendrier de rattrapage et l'application des pénalités de retard."
+)
+OWN_STATEMENT = (
+    "Le syndicat reçoit depuis lundi des appels d'officines privées de leurs règlements. "
+    "Contrairement à la FSPF et à l'UNPF, l'USPO estime que le moment est venu de suspendre "
+    "la dispense d'avance de frais pour les réseaux concernés, et le fera savoir à la CNAM."
+)
+
+
+def test_a_joint_statement_each_signatory_rewrites_is_one_item() -> None:
+    index = DedupeIndex()
+    index.add(
+        cand("fspf", JOINT_FSPF, source="fspf", title="Règlements : communiqué intersyndical")
+    )
+    uspo = cand(
+        "uspo",
+        JOINT_USPO,
+        source="uspo",
+        title="Les syndicats exigent le rattrapage des paiements",
+        published=DAY + timedelta(hours=1),
+    )
+    merge = index.match(uspo)
+    assert merge is not None and (merge.target, merge.rule) == ("fspf", "joint statement")
+    assert 0.35 <= merge.score < 1.0
+    # one union's own statement on the same trouble is another text
+    own = cand("own", OWN_STATEMENT, source="uspo", title="Règlements : notre position")
+    assert index.match(own) is None
+    # the same joint text two days later, or from the same source, is not matched so
+    later = cand("later", JOINT_USPO, source="uspo", published=DAY + timedelta(days=2))
+    assert index.match(later) is None
+    same_source = cand("again", JOINT_USPO, source="fspf", title="Rattrapage des paiements")
+    assert index.match(same_source) is None or index.match(same_source).rule != "joint statement"
