@@ -3108,3 +3108,10 @@ def test_cases_put_to_the_reader_years_after_drills_and_rules(
     title: str, text: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+def test_a_field_answered_none_reports_nothing() -> None:
+    page = "Tous les systèmes sont opérationnels.\nMaintenance planifiée : aucune."
+    assert CLASSIFIER.classify("État des services", page).kinds == ()
+    planned = "Maintenance planifiée : samedi de 6 h à 9 h, le portail sera indisponible."
+    assert CLASSIFIER.classify("État des services", planned).kinds == ("outage",)

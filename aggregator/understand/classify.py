@@ -115,6 +115,9 @@ _WHAT_QUESTION = re.compile(
     # "comment s'en protéger", "comment réagir")
     r"|comment\s+(?:(?:les|la|le|l['’]|s['’]en|s['’]y|en|y|se|s['’]|vous|nous)\s*)*\w+(?:er|ir|re)\s*$"
 )
+# A field answered "none" right after the word, as status pages list them: "Maintenance
+# planifiée : aucune.", "Incident en cours : néant".
+_NONE_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}?\s*:\s*(?:aucune?s?|neant|rien|ras)\b")
 _YEARS_AFTER = re.compile(r"\b(?:ans?|annees?)\s+(?:apres|plus\s+tard)\s+(?:[\w-]+\s+){0,3}$")
 _TO_THE_READER = re.compile(r"\W*(?:votre|vos|si|s['’]il|s['’]ils|et\s+si|quand|lorsque)\b", re.I)
 _HEADING_MARK = re.compile(r"\s*(?:[.:]|-(?<=\s-))(?=\s|$)")  # "MSA." "MSA :" "MSA –"
@@ -964,6 +967,7 @@ class Classifier:
             not doc.in_reference(hit.start)
             and not self._other_sense(doc, hit)
             and (not doc.negated(hit.start) or self._negation_cleared(doc, hit))
+            and not _NONE_AFTER.match(doc.text, hit.end)
             and not doc.hypothetical(hit.start, hit.end)
             and not self._heading(doc, hit)
             and not self._title_topic(doc, hit)
