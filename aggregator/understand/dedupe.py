@@ -160,6 +160,7 @@ class _Doc:
     shingles: int  # number of distinct shingles
     short: bool
     opening: int = 0  # hash of the first OPENING_WORDS body words; 0 for a shorter body
+    signatories: Signatories | None = None  # see _signatories: for joint statements
 
     def body_hashes(self) -> list[int]:
         """The body's word hashes, title left out, up to any paywall notice."""
@@ -170,17 +171,20 @@ class _Doc:
         return _cut_at_paywall(words)
 
 
-JOINT_WINDOW = timedelta(hours=36)  # a joint statement goes up on each site within it
-JOINT_SIMILARITY = 0.35  # Jaccard of the two texts' word stems (rewritten: 0.41-0.65 seen)
+COSIGNED_WINDOW = timedelta(hours=36)  # a joint statement goes up on each site within it
+COSIGNED_SIMILARITY = 0.35  # Jaccard of the texts' word stems (rewritten: 0.41-0.65 seen)
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
-_JOINT = re.compile(
+_COSIGNED = re.compile(
     r"communiqu\w*\s+(?:commun|conjoint|intersyndical)|intersyndica|conjointement|"
     r"message\s+commun|(?:deux|trois|quatre)\s+(?:syndicats|organisations)|co-?sign",
     re.IGNORECASE,
 )
 
 
-def _joint_reading(c: Candidate) -> tuple[frozenset[str], bool, frozenset[str]] | None:
+Signatories = tuple[frozenset[str], bool, frozenset[str]]
+
+
+def _signatories(c: Candidate) -> Signatories | None:
     """The acronyms a text names, whether it says it is joint, and its word stems (six
     letters of each word of five or more); None for a text naming fewer than two."""
     text = f"{c.title}\n{c.text}"
@@ -188,7 +192,7 @@ def _joint_reading(c: Candidate) -> tuple[frozenset[str], bool, frozenset[str]] 
     if len(acronyms) < 2:
         return None
     words = frozenset(w[:6] for w in normalise_text(text).split() if len(w) >= 5)
-    return acronyms, _JOINT.search(text) is not None, words
+    return acronyms, _COSIGNED.search(text) is not None, words
 
 
 def same_feed_update(source: str, guid: str, entry: Candidate | Entry) -> bool:
@@ -224,9 +228,7 @@ class DedupeIndex:
         self._short: dict[str, deque[str]] = {}
         self._by_opening: dict[int, list[str]] = {}
         self._shingle_sets: OrderedDict[str, set[int]] = OrderedDict()
-        # texts naming two acronyms or more: what a joint statement is compared by
-        self._joint: dict[str, tuple[frozenset[str], bool, frozenset[str]]] = {}
-        self._by_acronym: dict[str, list[str]] = {}
+        self._by_acronym: dict[str, list[str]] = {}  # texts naming two acronyms or more
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -271,33 +273,35 @@ class DedupeIndex:
             found = self._match_long(doc, postings)
         else:
             found = None
-        return found or self._match_opening(doc) or self._match_joint(c), doc, postings
+        return found or self._match_opening(doc) or self._match_cosigned(doc), doc, postings
 
-    def _match_joint(self, c: Candidate) -> Merge | None:
+    def _match_cosigned(self, doc: _Doc) -> Merge | None:
         """One joint statement as each signatory publishes it, in its own words: another
-        source, within JOINT_WINDOW, two signatories' acronyms or more named in both texts
+        source, within COSIGNED_WINDOW, two signatories' acronyms or more named in both texts
         (FSPF, USPO, UNPF), one of them saying the text is joint ("communiqué commun",
         "intersyndical", "les trois syndicats"), and most of their words shared. Copies are
         found by their shingles; these are rewritten too much for that."""
-        mine = _joint_reading(c)
-        if mine is None:
+        c = doc.candidate
+        if doc.signatories is None:
             return None
-        acronyms, marked, words = mine
+        acronyms, marked, words = doc.signatories
         seen: dict[str, int] = {}
         for acronym in acronyms:
             for other_id in self._by_acronym.get(acronym, ()):
                 seen[other_id] = seen.get(other_id, 0) + 1
         best: tuple[float, str] | None = None
         for other_id, shared in seen.items():
-            other = self._docs[other_id].candidate
-            theirs = self._joint.get(other_id)
+            other_doc = self._docs[other_id]
+            other, theirs = other_doc.candidate, other_doc.signatories
             if shared < 2 or theirs is None or other.source == c.source:
                 continue
-            if not (marked or theirs[1]) or not _within(c.published, other.published, JOINT_WINDOW):
+            if not (marked or theirs[1]):
+                continue
+            if not _within(c.published, other.published, COSIGNED_WINDOW):
                 continue
             self.comparisons += 1
             score = len(words & theirs[2]) / len(words | theirs[2])
-            if score >= JOINT_SIMILARITY and (best is None or _better(score, other_id, best)):
+            if score >= COSIGNED_SIMILARITY and (best is None or _better(score, other_id, best)):
                 best = (score, other_id)
         return Merge(best[1], "joint statement", round(best[0], 4)) if best else None
 
@@ -321,9 +325,8 @@ class DedupeIndex:
             self._by_url.setdefault(c.url, c.id)
         if doc.opening:
             self._by_opening.setdefault(doc.opening, []).append(c.id)
-        if (joint := _joint_reading(c)) is not None:
-            self._joint[c.id] = joint
-            for acronym in joint[0]:
+        if doc.signatories is not None:
+            for acronym in doc.signatories[0]:
                 self._by_acronym.setdefault(acronym, []).append(c.id)
         if doc.sample:
             number = len(self._order)
@@ -530,6 +533,7 @@ def fingerprint(
 def _make_doc(c: Candidate, prepared: Fingerprint | None = None) -> _Doc:
     f = prepared or fingerprint(c.title, c.text)
     doc = _Doc(c, f.title, f.body, f.tokens, f.sample, f.shingles, f.short)
+    doc.signatories = _signatories(c)
     # Only the first words are read here: every entry of a run passes this way.
     if f.short:
         opening = tuple(_word_hashes(w.encode() for w in f.body.split()[:OPENING_WORDS]))
