@@ -3115,3 +3115,41 @@ def test_a_field_answered_none_reports_nothing() -> None:
     assert CLASSIFIER.classify("État des services", page).kinds == ()
     planned = "Maintenance planifiée : samedi de 6 h à 9 h, le portail sera indisponible."
     assert CLASSIFIER.classify("État des services", planned).kinds == ("outage",)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # a drill said with "s'entraîner à", and an attack in a drill's lead
+        (
+            "L'hôpital s'est entraîné à une cyberattaque",
+            "Les équipes ont simulé la réponse à une attaque par rançongiciel.",
+            (),
+        ),
+        # a person's past, told to present them
+        (
+            "Un webinaire pour les titulaires le 2 mars",
+            "Avec un expert et un titulaire ayant vécu une attaque informatique.",
+            (),
+        ),
+        # exposed to a risk is not exposed to anyone
+        (
+            "Sanction de 80 000 euros",
+            "Ces manquements exposaient des données de santé à un risque sérieux.",
+            (),
+        ),
+        ("Point", "La faille a exposé les données de milliers d'assurés.", ("data-breach",)),
+        # a copy kept off the network is a backup
+        ("Bulletin", "Au moins une copie des sauvegardes doit être conservée hors ligne.", ()),
+        # "coup de théâtre" is no play
+        (
+            "Les pirates livrent la clé",
+            "Coup de théâtre : les auteurs de l'attaque ont donné l'outil de déchiffrement.",
+            ("cyberattack",),
+        ),
+    ],
+)
+def test_drills_pasts_risks_backups_and_idioms(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds

@@ -573,3 +573,44 @@ def test_kind_families_and_order_come_from_the_taxonomy() -> None:
     for slug in slugs:
         assert incidents._families([slug]) == {taxonomy.family(slug)}
     assert not hasattr(incidents, "SERVICE_FAMILY")
+
+
+def test_an_unnamed_fraud_campaign_follows_an_attack_not_an_outage() -> None:
+    # A campaign alone is the wake of an attack or a leak, not of a migration under way.
+    outage = told(
+        "a",
+        0,
+        (
+            "CERP : le portail de commande inaccessible",
+            "Le portail de commande en ligne de la CERP reste inaccessible aux pharmaciens "
+            "depuis sa migration de samedi ; les commandes urgentes passent par téléphone.",
+        ),
+        organisations=("cerp",),
+        status="failure",
+        kinds=("outage",),
+    )
+    lure = told(
+        "b",
+        1,
+        (
+            "Gare aux faux messages",
+            "De faux messages invitent les pharmaciens à se reconnecter au portail de commande "
+            "en ligne après sa migration de samedi pour débloquer leurs commandes urgentes.",
+        ),
+        kinds=("phishing",),
+    )
+    assert sorted(i.items for i in group([outage, lure])) == [("a",)]
+    attack = told(
+        "c",
+        0,
+        (
+            "CERP : le portail de commande visé par une cyberattaque",
+            "Le portail de commande en ligne de la CERP a subi une cyberattaque samedi ; les "
+            "commandes urgentes des pharmaciens passent par téléphone.",
+        ),
+        organisations=("cerp",),
+        status="failure",
+        kinds=("cyberattack",),
+    )
+    [incident] = group([attack, lure])
+    assert incident.items == ("c", "b")

@@ -495,6 +495,17 @@ class _Group:
             return False
         return not (self.campaign and kinds and not kinds & _campaign_kinds())
 
+    def followed_by(self, kinds: set[str]) -> bool:
+        """Whether an unnamed report of these kinds may follow it: as :meth:`joined_by`,
+        and a campaign alone only a campaign or an incident of whose kinds it may be the
+        wake ("de faux SMS profitent de l'attaque"), not an outage under way elsewhere."""
+        if not self.joined_by(kinds):
+            return False
+        if not kinds or not kinds <= _campaign_kinds() or self.campaign:
+            return True
+        taxonomy = _builtin_taxonomy()
+        return any(self.kinds & taxonomy.wake_of(kind) for kind in kinds)
+
     def reach(self, date: datetime, window: timedelta) -> bool:
         return self.start - EARLY <= date <= self.last + window
 
@@ -743,7 +754,8 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
     joined: set[str] = set()
     matches: list[tuple[Reading, _Group]] = []
     for reading in readings:
-        families = _families(reading.item.kinds)
+        kinds = set(reading.item.kinds)
+        families = _families(kinds)
         if not families:
             continue  # "le service est rétabli" alone could be about anyone
         mine = _terms(reading.item)
@@ -753,7 +765,7 @@ def _follow(readings: Sequence[Reading], groups: Sequence[_Group], window: timed
             (
                 (_best_report(mine, g), n)
                 for n, g in enumerate(groups)
-                if g.reach(reading.date, window) and g.families & families
+                if g.reach(reading.date, window) and g.families & families and g.followed_by(kinds)
             ),
             reverse=True,
         )

@@ -73,6 +73,9 @@ class Kind:
     # item, they are no event of this kind ("un incident technique" behind stopped payments).
     causes: tuple[str, ...] = ()
     cause_of: tuple[str, ...] = ()
+    # For a campaign: the kinds of an incident whose wake it may be, reported without a name
+    # (phishing after an attack on a payer); other incidents it never follows.
+    wake_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,12 @@ class Taxonomy:
         """The kinds that are campaigns of their own (see Kind.campaign)."""
         return frozenset(k.slug for k in self.kind_entries if k.campaign)
 
+    def wake_of(self, kind: str) -> frozenset[str]:
+        """The kinds of the incidents a campaign of ``kind`` may follow (see Kind.wake_of)."""
+        return next(
+            (frozenset(k.wake_of) for k in self.kind_entries if k.slug == kind), frozenset()
+        )
+
     def family(self, kind: str) -> str:
         """The family of a kind ("service" for an attack and the outage it causes)."""
         return next((k.family for k in self.kind_entries if k.slug == kind), kind)
@@ -297,6 +306,7 @@ def _parse(data: Any) -> Taxonomy:
                 ),
                 tuple(k.get("causes", ())),
                 tuple(k.get("cause_of", ())),
+                tuple(k.get("wake_of", ())),
             )
             for k in data["kinds"]
         ),
