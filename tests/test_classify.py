@@ -3153,3 +3153,30 @@ def test_drills_pasts_risks_backups_and_idioms(
     title: str, text: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # a lookalike and a message said to be fake are a fraud
+        (
+            "Le SMS à ignorer",
+            "Il arrive depuis quelques jours. Le site ressemble à s'y méprendre à celui de la "
+            "caisse et récolte les numéros de carte bancaire.",
+            ("phishing",),
+        ),
+        ("Une arnaque", "Ce message est faux : la carte Vitale n'expire pas.", ("phishing",)),
+        ("Conseil", "Un vrai site ameli ne réclame jamais vos coordonnées bancaires.", ()),
+        # a year after, in the lead: a recall
+        (
+            "Cyberassurance : les primes s'envolent",
+            "Un an après les intrusions chez deux opérateurs, le marché de la cyberassurance "
+            "s'est durci.",
+            (),
+        ),
+    ],
+)
+def test_lookalikes_fakes_said_and_a_year_after(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds

@@ -138,7 +138,7 @@ _SPELL_WITHOUT = re.compile(
     r"\s+sans\s+$"
 )
 _TOMORROW = re.compile(r"\s+(?:des\s+|a\s+partir\s+de\s+)?(?:demain|apres-demain)\b")
-_PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee)\b|\bans\s+(?:apres|plus\s+tard)\b")
+_PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee)\b|\bans?\s+(?:apres|plus\s+tard)\b")
 _THIS = re.compile(r"\b(?:cette|cet|ce|ces)\s+$")  # "cette attaque": the story's own
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
