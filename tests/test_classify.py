@@ -3180,3 +3180,25 @@ def test_lookalikes_fakes_said_and_a_year_after(
     title: str, text: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # a service falling, in the present of headlines
+        (
+            "La vérification en ligne des cartes d'assuré tombe dans des milliers de cabinets.",
+            ("outage",),
+        ),
+        ("Le réseau tombe d'accord avec les syndicats.", ()),
+        # a general condition opening the sentence reaches its main clause; one time does not
+        ("Quand un portail tombe, on facture en mode dégradé.", ()),
+        ("Lorsqu'une caisse paie en retard, les pénalités s'appliquent.", ()),
+        (
+            "Quand une officine a voulu se connecter lundi, le portail était en panne.",
+            ("outage",),
+        ),
+    ],
+)
+def test_services_falling_and_general_conditions(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

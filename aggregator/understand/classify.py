@@ -117,6 +117,18 @@ _WHAT_QUESTION = re.compile(
 )
 # A field answered "none" right after the word, as status pages list them: "Maintenance
 # planifiée : aucune.", "Incident en cours : néant".
+# A sentence opening on a general condition, which reaches its main clause: "Quand un
+# portail tombe, on facture en mode dégradé", "Lorsqu'une caisse paie en retard, ...".
+# Its condition in the present, undated (not "Quand une officine a voulu se connecter lundi,
+# le portail était en panne": one time).
+_WHENEVER = re.compile(
+    r"[\W_]*(?:quand|lorsqu|des\s+qu|chaque\s+fois\s+qu|a\s+chaque\s+fois\s+qu|si)\s*"
+    r"(?:e\s+)?(?:un|une)\s[^,;:]{0,120}"
+)
+_ONE_TIME = re.compile(
+    r"\b(?:a|ont|avait|avaient|etait|etaient|fut|furent|lundi|mardi|mercredi|jeudi|vendredi|"
+    r"samedi|dimanche|hier|matin|soir|nuit|depuis)\b"
+)
 _NONE_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}?\s*:\s*(?:aucune?s?|neant|rien|ras)\b")
 _YEARS_AFTER = re.compile(r"\b(?:ans?|annees?)\s+(?:apres|plus\s+tard)\s+(?:[\w-]+\s+){0,3}$")
 _TO_THE_READER = re.compile(r"\W*(?:votre|vos|si|s['’]il|s['’]ils|et\s+si|quand|lorsque)\b", re.I)
@@ -674,6 +686,10 @@ class _Doc:
             return not others_too(self.text[self.hard.before(start) : start], self.rules.words)
         if self.in_scenario(start):
             return True  # "Imaginons : le portail ne répond plus."
+        if (found := _WHENEVER.match(self.text, self.hard.before(start))) and not (
+            _ONE_TIME.search(found.group())
+        ):
+            return True  # "Quand un portail tombe, on facture en mode dégradé": any time
         return self.prefix_has(rules.hypothetical_before, start) or bool(
             rules.hypothetical_after.match(self.text, end)
         )
