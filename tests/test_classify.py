@@ -3202,3 +3202,23 @@ def test_lookalikes_fakes_said_and_a_year_after(
 )
 def test_services_falling_and_general_conditions(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # deliveries and orders back, in other words than "reprennent"
+        ("Les commandes passent à nouveau depuis ce matin.", ("supply-disruption",)),
+        ("Les commandes repartent, le secours a tenu.", ("supply-disruption",)),
+        ("Les tournées sont de nouveau assurées.", ("supply-disruption",)),
+        ("Le grossiste est de nouveau en mesure de livrer les officines.", ("supply-disruption",)),
+        ("Le répartiteur reprend commandes et livraisons.", ("supply-disruption",)),
+        # deprived of the wholesaler itself
+        ("Des pharmacies privées de leur grossiste depuis lundi.", ("supply-disruption",)),
+        # taking over a shop's orders, waiting for the wholesaler every morning
+        ("Le grossiste reprend les commandes de la pharmacie voisine, rachetée en mars.", ()),
+        ("La pharmacie attend son grossiste tous les matins à 8 h.", ()),
+    ],
+)
+def test_deliveries_back_and_a_wholesaler_missing(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
