@@ -3222,3 +3222,27 @@ def test_services_falling_and_general_conditions(sentence: str, kinds: tuple[str
 )
 def test_deliveries_back_and_a_wholesaler_missing(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        (
+            "Les virements que nous devions émettre le mardi 6 juin n'ont pas pu partir.",
+            ("payment-disruption",),
+        ),
+        ("Paiements du 6 juin : décalage.", ("payment-disruption",)),
+        ("Virement de mardi : toujours rien.", ("payment-disruption",)),
+        ("Ses règlements glissent de trois jours.", ("payment-disruption",)),
+        ("Le virement prévu mardi arrivera plus tard.", ("payment-disruption",)),
+        # payments that left, a calendar, nothing to report, a price that moves
+        ("Les paiements sont partis à l'heure ce mardi.", ()),
+        ("Paiements : le calendrier de fin d'année.", ()),
+        ("Règlements du mois : rien à signaler.", ()),
+        ("Le tarif glisse de trois euros au 1er janvier.", ()),
+    ],
+)
+def test_payments_that_could_not_leave_slip_or_come_later(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
