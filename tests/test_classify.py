@@ -3246,3 +3246,36 @@ def test_payments_that_could_not_leave_slip_or_come_later(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds", "payers"),
+    [
+        # a payment calendar: dates moved for a holiday; the payer keeps its news
+        (
+            "Lundi de Pâques : calendrier des paiements",
+            "Le lundi 10 avril étant férié, aucun virement ne sera émis ce jour-là. Les "
+            "paiements qui auraient dû intervenir le 10 avril seront décalés au mardi 11 avril.",
+            (),
+            (),
+        ),
+        (
+            "MSA : les dates de paiement de fin d'année",
+            "Les paiements du 25 décembre seront décalés au 24.",
+            (),
+            ("msa",),
+        ),
+        # a calendar said to be upset is one of a disruption
+        (
+            "Cetip : le calendrier de rattrapage des paiements",
+            "Les paiements en retard seront versés jeudi.",
+            ("payment-disruption",),
+            ("cetip",),
+        ),
+    ],
+)
+def test_a_payment_calendar_is_no_disruption(
+    title: str, text: str, kinds: tuple[str, ...], payers: tuple[str, ...]
+) -> None:
+    found = CLASSIFIER.classify(title, text)
+    assert (found.kinds, found.payers) == (kinds, payers)

@@ -211,6 +211,8 @@ class _Rules:
     recap: re.Pattern[str]
     dated_past: Matcher
     no_event_titles: re.Pattern[str]  # a job offer, a test message: no event, no payer
+    calendar_titles: re.Pattern[str]  # "calendrier des paiements": its kinds' words are dates
+    calendar_kinds: frozenset[int]  # the kinds (indexes) a calendar's words are not
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
     # starts of its heads and dependents.
     relation_keys: tuple[tuple[int, frozenset[str], frozenset[str]], ...]
@@ -330,6 +332,8 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         reference_intents=_one(lang.reference_intent_markers),
         dated_past=_one(lang.dated_past),
         no_event_titles=compile_words(lang.no_event_titles or ("(?!)",)),
+        calendar_titles=compile_words(lang.calendar_titles or ("(?!)",)),
+        calendar_kinds=frozenset(taxonomy.kinds.index(k) for k in lang.calendar_kinds),
         resolved=Matcher((i, p) for i, group in enumerate(status.resolved) for p in group.patterns),
         resolved_kinds=tuple(
             None if group.kind is None else taxonomy.kinds.index(group.kind)
@@ -898,6 +902,8 @@ class Classifier:
             said = Hit(index, hit.start, hit.end)
             if self._listed_threat(doc, said) or self._title_topic(doc, said):
                 continue  # "plusieurs formes : un message qui vous renvoie vers un faux site"
+            if self._calendar(doc, said):
+                continue  # "Lundi de Pâques : calendrier des paiements"
             if doc.in_scenario(hit.start):
                 continue  # "Imaginons : le portail ne répond plus"
             if doc.in_reference(hit.start):
@@ -989,6 +995,7 @@ class Classifier:
             and not self._title_topic(doc, hit)
             and not self._listed_threat(doc, hit)
             and not self._quoted_topic(doc, hit)
+            and not self._calendar(doc, hit)
             and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
         )
 
@@ -1084,6 +1091,17 @@ class Classifier:
         if topic is None:
             return False  # "Phishing ameli : le faux ultimatum", "X : le bilan s'alourdit"
         doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, f"a title's topic: {topic}")
+        return True
+
+    def _calendar(self, doc: _Doc, hit: Hit) -> bool:
+        """A payment word of an item whose title is a payment calendar ("Lundi de Pâques :
+        calendrier des paiements"): a date moved for a holiday, no event."""
+        rules = self.rules
+        if hit.tag not in rules.calendar_kinds:
+            return False
+        if rules.calendar_titles.search(doc.text, 0, doc.title_end) is None:
+            return False
+        doc.explain(f"not:{rules.kind_slugs[hit.tag]}", hit, "a payment calendar")
         return True
 
     def _quoted_topic(self, doc: _Doc, hit: Hit) -> bool:

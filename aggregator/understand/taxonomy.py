@@ -107,6 +107,9 @@ class Language:
     dated_past: tuple[str, ...] = ()
     scenario_markers: tuple[str, ...] = ()
     no_event_titles: tuple[str, ...] = ()
+    # Titles of a payment calendar: the payment words of the item are its dates, no event.
+    calendar_titles: tuple[str, ...] = ()
+    calendar_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,8 @@ def _parse(data: Any) -> Taxonomy:
             dated_past=tuple(lang.get("dated_past", ())),
             scenario_markers=tuple(lang.get("scenario_markers", ())),
             no_event_titles=tuple(lang.get("no_event_titles", ())),
+            calendar_titles=tuple(lang.get("calendar_titles", ())),
+            calendar_kinds=tuple(lang.get("calendar_kinds", ())),
         ),
         status_words=StatusWords(
             resolved=tuple(
