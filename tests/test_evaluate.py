@@ -76,10 +76,10 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # followed a platform migration; see _Group.followed_by), 0.904 after. One evaluation
     # serves every floor: it classifies the whole corpus.
     assert report.payer.f1 >= 0.93, report.text()
-    assert report.kind.f1 >= 0.845, report.text()
+    assert report.kind.f1 >= 0.85, report.text()  # 0.854 on 1,507 items
     assert report.pairs.f1 >= 0.86, report.text()  # 0.866 on 1,507 items
     assert report.pairs.precision >= 0.895, report.text()  # 0.904 on 1,507 items
-    assert len(report.spurious) <= 11, report.text()  # 10 on 1,507 items (session 25)
+    assert len(report.spurious) <= 10, report.text()  # 9 on 1,507 items (session 25)
     assert report.status_right >= 100, report.text()  # 107 of 141
     assert not report.wrong_merges and not report.duplicates, report.text()
 
