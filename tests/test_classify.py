@@ -3279,3 +3279,12 @@ def test_a_payment_calendar_is_no_disruption(
 ) -> None:
     found = CLASSIFIER.classify(title, text)
     assert (found.kinds, found.payers) == (kinds, payers)
+
+
+def test_payments_held_up_then_carried_out_are_a_return() -> None:
+    text = (
+        "Les virements du 6 juin, retardés par un incident technique, ont été exécutés ce "
+        "matin et apparaîtront sur vos relevés dans la journée."
+    )
+    found = CLASSIFIER.classify("Paiements du 6 juin : virements exécutés", text)
+    assert (found.kinds, found.status) == (("payment-disruption",), "resolved")
