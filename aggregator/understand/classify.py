@@ -115,8 +115,6 @@ _WHAT_QUESTION = re.compile(
     # "comment s'en protéger", "comment réagir")
     r"|comment\s+(?:(?:les|la|le|l['’]|s['’]en|s['’]y|en|y|se|s['’]|vous|nous)\s*)*\w+(?:er|ir|re)\s*$"
 )
-# A field answered "none" right after the word, as status pages list them: "Maintenance
-# planifiée : aucune.", "Incident en cours : néant".
 # A sentence opening on a general condition, which reaches its main clause: "Quand un
 # portail tombe, on facture en mode dégradé", "Lorsqu'une caisse paie en retard, ...".
 # Its condition in the present, undated (not "Quand une officine a voulu se connecter lundi,
@@ -129,6 +127,8 @@ _ONE_TIME = re.compile(
     r"\b(?:a|ont|avait|avaient|etait|etaient|fut|furent|lundi|mardi|mercredi|jeudi|vendredi|"
     r"samedi|dimanche|hier|matin|soir|nuit|depuis)\b"
 )
+# A field answered "none" right after the word, as status pages list them: "Maintenance
+# planifiée : aucune.", "Incident en cours : néant".
 _NONE_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}?\s*:\s*(?:aucune?s?|neant|rien|ras)\b")
 _YEARS_AFTER = re.compile(r"\b(?:ans?|annees?)\s+(?:apres|plus\s+tard)\s+(?:[\w-]+\s+){0,3}$")
 _TO_THE_READER = re.compile(r"\W*(?:votre|vos|si|s['’]il|s['’]ils|et\s+si|quand|lorsque)\b", re.I)
@@ -274,7 +274,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
     lang, status, words = taxonomy.language, taxonomy.status_words, taxonomy.assertion
     kinds = taxonomy.kind_entries
     return _Rules(
-        words=taxonomy.assertion,
+        words=words,
         payers=NameFinder(taxonomy.payer_entries),
         organisations=NameFinder(taxonomy.organisation_entries),
         kinds=Matcher((i, p) for i, kind in enumerate(kinds) for p in kind.patterns),
@@ -424,7 +424,6 @@ class _Doc:
         self._found: dict[int, list[Hit]] = {}
         self._named: dict[int, list[Mention]] = {}
         self._masked: dict[int, _Runs] | None = None
-        self._quoted: list[tuple[int, int]] | None = None
         self._starts: dict[int, list[int]] = {}
         self.reasons: list[str] = []
         self.listed: dict[int, bool] = {}  # by sentence start: does it list payers?
@@ -473,19 +472,19 @@ class _Doc:
         """The offset in the original text of folded ``offset`` (-1 when not traced)."""
         return -1 if self.origin == [] else self._in_original(offset)
 
-    def quoted_titles(self, nouns: frozenset[str]) -> list[tuple[int, int]]:
-        """Spans of the original text quoted after one of the folded ``nouns``, at most
-        QUOTED_TITLE_REACH words before ("la formation intitulée « ... »", "l'atelier
-        régional « ... »"), as titles are."""
-        if self._quoted is None:
-            self._quoted = []
-            for found in _QUOTED.finditer(self.original):
-                before = self.original[max(0, found.start() - 60) : found.start()]
-                words = fold(before).lower().translate(WORD_GAPS).split()
-                named = words[-QUOTED_TITLE_REACH:]
-                if any({w, w.removesuffix("s")} & nouns for w in named):
-                    self._quoted.append(found.span())
-        return self._quoted
+    @cached_property
+    def quoted_titles(self) -> list[tuple[int, int]]:
+        """Spans of the original text quoted after a topic noun (a training, a guide, a
+        report), at most QUOTED_TITLE_REACH words before ("la formation intitulée « ... »",
+        "l'atelier régional « ... »"), as titles are."""
+        nouns = self.rules.topic_nouns
+        spans = []
+        for found in _QUOTED.finditer(self.original):
+            before = self.original[max(0, found.start() - 60) : found.start()]
+            named = fold(before).lower().translate(WORD_GAPS).split()[-QUOTED_TITLE_REACH:]
+            if any({w, w.removesuffix("s")} & nouns for w in named):
+                spans.append(found.span())
+        return spans
 
     def _in_original(self, offset: int) -> int:
         """The offset in the original text of folded ``offset`` (the end stays the end);
@@ -1109,7 +1108,7 @@ class Classifier:
         ("un webinaire « Rançongiciel : que faire dans les premières heures ? »"): the
         topic it names, no event."""
         at = doc.original_at(hit.start)
-        for low, high in doc.quoted_titles(self.rules.topic_nouns):
+        for low, high in doc.quoted_titles:
             if low <= at < high:
                 doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "a quoted title")
                 return True

@@ -588,12 +588,8 @@ def _measured(token: Any, words: AssertionWords, threat: bool = False) -> str | 
                 return None
             # the proportion is said of the noun, not of another subject ("les premiers
             # courriers sont arrivés chez les assurés dont [...] l'intrusion")
-            said = (
-                t
-                for c in (node, *node.children)
-                if c in (node, below) or not c.dep_.startswith("nsubj")
-                for t in ((c,) if c == node else c.subtree)
-            )
+            clause = [c for c in node.children if c == below or not c.dep_.startswith("nsubj")]
+            said = [node, *(t for c in clause for t in c.subtree)]
             proportion = {_plain(t.lemma_) for t in said} & words.share_words
             return f"measured: {min(proportion)}" if proportion else None
         if node.pos_ in ("VERB", "AUX") or node.head == node:
@@ -898,7 +894,6 @@ def _warned_against(token: Any, words: AssertionWords) -> str | None:
     return None
 
 
-# Modal verbs: in the conditional they say what may happen ("pourraient", "devrait").
 def _as_a_rule(noun: Any) -> str | None:
     """One indefinite object of a negated present: what something does not do as a rule
     ("une police d'assurance ne règle pas un professionnel qui attend son paiement"). Not
@@ -918,6 +913,7 @@ def _as_a_rule(noun: Any) -> str | None:
     return None
 
 
+# Modal verbs: in the conditional they say what may happen ("pourraient", "devrait").
 _MODALS = frozenset(("pouvoir", "devoir"))
 _ANYONE = frozenset(("on", "certain", "certains", "aucun", "quelqu'un", "beaucoup", "plusieurs"))
 _CONDITIONAL = ("rait", "raient", "rais", "rions", "riez")  # "pourrait", not "pourra"
@@ -1579,7 +1575,6 @@ def _any_case(noun: Any) -> str | None:
     return None
 
 
-_MODALS = frozenset(("pouvoir", "devoir"))
 # Verbs of what a text provides or a party requires, by their stems.
 _STIPULATING = ("prevoi", "stipul", "impose", "garanti", "exige")
 
