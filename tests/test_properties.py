@@ -402,6 +402,8 @@ def test_html_to_text_gives_what_nh3_gives(fragment: str) -> None:
 @example("https://a.example/x/AMP")
 @example("https://xn--a.example/x")
 @example("https://www.a.example/x")
+@example("https://0.0/")  # a host ending in a number is an IPv4 address (w3lib >= 2.6)
+@example("https://a.0x7f/x")
 def test_urls_taken_as_canonical_are_what_the_full_rules_give(url: str) -> None:
     assert canonical_url(url) == urls._canonical_passes(url)
 

@@ -96,12 +96,15 @@ _ALIAS_LABEL = re.compile(rf"^{_ALIASES}$")
 _DEFAULT_PORTS = {"80", "443"}
 # A URL every rule below leaves as it is: https, a lower-case ASCII host that is no alias,
 # no port, a path of unreserved characters with no empty, dot or trailing segment, no
-# query, no fragment (and not ending in /amp, checked apart). tests/test_properties.py
-# holds it to the full canonicalisation.
+# query, no fragment (and not ending in /amp, checked apart). Its last host label is no
+# number: a host ending in one is an IPv4 address, which w3lib >= 2.6 spells in full
+# ("127.1" -> "127.0.0.1"), as browsers do. tests/test_properties.py holds it to the full
+# canonicalisation.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_NAME_LABEL = r"(?![0-9]+/|0x[0-9a-f]*/)" + _LABEL
 _SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
 _ALREADY_CANONICAL = re.compile(
-    rf"https://(?!{_ALIASES}\.){_LABEL}(?:\.{_LABEL})+"
+    rf"https://(?!{_ALIASES}\.){_LABEL}(?:\.{_LABEL})*\.{_NAME_LABEL}"
     rf"/(?:{_SEGMENT}(?:/{_SEGMENT})*)?"
 )
 
