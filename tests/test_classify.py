@@ -3288,3 +3288,123 @@ def test_payments_held_up_then_carried_out_are_a_return() -> None:
     )
     found = CLASSIFIER.classify("Paiements du 6 juin : virements exécutés", text)
     assert (found.kinds, found.status) == (("payment-disruption",), "resolved")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # the counter's words for a service down or slow
+        ("Le portail de l'opérateur est KO depuis 9 heures.", ("outage",)),
+        ("Ameli pro complètement KO cet après-midi.", ("outage",)),
+        ("Encore le LGO en rade depuis l'ouverture.", ("outage",)),
+        ("La consultation des droits est indispo depuis midi.", ("outage",)),
+        ("Le service bugue depuis la bascule de samedi.", ("outage",)),
+        ("Des déconnexions à répétition empêchent de travailler depuis 8 heures.", ("outage",)),
+        ("Les officines constatent des temps de réponse très dégradés.", ("outage",)),
+        ("Toujours en maintenance ce lundi midi, l'espace pro de la mutuelle.", ("outage",)),
+        ("L'espace professionnel reste fermé jusqu'à nouvel ordre.", ("outage",)),
+        ("La télétransmission ne passe plus depuis hier.", ("outage",)),
+        # not a tool lacking a function, patients left stranded, answers by phone
+        ("Le logiciel est KO pour gérer les stupéfiants, il faut un module à part.", ()),
+        ("Des patients laissés en rade par la fermeture de la pharmacie de garde.", ()),
+        ("Nos temps de réponse au téléphone se sont améliorés cette année.", ()),
+        # "pas toujours" is sometimes, not a failure ("toujours pas" still is one)
+        ("Les demandes de rendez-vous n'aboutissent pas toujours à un créneau rapide.", ()),
+        ("Les demandes de remboursement n'aboutissent toujours pas.", ("outage",)),
+    ],
+)
+def test_a_service_down_in_the_counters_words(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # a status page's update is of an incident, an outage unless it names another kind
+        ("Investigating – Lenteurs sur l'espace pro", "Nos équipes analysent.", ("outage",)),
+        (
+            "🟠 Identifié – Envoi des lots SESAM-Vitale",
+            "L'origine se situe sur une passerelle de routage.",
+            ("outage",),
+        ),
+        ("Resolved – Déconnexions", "Tout fonctionne depuis 11 h.", ("outage",)),
+        (
+            "Monitoring – Retard des virements",
+            "Les virements du jour partiront demain.",
+            ("payment-disruption",),
+        ),
+        # a word that opens other titles too, or a label further in the title
+        ("Surveillance – grippe : l'épidémie progresse", "Les cas augmentent.", ()),
+        ("Notre équipe, identifiée – enfin – par les patients", "Merci à tous.", ()),
+    ],
+)
+def test_a_status_pages_update_is_an_incident(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # no delivery at a time said, deliveries partly back
+        (
+            "Aucune livraison vendredi, et pas de tournée tant que l'alerte sera maintenue.",
+            ("supply-disruption",),
+        ),
+        (
+            "Le dépôt est fermé : aucune livraison ni prise de commande aujourd'hui.",
+            ("supply-disruption",),
+        ),
+        (
+            "Pas de livraison avant lundi au mieux, on se dépanne entre confrères.",
+            ("supply-disruption",),
+        ),
+        ("Reprise partielle des tournées ce matin dans le nord.", ("supply-disruption",)),
+        # a day of every week, a holiday, nothing cancelled
+        ("Pas de livraison le dimanche, comme toujours.", ()),
+        ("Pas de livraison lundi 1er mai, jour férié.", ()),
+        ("Aucune livraison jeudi (jour férié) ; reprise normale vendredi.", ()),
+        ("Aucune tournée n'a été annulée cette semaine malgré la neige.", ()),
+    ],
+)
+def test_no_delivery_at_a_time_said(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # requests failing or timing out, a server's failure, a maintenance taking place
+        (
+            "Les interrogations de droits aboutissent à un message « délai de réponse dépassé ».",
+            ("outage",),
+        ),
+        ("Consultation des droits : réponses en échec depuis ce matin.", ("outage",)),
+        ("L'opérateur reconnaît une défaillance du serveur des réponses en ligne.", ("outage",)),
+        ("Une opération de maintenance aura lieu le samedi 14 mars de 6 h à 12 h.", ("outage",)),
+        ("Pendant ce temps, la consultation des droits ne sera pas possible.", ("outage",)),
+        ("Depuis samedi, l'espace partenaire renvoie une page blanche.", ("outage",)),
+        # payments that do not come
+        (
+            "Pas un centime de la mutuelle depuis le virement du 21 décembre.",
+            ("payment-disruption",),
+        ),
+        (
+            "On a livré, le patient est appareillé, et l'argent ne vient pas.",
+            ("payment-disruption",),
+        ),
+        (
+            "Depuis lundi, les règlements attendus du réseau tardent chez nos adhérents.",
+            ("payment-disruption",),
+        ),
+        # free of charge, a maintenance gone by unnoticed, advice not to wait
+        ("Cette application ne vous coûtera pas un centime.", ()),
+        ("L'intervention technique a eu lieu cette nuit sans aucune interruption de service.", ()),
+        ("Ne tardez pas à renouveler votre carte CPS.", ()),
+    ],
+)
+def test_requests_failing_maintenances_and_money_not_coming(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

@@ -134,6 +134,7 @@ _YEARS_AFTER = re.compile(r"\b(?:ans?|annees?)\s+(?:apres|plus\s+tard)\s+(?:[\w-
 _TO_THE_READER = re.compile(r"\W*(?:votre|vos|si|s['’]il|s['’]ils|et\s+si|quand|lorsque)\b", re.I)
 _HEADING_MARK = re.compile(r"\s*(?:[.:]|-(?<=\s-))(?=\s|$)")  # "MSA." "MSA :" "MSA –"
 # A quoted span, as titles are written: "un webinaire « Rançongiciel : que faire ? »".
+_A_WORD = re.compile(r"[^\W_]")  # a letter or a digit: the title's start is past
 _QUOTED = re.compile(r"«[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\"")
 QUOTED_TITLE_REACH = 3  # words before a quote where the noun it names may be
 BRIEF_LABEL = 4  # words of a label that may open a digest's brief ("Fin d'année.")
@@ -213,6 +214,8 @@ class _Rules:
     no_event_titles: re.Pattern[str]  # a job offer, a test message: no event, no payer
     calendar_titles: re.Pattern[str]  # "calendrier des paiements": its kinds' words are dates
     calendar_kinds: frozenset[int]  # the kinds (indexes) a calendar's words are not
+    status_page_titles: re.Pattern[str]  # "Investigating – ...": an incident's update
+    status_page_kind: int | None  # its kind (index) when its text names none
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
     # starts of its heads and dependents.
     relation_keys: tuple[tuple[int, frozenset[str], frozenset[str]], ...]
@@ -334,6 +337,10 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         no_event_titles=compile_words(lang.no_event_titles or ("(?!)",)),
         calendar_titles=compile_words(lang.calendar_titles or ("(?!)",)),
         calendar_kinds=frozenset(taxonomy.kinds.index(k) for k in lang.calendar_kinds),
+        status_page_titles=compile_words(lang.status_page_titles or ("(?!)",)),
+        status_page_kind=(
+            None if lang.status_page_kind is None else taxonomy.kinds.index(lang.status_page_kind)
+        ),
         resolved=Matcher((i, p) for i, group in enumerate(status.resolved) for p in group.patterns),
         resolved_kinds=tuple(
             None if group.kind is None else taxonomy.kinds.index(group.kind)
@@ -845,6 +852,14 @@ class Classifier:
         for hit in recalled:
             if hit.tag not in present:
                 doc.explain(f"not:{rules.kind_slugs[hit.tag]}", hit, "recalled in passing, dated")
+        if not present and rules.status_page_kind is not None:
+            # "Identified – Envoi des lots SESAM-Vitale": a status page posts an update only
+            # of an incident, and says what broke in words of its own ("une passerelle")
+            label = rules.status_page_titles.search(doc.text, 0, doc.title_end)
+            if label is not None and not _A_WORD.search(doc.text, 0, label.start()):
+                present.add(rules.status_page_kind)
+                hit = Hit(rules.status_page_kind, label.start(), label.end())
+                doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit, "a status page's update")
         current: StatusSignal | None = "failure" if ongoing else "planned" if planned else None
         return present, current
 

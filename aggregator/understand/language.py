@@ -53,6 +53,7 @@ class AssertionWords:
 
     negation: frozenset[str] = frozenset()  # aucun, jamais, sans...
     negation_near: frozenset[str] = frozenset()  # non: only of the word it modifies
+    partial: frozenset[str] = frozenset()  # toujours after pas: "n'aboutissent pas toujours"
     belief: frozenset[str] = frozenset()  # croire, rumeur, démentir: not a fact
     warning: frozenset[str] = frozenset()  # risque, garde, vigilance: a threat, not an event
     upcoming: frozenset[str] = frozenset()  # prochain: a plan when dated, else a threat
@@ -1039,6 +1040,13 @@ def _negation(token: Any, words: AssertionWords, inside: range | frozenset[int])
     return None
 
 
+def _partial(negation: Any, words: AssertionWords) -> bool:
+    """Whether the negation is only partial: "pas" right before "toujours", "forcément"...
+    ("ne ... pas toujours" says sometimes; "toujours pas", before it, is still not)."""
+    following = negation.nbor(1) if negation.i + 1 < len(negation.doc) else None
+    return following is not None and _plain(following.lemma_) in words.partial
+
+
 # Verbs that "ne" negates alone, in writing: "les tournées n'ont pu être bouclées".
 _NE_ALONE = frozenset(("pouvoir", "savoir", "oser", "cesser"))
 
@@ -1450,6 +1458,8 @@ def related(
                 negation = _denied_by(dependent, words) or _negation(token, words, inside)
                 if negation is None or (relation.no_longer and _plain(negation.lemma_) != "plus"):
                     continue
+                if _partial(negation, words):
+                    continue  # "n'aboutissent pas toujours": sometimes, not a failure
                 # and its "ne", on the verb of ability when the model hung it there ("ne
                 # peut plus préparer les commandes")
                 partners = (*token.children, *token.head.children)

@@ -110,6 +110,10 @@ class Language:
     # Titles of a payment calendar: the payment words of the item are its dates, no event.
     calendar_titles: tuple[str, ...] = ()
     calendar_kinds: tuple[str, ...] = ()
+    # Labels a status page opens its updates' titles with: the item is an update of an
+    # incident on a service, of ``status_page_kind`` when its text names no kind.
+    status_page_titles: tuple[str, ...] = ()
+    status_page_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -322,6 +326,8 @@ def _parse(data: Any) -> Taxonomy:
             no_event_titles=tuple(lang.get("no_event_titles", ())),
             calendar_titles=tuple(lang.get("calendar_titles", ())),
             calendar_kinds=tuple(lang.get("calendar_kinds", ())),
+            status_page_titles=tuple(lang.get("status_page_titles", ())),
+            status_page_kind=lang.get("status_page_kind"),
         ),
         status_words=StatusWords(
             resolved=tuple(
