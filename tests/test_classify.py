@@ -3408,3 +3408,71 @@ def test_requests_failing_maintenances_and_money_not_coming(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # a case judged or dismantled, long after its facts
+        ("Six prévenus jugés pour une fabrique de faux SMS", "Le procès s'ouvre lundi.", ()),
+        ("L'escroc au faux RIB condamné à deux ans de prison", "Il avait piégé dix officines.", ()),
+        ("Fuite de données : l'éditeur condamné à 1,5 million d'euros", "La CNIL a tranché.", ()),
+        ("Le réseau de rançongiciel démantelé", "Les hôpitaux soufflent.", ()),
+        # a title looking back a year or more
+        (
+            "Un an après l'intrusion, le tiers payant a-t-il tiré les leçons ?",
+            "Le 29 janvier, un opérateur fermait ses portails après une intrusion.",
+            (),
+        ),
+        # a theft not reported, a pharmacy that cannot check, access cut when found
+        (
+            "Point",
+            "Le grossiste a subi une cyberattaque. Il n'a pas fait état d'un vol de données.",
+            ("cyberattack",),
+        ),
+        (
+            "Point",
+            "Aucune indication n'a été donnée sur une demande de rançon ni sur un vol de données.",
+            (),
+        ),
+        (
+            "Point",
+            "La pharmacie ne peut plus s'assurer que le contrat est actif.",
+            (),
+        ),
+        ("Point", "Une partie des petites officines ne passe pas l'année.", ()),
+        ("Point", "Les officines ne sont plus livrées depuis lundi.", ("supply-disruption",)),
+        ("Point", "L'accès a été coupé dès la détection de requêtes inhabituelles.", ()),
+        ("Point", "Un espace de confidentialité fermé pour les entretiens.", ()),
+    ],
+)
+def test_judgements_retrospectives_findings_denied_and_remedies(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "payers"),
+    [
+        # another body of a payer's name, said so in the sentence naming it
+        ("Brésil : la Bourse et Cetip fusionnent", "Le nouvel ensemble prend le nom de B3.", ()),
+        ("L'ACTIL lance ses chèques-cadeaux", "L'association des commerçants du centre.", ()),
+        ("Un essai dans l'atrophie multisystématisée", "La MSA touche 3 000 patients.", ()),
+        # the payer itself, in the same words as ever
+        (
+            "Cetip : les virements des réseaux sont partis",
+            "Le Cetip confirme le paiement.",
+            ("cetip",),
+        ),
+        (
+            "MSA : nouvelle carte pour les exploitants",
+            "La MSA envoie les cartes en mars.",
+            ("msa",),
+        ),
+        # one payer down, another fine in the counter's words
+        ("Bilan : iSanté KO depuis 13 h, SP Santé nickel.", "", ("isante",)),
+    ],
+)
+def test_homonyms_and_a_payer_said_fine(title: str, text: str, payers: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify(title, text).payers == payers

@@ -151,6 +151,8 @@ _SPELL_WITHOUT = re.compile(
     r"\s+sans\s+$"
 )
 _TOMORROW = re.compile(r"\s+(?:des\s+|a\s+partir\s+de\s+)?(?:demain|apres-demain)\b")
+# a title looking back a year or more, at what it names: the item is a retrospective
+_YEARS_AFTER_TITLE = re.compile(r"\b(?:ans?|annees?)\s+apres\s+(?:l\s+|la\s+|le\s+)?[\w-]+")
 _PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee)\b|\bans?\s+(?:apres|plus\s+tard)\b")
 _THIS = re.compile(r"\b(?:cette|cet|ce|ces)\s+$")  # "cette attaque": the story's own
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
@@ -229,6 +231,8 @@ class _Rules:
     # dependents.
     resolution_keys: tuple[tuple[Relation, frozenset[str], frozenset[str]], ...]
     shared: Mapping[str, frozenset[str]] = field(compare=False)  # payer -> its shared names
+    # payer -> words saying another body of its name is meant, in the sentence naming it
+    homonyms: Mapping[str, re.Pattern[str]] = field(compare=False)
     # The keys of every matcher above, and which of them each word starts with.
     word_keys: WordKeys = field(init=False, compare=False)
 
@@ -356,6 +360,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         ),
         resolution_keys=tuple((r, r.keys, r.dependent_keys) for r in taxonomy.resolutions),
         shared=dict(taxonomy.shared_of),
+        homonyms={slug: compile_words(found) for slug, found in taxonomy.homonyms_of},
         threat_nouns=_folded(
             words.warning | words.belief | words.topics | words.definition_objects | words.examples
         ),
@@ -873,6 +878,8 @@ class Classifier:
             # a title looking back years: "Excellus paiera 5,1 millions de dollars, cinq ans
             # après le piratage", "Un an après la grande panne, l'entraide reste à tester"
             return _YEARS_AFTER.search(doc.text, max(0, start - 40), start) is not None
+        if _YEARS_AFTER_TITLE.search(doc.text, 0, doc.title_end):
+            return True  # "Un an après Viamedis, le tiers payant a-t-il tiré les leçons ?"
         dates = doc.starts(self.rules.dated_past)
         if not dates or _THIS.search(doc.text, max(0, start - 8), start):
             return False  # "les informations emportées lors de cette attaque, survenue cet été"
@@ -1402,7 +1409,11 @@ class Classifier:
         """Payers the item is about: named in its title, or in a body sentence that reports
         an incident or the payer's own news; never in a list, a generic phrase, a recall or
         a negation. ``incident``: whether the item reports one."""
-        mentions = [m for m in doc.named(self.rules.payers) if not self._generic(doc, m)]
+        mentions = [
+            m
+            for m in doc.named(self.rules.payers)
+            if not self._generic(doc, m) and not self._homonym(doc, m)
+        ]
         if not mentions:
             return ()
         unaffected = self._unaffected(doc, mentions)
@@ -1489,6 +1500,19 @@ class Classifier:
             if self._reports_event(doc, found.start(), found.end()):
                 return Hit(0, found.start(), found.end())
         return None
+
+    def _homonym(self, doc: _Doc, mention: Mention) -> bool:
+        """Does the sentence naming the payer say another body of that name is meant
+        (taxonomy.yaml ``homonyms``: "la Bourse et Cetip fusionnent", "l'ACTIL, association
+        des commerçants")?"""
+        pattern = self.rules.homonyms.get(mention.slug)
+        if pattern is None:
+            return False
+        start, end = doc.hard.before(mention.start), doc.hard.after(mention.end)
+        if pattern.search(doc.text, start, end) is None:
+            return False
+        doc.explain(f"not:payer:{mention.slug}", mention, "another of the same name")
+        return True
 
     def _shared_in_trouble(self, doc: _Doc, mention: Mention) -> bool:
         """A payer named by a service others share (the Vitale card, Mon espace santé)

@@ -54,6 +54,7 @@ class AssertionWords:
     negation: frozenset[str] = frozenset()  # aucun, jamais, sans...
     negation_near: frozenset[str] = frozenset()  # non: only of the word it modifies
     partial: frozenset[str] = frozenset()  # toujours after pas: "n'aboutissent pas toujours"
+    findings: frozenset[str] = frozenset()  # constater, état: "n'a pas fait état d'un vol"
     belief: frozenset[str] = frozenset()  # croire, rumeur, démentir: not a fact
     warning: frozenset[str] = frozenset()  # risque, garde, vigilance: a threat, not an event
     upcoming: frozenset[str] = frozenset()  # prochain: a plan when dated, else a threat
@@ -1040,6 +1041,29 @@ def _negation(token: Any, words: AssertionWords, inside: range | frozenset[int])
     return None
 
 
+def _unreported(token: Any, words: AssertionWords) -> str | None:
+    """A word under a finding or a report denied: "elle n'a pas fait état d'un vol de
+    données", "sans avoir constaté de fuite", "aucune indication n'a été donnée sur un vol
+    de données". Climbs a few heads, as the parse hangs such complements variously."""
+    node = token
+    for _ in range(5):
+        if _plain(node.lemma_) in words.findings:
+            # or on "fait" of "faire état", an auxiliary or a loose dependent to the parse
+            helpers = [c for c in node.children if c.dep_.startswith(("aux", "dep", "cop"))]
+            if _negated_verb(node, words) or any(_negated_verb(a, words) for a in helpers):
+                return f"unreported: {node.text.lower()}"
+        for child in node.children:
+            denied = any(
+                c.dep_ == "det" and _plain(c.lemma_) in words.negation for c in child.children
+            )
+            if child.dep_.startswith("nsubj") and _plain(child.lemma_) in words.findings and denied:
+                return f"unreported: {child.text.lower()}"
+        if node.head == node:
+            break
+        node = node.head
+    return None
+
+
 def _partial(negation: Any, words: AssertionWords) -> bool:
     """Whether the negation is only partial: "pas" right before "toujours", "forcément"...
     ("ne ... pas toujours" says sometimes; "toujours pas", before it, is still not)."""
@@ -1471,7 +1495,11 @@ def related(
                     or _why_not(token, words, relation.kind, inside)
                 )
             else:
-                why = _denied(dependent, words) or _why_not(token, words, relation.kind, inside)
+                why = (
+                    _denied(dependent, words)
+                    or _why_not(token, words, relation.kind, inside)
+                    or _unreported(token, words)
+                )
             if plans and why is not None and why.startswith("future"):
                 why = None
             if why is None and (plans or not _awaited(token, words)):

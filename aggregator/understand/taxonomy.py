@@ -182,6 +182,9 @@ class Taxonomy:
     # card, Mon espace santé), folded: such a name alone does not tag the payer when the
     # item is about another one ("Adhérents MSA : votre carte Vitale sur smartphone")
     shared_of: tuple[tuple[str, frozenset[str]], ...] = ()
+    # payer -> patterns (folded text) that, in the sentence naming it, say another body of
+    # the same name is meant ("la Bourse et Cetip fusionnent pour donner naissance à B3")
+    homonyms_of: tuple[tuple[str, tuple[str, ...]], ...] = ()
     relations: tuple[Relation, ...] = ()  # kinds said by a word and its dependent
     resolutions: tuple[Relation, ...] = ()  # a return of service said by a word and its dependent
     payers: tuple[str, ...] = field(init=False)
@@ -353,6 +356,11 @@ def _parse(data: Any) -> Taxonomy:
             (str(p["slug"]), frozenset(" ".join(fold(str(a)).split()) for a in p["shared"]))
             for p in data["payers"]
             if p.get("shared")
+        ),
+        homonyms_of=tuple(
+            (str(p["slug"]), tuple(str(h) for h in p["homonyms"]))
+            for p in data["payers"]
+            if p.get("homonyms")
         ),
     )
 
