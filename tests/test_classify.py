@@ -3476,3 +3476,27 @@ def test_judgements_retrospectives_findings_denied_and_remedies(
 )
 def test_homonyms_and_a_payer_said_fine(title: str, text: str, payers: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify(title, text).payers == payers
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "status"),
+    [
+        # returns in other words: money arrived, all caught up, settled, rounds normal again
+        (
+            "Flash – Les virements de la caisse sont arrivés",
+            "Les pointages concordent.",
+            "resolved",
+        ),
+        (
+            "Point",
+            "L'opérateur a procédé hier au rattrapage de l'ensemble des règlements en souffrance.",
+            "resolved",
+        ),
+        ("SP Santé : c'est réglé", "Bonne nouvelle pour les officines.", "resolved"),
+        ("Point", "Tournées de nouveau normales sur toute l'île depuis hier.", "resolved"),
+        # a personal matter settled mid-sentence is no return
+        ("Point", "C'est réglé pour moi, je passe à autre chose.", None),
+    ],
+)
+def test_returns_in_other_words(title: str, text: str, status: str | None) -> None:
+    assert CLASSIFIER.classify(title, text).status == status

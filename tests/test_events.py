@@ -776,6 +776,38 @@ def test_a_common_word_labelling_a_title_names_nobody() -> None:
     assert all(len(i.items) == 1 for i in incidents)
 
 
+def test_a_channel_or_a_status_label_in_capitals_names_nobody() -> None:
+    """ "SMS – Votre répartiteur" and "Investigating – Lenteurs" open titles with a channel
+    or a status page's label: two unrelated reports titled so stay apart."""
+    common = [
+        news(
+            "a",
+            0,
+            "SMS – Votre répartiteur",
+            "Aucune livraison aujourd'hui.",
+            kinds=("supply-disruption",),
+            status="failure",
+        ),
+        news(
+            "b",
+            0.2,
+            "SMS – Votre grossiste",
+            "Pas de tournée ce matin dans la vallée.",
+            kinds=("supply-disruption",),
+            status="failure",
+        ),
+        news("c", 0.3, "Investigating – Lenteurs", "Les connexions échouent.", status="failure"),
+        news(
+            "d",
+            0.4,
+            "Investigating – Messagerie",
+            "La messagerie est indisponible.",
+            status="failure",
+        ),
+    ]
+    assert all(len(i.items) == 1 for i in group(common))
+
+
 def test_a_label_word_the_body_writes_with_its_capital_is_a_name() -> None:
     """ "Luxottica : ..." names Luxottica when the body writes it with its capital inside a
     sentence; "Rappel : ..." does not, the body never does."""

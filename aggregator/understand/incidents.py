@@ -348,6 +348,14 @@ _NOT_NAMES = frozenset(
         *("septembre", "octobre", "novembre", "decembre", "france", "francais", "europe"),
         *("covid", "tiers", "payant", "pharmacie", "pharmacies", "officine", "officines"),
         *("pharmaciens", "communique", "alerte", "info", "flash", "urgent"),
+        # channels, formats and a status page's labels: "SMS – Votre répartiteur",
+        # "Investigating – Lenteurs"
+        *("sms", "mail", "email", "e-mail", "push", "rss", "faq", "pdf", "web", "internet"),
+        *("rappel", "important", "attention", "vigilance", "maj", "update", "transfere"),
+        *("investigating", "identified", "monitoring", "resolved", "identifie", "resolu"),
+        # the trade's common abbreviations: tiers payant, complementary and compulsory
+        # insurance, the software (not the services named so: "CPS", "ADRi", "DMP")
+        *("tp", "amc", "amo", "lgo"),
     ]
 )
 # A word, or a mark that starts a new sentence inside a title ("Cannes. Cyberattaque ...").
