@@ -3500,3 +3500,30 @@ def test_homonyms_and_a_payer_said_fine(title: str, text: str, payers: tuple[str
 )
 def test_returns_in_other_words(title: str, text: str, status: str | None) -> None:
     assert CLASSIFIER.classify(title, text).status == status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        (
+            "La part complémentaire a dû être avancée par les assurés samedi.",
+            ("tiers-payant-suspension",),
+        ),
+        ("Faute de réponse du serveur, on a ressorti les feuilles de soins papier.", ("outage",)),
+        (
+            "Le relevé est vide : aucune trace des règlements de la mutuelle cette semaine.",
+            ("payment-disruption",),
+        ),
+        # paper care sheets as a rule; a general case after the main clause
+        ("Les feuilles de soins papier restent acceptées pour les patients sans carte.", ()),
+        ("Les patients avancent la part mutuelle quand leur carte n'est pas à jour.", ()),
+        (
+            "Samedi, les patients ont avancé la part mutuelle quand le portail est tombé.",
+            ("outage", "tiers-payant-suspension"),
+        ),
+    ],
+)
+def test_the_counter_without_its_tools_and_a_general_case_after(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

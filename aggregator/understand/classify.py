@@ -123,6 +123,18 @@ _WHENEVER = re.compile(
     r"[\W_]*(?:quand|lorsqu|des\s+qu|chaque\s+fois\s+qu|a\s+chaque\s+fois\s+qu|si)\s*"
     r"(?:e\s+)?(?:un|une)\s[^,;:]{0,120}"
 )
+# Or after it, of an indefinite or possessive subject, in a sentence with no past nor day:
+# "les patients avancent la part mutuelle quand leur carte n'est pas à jour" (not "... ont
+# avancé ... quand le portail est tombé", nor "au ralenti, quand ils tournent").
+_WHENEVER_AFTER = re.compile(
+    r"[^.;:!?]{0,40}?(?:,\s*)?\b(?:quand|lorsqu|chaque\s+fois\s+qu|des\s+qu)\s*(?:e\s+)?"
+    r"(?:leur|leurs|sa|son|ses|un|une)\s[^.;:!?]{0,100}"
+)
+# ... where "a" is the auxiliary only before a participle ("a jour" is "à jour")
+_ONE_TIME_AFTER = re.compile(
+    r"\b(?:ont|avait|avaient|etait|etaient|fut|furent|lundi|mardi|mercredi|jeudi|vendredi|"
+    r"samedi|dimanche|hier|matin|soir|nuit|depuis)\b|\ba\s+(?:ete|eu|du|pu|\w+(?:e|i|u|is|it))\b"
+)
 _ONE_TIME = re.compile(
     r"\b(?:a|ont|avait|avaient|etait|etaient|fut|furent|lundi|mardi|mercredi|jeudi|vendredi|"
     r"samedi|dimanche|hier|matin|soir|nuit|depuis)\b"
@@ -705,6 +717,11 @@ class _Doc:
             _ONE_TIME.search(found.group())
         ):
             return True  # "Quand un portail tombe, on facture en mode dégradé": any time
+        after = _WHENEVER_AFTER.match(self.text, end)
+        if after is not None and not _ONE_TIME_AFTER.search(
+            self.text, self.hard.before(start), after.end()
+        ):
+            return True  # "... avancent la part mutuelle quand leur carte n'est pas à jour"
         return self.prefix_has(rules.hypothetical_before, start) or bool(
             rules.hypothetical_after.match(self.text, end)
         )
