@@ -3527,3 +3527,39 @@ def test_the_counter_without_its_tools_and_a_general_case_after(
     sentence: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "payers", "kinds"),
+    [
+        # "le Cnam" is a school; another country's CNAM is not the French one
+        ("Le Cnam lance un certificat de cybersécurité", "Les inscriptions sont ouvertes.", (), ()),
+        (
+            "Tunisie : les officines suspendent le tiers payant",
+            "Les assurés de la CNAM paient désormais plein tarif en pharmacie.",
+            (),
+            ("tiers-payant-suspension",),
+        ),
+        (
+            "La Cnam publie son rapport charges et produits",
+            "Le rapport paraît en juillet.",
+            ("assurance-maladie",),
+            (),
+        ),
+        # a lead looking back a year ("il y a un an") recalls, it does not report
+        (
+            "La lettre du mardi",
+            "Il y a un an, les intrusions chez Viamedis puis chez Almerys rappelaient la "
+            "fragilité des systèmes. Les réflexes restent les mêmes.",
+            (),
+            (),
+        ),
+        # the pharmacy's own machine
+        ("Point", "Le distributeur automatique de la pharmacie en panne tout le week-end.", (), ()),
+    ],
+)
+def test_homonyms_abroad_recalls_in_the_lead_and_the_pharmacys_machines(
+    title: str, text: str, payers: tuple[str, ...], kinds: tuple[str, ...]
+) -> None:
+    found = CLASSIFIER.classify(title, text)
+    assert (found.payers, found.kinds) == (payers, kinds)

@@ -164,8 +164,11 @@ _SPELL_WITHOUT = re.compile(
 )
 _TOMORROW = re.compile(r"\s+(?:des\s+|a\s+partir\s+de\s+)?(?:demain|apres-demain)\b")
 # a title looking back a year or more, at what it names: the item is a retrospective
+# ("Un an après, les retards persistent" may go on telling the same trouble)
 _YEARS_AFTER_TITLE = re.compile(r"\b(?:ans?|annees?)\s+apres\s+(?:l\s+|la\s+|le\s+)?[\w-]+")
-_PAST_MARK = re.compile(r"\b(?:dernier|derniere|passe|passee)\b|\bans?\s+(?:apres|plus\s+tard)\b")
+_PAST_MARK = re.compile(
+    r"\b(?:dernier|derniere|passe|passee)\b|\bans?\s+(?:apres|plus\s+tard)\b|\bil\s+y\s+a\b"
+)
 _THIS = re.compile(r"\b(?:cette|cet|ce|ces)\s+$")  # "cette attaque": the story's own
 _ENUM_JOIN = re.compile(r"\b(?:et|ou|ni|ainsi\s+que)\b|[/&]")
 _ENUM_GAP = re.compile(
@@ -1519,14 +1522,19 @@ class Classifier:
         return None
 
     def _homonym(self, doc: _Doc, mention: Mention) -> bool:
-        """Does the sentence naming the payer say another body of that name is meant
-        (taxonomy.yaml ``homonyms``: "la Bourse et Cetip fusionnent", "l'ACTIL, association
-        des commerçants")?"""
+        """Does the sentence naming the payer, or the item's title and lead, say another body
+        of that name is meant (taxonomy.yaml ``homonyms``: "la Bourse et Cetip fusionnent",
+        "l'ACTIL, association des commerçants", "Tunisie : ...")?"""
         pattern = self.rules.homonyms.get(mention.slug)
         if pattern is None:
             return False
         start, end = doc.hard.before(mention.start), doc.hard.after(mention.end)
-        if pattern.search(doc.text, start, end) is None:
+        # the title and the lead set the scene for every sentence ("Tunisie : ...")
+        lead = doc.hard.after(doc.title_end + 1)
+        if (
+            pattern.search(doc.text, start, end) is None
+            and pattern.search(doc.text, 0, lead) is None
+        ):
             return False
         doc.explain(f"not:payer:{mention.slug}", mention, "another of the same name")
         return True
