@@ -740,6 +740,45 @@ def test_articles_that_open_alike_but_go_on_differently_stay_apart() -> None:
     assert index.match(cand("b", wire + " " + COMMENTARY, source="moniteur")) is None
 
 
+SMS_ALERT = (
+    "Union : la consultation des droits en ligne est indisponible depuis 13 h. La facturation "
+    "fonctionne. Appuyez-vous sur l'attestation papier du patient, tiers payant maintenu. "
+    "Suite par SMS."
+)
+
+
+@pytest.mark.parametrize("relay_first", [False, True])
+def test_a_relay_with_a_line_of_its_own_before_the_text_is_the_same_item(
+    relay_first: bool,
+) -> None:
+    """ "Transféré de l'union (SMS) :" then the message: another title, another source, the
+    same end and the whole message inside."""
+    original = cand("sms", SMS_ALERT, source="union-sms", title="SMS Union – Droits en ligne")
+    relay = cand(
+        "relay",
+        "Transféré de l'union (SMS) :\n\n" + SMS_ALERT,
+        source="canal-telegram",
+        title="Transféré de l'union (SMS)",
+    )
+    first, second = (relay, original) if relay_first else (original, relay)
+    index = DedupeIndex()
+    index.add(first)
+    merge = index.match(second)
+    assert merge is not None and merge.target == first.id
+
+
+def test_texts_that_only_end_alike_stay_apart() -> None:
+    """Two notices of one payer signed with the same long closing paragraph."""
+    closing = (
+        " Pour toute question, notre service relations professionnels de santé reste à votre "
+        "disposition du lundi au vendredi de 9 h à 18 h au numéro habituel, merci de votre confiance."
+    )
+    index = DedupeIndex()
+    index.add(cand("a", "Les virements de la semaine partiront jeudi." + closing, source="p"))
+    other = cand("b", "Un nouvel organisme rejoint notre réseau au 1er mars." + closing, source="q")
+    assert index.match(other) is None
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.permutations(["full", "cut", "retitled", "other"]))
 def test_copies_fold_into_one_item_in_any_order(order: list[str]) -> None:

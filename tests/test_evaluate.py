@@ -65,7 +65,19 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # 1 spurious) and s43 (72 items: three ordinary weeks of 2023, two thirds routine news
     # of agencies, payers, unions; alone: payers 1.000, kinds 0.727, pairs precision 0.312):
     # payers 0.939, kinds 0.845, pairs 0.857 (precision 0.883), 10 spurious, statuses 108 of
-    # 144. Read after every rule of this session but their own.
+    # 144. Read after every rule of this session but their own. On 1,936 items, at the
+    # first readings of six batches of session 26 (each alone): s45 (74 items: payers' own
+    # news, their incidents in indirect words, homonyms; payers 0.877, kinds 0.594, pairs
+    # 0.261, statuses 4 of 9) and s46 (76 items: posts, SMS, status pages in English and
+    # French, titles alone; payers 0.750, kinds 0.542, pairs 0.274, one duplicate: a
+    # forwarded SMS, see dedupe's closing rule), read before any rule; s44 (71 items: press
+    # articles on real episodes; payers 0.925, kinds 0.786, 3 spurious) read after s46's
+    # rules; s49 (70 items: incidents told by their consequences, in everyday and literary
+    # words; payers 0.605, kinds 0.437, pairs 0.000, statuses 0 of 7); s47 (68 items: real
+    # incidents of 2013-2025 as the press told them; payers 0.718, kinds 0.755, pairs 0.476,
+    # 1 spurious) and s48 (70 items: digests; payers 0.865, kinds 0.794, statuses 3 of 11),
+    # read after every other rule of the session. With them: payers 0.916, kinds 0.838,
+    # pairs 0.852 (precision 0.897), 9 spurious, statuses 133 of 189.
     # The issue's targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
     # Grouping and dedupe alone (once tests/test_events.py's): pairs precision 0.947 on
     # 317 items, 0.939 at the first reading of 743, 0.929 on 822 once an SMS guide no longer
@@ -75,12 +87,12 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # 0.913 on 1,363, 0.883 at the first readings of 1,507 (an unnamed fraud campaign
     # followed a platform migration; see _Group.followed_by), 0.904 after. One evaluation
     # serves every floor: it classifies the whole corpus.
-    assert report.payer.f1 >= 0.93, report.text()
-    assert report.kind.f1 >= 0.85, report.text()  # 0.854 on 1,507 items
-    assert report.pairs.f1 >= 0.86, report.text()  # 0.866 on 1,507 items
-    assert report.pairs.precision >= 0.895, report.text()  # 0.904 on 1,507 items
-    assert len(report.spurious) <= 10, report.text()  # 9 on 1,507 items (session 25)
-    assert report.status_right >= 100, report.text()  # 107 of 141
+    assert report.payer.f1 >= 0.91, report.text()  # 0.916 on 1,936 items
+    assert report.kind.f1 >= 0.83, report.text()  # 0.838 on 1,936 items
+    assert report.pairs.f1 >= 0.845, report.text()  # 0.852 on 1,936 items
+    assert report.pairs.precision >= 0.89, report.text()  # 0.897 on 1,936 items
+    assert len(report.spurious) <= 10, report.text()  # 9 on 1,936 items (session 26)
+    assert report.status_right >= 130, report.text()  # 133 of 189
     assert not report.wrong_merges and not report.duplicates, report.text()
 
 

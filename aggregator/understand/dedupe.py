@@ -33,7 +33,9 @@ Thresholds, and why:
   ``TRUNCATED_CONTAINMENT`` of its body (paywall notice cut off) is in the longer body:
   one item, whatever the length ratio or the title (from one source, all of it must be in
   the longer: a site's posts may open on one template). Two articles by different
-  writers never open with the same twenty words.
+  writers never open with the same twenty words. A relay that adds a line of its own
+  before the text ("Transféré de l'URPS :", "Relayé à la demande de...") ends with the same
+  twenty words instead, and is read the same way from its end.
 * A joint communiqué that two unions each publish with their own introduction and
   signature shares a long stretch of text: at least ``JOINT_SHARED`` shingles and
   ``JOINT_CONTAINMENT`` of the shorter text, from two sources, is one item. An article
@@ -118,6 +120,7 @@ SAMPLE_SLACK = 0.5  # a sample may hold this share of its expected size, at wors
 SHORT_BUCKET_SCAN = 64  # most recent short texts compared per title or body bucket
 TALLY_SPAN = 16  # a lookup tallies every indexed text while they are under 16x its postings
 OPENING_WORDS = 20  # body words a truncated or re-titled copy opens with, as the original
+CLOSING_CAP = 16  # texts ending alike beyond which the ending is a site's footer: not read
 TRUNCATED_CONTAINMENT = 0.8  # of the shorter body (paywall notice cut) in the longer one
 JOINT_SHARED = 60  # shingles two sources' texts share for a joint communiqué
 JOINT_CONTAINMENT = 0.6  # and the share of the shorter text they make up
@@ -160,6 +163,7 @@ class _Doc:
     shingles: int  # number of distinct shingles
     short: bool
     opening: int = 0  # hash of the first OPENING_WORDS body words; 0 for a shorter body
+    closing: int = 0  # hash of the last OPENING_WORDS body words; 0 for a shorter body
     signatories: Signatories | None = None  # see _signatories: for joint statements
 
     def body_hashes(self) -> list[int]:
@@ -227,6 +231,7 @@ class DedupeIndex:
         self._sample_sizes = array("i")  # len(sample) of each text in _order
         self._short: dict[str, deque[str]] = {}
         self._by_opening: dict[int, list[str]] = {}
+        self._by_closing: dict[int, list[str]] = {}
         self._shingle_sets: OrderedDict[str, set[int]] = OrderedDict()
         self._by_acronym: dict[str, list[str]] = {}  # texts naming two acronyms or more
 
@@ -273,7 +278,8 @@ class DedupeIndex:
             found = self._match_long(doc, postings)
         else:
             found = None
-        return found or self._match_opening(doc) or self._match_cosigned(doc), doc, postings
+        found = found or self._match_opening(doc) or self._match_closing(doc)
+        return found or self._match_cosigned(doc), doc, postings
 
     def _match_cosigned(self, doc: _Doc) -> Merge | None:
         """One joint statement as each signatory publishes it, in its own words: another
@@ -325,6 +331,10 @@ class DedupeIndex:
             self._by_url.setdefault(c.url, c.id)
         if doc.opening:
             self._by_opening.setdefault(doc.opening, []).append(c.id)
+        if doc.closing:
+            ending = self._by_closing.setdefault(doc.closing, [])
+            if len(ending) <= CLOSING_CAP:
+                ending.append(c.id)
         if doc.signatories is not None:
             for acronym in doc.signatories[0]:
                 self._by_acronym.setdefault(acronym, []).append(c.id)
@@ -346,11 +356,22 @@ class DedupeIndex:
     # --- truncated and re-titled copies: the same opening -------------------------------------
 
     def _match_opening(self, doc: _Doc) -> Merge | None:
-        if not doc.opening:
+        return self._match_edge(doc, doc.opening, self._by_opening, from_end=False)
+
+    def _match_closing(self, doc: _Doc) -> Merge | None:
+        """A relay with a line of its own before the text: the same end."""
+        if len(self._by_closing.get(doc.closing, ())) > CLOSING_CAP:
+            return None  # "Abonnez-vous à notre lettre...": a footer many texts end with
+        return self._match_edge(doc, doc.closing, self._by_closing, from_end=True)
+
+    def _match_edge(
+        self, doc: _Doc, edge: int, index: dict[int, list[str]], from_end: bool
+    ) -> Merge | None:
+        if not edge:
             return None
         best: tuple[float, str] | None = None
         mine: list[int] | None = None
-        for other_id in self._by_opening.get(doc.opening, ()):
+        for other_id in index.get(edge, ()):
             other = self._docs[other_id]
             if other_id == doc.candidate.id or not _within(
                 doc.candidate.published, other.candidate.published, self.window
@@ -362,7 +383,7 @@ class DedupeIndex:
             # be all in the original.
             same = other.candidate.source == doc.candidate.source
             needed = SAME_SOURCE_CONTAINMENT if same else TRUNCATED_CONTAINMENT
-            score = _truncation_score(mine, other.body_hashes(), needed)
+            score = _truncation_score(mine, other.body_hashes(), needed, from_end)
             if score is not None and (best is None or _better(score, other_id, best)):
                 best = (score, other_id)
         return Merge(best[1], "near-duplicate", round(best[0], 4)) if best else None
@@ -536,12 +557,17 @@ def _make_doc(c: Candidate, prepared: Fingerprint | None = None) -> _Doc:
     doc.signatories = _signatories(c)
     # Only the first words are read here: every entry of a run passes this way.
     if f.short:
-        opening = tuple(_word_hashes(w.encode() for w in f.body.split()[:OPENING_WORDS]))
+        words = f.body.split()
+        opening = tuple(_word_hashes(w.encode() for w in words[:OPENING_WORDS]))
+        closing = tuple(_word_hashes(w.encode() for w in words[-OPENING_WORDS:]))
     else:
         skip = f.title.count(" ") + 1 if f.title else 0
         opening = tuple(f.tokens[skip : skip + OPENING_WORDS])
+        closing = tuple(f.tokens[max(skip, len(f.tokens) - OPENING_WORDS) :])
     if len(opening) == OPENING_WORDS:
         doc.opening = hash(opening) or 1  # a tuple of ints hashes alike in every process
+    if len(closing) == OPENING_WORDS:
+        doc.closing = hash(closing) or 1
     return doc
 
 
@@ -550,11 +576,15 @@ def _joint(shared: int, containment: float) -> bool:
     return shared >= JOINT_SHARED and containment >= JOINT_CONTAINMENT
 
 
-def _truncation_score(mine: list[int], theirs: list[int], needed: float) -> float | None:
-    """How much of the shorter body the longer holds, when both open alike; else None."""
+def _truncation_score(
+    mine: list[int], theirs: list[int], needed: float, from_end: bool = False
+) -> float | None:
+    """How much of the shorter body the longer holds, when both open alike (or, with
+    ``from_end``, end alike); else None."""
     if len(mine) < OPENING_WORDS or len(theirs) < OPENING_WORDS:
         return None
-    if mine[:OPENING_WORDS] != theirs[:OPENING_WORDS]:
+    edge = slice(-OPENING_WORDS, None) if from_end else slice(OPENING_WORDS)
+    if mine[edge] != theirs[edge]:
         return None
     short, long_ = sorted((_shingles(mine), _shingles(theirs)), key=len)
     containment = len(short & long_) / len(short) if short else 0.0
