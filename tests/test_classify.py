@@ -3563,3 +3563,40 @@ def test_homonyms_abroad_recalls_in_the_lead_and_the_pharmacys_machines(
 ) -> None:
     found = CLASSIFIER.classify(title, text)
     assert (found.payers, found.kinds) == (payers, kinds)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds", "status"),
+    [
+        # payments prevented, then the sums owed paid: a return
+        (
+            "Un incident a empêché l'émission des virements prévus le 8 juin. Les sommes dues "
+            "ont été versées le 11 juin.",
+            ("payment-disruption",),
+            "resolved",
+        ),
+        (
+            "L'opérateur a versé mardi l'ensemble des sommes en retard.",
+            ("payment-disruption",),
+            "resolved",
+        ),
+        ("Paiements du 8 juin : incident régularisé.", (), "resolved"),
+        # a cause denied is not asserted; an impact denied still speaks of the attack
+        (
+            "La panne vient d'une défaillance matérielle : elle n'a pas été provoquée par un "
+            "accès non autorisé.",
+            ("outage",),
+            "failure",
+        ),
+        (
+            "La pharmacie n'a pas été touchée par la cyberattaque qui a frappé le grossiste.",
+            ("cyberattack",),
+            None,
+        ),
+    ],
+)
+def test_sums_paid_and_causes_denied(
+    sentence: str, kinds: tuple[str, ...], status: str | None
+) -> None:
+    found = CLASSIFIER.classify("Point", sentence)
+    assert (found.kinds, found.status) == (kinds, status)

@@ -77,7 +77,8 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # incidents of 2013-2025 as the press told them; payers 0.718, kinds 0.755, pairs 0.476,
     # 1 spurious) and s48 (70 items: digests; payers 0.865, kinds 0.794, statuses 3 of 11),
     # read after every other rule of the session. With them: payers 0.916, kinds 0.838,
-    # pairs 0.852 (precision 0.897), 9 spurious, statuses 133 of 189.
+    # pairs 0.852 (precision 0.897), 9 spurious, statuses 133 of 189; then 0.840, 0.855
+    # (precision 0.903), 9, 134 once an unnamed attack no longer followed payments late.
     # The targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
     # Grouping and dedupe alone (once tests/test_events.py's): pairs precision 0.947 on
     # 317 items, 0.939 at the first reading of 743, 0.929 on 822 once an SMS guide no longer
@@ -88,11 +89,11 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # followed a platform migration; see _Group.followed_by), 0.904 after. One evaluation
     # serves every floor: it classifies the whole corpus.
     assert report.payer.f1 >= 0.91, report.text()  # 0.916 on 1,936 items
-    assert report.kind.f1 >= 0.83, report.text()  # 0.838 on 1,936 items
-    assert report.pairs.f1 >= 0.845, report.text()  # 0.852 on 1,936 items
-    assert report.pairs.precision >= 0.89, report.text()  # 0.897 on 1,936 items
+    assert report.kind.f1 >= 0.83, report.text()  # 0.840 on 1,936 items
+    assert report.pairs.f1 >= 0.845, report.text()  # 0.855 on 1,936 items
+    assert report.pairs.precision >= 0.895, report.text()  # 0.903 on 1,936 items
     assert len(report.spurious) <= 10, report.text()  # 9 on 1,936 items (session 26)
-    assert report.status_right >= 130, report.text()  # 133 of 189
+    assert report.status_right >= 130, report.text()  # 134 of 189
     assert not report.wrong_merges and not report.duplicates, report.text()
 
 

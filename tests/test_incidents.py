@@ -614,3 +614,47 @@ def test_an_unnamed_fraud_campaign_follows_an_attack_not_an_outage() -> None:
     )
     [incident] = group([attack, lure])
     assert incident.items == ("c", "b")
+
+
+def test_an_unnamed_attack_is_no_sequel_of_an_outage() -> None:
+    # An attack reported without a name starts a story: it does not follow an incident of
+    # another kind of its family in reach (an outage, payments late), whatever words they
+    # share; it follows an attack.
+    outage = told(
+        "a",
+        0,
+        (
+            "CERP : le portail de commande inaccessible",
+            "Le portail de commande en ligne de la CERP reste inaccessible aux pharmaciens "
+            "depuis samedi ; les commandes urgentes passent par téléphone.",
+        ),
+        organisations=("cerp",),
+        status="failure",
+        kinds=("outage",),
+    )
+    attack = told(
+        "b",
+        1,
+        (
+            "Attaque informatique : le portail de commande en ligne visé",
+            "Le portail de commande en ligne a subi une attaque informatique samedi ; les "
+            "commandes urgentes des pharmaciens passent par téléphone.",
+        ),
+        status="failure",
+        kinds=("cyberattack", "outage"),
+    )
+    assert sorted(i.items for i in group([outage, attack])) == [("a",)]
+    first = told(
+        "c",
+        0,
+        (
+            "CERP : le portail de commande visé par une cyberattaque",
+            "Le portail de commande en ligne de la CERP a subi une cyberattaque samedi ; les "
+            "commandes urgentes des pharmaciens passent par téléphone.",
+        ),
+        organisations=("cerp",),
+        status="failure",
+        kinds=("cyberattack", "outage"),
+    )
+    [incident] = group([first, attack])
+    assert incident.items == ("c", "b")

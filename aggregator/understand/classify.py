@@ -146,6 +146,9 @@ _YEARS_AFTER = re.compile(r"\b(?:ans?|annees?)\s+(?:apres|plus\s+tard)\s+(?:[\w-
 _TO_THE_READER = re.compile(r"\W*(?:votre|vos|si|s['’]il|s['’]ils|et\s+si|quand|lorsque)\b", re.I)
 _HEADING_MARK = re.compile(r"\s*(?:[.:]|-(?<=\s-))(?=\s|$)")  # "MSA." "MSA :" "MSA –"
 # A quoted span, as titles are written: "un webinaire « Rançongiciel : que faire ? »".
+# A cause verb before the "par" that names it: the negation denies the cause, where "n'a
+# pas été touché par la cyberattaque" (no such verb) still speaks of the attack.
+_CAUSED = re.compile(r"\b(?:provoque|cause|declenche|engendre|occasionne|origine)\w*\s+$")
 _A_WORD = re.compile(r"[^\W_]")  # a letter or a digit: the title's start is past
 _QUOTED = re.compile(r"«[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\"")
 QUOTED_TITLE_REACH = 3  # words before a quote where the noun it names may be
@@ -643,7 +646,10 @@ class _Doc:
             pass
         if last is None:
             return False
-        return self.rules.scope_breakers.search(window, last.end()) is None
+        breaker = self.rules.scope_breakers.search(window, last.end())
+        if breaker is not None and _CAUSED.search(window, last.end(), breaker.start()):
+            return True  # "n'a pas été provoquée par un acte malveillant": a cause denied
+        return breaker is None
 
     def prefix_has(self, pattern: re.Pattern[str], start: int) -> bool:
         """Does ``pattern`` occur between the start of the clause and ``start``?"""

@@ -505,10 +505,13 @@ class _Group:
 
     def followed_by(self, kinds: set[str]) -> bool:
         """Whether an unnamed report of these kinds may follow it: as :meth:`joined_by`,
-        and a campaign alone only a campaign or an incident of whose kinds it may be the
-        wake ("de faux SMS profitent de l'attaque"), not an outage under way elsewhere."""
+        not with a kind that follows only its own (an attack) the incident lacks, and a
+        campaign alone only a campaign or an incident of whose kinds it may be the wake ("de
+        faux SMS profitent de l'attaque"), not an outage under way elsewhere."""
         if not self.joined_by(kinds):
             return False
+        if kinds & _builtin_taxonomy().follows_own() - self.kinds:
+            return False  # an attack with no name is no sequel of payments late elsewhere
         if not kinds or not kinds <= _campaign_kinds() or self.campaign:
             return True
         taxonomy = _builtin_taxonomy()

@@ -1493,6 +1493,7 @@ def related(
                     _any_case(dependent)
                     or _as_a_rule(dependent)
                     or _why_not(token, words, relation.kind, inside)
+                    or _unreported(token, words)
                 )
             else:
                 why = (

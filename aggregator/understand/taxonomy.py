@@ -76,6 +76,9 @@ class Kind:
     # For a campaign: the kinds of an incident whose wake it may be, reported without a name
     # (phishing after an attack on a payer); other incidents it never follows.
     wake_of: tuple[str, ...] = ()
+    # Reported without a name, it follows only an incident that already has it: an attack
+    # is the start of a story, not the sequel of payments late elsewhere.
+    follows_own: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,10 @@ class Taxonomy:
         """The kinds that are campaigns of their own (see Kind.campaign)."""
         return frozenset(k.slug for k in self.kind_entries if k.campaign)
 
+    def follows_own(self) -> frozenset[str]:
+        """The kinds whose unnamed reports follow only an incident that has them."""
+        return frozenset(k.slug for k in self.kind_entries if k.follows_own)
+
     def wake_of(self, kind: str) -> frozenset[str]:
         """The kinds of the incidents a campaign of ``kind`` may follow (see Kind.wake_of)."""
         return next(
@@ -317,6 +324,7 @@ def _parse(data: Any) -> Taxonomy:
                 tuple(k.get("causes", ())),
                 tuple(k.get("cause_of", ())),
                 tuple(k.get("wake_of", ())),
+                bool(k.get("follows_own", False)),
             )
             for k in data["kinds"]
         ),
