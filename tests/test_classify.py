@@ -3600,3 +3600,20 @@ def test_sums_paid_and_causes_denied(
 ) -> None:
     found = CLASSIFIER.classify("Point", sentence)
     assert (found.kinds, found.status) == (kinds, status)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        (
+            "Une opération de maintenance est programmée le mardi 18 février de 21 h à 23 h.",
+            ("outage",),
+        ),
+        ("Durant ce créneau, l'authentification par e-CPS sera impossible.", ("outage",)),
+        ("Demain soir, Pro Santé Connect sera en maintenance.", ("outage",)),
+        # a contract, a plan for the building
+        ("Le contrat de maintenance du robot est programmé pour révision.", ()),
+    ],
+)
+def test_maintenances_announced_in_other_words(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
