@@ -3617,3 +3617,28 @@ def test_sums_paid_and_causes_denied(
 )
 def test_maintenances_announced_in_other_words(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "status"),
+    [
+        # a verbless headline naming a cut, over a body that announces it: planned
+        (
+            "Maintenance : services en ligne indisponibles dans la nuit du 15 au 16 décembre",
+            "En raison d'une opération de maintenance, les téléservices seront indisponibles "
+            "de 22 h à 6 h.",
+            "planned",
+        ),
+        # the body says it is down now; the headline has a verb of its own
+        (
+            "Portail indisponible depuis ce matin",
+            "Le portail est inaccessible ; il sera de nouveau disponible demain.",
+            "failure",
+        ),
+        ("Le portail est indisponible", "Il sera indisponible aussi samedi.", "failure"),
+    ],
+)
+def test_a_headline_naming_a_cut_the_body_announces_is_planned(
+    title: str, text: str, status: str
+) -> None:
+    assert CLASSIFIER.classify(title, text).status == status

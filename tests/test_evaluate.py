@@ -85,7 +85,8 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # maintenance drawn into other incidents) and s51 (66 items: agencies, regulators and
     # institutions; payers 0.636, kinds 0.742, pairs 0.596), read after every rule of the
     # session but two maintenance wordings: payers 0.913, kinds 0.836, pairs 0.847
-    # (precision 0.890), 11 spurious, statuses 142 of 208.
+    # (precision 0.890), 11 spurious, statuses 142 of 208; 143 once a maintenance announced
+    # no longer joined an incident under way of its payer.
     # The targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
     # Grouping and dedupe alone (once tests/test_events.py's): pairs precision 0.947 on
     # 317 items, 0.939 at the first reading of 743, 0.929 on 822 once an SMS guide no longer
@@ -100,7 +101,7 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     assert report.pairs.f1 >= 0.84, report.text()  # 0.847 on 2,073 items
     assert report.pairs.precision >= 0.885, report.text()  # 0.890 on 2,073 items
     assert len(report.spurious) <= 12, report.text()  # 11 on 2,073 items (session 26)
-    assert report.status_right >= 138, report.text()  # 142 of 208
+    assert report.status_right >= 138, report.text()  # 143 of 208
     assert not report.wrong_merges and not report.duplicates, report.text()
 
 

@@ -658,3 +658,33 @@ def test_an_unnamed_attack_is_no_sequel_of_an_outage() -> None:
     )
     [incident] = group([first, attack])
     assert incident.items == ("c", "b")
+
+
+def test_a_maintenance_announced_is_no_part_of_an_incident_under_way() -> None:
+    # Payments late at one of the payer's funds, then a maintenance of its portal announced
+    # for the next week: two events of one key, two incidents.
+    late = IncidentInput(
+        id="a",
+        date=START,
+        title="Assurance Maladie : les paiements d'une caisse en retard",
+        payers=("assurance-maladie",),
+        kinds=("payment-disruption",),
+        organisations=(),
+        status="failure",
+        actions=(),
+        contacts=(),
+        text="Les virements de la caisse primaire sont en retard depuis lundi.",
+    )
+    maintenance = IncidentInput(
+        id="b",
+        date=START + timedelta(days=5),
+        title="Assurance Maladie : maintenance des téléservices la nuit du 15 décembre",
+        payers=("assurance-maladie",),
+        kinds=("outage",),
+        organisations=(),
+        status="planned",
+        actions=(),
+        contacts=(),
+        text="Les téléservices seront indisponibles de 22 h à 6 h pour une maintenance.",
+    )
+    assert sorted(i.items for i in group([late, maintenance])) == [("a",), ("b",)]

@@ -818,6 +818,7 @@ class Classifier:
         present: set[int] = set()
         recalled: list[Hit] = []  # hits of a kind recalled, dated back (see _dated_back)
         ongoing = planned = False
+        headline = False  # the failure was read in the title alone (see _announced)
         causes: dict[int, bool] = {}  # by kind: whether each of its words seen is a cause word
         refused: list[Hit] = []  # words of a kind read as no event
         for hit in doc.find(rules.kinds):
@@ -849,6 +850,7 @@ class Classifier:
                 if self._planned(doc, hit):
                     planned = True
                 else:
+                    headline = not ongoing and doc.in_title(hit.start)
                     ongoing = True
         # Kinds said only by words that may name a cause: their relations are looked for
         # still ("a bloqué le système de préparation des commandes": a system down).
@@ -859,6 +861,7 @@ class Classifier:
                 recalled.append(Hit(index, start, start + 1))
                 continue
             present.add(index)
+            headline = headline and not rules.kind_ongoing[index]
             ongoing = ongoing or rules.kind_ongoing[index]
         # a kind the parse found only as a fault's generic name is a cause too
         tentative |= by_causes
@@ -891,8 +894,24 @@ class Classifier:
                 present.add(rules.status_page_kind)
                 hit = Hit(rules.status_page_kind, label.start(), label.end())
                 doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit, "a status page's update")
+        if headline and self._announced(doc):
+            ongoing, planned = False, True
         current: StatusSignal | None = "failure" if ongoing else "planned" if planned else None
         return present, current
+
+    def _announced(self, doc: _Doc) -> bool:
+        """A headline with no verb that names a cut ("Maintenance : services en ligne
+        indisponibles dans la nuit du 15 au 16 décembre") over a body that announces it
+        ("seront indisponibles"): a planned interruption, not one under way."""
+        body = [h for h in doc.find(self.rules.kinds) if not doc.in_title(h.start)]
+        announced = any(
+            self.rules.kind_ongoing[h.tag] and self._planned(doc, h) and self._event(doc, h)
+            for h in body
+        )
+        if not announced:
+            return False
+        title = doc.original_between(0, doc.title_end)
+        return title is not None and not has_finite_verb(title)
 
     def _dated_back(self, doc: _Doc, start: int) -> bool:
         """Is ``start`` in a body sentence past the lead that holds a period some time back

@@ -655,6 +655,11 @@ def _place(
     groups it bridges, or found a new one (added to ``own`` and ``groups``)."""
     kinds = reading.item.kinds
     open_ = [g for g in own if reading.date - g.reports[-1].date <= window and g.joined_by(kinds)]
+    if reading.planned and not reading.failure:
+        # An interruption announced ahead ("maintenance dans la nuit du 15 au 16") is an
+        # event of its own: it goes on with an announcement of it, not with an incident
+        # under way (payments late at one of the payer's funds).
+        open_ = [g for g in open_ if all(r.planned for r in g.reports)]
     if len({g.campaign for g in open_}) > 1:
         # A campaign and an attack both open: a report of the campaign's kind alone goes on
         # with the campaign; none bridges the two.
