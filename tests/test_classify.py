@@ -3642,3 +3642,42 @@ def test_a_headline_naming_a_cut_the_body_announces_is_planned(
     title: str, text: str, status: str
 ) -> None:
     assert CLASSIFIER.classify(title, text).status == status
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # a rate per unit is any case; "ne ... que" is only, not a negation
+        ("Almerys : un euro par facture rejetée à tort", "", ()),
+        (
+            "Point",
+            "Des centaines de factures rejetées par la plateforme cette semaine.",
+            ("payment-disruption",),
+        ),
+        (
+            "Pass sanitaire : les règles",
+            "Les personnes habilitées à contrôler le pass sanitaire ne peuvent le faire qu'au "
+            "moyen de l'application officielle, qui n'affiche que le nom et la validité.",
+            (),
+        ),
+        ("Point", "Les pharmacies du plateau ne peuvent être livrées que le matin.", ()),
+        ("Point", "Les commandes ne peuvent être préparées que la veille.", ()),
+        ("Point", "Certaines tournées n'ont pu être bouclées samedi.", ("supply-disruption",)),
+        # a vulnerability bulletin; a year-end payment calendar and its bank holiday
+        (
+            "Vulnérabilité critique dans VMware vCenter (CVE-2021-22005)",
+            "Elle permet à un attaquant de déposer un fichier.",
+            (),
+        ),
+        (
+            "Règlements de fin d'année",
+            "Les systèmes de paiement interbancaires étant fermés le lundi 26 décembre, les "
+            "virements prévus ce jour-là seront effectués le vendredi 23.",
+            (),
+        ),
+    ],
+)
+def test_rates_restrictions_bulletins_and_year_end_calendars(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds

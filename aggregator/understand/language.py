@@ -1071,6 +1071,13 @@ def _partial(negation: Any, words: AssertionWords) -> bool:
     return following is not None and _plain(following.lemma_) in words.partial
 
 
+def _restrictive(verb: Any) -> bool:
+    """ "ne ... que" a few words on: only, not a negation ("ne peuvent le faire qu'au moyen
+    de l'application officielle")."""
+    following = verb.doc[verb.i + 1 : verb.i + 7]
+    return any(t.lower_ in ("que", "qu'", "qu’") for t in following)
+
+
 # Verbs that "ne" negates alone, in writing: "les tournées n'ont pu être bouclées".
 _NE_ALONE = frozenset(("pouvoir", "savoir", "oser", "cesser"))
 
@@ -1089,7 +1096,7 @@ def _negates(child: Any, lemma: str, words: AssertionWords) -> bool:
         alone = _plain(head.lemma_) in _NE_ALONE and not any(
             _plain(c.lemma_) in words.negation for c in head.children
         )
-        return alone and child.dep_ == "advmod"
+        return alone and child.dep_ == "advmod" and not _restrictive(head)
     return child.dep_ == "advmod" and "Neg" in child.morph.get("Polarity")
 
 
@@ -1576,6 +1583,12 @@ def _denied(dependent: Any, words: AssertionWords) -> str | None:
     return f"negation: {negation.text.lower()}" if negation is not None else _any_case(dependent)
 
 
+# What a rate counts before "par": "un euro par facture", "trois minutes par appel".
+_AMOUNTS = frozenset(
+    ("euro", "centime", "€", "%", "pourcent", "point", "minute", "heure", "jour", "fois", "appel")
+)
+
+
 def _any_case(noun: Any) -> str | None:
     """A noun whose only determiner is "tout" ("toute fuite doit être notifiée", "tout
     accès non autorisé est bloqué") names any case of its kind, not one that happened;
@@ -1588,6 +1601,13 @@ def _any_case(noun: Any) -> str | None:
     before = noun.doc[noun.i - 1] if noun.i else None
     if before is not None and _plain(before.lemma_) == "tout" and not determiners:
         return f"generic: {before.text.lower()}"
+    # A unit counted by "par", with no determiner, after an amount: "un euro par facture
+    # rejetée à tort", "deux appels par fausse alerte" (a rate, any case); not "une attaque
+    # par déni de service"
+    if before is not None and before.lower_ == "par" and not determiners and noun.i > 1:
+        amount = noun.doc[noun.i - 2]
+        if amount.pos_ == "NUM" or _plain(amount.lemma_) in _AMOUNTS:
+            return "generic: par"
     # One indefinite case said to be able to or to have to be done: a rule for any case
     # ("un SMS suspect peut être signalé au 33700", "une fuite doit être notifiée à la
     # CNIL"). Not in the past: "un pirate a pu se connecter" did.
