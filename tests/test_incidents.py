@@ -575,20 +575,21 @@ def test_kind_families_and_order_come_from_the_taxonomy() -> None:
     assert not hasattr(incidents, "SERVICE_FAMILY")
 
 
+CERP_DOWN = (
+    "CERP : le portail de commande inaccessible",
+    "Le portail de commande en ligne de la CERP reste inaccessible aux pharmaciens depuis sa "
+    "migration de samedi ; les commandes urgentes passent par téléphone.",
+)
+CERP_ATTACKED = (
+    "CERP : le portail de commande visé par une cyberattaque",
+    "Le portail de commande en ligne de la CERP a subi une cyberattaque samedi ; les "
+    "commandes urgentes des pharmaciens passent par téléphone.",
+)
+
+
 def test_an_unnamed_fraud_campaign_follows_an_attack_not_an_outage() -> None:
     # A campaign alone is the wake of an attack or a leak, not of a migration under way.
-    outage = told(
-        "a",
-        0,
-        (
-            "CERP : le portail de commande inaccessible",
-            "Le portail de commande en ligne de la CERP reste inaccessible aux pharmaciens "
-            "depuis sa migration de samedi ; les commandes urgentes passent par téléphone.",
-        ),
-        organisations=("cerp",),
-        status="failure",
-        kinds=("outage",),
-    )
+    outage = told("a", 0, CERP_DOWN, organisations=("cerp",), status="failure", kinds=("outage",))
     lure = told(
         "b",
         1,
@@ -601,16 +602,7 @@ def test_an_unnamed_fraud_campaign_follows_an_attack_not_an_outage() -> None:
     )
     assert sorted(i.items for i in group([outage, lure])) == [("a",)]
     attack = told(
-        "c",
-        0,
-        (
-            "CERP : le portail de commande visé par une cyberattaque",
-            "Le portail de commande en ligne de la CERP a subi une cyberattaque samedi ; les "
-            "commandes urgentes des pharmaciens passent par téléphone.",
-        ),
-        organisations=("cerp",),
-        status="failure",
-        kinds=("cyberattack",),
+        "c", 0, CERP_ATTACKED, organisations=("cerp",), status="failure", kinds=("cyberattack",)
     )
     [incident] = group([attack, lure])
     assert incident.items == ("c", "b")
@@ -620,18 +612,7 @@ def test_an_unnamed_attack_is_no_sequel_of_an_outage() -> None:
     # An attack reported without a name starts a story: it does not follow an incident of
     # another kind of its family in reach (an outage, payments late), whatever words they
     # share; it follows an attack.
-    outage = told(
-        "a",
-        0,
-        (
-            "CERP : le portail de commande inaccessible",
-            "Le portail de commande en ligne de la CERP reste inaccessible aux pharmaciens "
-            "depuis samedi ; les commandes urgentes passent par téléphone.",
-        ),
-        organisations=("cerp",),
-        status="failure",
-        kinds=("outage",),
-    )
+    outage = told("a", 0, CERP_DOWN, organisations=("cerp",), status="failure", kinds=("outage",))
     attack = told(
         "b",
         1,
@@ -647,11 +628,7 @@ def test_an_unnamed_attack_is_no_sequel_of_an_outage() -> None:
     first = told(
         "c",
         0,
-        (
-            "CERP : le portail de commande visé par une cyberattaque",
-            "Le portail de commande en ligne de la CERP a subi une cyberattaque samedi ; les "
-            "commandes urgentes des pharmaciens passent par téléphone.",
-        ),
+        CERP_ATTACKED,
         organisations=("cerp",),
         status="failure",
         kinds=("cyberattack", "outage"),
