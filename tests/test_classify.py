@@ -3681,3 +3681,26 @@ def test_rates_restrictions_bulletins_and_year_end_calendars(
     title: str, text: str, kinds: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "payers"),
+    [
+        # a title of payers' names and little else is a list of tags, no subject
+        (
+            "#Almerys #Viamedis #iSanté #SPSanté #Actil",
+            "Qui a des nouvelles de ses règlements ?",
+            (),
+        ),
+        # three payers as the subject of a title that says something of them
+        (
+            "Viamedis, Almerys et iSanté : les paiements en retard",
+            "Les règlements tardent.",
+            ("viamedis", "almerys", "isante"),
+        ),
+    ],
+)
+def test_a_title_of_payers_names_alone_is_a_list(
+    title: str, text: str, payers: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).payers == payers

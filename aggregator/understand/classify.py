@@ -152,6 +152,8 @@ _CAUSED = re.compile(r"\b(?:provoque|cause|declenche|engendre|occasionne|origine
 _A_WORD = re.compile(r"[^\W_]")  # a letter or a digit: the title's start is past
 _QUOTED = re.compile(r"«[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\"")
 QUOTED_TITLE_REACH = 3  # words before a quote where the noun it names may be
+TITLE_LIST = 3  # payers a title names that make it a list when little else is said
+TITLE_LIST_WORDS = 1  # words of three letters or more besides the names ("chez")
 BRIEF_LABEL = 4  # words of a label that may open a digest's brief ("Fin d'année.")
 _SINCE = re.compile(r"\bdepuis\s+(?:les|la|le|l|ces|cette|ce)\s+$")
 _FRONTED_SINCE = re.compile(r"[\W]*depuis\s+(?:les|la|le|l|ces|cette|ce)\b")
@@ -1498,6 +1500,8 @@ class Classifier:
                 continue  # "Rumeur de piratage d'ameli"
             elif in_title and self._shared_beside_subject(doc, mention):
                 continue  # "Panne Orange : une officine sans télécollecte ni cartes Vitale"
+            elif in_title and self._title_list(doc, mentions):
+                continue  # "#Almerys #Viamedis #iSanté #SPSanté #Actil": tags, no subject
             elif in_title:
                 hit_title.add(mention.slug)
                 doc.explain(f"payer:{mention.slug}", mention, "named in the title")
@@ -1545,6 +1549,17 @@ class Classifier:
             if self._reports_event(doc, found.start(), found.end()):
                 return Hit(0, found.start(), found.end())
         return None
+
+    def _title_list(self, doc: _Doc, mentions: Sequence[Mention]) -> bool:
+        """A title made of three payers' names or more and little else (a post's hashtags,
+        a list of partners): it names no subject."""
+        named = [m for m in mentions if doc.in_title(m.start)]
+        if len({m.slug for m in named}) < TITLE_LIST:
+            return False
+        rest = doc.text[: doc.title_end]
+        for m in sorted(named, key=lambda m: m.start, reverse=True):
+            rest = rest[: m.start] + " " + rest[m.end :]
+        return len(re.findall(r"[^\W\d_]{3,}", rest)) <= TITLE_LIST_WORDS
 
     def _homonym(self, doc: _Doc, mention: Mention) -> bool:
         """Does the sentence naming the payer, or the item's title and lead, say another body
