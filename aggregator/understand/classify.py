@@ -1483,6 +1483,7 @@ class Classifier:
                 or self._reports_event(doc, doc.title_end + 1, opening)
             )
         )
+        tags = self._title_list(doc, mentions)
         hit_title: set[str] = set()
         hit_body: set[str] = set()
         dropped: set[str] = set()
@@ -1500,7 +1501,7 @@ class Classifier:
                 continue  # "Rumeur de piratage d'ameli"
             elif in_title and self._shared_beside_subject(doc, mention):
                 continue  # "Panne Orange : une officine sans télécollecte ni cartes Vitale"
-            elif in_title and self._title_list(doc, mentions):
+            elif in_title and tags:
                 continue  # "#Almerys #Viamedis #iSanté #SPSanté #Actil": tags, no subject
             elif in_title:
                 hit_title.add(mention.slug)
