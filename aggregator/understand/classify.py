@@ -130,14 +130,15 @@ _WHENEVER_AFTER = re.compile(
     r"[^.;:!?]{0,40}?(?:,\s*)?\b(?:quand|lorsqu|chaque\s+fois\s+qu|des\s+qu)\s*(?:e\s+)?"
     r"(?:leur|leurs|sa|son|ses|un|une)\s[^.;:!?]{0,100}"
 )
-# ... where "a" is the auxiliary only before a participle ("a jour" is "à jour")
-_ONE_TIME_AFTER = re.compile(
-    r"\b(?:ont|avait|avaient|etait|etaient|fut|furent|lundi|mardi|mercredi|jeudi|vendredi|"
-    r"samedi|dimanche|hier|matin|soir|nuit|depuis)\b|\ba\s+(?:ete|eu|du|pu|\w+(?:e|i|u|is|it))\b"
+# A past auxiliary or a day: one time, not any time.
+_ONE_TIME_WORDS = (
+    r"ont|avait|avaient|etait|etaient|fut|furent|lundi|mardi|mercredi|jeudi|vendredi|"
+    r"samedi|dimanche|hier|matin|soir|nuit|depuis"
 )
-_ONE_TIME = re.compile(
-    r"\b(?:a|ont|avait|avaient|etait|etaient|fut|furent|lundi|mardi|mercredi|jeudi|vendredi|"
-    r"samedi|dimanche|hier|matin|soir|nuit|depuis)\b"
+_ONE_TIME = re.compile(rf"\b(?:a|{_ONE_TIME_WORDS})\b")
+# ... after the clause, "a" is the auxiliary only before a participle ("a jour" is "à jour")
+_ONE_TIME_AFTER = re.compile(
+    rf"\b(?:{_ONE_TIME_WORDS})\b|\ba\s+(?:ete|eu|du|pu|\w+(?:e|i|u|is|it))\b"
 )
 # A field answered "none" right after the word, as status pages list them: "Maintenance
 # planifiée : aucune.", "Incident en cours : néant".
@@ -145,11 +146,11 @@ _NONE_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}?\s*:\s*(?:aucune?s?|neant|rien|ras
 _YEARS_AFTER = re.compile(r"\b(?:ans?|annees?)\s+(?:apres|plus\s+tard)\s+(?:[\w-]+\s+){0,3}$")
 _TO_THE_READER = re.compile(r"\W*(?:votre|vos|si|s['’]il|s['’]ils|et\s+si|quand|lorsque)\b", re.I)
 _HEADING_MARK = re.compile(r"\s*(?:[.:]|-(?<=\s-))(?=\s|$)")  # "MSA." "MSA :" "MSA –"
-# A quoted span, as titles are written: "un webinaire « Rançongiciel : que faire ? »".
 # A cause verb before the "par" that names it: the negation denies the cause, where "n'a
 # pas été touché par la cyberattaque" (no such verb) still speaks of the attack.
 _CAUSED = re.compile(r"\b(?:provoque|cause|declenche|engendre|occasionne|origine)\w*\s+$")
 _A_WORD = re.compile(r"[^\W_]")  # a letter or a digit: the title's start is past
+# A quoted span, as titles are written: "un webinaire « Rançongiciel : que faire ? »".
 _QUOTED = re.compile(r"«[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\"")
 QUOTED_TITLE_REACH = 3  # words before a quote where the noun it names may be
 TITLE_LIST = 3  # payers a title names that make it a list when little else is said

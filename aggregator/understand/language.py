@@ -1053,11 +1053,10 @@ def _unreported(token: Any, words: AssertionWords) -> str | None:
             if _negated_verb(node, words) or any(_negated_verb(a, words) for a in helpers):
                 return f"unreported: {node.text.lower()}"
         for child in node.children:
-            denied = any(
-                c.dep_ == "det" and _plain(c.lemma_) in words.negation for c in child.children
-            )
-            if child.dep_.startswith("nsubj") and _plain(child.lemma_) in words.findings and denied:
-                return f"unreported: {child.text.lower()}"
+            if not (child.dep_.startswith("nsubj") and _plain(child.lemma_) in words.findings):
+                continue
+            if any(c.dep_ == "det" and _plain(c.lemma_) in words.negation for c in child.children):
+                return f"unreported: {child.text.lower()}"  # "aucune indication n'a été..."
         if node.head == node:
             break
         node = node.head
