@@ -1457,10 +1457,12 @@ class Classifier:
         """Payers the item is about: named in its title, or in a body sentence that reports
         an incident or the payer's own news; never in a list, a generic phrase, a recall or
         a negation. ``incident``: whether the item reports one."""
+        named = doc.named(self.rules.payers)
+        elsewhere_meant = self._homonyms_in_lead(doc, {m.slug for m in named})
         mentions = [
             m
-            for m in doc.named(self.rules.payers)
-            if not self._generic(doc, m) and not self._homonym(doc, m)
+            for m in named
+            if not self._generic(doc, m) and not self._homonym(doc, m, elsewhere_meant)
         ]
         if not mentions:
             return ()
@@ -1563,20 +1565,26 @@ class Classifier:
             rest = rest[: m.start] + " " + rest[m.end :]
         return len(re.findall(r"[^\W\d_]{3,}", rest)) <= TITLE_LIST_WORDS
 
-    def _homonym(self, doc: _Doc, mention: Mention) -> bool:
-        """Does the sentence naming the payer, or the item's title and lead, say another body
-        of that name is meant (taxonomy.yaml ``homonyms``: "la Bourse et Cetip fusionnent",
-        "l'ACTIL, association des commerçants", "Tunisie : ...")?"""
+    def _homonyms_in_lead(self, doc: _Doc, slugs: set[str]) -> set[str]:
+        """The payers whose title or lead says another body of that name is meant
+        (taxonomy.yaml ``homonyms``: "Tunisie : ..."): the scene of every sentence."""
+        lead = doc.hard.after(doc.title_end + 1)
+        return {
+            slug
+            for slug in slugs
+            if (pattern := self.rules.homonyms.get(slug)) is not None
+            and pattern.search(doc.text, 0, lead) is not None
+        }
+
+    def _homonym(self, doc: _Doc, mention: Mention, elsewhere_meant: set[str]) -> bool:
+        """Does the sentence naming the payer, or the item's title and lead
+        (``elsewhere_meant``), say another body of that name is meant ("la Bourse et Cetip
+        fusionnent", "l'ACTIL, association des commerçants")?"""
         pattern = self.rules.homonyms.get(mention.slug)
         if pattern is None:
             return False
         start, end = doc.hard.before(mention.start), doc.hard.after(mention.end)
-        # the title and the lead set the scene for every sentence ("Tunisie : ...")
-        lead = doc.hard.after(doc.title_end + 1)
-        if (
-            pattern.search(doc.text, start, end) is None
-            and pattern.search(doc.text, 0, lead) is None
-        ):
+        if mention.slug not in elsewhere_meant and pattern.search(doc.text, start, end) is None:
             return False
         doc.explain(f"not:payer:{mention.slug}", mention, "another of the same name")
         return True

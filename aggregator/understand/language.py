@@ -109,6 +109,7 @@ class AssertionWords:
     # depends on a condition ("à défaut de réponse, nous suspendrons"): a threat, not a fact
     scope_breakers: frozenset[str] = frozenset()  # depuis, après: a phrase the verb's
     # negation does not reach ("n'est pas envisagée avant... fermés depuis l'attaque")
+    rate_units: frozenset[str] = frozenset()  # euro, minute: "un euro par facture" (any case)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> AssertionWords:
@@ -330,7 +331,7 @@ def _why_not(
     clause = predicate.head if predicate.dep_ == "xcomp" else predicate  # "doit être notifiée"
     subjects = (c for c in (*predicate.children, *clause.children) if c.dep_.startswith("nsubj"))
     for said_of in (noun, *subjects):
-        if (generic := _any_case(said_of)) is not None:
+        if (generic := _any_case(said_of, words)) is not None:
             return generic
     if kind in words.means_kinds:
         # The word, or the noun it completes ("lors d'une campagne d'hameçonnage").
@@ -1496,7 +1497,7 @@ def related(
                 ne = {c.idx for c in partners if _plain(c.lemma_) == "ne"}
                 inside = inside | {negation.idx} | ne
                 why = (
-                    _any_case(dependent)
+                    _any_case(dependent, words)
                     or _as_a_rule(dependent)
                     or _why_not(token, words, relation.kind, inside)
                     or _unreported(token, words)
@@ -1579,16 +1580,12 @@ def _denied(dependent: Any, words: AssertionWords) -> str | None:
     """A dependent its own determiner negates ("n'a suspendu aucun service") or makes
     any of its kind ("bloque toute connexion non autorisée")."""
     negation = _denied_by(dependent, words)
-    return f"negation: {negation.text.lower()}" if negation is not None else _any_case(dependent)
+    if negation is not None:
+        return f"negation: {negation.text.lower()}"
+    return _any_case(dependent, words)
 
 
-# What a rate counts before "par": "un euro par facture", "trois minutes par appel".
-_AMOUNTS = frozenset(
-    ("euro", "centime", "€", "%", "pourcent", "point", "minute", "heure", "jour", "fois", "appel")
-)
-
-
-def _any_case(noun: Any) -> str | None:
+def _any_case(noun: Any, words: AssertionWords) -> str | None:
     """A noun whose only determiner is "tout" ("toute fuite doit être notifiée", "tout
     accès non autorisé est bloqué") names any case of its kind, not one that happened;
     "toute la messagerie" (with an article) is one thing whole."""
@@ -1605,7 +1602,7 @@ def _any_case(noun: Any) -> str | None:
     # par déni de service"
     if before is not None and before.lower_ == "par" and not determiners and noun.i > 1:
         amount = noun.doc[noun.i - 2]
-        if amount.pos_ == "NUM" or _plain(amount.lemma_) in _AMOUNTS:
+        if amount.pos_ == "NUM" or _plain(amount.lemma_) in words.rate_units:
             return "generic: par"
     # One indefinite case said to be able to or to have to be done: a rule for any case
     # ("un SMS suspect peut être signalé au 33700", "une fuite doit être notifiée à la
@@ -1626,10 +1623,10 @@ def _any_case(noun: Any) -> str | None:
     # One case in what a text provides, read off the words as the parse often fails them
     # ("prévoit" taken for an adjective): "la convention prévoit qu'un retard de paiement
     # donne lieu à une indemnisation".
-    words = [_plain(t.text.lower()) for t in noun.doc[max(0, noun.i - 3) : noun.i]]
-    one = len(words) == 3 and words[1:] in (["qu'", "un"], ["qu'", "une"])
-    if one and words[0].startswith(_STIPULATING):
-        return f"generic: {words[2]} ({words[0]})"
+    before3 = [_plain(t.text.lower()) for t in noun.doc[max(0, noun.i - 3) : noun.i]]
+    one = len(before3) == 3 and before3[1:] in (["qu'", "un"], ["qu'", "une"])
+    if one and before3[0].startswith(_STIPULATING):
+        return f"generic: {before3[2]} ({before3[0]})"
     return None
 
 
