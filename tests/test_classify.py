@@ -2009,12 +2009,33 @@ def test_systems_isolated_pen_and_paper_and_a_return_under_way(
             (),
         ),
         ("Au programme : repérer un message d'hameçonnage, gérer ses mots de passe.", ()),
+        # every item of a list of skills opened by a verb of spotting, whatever the parse
+        (
+            "Au programme : reconnaître un courriel d'hameçonnage, gérer ses mots de passe, "
+            "réagir à un appel d'un faux technicien.",
+            (),
+        ),
+        (
+            "Savoir reconnaître un faux courriel ameli, un faux appel de la banque, une fausse "
+            "facture fournisseur.",
+            (),
+        ),
+        ("Repérer un faux courriel n'est pas simple.", ()),
         ("Chaque fin d'année apporte son lot de messages piégés.", ()),
         # the same threats as events
         ("Depuis lundi, de faux SMS au nom de la MSA prospèrent.", ("phishing",)),
         ("L'opérateur a pu repérer une intrusion sur son portail.", ("cyberattack",)),
         ("Des pirates ont pu accéder aux données.", ("cyberattack",)),
         ("Chaque officine a reçu un faux courriel ce lundi.", ("phishing",)),
+        (
+            "Ce matin, nous avons reçu un faux courriel ameli et un faux appel de la banque.",
+            ("phishing",),
+        ),
+        (
+            "Reconnaître le faux SMS ameli qui circule depuis lundi : les escrocs demandent les "
+            "coordonnées bancaires.",
+            ("phishing",),
+        ),
     ],
 )
 def test_threats_that_thrive_can_come_or_are_taught_are_no_event(

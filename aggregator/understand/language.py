@@ -427,6 +427,7 @@ def _why_not(
     return (
         _warned_against(token, words)
         or _guarded(token, words)
+        or _programme(token, words)
         or _topic(token, words)
         or _measured(token, words, kind in words.trend_kinds)
         or (_climate(token, words) if kind in words.trend_kinds else None)
@@ -851,6 +852,28 @@ def _guarded(token: Any, words: AssertionWords) -> str | None:
         ):
             return f"guard: {min(found)}"
     return None
+
+
+def _programme(token: Any, words: AssertionWords) -> str | None:
+    """A list of things to learn that opens with a verb of spotting or of skill and
+    conjugates none ("Au programme : reconnaître un courriel d'hameçonnage, gérer ses mots
+    de passe, réagir à l'appel d'un faux technicien"): every item is a skill, whatever the
+    parse made of the list."""
+    doc = token.doc
+    colons = [t.i for t in doc[: token.i] if t.text == ":"]
+    segment = doc[colons[-1] + 1 if colons else 0 :]
+    opener = next((t for t in segment if not t.is_punct), None)
+    if opener is None or opener.i > token.i:
+        return None
+    # the infinitive as written (the model often reads a folded one as conjugated)
+    infinitive = _plain(opener.text)
+    if infinitive not in words.spotting | words.skills:
+        return None
+    # a verb of its own ("repérer un faux courriel n'est pas simple") says something; a
+    # word right after "de" is no conjugated verb, whatever the model read ("mot de passe")
+    if any(_conjugated(t) and doc[t.i - 1].lower_ not in ("de", "d") for t in segment):
+        return None
+    return f"skill: {infinitive}"
 
 
 def _imperative(verb: Any) -> bool:
