@@ -3725,3 +3725,71 @@ def test_a_title_of_payers_names_alone_is_a_list(
     title: str, text: str, payers: tuple[str, ...]
 ) -> None:
     assert CLASSIFIER.classify(title, text).payers == payers
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # in the order of a statement, in the present or the past: what the writer sees
+        ("Viamedis ne répond plus ?", "", ("outage",)),
+        ("Point", "Le portail Almerys est en panne chez vous ?", ("outage",)),
+        (
+            "Re: lots",
+            "Les lots iSanté sont rejetés depuis lundi ? Chez nous oui.",
+            ("payment-disruption",),
+        ),
+        # what asks: an interrogative word, an inverted subject, no verb, what is to come
+        ("Point", "Les paiements seront-ils bloqués ?", ()),
+        ("Point", "Comment facturer quand le portail est en panne ?", ()),
+        ("Point", "À la pharmacie, qui avance les frais ?", ()),
+        ("Point", "Almerys en panne ?", ()),
+        ("Point", "Le portail va tomber ?", ()),
+        ("Point", "Il faut tout ressaisir après la panne ?", ()),
+        ("Point", "Et si demain tout notre système de santé s'éteignait ?", ()),
+        ("Point", "Elle lâche : « Encore un opérateur qui s'est fait pirater ? »", ()),
+        ("Point", "Une facture vous semble impayée ? Vous pouvez nous écrire.", ()),
+        # a question followed by what to do: a condition
+        ("Point", "Vous n'avez pas reçu votre virement ? Appelez le 3646.", ()),
+        ("Point", "Votre paiement n'est pas arrivé ? Vérifiez votre retour Noémie.", ()),
+    ],
+)
+def test_a_question_in_the_order_of_a_statement_tells(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+def test_the_payer_that_no_longer_answers_is_the_one_failing() -> None:
+    result = CLASSIFIER.classify("Viamedis ne répond plus ?", "")
+    assert result.payers == ("viamedis",)
+    assert CLASSIFIER.classify("Point", "Almerys n'est pas concerné par la panne.").payers == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        (
+            "Almerys ne répond plus ?",
+            "Plus aucune interrogation de droits depuis 9 h. Mise à jour : fausse alerte, "
+            "c'était notre box, redémarrée cette nuit.",
+            (),
+        ),
+        ("Almerys en panne ? [résolu – fausse alerte]", "Le portail ne répond plus.", ()),
+        # denied, or the lures of a campaign: the event stands
+        (
+            "Point",
+            "Ce n'était pas une fausse alerte : le portail Almerys ne répond plus.",
+            ("outage",),
+        ),
+        (
+            "Point",
+            "De faux SMS envoient une fausse alerte de sécurité au nom d'ameli depuis lundi.",
+            ("phishing",),
+        ),
+    ],
+)
+def test_a_false_alarm_reports_no_incident(title: str, text: str, kinds: tuple[str, ...]) -> None:
+    result = CLASSIFIER.classify(title, text)
+    assert result.kinds == kinds
+    if not kinds:
+        assert result.payers == () and result.status is None

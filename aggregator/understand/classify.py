@@ -54,6 +54,7 @@ from aggregator.understand.language import (
     MAX_SENTENCE,
     AssertionWords,
     Relation,
+    asks,
     awaited,
     has_finite_verb,
     is_destination,
@@ -238,6 +239,7 @@ class _Rules:
     calendar_titles: re.Pattern[str]  # "calendrier des paiements": its kinds' words are dates
     calendar_kinds: frozenset[int]  # the kinds (indexes) a calendar's words are not
     status_page_titles: re.Pattern[str]  # "Investigating – ...": an incident's update
+    false_alarms: re.Pattern[str]  # "fausse alerte": the trouble told was none
     status_page_kind: int | None  # its kind (index) when its text names none
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
     # starts of its heads and dependents.
@@ -363,6 +365,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         calendar_titles=compile_words(lang.calendar_titles or ("(?!)",)),
         calendar_kinds=frozenset(taxonomy.kinds.index(k) for k in lang.calendar_kinds),
         status_page_titles=compile_words(lang.status_page_titles or ("(?!)",)),
+        false_alarms=compile_words(lang.false_alarms or ("(?!)",)),
         status_page_kind=(
             None if lang.status_page_kind is None else taxonomy.kinds.index(lang.status_page_kind)
         ),
@@ -433,7 +436,7 @@ class _Runs:
 
 
 # A sentence read for the relations: its span, its words, their starts, whether it denies.
-_SentenceWords = tuple[tuple[int, int], list[str], frozenset[str], bool]
+_SentenceWords = tuple[tuple[int, int], list[str], frozenset[str], bool, bool]
 
 
 class _Doc:
@@ -614,25 +617,35 @@ class _Doc:
 
     @cached_property
     def sentence_words(self) -> list[_SentenceWords]:
-        """Each sentence that is no question ("mes paiements seront-ils bloqués ?" asserts
-        nothing): its span, its words, their starts (four letters) and whether it holds a
-        negation (see _denied) or a verb of stopping; read once per item, for every
-        relation looked for."""
+        """Each sentence: its span, its words, their starts (four letters), whether it
+        holds a negation (see _denied) or a verb of stopping, and whether it is a question
+        that may ask rather than tell (see language.asks: "mes paiements seront-ils bloqués
+        ?" asserts nothing); read once per item, for every relation looked for."""
         found: list[_SentenceWords] = []
         start = 0
         for low, high in [*self._hard_spans, (len(self.text), len(self.text))]:
             span, start = (start, low), high
-            if self.text.startswith("?", low) and not others_too(
+            question = self.text.startswith("?", low) and not others_too(
                 self.text[slice(*span)], self.rules.words
-            ):
-                continue
+            )
             words = self.text[slice(*span)].translate(WORD_GAPS).split()
             starts = frozenset(w[:4] for w in words)
             denied = _denied(words, self.rules.negation_forms) or not starts.isdisjoint(
                 self.rules.stopping_keys  # "a cessé de régler"
             )
-            found.append((span, words, starts, denied))
+            found.append((span, words, starts, denied, question))
         return found
+
+    def asks(self, start: int, end: int) -> bool:
+        """Whether the question around ``start``..``end`` asks rather than tells (see
+        language.asks), read with the sentence after it: "Vous n'avez pas reçu votre
+        virement ? Appelez le 3646." is a condition."""
+        question = self.sentence_at(start, end)
+        if question is None:
+            return True
+        mark = self.hard.after(end)
+        following = self.sentence_at(mark + 1, self.hard.after(mark + 1))
+        return asks(question[0], following[0] if following else "", self.rules.words)
 
     def in_title(self, pos: int) -> bool:
         return pos < self.title_end
@@ -722,7 +735,12 @@ class _Doc:
             # a question: "mes paiements seront-ils retardés ?"; not one asking whether
             # others see the same trouble, which tells one's own ("Quelqu'un d'autre
             # n'arrive plus à se connecter ?", "Vous aussi, le portail est en panne ?")
-            return not others_too(self.text[self.hard.before(start) : start], self.rules.words)
+            if others_too(self.text[self.hard.before(start) : start], self.rules.words):
+                return False
+            # one in the order of a statement tells ("Viamedis ne répond plus ?"), as
+            # much as a statement would
+            if self.asks(start, end):
+                return True
         if self.in_scenario(start):
             return True  # "Imaginons : le portail ne répond plus."
         if (found := _WHENEVER.match(self.text, self.hard.before(start))) and not (
@@ -785,6 +803,15 @@ class Classifier:
                 reasons=tuple(doc.reasons),
             )
         present, current = self._kinds(doc)
+        if present and (alarm := self._false_alarm(doc)) is not None:
+            # "Almerys ne répond plus ? [...] fausse alerte, c'était notre box": the trouble
+            # told was none; the item reports no incident and is about no payer
+            doc.explain("not:event", alarm, "a false alarm")
+            return Classification(
+                organisations=organisations,
+                contacts=contacts(f"{title}\n{text}"),
+                reasons=tuple(doc.reasons),
+            )
         status, implied = self._status(doc, current, bool(present))
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
@@ -902,6 +929,14 @@ class Classifier:
         current: StatusSignal | None = "failure" if ongoing else "planned" if planned else None
         return present, current
 
+    def _false_alarm(self, doc: _Doc) -> Hit | None:
+        """Where the item says the trouble it told was a false alarm (taxonomy.yaml
+        ``false_alarms``), unless denied ("ce n'était pas une fausse alerte")."""
+        for found in self.rules.false_alarms.finditer(doc.text):
+            if not doc.negated(found.start()):
+                return Hit(0, found.start(), found.end())
+        return None
+
     def _announced(self, doc: _Doc) -> bool:
         """A headline with no verb that names a cut ("Maintenance : services en ligne
         indisponibles dans la nuit du 15 au 16 décembre") over a body that announces it
@@ -1003,7 +1038,7 @@ class Classifier:
         done: set[object] = set()
         groups = len({group(r) for r, _, _ in wanted})
         any_head = frozenset().union(*(heads for _, heads, _ in wanted))
-        for sentence, words_here, starts, denied in doc.sentence_words:
+        for sentence, words_here, starts, denied, question in doc.sentence_words:
             if len(done) == groups:
                 return
             if starts.isdisjoint(any_head):
@@ -1021,6 +1056,8 @@ class Classifier:
                 continue
             if not headings and (line := doc.heading_at(sentence[0])) and not has_finite_verb(line):
                 continue  # a heading names a topic: its paragraphs say whether it happened
+            if question and doc.asks(*sentence):
+                continue
             traced = doc.sentence_at(*sentence)
             for relation, matched in related(traced[0], relations, words, plans) if traced else ():
                 if group(relation) not in done:
@@ -1664,8 +1701,23 @@ class Classifier:
             doc.text, max(0, mention.start - 40), mention.start
         ):
             return False  # "Dix jours sans Viamedis": the payer is what went missing
+        if why.startswith("negation") and self._negation_is_trouble(doc, mention):
+            return False  # "Viamedis ne répond plus": the negation is the failure
         doc.explain(f"not:payer:{mention.slug}", mention, why)
         return True
+
+    def _negation_is_trouble(self, doc: _Doc, mention: Mention) -> bool:
+        """Does a word of a kind that holds its own negation ("ne répond plus", "n'arrive
+        plus à se connecter") follow the name in its clause: the payer is what fails?"""
+        high = doc.clause.after(mention.end)
+        hits = doc.find(self.rules.kinds)
+        index = bisect_left(doc.starts(self.rules.kinds), mention.end)
+        for hit in hits[index:]:
+            if hit.start >= high:
+                return False
+            if self.rules.negators.search(doc.text, hit.start, hit.end):
+                return True
+        return False
 
     def _destination(self, doc: _Doc, mention: Mention) -> bool:
         """A name where something goes (see language.is_destination)."""

@@ -110,6 +110,8 @@ class AssertionWords:
     scope_breakers: frozenset[str] = frozenset()  # depuis, après: a phrase the verb's
     # negation does not reach ("n'est pas envisagée avant... fermés depuis l'attaque")
     rate_units: frozenset[str] = frozenset()  # euro, minute: "un euro par facture" (any case)
+    interrogatives: frozenset[str] = frozenset()  # comment, quand: a question that asks
+    inverted_subjects: frozenset[str] = frozenset()  # il ("seront-ils"): a question that asks
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> AssertionWords:
@@ -1543,6 +1545,81 @@ def others_too(question: str, words: AssertionWords) -> bool:
     (``AssertionWords.others_too``: "Quelqu'un d'autre n'arrive plus à se connecter ?")?"""
     opening = _phrase(question)
     return any(opening == p or opening.startswith(p + " ") for p in words.others_too)
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def asks(question: str, following: str, words: AssertionWords) -> bool:
+    """Whether a sentence ending in "?" asks rather than tells. It asks when one of its
+    phrases opens with an interrogative word ("Comment facturer sans carte ?", "À la
+    pharmacie, qui avance les frais ?"), when it puts its subject after its verb ("Les
+    paiements seront-ils bloqués ?"), conjugates no verb of its own ("Almerys en panne ?",
+    "Encore un opérateur qui s'est fait pirater ?") or only one of what is to come, may,
+    must or seems to be ("Le portail va tomber ?", "Il faut refacturer ?"), and when the
+    sentence after it says what to do then ("Vous n'avez pas reçu votre virement ?
+    Appelez le 3646."). In the order of a statement, in the present or the past, it tells
+    what the writer sees and asks whether others see it too, as posts and messages do
+    ("Viamedis ne répond plus ?", "Vous avez aussi des rejets Almerys depuis lundi ?")."""
+    if len(question) > MAX_SENTENCE or len(following) > MAX_SENTENCE:
+        return True
+    # the question itself: what follows a colon or a quote ("lâche : « Encore un ... ?")
+    question = _QUESTION_OPENS.split(question)[-1].strip()
+    phrases = [_phrase(part).split() for part in question.split(",")]
+    for phrase in phrases:
+        while phrase and phrase[0] in _LINKING:
+            del phrase[0]  # "Et si demain tout s'éteignait ?"
+    if any(p and p[0] in words.interrogatives for p in phrases) or not phrases[0]:
+        return True
+    if any("-" in w and w.rsplit("-", 1)[1] in words.inverted_subjects for p in phrases for w in p):
+        return True
+    verbs = [t for t in parse(question) if _conjugated(t) and not _describing(t)]
+    if not verbs or any(
+        _future_or_conditional(v) or _plain(v.lemma_) in _ASKING_VERBS for v in verbs
+    ):
+        return True
+    return bool(following) and _says_what_to_do(following)
+
+
+_QUESTION_OPENS = re.compile(r"[:«“]")
+_LINKING = frozenset(("et", "mais", "alors", "donc", "puis", "sinon", "bref"))
+# What may be, must be, seems or is about to be: a question with them asks ("Le portail va
+# tomber ?", "On peut refacturer ?", "Il faut tout ressaisir ?", "Une facture vous semble
+# impayée ?").
+_ASKING_VERBS = frozenset(("aller", "pouvoir", "devoir", "falloir", "sembler", "paraitre"))
+
+
+def _describing(verb: Any) -> bool:
+    """Is the verb one of a clause describing a noun ("un opérateur qui s'est fait
+    pirater"): under a relative clause, or with a relative pronoun of its own?"""
+    if any(a.dep_.startswith("acl") for a in (verb, *verb.ancestors)):
+        return True
+    clause = verb.head if verb.dep_.startswith("aux") else verb
+    return any(
+        c.i > 0 and c.pos_ == "PRON" and c.lower_ in ("qui", "que", "qu'", "dont")
+        for c in clause.children
+    )
+
+
+def _says_what_to_do(sentence: str) -> bool:
+    """Does the sentence open with an imperative ("Appelez le 3646", "N'hésitez pas") or
+    tell the reader what they may do ("Vous pouvez nous écrire")?"""
+    tokens = [t for t in parse(sentence) if not t.is_punct]
+    opener = next((t for t in tokens if _plain(t.lemma_) not in ("ne", "n")), None)
+    if opener is not None and (
+        "Imp" in opener.morph.get("Mood")
+        # the model often takes a verb in -ez opening a sentence for a name ("Vérifiez")
+        or (opener.lower_.endswith("ez") and opener.lower_ not in _NOT_IMPERATIVE)
+    ):
+        return True
+    return any(
+        _plain(t.lemma_) in ("pouvoir", "suffire")
+        and any(
+            c.dep_.startswith("nsubj") and _plain(c.lemma_) in ("vous", "il") for c in t.children
+        )
+        for t in tokens[:4]
+    )
+
+
+_NOT_IMPERATIVE = frozenset(("chez", "assez", "nez", "rez"))
 
 
 def _phrase(text: str) -> str:

@@ -116,6 +116,8 @@ class Language:
     # Labels a status page opens its updates' titles with: the item is an update of an
     # incident on a service, of ``status_page_kind`` when its text names no kind.
     status_page_titles: tuple[str, ...] = ()
+    # The item says the trouble it told was none: it reports no incident.
+    false_alarms: tuple[str, ...] = ()
     status_page_kind: str | None = None
 
 
@@ -338,6 +340,7 @@ def _parse(data: Any) -> Taxonomy:
             calendar_titles=tuple(lang.get("calendar_titles", ())),
             calendar_kinds=tuple(lang.get("calendar_kinds", ())),
             status_page_titles=tuple(lang.get("status_page_titles", ())),
+            false_alarms=tuple(lang.get("false_alarms", ())),
             status_page_kind=lang.get("status_page_kind"),
         ),
         status_words=StatusWords(
