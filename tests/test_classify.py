@@ -3793,3 +3793,81 @@ def test_a_false_alarm_reports_no_incident(title: str, text: str, kinds: tuple[s
     assert result.kinds == kinds
     if not kinds:
         assert result.payers == () and result.status is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # deliveries late, cancelled, or not reaching a place, in the regional press's words
+        (
+            "Des livraisons arrivées avec deux à trois heures de retard, certaines incomplètes.",
+            ("supply-disruption",),
+        ),
+        (
+            "Ce matin, les camionnettes sont parties avec près de deux heures de retard.",
+            ("supply-disruption",),
+        ),
+        (
+            "Les autres officines du secteur sont livrées, mais avec des retards importants.",
+            ("supply-disruption",),
+        ),
+        (
+            "Les pharmacies reçoivent leurs commandes avec une demi-journée de retard.",
+            ("supply-disruption",),
+        ),
+        (
+            "Les répartiteurs ont annulé hier soir une partie de leurs tournées dans l'Essonne.",
+            ("supply-disruption",),
+        ),
+        (
+            "Les grossistes-répartiteurs ne peuvent toujours pas desservir certaines communes.",
+            ("supply-disruption",),
+        ),
+        ("Aucun camion de grossiste ne peut monter dans la vallée.", ("supply-disruption",)),
+        # not a delivery late, nor another service's line
+        ("Le grossiste livre chaque jour plusieurs dizaines de pharmacies de l'Aude.", ()),
+        ("Les livraisons ont été effectuées normalement ce vendredi.", ()),
+        ("Le bus ne dessert plus la commune depuis la fermeture de la ligne.", ()),
+    ],
+)
+def test_deliveries_late_or_not_reaching_are_a_supply_disruption(
+    sentence: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # the counter's words for a service or a machine down
+        ("Ce matin ça rame à mort et ça déconnecte toutes les 5 min.", ("outage",)),
+        ("Depuis 15 h, impossible d'interroger les droits, tout part en erreur.", ("outage",)),
+        ("Impossible de finir une vente depuis l'ouverture.", ("outage",)),
+        ("Chez nous aussi, 3 comptoirs bloqués, on note tout à la main.", ("outage",)),
+        ("Deux postes sur quatre en écran bleu à l'ouverture.", ("outage",)),
+        ("Le site pro ne s'ouvre pas non plus.", ("outage",)),
+        (
+            "Les demandes de droits en ligne envoyées à l'opérateur n'obtiennent plus de réponse.",
+            ("outage",),
+        ),
+        (
+            "Notre service de consultation des droits n'a pas répondu aux demandes ce matin.",
+            ("outage",),
+        ),
+        # rejections counted, money not arriving
+        ("Depuis lundi, une quinzaine de rejets « droits non ouverts ».", ("payment-disruption",)),
+        ("Pareil, 22 rejets chez nous.", ("payment-disruption",)),
+        (
+            "La télétransmission passe, c'est juste l'argent qui n'arrive pas.",
+            ("payment-disruption",),
+        ),
+        # the same words of no event
+        ("Il est impossible d'imprimer la notice depuis le site, elle est jointe.", ()),
+        ("Aucune réponse aux demandes de subvention n'a encore été donnée.", ()),
+        ("Le ministre n'a pas répondu aux demandes des syndicats.", ()),
+        ("Les 10 rejets les plus fréquents et comment les éviter.", ()),
+        ("Si le site ne s'ouvre pas, videz le cache du navigateur.", ()),
+    ],
+)
+def test_the_counters_words_for_trouble(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
