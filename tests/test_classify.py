@@ -3871,3 +3871,40 @@ def test_deliveries_late_or_not_reaching_are_a_supply_disruption(
 )
 def test_the_counters_words_for_trouble(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # money and claims held up at a fund, in the general press's words
+        (
+            "« Rien n'est tombé depuis quinze jours », calcule un pharmacien.",
+            ("payment-disruption",),
+        ),
+        (
+            "Certaines n'ont pas vu un euro de leurs factures papier de décembre.",
+            ("payment-disruption",),
+        ),
+        (
+            "Les pharmaciens voient s'allonger les délais de paiement de la caisse.",
+            ("payment-disruption",),
+        ),
+        (
+            "Des dizaines de milliers de factures attendent encore d'être traitées.",
+            ("payment-disruption",),
+        ),
+        ("Les demandes de droits adressées à l'opérateur échouent de nouveau.", ("outage",)),
+        # a return of the tiers payant said as taking charge again
+        (
+            "Depuis le 2 mai, l'opérateur prend de nouveau en charge la part complémentaire.",
+            ("tiers-payant-suspension",),
+        ),
+        # a class of claims is no service down; the same words of no event
+        ("Les factures en mode dégradé de mars devraient être payées d'ici la fin juin.", ()),
+        ("Rien n'est tombé depuis le ciel, sourit l'alpiniste.", ()),
+        ("Le candidat n'a pas touché un euro de ses droits d'auteur.", ()),
+        ("Elle a connu les premières télétransmissions qui échouaient une fois sur deux.", ()),
+    ],
+)
+def test_payments_held_up_at_a_fund(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds
