@@ -3908,3 +3908,44 @@ def test_the_counters_words_for_trouble(sentence: str, kinds: tuple[str, ...]) -
 )
 def test_payments_held_up_at_a_fund(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "kinds", "status"),
+    [
+        # a status page's label closing the title, in English
+        ("Rights check (AMC) — Degraded performance", ("outage",), None),
+        ("Rights check (AMC) — Partial outage", ("outage",), None),
+        ("Rights check (AMC) — Resolved", ("outage",), "resolved"),
+        # or opening it, as before
+        ("Investigating – Envoi des lots", ("outage",), None),
+        # not words that open or close other titles
+        ("Surveillance – grippe", (), None),
+        ("Rapport – Monitoring de la qualité de l'air", (), None),
+        ("Bilan annuel : tout est résolu ou presque pour le club", (), None),
+    ],
+)
+def test_a_status_pages_label_opens_or_closes_the_title(
+    title: str, kinds: tuple[str, ...], status: str | None
+) -> None:
+    result = CLASSIFIER.classify(title, "Nous suivons la situation.")
+    assert (result.kinds, result.status) == (kinds, status)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # the nouns of a defence, like its verbs
+        ("Rappel", "Rappel : trois règles contre les escroqueries.", ()),
+        ("Point", "Cinq réflexes contre l'hameçonnage.", ()),
+        ("Point", "Une vague d'escroqueries vise les opticiens depuis lundi.", ("phishing",)),
+        # a payment calendar's return to the usual rhythm is a date, no event
+        (
+            "iSanté : les dates de paiement des fêtes",
+            "Les règlements reprennent leur rythme habituel à partir du 3 janvier.",
+            (),
+        ),
+    ],
+)
+def test_defences_and_calendars_are_no_event(title: str, text: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds

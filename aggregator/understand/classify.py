@@ -75,6 +75,7 @@ from aggregator.understand.matching import (
     NameFinder,
     WordKeys,
     compile_words,
+    expand,
     whole_words,
 )
 from aggregator.understand.taxonomy import Kind, Taxonomy, load_taxonomy
@@ -150,7 +151,6 @@ _HEADING_MARK = re.compile(r"\s*(?:[.:]|-(?<=\s-))(?=\s|$)")  # "MSA." "MSA :" "
 # A cause verb before the "par" that names it: the negation denies the cause, where "n'a
 # pas été touché par la cyberattaque" (no such verb) still speaks of the attack.
 _CAUSED = re.compile(r"\b(?:provoque|cause|declenche|engendre|occasionne|origine)\w*\s+$")
-_A_WORD = re.compile(r"[^\W_]")  # a letter or a digit: the title's start is past
 # A quoted span, as titles are written: "un webinaire « Rançongiciel : que faire ? »".
 _QUOTED = re.compile(r"«[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\"")
 QUOTED_TITLE_REACH = 3  # words before a quote where the noun it names may be
@@ -238,7 +238,7 @@ class _Rules:
     no_event_titles: re.Pattern[str]  # a job offer, a test message: no event, no payer
     calendar_titles: re.Pattern[str]  # "calendrier des paiements": its kinds' words are dates
     calendar_kinds: frozenset[int]  # the kinds (indexes) a calendar's words are not
-    status_page_titles: re.Pattern[str]  # "Investigating – ...": an incident's update
+    status_page_labels: re.Pattern[str]  # "Investigating – ...": an incident's update
     false_alarms: re.Pattern[str]  # "fausse alerte": the trouble told was none
     status_page_kind: int | None  # its kind (index) when its text names none
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
@@ -300,6 +300,17 @@ def _one(alternatives: Iterable[str]) -> Matcher:
 
 
 @lru_cache(maxsize=8)
+def _status_page_labels(labels: Sequence[str]) -> re.Pattern[str]:
+    """A status page's label opening a title before a separator ("Investigating – ...",
+    only signs before it) or closing it after one ("Rights check — Partial outage")."""
+    if not labels:
+        return re.compile("(?!)")
+    body = "|".join(f"(?:{expand(label)})" for label in labels)
+    return re.compile(
+        rf"^[\W_]*\b(?:{body})(?=[\s\]]*(?:-|:|\|)\s)|(?:-|:|\|)[\s\[(]*\b(?:{body})[\W_]*$"
+    )
+
+
 def _rules(taxonomy: Taxonomy) -> _Rules:
     lang, status, words = taxonomy.language, taxonomy.status_words, taxonomy.assertion
     kinds = taxonomy.kind_entries
@@ -364,7 +375,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         no_event_titles=compile_words(lang.no_event_titles or ("(?!)",)),
         calendar_titles=compile_words(lang.calendar_titles or ("(?!)",)),
         calendar_kinds=frozenset(taxonomy.kinds.index(k) for k in lang.calendar_kinds),
-        status_page_titles=compile_words(lang.status_page_titles or ("(?!)",)),
+        status_page_labels=_status_page_labels(lang.status_page_labels),
         false_alarms=compile_words(lang.false_alarms or ("(?!)",)),
         status_page_kind=(
             None if lang.status_page_kind is None else taxonomy.kinds.index(lang.status_page_kind)
@@ -919,8 +930,8 @@ class Classifier:
         if not present and rules.status_page_kind is not None:
             # "Identified – Envoi des lots SESAM-Vitale": a status page posts an update only
             # of an incident, and says what broke in words of its own ("une passerelle")
-            label = rules.status_page_titles.search(doc.text, 0, doc.title_end)
-            if label is not None and not _A_WORD.search(doc.text, 0, label.start()):
+            label = rules.status_page_labels.search(doc.text, 0, doc.title_end)
+            if label is not None:
                 present.add(rules.status_page_kind)
                 hit = Hit(rules.status_page_kind, label.start(), label.end())
                 doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit, "a status page's update")
@@ -1372,6 +1383,8 @@ class Classifier:
             if doc.in_reference(hit.start) or doc.prefix_has(rules.recap, hit.start):
                 continue
             kind = rules.resolved_kinds[hit.tag]
+            if kind is not None and self._calendar(doc, Hit(kind, hit.start, hit.end)):
+                continue  # "les règlements reprennent leur rythme habituel le 3 janvier"
             if doc.negated(hit.start):
                 not_back = True  # "n'est toujours pas rétabli"
                 still_broken.setdefault(kind, hit)
@@ -1410,6 +1423,9 @@ class Classifier:
             wanted = rules.resolution_keys
             for relation, hit, matched in self._relations_in(doc, wanted, _one_group, False):
                 if doc.in_reference(hit.start) or doc.prefix_has(rules.recap, hit.start):
+                    continue
+                index = rules.kind_slugs.index(relation.kind) if relation.kind else None
+                if index is not None and self._calendar(doc, Hit(index, hit.start, hit.end)):
                     continue
                 resolved = True
                 doc.explain("status:resolved", hit, matched)

@@ -115,7 +115,7 @@ class Language:
     calendar_kinds: tuple[str, ...] = ()
     # Labels a status page opens its updates' titles with: the item is an update of an
     # incident on a service, of ``status_page_kind`` when its text names no kind.
-    status_page_titles: tuple[str, ...] = ()
+    status_page_labels: tuple[str, ...] = ()
     # The item says the trouble it told was none: it reports no incident.
     false_alarms: tuple[str, ...] = ()
     status_page_kind: str | None = None
@@ -339,7 +339,7 @@ def _parse(data: Any) -> Taxonomy:
             no_event_titles=tuple(lang.get("no_event_titles", ())),
             calendar_titles=tuple(lang.get("calendar_titles", ())),
             calendar_kinds=tuple(lang.get("calendar_kinds", ())),
-            status_page_titles=tuple(lang.get("status_page_titles", ())),
+            status_page_labels=tuple(lang.get("status_page_labels", ())),
             false_alarms=tuple(lang.get("false_alarms", ())),
             status_page_kind=lang.get("status_page_kind"),
         ),
