@@ -3949,3 +3949,27 @@ def test_a_status_pages_label_opens_or_closes_the_title(
 )
 def test_defences_and_calendars_are_no_event(title: str, text: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # a word alone in a list of bare words after a colon names a topic
+        (
+            "Sept heures en ligne : hameçonnage, pannes, sauvegardes, continuité du tiers payant.",
+            (),
+        ),
+        ("Au menu : rançongiciels, hameçonnage, fuites de données.", ()),
+        # a headline's list says something of each; a digest's items name who
+        (
+            "Viamedis : portails fermés, intrusion confirmée, cyberattaque en cours d'analyse.",
+            ("cyberattack", "outage"),
+        ),
+        (
+            "Cette semaine : panne d'ameli pro, faux SMS Vitale, retards de paiement à la MSA.",
+            ("outage", "payment-disruption", "phishing"),
+        ),
+    ],
+)
+def test_a_bare_word_in_a_list_of_topics_is_no_event(sentence: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", sentence).kinds == kinds

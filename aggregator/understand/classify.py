@@ -89,6 +89,7 @@ MAX_LISTED = 20
 MAX_REASONS = 40  # tags explained per item
 HEADING_WORDS = 12  # a longer line without final punctuation is a paragraph cut short
 COLON_CLAUSE = 6  # words before a colon where the noun that its list names is looked for
+TOPIC_LIST = 3  # items of a list after a colon for a bare word in it to name a topic
 LEAD_SENTENCES = 2  # body sentences where a title's unnamed event gets its payer
 LISTED = 3  # payers named in one sentence from which they are examples, not the subject
 
@@ -151,6 +152,10 @@ _HEADING_MARK = re.compile(r"\s*(?:[.:]|-(?<=\s-))(?=\s|$)")  # "MSA." "MSA :" "
 # A cause verb before the "par" that names it: the negation denies the cause, where "n'a
 # pas été touché par la cyberattaque" (no such verb) still speaks of the attack.
 _CAUSED = re.compile(r"\b(?:provoque|cause|declenche|engendre|occasionne|origine)\w*\s+$")
+# An item of a list that is one word, no article, nothing said of it: "pannes"
+_BARE_ITEM = re.compile(
+    r"(?!(?:le|la|les|l|un|une|des|du|de|d|sa|son|ses|leur|leurs|notre|nos|votre|vos)\b)[\w-]+"
+)
 # A quoted span, as titles are written: "un webinaire « Rançongiciel : que faire ? »".
 _QUOTED = re.compile(r"«[^«»\n]{1,200}»|“[^“”\n]{1,200}”|\"[^\"\n]{1,200}\"")
 QUOTED_TITLE_REACH = 3  # words before a quote where the noun it names may be
@@ -1111,6 +1116,7 @@ class Classifier:
             and not self._heading(doc, hit)
             and not self._title_topic(doc, hit)
             and not self._listed_threat(doc, hit)
+            and not self._topic_word(doc, hit)
             and not self._quoted_topic(doc, hit)
             and not self._calendar(doc, hit)
             and self._asserted(doc, hit, self.rules.kind_slugs[hit.tag])
@@ -1268,6 +1274,26 @@ class Classifier:
         if listed is None or has_finite_verb(listed[0], main=True):
             return False  # "Prudence : les données volées circulent déjà" reports
         doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, f"listed under {noun}")
+        return True
+
+    def _topic_word(self, doc: _Doc, hit: Hit) -> bool:
+        """A word of a kind standing alone as an item of a list that a colon opens, most of
+        whose items are bare words ("Sept heures en ligne : hameçonnage, pannes, sauvegardes,
+        continuité du tiers payant"): with no article, no subject and nothing said of it,
+        it names a topic; a digest's "panne d'ameli pro, retards de paiement à la MSA" or a
+        headline's "portails fermés" says more."""
+        low, high = doc.hard.before(hit.start), doc.hard.after(hit.end)
+        if not doc.text[max(0, low - 2) : low + 1].strip().endswith(":"):
+            return False
+        items = [i.strip(" .;") for i in doc.text[low:high].split(",")]
+        bare = [i for i in items if _BARE_ITEM.fullmatch(i)]
+        if len(items) < TOPIC_LIST or 2 * len(bare) <= len(items):
+            return False
+        # the word opens its own item ("pannes", "fuites de données")
+        start = max(doc.text.rfind(",", low, hit.start), low - 1) + 1
+        if doc.text[start : hit.start].strip():
+            return False
+        doc.explain(f"not:{self.rules.kind_slugs[hit.tag]}", hit, "a topic in a list")
         return True
 
     def _negation_cleared(self, doc: _Doc, hit: Hit) -> bool:
