@@ -3973,3 +3973,70 @@ def test_defences_and_calendars_are_no_event(title: str, text: str, kinds: tuple
 )
 def test_a_bare_word_in_a_list_of_topics_is_no_event(sentence: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify("Point", sentence).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # the backlog of a fund cleared, in its own and the press's words
+        (
+            "Caisse primaire : c'est soldé",
+            "Les lots en souffrance depuis décembre ont tous été mis en paiement.",
+            ("payment-disruption",),
+        ),
+        ("Point", "Plus aucun lot en attente depuis lundi.", ("payment-disruption",)),
+        (
+            "Point",
+            "La caisse a réglé la semaine dernière les dernières factures accumulées.",
+            ("payment-disruption",),
+        ),
+        ("Point", "Le stock de factures en souffrance est apuré.", ("payment-disruption",)),
+        (
+            "Point",
+            "Les factures rejetées à tort ont été intégralement retraitées.",
+            ("payment-disruption",),
+        ),
+        (
+            "Point",
+            "Les paiements de juin sont revenus aux délais habituels.",
+            ("payment-disruption",),
+        ),
+        (
+            "Point",
+            "Les règlements qui étaient en attente depuis le 15 août ont été émis ce jour.",
+            ("payment-disruption",),
+        ),
+        # a strike's end, the vans on time again
+        (
+            "Point",
+            "Le conflit de l'agence stéphanoise a pris fin après une semaine.",
+            ("supply-disruption",),
+        ),
+        (
+            "Point",
+            "Les camionnettes ont retrouvé leurs horaires habituels.",
+            ("supply-disruption",),
+        ),
+    ],
+)
+def test_returns_in_other_words(title: str, text: str, kinds: tuple[str, ...]) -> None:
+    result = CLASSIFIER.classify(title, text)
+    assert (result.kinds, result.status) == (kinds, "resolved")
+
+
+@pytest.mark.parametrize(
+    ("title", "kinds"),
+    [
+        # the short words of posts and alerts for trouble going on
+        ("Commande CERP qui ne part pas", ("outage",)),
+        ("Droits iSanté qui ne remontent plus", ("outage",)),
+        ("SI-DEP planté depuis 15h30", ("outage",)),
+        ("ADRi : difficultés en cours", ("outage",)),
+        ("Midi, toujours pas de tournée", ("supply-disruption",)),
+        # the same words of no trouble
+        ("Un arbre planté depuis 1900 dans la cour de la pharmacie", ()),
+        ("Toujours pas de date pour la réforme du tiers payant", ()),
+    ],
+)
+def test_posts_short_words_for_trouble(title: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify(title, "").kinds == kinds
