@@ -894,6 +894,26 @@ def test_a_fraud_campaign_and_a_later_attack_on_the_same_payer_are_two_incidents
         ),
     ]
     assert members(group(wake)) == [("b", "d")]
+    # not in the wake of payments late: fake mails at the same payer are another event
+    late = [
+        news(
+            "e",
+            0,
+            "Caisse primaire : des semaines de retard de paiement",
+            "Les factures papier ne sont plus réglées depuis décembre.",
+            payers=("assurance-maladie",),
+            kinds=("payment-disruption",),
+        ),
+        news(
+            "f",
+            3,
+            "De faux mails de la Sécu circulent dans le Cotentin",
+            "Des messages frauduleux demandent les coordonnées bancaires des assurés.",
+            payers=("assurance-maladie",),
+            kinds=("phishing",),
+        ),
+    ]
+    assert members(group(late)) == [("e",), ("f",)]
 
 
 @pytest.mark.parametrize(

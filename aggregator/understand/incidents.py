@@ -497,25 +497,25 @@ class _Group:
     def joined_by(self, kinds: Iterable[str]) -> bool:
         """Whether a report of these kinds may continue it: of its family, and for a
         campaign alone, one that tells of the campaign (an attack or a leak alone is
-        another event)."""
+        another event); a campaign alone continues an incident of another kind only as its
+        wake (taxonomy.yaml wake_of: fake mails after a leak, not after payments late)."""
         kinds = set(kinds)
         if not self.shares_family(_families(kinds)):
             return False
-        return not (self.campaign and kinds and not kinds & _campaign_kinds())
+        if self.campaign:
+            return not (kinds and not kinds & _campaign_kinds())
+        if kinds and kinds <= _campaign_kinds() and self.kinds:
+            taxonomy = _builtin_taxonomy()
+            return any(self.kinds & taxonomy.wake_of(kind) for kind in kinds)
+        return True
 
     def followed_by(self, kinds: set[str]) -> bool:
         """Whether an unnamed report of these kinds may follow it: as :meth:`joined_by`,
         not with a kind that follows only its own (an attack) the incident lacks, and a
         campaign alone only a campaign or an incident of whose kinds it may be the wake ("de
         faux SMS profitent de l'attaque"), not an outage under way elsewhere."""
-        if not self.joined_by(kinds):
-            return False
-        if kinds & _builtin_taxonomy().follows_own() - self.kinds:
-            return False  # an attack with no name is no sequel of payments late elsewhere
-        if not kinds or not kinds <= _campaign_kinds() or self.campaign:
-            return True
-        taxonomy = _builtin_taxonomy()
-        return any(self.kinds & taxonomy.wake_of(kind) for kind in kinds)
+        # an attack with no name is no sequel of payments late elsewhere
+        return self.joined_by(kinds) and not kinds & _builtin_taxonomy().follows_own() - self.kinds
 
     def reach(self, date: datetime, window: timedelta) -> bool:
         return self.start - EARLY <= date <= self.last + window
