@@ -4040,3 +4040,46 @@ def test_returns_in_other_words(title: str, text: str, kinds: tuple[str, ...]) -
 )
 def test_posts_short_words_for_trouble(title: str, kinds: tuple[str, ...]) -> None:
     assert CLASSIFIER.classify(title, "").kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds", "status"),
+    [
+        # a team's own messages: trouble, a round missing, money not in, and the return
+        (
+            "Opaline rame grave depuis l'ouverture, 2 min pour valider une vente.",
+            ("outage",),
+            "failure",
+        ),
+        ("Le logiciel n'est toujours pas utilisable.", ("outage",), "failure"),
+        (
+            "Pas de 2e tournée aujourd'hui : mouvement des chauffeurs.",
+            ("supply-disruption",),
+            "failure",
+        ),
+        ("Une seule livraison par jour jusqu'à nouvel ordre.", ("supply-disruption",), "failure"),
+        (
+            "Aucun virement iSanté ni SP Santé sur le compte depuis le 2 avril.",
+            ("payment-disruption",),
+            "failure",
+        ),
+        ("Opaline revenu vers 16h45, temps de réponse normaux depuis.", (), "resolved"),
+        ("Almerys ok depuis 14h10, j'ai repassé les dossiers.", (), "resolved"),
+        ("Les droits remontent, je passe Mme L. en tiers payant.", (), "resolved"),
+        ("Virement arrivé ce matin, tout est soldé.", (), "resolved"),
+        # "sans contact" is a kind of reading: the return is not denied
+        (
+            "L'incident est résolu : les lectures sans contact fonctionnent de nouveau normalement.",
+            ("outage",),
+            "resolved",
+        ),
+        # the same words of no event
+        ("Ces droits remontent à 2019.", (), None),
+        ("Le grossiste passe une seule fois par jour dans les villages.", (), None),
+        ("La fuite de gaz a été colmatée par les techniciens.", (), None),
+        ("Les pharmacies en panne de bras cet été.", (), None),
+    ],
+)
+def test_a_teams_messages(text: str, kinds: tuple[str, ...], status: str | None) -> None:
+    result = CLASSIFIER.classify("Message", text)
+    assert (result.kinds, result.status) == (kinds, status)

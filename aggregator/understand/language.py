@@ -1108,6 +1108,10 @@ _NE_ALONE = frozenset(("pouvoir", "savoir", "oser", "cesser"))
 
 
 def _negates(child: Any, lemma: str, words: AssertionWords) -> bool:
+    if lemma == "sans" and _plain(child.nbor().lower_ if child.i + 1 < len(child.doc) else "") in (
+        _SANS_COMPOUNDS
+    ):
+        return False  # "les lectures sans contact fonctionnent": a kind of reading
     if child.dep_ in ("case", "mark") and lemma in words.negation:
         return True  # "sans"
     if child.dep_.startswith(("advmod", "det", "obl", "nsubj")) and lemma in words.negation:
@@ -1123,6 +1127,10 @@ def _negates(child: Any, lemma: str, words: AssertionWords) -> bool:
         )
         return alone and child.dep_ == "advmod" and not _restrictive(head)
     return child.dep_ == "advmod" and "Neg" in child.morph.get("Polarity")
+
+
+# Nouns that make one word with "sans": "sans contact", "sans fil", "sans ordonnance".
+_SANS_COMPOUNDS = frozenset(("contact", "fil", "ordonnance"))
 
 
 def _predicate(token: Any) -> Any:
