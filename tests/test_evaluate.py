@@ -102,7 +102,15 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # spurious, statuses 3 of 7) and s56 (72 items: the other health trades and the
     # networks; payers 0.962, kinds 0.809, pairs 0.873, 2 spurious, statuses 4 of 6), read
     # after the rules written for s54 and s55: payers 0.915, kinds 0.830, pairs 0.837
-    # (precision 0.886), 13 spurious, statuses 167 of 252.
+    # (precision 0.886), 13 spurious, statuses 167 of 252. On 2,649 items, at the first
+    # readings of s58 (71 items: the national general press of 2022-2025; payers 0.920,
+    # kinds 0.823 with a precision of 0.763, pairs 0.965, 2 spurious, statuses 3 of 4) and
+    # s59 (75 items: a pharmacy team's own e-mails, chats and handover notes; payers 0.741,
+    # kinds 0.639, pairs 0.413, 3 spurious, statuses 0 of 6), read after every other rule of
+    # the session: payers 0.913, kinds 0.830, pairs 0.832 with a precision of 0.864 (names
+    # that shared only a common word, "Santé", chained incidents across years); 0.844
+    # (precision 0.890) once such words no longer join names; 15 spurious, statuses 178 of
+    # 262.
     # The targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
     # Grouping and dedupe alone (once tests/test_events.py's): pairs precision 0.947 on
     # 317 items, 0.939 at the first reading of 743, 0.929 on 822 once an SMS guide no longer
@@ -112,12 +120,12 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # 0.913 on 1,363, 0.883 at the first readings of 1,507 (an unnamed fraud campaign
     # followed a platform migration; see _Group.followed_by), 0.904 after. One evaluation
     # serves every floor: it classifies the whole corpus.
-    assert report.payer.f1 >= 0.905, report.text()  # 0.915 on 2,503 items
-    assert report.kind.f1 >= 0.825, report.text()  # 0.830 on 2,503 items
-    assert report.pairs.f1 >= 0.83, report.text()  # 0.837 on 2,503 items
-    assert report.pairs.precision >= 0.875, report.text()  # 0.886 on 2,503 items
-    assert len(report.spurious) <= 13, report.text()  # 12 on 2,503 items (session 27)
-    assert report.status_right >= 165, report.text()  # 173 of 252
+    assert report.payer.f1 >= 0.905, report.text()  # 0.913 on 2,649 items
+    assert report.kind.f1 >= 0.825, report.text()  # 0.830 on 2,649 items
+    assert report.pairs.f1 >= 0.835, report.text()  # 0.844 on 2,649 items
+    assert report.pairs.precision >= 0.88, report.text()  # 0.890 on 2,649 items
+    assert len(report.spurious) <= 16, report.text()  # 15 on 2,649 items (session 27)
+    assert report.status_right >= 170, report.text()  # 178 of 262
     assert not report.wrong_merges and not report.duplicates, report.text()
 
 

@@ -1222,3 +1222,32 @@ def test_a_product_replaced_and_a_body_opening_on_the_past_found_nothing() -> No
         kinds=("cyberattack",),
     )
     assert group([replaced, looking_back], now=START + timedelta(days=401)) == []
+
+
+def test_names_sharing_only_a_common_word_are_two_incidents() -> None:
+    """ "Bonjour Santé" and "Santé Numérique" share a word many names of the trade hold:
+    that says nothing of whether they are one; "Bonjour Santé" again is the same."""
+    items = [
+        news(
+            "a",
+            0,
+            "Bonjour Santé victime d'une cyberattaque",
+            "Les pirates ont chiffré les serveurs de la plateforme de rendez-vous.",
+            kinds=("cyberattack",),
+        ),
+        news(
+            "b",
+            5,
+            "Santé Numérique : la plateforme en panne",
+            "Le service de téléconsultation est inaccessible depuis ce matin.",
+            kinds=("outage",),
+        ),
+        news(
+            "c",
+            7,
+            "Bonjour Santé : les rendez-vous reprennent",
+            "Les pirates avaient chiffré les serveurs ; la plateforme rouvre.",
+            kinds=("cyberattack",),
+        ),
+    ]
+    assert members(group(items)) == [("a", "c"), ("b",)]

@@ -725,8 +725,23 @@ def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Grou
 def _words(names: Iterable[str]) -> set[str]:
     """The words of the names, and each name of several words written as one ("la poste"
     is also "laposte", as in laposte.net)."""
-    words = {w for name in names for w in name.split() if len(w) > 2}
+    words = {
+        w for name in names for w in name.split() if len(w) > 2 and w not in _NAME_COMMON_WORDS
+    }
     return words | {"".join(name.split()) for name in names if " " in name}
+
+
+# Words that many names of the trade share ("Bonjour Santé", "Santé numérique", "100 %
+# Santé"; "Groupe Pasteur", "Groupe hospitalier"): one of them in common says nothing of
+# whether two names are one.
+_NAME_COMMON_WORDS = frozenset(
+    (
+        *("sante", "pharma", "pharmacie", "pharmacies", "officine", "officines", "groupe"),
+        *("centre", "hopital", "hopitaux", "clinique", "mutuelle", "assurance", "maladie"),
+        *("caisse", "reseau", "service", "services", "numerique", "medical", "medicale"),
+        *("soins", "info", "infos", "actu", "france", "national", "nationale", "regional"),
+    )
+)
 
 
 def _group_names(group: _Group) -> set[str]:
