@@ -124,8 +124,8 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     assert report.kind.f1 >= 0.825, report.text()  # 0.830 on 2,649 items
     assert report.pairs.f1 >= 0.835, report.text()  # 0.844 on 2,649 items
     assert report.pairs.precision >= 0.88, report.text()  # 0.890 on 2,649 items
-    assert len(report.spurious) <= 16, report.text()  # 15 on 2,649 items (session 27)
-    assert report.status_right >= 170, report.text()  # 178 of 262
+    assert len(report.spurious) <= 15, report.text()  # 14 on 2,649 items (session 27)
+    assert report.status_right >= 170, report.text()  # 177 of 262
     assert not report.wrong_merges and not report.duplicates, report.text()
 
 

@@ -725,10 +725,13 @@ def _found_unnamed(readings: Sequence[Reading], window: timedelta) -> list[_Grou
 def _words(names: Iterable[str]) -> set[str]:
     """The words of the names, and each name of several words written as one ("la poste"
     is also "laposte", as in laposte.net)."""
-    words = {
-        w for name in names for w in name.split() if len(w) > 2 and w not in _NAME_COMMON_WORDS
-    }
-    return words | {"".join(name.split()) for name in names if " " in name}
+    words: set[str] = set()
+    for name in names:
+        own = {w for w in name.split() if len(w) > 2 and w not in _NAME_COMMON_WORDS}
+        if own and " " in name:
+            own.add("".join(name.split()))
+        words |= own  # "la santé" alone names nobody
+    return words
 
 
 # Words that many names of the trade share ("Bonjour Santé", "Santé numérique", "100 %
