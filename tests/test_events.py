@@ -1225,8 +1225,9 @@ def test_a_product_replaced_and_a_body_opening_on_the_past_found_nothing() -> No
 
 
 def test_names_sharing_only_a_common_word_are_two_incidents() -> None:
-    """ "Bonjour Santé" and "Santé Numérique" share a word many names of the trade hold:
-    that says nothing of whether they are one; "Bonjour Santé" again is the same."""
+    """ "Bonjour Santé" and "Santé Connect" share a word many names of the trade hold: that
+    says nothing of whether they are one; "Bonjour Santé" again is the same; "La Santé"
+    alone names nobody."""
     items = [
         news(
             "a",
@@ -1238,7 +1239,7 @@ def test_names_sharing_only_a_common_word_are_two_incidents() -> None:
         news(
             "b",
             5,
-            "Santé Numérique : la plateforme en panne",
+            "Santé Connect : la plateforme en panne",
             "Le service de téléconsultation est inaccessible depuis ce matin.",
             kinds=("outage",),
         ),
@@ -1251,3 +1252,11 @@ def test_names_sharing_only_a_common_word_are_two_incidents() -> None:
         ),
     ]
     assert members(group(items)) == [("a", "c"), ("b",)]
+    alone = news(
+        "d",
+        60,
+        "La Santé : une cyberattaque",
+        "Des pirates ont chiffré des serveurs.",
+        kinds=("cyberattack",),
+    )
+    assert members(group([*items, alone])) == [("a", "c"), ("b",)]
