@@ -4083,3 +4083,9 @@ def test_posts_short_words_for_trouble(title: str, kinds: tuple[str, ...]) -> No
 def test_a_teams_messages(text: str, kinds: tuple[str, ...], status: str | None) -> None:
     result = CLASSIFIER.classify("Message", text)
     assert (result.kinds, result.status) == (kinds, status)
+
+
+def test_the_patterns_are_compiled_once_per_taxonomy() -> None:
+    # Every Classifier built on one taxonomy shares its rules: a second one costs nothing
+    # (a lost cache once made each build recompile some 600 patterns, 0.3 s).
+    assert Classifier().rules is Classifier().rules

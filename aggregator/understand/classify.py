@@ -304,7 +304,6 @@ def _one(alternatives: Iterable[str]) -> Matcher:
     return Matcher((0, alternative) for alternative in alternatives)
 
 
-@lru_cache(maxsize=8)
 def _status_page_labels(labels: Sequence[str]) -> re.Pattern[str]:
     """A status page's label opening a title before a separator ("Investigating – ...",
     only signs before it) or closing it after one ("Rights check — Partial outage")."""
@@ -316,6 +315,7 @@ def _status_page_labels(labels: Sequence[str]) -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=8)
 def _rules(taxonomy: Taxonomy) -> _Rules:
     lang, status, words = taxonomy.language, taxonomy.status_words, taxonomy.assertion
     kinds = taxonomy.kind_entries
