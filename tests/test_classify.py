@@ -4089,3 +4089,31 @@ def test_the_patterns_are_compiled_once_per_taxonomy() -> None:
     # Every Classifier built on one taxonomy shares its rules: a second one costs nothing
     # (a lost cache once made each build recompile some 600 patterns, 0.3 s).
     assert Classifier().rules is Classifier().rules
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # a title telling that its one subject is spared: the trouble named is others'
+        (
+            "Cyberattaques chez deux opérateurs de tiers payant : Kalixia n'est pas concerné",
+            "Nos systèmes sont distincts des leurs et n'ont été ni visés ni affectés.",
+            (),
+        ),
+        (
+            "Vos règlements Viamedis ne sont pas concernés",
+            "Des retards de virement sont signalés sur les réseaux iSanté et SP Santé.",
+            (),
+        ),
+        # a title naming the one hit still reports it
+        (
+            "Cyberattaque chez Viamedis : Kalixia n'est pas concerné",
+            "Le portail de Viamedis est fermé depuis lundi après une intrusion.",
+            ("cyberattack", "outage"),
+        ),
+    ],
+)
+def test_a_title_telling_its_subject_is_spared(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds

@@ -245,6 +245,7 @@ class _Rules:
     calendar_kinds: frozenset[int]  # the kinds (indexes) a calendar's words are not
     status_page_labels: re.Pattern[str]  # "Investigating – ...": an incident's update
     false_alarms: re.Pattern[str]  # "fausse alerte": the trouble told was none
+    unconcerned_titles: re.Pattern[str]  # "Kalixia n'est pas concerné": others' trouble
     status_page_kind: int | None  # its kind (index) when its text names none
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
     # starts of its heads and dependents.
@@ -382,6 +383,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         calendar_kinds=frozenset(taxonomy.kinds.index(k) for k in lang.calendar_kinds),
         status_page_labels=_status_page_labels(lang.status_page_labels),
         false_alarms=compile_words(lang.false_alarms or ("(?!)",)),
+        unconcerned_titles=compile_words(lang.unconcerned_titles or ("(?!)",)),
         status_page_kind=(
             None if lang.status_page_kind is None else taxonomy.kinds.index(lang.status_page_kind)
         ),
@@ -828,6 +830,16 @@ class Classifier:
                 contacts=contacts(f"{title}\n{text}"),
                 reasons=tuple(doc.reasons),
             )
+        if present and (unconcerned := self._unconcerned(doc)) is not None:
+            # "Cyberattaques chez deux opérateurs : Kalixia n'est pas concerné": the item
+            # tells that its one subject is spared; the trouble it names is others'
+            doc.explain("not:event", unconcerned, "its subject not concerned")
+            return Classification(
+                payers=self._payers(doc, False),
+                organisations=organisations,
+                contacts=contacts(f"{title}\n{text}"),
+                reasons=tuple(doc.reasons),
+            )
         status, implied = self._status(doc, current, bool(present))
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
@@ -944,6 +956,17 @@ class Classifier:
             ongoing, planned = False, True
         current: StatusSignal | None = "failure" if ongoing else "planned" if planned else None
         return present, current
+
+    def _unconcerned(self, doc: _Doc) -> Hit | None:
+        """Where the title says its subject is not concerned by trouble (taxonomy.yaml
+        ``unconcerned_titles``), when it names one payer at most: a payer's or a press
+        title naming another as hit ("Cyberattaque chez Viamedis : Kalixia n'est pas
+        concerné") still reports the other's incident."""
+        found = self.rules.unconcerned_titles.search(doc.text, 0, doc.title_end)
+        if found is None:
+            return None
+        named = {m.slug for m in doc.named(self.rules.payers) if doc.in_title(m.start)}
+        return Hit(0, found.start(), found.end()) if len(named) <= 1 else None
 
     def _false_alarm(self, doc: _Doc) -> Hit | None:
         """Where the item says the trouble it told was a false alarm (taxonomy.yaml

@@ -118,6 +118,8 @@ class Language:
     status_page_labels: tuple[str, ...] = ()
     # The item says the trouble it told was none: it reports no incident.
     false_alarms: tuple[str, ...] = ()
+    # The title says its one subject is not concerned: the trouble it names is others'.
+    unconcerned_titles: tuple[str, ...] = ()
     status_page_kind: str | None = None
 
 
@@ -341,6 +343,7 @@ def _parse(data: Any) -> Taxonomy:
             calendar_kinds=tuple(lang.get("calendar_kinds", ())),
             status_page_labels=tuple(lang.get("status_page_labels", ())),
             false_alarms=tuple(lang.get("false_alarms", ())),
+            unconcerned_titles=tuple(lang.get("unconcerned_titles", ())),
             status_page_kind=lang.get("status_page_kind"),
         ),
         status_words=StatusWords(
