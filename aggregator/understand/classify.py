@@ -453,6 +453,22 @@ class _Runs:
         return index >= 0 and position < self.ends[index]
 
 
+def _no_event(
+    doc: _Doc,
+    organisations: tuple[str, ...],
+    title: str,
+    text: str,
+    payers: tuple[str, ...] = (),
+) -> Classification:
+    """What an item that reports no event is: its names and contacts, and why."""
+    return Classification(
+        payers=payers,
+        organisations=organisations,
+        contacts=contacts(f"{title}\n{text}"),
+        reasons=tuple(doc.reasons),
+    )
+
+
 # A sentence read for the relations: its span, its words, their starts, whether it denies.
 _SentenceWords = tuple[tuple[int, int], list[str], frozenset[str], bool, bool]
 
@@ -815,31 +831,18 @@ class Classifier:
         if found := self.rules.no_event_titles.search(doc.text, 0, doc.title_end):
             # A job offer, a test message, a fact-check: its words of trouble report nothing.
             doc.explain("not:event", Hit(0, found.start(), found.end()), "title of no event")
-            return Classification(
-                organisations=organisations,
-                contacts=contacts(f"{title}\n{text}"),
-                reasons=tuple(doc.reasons),
-            )
+            return _no_event(doc, organisations, title, text)
         present, current = self._kinds(doc)
         if present and (alarm := self._false_alarm(doc)) is not None:
             # "Almerys ne répond plus ? [...] fausse alerte, c'était notre box": the trouble
             # told was none; the item reports no incident and is about no payer
             doc.explain("not:event", alarm, "a false alarm")
-            return Classification(
-                organisations=organisations,
-                contacts=contacts(f"{title}\n{text}"),
-                reasons=tuple(doc.reasons),
-            )
+            return _no_event(doc, organisations, title, text)
         if present and (unconcerned := self._unconcerned(doc)) is not None:
             # "Cyberattaques chez deux opérateurs : Kalixia n'est pas concerné": the item
             # tells that its one subject is spared; the trouble it names is others'
             doc.explain("not:event", unconcerned, "its subject not concerned")
-            return Classification(
-                payers=self._payers(doc, False),
-                organisations=organisations,
-                contacts=contacts(f"{title}\n{text}"),
-                reasons=tuple(doc.reasons),
-            )
+            return _no_event(doc, organisations, title, text, self._payers(doc, False))
         status, implied = self._status(doc, current, bool(present))
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)

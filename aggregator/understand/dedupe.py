@@ -555,7 +555,7 @@ def _make_doc(c: Candidate, prepared: Fingerprint | None = None) -> _Doc:
     f = prepared or fingerprint(c.title, c.text)
     doc = _Doc(c, f.title, f.body, f.tokens, f.sample, f.shingles, f.short)
     doc.signatories = _signatories(c)
-    # Only the first words are read here: every entry of a run passes this way.
+    # Only the first and the last words are read here: every entry of a run passes this way.
     if f.short:
         words = f.body.split()
         opening = tuple(_word_hashes(w.encode() for w in words[:OPENING_WORDS]))

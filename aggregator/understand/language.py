@@ -244,10 +244,12 @@ def has_finite_verb(sentence: str, main: bool = False) -> bool:
     d'un organisme officiel" names a thing)."""
     if len(sentence) > MAX_SENTENCE:
         return True
-    return any(
-        _conjugated(t) and not (main and any(a.dep_.startswith("acl") for a in (t, *t.ancestors)))
-        for t in parse(sentence)
-    )
+    return any(_conjugated(t) and not (main and _in_noun_clause(t)) for t in parse(sentence))
+
+
+def _in_noun_clause(token: Any) -> bool:
+    """Is the word in a clause describing a noun (under an ``acl`` relation)?"""
+    return any(a.dep_.startswith("acl") for a in (token, *token.ancestors))
 
 
 def _conjugated(token: Any) -> bool:
@@ -1108,9 +1110,8 @@ _NE_ALONE = frozenset(("pouvoir", "savoir", "oser", "cesser"))
 
 
 def _negates(child: Any, lemma: str, words: AssertionWords) -> bool:
-    if lemma == "sans" and _plain(child.nbor().lower_ if child.i + 1 < len(child.doc) else "") in (
-        _SANS_COMPOUNDS
-    ):
+    following = child.doc[child.i + 1] if child.i + 1 < len(child.doc) else None
+    if lemma == "sans" and following is not None and _plain(following.lower_) in _SANS_COMPOUNDS:
         return False  # "les lectures sans contact fonctionnent": a kind of reading
     if child.dep_ in ("case", "mark") and lemma in words.negation:
         return True  # "sans"
@@ -1598,7 +1599,7 @@ _ASKING_VERBS = frozenset(("aller", "pouvoir", "devoir", "falloir", "sembler", "
 def _describing(verb: Any) -> bool:
     """Is the verb one of a clause describing a noun ("un opérateur qui s'est fait
     pirater"): under a relative clause, or with a relative pronoun of its own?"""
-    if any(a.dep_.startswith("acl") for a in (verb, *verb.ancestors)):
+    if _in_noun_clause(verb):
         return True
     clause = verb.head if verb.dep_.startswith("aux") else verb
     return any(
