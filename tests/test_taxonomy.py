@@ -176,3 +176,15 @@ def test_an_empty_opening_list_matches_nothing_and_an_unknown_one_is_refused() -
     assert not OpeningWords.from_data({"event": []}).pattern("event").search("panne")
     with pytest.raises(ValueError, match="evnet"):
         OpeningWords.from_data({"evnet": ["panne"]})
+
+
+def test_the_words_grouping_reads_of_names_are_the_taxonomys() -> None:
+    from aggregator.understand.taxonomy import NameWords
+
+    names = load_taxonomy().names
+    # Written in taxonomy.yaml as a reader writes them, accents and capitals included.
+    assert {"lundi", "août", "SMS", "résolu"} <= set(names.not_names)
+    assert {"santé", "groupe", "mutuelle"} <= set(names.common)
+    assert {"éditeur", "répartiteur"} <= set(names.introducers)
+    with pytest.raises(ValueError, match="comon"):
+        NameWords.from_data({"comon": ["santé"]})

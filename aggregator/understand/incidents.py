@@ -340,24 +340,18 @@ def _spelling(key: str, aliases: Callable[[str], Sequence[str]]) -> re.Pattern[s
     return re.compile(rf"\b(?:{alternatives})\b")
 
 
-# Capitalised words that are no proper name of an organisation: the calendar, the country.
-_NOT_NAMES = frozenset(
-    [
-        *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-        *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout"),
-        *("septembre", "octobre", "novembre", "decembre", "france", "francais", "europe"),
-        *("covid", "tiers", "payant", "pharmacie", "pharmacies", "officine", "officines"),
-        *("pharmaciens", "communique", "alerte", "info", "flash", "urgent"),
-        # channels, formats and a status page's labels: "SMS – Votre répartiteur",
-        # "Investigating – Lenteurs"
-        *("sms", "mail", "email", "e-mail", "push", "rss", "faq", "pdf", "web", "internet"),
-        *("rappel", "important", "attention", "vigilance", "maj", "update", "transfere"),
-        *("investigating", "identified", "monitoring", "resolved", "identifie", "resolu"),
-        # the trade's common abbreviations: tiers payant, complementary and compulsory
-        # insurance, the software (not the services named so: "CPS", "ADRi", "DMP")
-        *("tp", "amc", "amo", "lgo"),
-    ]
-)
+@functools.cache
+def _not_names() -> frozenset[str]:
+    """Capitalised words that name no organisation (taxonomy.yaml ``names.not_names``)."""
+    return frozenset(map(normalise_text, _builtin_taxonomy().names.not_names))
+
+
+@functools.cache
+def _name_common_words() -> frozenset[str]:
+    """Words many names share (taxonomy.yaml ``names.common``), folded."""
+    return frozenset(map(normalise_text, _builtin_taxonomy().names.common))
+
+
 # A word, or a mark that starts a new sentence inside a title ("Cannes. Cyberattaque ...").
 # A site's address: "laposte.net", "doctolib.fr".
 _DOMAIN = re.compile(r"\b([^\W_][\w-]{2,})\.(?:fr|net|com|org|eu|info|io)\b")
@@ -393,7 +387,7 @@ def _title_names(title: str, text: str = "") -> tuple[str, ...]:
             continue
         folded = normalise_text(word)
         following = tokens[n + 1] if n + 1 < len(tokens) else ""
-        capital = word[:1].isupper() and folded not in _NOT_NAMES and len(folded) > 1
+        capital = word[:1].isupper() and folded not in _not_names() and len(folded) > 1
         if start and capital and _wording("event").search(folded):
             capital = False  # "Panne CrowdStrike" names CrowdStrike, not "panne crowdstrike"
         elif start and capital and not (word.isupper() or following[:1].isupper()):
@@ -410,20 +404,26 @@ def _title_names(title: str, text: str = "") -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-# A proper name that a noun of organisation introduces: "l'éditeur Dedalus", "le groupe
-# Pierre Fabre", "la plateforme Doctolib". In a body, only such a name is surely one.
-_INTRODUCED = re.compile(
-    r"\b(?:éditeur|editeur|société|societe|groupe|laboratoire|hôpital|hopital|clinique|"
-    r"opérateur|operateur|prestataire|entreprise|plateforme|logiciel|fournisseur|"
-    r"grossiste|répartiteur|repartiteur)s?\s+((?:[A-Z][\w-]+)(?:\s+[A-Z][\w-]+)?)"
-)
+@functools.cache
+def _introduced() -> re.Pattern[str]:
+    """A proper name that a noun of organisation introduces (taxonomy.yaml
+    ``names.introducers``): "l'éditeur Dedalus", "le groupe Pierre Fabre", "la plateforme
+    Doctolib". The nouns as written or without accents, singular or plural."""
+    nouns = {f(n) for n in _builtin_taxonomy().names.introducers for f in (str, _unaccented)}
+    alternatives = "|".join(sorted(map(re.escape, nouns), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})s?\s+((?:[A-Z][\w-]+)(?:\s+[A-Z][\w-]+)?)")
+
+
+def _unaccented(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _body_names(text: str) -> tuple[str, ...]:
-    """Names a body gives organisations by their kind (see _INTRODUCED), for a report
+    """Names a body gives organisations by their kind (see _introduced), for a report
     whose title names nobody: "un logiciel de l'éditeur Dedalus"."""
-    names = (normalise_text(m.group(1)) for m in _INTRODUCED.finditer(text))
-    return tuple(dict.fromkeys(n for n in names if n not in _NOT_NAMES))
+    names = (normalise_text(m.group(1)) for m in _introduced().finditer(text))
+    return tuple(dict.fromkeys(n for n in names if n not in _not_names()))
 
 
 def _inside_a_sentence(word: str, text: str) -> bool:
@@ -727,24 +727,11 @@ def _words(names: Iterable[str]) -> set[str]:
     is also "laposte", as in laposte.net)."""
     words: set[str] = set()
     for name in names:
-        own = {w for w in name.split() if len(w) > 2 and w not in _NAME_COMMON_WORDS}
+        own = {w for w in name.split() if len(w) > 2 and w not in _name_common_words()}
         if own and " " in name:
             own.add("".join(name.split()))
         words |= own  # "la santé" alone names nobody
     return words
-
-
-# Words that many names of the trade share ("Bonjour Santé", "Santé numérique", "100 %
-# Santé"; "Groupe Pasteur", "Groupe hospitalier"): one of them in common says nothing of
-# whether two names are one.
-_NAME_COMMON_WORDS = frozenset(
-    (
-        *("sante", "pharma", "pharmacie", "pharmacies", "officine", "officines", "groupe"),
-        *("centre", "hopital", "hopitaux", "clinique", "mutuelle", "assurance", "maladie"),
-        *("caisse", "reseau", "service", "services", "numerique", "medical", "medicale"),
-        *("soins", "info", "infos", "actu", "france", "national", "nationale", "regional"),
-    )
-)
 
 
 def _group_names(group: _Group) -> set[str]:

@@ -172,6 +172,24 @@ class OpeningWords:
 
 
 @dataclass(frozen=True)
+class NameWords:
+    """What grouping reads of organisations' proper names (taxonomy.yaml ``names``): words
+    as written, folded by the reader as it folds names."""
+
+    not_names: tuple[str, ...] = ()  # capitalised words that name no organisation
+    common: tuple[str, ...] = ()  # words many names share: one in common tells nothing
+    introducers: tuple[str, ...] = ()  # nouns introducing a name: "l'éditeur Dedalus"
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> NameWords:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"taxonomy names: unknown list {', '.join(unknown)}")
+        return cls(**{name: tuple(str(w) for w in data[name] or ()) for name in data})
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     """Payers, organisations, incident kinds and the wording the classifier relies on."""
 
@@ -183,6 +201,7 @@ class Taxonomy:
     status_words: StatusWords
     assertion: AssertionWords = field(default_factory=AssertionWords)
     openings: OpeningWords = field(default_factory=OpeningWords)
+    names: NameWords = field(default_factory=NameWords)
     networks_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # operator -> networks it runs
     commentators: frozenset[str] = frozenset()  # organisations speaking of others' events
     # payer -> its aliases that name a service other payers' members use too (the Vitale
@@ -356,6 +375,7 @@ def _parse(data: Any) -> Taxonomy:
         ),
         assertion=AssertionWords.from_data(data.get("assertion") or {}),
         openings=OpeningWords.from_data(data.get("openings") or {}),
+        names=NameWords.from_data(data.get("names") or {}),
         relations=relations_from_data(data.get("relations")),
         resolutions=relations_from_data(status.get("resolved_relations")),
         networks_of=tuple(
