@@ -29,6 +29,9 @@ def test_the_old_corpus_scores_at_its_floor() -> None:
     assert not report.duplicates and not report.wrong_merges
 
 
+# The whole real corpus classified (about 40 s of one core): end to end, so `slow`; while
+# working, `aggregator evaluate tests/data/corpus/real` prints the same figures and errors.
+@pytest.mark.slow
 def test_the_real_events_corpus_scores_at_its_floor() -> None:
     report = evaluate([REAL])
     # Reached on 548 items: payers 0.950, kinds 0.895, pairs 0.951, 0 spurious, statuses

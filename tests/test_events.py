@@ -575,8 +575,9 @@ def previous_of(incidents: Sequence[Incident]) -> dict[str, list[str]]:
     return memberships
 
 
-# Each example groups the whole real corpus (850 items) two to six times: six examples keep
-# the quick loop quick.
+# Each example groups the whole real corpus (2,700 items, classified once per process, about
+# 30 s) two to six times: end to end, so `slow`; test_incidents holds the quick property.
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), runs=st.integers(1, 5))
 def test_the_same_items_in_any_order_and_runs_give_the_same_incidents(seed: int, runs: int) -> None:
@@ -596,6 +597,7 @@ def test_the_same_items_in_any_order_and_runs_give_the_same_incidents(seed: int,
     assert shape(got) == shape(once)
 
 
+@pytest.mark.slow  # the whole real corpus, as above
 def test_ids_stay_stable_as_later_items_arrive() -> None:
     inputs = sorted(real_inputs(), key=lambda i: (i.date, i.id))
     final = {x: i.id for i in group_incidents(inputs, {}, str, str, now=NOW) for x in i.items}
