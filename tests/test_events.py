@@ -304,6 +304,38 @@ def test_a_non_payer_organisation_keys_its_own_incident() -> None:
     assert incident.status == "resolved"
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["MSA Auvergne : c'est rentré", "Paiements MSA : c'est réglé"],
+)
+def test_a_return_said_at_the_end_of_a_title_closes_the_incident(title: str) -> None:
+    """A return whose words end the title, with no kind of its own, is read where the title
+    ends as the classifier reads it, and closes the payer's incident."""
+    items = [
+        news(
+            "m1",
+            0,
+            "MSA : aucun règlement depuis lundi",
+            "Les factures adressées à la caisse ne sont plus réglées.",
+            payers=("msa",),
+            kinds=("payment-disruption",),
+            status="failure",
+        ),
+        news(
+            "m2",
+            9,
+            title,
+            "Pour nos clients de la région, le compte est bon.",
+            payers=("msa",),
+            kinds=(),
+            status="resolved",
+        ),
+    ]
+    [incident] = group(items, now=START + timedelta(days=10))
+    assert incident.items == ("m1", "m2")
+    assert incident.status == "resolved"
+
+
 def test_a_group_named_without_a_proper_name_is_the_key() -> None:
     """No organisation the taxonomy knows: the place or name the titles share is the key."""
     items = [

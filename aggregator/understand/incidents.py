@@ -128,13 +128,15 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
     networks = tuple(p for p in item.payers if p in operator_of)
     title = normalise_text(item.title)
     sentences = [normalise_text(s) for s in _opening_sentences(item.text)]
-    lead = " ".join(sentences)
+    # One line each: the taxonomy's wording may look for where a title or a sentence ends
+    # ("MSA : c'est rentré", "Envoi des lots — Resolved"), which folding drops.
+    lead = "\n".join(sentences)
     # Regulators, agencies, unions (taxonomy.yaml commentator) key an incident only when the
     # title makes them its subject.
     commentators = _builtin_taxonomy().commentators
     orgs = [o for o in item.organisations if o not in commentators or _named(o, title, aliases)]
     keys = tuple(payers or orgs[:2])  # like two payers, two organisations hit at once
-    opening = f"{title} {lead}"
+    opening = f"{title}\n{lead}"
     stance = bool(
         _wording("hypothesis").search(opening)
         or _wording("anticipation").search(opening)
