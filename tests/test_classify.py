@@ -3759,6 +3759,69 @@ def test_a_question_in_the_order_of_a_statement_tells(
     assert CLASSIFIER.classify(title, text).kinds == kinds
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # what may come, named in answer to a question of risk: threats after a leak
+        (
+            "Les données de 30 000 assurés ont été dérobées. Quels risques ? "
+            "Principalement des tentatives d'hameçonnage rendues plus crédibles par ces "
+            "informations : un faux message de votre mutuelle, un faux conseiller.",
+            ("data-breach",),
+        ),
+        (
+            "Que risquez-vous ? Des tentatives d'usurpation d'identité ou d'arnaque au faux "
+            "conseiller, plus crédibles parce qu'elles s'appuieront sur des données exactes.",
+            (),
+        ),
+        ("Que risque-t-on ? Surtout des escroqueries ciblées : faux SMS de remboursement.", ()),
+        # an answer telling what is or was, or a question of no risk: the event stands
+        ("Quels risques ? De faux SMS circulent depuis lundi au nom de la caisse.", ("phishing",)),
+        ("Quel risque ? Le portail Almerys est fermé depuis lundi.", ("outage",)),
+        ("Que faire ? De faux courriels au nom d'Almerys circulent depuis ce matin.", ("phishing",)),
+    ],
+)
+def test_what_may_come_named_in_answer_to_a_question_of_risk_is_a_threat(
+    text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", text).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # the payment trouble a fake message tells, sending its reader to a site or asking
+        # for their details: the scam's bait
+        (
+            "Une campagne d'hameçonnage vise les pharmaciens. Le message évoque un paiement "
+            "bloqué et renvoie vers un faux formulaire où sont demandés identifiants et RIB.",
+            ("phishing",),
+        ),
+        (
+            "De faux courriels imitant amelipro circulent depuis lundi. « Votre règlement du "
+            "18 février est suspendu, merci de confirmer vos coordonnées » : la formule inquiète.",
+            ("phishing",),
+        ),
+        (
+            "Un SMS frauduleux circule au nom de la MSA. Il annonce un remboursement en attente "
+            "de 148,60 euros et renvoie vers un site où l'on vous demande votre RIB.",
+            ("phishing",),
+        ),
+        # payments held up for real, with a request or a pointer of the payer's own
+        (
+            "Les virements de Viamedis sont bloqués depuis lundi. Merci de nous signaler vos "
+            "factures en attente.",
+            ("payment-disruption",),
+        ),
+        ("La caisse annonce un retard des paiements de trois jours.", ("payment-disruption",)),
+    ],
+)
+def test_the_payment_trouble_a_fake_message_tells_is_its_bait(
+    text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", text).kinds == kinds
+
+
 def test_the_payer_that_no_longer_answers_is_the_one_failing() -> None:
     result = CLASSIFIER.classify("Viamedis ne répond plus ?", "")
     assert result.payers == ("viamedis",)

@@ -54,6 +54,7 @@ from aggregator.understand.language import (
     MAX_SENTENCE,
     AssertionWords,
     Relation,
+    answered_warning,
     asks,
     awaited,
     has_finite_verb,
@@ -681,6 +682,23 @@ class _Doc:
         following = self.sentence_at(mark + 1, self.hard.after(mark + 1))
         return asks(question[0], following[0] if following else "", self.rules.words)
 
+    def answers_a_warning(self, start: int, end: int) -> str | None:
+        """Why the sentence around ``start``..``end`` tells no event when it answers a
+        question of warning right before it ("Quels risques ? Des tentatives
+        d'hameçonnage..."; see language.answered_warning), or None."""
+        low = self.hard.before(start)
+        before = self.text[:low].rstrip()
+        while before.endswith(":"):  # the answer goes on after a colon: "faux SMS, ..."
+            low = self.hard.before(len(before) - 1)
+            before = self.text[:low].rstrip()
+        if not before.endswith("?"):
+            return None
+        answer = self.sentence_at(low, low)
+        question = self.sentence_at(len(before) - 1, len(before) - 1)
+        if answer is None or question is None:
+            return None
+        return answered_warning(question[0], answer[0], self.rules.words)
+
     def in_title(self, pos: int) -> bool:
         return pos < self.title_end
 
@@ -1054,6 +1072,9 @@ class Classifier:
                 continue  # "Imaginons : le portail ne répond plus"
             if doc.in_reference(hit.start):
                 continue  # "À lire aussi : le CHU victime d'une cyberattaque, des données..."
+            if (why := doc.answers_a_warning(hit.start, hit.end)) is not None:
+                doc.explain(f"not:{relation.kind}", said, why)
+                continue  # "Quels risques ? Surtout de faux conseillers"
             if self._sentence_sense(doc, said, matched):
                 continue  # "jour férié, et les virements sont simplement décalés"
             found.setdefault(index, hit.start)
@@ -1391,7 +1412,9 @@ class Classifier:
         found = doc.sentence_at(hit.start, hit.end)
         if found is None:
             return None
-        return reading(found[0], found[1], words, kind, hit.end - hit.start)
+        return reading(found[0], found[1], words, kind, hit.end - hit.start) or (
+            doc.answers_a_warning(hit.start, hit.end)
+        )
 
     def _reports_event(self, doc: _Doc, start: int, end: int) -> bool:
         """Does the sentence around ``start``..``end`` report an incident or its end? Not

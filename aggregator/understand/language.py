@@ -1924,3 +1924,20 @@ def _noun_forms(token: Any) -> frozenset[str]:
     if fixed:
         forms.add(" ".join(_plain(t.lemma_) for t in (token, *fixed)))
     return frozenset(forms)
+
+
+def answered_warning(question: str, answer: str, words: AssertionWords) -> str | None:
+    """The reason a sentence right after a question tells no event: the question asks what
+    may come of something ("Quels risques ?", "Que risquez-vous ?": a word of warning) and
+    the sentence answers it naming things, or what will or would be ("Des tentatives
+    d'hameçonnage plus crédibles", "Des arnaques, qui s'appuieront sur des données
+    exactes"): what it names are threats. Not an answer that tells what is or was ("Quel
+    risque ? Le portail est fermé depuis lundi")."""
+    if len(question) > MAX_SENTENCE or len(answer) > MAX_SENTENCE:
+        return None
+    asked = frozenset().union(*(_verb_forms(t) for t in parse(question))) & words.warning
+    if not asked:
+        return None
+    if any(_conjugated(t) and not _future_or_conditional(t) for t in parse(answer)):
+        return None
+    return f"warning: {min(asked)} (asked before)"
