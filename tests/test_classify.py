@@ -3666,6 +3666,54 @@ def test_a_headline_naming_a_cut_the_body_announces_is_planned(
 
 
 @pytest.mark.parametrize(
+    ("title", "text", "status"),
+    [
+        # a reminder of a cut to come recaps nothing: planned
+        (
+            "Demain matin : maintenance Sévéane",
+            "Petit rappel pour demain samedi : le réseau Sévéane sera en maintenance de 6 h "
+            "à 14 h.",
+            "planned",
+        ),
+        # a cut the parse reads (a word and its dependent), said in the future
+        ("Point", "Samedi, Almerys fermera ses portails de 6 h à 9 h.", "planned"),
+        # a pictograph opening the sentence leaves its verb's tense read ("🔧 ... sera")
+        (
+            "Maintenance de votre compte ameli",
+            "🔧 Votre compte ameli sera indisponible dans la nuit du samedi 18 au dimanche 19 "
+            "mai, de 22 h à 7 h, en raison d'une opération de maintenance.",
+            "planned",
+        ),
+        # a recap of a cut that was, and a cut now: not planned
+        (
+            "Point",
+            "Pour rappel, le portail Almerys était indisponible hier ; il est de nouveau "
+            "en panne ce matin.",
+            "failure",
+        ),
+        ("Point", "⚠️ Le portail Almerys est indisponible depuis ce matin.", "failure"),
+    ],
+)
+def test_a_cut_announced_or_recalled_as_to_come_is_planned(
+    title: str, text: str, status: str
+) -> None:
+    assert CLASSIFIER.classify(title, text).status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("La vague de courriels imitant amelipro s'étend à l'Eure-et-Loir.", ("phishing",)),
+        ("Un SMS qui usurpe l'identité de la MSA circule depuis lundi.", ("phishing",)),
+        ("Un site imitant celui de la caisse réclame vos identifiants.", ("phishing",)),
+        ("Le nouveau site imite la charte graphique de l'Assurance Maladie.", ()),
+    ],
+)
+def test_messages_imitating_someone_are_phishing(text: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", text).kinds == kinds
+
+
+@pytest.mark.parametrize(
     ("title", "text", "kinds"),
     [
         # a rate per unit is any case; "ne ... que" is only, not a negation

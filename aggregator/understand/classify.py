@@ -923,12 +923,13 @@ class Classifier:
             present.add(hit.tag)
             doc.explain(f"kind:{rules.kind_slugs[hit.tag]}", hit)
             recap = doc.prefix_has(rules.recap, hit.start)
-            if is_ongoing and not recap:
+            if is_ongoing:
                 # An interruption announced ("le portail sera indisponible samedi") is a
-                # planned one: the kind, but no failure yet.
+                # planned one: the kind, but no failure yet; a reminder of it too ("Petit
+                # rappel : le réseau sera en maintenance demain"), which recaps nothing.
                 if self._planned(doc, hit):
                     planned = True
-                else:
+                elif not recap:
                     headline = not ongoing and doc.in_title(hit.start)
                     ongoing = True
         # Kinds said only by words that may name a cause: their relations are looked for
@@ -940,6 +941,9 @@ class Classifier:
                 recalled.append(Hit(index, start, start + 1))
                 continue
             present.add(index)
+            if rules.kind_ongoing[index] and self._planned(doc, Hit(index, start, start + 1)):
+                planned = True  # "vous ne pourrez pas consulter vos remboursements samedi"
+                continue
             headline = headline and not rules.kind_ongoing[index]
             ongoing = ongoing or rules.kind_ongoing[index]
         # a kind the parse found only as a fault's generic name is a cause too

@@ -187,9 +187,20 @@ def parse(sentence: str) -> Any:
     if _gathering.wanted is not None:
         _gathering.wanted.add(sentence)
         raise ParseNeeded(sentence)
-    doc = _nlp()(sentence)
+    doc = _nlp()(for_the_parser(sentence))
     _keep(sentence, doc)
     return doc
+
+
+def for_the_parser(sentence: str) -> str:
+    """The sentence with each run of pictographs read as a comma (offsets kept): "🔧 Votre
+    compte sera indisponible" parsed as written makes the emoji the sentence's root, and the
+    verb's tense reaches nothing; posts and messages open and close sentences with them."""
+    return _PICTOGRAPHS.sub(lambda m: "," * len(m.group()), sentence)
+
+
+# Arrows, symbols and dingbats, emoji and their joiners and variation selectors.
+_PICTOGRAPHS = re.compile("[\u2190-\u21ff\u2300-\u2bff\u200d\ufe00-\ufe0f\U0001f000-\U0001faff]+")
 
 
 def _keep(sentence: str, doc: Any) -> None:
@@ -229,7 +240,8 @@ def batched(function: Callable[[A], T], inputs: Sequence[A]) -> list[T]:
         if not todo:
             break
         fresh = sorted(wanted)  # sorted: the same batches whatever the order of the inputs
-        for sentence, doc in zip(fresh, _nlp().pipe(fresh, batch_size=PIPE_BATCH), strict=True):
+        texts = [for_the_parser(s) for s in fresh]
+        for sentence, doc in zip(fresh, _nlp().pipe(texts, batch_size=PIPE_BATCH), strict=True):
             _keep(sentence, doc)
     for i in todo:
         results[i] = function(inputs[i])
