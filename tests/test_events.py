@@ -336,6 +336,39 @@ def test_a_return_said_at_the_end_of_a_title_closes_the_incident(title: str) -> 
     assert incident.status == "resolved"
 
 
+def test_a_title_of_advice_in_general_joins_no_incident_its_body_recalls() -> None:
+    """A training or advice in general ("Webinaire : après une cyberattaque, comment
+    redémarrer ?") that recalls the attack of the month in its body is no news of it; advice
+    whose title names the payer hit is ("Fuite chez Viamedis : les bons réflexes")."""
+    attack = news(
+        "v1",
+        0,
+        "Viamedis victime d'une cyberattaque",
+        "L'opérateur a coupé ses portails après une intrusion.",
+        payers=("viamedis",),
+        kinds=("cyberattack",),
+        status="failure",
+    )
+    webinar = news(
+        "w",
+        3,
+        "Webinaire : après une cyberattaque, comment redémarrer ?",
+        "L'intrusion de ce mois chez Viamedis a rappelé à chacun que personne n'est à l'abri.",
+        payers=("viamedis",),
+        kinds=("cyberattack",),
+    )
+    advice = news(
+        "a",
+        4,
+        "Cyberattaque chez Viamedis : les bons réflexes",
+        "Changez vos mots de passe et méfiez-vous des faux messages.",
+        payers=("viamedis",),
+        kinds=("cyberattack",),
+    )
+    [incident] = group([attack, webinar, advice], now=START + timedelta(days=5))
+    assert incident.items == ("v1", "a")
+
+
 def test_a_group_named_without_a_proper_name_is_the_key() -> None:
     """No organisation the taxonomy knows: the place or name the titles share is the key."""
     items = [

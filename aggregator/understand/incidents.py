@@ -114,6 +114,7 @@ class Reading:
     names: tuple[str, ...]  # proper names of its title, for items with no known key
     title_keys: tuple[str, ...] = ()  # the keys its title names
     again: bool = False  # its opening says broken again or still ("nouvelle panne")
+    aside: bool = False  # a title of advice in general naming no key: no incident's news
     date: datetime = _EPOCH  # the item's date, aware
     order: tuple[datetime, str] = (_EPOCH, "")  # date, then id: one order for any arrival
 
@@ -190,6 +191,8 @@ def read(item: IncidentInput, aliases: Callable[[str], Sequence[str]] | None = N
         looks_back=_looks_back(title, date),
         failure=failure or (bool(item.kinds) and reports and not planned),
         again=failure and _tells_again(opening),
+        aside=bool(_wording("general").search(title) and not _wording("current").search(lead))
+        and not any(_named(k, title, aliases) for k in (*keys, *networks)),
         networks=networks,
         # Only read when needed: proper names for reports with no key, title keys for two.
         names=_unnamed_names(item, keys, reports, resolution),
@@ -745,6 +748,10 @@ def _fits(group: _Group, reading: Reading) -> bool:
         return False
     if not (reading.item.kinds or reading.item.status or reading.planned):
         return False  # a payer merely named: no incident news
+    if reading.aside:
+        # "Webinaire : après une cyberattaque, comment redémarrer ?" recalling the attacks
+        # of the year in its body (not "Fuite chez Viamedis : les bons réflexes")
+        return False
     return group.joined_by(reading.item.kinds)
 
 
