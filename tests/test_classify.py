@@ -3870,6 +3870,41 @@ def test_the_payment_trouble_a_fake_message_tells_is_its_bait(
     assert CLASSIFIER.classify("Point", text).kinds == kinds
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # the tiers payant stopped, as patients and their mutuelles are told it
+        (
+            "À partir d'aujourd'hui, la part mutuelle de vos achats vous est demandée au "
+            "comptoir.",
+            ("tiers-payant-suspension",),
+        ),
+        ("La pharmacie m'a fait payer 22 € en me disant que ma carte ne passait pas.", None),
+        (
+            "Depuis lundi, les adhérents de la mutuelle doivent sortir leur porte-monnaie à la "
+            "pharmacie.",
+            ("tiers-payant-suspension",),
+        ),
+        # the pharmacies no longer paid
+        ("Leurs factures ne sont plus réglées depuis la fin juillet.", ("payment-disruption",)),
+        (
+            "Les pharmacies ne sont donc plus réglées de la part mutuelle.",
+            ("payment-disruption",),
+        ),
+        # other bills, other payments: no tiers payant stopped
+        ("Les pirates vous font payer une rançon pour récupérer vos fichiers.", ("cyberattack",)),
+        ("Le site vous fait payer des frais de port exorbitants.", ()),
+        ("La part mutuelle vous sera remboursée sous cinq jours.", ()),
+        ("Merci à ceux qui ont sorti le chéquier ce matin.", ()),
+    ],
+)
+def test_the_tiers_payant_stopped_in_patients_words(
+    text: str, kinds: tuple[str, ...] | None
+) -> None:
+    found = CLASSIFIER.classify("Point", text).kinds
+    assert found == (kinds if kinds is not None else ("tiers-payant-suspension",))
+
+
 def test_the_payer_that_no_longer_answers_is_the_one_failing() -> None:
     result = CLASSIFIER.classify("Viamedis ne répond plus ?", "")
     assert result.payers == ("viamedis",)
