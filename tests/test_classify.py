@@ -3905,6 +3905,23 @@ def test_the_tiers_payant_stopped_in_patients_words(
     assert found == (kinds if kinds is not None else ("tiers-payant-suspension",))
 
 
+@pytest.mark.parametrize(
+    ("title", "kinds"),
+    [
+        # a return that says nothing of what broke: the title's topic says it
+        ("Livraisons depuis Vierzon : retour à la normale", ("supply-disruption",)),
+        ("Virements de la MSA : c'est rentré dans l'ordre", ("payment-disruption",)),
+        ("Télétransmission : retour à la normale", ("outage",)),
+        # a place, or a topic that is no service: a return of nothing named
+        ("Vierzon : retour à la normale", ()),
+        ("Météo : retour à la normale", ()),
+    ],
+)
+def test_a_return_in_a_title_is_of_what_its_topic_names(title: str, kinds: tuple[str, ...]) -> None:
+    result = CLASSIFIER.classify(title, "")
+    assert (result.kinds, result.status) == (kinds, "resolved")
+
+
 def test_the_payer_that_no_longer_answers_is_the_one_failing() -> None:
     result = CLASSIFIER.classify("Viamedis ne répond plus ?", "")
     assert result.payers == ("viamedis",)

@@ -67,6 +67,7 @@ from aggregator.understand.language import (
     related,
     reopened_premises,
     spoken_of,
+    topic_nouns,
 )
 from aggregator.understand.matching import (
     WORD_GAPS,
@@ -1497,6 +1498,9 @@ class Classifier:
             # A return the patterns found without saying what was broken ("la prise de
             # commande rétablie"): what returned, read from the parse, says it.
             named = self._returning(doc, plans=False)
+            if not (named or reports):
+                # nor did the item name a kind: its title's topic may ("Livraisons : ...")
+                named = self._topic_returning(doc, implied[None])
         if not (new_failure or not_back or resolved) and self._may_resolve(doc, reports):
             # Said in other words than the patterns: read from the parse.
             wanted = rules.resolution_keys
@@ -1540,6 +1544,24 @@ class Classifier:
         for relation, hit, matched in self._relations_in(doc, named, _of_kind, plans):
             found.add(index := rules.kind_slugs.index(relation.kind))
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
+        return found
+
+    def _topic_returning(self, doc: _Doc, hit: Hit) -> set[int]:
+        """Kinds (indexes) a title's topic names as broken until the return said after it
+        ("Livraisons depuis Vierzon : retour à la normale", "Télétransmission : c'est
+        reparti"): its nouns among what the resolution relations say returns."""
+        colon = doc.text.rfind(":", 0, hit.start)
+        if not doc.in_title(hit.start) or colon < 1:
+            return set()
+        topic = doc.sentence_at(colon - 1, colon - 1)
+        if topic is None:
+            return set()
+        nouns = topic_nouns(topic[0])
+        found: set[int] = set()
+        for relation, _, _ in self.rules.resolution_keys:
+            if relation.kind and nouns & relation.dependents:
+                found.add(index := self.rules.kind_slugs.index(relation.kind))
+                doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), "its topic")
         return found
 
     def _may_resolve(self, doc: _Doc, reports: bool) -> bool:

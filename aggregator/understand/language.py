@@ -1953,3 +1953,13 @@ def answered_warning(question: str, answer: str, words: AssertionWords) -> str |
     if any(_conjugated(t) and not _future_or_conditional(t) for t in parse(answer)):
         return None
     return f"warning: {min(asked)} (asked before)"
+
+
+def topic_nouns(phrase: str) -> frozenset[str]:
+    """The lemmas (folded) of a short phrase's nouns: a title's topic before its colon
+    ("Livraisons depuis Vierzon": livraison, vierzon). A capitalised word opening a title
+    is often read as a name and left in the plural: its singular is given too."""
+    if len(phrase) > MAX_SENTENCE:
+        return frozenset()
+    lemmas = {_plain(t.lemma_) for t in parse(phrase) if t.pos_ in ("NOUN", "PROPN")}
+    return frozenset(lemmas | {w[:-1] for w in lemmas if w.endswith(("s", "x"))})
