@@ -3922,6 +3922,40 @@ def test_a_return_in_a_title_is_of_what_its_topic_names(title: str, kinds: tuple
     assert (result.kinds, result.status) == (kinds, "resolved")
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        (
+            "Itelis dément tout arrêt de ses paiements",
+            "Un message circulant depuis lundi, affirmant que les règlements d'Itelis seraient "
+            "« gelés jusqu'à fin novembre », est infondé, a indiqué mercredi la plateforme.",
+            (),
+        ),
+        (
+            "La CPAM dément tout retard de paiement",
+            "Des pharmaciens signalaient des virements en retard depuis lundi ; la caisse "
+            "assure que les paiements sont émis normalement.",
+            (),
+        ),
+        ("Almerys dément avoir été piraté", "Des rumeurs de piratage circulaient.", ()),
+        # what the title denies, not what the body confirms besides
+        (
+            "Viamedis dément toute fuite de données bancaires",
+            "L'opérateur confirme une cyberattaque contre son système, mais pas de fuite.",
+            ("cyberattack",),
+        ),
+        # a denial of something else than trouble
+        (
+            "Le portail Almerys est en panne, la caisse dément tout lien avec la réforme",
+            "",
+            ("outage",),
+        ),
+    ],
+)
+def test_the_trouble_a_title_denies_is_no_event(title: str, text: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
 def test_the_payer_that_no_longer_answers_is_the_one_failing() -> None:
     result = CLASSIFIER.classify("Viamedis ne répond plus ?", "")
     assert result.payers == ("viamedis",)

@@ -247,6 +247,7 @@ class _Rules:
     calendar_kinds: frozenset[int]  # the kinds (indexes) a calendar's words are not
     status_page_labels: re.Pattern[str]  # "Investigating – ...": an incident's update
     false_alarms: re.Pattern[str]  # "fausse alerte": the trouble told was none
+    denial_titles: re.Pattern[str]  # "X dément tout arrêt de ses paiements"
     unconcerned_titles: re.Pattern[str]  # "Kalixia n'est pas concerné": others' trouble
     status_page_kind: int | None  # its kind (index) when its text names none
     # Per relation of the taxonomy, in its order: its kind (index in kind_slugs) and the word
@@ -385,6 +386,7 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
         calendar_kinds=frozenset(taxonomy.kinds.index(k) for k in lang.calendar_kinds),
         status_page_labels=_status_page_labels(lang.status_page_labels),
         false_alarms=compile_words(lang.false_alarms or ("(?!)",)),
+        denial_titles=compile_words(lang.denial_titles or ("(?!)",)),
         unconcerned_titles=compile_words(lang.unconcerned_titles or ("(?!)",)),
         status_page_kind=(
             None if lang.status_page_kind is None else taxonomy.kinds.index(lang.status_page_kind)
@@ -415,6 +417,10 @@ def _rules(taxonomy: Taxonomy) -> _Rules:
 
 
 # --- one document ----------------------------------------------------------------------------
+
+
+# A denial of any such thing ("dément tout ..."): it denies what it names next, or nothing.
+_ANY = re.compile(r"\b(?:tout|toute|tous|toutes|un|une)$")
 
 
 class _Boundaries:
@@ -862,6 +868,14 @@ class Classifier:
             # tells that its one subject is spared; the trouble it names is others'
             doc.explain("not:event", unconcerned, "its subject not concerned")
             return _no_event(doc, organisations, title, text, self._payers(doc, False))
+        if present and (denial := self._denied(doc, present)) is not None:
+            # "Itelis dément tout arrêt de ses paiements": the trouble the title denies is
+            # none; what else the item reports stands
+            hit, denied = denial
+            doc.explain("not:event", hit, "denied in the title")
+            if denied >= present:
+                return _no_event(doc, organisations, title, text, self._payers(doc, False))
+            present -= denied
         status, implied = self._status(doc, current, bool(present))
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
         actions = self._actions(doc)
@@ -993,6 +1007,21 @@ class Classifier:
             return None
         named = {m.slug for m in doc.named(self.rules.payers) if doc.in_title(m.start)}
         return Hit(0, found.start(), found.end()) if len(named) <= 1 else None
+
+    def _denied(self, doc: _Doc, present: set[int]) -> tuple[Hit, set[int]] | None:
+        """Where the title denies trouble (taxonomy.yaml ``denial_titles``), and the kinds
+        (indexes) it denies: those its words name after the denial, or all when it names
+        none ("Almerys dément les rumeurs")."""
+        found = self.rules.denial_titles.search(doc.text, 0, doc.title_end)
+        if found is None:
+            return None
+        hits = doc.find(self.rules.kinds)
+        named = {h.tag for h in hits if found.end() <= h.start < doc.title_end}
+        trouble = self.taxonomy.openings.pattern("event")  # see incidents' openings
+        said = named or trouble.search(doc.text, found.end(), doc.title_end)
+        if not said and _ANY.search(found.group()):
+            return None  # "dément tout lien avec la réforme": no trouble denied
+        return Hit(0, found.start(), found.end()), (named or set(present))
 
     def _false_alarm(self, doc: _Doc) -> Hit | None:
         """Where the item says the trouble it told was a false alarm (taxonomy.yaml

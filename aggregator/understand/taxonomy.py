@@ -120,6 +120,8 @@ class Language:
     false_alarms: tuple[str, ...] = ()
     # The title says its one subject is not concerned: the trouble it names is others'.
     unconcerned_titles: tuple[str, ...] = ()
+    # The title denies the trouble it names: those kinds are no event.
+    denial_titles: tuple[str, ...] = ()
     status_page_kind: str | None = None
 
 
@@ -363,6 +365,7 @@ def _parse(data: Any) -> Taxonomy:
             status_page_labels=tuple(lang.get("status_page_labels", ())),
             false_alarms=tuple(lang.get("false_alarms", ())),
             unconcerned_titles=tuple(lang.get("unconcerned_titles", ())),
+            denial_titles=tuple(lang.get("denial_titles", ())),
             status_page_kind=lang.get("status_page_kind"),
         ),
         status_words=StatusWords(
