@@ -3826,7 +3826,10 @@ def test_a_question_in_the_order_of_a_statement_tells(
         # an answer telling what is or was, or a question of no risk: the event stands
         ("Quels risques ? De faux SMS circulent depuis lundi au nom de la caisse.", ("phishing",)),
         ("Quel risque ? Le portail Almerys est fermé depuis lundi.", ("outage",)),
-        ("Que faire ? De faux courriels au nom d'Almerys circulent depuis ce matin.", ("phishing",)),
+        (
+            "Que faire ? De faux courriels au nom d'Almerys circulent depuis ce matin.",
+            ("phishing",),
+        ),
     ],
 )
 def test_what_may_come_named_in_answer_to_a_question_of_risk_is_a_threat(
@@ -3875,8 +3878,7 @@ def test_the_payment_trouble_a_fake_message_tells_is_its_bait(
     [
         # the tiers payant stopped, as patients and their mutuelles are told it
         (
-            "À partir d'aujourd'hui, la part mutuelle de vos achats vous est demandée au "
-            "comptoir.",
+            "À partir d'aujourd'hui, la part mutuelle de vos achats vous est demandée au comptoir.",
             ("tiers-payant-suspension",),
         ),
         ("La pharmacie m'a fait payer 22 € en me disant que ma carte ne passait pas.", None),
@@ -3952,8 +3954,34 @@ def test_a_return_in_a_title_is_of_what_its_topic_names(title: str, kinds: tuple
         ),
     ],
 )
-def test_the_trouble_a_title_denies_is_no_event(title: str, text: str, kinds: tuple[str, ...]) -> None:
+def test_the_trouble_a_title_denies_is_no_event(
+    title: str, text: str, kinds: tuple[str, ...]
+) -> None:
     assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+def test_an_operator_named_with_its_networks_is_no_list_of_examples() -> None:
+    """ "le Cetip, de ses réseaux iSanté et SP Santé" names one payer's business, whose
+    trouble the sentence reports; three operators in a row are examples."""
+    text = (
+        "Depuis lundi, les paiements du Cetip, de ses réseaux iSanté et SP Santé, sont suspendus."
+    )
+    found = CLASSIFIER.classify("La lettre du vendredi", text).payers
+    assert found == ("cetip", "isante", "sp-sante")
+    listed = "Depuis lundi, les paiements de Viamedis, d'Almerys et de Kalixia sont suspendus."
+    assert CLASSIFIER.classify("La lettre du vendredi", listed).payers == ()
+
+
+def test_a_payer_is_in_the_sentence_that_reports_an_event_the_parse_found() -> None:
+    """The sentence naming the payer reports what the parse read ("les virements [...]
+    bloqués par un incident chez sa banque"), not a pattern: the item is about it."""
+    text = (
+        "Actil. Les virements que l'organisme devait verser lundi, bloqués par un incident "
+        "chez sa banque, ont été exécutés mercredi matin.\n\nVaccination. La campagne grippe "
+        "démarre mardi."
+    )
+    result = CLASSIFIER.classify("L'essentiel de la semaine", text)
+    assert (result.payers, result.kinds) == (("actil",), ("payment-disruption",))
 
 
 def test_the_payer_that_no_longer_answers_is_the_one_failing() -> None:

@@ -505,6 +505,7 @@ class _Doc:
         self._starts: dict[int, list[int]] = {}
         self.reasons: list[str] = []
         self.listed: dict[int, bool] = {}  # by sentence start: does it list payers?
+        self.related: list[int] = []  # where the parse found a kind (see _related)
         self.partial: dict[int, str | None] = {}  # by sentence start: its partial marker
 
     @cached_property
@@ -1112,6 +1113,7 @@ class Classifier:
             if self._sentence_sense(doc, said, matched):
                 continue  # "jour férié, et les virements sont simplement décalés"
             found.setdefault(index, hit.start)
+            doc.related.append(hit.start)
             if not relation.cause:
                 not_causes.add(index)
             doc.explain(f"kind:{relation.kind}", Hit(index, hit.start, hit.end), matched)
@@ -1466,7 +1468,10 @@ class Classifier:
                     matcher is rules.kinds and self._dated_back(doc, hit.start)
                 ):
                     return True
-        return False
+        # or a kind the parse found there ("les règlements [...] n'arrivent plus")
+        return any(
+            low <= start < high and not self._dated_back(doc, start) for start in doc.related
+        )
 
     def _status(
         self, doc: _Doc, current: StatusSignal | None, reports: bool = False
@@ -1887,16 +1892,19 @@ class Classifier:
         return not before.strip() and not after.strip()
 
     def _listed(self, doc: _Doc, mentions: Sequence[Mention], index: int) -> bool:
-        """Is the mention one of LISTED or more payers named in a row in its sentence?"""
+        """Is the mention one of LISTED or more payers named in a row in its sentence? An
+        operator and the networks it runs count as one ("le Cetip, via ses réseaux iSanté
+        et SP Santé" names one payer's business)."""
         low = doc.hard.before(mentions[index].start)
         if low not in doc.listed:  # one count per sentence: bounded work on long lists
             high = doc.hard.after(mentions[index].end)
             first = bisect_left([m.start for m in mentions], low) if len(mentions) > 1 else 0
+            operator_of = self._operator_of
             near: set[str] = set()
             for mention in mentions[first:]:
                 if mention.start >= high or len(near) >= LISTED:
                     break
-                near.add(mention.slug)
+                near.add(operator_of.get(mention.slug, mention.slug))
             doc.listed[low] = len(near) >= LISTED
         return doc.listed[low]
 
@@ -1944,6 +1952,11 @@ class Classifier:
             return False
         paragraph = before.rsplit("\n", 1)[-1]
         return paragraph.count("«") > paragraph.count("»")
+
+    @cached_property
+    def _operator_of(self) -> dict[str, str]:
+        """Each network's operator (taxonomy.yaml ``networks``)."""
+        return {n: op for op, networks in self.taxonomy.networks.items() for n in networks}
 
     def _with_networks(self, doc: _Doc, mentions: Sequence[Mention], hits: set[str]) -> set[str]:
         """An operator's item is also about the networks it runs that the item names, and a
