@@ -4310,6 +4310,29 @@ def test_a_teams_messages(text: str, kinds: tuple[str, ...], status: str | None)
     assert (result.kinds, result.status) == (kinds, status)
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # everyday senses of trouble words: lacking people, a lunch break, people leaving
+        ("Une pharmacie de village « en panne de repreneur »", "", ()),
+        ("La coupure du midi ? Ces pharmacies qui ne ferment plus", "", ()),
+        ("Point", "L'Ordre pointe la fuite des jeunes diplômés vers l'industrie.", ()),
+        # and the same words of trouble
+        ("Point", "Le portail Almerys est en panne depuis ce matin.", ("outage",)),
+        ("Point", "Les données des salariés ont fuité sur un forum.", ("data-breach",)),
+        # a court's sentence is no incident of now, a denial quoted with its speaker none
+        ("Créteil : de la prison ferme pour de faux SMS « de l'Assurance maladie »", "", ()),
+        (
+            "« Pas de nouvelle attaque » chez Viamedis, assure l'opérateur",
+            "Viamedis aurait de nouveau été piraté, selon une rumeur.",
+            (),
+        ),
+    ],
+)
+def test_other_senses_and_titles_of_no_event(title: str, text: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
 def test_the_patterns_are_compiled_once_per_taxonomy() -> None:
     # Every Classifier built on one taxonomy shares its rules: a second one costs nothing
     # (a lost cache once made each build recompile some 600 patterns, 0.3 s).

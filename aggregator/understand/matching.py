@@ -30,7 +30,9 @@ def expand(alternative: str) -> str:
 def whole_words(alternatives: Sequence[str]) -> str:
     """One alternation, each alternative a whole word (or words) of folded text."""
     body = "|".join(f"(?:{expand(alt)})" for alt in alternatives)
-    return rf"\b(?:{body})(?![\w])"
+    # (or at the very start: "^\W*non\s*," may open a title with a quote mark, where no
+    # word boundary is)
+    return rf"(?:^|\b)(?:{body})(?![\w])"
 
 
 def compile_words(alternatives: Sequence[str]) -> re.Pattern[str]:
