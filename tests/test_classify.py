@@ -4333,6 +4333,24 @@ def test_other_senses_and_titles_of_no_event(title: str, text: str, kinds: tuple
     assert CLASSIFIER.classify(title, text).kinds == kinds
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # not available now, or at a time to come
+        ("Le portail Almerys n'est pas accessible depuis ce matin.", ("outage",)),
+        ("Le service n'est pas disponible depuis 9 h.", ("outage",)),
+        ("Le portail amelipro ne sera pas accessible samedi matin.", ("outage",)),
+        ("Impossible, mardi, d'interroger les droits des adhérents iSanté.", ("outage",)),
+        ("Droits des assurés : iSanté aux abonnés absents depuis ce matin.", ("outage",)),
+        # what a service is not for, and subscribers away
+        ("Le portail n'est pas accessible aux patients, seulement aux professionnels.", ()),
+        ("Nos abonnés absents lors de la livraison peuvent retirer leur colis.", ()),
+    ],
+)
+def test_a_service_not_available_at_a_time(text: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify("Point", text).kinds == kinds
+
+
 def test_the_patterns_are_compiled_once_per_taxonomy() -> None:
     # Every Classifier built on one taxonomy shares its rules: a second one costs nothing
     # (a lost cache once made each build recompile some 600 patterns, 0.3 s).
