@@ -119,6 +119,20 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # and s61 (55 items: long-form trade weeklies; payers 0.852, kinds 0.758, pairs 0.600,
     # 2 spurious, statuses 3 of 9), read after every rule of the session: payers 0.914,
     # kinds 0.829, pairs 0.843 (precision 0.880), 21 spurious, statuses 191 of 281.
+    # On 3,140 items (session 28), at the first readings of six batches (each alone), s62
+    # (60 items: regulators and agencies and the press reporting them; payers 0.958, kinds
+    # 0.699, pairs 0.723, statuses 6 of 8), s63 (67 items: follow-ups and endings; payers
+    # 0.933, kinds 0.761, pairs 0.716, statuses 4 of 7) and s64 (67 items: patients' and
+    # mutuelles' members' voices; payers 0.874, kinds 0.836, pairs 0.821, 1 spurious,
+    # statuses 7 of 11), read after session 27's rules; s65 (60 items: spoken French, radio
+    # and podcasts; payers 0.889, kinds 0.768, pairs 0.757, 3 spurious, statuses 6 of 9), s66
+    # (61 items: live blogs and wires; payers 0.923, kinds 0.905, pairs 0.891, 1 spurious,
+    # statuses 5 of 5) and s67 (62 items: digests and newsletters; payers 0.681, kinds
+    # 0.831, pairs 0.706, statuses 3 of 11), read after the rules written for s62-s64:
+    # payers 0.918, kinds 0.831, pairs 0.840 (precision 0.868: unnamed follow-ups of
+    # another place drawn into the Viamedis attack), 21 spurious, statuses 228 of 332; then
+    # pairs 0.851 (precision 0.893), statuses 225, once a label of capitalised words the
+    # incident never names keeps a follow-up out (incidents._labelled_apart).
     # The issue's targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
     # Grouping and dedupe alone (once tests/test_events.py's): pairs precision 0.947 on
     # 317 items, 0.939 at the first reading of 743, 0.929 on 822 once an SMS guide no longer
@@ -128,12 +142,12 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # 0.913 on 1,363, 0.883 at the first readings of 1,507 (an unnamed fraud campaign
     # followed a platform migration; see _Group.followed_by), 0.904 after. One evaluation
     # serves every floor: it classifies the whole corpus.
-    assert report.payer.f1 >= 0.905, report.text()  # 0.914 on 2,763 items
-    assert report.kind.f1 >= 0.825, report.text()  # 0.829 on 2,763 items
-    assert report.pairs.f1 >= 0.835, report.text()  # 0.843 on 2,763 items
-    assert report.pairs.precision >= 0.875, report.text()  # 0.880 on 2,763 items
-    assert len(report.spurious) <= 20, report.text()  # 19 on 2,763 items (session 27)
-    assert report.status_right >= 185, report.text()  # 191 of 281
+    assert report.payer.f1 >= 0.910, report.text()  # 0.918 on 3,140 items
+    assert report.kind.f1 >= 0.825, report.text()  # 0.831 on 3,140 items
+    assert report.pairs.f1 >= 0.845, report.text()  # 0.851 on 3,140 items
+    assert report.pairs.precision >= 0.885, report.text()  # 0.893 on 3,140 items
+    assert len(report.spurious) <= 22, report.text()  # 21 on 3,140 items (session 28)
+    assert report.status_right >= 220, report.text()  # 225 of 332
     assert not report.wrong_merges and not report.duplicates, report.text()
 
 

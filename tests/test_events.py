@@ -369,6 +369,50 @@ def test_a_title_of_advice_in_general_joins_no_incident_its_body_recalls() -> No
     assert incident.items == ("v1", "a")
 
 
+def test_a_follow_up_labelled_with_a_place_its_incident_never_names_stays_out() -> None:
+    """An unnamed report whose title opens with a label of capitalised words the incident
+    never writes ("États-Unis : ...") is about somewhere else, whatever words of billing and
+    payments it shares with the incident; one labelled with the incident's place joins."""
+    text = (
+        "Les pharmacies peuvent de nouveau facturer les mutuelles après la cyberattaque, "
+        "mais les paiements des complémentaires restent bloqués et la trésorerie souffre."
+    )
+    viamedis = news(
+        "v",
+        0,
+        "Viamedis : facturation des mutuelles bloquée après la cyberattaque",
+        text,
+        payers=("viamedis",),
+        kinds=("cyberattack", "payment-disruption"),
+        status="failure",
+    )
+    abroad = news(
+        "u",
+        2,
+        "États-Unis : les pharmacies retrouvent la facturation",
+        text,
+        kinds=("cyberattack", "payment-disruption"),
+        status="failure",
+    )
+    incidents = group([viamedis, abroad], now=START + timedelta(days=3))
+    assert members(incidents) == [("v",)]
+    place = news(
+        "p1",
+        0,
+        "Saint-Affrique : un câble arraché, le centre-ville sans téléphone",
+        "La pharmacie du centre-ville de Saint-Affrique ne peut plus télétransmettre.",
+        status="failure",
+    )
+    later = news(
+        "p2",
+        1,
+        "Saint-Affrique : la ligne est revenue",
+        "La pharmacie du centre-ville télétransmet de nouveau depuis ce matin.",
+        status="resolved",
+    )
+    assert members(group([place, later], now=START + timedelta(days=2))) == [("p1", "p2")]
+
+
 def test_a_group_named_without_a_proper_name_is_the_key() -> None:
     """No organisation the taxonomy knows: the place or name the titles share is the key."""
     items = [

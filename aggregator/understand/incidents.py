@@ -830,10 +830,23 @@ def _labelled_apart(item: IncidentInput, group: _Group) -> bool:
     label, colon, _ = item.title.partition(":")
     if not colon:
         return False
-    named = _words(_title_names(label, item.text))
+    named = _words(_title_names(label, item.text)) or _words(_label_name(label))
     if not named:
         return False
     return named.isdisjoint(_said(group))
+
+
+def _label_name(label: str) -> tuple[str, ...]:
+    """A short label of capitalised words before a title's colon, as a name ("États-Unis
+    : les pharmacies retrouvent la facturation"): not a word of trouble or of the trade's
+    common labels ("Panne :", "Rappel :")."""
+    words = label.split()
+    if not 0 < len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return ()
+    folded = normalise_text(label)
+    if set(folded.split()) & _not_names() or _wording("event").search(folded):
+        return ()
+    return (folded,)
 
 
 def _best_report(mine: AbstractSet[str], group: _Group) -> int:
