@@ -3960,6 +3960,29 @@ def test_the_trouble_a_title_denies_is_no_event(
     assert CLASSIFIER.classify(title, text).kinds == kinds
 
 
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Almerys dément toute nouvelle attaque informatique",
+            "L'opérateur a démenti mardi les messages qui évoquaient une nouvelle intrusion.",
+        ),
+        ("Tiers payant : pas de « coupure » au 1er janvier, assure la Cnam", "La caisse dément."),
+    ],
+)
+def test_a_denied_rumour_is_about_no_payer(title: str, text: str) -> None:
+    result = CLASSIFIER.classify(title, text)
+    assert (result.payers, result.kinds) == ((), ())
+
+
+def test_a_payer_whose_money_came_as_usual_is_not_the_one_hit() -> None:
+    text = (
+        "Les règlements de Viamedis n'arrivent plus depuis dix jours. Pour comparaison, les "
+        "règlements d'Almerys et de SP Santé sont arrivés normalement."
+    )
+    assert CLASSIFIER.classify("L'Hebdo du syndicat", text).payers == ("viamedis",)
+
+
 def test_an_operator_named_with_its_networks_is_no_list_of_examples() -> None:
     """ "le Cetip, de ses réseaux iSanté et SP Santé" names one payer's business, whose
     trouble the sentence reports; three operators in a row are examples."""

@@ -869,13 +869,14 @@ class Classifier:
             # tells that its one subject is spared; the trouble it names is others'
             doc.explain("not:event", unconcerned, "its subject not concerned")
             return _no_event(doc, organisations, title, text, self._payers(doc, False))
-        if present and (denial := self._denied(doc, present)) is not None:
+        if (denial := self._denied(doc, present)) is not None:
             # "Itelis dément tout arrêt de ses paiements": the trouble the title denies is
             # none; what else the item reports stands
             hit, denied = denial
             doc.explain("not:event", hit, "denied in the title")
             if denied >= present:
-                return _no_event(doc, organisations, title, text, self._payers(doc, False))
+                # a denied rumour about a payer is a negation: no payer, no incident
+                return _no_event(doc, organisations, title, text)
             present -= denied
         status, implied = self._status(doc, current, bool(present))
         kinds = tuple(self.rules.kind_slugs[i] for i in sorted(present | implied))
