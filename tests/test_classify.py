@@ -4374,6 +4374,19 @@ def test_a_service_not_available_at_a_time(text: str, kinds: tuple[str, ...]) ->
     assert CLASSIFIER.classify("Point", text).kinds == kinds
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Lille : six prévenus condamnés pour une escroquerie aux faux conseillers bancaires",
+        "Un pharmacien condamné pour des médicaments jamais délivrés",
+        "Exercice : et si un opérateur de tiers payant tombait un lundi matin ?",
+    ],
+)
+def test_a_title_of_a_sentence_or_a_drill_reports_no_event(title: str) -> None:
+    text = "Les droits ne remontent plus, les paiements s'arrêtent, de faux courriels circulent."
+    assert CLASSIFIER.classify(title, text).kinds == ()
+
+
 def test_the_patterns_are_compiled_once_per_taxonomy() -> None:
     # Every Classifier built on one taxonomy shares its rules: a second one costs nothing
     # (a lost cache once made each build recompile some 600 patterns, 0.3 s).
