@@ -4387,6 +4387,40 @@ def test_a_title_of_a_sentence_or_a_drill_reports_no_event(title: str) -> None:
     assert CLASSIFIER.classify(title, text).kinds == ()
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "kinds"),
+    [
+        # a title of advice: its label names what the advice is about
+        ("Hameçonnage : cinq signes qui doivent vous alerter", "", ()),
+        ("Cyberattaques : ce que les officines doivent savoir…", "", ()),
+        ("Cyberattaque à l'hôpital : ce que l'on sait", "", ("cyberattack",)),
+        ("Rançongiciel : le bilan s'alourdit", "", ("cyberattack",)),
+        # money that does not come, or comes again
+        (
+            "Point",
+            "Trois semaines sans le moindre virement de la mutuelle.",
+            ("payment-disruption",),
+        ),
+        (
+            "Point",
+            "Les pharmacies attendent leur argent de la CPAM depuis début mars.",
+            ("payment-disruption",),
+        ),
+        ("Actil : les virements sont repartis", "", ("payment-disruption",)),
+        ("Point", "Sans aucun virement à effectuer, la démarche est simple.", ()),
+    ],
+)
+def test_feed_excerpts_words(title: str, text: str, kinds: tuple[str, ...]) -> None:
+    assert CLASSIFIER.classify(title, text).kinds == kinds
+
+
+def test_the_assurance_maladie_s_funds_overseas_are_the_assurance_maladie() -> None:
+    result = CLASSIFIER.classify(
+        "CGSS : les arriérés versés", "La CGSS de la Martinique a réglé les factures en retard."
+    )
+    assert result.payers == ("assurance-maladie",)
+
+
 def test_the_patterns_are_compiled_once_per_taxonomy() -> None:
     # Every Classifier built on one taxonomy shares its rules: a second one costs nothing
     # (a lost cache once made each build recompile some 600 patterns, 0.3 s).

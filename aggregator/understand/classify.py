@@ -119,6 +119,9 @@ _WHAT_QUESTION = re.compile(
     # "comment" and an infinitive, its pronouns before it: a how-to ("comment les repérer",
     # "comment s'en protéger", "comment réagir")
     r"|comment\s+(?:(?:les|la|le|l['’]|s['’]en|s['’]y|en|y|se|s['’]|vous|nous)\s*)*\w+(?:er|ir|re)\s*$"
+    # what one must know or do: "ce que les officines doivent savoir", "ce qu'il faut
+    # retenir" (not "ce que l'on sait", which reports)
+    r"|ce\s+qu(?:e\s+|['’])(?:[\w'’-]+\s+){0,4}?(?:doi\w+|faut|devez|devrez)\s+(?:savoir|retenir|faire)"
 )
 # A sentence opening on a general condition, which reaches its main clause: "Quand un
 # portail tombe, on facture en mode dégradé", "Lorsqu'une caisse paie en retard, ...".

@@ -273,13 +273,15 @@ def leading_noun(phrase: str, nouns: frozenset[str]) -> str | None:
     """The noun of ``nouns`` (folded) a short phrase without a verb of its own opens with
     ("les bons réflexes à rappeler": réflexe; "le guide pratique", the model reading "guide"
     as a verb), or None when another noun or a verb comes first, or a conjugated verb
-    follows ("le bilan s'alourdit" reports)."""
+    follows ("le bilan s'alourdit" reports), unless it describes the noun ("cinq signes qui
+    doivent vous alerter")."""
     if not phrase or len(phrase) > MAX_SENTENCE:
         return None
     tokens = list(parse(phrase))
     for n, token in enumerate(tokens):
         if found := _noun_forms(token) & nouns:
-            return None if any(_conjugated(t) for t in tokens[n + 1 :]) else min(found)
+            after = tokens[n + 1 :]
+            return None if any(_conjugated(t) and not _describing(t) for t in after) else min(found)
         if token.pos_ in ("NOUN", "PROPN", "VERB", "AUX"):
             return None
     return None
