@@ -4421,6 +4421,30 @@ def test_the_assurance_maladie_s_funds_overseas_are_the_assurance_maladie() -> N
     assert result.payers == ("assurance-maladie",)
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("La Cafat ne paie plus les pharmaciens depuis juin.", ("payment-disruption",)),
+        ("La mutuelle ne paie plus, les pharmacies non plus.", ("payment-disruption",)),
+        ("Avec le 100 % Santé, le patient ne paie plus rien de sa poche.", ()),
+        ("La Sécurité sociale ne paie plus l'homéopathie.", ()),
+        (
+            "Pharmacies dévastées, médicaments acheminés par avion depuis la Guadeloupe.",
+            ("supply-disruption",),
+        ),
+        (
+            "Mise en place de convois d'approvisionnement des pharmacies du sud de l'île.",
+            ("supply-disruption",),
+        ),
+        ("Le convoi de la solidarité a rejoint la Croix-Rouge.", ()),
+    ],
+)
+def test_a_payer_that_no_longer_pays_and_medicines_brought_in_otherwise(
+    text: str, kinds: tuple[str, ...]
+) -> None:
+    assert CLASSIFIER.classify("Point", text).kinds == kinds
+
+
 def test_the_patterns_are_compiled_once_per_taxonomy() -> None:
     # Every Classifier built on one taxonomy shares its rules: a second one costs nothing
     # (a lost cache once made each build recompile some 600 patterns, 0.3 s).
