@@ -132,7 +132,14 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # payers 0.918, kinds 0.831, pairs 0.840 (precision 0.868: unnamed follow-ups of
     # another place drawn into the Viamedis attack), 21 spurious, statuses 228 of 332; then
     # pairs 0.851 (precision 0.893), statuses 225, once a label of capitalised words the
-    # incident never names keeps a follow-up out (incidents._labelled_apart).
+    # incident never names keeps a follow-up out (incidents._labelled_apart). On 3,277
+    # items, at the first readings of s68 (74 items: feed excerpts, a title and a cut
+    # description; payers 0.953, kinds 0.836, pairs 0.757, 2 spurious, statuses 8 of 10) and
+    # s69 (63 items: overseas France and Corsica; payers 0.533, the overseas funds of the
+    # Assurance Maladie unknown by name, kinds 0.818, pairs 0.270, statuses 6 of 11), read
+    # after every other rule of the session: payers 0.922, kinds 0.834, pairs 0.849
+    # (precision 0.892), 23 spurious, statuses 243 of 353; 21 spurious once civilities and a
+    # regulation's name no longer key incidents.
     # The targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
     # Grouping and dedupe alone (once tests/test_events.py's): pairs precision 0.947 on
     # 317 items, 0.939 at the first reading of 743, 0.929 on 822 once an SMS guide no longer
@@ -142,12 +149,12 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # 0.913 on 1,363, 0.883 at the first readings of 1,507 (an unnamed fraud campaign
     # followed a platform migration; see _Group.followed_by), 0.904 after. One evaluation
     # serves every floor: it classifies the whole corpus.
-    assert report.payer.f1 >= 0.910, report.text()  # 0.918 on 3,140 items
-    assert report.kind.f1 >= 0.825, report.text()  # 0.831 on 3,140 items
-    assert report.pairs.f1 >= 0.845, report.text()  # 0.851 on 3,140 items
-    assert report.pairs.precision >= 0.885, report.text()  # 0.893 on 3,140 items
-    assert len(report.spurious) <= 22, report.text()  # 21 on 3,140 items (session 28)
-    assert report.status_right >= 220, report.text()  # 225 of 332
+    assert report.payer.f1 >= 0.915, report.text()  # 0.922 on 3,277 items
+    assert report.kind.f1 >= 0.828, report.text()  # 0.834 on 3,277 items
+    assert report.pairs.f1 >= 0.843, report.text()  # 0.849 on 3,277 items
+    assert report.pairs.precision >= 0.885, report.text()  # 0.891 on 3,277 items
+    assert len(report.spurious) <= 22, report.text()  # 21 on 3,277 items (session 28)
+    assert report.status_right >= 238, report.text()  # 243 of 353
     assert not report.wrong_merges and not report.duplicates, report.text()
 
 

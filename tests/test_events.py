@@ -919,6 +919,37 @@ def test_a_channel_or_a_status_label_in_capitals_names_nobody() -> None:
     assert all(len(i.items) == 1 for i in group(common))
 
 
+def test_a_civility_or_a_regulation_in_capitals_names_nobody() -> None:
+    """ "L'impayé de Monsieur L." and "Monsieur D. : ..." name no organisation, nor does
+    "RGPD : ..." : unrelated reports titled so found nothing and stay apart."""
+    items = [
+        news(
+            "a",
+            0,
+            "L'impayé de Monsieur L.",
+            "Le virement de Monsieur L. n'est pas arrivé.",
+            kinds=("payment-disruption",),
+            status="failure",
+        ),
+        news(
+            "b",
+            0.5,
+            "Monsieur D. attend son remboursement",
+            "Monsieur D. attend toujours.",
+            kinds=("payment-disruption",),
+            status="failure",
+        ),
+        news(
+            "c",
+            1,
+            "RGPD : les violations de données à notifier",
+            "Le RGPD impose 72 heures.",
+            kinds=("data-breach",),
+        ),
+    ]
+    assert group(items) == []
+
+
 def test_a_label_word_the_body_writes_with_its_capital_is_a_name() -> None:
     """ "Luxottica : ..." names Luxottica when the body writes it with its capital inside a
     sentence; "Rappel : ..." does not, the body never does."""
