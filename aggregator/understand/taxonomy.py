@@ -161,11 +161,7 @@ class OpeningWords:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> OpeningWords:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"taxonomy openings: unknown list {', '.join(unknown)}")
-        return cls(**{name: tuple(str(p) for p in data[name] or ()) for name in data})
+        return cls(**_string_lists(cls, data, "openings"))
 
     def pattern(self, name: str) -> re.Pattern[str]:
         """One list as one pattern (an empty list matches nothing)."""
@@ -184,11 +180,18 @@ class NameWords:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> NameWords:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"taxonomy names: unknown list {', '.join(unknown)}")
-        return cls(**{name: tuple(str(w) for w in data[name] or ()) for name in data})
+        return cls(**_string_lists(cls, data, "names"))
+
+
+def _string_lists(
+    cls: type[OpeningWords | NameWords], data: Mapping[str, Any], section: str
+) -> dict[str, tuple[str, ...]]:
+    """A taxonomy section of named lists of strings, each a field of ``cls``; an unknown
+    list is an error (a misspelt name would otherwise be ignored)."""
+    unknown = sorted(set(data) - {f.name for f in fields(cls)})
+    if unknown:
+        raise ValueError(f"taxonomy {section}: unknown list {', '.join(unknown)}")
+    return {name: tuple(str(w) for w in data[name] or ()) for name in data}
 
 
 @dataclass(frozen=True)
