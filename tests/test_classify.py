@@ -3983,6 +3983,18 @@ def test_a_payer_whose_money_came_as_usual_is_not_the_one_hit() -> None:
     assert CLASSIFIER.classify("L'Hebdo du syndicat", text).payers == ("viamedis",)
 
 
+def test_a_payer_in_another_story_set_beside_this_one_is_not_the_item_s() -> None:
+    """ "alors que" sets another's story beside the item's: the payer named there is not
+    the one it reports."""
+    text = (
+        "Un tiers s'est introduit dans la plateforme d'Almerys, a indiqué la société. Cette "
+        "nouvelle intrusion intervient alors que le portail de Viamedis reste fermé depuis le "
+        "29 janvier."
+    )
+    result = CLASSIFIER.classify("Almerys : l'intrusion est passée par un compte", text)
+    assert result.payers == ("almerys",)
+
+
 def test_an_operator_named_with_its_networks_is_no_list_of_examples() -> None:
     """ "le Cetip, de ses réseaux iSanté et SP Santé" names one payer's business, whose
     trouble the sentence reports; three operators in a row are examples."""

@@ -139,7 +139,8 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # Assurance Maladie unknown by name, kinds 0.818, pairs 0.270, statuses 6 of 11), read
     # after every other rule of the session: payers 0.922, kinds 0.834, pairs 0.849
     # (precision 0.892), 23 spurious, statuses 243 of 353; 21 spurious once civilities and a
-    # regulation's name no longer key incidents.
+    # regulation's name no longer key incidents; pairs 0.851 (precision 0.896) once a payer
+    # named after "alors que" is another's story set beside the item's.
     # The targets (0.97, 0.92, 0.95, none spurious, every status) are not reached.
     # Grouping and dedupe alone (once tests/test_events.py's): pairs precision 0.947 on
     # 317 items, 0.939 at the first reading of 743, 0.929 on 822 once an SMS guide no longer
@@ -151,8 +152,8 @@ def test_the_real_events_corpus_scores_at_its_floor() -> None:
     # serves every floor: it classifies the whole corpus.
     assert report.payer.f1 >= 0.915, report.text()  # 0.922 on 3,277 items
     assert report.kind.f1 >= 0.828, report.text()  # 0.834 on 3,277 items
-    assert report.pairs.f1 >= 0.843, report.text()  # 0.849 on 3,277 items
-    assert report.pairs.precision >= 0.885, report.text()  # 0.891 on 3,277 items
+    assert report.pairs.f1 >= 0.843, report.text()  # 0.851 on 3,277 items
+    assert report.pairs.precision >= 0.885, report.text()  # 0.896 on 3,277 items
     assert len(report.spurious) <= 22, report.text()  # 21 on 3,277 items (session 28)
     assert report.status_right >= 238, report.text()  # 243 of 353
     assert not report.wrong_merges and not report.duplicates, report.text()
