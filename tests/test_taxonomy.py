@@ -188,3 +188,9 @@ def test_the_words_grouping_reads_of_names_are_the_taxonomys() -> None:
     assert {"éditeur", "répartiteur"} <= set(names.introducers)
     with pytest.raises(ValueError, match="comon"):
         NameWords.from_data({"comon": ["santé"]})
+
+
+def test_each_network_has_its_operator() -> None:
+    taxonomy = load_taxonomy()
+    assert taxonomy.operator_of["isante"] == taxonomy.operator_of["sp-sante"] == "cetip"
+    assert all(n in taxonomy.networks[op] for n, op in taxonomy.operator_of.items())

@@ -1959,8 +1959,8 @@ class Classifier:
 
     @cached_property
     def _operator_of(self) -> dict[str, str]:
-        """Each network's operator (taxonomy.yaml ``networks``)."""
-        return {n: op for op, networks in self.taxonomy.networks.items() for n in networks}
+        """Each network's operator (taxonomy.yaml ``networks``), computed once."""
+        return self.taxonomy.operator_of
 
     def _with_networks(self, doc: _Doc, mentions: Sequence[Mention], hits: set[str]) -> set[str]:
         """An operator's item is also about the networks it runs that the item names, and a

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aggregator.models import Incident, Status, StatusSignal, is_stale
+from aggregator.text.folding import fold_case_kept
 from aggregator.understand.dedupe import normalise_text
 from aggregator.understand.matching import Matcher, prefixes
 
@@ -414,14 +415,9 @@ def _introduced() -> re.Pattern[str]:
     """A proper name that a noun of organisation introduces (taxonomy.yaml
     ``names.introducers``): "l'éditeur Dedalus", "le groupe Pierre Fabre", "la plateforme
     Doctolib". The nouns as written or without accents, singular or plural."""
-    nouns = {f(n) for n in _builtin_taxonomy().names.introducers for f in (str, _unaccented)}
+    nouns = {f(n) for n in _builtin_taxonomy().names.introducers for f in (str, fold_case_kept)}
     alternatives = "|".join(sorted(map(re.escape, nouns), key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})s?\s+((?:[A-Z][\w-]+)(?:\s+[A-Z][\w-]+)?)")
-
-
-def _unaccented(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _body_names(text: str) -> tuple[str, ...]:
@@ -899,8 +895,7 @@ def _stems(text: str) -> frozenset[str]:
 def _operator_of() -> dict[str, str]:
     """Network slug -> the operator that runs it (taxonomy.yaml payers' networks): one
     incident for the operator and its networks."""
-    networks = _builtin_taxonomy().networks
-    return {network: operator for operator, runs in networks.items() for network in runs}
+    return _builtin_taxonomy().operator_of
 
 
 @functools.cache

@@ -1960,8 +1960,9 @@ def answered_warning(question: str, answer: str, words: AssertionWords) -> str |
 def topic_nouns(phrase: str) -> frozenset[str]:
     """The lemmas (folded) of a short phrase's nouns: a title's topic before its colon
     ("Livraisons depuis Vierzon": livraison, vierzon). A capitalised word opening a title
-    is often read as a name and left in the plural: its singular is given too."""
+    is often read as a name and left in the plural: its written singular is given too (see
+    _noun_forms)."""
     if len(phrase) > MAX_SENTENCE:
         return frozenset()
-    lemmas = {_plain(t.lemma_) for t in parse(phrase) if t.pos_ in ("NOUN", "PROPN")}
-    return frozenset(lemmas | {w[:-1] for w in lemmas if w.endswith(("s", "x"))})
+    nouns = (t for t in parse(phrase) if t.pos_ in ("NOUN", "PROPN"))
+    return frozenset().union(*map(_noun_forms, nouns))

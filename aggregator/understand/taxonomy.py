@@ -270,6 +270,12 @@ class Taxonomy:
         """Operator slug -> the payer slugs of the networks it runs."""
         return {operator: frozenset(runs) for operator, runs in self.networks_of}
 
+    @property
+    def operator_of(self) -> dict[str, str]:
+        """Network slug -> the operator that runs it (an operator and its networks are one
+        payer's business)."""
+        return {network: operator for operator, runs in self.networks_of for network in runs}
+
 
 def own_notice_payers(found: Sequence[str], speaker: Sequence[str]) -> tuple[str, ...]:
     """The payers of an item a payer published itself: the speaker first, then any other
